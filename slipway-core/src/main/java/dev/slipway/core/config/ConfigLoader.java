@@ -1,0 +1,130 @@
+package dev.slipway.core.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.slipway.core.Sizes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Builds a {@link SlipwayConfig} from command-line values, environment and a YAML file.
+ *
+ * <p>Keys (YAML path, then environment variable):
+ * <pre>
+ * data                      SLIPWAY_DATA                      ./data
+ * listen                    SLIPWAY_LISTEN                    127.0.0.1:8080
+ * database.url              SLIPWAY_DATABASE_URL              jdbc:sqlite:&lt;data&gt;/slipway.db
+ * database.user             SLIPWAY_DATABASE_USER
+ * database.password         SLIPWAY_DATABASE_PASSWORD
+ * external-url              SLIPWAY_EXTERNAL_URL              http://&lt;listen&gt;
+ * registry.owner-quota      SLIPWAY_REGISTRY_OWNER_QUOTA      -1 (unlimited; e.g. 10GiB)
+ * registry.token-ttl        SLIPWAY_REGISTRY_TOKEN_TTL        300 (seconds)
+ * </pre>
+ * The file itself is named by {@code --config} or {@code SLIPWAY_CONFIG}.
+ */
+public final class ConfigLoader {
+    public static final List<String> KEYS = List.of(
+            "data", "listen", "database.url", "database.user", "database.password", "external-url",
+            "registry.owner-quota", "registry.token-ttl");
+
+    private final Map<String, String> env;
+
+    public ConfigLoader(Map<String, String> env) {
+        this.env = env;
+    }
+
+    public static String envName(String key) {
+        return "SLIPWAY_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /**
+     * @param cli values given on the command line, by key; null values are ignored
+     * @param configFile the YAML file, or null to use {@code SLIPWAY_CONFIG} if set
+     */
+    public SlipwayConfig load(Map<String, String> cli, Path configFile) {
+        Map<String, String> values = new LinkedHashMap<>();
+        Path file = configFile != null ? configFile : (env.get("SLIPWAY_CONFIG") != null ? Path.of(env.get("SLIPWAY_CONFIG")) : null);
+        if (file != null) {
+            values.putAll(readYaml(file));
+        }
+        for (String key : KEYS) {
+            String v = env.get(envName(key));
+            if (v != null && !v.isBlank()) {
+                values.put(key, v);
+            }
+        }
+        cli.forEach((k, v) -> {
+            if (v != null) {
+                values.put(k, v);
+            }
+        });
+
+        Path data = Path.of(values.getOrDefault("data", "./data"));
+        String listen = values.getOrDefault("listen", "127.0.0.1:8080");
+        int colon = listen.lastIndexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException("listen must be HOST:PORT, got '" + listen + "'");
+        }
+        String host = listen.substring(0, colon);
+        int port;
+        try {
+            port = Integer.parseInt(listen.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("listen must be HOST:PORT, got '" + listen + "'");
+        }
+        String dbUrl = values.getOrDefault("database.url",
+                "jdbc:sqlite:" + data.toAbsolutePath().normalize().resolve("slipway.db"));
+        if (!dbUrl.startsWith("jdbc:sqlite:") && !dbUrl.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("database url must start with jdbc:sqlite: or jdbc:postgresql:, got '" + dbUrl + "'");
+        }
+        String external = values.getOrDefault("external-url", "http://" + (host.isEmpty() || host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":" + port);
+        long quota = Sizes.parse(values.getOrDefault("registry.owner-quota", "-1"));
+        Duration ttl = Duration.ofSeconds(Long.parseLong(values.getOrDefault("registry.token-ttl", "300")));
+        return new SlipwayConfig(data, host, port, dbUrl, values.get("database.user"), values.get("database.password"),
+                external, quota, ttl);
+    }
+
+    private static Map<String, String> readYaml(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("config file not found: " + file);
+        }
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage(), e);
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        if (root != null && !root.isMissingNode() && !root.isNull()) {
+            if (!root.isObject()) {
+                throw new IllegalArgumentException("config file " + file + " must be a YAML mapping");
+            }
+            flatten("", root, out);
+        }
+        for (String key : out.keySet()) {
+            if (!KEYS.contains(key)) {
+                throw new IllegalArgumentException("unknown key '" + key + "' in " + file + "; known keys: " + String.join(", ", KEYS));
+            }
+        }
+        return out;
+    }
+
+    private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                var e = it.next();
+                flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out);
+            }
+        } else if (!node.isNull()) {
+            out.put(prefix, node.asText());
+        }
+    }
+}

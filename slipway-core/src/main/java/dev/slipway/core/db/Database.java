@@ -1,0 +1,88 @@
+package dev.slipway.core.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.slipway.core.config.SlipwayConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The connection pool, schema migrations and JDBI handle for SQLite or PostgreSQL.
+ *
+ * <p>Migrations live on the classpath under {@code db/migration/<module>}; their version numbers
+ * are global across modules (V1 core, V2 registry, ...). The SQL is portable: TEXT/VARCHAR, BIGINT
+ * epoch milliseconds, BOOLEAN, natural or random text keys, no dialect-specific types.
+ *
+ * <p>SQLite runs in WAL mode with {@code synchronous=FULL} (a committed transaction survives a
+ * crash) and {@code transaction_mode=IMMEDIATE} (a transaction takes the write lock at BEGIN, so
+ * two writers queue on the busy timeout instead of failing on a lock upgrade).
+ */
+public final class Database implements AutoCloseable {
+    private final HikariDataSource dataSource;
+    private final Jdbi jdbi;
+    private final boolean sqlite;
+
+    private Database(HikariDataSource dataSource, boolean sqlite) {
+        this.dataSource = dataSource;
+        this.sqlite = sqlite;
+        this.jdbi = Jdbi.create(dataSource);
+    }
+
+    public static Database open(SlipwayConfig config, List<String> migrationModules) {
+        boolean sqlite = config.isSqlite();
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(config.databaseUrl());
+        hc.setPoolName("slipway-db");
+        if (sqlite) {
+            Path file = Path.of(config.databaseUrl().substring("jdbc:sqlite:".length()).split("\\?")[0]);
+            try {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("cannot create database directory for " + file, e);
+            }
+            hc.addDataSourceProperty("journal_mode", "WAL");
+            hc.addDataSourceProperty("synchronous", "FULL");
+            hc.addDataSourceProperty("busy_timeout", "30000");
+            hc.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+            hc.addDataSourceProperty("foreign_keys", "true");
+            hc.setMaximumPoolSize(8);
+        } else {
+            if (config.databaseUser() != null) {
+                hc.setUsername(config.databaseUser());
+            }
+            if (config.databasePassword() != null) {
+                hc.setPassword(config.databasePassword());
+            }
+            hc.setMaximumPoolSize(16);
+        }
+        hc.setConnectionTimeout(30_000);
+        HikariDataSource ds = new HikariDataSource(hc);
+        try {
+            Flyway.configure()
+                    .dataSource(ds)
+                    .locations(migrationModules.stream().map(m -> "classpath:db/migration/" + m).toArray(String[]::new))
+                    .load()
+                    .migrate();
+        } catch (RuntimeException e) {
+            ds.close();
+            throw e;
+        }
+        return new Database(ds, sqlite);
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    public boolean isSqlite() {
+        return sqlite;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

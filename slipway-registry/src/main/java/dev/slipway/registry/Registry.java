@@ -1,0 +1,381 @@
+package dev.slipway.registry;
+
+import dev.slipway.core.Clock;
+import dev.slipway.core.Digest;
+import dev.slipway.core.Sizes;
+import dev.slipway.core.identity.Identity;
+import dev.slipway.registry.metadata.Metadata;
+import dev.slipway.registry.metadata.Metadata.ManifestRow;
+import dev.slipway.registry.oci.Descriptor;
+import dev.slipway.registry.oci.Manifest;
+import dev.slipway.registry.oci.Names;
+import dev.slipway.registry.oci.OciError;
+import dev.slipway.registry.oci.RegistryException;
+import dev.slipway.registry.storage.BlobStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The registry's operations, independent of HTTP: the {@code /v2/} routes, the packages API and
+ * the CLI call these after authorization. Errors are {@link RegistryException}s with the spec's codes.
+ */
+public final class Registry {
+    private final Metadata metadata;
+    private final BlobStore store;
+    private final Identity identity;
+    private final Clock clock;
+    private final long defaultQuota;
+    /** Manifests are immutable by digest, so their bytes can be cached without invalidation. */
+    private final Map<Digest, byte[]> manifestCache = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(256, 0.75f, true) {
+                private long bytes;
+
+                @Override
+                public byte[] put(Digest key, byte[] value) {
+                    bytes += value.length;
+                    byte[] old = super.put(key, value);
+                    if (old != null) {
+                        bytes -= old.length;
+                    }
+                    return old;
+                }
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Digest, byte[]> eldest) {
+                    if (bytes > 32L << 20) {
+                        bytes -= eldest.getValue().length;
+                        return true;
+                    }
+                    return false;
+                }
+            });
+
+    public Registry(Metadata metadata, BlobStore store, Identity identity, Clock clock, long defaultQuota) {
+        this.metadata = metadata;
+        this.store = store;
+        this.identity = identity;
+        this.clock = clock;
+        this.defaultQuota = defaultQuota;
+    }
+
+    public Metadata metadata() {
+        return metadata;
+    }
+
+    public BlobStore store() {
+        return store;
+    }
+
+    // ---- repositories
+
+    public Optional<Metadata.RepositoryRow> repository(String name) {
+        return metadata.repository(name);
+    }
+
+    /** The owner of a name, checked to exist (pushing needs an existing user or organization). */
+    public String existingOwner(String repository) {
+        String owner = Names.owner(repository);
+        if (identity.ownerKind(owner).isEmpty()) {
+            throw OciError.NAME_UNKNOWN.with("no user or organization named '" + owner + "'");
+        }
+        return owner;
+    }
+
+    public void setPublic(String repository, boolean isPublic) {
+        if (!metadata.setPublic(repository, isPublic)) {
+            throw OciError.NAME_UNKNOWN.with("repository '" + repository + "' does not exist");
+        }
+    }
+
+    public List<String> catalog(Set<String> readableOwners, String last, int n) {
+        return metadata.catalog(readableOwners, last, n);
+    }
+
+    // ---- blobs
+
+    /** The blob's size if it is visible in the repository; BLOB_UNKNOWN otherwise. */
+    public long blobSize(String repository, Digest digest) {
+        long size = metadata.linkedBlobSize(repository, digest);
+        if (size < 0) {
+            throw OciError.BLOB_UNKNOWN.with("blob " + digest + " is not in " + repository);
+        }
+        return size;
+    }
+
+    public InputStream openBlob(Digest digest, long offset) {
+        try {
+            return store.open(digest, offset);
+        } catch (NoSuchFileException e) {
+            throw OciError.BLOB_UNKNOWN.with("blob " + digest + " is missing from storage");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void deleteBlob(String repository, Digest digest) {
+        if (!metadata.unlinkBlob(repository, digest)) {
+            throw OciError.BLOB_UNKNOWN.with("blob " + digest + " is not in " + repository);
+        }
+    }
+
+    /** Links a blob readable in {@code from} into {@code repository}; false if {@code from} lacks it. */
+    public boolean mount(String repository, Digest digest, String from) {
+        long size = metadata.linkedBlobSize(from, digest);
+        if (size < 0) {
+            return false;
+        }
+        String owner = existingOwner(repository);
+        checkQuota(owner, digest, size);
+        metadata.linkBlob(repository, owner, digest, size);
+        return true;
+    }
+
+    // ---- uploads
+
+    public String startUpload(String repository) {
+        existingOwner(repository);
+        String id = java.util.UUID.randomUUID().toString();
+        try {
+            store.createUpload(id);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        metadata.createUpload(id, repository);
+        return id;
+    }
+
+    /** The bytes received so far; BLOB_UPLOAD_UNKNOWN if the session is not this repository's. */
+    public long uploadOffset(String repository, String uploadId) {
+        checkUpload(repository, uploadId);
+        try {
+            long size = store.uploadSize(uploadId);
+            if (size < 0) {
+                throw OciError.BLOB_UPLOAD_UNKNOWN.with("upload " + uploadId + " has no data (was it cancelled?)");
+            }
+            return size;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void checkUpload(String repository, String uploadId) {
+        if (uploadId.length() > 64 || !metadata.uploadRepository(uploadId).map(repository::equals).orElse(false)) {
+            throw OciError.BLOB_UPLOAD_UNKNOWN.with("no upload " + uploadId + " in " + repository);
+        }
+    }
+
+    /**
+     * Appends a chunk. {@code rangeStart} (from Content-Range) must equal the current offset;
+     * {@code length} (Content-Length) if known must match what arrives.
+     */
+    public long appendUpload(String repository, String uploadId, InputStream body, Long rangeStart, Long rangeEnd, long length) {
+        long offset = uploadOffset(repository, uploadId);
+        if (rangeStart != null && rangeStart != offset) {
+            throw new RegistryException(OciError.RANGE_INVALID,
+                    "chunk starts at " + rangeStart + " but the upload has " + offset + " bytes; send the next chunk from " + offset,
+                    Map.of("Range", rangeHeader(offset), "Location", "/v2/" + repository + "/blobs/uploads/" + uploadId));
+        }
+        long limit = length >= 0 ? length : Long.MAX_VALUE;
+        if (rangeStart != null && rangeEnd != null) {
+            long declared = rangeEnd - rangeStart + 1;
+            if (declared < 0 || (length >= 0 && declared != length)) {
+                throw new RegistryException(OciError.RANGE_INVALID, "Content-Range " + rangeStart + "-" + rangeEnd
+                        + " does not match Content-Length " + length, Map.of("Range", rangeHeader(offset)));
+            }
+            limit = declared;
+        }
+        long newSize;
+        try {
+            newSize = store.append(uploadId, body, limit);
+        } catch (BlobStore.TooLargeException e) {
+            throw OciError.SIZE_INVALID.with("chunk is larger than its Content-Length/Content-Range");
+        } catch (NoSuchFileException e) {
+            throw OciError.BLOB_UPLOAD_UNKNOWN.with("upload " + uploadId + " was removed");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (length >= 0 && newSize - offset != length) {
+            truncateQuietly(uploadId, offset);
+            throw OciError.SIZE_INVALID.with("received " + (newSize - offset) + " bytes, Content-Length said " + length);
+        }
+        metadata.touchUpload(uploadId);
+        return newSize;
+    }
+
+    private void truncateQuietly(String uploadId, long offset) {
+        // A short body leaves bytes the client did not promise; drop the session so it restarts cleanly.
+        try {
+            store.deleteUpload(uploadId);
+        } catch (IOException ignored) {
+            // the session row is removed below; the file is cleaned by upload GC
+        }
+        metadata.deleteUpload(uploadId);
+    }
+
+    /** Verifies and commits an upload as {@code digest}, then links it into the repository. */
+    public long completeUpload(String repository, String uploadId, Digest digest) {
+        uploadOffset(repository, uploadId);
+        String owner = existingOwner(repository);
+        long size;
+        try {
+            long pending = store.uploadSize(uploadId);
+            checkQuota(owner, digest, pending);
+            size = store.commit(uploadId, digest);
+        } catch (BlobStore.DigestMismatchException e) {
+            throw OciError.DIGEST_INVALID.with("uploaded content has digest " + e.actual() + ", not " + digest);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        metadata.linkBlob(repository, owner, digest, size);
+        metadata.deleteUpload(uploadId);
+        return size;
+    }
+
+    public void cancelUpload(String repository, String uploadId) {
+        checkUpload(repository, uploadId);
+        try {
+            store.deleteUpload(uploadId);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        metadata.deleteUpload(uploadId);
+    }
+
+    public long quotaOf(String owner) {
+        return identity.ownerQuota(owner).orElse(defaultQuota);
+    }
+
+    private void checkQuota(String owner, Digest digest, long size) {
+        long quota = quotaOf(owner);
+        if (quota < 0 || metadata.ownerHasBlob(owner, digest)) {
+            return;
+        }
+        long used = metadata.ownerUsage(owner);
+        if (used + size > quota) {
+            throw OciError.DENIED.with("storage quota exceeded for '" + owner + "': " + Sizes.format(used) + " used of "
+                    + Sizes.format(quota) + ", this blob needs " + Sizes.format(size));
+        }
+    }
+
+    public static String rangeHeader(long size) {
+        return "0-" + Math.max(0, size - 1);
+    }
+
+    // ---- manifests
+
+    /** Resolves a tag or digest in the repository; MANIFEST_UNKNOWN if absent. */
+    public ManifestRow manifest(String repository, String reference) {
+        Optional<ManifestRow> row;
+        if (Digest.looksLikeDigest(reference)) {
+            row = metadata.manifest(repository, parseDigest(reference));
+        } else {
+            Names.checkTag(reference);
+            row = metadata.manifestByTag(repository, reference);
+        }
+        return row.orElseThrow(() -> OciError.MANIFEST_UNKNOWN.with("manifest '" + reference + "' is not in " + repository));
+    }
+
+    public byte[] manifestContent(Digest digest) {
+        byte[] cached = manifestCache.get(digest);
+        if (cached != null) {
+            return cached;
+        }
+        try (InputStream in = store.open(digest, 0)) {
+            byte[] content = in.readAllBytes();
+            manifestCache.put(digest, content);
+            return content;
+        } catch (NoSuchFileException e) {
+            throw OciError.MANIFEST_UNKNOWN.with("manifest " + digest + " is missing from storage");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public record PutResult(Digest digest, Descriptor subject) {}
+
+    /** Validates and stores a manifest under a tag or its digest. Nothing is stored on any error. */
+    public PutResult putManifest(String repository, String reference, String contentType, byte[] body) {
+        String owner = existingOwner(repository);
+        String tag = null;
+        Digest digest;
+        if (Digest.looksLikeDigest(reference)) {
+            Digest claimed = parseDigest(reference);
+            digest = Digest.of(claimed.algorithm(), body);
+            if (!digest.equals(claimed)) {
+                throw OciError.DIGEST_INVALID.with("manifest content has digest " + digest + ", not " + claimed);
+            }
+        } else {
+            tag = Names.checkTag(reference);
+            digest = Digest.sha256(body);
+        }
+        Manifest manifest = Manifest.parse(body, contentType);
+        List<Metadata.Ref> refs = new ArrayList<>();
+        for (Descriptor d : manifest.blobs()) {
+            if (!d.foreign()) {
+                refs.add(new Metadata.Ref(d.digest(), d.size(), Metadata.Reference.BLOB));
+            }
+        }
+        for (Descriptor d : manifest.children()) {
+            refs.add(new Metadata.Ref(d.digest(), d.size(), Metadata.Reference.MANIFEST));
+        }
+        try {
+            store.put(digest, body); // content-addressed: harmless if the transaction below fails
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ManifestRow row = new ManifestRow(repository, digest, manifest.mediaType(), body.length, manifest.artifactType(),
+                manifest.subject() == null ? null : manifest.subject().digest().toString(), clock.millis());
+        Metadata.PutOutcome outcome = metadata.putManifest(row, owner, refs, tag);
+        if (!outcome.missingBlobs().isEmpty()) {
+            throw OciError.MANIFEST_BLOB_UNKNOWN.with("blob " + outcome.missingBlobs().getFirst() + " is not in " + repository
+                    + " (push it first)");
+        }
+        if (!outcome.missingManifests().isEmpty()) {
+            throw OciError.MANIFEST_BLOB_UNKNOWN.with("manifest " + outcome.missingManifests().getFirst() + " is not in "
+                    + repository + " (push the index's manifests first)");
+        }
+        if (!outcome.sizeMismatches().isEmpty()) {
+            throw OciError.MANIFEST_INVALID.with("size mismatch: " + outcome.sizeMismatches().getFirst());
+        }
+        manifestCache.put(digest, body);
+        return new PutResult(digest, manifest.subject());
+    }
+
+    /** DELETE by digest removes the manifest (and its tags); by tag removes only the tag. */
+    public void deleteManifest(String repository, String reference) {
+        if (Digest.looksLikeDigest(reference)) {
+            Digest digest = parseDigest(reference);
+            if (!metadata.deleteManifest(repository, digest)) {
+                throw OciError.MANIFEST_UNKNOWN.with("manifest " + digest + " is not in " + repository);
+            }
+        } else {
+            Names.checkTag(reference);
+            if (!metadata.deleteTag(repository, reference)) {
+                throw OciError.MANIFEST_UNKNOWN.with("tag '" + reference + "' is not in " + repository);
+            }
+        }
+    }
+
+    public List<String> tags(String repository, String last, int n) {
+        if (metadata.repository(repository).isEmpty()) {
+            throw OciError.NAME_UNKNOWN.with("repository '" + repository + "' does not exist");
+        }
+        return metadata.tags(repository, last, n);
+    }
+
+    public static Digest parseDigest(String text) {
+        try {
+            return Digest.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw OciError.DIGEST_INVALID.with(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,656 @@
+package dev.slipway.registry.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.core.Digest;
+import dev.slipway.core.identity.Action;
+import dev.slipway.core.identity.Identity;
+import dev.slipway.core.identity.Principal;
+import dev.slipway.registry.Registry;
+import dev.slipway.registry.metadata.Metadata;
+import dev.slipway.registry.oci.MediaTypes;
+import dev.slipway.registry.oci.Manifest;
+import dev.slipway.registry.oci.Names;
+import dev.slipway.registry.oci.OciError;
+import dev.slipway.registry.oci.RegistryException;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The OCI Distribution API under {@code /v2/} and the Docker token endpoint {@code /v2/token}.
+ *
+ * <p>Names contain slashes, so one handler per method parses the path against the spec's
+ * endpoint patterns. Authentication accepts Basic (password or token), registry JWTs from
+ * {@code /v2/token}, and personal access tokens as Bearer.
+ */
+public final class RegistryRoutes {
+    private static final String NAME = "(?<name>[^?]+?)";
+    private static final Pattern MANIFEST = Pattern.compile("^/v2/" + NAME + "/manifests/(?<ref>[^/]+)$");
+    private static final Pattern BLOB = Pattern.compile("^/v2/" + NAME + "/blobs/(?<digest>[^/]+)$");
+    private static final Pattern UPLOADS = Pattern.compile("^/v2/" + NAME + "/blobs/uploads/?$");
+    private static final Pattern UPLOAD = Pattern.compile("^/v2/" + NAME + "/blobs/uploads/(?<id>[^/]+)$");
+    private static final Pattern TAGS = Pattern.compile("^/v2/" + NAME + "/tags/list$");
+    private static final Pattern REFERRERS = Pattern.compile("^/v2/" + NAME + "/referrers/(?<digest>[^/]+)$");
+    private static final Pattern RANGE = Pattern.compile("^(?:bytes=)?(\\d+)-(\\d+)$");
+    private static final int COPY_BUFFER = 1 << 20;
+    private static final int MAX_LIST = 10_000;
+
+    private final Registry registry;
+    private final Identity identity;
+    private final RegistryTokens tokens;
+    private final String externalUrl;
+    private final String service;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public RegistryRoutes(Registry registry, Identity identity, RegistryTokens tokens, String externalUrl) {
+        this.registry = registry;
+        this.identity = identity;
+        this.tokens = tokens;
+        this.externalUrl = externalUrl;
+        this.service = URI.create(externalUrl).getAuthority();
+    }
+
+    public void register(RoutesConfig routes) {
+        for (HandlerType t : List.of(HandlerType.GET, HandlerType.HEAD, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE)) {
+            routes.addHttpHandler(t, "/v2", this::dispatch);
+            routes.addHttpHandler(t, "/v2/<rest>", this::dispatch);
+        }
+        routes.exception(RegistryException.class, this::error);
+    }
+
+    /** Writes the spec's error body; HEAD responses carry no body. */
+    private void error(RegistryException e, Context ctx) {
+        OciError err = e.error();
+        ctx.status(err.status());
+        ctx.header("Docker-Distribution-Api-Version", "registry/2.0");
+        e.headers().forEach(ctx::header);
+        if (err == OciError.UNAUTHORIZED && !e.headers().containsKey("WWW-Authenticate")) {
+            ctx.header("WWW-Authenticate", challenge(null, null));
+        }
+        ObjectNode body = json.createObjectNode();
+        ObjectNode item = body.putArray("errors").addObject();
+        item.put("code", err.code());
+        item.put("message", err.message());
+        item.put("detail", e.getMessage());
+        ctx.contentType("application/json");
+        if (ctx.method() != HandlerType.HEAD) {
+            ctx.result(body.toString());
+        }
+    }
+
+    private void dispatch(Context ctx) throws IOException {
+        ctx.header("Docker-Distribution-Api-Version", "registry/2.0");
+        String path = ctx.path();
+        HandlerType method = ctx.method();
+        if (path.equals("/v2") || path.equals("/v2/")) {
+            base(ctx);
+            return;
+        }
+        if (path.equals("/v2/token")) {
+            token(ctx);
+            return;
+        }
+        if (path.equals("/v2/_catalog")) {
+            requireMethod(method, HandlerType.GET);
+            catalog(ctx);
+            return;
+        }
+        Matcher m;
+        if ((m = UPLOADS.matcher(path)).matches()) {
+            requireMethod(method, HandlerType.POST);
+            startUpload(ctx, Names.checkRepository(m.group("name")));
+        } else if ((m = UPLOAD.matcher(path)).matches()) {
+            upload(ctx, Names.checkRepository(m.group("name")), m.group("id"));
+        } else if ((m = MANIFEST.matcher(path)).matches()) {
+            manifest(ctx, Names.checkRepository(m.group("name")), m.group("ref"));
+        } else if ((m = BLOB.matcher(path)).matches()) {
+            blob(ctx, Names.checkRepository(m.group("name")), m.group("digest"));
+        } else if ((m = TAGS.matcher(path)).matches()) {
+            requireMethod(method, HandlerType.GET);
+            tags(ctx, Names.checkRepository(m.group("name")));
+        } else if ((m = REFERRERS.matcher(path)).matches()) {
+            requireMethod(method, HandlerType.GET);
+            referrers(ctx, Names.checkRepository(m.group("name")), m.group("digest"));
+        } else {
+            throw OciError.NAME_INVALID.with("no such endpoint: " + abbreviate(path)
+                    + " (expected /v2/<name>/manifests/<reference>, /blobs/<digest>, /blobs/uploads/, /tags/list or /referrers/<digest>)");
+        }
+    }
+
+    private static void requireMethod(HandlerType actual, HandlerType... allowed) {
+        for (HandlerType a : allowed) {
+            if (a == actual || (a == HandlerType.GET && actual == HandlerType.HEAD)) {
+                return;
+            }
+        }
+        throw OciError.UNSUPPORTED.with("method " + actual + " is not supported on this endpoint");
+    }
+
+    // ---- authentication and authorization
+
+    /** Who is calling, and (for registry JWTs) exactly what the token grants. */
+    private record Caller(Principal principal, RegistryTokens.Grant grant) {}
+
+    private Caller caller(Context ctx) {
+        String header = ctx.header("Authorization");
+        if (header == null || header.isBlank()) {
+            return new Caller(Principal.ANONYMOUS, null);
+        }
+        int space = header.indexOf(' ');
+        String type = space < 0 ? header : header.substring(0, space);
+        String value = space < 0 ? "" : header.substring(space + 1).trim();
+        if (type.equalsIgnoreCase("Basic")) {
+            return new Caller(basic(value).orElseThrow(() -> unauthorized("invalid username, password or token", null, null)), null);
+        }
+        if (type.equalsIgnoreCase("Bearer") || type.equalsIgnoreCase("token")) {
+            Optional<RegistryTokens.Grant> grant = type.equalsIgnoreCase("Bearer") ? tokens.verify(value) : Optional.empty();
+            if (grant.isPresent()) {
+                return new Caller(grant.get().principal(), grant.get());
+            }
+            return new Caller(identity.authenticateToken(value)
+                    .orElseThrow(() -> unauthorized("invalid or expired token", null, null)), null);
+        }
+        throw unauthorized("unsupported Authorization scheme '" + type + "' (use Basic or Bearer)", null, null);
+    }
+
+    private Optional<Principal> basic(String encoded) {
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        int colon = decoded.indexOf(':');
+        if (colon < 0) {
+            return Optional.empty();
+        }
+        return identity.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1));
+    }
+
+    private String challenge(String scope, String error) {
+        StringBuilder sb = new StringBuilder("Bearer realm=\"").append(externalUrl).append("/v2/token\",service=\"").append(service).append('"');
+        if (scope != null) {
+            sb.append(",scope=\"").append(scope).append('"');
+        }
+        if (error != null) {
+            sb.append(",error=\"").append(error).append('"');
+        }
+        return sb.toString();
+    }
+
+    private RegistryException unauthorized(String detail, String scope, String error) {
+        return new RegistryException(OciError.UNAUTHORIZED, detail, Map.of("WWW-Authenticate", challenge(scope, error)));
+    }
+
+    /** The actions a principal really has on a repository (public flag, ownership, membership, scopes). */
+    private Set<Action> rights(Principal principal, String repository) {
+        boolean isPublic = registry.repository(repository).map(Metadata.RepositoryRow::isPublic).orElse(false);
+        return identity.repositoryActions(principal, Names.owner(repository), isPublic);
+    }
+
+    private Set<Action> allowed(Caller caller, String repository) {
+        return caller.grant() != null ? caller.grant().actions(repository) : rights(caller.principal(), repository);
+    }
+
+    /** Throws 401 (so the client fetches a token with the right scope) or 403 (the user may not). */
+    private Caller authorize(Context ctx, String repository, Action action) {
+        Caller caller = caller(ctx);
+        if (allowed(caller, repository).contains(action)) {
+            return caller;
+        }
+        String scope = "repository:" + repository + ":" + (action == Action.PULL ? "pull" : action == Action.PUSH ? "pull,push" : "delete");
+        if (caller.principal().isAnonymous()) {
+            throw unauthorized("authentication required to " + action.wireName() + " " + repository, scope, null);
+        }
+        if (caller.grant() != null && rights(caller.principal(), repository).contains(action)) {
+            throw unauthorized("token does not grant " + action.wireName() + " on " + repository, scope, "insufficient_scope");
+        }
+        throw OciError.DENIED.with("user '" + caller.principal().username() + "' may not " + action.wireName() + " "
+                + repository + scopeHint(caller.principal(), action));
+    }
+
+    private static String scopeHint(Principal p, Action action) {
+        if (!p.scopeActions().contains(action)) {
+            return " (the token's scopes " + p.scopes().stream().map(s -> s.wireName()).sorted().toList() + " do not allow it)";
+        }
+        return "";
+    }
+
+    // ---- base and token
+
+    private void base(Context ctx) {
+        Caller caller = caller(ctx);
+        if (caller.principal().isAnonymous()) {
+            throw unauthorized("authentication required", null, null);
+        }
+        ctx.contentType("application/json").result("{}");
+    }
+
+    /** The Docker token endpoint: GET with Basic credentials, or POST with an OAuth2 password grant. */
+    private void token(Context ctx) {
+        Principal principal;
+        List<String> scopes;
+        if (ctx.method() == HandlerType.POST) {
+            String grantType = ctx.formParam("grant_type");
+            if (!"password".equals(grantType)) {
+                throw OciError.UNSUPPORTED.with("grant_type '" + grantType + "' is not supported; use password or GET with Basic auth");
+            }
+            principal = identity.authenticate(ctx.formParam("username"), ctx.formParam("password"))
+                    .orElseThrow(() -> unauthorized("invalid username, password or token", null, null));
+            String scope = ctx.formParam("scope");
+            scopes = scope == null || scope.isBlank() ? List.of() : List.of(scope.trim().split("\\s+"));
+        } else if (ctx.method() == HandlerType.GET) {
+            Caller caller = caller(ctx);
+            principal = caller.principal();
+            scopes = ctx.queryParams("scope").stream().flatMap(s -> List.of(s.trim().split("\\s+")).stream()).filter(s -> !s.isEmpty()).toList();
+        } else {
+            throw OciError.UNSUPPORTED.with("use GET or POST on /v2/token");
+        }
+        Map<String, Set<Action>> granted = new LinkedHashMap<>();
+        boolean catalog = false;
+        for (String scope : scopes) {
+            int first = scope.indexOf(':');
+            int last = scope.lastIndexOf(':');
+            if (first < 0 || last == first) {
+                continue;
+            }
+            String type = scope.substring(0, first);
+            String name = scope.substring(first + 1, last);
+            if (type.equals("registry") && name.equals("catalog")) {
+                catalog = true;
+                continue;
+            }
+            if (!type.equals("repository")) {
+                continue;
+            }
+            try {
+                Names.checkRepository(name);
+            } catch (RegistryException invalid) {
+                continue; // the token spec: grant nothing for what cannot be granted
+            }
+            EnumSet<Action> requested = EnumSet.noneOf(Action.class);
+            for (String a : scope.substring(last + 1).split(",")) {
+                Action action = a.equals("*") ? null : Action.parseOrNull(a.trim());
+                if (a.equals("*")) {
+                    requested.addAll(EnumSet.allOf(Action.class));
+                } else if (action != null) {
+                    requested.add(action);
+                }
+            }
+            requested.retainAll(rights(principal, name));
+            EnumSet<Action> merged = EnumSet.copyOf(requested.isEmpty() ? EnumSet.noneOf(Action.class) : requested);
+            Set<Action> previous = granted.get(name);
+            if (previous != null) {
+                merged.addAll(previous);
+            }
+            granted.put(name, merged);
+        }
+        String token = tokens.issue(principal, ctx.queryParam("service") != null ? ctx.queryParam("service") : service, granted, catalog);
+        ObjectNode body = json.createObjectNode();
+        body.put("token", token);
+        body.put("access_token", token);
+        body.put("expires_in", tokens.ttl().toSeconds());
+        body.put("issued_at", Instant.now().toString());
+        ctx.contentType("application/json").result(body.toString());
+    }
+
+    // ---- discovery
+
+    private void catalog(Context ctx) {
+        Caller caller = caller(ctx);
+        Principal p = caller.principal();
+        if (caller.grant() != null && !caller.grant().catalog()) {
+            throw unauthorized("token does not grant registry:catalog:*", "registry:catalog:*", "insufficient_scope");
+        }
+        if (p.isAnonymous() && caller.grant() == null) {
+            throw unauthorized("authentication required", "registry:catalog:*", null);
+        }
+        int n = pageSize(ctx);
+        String last = ctx.queryParam("last");
+        List<String> names = registry.catalog(identity.readableOwners(p), last, n + 1);
+        boolean more = names.size() > n;
+        if (more) {
+            names = names.subList(0, n);
+            ctx.header("Link", "</v2/_catalog?n=" + n + "&last=" + enc(names.getLast()) + ">; rel=\"next\"");
+        }
+        ObjectNode body = json.createObjectNode();
+        ArrayNode arr = body.putArray("repositories");
+        names.forEach(arr::add);
+        ctx.contentType("application/json").result(body.toString());
+    }
+
+    private static int pageSize(Context ctx) {
+        String n = ctx.queryParam("n");
+        if (n == null || n.isEmpty()) {
+            return MAX_LIST;
+        }
+        try {
+            int v = Integer.parseInt(n);
+            if (v < 0) {
+                throw new NumberFormatException();
+            }
+            return Math.min(v, MAX_LIST);
+        } catch (NumberFormatException e) {
+            throw OciError.PAGINATION_NUMBER_INVALID.with("n must be a non-negative integer, got '" + abbreviate(n) + "'");
+        }
+    }
+
+    private void tags(Context ctx, String repository) {
+        authorize(ctx, repository, Action.PULL);
+        int n = pageSize(ctx);
+        String last = ctx.queryParam("last");
+        List<String> tags = n == 0 ? List.of() : registry.tags(repository, last, n + 1);
+        if (tags.size() > n) {
+            tags = tags.subList(0, n);
+            ctx.header("Link", "</v2/" + repository + "/tags/list?n=" + n + "&last=" + enc(tags.getLast()) + ">; rel=\"next\"");
+        }
+        ObjectNode body = json.createObjectNode();
+        body.put("name", repository);
+        ArrayNode arr = body.putArray("tags");
+        tags.forEach(arr::add);
+        ctx.contentType("application/json").result(body.toString());
+    }
+
+    private void referrers(Context ctx, String repository, String digestText) {
+        authorize(ctx, repository, Action.PULL);
+        Digest subject = Registry.parseDigest(digestText);
+        String filter = ctx.queryParam("artifactType");
+        ObjectNode index = json.createObjectNode();
+        index.put("schemaVersion", 2);
+        index.put("mediaType", MediaTypes.OCI_INDEX);
+        ArrayNode list = index.putArray("manifests");
+        for (Metadata.ManifestRow row : registry.metadata().referrers(repository, subject)) {
+            if (filter != null && !filter.equals(row.artifactType())) {
+                continue;
+            }
+            ObjectNode d = list.addObject();
+            d.put("mediaType", row.mediaType());
+            d.put("digest", row.digest().toString());
+            d.put("size", row.size());
+            if (row.artifactType() != null) {
+                d.put("artifactType", row.artifactType());
+            }
+            Map<String, String> annotations = Manifest.parse(registry.manifestContent(row.digest()), row.mediaType()).annotations();
+            if (!annotations.isEmpty()) {
+                ObjectNode a = d.putObject("annotations");
+                annotations.forEach(a::put);
+            }
+        }
+        if (filter != null) {
+            ctx.header("OCI-Filters-Applied", "artifactType");
+        }
+        ctx.contentType(MediaTypes.OCI_INDEX).result(index.toString());
+    }
+
+    // ---- manifests
+
+    private void manifest(Context ctx, String repository, String reference) throws IOException {
+        if (reference.length() > 200) {
+            throw OciError.MANIFEST_INVALID.with("reference too long");
+        }
+        switch (ctx.method().name()) {
+            case "GET", "HEAD" -> {
+                authorize(ctx, repository, Action.PULL);
+                Metadata.ManifestRow row = registry.manifest(repository, reference);
+                byte[] content = registry.manifestContent(row.digest());
+                ctx.header("Docker-Content-Digest", row.digest().toString());
+                ctx.header("ETag", "\"" + row.digest() + "\"");
+                ctx.contentType(row.mediaType());
+                if (ctx.method() == HandlerType.HEAD) {
+                    ctx.header("Content-Length", Long.toString(content.length));
+                } else {
+                    ctx.result(content);
+                }
+            }
+            case "PUT" -> {
+                authorize(ctx, repository, Action.PUSH);
+                long declared = ctx.req().getContentLengthLong();
+                if (declared > Manifest.MAX_BYTES) {
+                    throw OciError.TOO_LARGE.with("manifest is " + declared + " bytes; the limit is " + Manifest.MAX_BYTES);
+                }
+                byte[] body;
+                try (InputStream in = ctx.bodyInputStream()) {
+                    body = in.readNBytes(Manifest.MAX_BYTES + 1);
+                }
+                if (body.length > Manifest.MAX_BYTES) {
+                    throw OciError.TOO_LARGE.with("manifest exceeds the limit of " + Manifest.MAX_BYTES + " bytes");
+                }
+                Registry.PutResult result = registry.putManifest(repository, reference, ctx.header("Content-Type"), body);
+                ctx.status(201);
+                ctx.header("Location", "/v2/" + repository + "/manifests/" + result.digest());
+                ctx.header("Docker-Content-Digest", result.digest().toString());
+                if (result.subject() != null) {
+                    ctx.header("OCI-Subject", result.subject().digest().toString());
+                }
+            }
+            case "DELETE" -> {
+                authorize(ctx, repository, Action.DELETE);
+                registry.deleteManifest(repository, reference);
+                ctx.status(202);
+            }
+            default -> throw OciError.UNSUPPORTED.with("method " + ctx.method() + " is not supported on manifests");
+        }
+    }
+
+    // ---- blobs
+
+    private void blob(Context ctx, String repository, String digestText) throws IOException {
+        switch (ctx.method().name()) {
+            case "GET", "HEAD" -> {
+                authorize(ctx, repository, Action.PULL);
+                Digest digest = Registry.parseDigest(digestText);
+                long size = registry.blobSize(repository, digest);
+                serveBlob(ctx, digest, size);
+            }
+            case "DELETE" -> {
+                authorize(ctx, repository, Action.DELETE);
+                registry.deleteBlob(repository, Registry.parseDigest(digestText));
+                ctx.status(202);
+            }
+            default -> throw OciError.UNSUPPORTED.with("method " + ctx.method() + " is not supported on blobs");
+        }
+    }
+
+    private void serveBlob(Context ctx, Digest digest, long size) throws IOException {
+        long start = 0;
+        long end = size - 1;
+        String range = ctx.header("Range");
+        boolean partial = false;
+        if (range != null && !range.isBlank()) {
+            Matcher m = Pattern.compile("^bytes=(\\d*)-(\\d*)$").matcher(range.trim());
+            boolean ok = m.matches() && !(m.group(1).isEmpty() && m.group(2).isEmpty());
+            if (ok) {
+                try {
+                    if (m.group(1).isEmpty()) { // suffix range: the last N bytes
+                        long n = Long.parseLong(m.group(2));
+                        start = Math.max(0, size - n);
+                    } else {
+                        start = Long.parseLong(m.group(1));
+                        if (!m.group(2).isEmpty()) {
+                            end = Math.min(end, Long.parseLong(m.group(2)));
+                        }
+                    }
+                } catch (NumberFormatException e) {
+                    ok = false;
+                }
+            }
+            if (!ok || start > end || start >= size) {
+                throw new RegistryException(OciError.RANGE_INVALID, "unsatisfiable range '" + abbreviate(range) + "' for a blob of " + size + " bytes",
+                        Map.of("Content-Range", "bytes */" + size));
+            }
+            partial = true;
+        }
+        long length = end - start + 1;
+        ctx.header("Docker-Content-Digest", digest.toString());
+        ctx.header("ETag", "\"" + digest + "\"");
+        ctx.header("Accept-Ranges", "bytes");
+        ctx.header("Cache-Control", "max-age=31536000");
+        ctx.contentType("application/octet-stream");
+        if (partial) {
+            ctx.status(206);
+            ctx.header("Content-Range", "bytes " + start + "-" + end + "/" + size);
+        }
+        ctx.header("Content-Length", Long.toString(Math.max(0, length)));
+        if (ctx.method() == HandlerType.HEAD || length <= 0) {
+            return;
+        }
+        try (InputStream in = registry.openBlob(digest, start)) {
+            OutputStream out = ctx.res().getOutputStream();
+            byte[] buf = new byte[COPY_BUFFER];
+            long remaining = length;
+            while (remaining > 0) {
+                int n = in.read(buf, 0, (int) Math.min(buf.length, remaining));
+                if (n < 0) {
+                    break;
+                }
+                out.write(buf, 0, n);
+                remaining -= n;
+            }
+            out.flush();
+        }
+    }
+
+    // ---- uploads
+
+    private void startUpload(Context ctx, String repository) throws IOException {
+        authorize(ctx, repository, Action.PUSH);
+        String mount = ctx.queryParam("mount");
+        String from = ctx.queryParam("from");
+        if (mount != null && from != null) {
+            Digest digest = Registry.parseDigest(mount);
+            boolean mayRead = false;
+            try {
+                Names.checkRepository(from);
+                mayRead = allowed(caller(ctx), from).contains(Action.PULL);
+            } catch (RegistryException ignored) {
+                // an invalid or unreadable source falls back to a normal upload, as the spec says
+            }
+            if (mayRead && registry.mount(repository, digest, from)) {
+                created(ctx, repository, digest);
+                return;
+            }
+        }
+        String digestParam = ctx.queryParam("digest");
+        String id = registry.startUpload(repository);
+        if (digestParam != null) {
+            Digest digest = Registry.parseDigest(digestParam);
+            try {
+                registry.appendUpload(repository, id, ctx.bodyInputStream(), null, null, ctx.req().getContentLengthLong());
+                registry.completeUpload(repository, id, digest);
+            } catch (RuntimeException e) {
+                cancelQuietly(repository, id);
+                throw e;
+            }
+            created(ctx, repository, digest);
+            return;
+        }
+        ctx.status(202);
+        uploadHeaders(ctx, repository, id, 0);
+    }
+
+    private void cancelQuietly(String repository, String id) {
+        try {
+            registry.cancelUpload(repository, id);
+        } catch (RuntimeException ignored) {
+            // already gone
+        }
+    }
+
+    private void created(Context ctx, String repository, Digest digest) {
+        ctx.status(201);
+        ctx.header("Location", "/v2/" + repository + "/blobs/" + digest);
+        ctx.header("Docker-Content-Digest", digest.toString());
+        ctx.header("Content-Length", "0");
+    }
+
+    private static void uploadHeaders(Context ctx, String repository, String id, long size) {
+        ctx.header("Location", "/v2/" + repository + "/blobs/uploads/" + id);
+        ctx.header("Range", Registry.rangeHeader(size));
+        ctx.header("Docker-Upload-UUID", id);
+        ctx.header("Content-Length", "0");
+    }
+
+    private void upload(Context ctx, String repository, String id) throws IOException {
+        switch (ctx.method().name()) {
+            case "GET", "HEAD" -> {
+                authorize(ctx, repository, Action.PUSH);
+                long size = registry.uploadOffset(repository, id);
+                ctx.status(204);
+                uploadHeaders(ctx, repository, id, size);
+            }
+            case "PATCH" -> {
+                authorize(ctx, repository, Action.PUSH);
+                Long start = null;
+                Long end = null;
+                String contentRange = ctx.header("Content-Range");
+                if (contentRange != null && !contentRange.isBlank()) {
+                    Matcher m = RANGE.matcher(contentRange.trim());
+                    if (!m.matches()) {
+                        throw new RegistryException(OciError.RANGE_INVALID, "Content-Range must be <start>-<end>, got '" + abbreviate(contentRange) + "'",
+                                Map.of("Range", Registry.rangeHeader(registry.uploadOffset(repository, id))));
+                    }
+                    start = Long.parseLong(m.group(1));
+                    end = Long.parseLong(m.group(2));
+                }
+                long size = registry.appendUpload(repository, id, ctx.bodyInputStream(), start, end, ctx.req().getContentLengthLong());
+                ctx.status(202);
+                uploadHeaders(ctx, repository, id, size);
+            }
+            case "PUT" -> {
+                authorize(ctx, repository, Action.PUSH);
+                String digestParam = ctx.queryParam("digest");
+                if (digestParam == null || digestParam.isEmpty()) {
+                    throw OciError.DIGEST_INVALID.with("the digest query parameter is required to complete an upload");
+                }
+                Digest digest = Registry.parseDigest(digestParam);
+                long length = ctx.req().getContentLengthLong();
+                if (length != 0) { // a final chunk may come with the PUT
+                    Long start = null;
+                    Long end = null;
+                    String contentRange = ctx.header("Content-Range");
+                    if (contentRange != null && RANGE.matcher(contentRange.trim()).matches()) {
+                        Matcher m = RANGE.matcher(contentRange.trim());
+                        m.matches();
+                        start = Long.parseLong(m.group(1));
+                        end = Long.parseLong(m.group(2));
+                    }
+                    registry.appendUpload(repository, id, ctx.bodyInputStream(), start, end, length);
+                }
+                registry.completeUpload(repository, id, digest);
+                created(ctx, repository, digest);
+            }
+            case "DELETE" -> {
+                authorize(ctx, repository, Action.PUSH);
+                registry.cancelUpload(repository, id);
+                ctx.status(204);
+            }
+            default -> throw OciError.UNSUPPORTED.with("method " + ctx.method() + " is not supported on uploads");
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 100 ? s.substring(0, 100) + "..." : s;
+    }
+}

@@ -1,0 +1,260 @@
+package dev.slipway.registry.storage;
+
+import dev.slipway.core.Digest;
+import dev.slipway.core.Ids;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * {@link BlobStore} on a local filesystem.
+ *
+ * <p>Layout under the root:
+ * <pre>
+ * blobs/&lt;algorithm&gt;/&lt;first two hex&gt;/&lt;hex&gt;   committed content, never modified
+ * uploads/&lt;upload id&gt;                        bytes received so far for one upload session
+ * tmp/                                         small writes (manifests) before their rename
+ * </pre>
+ * A blob is written to a file outside {@code blobs/}, fsync'ed, renamed atomically into place and
+ * its directory fsync'ed, so a crash leaves either no file at the final path or the whole file.
+ * Files left in {@code uploads/} or {@code tmp/} by a crash are invisible and cleaned up later.
+ *
+ * <p>The running digest of each upload is kept in memory between appends so a chunked upload is
+ * hashed once; after a restart (or for sha512) the upload file is re-read at commit.
+ */
+public final class FilesystemBlobStore implements BlobStore {
+    private static final Pattern UPLOAD_ID = Pattern.compile("[a-zA-Z0-9-]{1,64}");
+    private static final int BUFFER = 1 << 20;
+
+    private final Path root;
+    private final Path blobs;
+    private final Path uploads;
+    private final Path tmp;
+    private final Map<String, HashState> hashes = new ConcurrentHashMap<>();
+
+    private record HashState(MessageDigest sha256, long size) {}
+
+    public FilesystemBlobStore(Path root) throws IOException {
+        this.root = root;
+        this.blobs = Files.createDirectories(root.resolve("blobs"));
+        this.uploads = Files.createDirectories(root.resolve("uploads"));
+        this.tmp = Files.createDirectories(root.resolve("tmp"));
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    private Path blobPath(Digest d) {
+        return blobs.resolve(d.algorithm()).resolve(d.hex().substring(0, 2)).resolve(d.hex());
+    }
+
+    private Path uploadPath(String id) {
+        if (!UPLOAD_ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("invalid upload id");
+        }
+        return uploads.resolve(id);
+    }
+
+    @Override
+    public long size(Digest digest) throws IOException {
+        try {
+            return Files.size(blobPath(digest));
+        } catch (NoSuchFileException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public InputStream open(Digest digest, long offset) throws IOException {
+        FileChannel ch = FileChannel.open(blobPath(digest), StandardOpenOption.READ);
+        ch.position(offset);
+        return Channels.newInputStream(ch);
+    }
+
+    @Override
+    public void put(Digest digest, byte[] content) throws IOException {
+        Path target = blobPath(digest);
+        if (Files.exists(target)) {
+            return;
+        }
+        Digest actual = Digest.of(digest.algorithm(), content);
+        if (!actual.equals(digest)) {
+            throw new DigestMismatchException(digest, actual);
+        }
+        Path temp = tmp.resolve(Ids.randomHex(16));
+        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer buf = ByteBuffer.wrap(content);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
+        }
+        publish(temp, target);
+    }
+
+    /** Renames a complete, synced file into its content-addressed place and syncs the directory. */
+    private void publish(Path source, Path target) throws IOException {
+        Path dir = Files.createDirectories(target.getParent());
+        try {
+            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException e) {
+            Files.deleteIfExists(source);
+            return;
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("the blob store needs a filesystem with atomic rename: " + root, e);
+        }
+        fsyncDirectory(dir);
+    }
+
+    private static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    @Override
+    public boolean delete(Digest digest) throws IOException {
+        return Files.deleteIfExists(blobPath(digest));
+    }
+
+    @Override
+    public Stream<Digest> list() throws IOException {
+        return Files.walk(blobs, 3).filter(Files::isRegularFile).map(p -> {
+            String algorithm = blobs.relativize(p).getName(0).toString();
+            try {
+                return new Digest(algorithm, p.getFileName().toString());
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }).filter(d -> d != null);
+    }
+
+    @Override
+    public void createUpload(String uploadId) throws IOException {
+        Files.createFile(uploadPath(uploadId));
+        hashes.put(uploadId, new HashState(Digest.newMessageDigest("sha256"), 0));
+    }
+
+    @Override
+    public long uploadSize(String uploadId) throws IOException {
+        try {
+            return Files.size(uploadPath(uploadId));
+        } catch (NoSuchFileException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public long append(String uploadId, InputStream in, long limit) throws IOException {
+        Path path = uploadPath(uploadId);
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE)) {
+            long start = ch.size();
+            HashState state = hashes.remove(uploadId);
+            MessageDigest md = state != null && state.size() == start ? state.sha256() : null;
+            ch.position(start);
+            byte[] buf = new byte[BUFFER];
+            ByteBuffer bb = ByteBuffer.wrap(buf);
+            long written = 0;
+            try {
+                int n;
+                while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
+                    written += n;
+                    if (written > limit) {
+                        throw new TooLargeException("upload exceeds the limit of " + limit + " bytes");
+                    }
+                    if (md != null) {
+                        md.update(buf, 0, n);
+                    }
+                    bb.clear().limit(n);
+                    while (bb.hasRemaining()) {
+                        ch.write(bb);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                ch.truncate(start); // a failed append changes nothing
+                throw e;
+            }
+            long size = start + written;
+            if (md != null) {
+                hashes.put(uploadId, new HashState(md, size));
+            }
+            return size;
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException("no upload " + uploadId);
+        }
+    }
+
+    @Override
+    public long commit(String uploadId, Digest expected) throws IOException {
+        Path path = uploadPath(uploadId);
+        long size = Files.size(path);
+        HashState state = hashes.get(uploadId);
+        Digest actual;
+        if (expected.algorithm().equals("sha256") && state != null && state.size() == size) {
+            actual = Digest.fromMessageDigest("sha256", (MessageDigest) cloneDigest(state.sha256()));
+        } else {
+            actual = hashFile(path, expected.algorithm());
+        }
+        if (!actual.equals(expected)) {
+            throw new DigestMismatchException(expected, actual);
+        }
+        hashes.remove(uploadId);
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        publish(path, blobPath(expected));
+        return size;
+    }
+
+    private static Object cloneDigest(MessageDigest md) {
+        try {
+            return md.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Digest hashFile(Path path, String algorithm) throws IOException {
+        MessageDigest md = Digest.newMessageDigest(algorithm);
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            ByteBuffer buf = ByteBuffer.allocate(BUFFER);
+            while (ch.read(buf) > 0) {
+                buf.flip();
+                md.update(buf);
+                buf.clear();
+            }
+        }
+        return Digest.fromMessageDigest(algorithm, md);
+    }
+
+    @Override
+    public void deleteUpload(String uploadId) throws IOException {
+        hashes.remove(uploadId);
+        Files.deleteIfExists(uploadPath(uploadId));
+    }
+
+    @Override
+    public Stream<String> uploads() throws IOException {
+        try (Stream<Path> s = Files.list(uploads)) {
+            return s.map(p -> p.getFileName().toString()).toList().stream();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package dev.slipway.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.core.SlipwayException;
+import dev.slipway.core.config.SlipwayConfig;
+import dev.slipway.registry.http.RegistryRoutes;
+import dev.slipway.registry.http.RegistryTokens;
+import dev.slipway.server.api.ApiRoutes;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.ServerConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The HTTP server: registry, API, health, metrics and the access log, on Javalin with virtual threads. */
+public final class HttpServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+    private static final Logger ACCESS = LoggerFactory.getLogger("access");
+
+    private final Javalin app;
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ObjectMapper json = new ObjectMapper();
+
+    public HttpServer(Slipway slipway, SlipwayConfig config) {
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new JvmGcMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+        RegistryTokens tokens;
+        try {
+            tokens = new RegistryTokens(config.secretsDir(), config.registryTokenTtl());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        RegistryRoutes registryRoutes = new RegistryRoutes(slipway.registry(), slipway.identity(), tokens, config.externalUrl());
+        ApiRoutes apiRoutes = new ApiRoutes(slipway.identity(), slipway.registry());
+        this.app = Javalin.create(c -> {
+            c.concurrency.useVirtualThreads = true;
+            c.startup.showJavalinBanner = false;
+            c.http.maxRequestSize = 1 << 20;
+            c.jetty.host = config.listenHost();
+            c.jetty.port = config.listenPort();
+            // Let odd paths reach the handlers, which answer in the protocol's own error format.
+            c.jetty.modifyHttpConfiguration(h -> h.setUriCompliance(UriCompliance.UNSAFE));
+            c.requestLogger.http(this::logRequest);
+            c.routes.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));
+            c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+            registryRoutes.register(c.routes);
+            apiRoutes.register(c.routes);
+            c.routes.exception(SlipwayException.class, (e, ctx) -> problem(ctx, e.status(), e.getMessage()));
+            c.routes.exception(IllegalArgumentException.class, (e, ctx) -> problem(ctx, 400, e.getMessage()));
+            c.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
+                problem(ctx, 500, "internal error: " + e.getClass().getSimpleName());
+            });
+        });
+    }
+
+    /** Errors on /v2/ use the registry's JSON error format; elsewhere a Gitea-style {"message": ...}. */
+    private void problem(Context ctx, int status, String message) {
+        ctx.status(status);
+        ObjectNode body = json.createObjectNode();
+        if (ctx.path().startsWith("/v2")) {
+            ctx.header("Docker-Distribution-Api-Version", "registry/2.0");
+            String code = switch (status) {
+                case 401 -> "UNAUTHORIZED";
+                case 403 -> "DENIED";
+                case 404 -> "NAME_UNKNOWN";
+                case 400 -> "UNSUPPORTED";
+                default -> "UNKNOWN";
+            };
+            ObjectNode item = body.putArray("errors").addObject();
+            item.put("code", code);
+            item.put("message", message);
+        } else {
+            body.put("message", message);
+        }
+        ctx.contentType("application/json");
+        if (ctx.method() != HandlerType.HEAD) {
+            ctx.result(body.toString());
+        }
+    }
+
+    private void logRequest(Context ctx, Float millis) {
+        String endpoint = endpointOf(ctx);
+        Timer.builder("slipway_http_requests")
+                .tag("method", ctx.method().name()).tag("status", Integer.toString(ctx.statusCode())).tag("endpoint", endpoint)
+                .register(metrics).record((long) (millis * 1000), TimeUnit.MICROSECONDS);
+        ObjectNode line = json.createObjectNode();
+        line.put("ts", Instant.now().toString());
+        line.put("method", ctx.method().name());
+        line.put("path", ctx.path());
+        line.put("status", ctx.statusCode());
+        line.put("ms", Math.round(millis * 100) / 100.0);
+        line.put("ip", ctx.ip());
+        line.put("endpoint", endpoint);
+        String ua = ctx.header("User-Agent");
+        if (ua != null) {
+            line.put("agent", ua.length() > 120 ? ua.substring(0, 120) : ua);
+        }
+        ACCESS.info(line.toString());
+    }
+
+    private static String endpointOf(Context ctx) {
+        String p = ctx.path();
+        if (!p.startsWith("/v2")) {
+            return p.startsWith("/api/") ? "api" : p.equals("/healthz") || p.equals("/metrics") ? p.substring(1) : "other";
+        }
+        if (p.equals("/v2") || p.equals("/v2/")) return "v2_base";
+        if (p.equals("/v2/token")) return "token";
+        if (p.equals("/v2/_catalog")) return "catalog";
+        if (p.contains("/blobs/uploads")) return "uploads";
+        if (p.contains("/blobs/")) return "blobs";
+        if (p.contains("/manifests/")) return "manifests";
+        if (p.endsWith("/tags/list")) return "tags";
+        if (p.contains("/referrers/")) return "referrers";
+        return "other";
+    }
+
+    public HttpServer start() {
+        app.start();
+        return this;
+    }
+
+    /** The port actually bound (useful with port 0). */
+    public int port() {
+        return ((ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

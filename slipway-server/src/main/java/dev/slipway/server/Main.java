@@ -1,0 +1,28 @@
+package dev.slipway.server;
+
+import dev.slipway.core.SlipwayException;
+import dev.slipway.registry.oci.RegistryException;
+import dev.slipway.server.cli.AdminCommands;
+import dev.slipway.server.cli.ServerCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+@Command(name = "slipway", mixinStandardHelpOptions = true, version = "slipway 0.1.0",
+        description = {"Slipway: a self-hosted CI/CD server with a built-in OCI container registry.", "",
+                "Start with 'slipway server'. Commands that change state take the same --data,",
+                "--database-url and --config options as the server and work while it runs."},
+        subcommands = {ServerCommand.class, AdminCommands.User.class, AdminCommands.Token.class, AdminCommands.Org.class,
+                AdminCommands.RegistryCmd.class, CommandLine.HelpCommand.class})
+public final class Main {
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof SlipwayException || e instanceof RegistryException || e instanceof IllegalArgumentException) {
+                cmd.getErr().println("error: " + e.getMessage());
+                return 1;
+            }
+            throw e;
+        });
+        System.exit(cli.execute(args));
+    }
+}
