@@ -1,0 +1,34 @@
+package dev.slipway.server.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Test images built locally from Debian's busybox-static: never pulled from the internet. */
+public final class TestImages {
+    private TestImages() {}
+
+    public static Path busybox() {
+        Path p = Path.of("/bin/busybox");
+        if (!Files.isExecutable(p)) {
+            throw new AssertionError("/bin/busybox (Debian's busybox-static) is needed; ./scripts/test installs it");
+        }
+        return p;
+    }
+
+    /** {@code FROM scratch} plus busybox, built with the legacy builder and tagged {@code tag}. */
+    public static void buildBusybox(Map<String, String> env, String tag) throws Exception {
+        Path ctx = Files.createTempDirectory("busybox-ctx-");
+        Files.copy(busybox(), ctx.resolve("busybox"));
+        Files.writeString(ctx.resolve("Dockerfile"), """
+                FROM scratch
+                COPY busybox /bin/busybox
+                RUN ["/bin/busybox","--install","-s","/bin"]
+                ENV PATH=/bin
+                CMD ["sh"]
+                """);
+        var e = new java.util.HashMap<>(env);
+        e.put("DOCKER_BUILDKIT", "0");
+        Tools.run(e, null, "docker", "build", "-q", "-t", tag, ctx.toString()).ok();
+    }
+}

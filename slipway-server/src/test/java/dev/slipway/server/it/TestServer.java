@@ -1,0 +1,136 @@
+package dev.slipway.server.it;
+
+import dev.slipway.core.config.ConfigLoader;
+import dev.slipway.core.config.SlipwayConfig;
+import dev.slipway.core.identity.Scope;
+import dev.slipway.server.HttpServer;
+import dev.slipway.server.Slipway;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A real Slipway server for integration tests: in-process, on a free loopback port, with its own
+ * data directory and a fresh database. The database is SQLite or PostgreSQL according to the
+ * system property {@code slipway.test.db} (failsafe runs every IT once per database).
+ */
+public final class TestServer implements AutoCloseable {
+    public static final String ADMIN_PASSWORD = "admin-password-1";
+
+    private final Path dataDir;
+    private final Slipway slipway;
+    private final HttpServer http;
+    private final SlipwayConfig config;
+
+    private TestServer(Map<String, String> extra) throws IOException {
+        this.dataDir = Files.createTempDirectory("slipway-it-");
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Map<String, String> values = new HashMap<>(extra);
+        values.put("data", dataDir.toString());
+        values.put("listen", "127.0.0.1:" + port);
+        values.putAll(databaseValues());
+        this.config = new ConfigLoader(Map.of()).load(values, null);
+        this.slipway = new Slipway(config);
+        slipway.identity().bootstrapAdmin(ADMIN_PASSWORD);
+        this.http = new HttpServer(slipway, config).start();
+    }
+
+    public static TestServer start() throws IOException {
+        return new TestServer(Map.of());
+    }
+
+    /** With extra configuration keys, as in the YAML file (e.g. {@code registry.owner-quota}). */
+    public static TestServer start(Map<String, String> config) throws IOException {
+        return new TestServer(config);
+    }
+
+    public static String database() {
+        return System.getProperty("slipway.test.db", "sqlite");
+    }
+
+    /**
+     * Configuration keys for the database under test. For PostgreSQL, a new database is created on
+     * the server the test script started ({@code SLIPWAY_TEST_PG_URL}); under CI a missing server
+     * fails the test rather than skipping it.
+     */
+    public static Map<String, String> databaseValues() {
+        if (!database().equals("postgres")) {
+            return Map.of();
+        }
+        String url = System.getenv("SLIPWAY_TEST_PG_URL");
+        if (url == null) {
+            throw new IllegalStateException("PostgreSQL integration tests need SLIPWAY_TEST_PG_URL (./scripts/test sets it)");
+        }
+        String user = System.getenv().getOrDefault("SLIPWAY_TEST_PG_USER", "slipway");
+        String password = System.getenv().getOrDefault("SLIPWAY_TEST_PG_PASSWORD", "slipway");
+        String db = "slipway_it_" + Long.toHexString(System.nanoTime()) + "_" + (int) (Math.random() * 1000);
+        try (Connection c = DriverManager.getConnection(url, user, password); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + db);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create a test database on " + url + ": " + e.getMessage(), e);
+        }
+        String base = url.substring(0, url.lastIndexOf('/') + 1);
+        return Map.of("database.url", base + db, "database.user", user, "database.password", password);
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + http.port();
+    }
+
+    /** host:port, as docker and skopeo name the registry. */
+    public String registryHost() {
+        return "127.0.0.1:" + http.port();
+    }
+
+    public Slipway slipway() {
+        return slipway;
+    }
+
+    public SlipwayConfig config() {
+        return config;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public void createUser(String name, String password) {
+        slipway.identity().createUser(name, password, null, false);
+    }
+
+    public String token(String user, String... scopes) {
+        return slipway.identity().createToken(user, "t-" + System.nanoTime(),
+                Arrays.stream(scopes).map(Scope::parse).toList()).secret();
+    }
+
+    /** Every committed blob file under the blob store, as relative paths (for "storage did not change" checks). */
+    public java.util.Set<String> storedBlobs() throws IOException {
+        Path blobs = config.blobsDir().resolve("blobs");
+        if (!Files.exists(blobs)) {
+            return java.util.Set.of();
+        }
+        try (Stream<Path> s = Files.walk(blobs)) {
+            return s.filter(Files::isRegularFile).map(p -> blobs.relativize(p).toString()).collect(java.util.stream.Collectors.toSet());
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        http.close();
+        slipway.close();
+        try (Stream<Path> s = Files.walk(dataDir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.slipway.server.it;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs real external clients (docker, skopeo). Outside CI a missing tool skips the test; under
+ * {@code CI=true} it fails it, so a broken test machine never passes quietly.
+ */
+public final class Tools {
+    private Tools() {}
+
+    public record Result(int exit, String out, String err) {
+        public Result ok() {
+            if (exit != 0) {
+                throw new AssertionError("command failed (" + exit + "):\n" + out + "\n" + err);
+            }
+            return this;
+        }
+    }
+
+    public static boolean ci() {
+        return "true".equalsIgnoreCase(System.getenv("CI"));
+    }
+
+    /** Requires a tool (and, for docker, a reachable engine). */
+    public static void require(String tool) {
+        boolean present;
+        try {
+            present = tool.equals("docker") ? run(Map.of(), null, "docker", "info").exit() == 0
+                    : run(Map.of(), null, tool, "--version").exit() == 0;
+        } catch (RuntimeException e) {
+            present = false;
+        }
+        if (!present) {
+            if (ci()) {
+                throw new AssertionError(tool + " is required under CI=true but is not available (./scripts/test installs and starts it)");
+            }
+            assumeTrue(false, tool + " not available; run ./scripts/test");
+        }
+    }
+
+    public static Result run(Map<String, String> env, Path dir, String... command) {
+        return runWithInput(env, dir, null, command);
+    }
+
+    /** Runs with {@code stdin} (may be null) as standard input. */
+    public static Result runWithInput(Map<String, String> env, Path dir, String stdin, String... command) {
+        try {
+            ProcessBuilder pb = new ProcessBuilder(List.of(command));
+            pb.environment().putAll(env);
+            if (dir != null) {
+                pb.directory(dir.toFile());
+            }
+            Process p = pb.start();
+            if (stdin != null) {
+                p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+            p.getOutputStream().close();
+            var out = new java.io.ByteArrayOutputStream();
+            var err = new java.io.ByteArrayOutputStream();
+            Thread t1 = Thread.ofVirtual().start(() -> copy(p.getInputStream(), out));
+            Thread t2 = Thread.ofVirtual().start(() -> copy(p.getErrorStream(), err));
+            if (!p.waitFor(5, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new AssertionError("timed out: " + String.join(" ", command));
+            }
+            t1.join();
+            t2.join();
+            return new Result(p.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + command[0] + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void copy(java.io.InputStream in, java.io.OutputStream out) {
+        try {
+            in.transferTo(out);
+        } catch (IOException ignored) {
+            // process ended
+        }
+    }
+
+    public static List<String> args(String... a) {
+        return new ArrayList<>(List.of(a));
+    }
+}
