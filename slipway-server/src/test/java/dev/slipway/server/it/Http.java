@@ -28,6 +28,10 @@ public final class Http {
         return new Http(baseUrl, "Basic " + Base64.getEncoder().encodeToString((user + ":" + secret).getBytes(StandardCharsets.UTF_8)));
     }
 
+    public static Http bearer(String baseUrl, String token) {
+        return new Http(baseUrl, "Bearer " + token);
+    }
+
     public static Http token(String baseUrl, String token) {
         return new Http(baseUrl, "token " + token);
     }
