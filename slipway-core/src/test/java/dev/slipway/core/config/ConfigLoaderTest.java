@@ -1,0 +1,60 @@
+package dev.slipway.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaults() {
+        SlipwayConfig c = new ConfigLoader(Map.of()).load(Map.of(), null);
+        assertThat(c.dataDir()).isEqualTo(Path.of("data").toAbsolutePath());
+        assertThat(c.listenHost()).isEqualTo("127.0.0.1");
+        assertThat(c.listenPort()).isEqualTo(8080);
+        assertThat(c.databaseUrl()).isEqualTo("jdbc:sqlite:" + Path.of("data").toAbsolutePath().resolve("slipway.db"));
+        assertThat(c.externalUrl()).isEqualTo("http://127.0.0.1:8080");
+        assertThat(c.ownerQuotaBytes()).isEqualTo(-1);
+    }
+
+    @Test
+    void cliBeatsEnvironmentBeatsFile() throws Exception {
+        Path file = dir.resolve("slipway.yml");
+        Files.writeString(file, """
+                listen: 0.0.0.0:9000
+                external-url: https://registry.example.test/
+                registry:
+                  owner-quota: 10GiB
+                database:
+                  url: jdbc:postgresql://db/slipway
+                """);
+        Map<String, String> env = Map.of("SLIPWAY_LISTEN", "127.0.0.1:9100", "SLIPWAY_REGISTRY_OWNER_QUOTA", "5GiB");
+        Map<String, String> cli = new HashMap<>();
+        cli.put("listen", "127.0.0.1:9200");
+        SlipwayConfig c = new ConfigLoader(env).load(cli, file);
+        assertThat(c.listenPort()).isEqualTo(9200);
+        assertThat(c.ownerQuotaBytes()).isEqualTo(5L << 30);
+        assertThat(c.externalUrl()).isEqualTo("https://registry.example.test");
+        assertThat(c.databaseUrl()).isEqualTo("jdbc:postgresql://db/slipway");
+        assertThat(c.isSqlite()).isFalse();
+    }
+
+    @Test
+    void rejectsUnknownKeysAndBadValues() throws Exception {
+        Path file = dir.resolve("bad.yml");
+        Files.writeString(file, "listn: 1.2.3.4:5\n");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(Map.of(), file)).hasMessageContaining("unknown key 'listn'");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("SLIPWAY_LISTEN", "nohostport")).load(Map.of(), null))
+                .hasMessageContaining("HOST:PORT");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("SLIPWAY_DATABASE_URL", "jdbc:mysql://x")).load(Map.of(), null))
+                .hasMessageContaining("jdbc:sqlite:");
+    }
+}
