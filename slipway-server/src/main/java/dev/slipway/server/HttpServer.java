@@ -56,6 +56,7 @@ public final class HttpServer implements AutoCloseable {
             c.jetty.port = config.listenPort();
             // Let odd paths reach the handlers, which answer in the protocol's own error format.
             c.jetty.modifyHttpConfiguration(h -> h.setUriCompliance(UriCompliance.UNSAFE));
+            c.jetty.modifyServletContextHandler(h -> h.getServletHandler().setDecodeAmbiguousURIs(true));
             c.requestLogger.http(this::logRequest);
             c.routes.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));
             c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
