@@ -40,6 +40,7 @@ import java.util.stream.Stream;
 public final class FilesystemBlobStore implements BlobStore {
     private static final Pattern UPLOAD_ID = Pattern.compile("[a-zA-Z0-9-]{1,64}");
     private static final int BUFFER = 1 << 20;
+    private static final long FLUSH_EVERY = 64L << 20;
 
     private final Path root;
     private final Path blobs;
@@ -171,6 +172,8 @@ public final class FilesystemBlobStore implements BlobStore {
             byte[] buf = new byte[BUFFER];
             ByteBuffer bb = ByteBuffer.wrap(buf);
             long written = 0;
+            long unflushed = 0;
+            Thread flusher = null;
             try {
                 int n;
                 while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
@@ -185,11 +188,19 @@ public final class FilesystemBlobStore implements BlobStore {
                     while (bb.hasRemaining()) {
                         ch.write(bb);
                     }
+                    unflushed += n;
+                    // Write back to disk while receiving, so the fsync at commit has little left to do.
+                    if (unflushed >= FLUSH_EVERY && (flusher == null || !flusher.isAlive())) {
+                        unflushed = 0;
+                        flusher = Thread.ofVirtual().start(() -> forceQuietly(ch));
+                    }
                 }
             } catch (IOException | RuntimeException e) {
+                joinQuietly(flusher);
                 ch.truncate(start); // a failed append changes nothing
                 throw e;
             }
+            joinQuietly(flusher);
             long size = start + written;
             if (md != null) {
                 hashes.put(uploadId, new HashState(md, size));
@@ -220,6 +231,24 @@ public final class FilesystemBlobStore implements BlobStore {
         }
         publish(path, blobPath(expected));
         return size;
+    }
+
+    private static void forceQuietly(FileChannel ch) {
+        try {
+            ch.force(false);
+        } catch (IOException ignored) {
+            // only an early write-back; commit forces again and reports errors
+        }
+    }
+
+    private static void joinQuietly(Thread t) {
+        if (t != null) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static Object cloneDigest(MessageDigest md) {
