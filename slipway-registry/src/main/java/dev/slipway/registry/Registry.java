@@ -353,6 +353,12 @@ public final class Registry {
     public void deleteManifest(String repository, String reference) {
         if (Digest.looksLikeDigest(reference)) {
             Digest digest = parseDigest(reference);
+            List<Digest> parents = metadata.parentIndexes(repository, digest);
+            if (!parents.isEmpty()) {
+                // Deleting a child would break an index that still lists it (seed 001's orphaned index children).
+                throw OciError.DENIED.with("manifest " + digest + " is part of index " + parents.getFirst()
+                        + (parents.size() > 1 ? " and " + (parents.size() - 1) + " more" : "") + "; delete the index first");
+            }
             if (!metadata.deleteManifest(repository, digest)) {
                 throw OciError.MANIFEST_UNKNOWN.with("manifest " + digest + " is not in " + repository);
             }

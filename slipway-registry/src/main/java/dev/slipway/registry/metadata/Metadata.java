@@ -222,6 +222,13 @@ public final class Metadata {
         });
     }
 
+    /** Indexes in the repository that list {@code digest} as a child manifest. */
+    public List<Digest> parentIndexes(String repository, Digest digest) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT manifest_digest FROM manifest_references "
+                        + "WHERE repository = :r AND child_digest = :d AND kind = 'manifest' ORDER BY manifest_digest")
+                .bind("r", repository).bind("d", digest.toString()).map((rs, ctx) -> Digest.parse(rs.getString(1))).list());
+    }
+
     /** Deletes a manifest, its references and every tag pointing at it. */
     public boolean deleteManifest(String repository, Digest digest) {
         return jdbi.inTransaction(h -> {

@@ -35,6 +35,7 @@ class SkopeoIT {
     static TestServer server;
     static String host;
     static Map<String, String> env;
+    static Path home;
 
     @BeforeAll
     static void start() throws Exception {
@@ -42,7 +43,7 @@ class SkopeoIT {
         server = TestServer.start();
         host = server.registryHost();
         // Keep skopeo away from any credentials or configuration of the machine's user.
-        Path home = Files.createTempDirectory("skopeo-home-");
+        home = Files.createTempDirectory("skopeo-home-");
         env = new HashMap<>();
         env.put("HOME", home.toString());
         env.put("REGISTRY_AUTH_FILE", home.resolve("auth.json").toString());
@@ -54,6 +55,11 @@ class SkopeoIT {
     static void stop() throws Exception {
         if (server != null) {
             server.close();
+        }
+        if (home != null) {
+            try (var files = Files.walk(home)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 
@@ -103,6 +109,27 @@ class SkopeoIT {
                 "--src-creds", "plain:" + token, ref, "oci:" + back + ":v1").ok();
         assertThat(OciLayout.resolve(back, "v1").digest()).isEqualTo(image.digest());
         assertSameBlobs(src.dir(), back);
+    }
+
+    @Test
+    void copiesBetweenRepositoriesInsideTheRegistry(@TempDir Path tmp) throws Exception {
+        String token = user("mover");
+        String creds = "mover:" + token;
+        OciLayout src = OciLayout.create(tmp.resolve("src"));
+        OciLayout.Image image = src.addImage("v1", "move-me", 3);
+        String from = "docker://" + host + "/mover/from:v1";
+        String to = "docker://" + host + "/mover/to:v1";
+        skopeo("copy", "--dest-tls-verify=false", "--dest-creds", creds, "oci:" + src.dir() + ":v1", from).ok();
+
+        // Registry to registry: skopeo reuses the blobs already there (cross-repository mounts).
+        skopeo("copy", "--src-tls-verify=false", "--dest-tls-verify=false", "--src-creds", creds, "--dest-creds", creds, from, to).ok();
+        assertThat(server.slipway().registry().manifest("mover/to", "v1").digest().toString()).isEqualTo(image.digest());
+        Http http = Http.basic(server.baseUrl(), "mover", token);
+        for (OciLayout.Descriptor blob : image.blobs()) {
+            HttpResponse<byte[]> r = http.sendBytes(http.request("/v2/mover/to/blobs/" + blob.digest()).GET());
+            assertThat(r.statusCode()).as("GET %s from mover/to", blob.digest()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo(OciLayout.readBlob(src.dir(), blob.digest()));
+        }
     }
 
     // ---- 2. inspect, list-tags, delete
