@@ -197,6 +197,9 @@ public final class Registry {
             newSize = store.append(uploadId, body, limit);
         } catch (BlobStore.TooLargeException e) {
             throw OciError.SIZE_INVALID.with("chunk is larger than its Content-Length/Content-Range");
+        } catch (BlobStore.BodyReadException e) {
+            throw OciError.BLOB_UPLOAD_INVALID.with("the request body could not be read to the end (" + e.getMessage()
+                    + "); the upload is still at " + offset + " bytes");
         } catch (NoSuchFileException e) {
             throw OciError.BLOB_UPLOAD_UNKNOWN.with("upload " + uploadId + " was removed");
         } catch (IOException e) {
@@ -326,14 +329,22 @@ public final class Registry {
         for (Descriptor d : manifest.children()) {
             refs.add(new Metadata.Ref(d.digest(), d.size(), Metadata.Reference.MANIFEST));
         }
+        // Refuse before writing: a refused manifest must leave no file behind (nothing else would remove it).
+        throwIfIncomplete(repository, metadata.checkReferences(repository, refs));
         try {
-            store.put(digest, body); // content-addressed: harmless if the transaction below fails
+            store.put(digest, body); // content-addressed; only a concurrent delete between check and commit can orphan it
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         ManifestRow row = new ManifestRow(repository, digest, manifest.mediaType(), body.length, manifest.artifactType(),
                 manifest.subject() == null ? null : manifest.subject().digest().toString(), clock.millis());
         Metadata.PutOutcome outcome = metadata.putManifest(row, owner, refs, tag);
+        throwIfIncomplete(repository, outcome);
+        manifestCache.put(digest, body);
+        return new PutResult(digest, manifest.subject());
+    }
+
+    private static void throwIfIncomplete(String repository, Metadata.PutOutcome outcome) {
         if (!outcome.missingBlobs().isEmpty()) {
             throw OciError.MANIFEST_BLOB_UNKNOWN.with("blob " + outcome.missingBlobs().getFirst() + " is not in " + repository
                     + " (push it first)");
@@ -345,8 +356,6 @@ public final class Registry {
         if (!outcome.sizeMismatches().isEmpty()) {
             throw OciError.MANIFEST_INVALID.with("size mismatch: " + outcome.sizeMismatches().getFirst());
         }
-        manifestCache.put(digest, body);
-        return new PutResult(digest, manifest.subject());
     }
 
     /** DELETE by digest removes the manifest (and its tags); by tag removes only the tag. */

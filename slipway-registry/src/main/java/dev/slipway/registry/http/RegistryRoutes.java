@@ -549,9 +549,9 @@ public final class RegistryRoutes {
             }
         }
         String digestParam = ctx.queryParam("digest");
+        Digest digest = digestParam == null ? null : Registry.parseDigest(digestParam); // before a session exists
         String id = registry.startUpload(repository);
-        if (digestParam != null) {
-            Digest digest = Registry.parseDigest(digestParam);
+        if (digest != null) {
             try {
                 registry.appendUpload(repository, id, ctx.bodyInputStream(), null, null, ctx.req().getContentLengthLong());
                 registry.completeUpload(repository, id, digest);
@@ -598,19 +598,7 @@ public final class RegistryRoutes {
             }
             case "PATCH" -> {
                 authorize(ctx, repository, Action.PUSH);
-                Long start = null;
-                Long end = null;
-                String contentRange = ctx.header("Content-Range");
-                if (contentRange != null && !contentRange.isBlank()) {
-                    Matcher m = RANGE.matcher(contentRange.trim());
-                    if (!m.matches()) {
-                        throw new RegistryException(OciError.RANGE_INVALID, "Content-Range must be <start>-<end>, got '" + abbreviate(contentRange) + "'",
-                                Map.of("Range", Registry.rangeHeader(registry.uploadOffset(repository, id))));
-                    }
-                    start = Long.parseLong(m.group(1));
-                    end = Long.parseLong(m.group(2));
-                }
-                long size = registry.appendUpload(repository, id, ctx.bodyInputStream(), start, end, ctx.req().getContentLengthLong());
+                long size = appendChunk(ctx, repository, id);
                 ctx.status(202);
                 uploadHeaders(ctx, repository, id, size);
             }
@@ -623,16 +611,7 @@ public final class RegistryRoutes {
                 Digest digest = Registry.parseDigest(digestParam);
                 long length = ctx.req().getContentLengthLong();
                 if (length != 0) { // a final chunk may come with the PUT
-                    Long start = null;
-                    Long end = null;
-                    String contentRange = ctx.header("Content-Range");
-                    if (contentRange != null && RANGE.matcher(contentRange.trim()).matches()) {
-                        Matcher m = RANGE.matcher(contentRange.trim());
-                        m.matches();
-                        start = Long.parseLong(m.group(1));
-                        end = Long.parseLong(m.group(2));
-                    }
-                    registry.appendUpload(repository, id, ctx.bodyInputStream(), start, end, length);
+                    appendChunk(ctx, repository, id);
                 }
                 registry.completeUpload(repository, id, digest);
                 created(ctx, repository, digest);
@@ -644,6 +623,23 @@ public final class RegistryRoutes {
             }
             default -> throw OciError.UNSUPPORTED.with("method " + ctx.method() + " is not supported on uploads");
         }
+    }
+
+    /** Appends the request body to the upload, honouring an optional {@code Content-Range: start-end}. */
+    private long appendChunk(Context ctx, String repository, String id) {
+        Long start = null;
+        Long end = null;
+        String contentRange = ctx.header("Content-Range");
+        if (contentRange != null && !contentRange.isBlank()) {
+            Matcher m = RANGE.matcher(contentRange.trim());
+            if (!m.matches()) {
+                throw new RegistryException(OciError.RANGE_INVALID, "Content-Range must be <start>-<end>, got '" + abbreviate(contentRange) + "'",
+                        Map.of("Range", Registry.rangeHeader(registry.uploadOffset(repository, id))));
+            }
+            start = Long.parseLong(m.group(1));
+            end = Long.parseLong(m.group(2));
+        }
+        return registry.appendUpload(repository, id, ctx.bodyInputStream(), start, end, ctx.req().getContentLengthLong());
     }
 
     private static String enc(String s) {

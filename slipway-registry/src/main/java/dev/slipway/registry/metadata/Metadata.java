@@ -171,31 +171,40 @@ public final class Metadata {
      * size, then stores the manifest, its references and the tag (if any). Stores nothing if a
      * reference is missing.
      */
-    public PutOutcome putManifest(ManifestRow row, String owner, List<Ref> refs, String tag) {
-        return jdbi.inTransaction(h -> {
-            List<Digest> missingBlobs = new java.util.ArrayList<>();
-            List<Digest> missingManifests = new java.util.ArrayList<>();
-            List<String> mismatches = new java.util.ArrayList<>();
-            for (Ref ref : refs) {
-                if (ref.kind().equals(Reference.BLOB)) {
-                    Optional<Long> size = h.createQuery("SELECT b.size FROM repository_blobs rb JOIN blobs b ON b.digest = rb.digest "
-                                    + "WHERE rb.repository = :r AND rb.digest = :d")
-                            .bind("r", row.repository()).bind("d", ref.digest().toString()).mapTo(Long.class).findOne();
-                    if (size.isEmpty()) {
-                        missingBlobs.add(ref.digest());
-                    } else if (size.get() != ref.size()) {
-                        mismatches.add(ref.digest() + " is " + size.get() + " bytes, the manifest says " + ref.size());
-                    }
-                } else {
-                    Optional<ManifestRow> child = manifest(h, row.repository(), ref.digest());
-                    if (child.isEmpty()) {
-                        missingManifests.add(ref.digest());
-                    } else if (child.get().size() != ref.size()) {
-                        mismatches.add(ref.digest() + " is " + child.get().size() + " bytes, the index says " + ref.size());
-                    }
+    /** Read-only check of a manifest's references, so a manifest that would be refused is never written to storage. */
+    public PutOutcome checkReferences(String repository, List<Ref> refs) {
+        return jdbi.withHandle(h -> checkReferences(h, repository, refs));
+    }
+
+    private static PutOutcome checkReferences(Handle h, String repository, List<Ref> refs) {
+        List<Digest> missingBlobs = new java.util.ArrayList<>();
+        List<Digest> missingManifests = new java.util.ArrayList<>();
+        List<String> mismatches = new java.util.ArrayList<>();
+        for (Ref ref : refs) {
+            if (ref.kind().equals(Reference.BLOB)) {
+                Optional<Long> size = h.createQuery("SELECT b.size FROM repository_blobs rb JOIN blobs b ON b.digest = rb.digest "
+                                + "WHERE rb.repository = :r AND rb.digest = :d")
+                        .bind("r", repository).bind("d", ref.digest().toString()).mapTo(Long.class).findOne();
+                if (size.isEmpty()) {
+                    missingBlobs.add(ref.digest());
+                } else if (size.get() != ref.size()) {
+                    mismatches.add(ref.digest() + " is " + size.get() + " bytes, the manifest says " + ref.size());
+                }
+            } else {
+                Optional<ManifestRow> child = manifest(h, repository, ref.digest());
+                if (child.isEmpty()) {
+                    missingManifests.add(ref.digest());
+                } else if (child.get().size() != ref.size()) {
+                    mismatches.add(ref.digest() + " is " + child.get().size() + " bytes, the index says " + ref.size());
                 }
             }
-            PutOutcome outcome = new PutOutcome(missingBlobs, missingManifests, mismatches);
+        }
+        return new PutOutcome(missingBlobs, missingManifests, mismatches);
+    }
+
+    public PutOutcome putManifest(ManifestRow row, String owner, List<Ref> refs, String tag) {
+        return jdbi.inTransaction(h -> {
+            PutOutcome outcome = checkReferences(h, row.repository(), refs);
             if (!outcome.stored()) {
                 return outcome;
             }

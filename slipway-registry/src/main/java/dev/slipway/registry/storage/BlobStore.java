@@ -76,6 +76,11 @@ public interface BlobStore {
         public Digest actual() { return actual; }
     }
 
+    /** Reading the incoming content failed (the client sent less than it announced, or went away). */
+    final class BodyReadException extends IOException {
+        public BodyReadException(IOException cause) { super(cause.getMessage(), cause); }
+    }
+
     final class TooLargeException extends IOException {
         public TooLargeException(String message) { super(message); }
     }

@@ -176,7 +176,7 @@ public final class FilesystemBlobStore implements BlobStore {
             Thread flusher = null;
             try {
                 int n;
-                while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
+                while ((n = readBody(in, buf)) > 0) {
                     written += n;
                     if (written > limit) {
                         throw new TooLargeException("upload exceeds the limit of " + limit + " bytes");
@@ -231,6 +231,15 @@ public final class FilesystemBlobStore implements BlobStore {
         }
         publish(path, blobPath(expected));
         return size;
+    }
+
+    /** Reads the next piece of the request body; failures are the client's, not the disk's. */
+    private static int readBody(InputStream in, byte[] buf) throws BodyReadException {
+        try {
+            return in.readNBytes(buf, 0, buf.length);
+        } catch (IOException e) {
+            throw new BodyReadException(e);
+        }
     }
 
     private static void forceQuietly(FileChannel ch) {

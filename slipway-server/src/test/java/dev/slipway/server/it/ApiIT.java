@@ -93,7 +93,7 @@ class ApiIT {
                 .statusCode()).isEqualTo(403);
         // dora, now a member, pushes to the organization.
         Http dora = Http.basic(server.baseUrl(), "dora", server.token("dora", "write:package"));
-        RegistryPushes.pushBlob(dora, "platform/tools", "x".getBytes(StandardCharsets.UTF_8));
+        new RegistryPush(dora).blob("platform/tools", "x".getBytes(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.slipway.core.Digest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -37,14 +36,7 @@ class AuthorizationIT {
     }
 
     static byte[] pushImage(Http http, String repo, String tag) {
-        byte[] layer = ("layer of " + repo).getBytes(StandardCharsets.UTF_8);
-        byte[] config = ("{\"os\":\"linux\",\"repo\":\"" + repo + "\"}").getBytes(StandardCharsets.UTF_8);
-        Digest l = RegistryPushes.pushBlob(http, repo, layer);
-        Digest c = RegistryPushes.pushBlob(http, repo, config);
-        byte[] m = RegistryPushes.imageManifest(c, config.length, l, layer.length);
-        HttpResponse<String> put = http.put("/v2/" + repo + "/manifests/" + tag, "application/vnd.oci.image.manifest.v1+json", m);
-        assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
-        return m;
+        return new RegistryPush(http).image(repo, tag, repo).manifest();
     }
 
     static String code(HttpResponse<String> r) throws Exception {

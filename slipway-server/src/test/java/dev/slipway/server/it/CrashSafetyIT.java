@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.slipway.core.Digest;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -13,9 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -25,25 +22,19 @@ import org.junit.jupiter.api.Test;
  * nothing partial is visible and everything pushed before is still served intact.
  */
 class CrashSafetyIT {
-    private static final String PASSWORD = "crash-admin-password";
-
     @Test
     void killDuringLargeUploadsLosesNothingAndExposesNothingPartial() throws Exception {
         Path data = Files.createTempDirectory("slipway-crash-");
-        Map<String, String> db = TestServer.databaseValues();
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        String base = "http://127.0.0.1:" + port;
-        Http http = Http.basic(base, "admin", PASSWORD);
+        ServerProcess server = new ServerProcess(data).start();
+        Http http = Http.basic(server.baseUrl(), "admin", ServerProcess.ADMIN_PASSWORD);
 
-        Process server = startServer(data, port, db);
         byte[] layer = "layer pushed before the crash\n".repeat(1000).getBytes(StandardCharsets.UTF_8);
         byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8);
-        Digest layerDigest = RegistryPushes.pushBlob(http, "admin/app", layer);
-        Digest configDigest = RegistryPushes.pushBlob(http, "admin/app", config);
-        byte[] manifest = RegistryPushes.imageManifest(configDigest, config.length, layerDigest, layer.length);
+        RegistryPush push = new RegistryPush(http);
+        Digest layerDigest = Digest.parse(push.blob("admin/app", layer));
+        String configDigest = push.blob("admin/app", config);
+        byte[] manifest = RegistryPush.imageManifest(RegistryPush.descriptor(RegistryPush.OCI_CONFIG, configDigest, config.length),
+                RegistryPush.descriptor(RegistryPush.OCI_LAYER, layerDigest.toString(), layer.length));
         assertThat(http.put("/v2/admin/app/manifests/v1", "application/vnd.oci.image.manifest.v1+json", manifest).statusCode()).isEqualTo(201);
 
         // Two large uploads in flight: a chunked PATCH and a monolithic POST ?digest=, each stalled halfway.
@@ -64,12 +55,11 @@ class CrashSafetyIT {
         }
         assertThat(sentChunked.get()).isGreaterThanOrEqualTo(32 << 20);
         Thread.sleep(500); // let the server write what it received
-        server.destroyForcibly().waitFor(); // SIGKILL
+        server.kill();
         chunked.join(10_000);
         monolithic.join(10_000);
 
-        Process restarted = startServer(data, port, db);
-        try {
+        try (ServerProcess restarted = new ServerProcess(data, server).start()) {
             // Everything acknowledged before the crash is served, byte for byte.
             HttpResponse<byte[]> m = http.sendBytes(http.request("/v2/admin/app/manifests/v1")
                     .header("Accept", "application/vnd.oci.image.manifest.v1+json").GET());
@@ -96,10 +86,8 @@ class CrashSafetyIT {
             assertThat(http.head("/v2/admin/app/blobs/" + bogus).statusCode()).isEqualTo(404);
 
             // The registry still accepts new pushes after the crash.
-            Digest after = RegistryPushes.pushBlob(http, "admin/app", "after the crash".getBytes(StandardCharsets.UTF_8));
+            String after = push.blob("admin/app", "after the crash".getBytes(StandardCharsets.UTF_8));
             assertThat(http.head("/v2/admin/app/blobs/" + after).statusCode()).isEqualTo(200);
-        } finally {
-            restarted.destroyForcibly().waitFor();
         }
     }
 
@@ -121,41 +109,6 @@ class CrashSafetyIT {
         } catch (RuntimeException expected) {
             // the server was killed mid-request
         }
-    }
-
-    private static Process startServer(Path data, int port, Map<String, String> db) throws Exception {
-        String jar = System.getProperty("slipway.jar");
-        assertThat(jar).as("system property slipway.jar (set by failsafe)").isNotNull();
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar, "server", "--data", data.toString(), "--listen", "127.0.0.1:" + port));
-        if (db.containsKey("database.url")) {
-            cmd.addAll(List.of("--database-url", db.get("database.url")));
-        }
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(data.resolve("server-" + System.nanoTime() + ".log").toFile());
-        pb.environment().put("SLIPWAY_ADMIN_PASSWORD", PASSWORD);
-        if (db.containsKey("database.user")) {
-            pb.environment().put("SLIPWAY_DATABASE_USER", db.get("database.user"));
-            pb.environment().put("SLIPWAY_DATABASE_PASSWORD", db.get("database.password"));
-        }
-        Process p = pb.start();
-        Http anon = Http.anonymous("http://127.0.0.1:" + port);
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) {
-                throw new AssertionError("server exited with " + p.exitValue());
-            }
-            try {
-                if (anon.get("/healthz").statusCode() == 200) {
-                    return p;
-                }
-            } catch (RuntimeException notYet) {
-                // connection refused while starting
-            }
-            Thread.sleep(100);
-        }
-        p.destroyForcibly();
-        throw new AssertionError("server did not become healthy");
     }
 
     /** {@code total} pseudo-random bytes that stop flowing (block) after {@code stallAt} bytes. */
@@ -199,9 +152,5 @@ class CrashSafetyIT {
             sent.addAndGet(n);
             return n;
         }
-    }
-
-    static String hex(byte[] b) {
-        return HexFormat.of().formatHex(b);
     }
 }

@@ -1,0 +1,54 @@
+package dev.slipway.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The CLI works on the server's state while the server runs, and explains itself. */
+class CliIT {
+    @Test
+    void commandsChangeTheStateOfARunningServer() throws Exception {
+        try (ServerProcess server = new ServerProcess(Files.createTempDirectory("slipway-cli-")).start()) {
+            server.cli("user", "create", "frank", "--password", "frank-password").ok();
+            String token = server.cli("token", "create", "--user", "frank", "--name", "laptop", "--scopes", "read:package,write:package")
+                    .ok().out().trim();
+            assertThat(token).matches("[0-9a-f]{40}");
+            server.cli("org", "create", "crew", "--member", "frank").ok();
+
+            // The running server sees what the CLI wrote.
+            Http frank = Http.basic(server.baseUrl(), "frank", token);
+            assertThat(frank.get("/v2/").statusCode()).isEqualTo(200);
+            AuthorizationIT.pushImage(frank, "crew/tool", "v1");
+            assertThat(Http.anonymous(server.baseUrl()).get("/v2/crew/tool/manifests/v1").statusCode()).isEqualTo(401);
+            server.cli("registry", "visibility", "crew/tool", "public").ok();
+            assertThat(Http.anonymous(server.baseUrl()).get("/v2/crew/tool/manifests/v1").statusCode()).isEqualTo(200);
+
+            assertThat(server.cli("token", "list", "--user", "frank").ok().out()).contains("laptop").doesNotContain(token);
+            assertThat(server.cli("registry", "quota", "crew").ok().out()).contains("crew:").contains("unlimited");
+            server.cli("token", "delete", "--user", "frank", "--name", "laptop").ok();
+            assertThat(frank.get("/v2/").statusCode()).isEqualTo(401);
+
+            // Mistakes get a clear message and a non-zero exit, not a stack trace.
+            Tools.Result dup = server.cli("user", "create", "frank", "--password", "another-password");
+            assertThat(dup.exit()).isEqualTo(1);
+            assertThat(dup.err()).contains("error: user or organization 'frank' already exists").doesNotContain("Exception");
+            Tools.Result badScope = server.cli("token", "create", "--user", "frank", "--name", "x", "--scopes", "root");
+            assertThat(badScope.exit()).isEqualTo(1);
+            assertThat(badScope.err()).contains("unknown scope 'root'");
+        }
+    }
+
+    @Test
+    void helpExplainsTheCommands() throws Exception {
+        String jar = System.getProperty("slipway.jar");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String help = Tools.run(Map.of(), null, javaBin, "-jar", jar, "--help").ok().out();
+        assertThat(help).contains("server").contains("token").contains("registry");
+        String serverHelp = Tools.run(Map.of(), null, javaBin, "-jar", jar, "server", "--help").ok().out();
+        assertThat(serverHelp).contains("--listen").contains("--data").contains("--database-url").contains("--external-url")
+                .contains("SLIPWAY_ADMIN_PASSWORD");
+    }
+}

@@ -1,0 +1,112 @@
+package dev.slipway.server.it;
+
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Slipway as a separate process, from the shaded jar: for tests that kill the server or run the
+ * CLI beside it. Uses the database under test ({@link TestServer#databaseValues()}).
+ */
+public final class ServerProcess implements AutoCloseable {
+    public static final String ADMIN_PASSWORD = "process-admin-password";
+
+    private final Path data;
+    private final Map<String, String> db;
+    private final int port;
+    private Process process;
+
+    public ServerProcess(Path data) throws Exception {
+        this.data = data;
+        this.db = TestServer.databaseValues();
+        try (ServerSocket s = new ServerSocket(0)) {
+            this.port = s.getLocalPort();
+        }
+    }
+
+    /** A second process on the same data, database and port (a restart after {@link #kill()}). */
+    public ServerProcess(Path data, ServerProcess previous) {
+        this.data = data;
+        this.db = previous.db;
+        this.port = previous.port;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public Path data() {
+        return data;
+    }
+
+    /** The java command for the jar, with the state options pointing at this server's data. */
+    public List<String> command(String... args) {
+        String jar = System.getProperty("slipway.jar");
+        if (jar == null) {
+            throw new AssertionError("system property slipway.jar is not set (failsafe sets it)");
+        }
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("--data", data.toString()));
+        if (db.containsKey("database.url")) {
+            cmd.addAll(List.of("--database-url", db.get("database.url")));
+        }
+        return cmd;
+    }
+
+    public Map<String, String> environment() {
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("SLIPWAY_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        if (db.containsKey("database.user")) {
+            env.put("SLIPWAY_DATABASE_USER", db.get("database.user"));
+            env.put("SLIPWAY_DATABASE_PASSWORD", db.get("database.password"));
+        }
+        return env;
+    }
+
+    /** Runs a CLI command against this server's state and returns its result. */
+    public Tools.Result cli(String... args) {
+        return Tools.run(environment(), null, command(args).toArray(String[]::new));
+    }
+
+    public ServerProcess start() throws Exception {
+        List<String> cmd = command("server", "--listen", "127.0.0.1:" + port);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(data.resolve("server-" + System.nanoTime() + ".log").toFile());
+        pb.environment().putAll(environment());
+        process = pb.start();
+        Http anon = Http.anonymous(baseUrl());
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("server exited with " + process.exitValue());
+            }
+            try {
+                if (anon.get("/healthz").statusCode() == 200) {
+                    return this;
+                }
+            } catch (RuntimeException notYet) {
+                // connection refused while starting
+            }
+            Thread.sleep(100);
+        }
+        process.destroyForcibly();
+        throw new AssertionError("server did not become healthy");
+    }
+
+    /** SIGKILL: no shutdown hooks, no flushing. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            process.waitFor();
+        }
+    }
+}
