@@ -1,0 +1,30 @@
+package dev.slipway.ci.model;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One pipeline: the compiled, validated form of one {@code .slipway/*.yml} file. Executors and the
+ * scheduler see only this model, never YAML (front ends for other formats map onto it later).
+ *
+ * @param name the file's base name without extension ({@code .slipway/build.yml} is {@code build})
+ * @param images image declarations by name, separate from tasks (seed 004)
+ * @param repositories repositories checked out for every task, by mount name; the triggering
+ *                     repository is added by the scheduler under its own name unless listed
+ * @param tasks tasks by name, in file order; {@code dependsOn} forms a DAG (validated)
+ * @param variables default values of {@code ${VAR}} variables, overridable per run
+ */
+public record Pipeline(String name, Map<String, ImageSpec> images, List<RepositoryEntry> repositories,
+                       List<Task> tasks, Triggers triggers, Map<String, String> variables) {
+    public Pipeline {
+        images = Map.copyOf(images);
+        repositories = List.copyOf(repositories);
+        tasks = List.copyOf(tasks);
+        variables = Map.copyOf(variables);
+    }
+
+    public Task task(String name) {
+        return tasks.stream().filter(t -> t.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no task '" + name + "' in pipeline " + this.name));
+    }
+}

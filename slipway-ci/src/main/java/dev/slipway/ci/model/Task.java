@@ -1,0 +1,49 @@
+package dev.slipway.ci.model;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A task: commands run in one container.
+ *
+ * @param image an image name declared in the pipeline's {@code images}
+ * @param commands shell lines, run in order with {@code sh -e}; the task fails at the first failing line
+ * @param outputs paths relative to the working directory handed to dependent tasks
+ * @param deployTarget the name of an admin-registered deploy target, or null
+ * @param timeout null for the server default
+ */
+public record Task(String name, String image, List<String> commands, List<String> dependsOn, Map<String, String> env,
+                   List<SecretRef> secrets, List<CacheMount> caches, List<String> outputs, NetworkPolicy network,
+                   DeployMount deployTarget, Duration timeout, Resources resources) {
+    public Task {
+        commands = List.copyOf(commands);
+        dependsOn = List.copyOf(dependsOn);
+        env = Map.copyOf(env);
+        secrets = List.copyOf(secrets);
+        caches = List.copyOf(caches);
+        outputs = List.copyOf(outputs);
+    }
+
+    /** Network access of a task container. */
+    public enum NetworkPolicy {
+        /** The outside world, but not services on the Docker host (its loopback and the bridge gateway). */
+        DEFAULT,
+        /** No network at all. */
+        NONE
+    }
+
+    /** A secret given to the task as an environment variable or a file. */
+    public record SecretRef(String name, String env, String file) {}
+
+    /** A named cache mounted at {@code path}; shared caches may be used by several repositories. */
+    public record CacheMount(String name, String path, boolean shared) {}
+
+    /** A deploy target mounted writable at {@code path} inside the container. */
+    public record DeployMount(String name, String path) {}
+
+    /** Limits; null fields mean no limit. */
+    public record Resources(Long memoryBytes, Double cpus) {
+        public static final Resources NONE = new Resources(null, null);
+    }
+}
