@@ -1,0 +1,66 @@
+package dev.slipway.ci.executor;
+
+import java.time.Duration;
+
+/**
+ * Runs tasks. Modelled on Woodpecker's backend contract:
+ * <ol>
+ *   <li>{@link #start} creates and starts a task's container (pulling its image when needed) and
+ *       streams its output to the sink from the first byte; it returns once the task runs;</li>
+ *   <li>{@link #await} blocks until the task exits or its timeout passes (then it is stopped and
+ *       reported as timed out);</li>
+ *   <li>{@link #stop} may come at any time from another thread (cancel);</li>
+ *   <li>{@link #remove} deletes what the task left; it may be called twice and for tasks that never
+ *       started.</li>
+ * </ol>
+ * One executor runs many tasks of many runs concurrently; calls for one task come from one thread
+ * except {@link #stop}. Finished tasks are kept (stopped containers) until {@link #remove}, so they
+ * can be inspected and a retry can reuse what is cached.
+ */
+public interface Executor extends AutoCloseable {
+    /** Short name for logs and the API: {@code docker}, {@code local}. */
+    String name();
+
+    /** False when tasks run without container isolation (the local executor). */
+    boolean isolated();
+
+    TaskHandle start(TaskSpec spec, OutputSink sink) throws ExecutorException;
+
+    /** The exit code; -1 if stopped or timed out (see {@link Exit}). */
+    Exit await(TaskHandle task, Duration timeout) throws ExecutorException;
+
+    void stop(TaskHandle task);
+
+    void remove(TaskHandle task);
+
+    @Override
+    void close();
+
+    /** A started task. */
+    record TaskHandle(String id, TaskSpec spec) {}
+
+    /** How a task ended. */
+    record Exit(int code, boolean timedOut, boolean stopped) {
+        public boolean success() {
+            return code == 0 && !timedOut && !stopped;
+        }
+    }
+
+    /** Receives the task's output, byte for byte, as the process wrote it. */
+    interface OutputSink {
+        void stdout(byte[] bytes, int off, int len);
+
+        void stderr(byte[] bytes, int off, int len);
+    }
+
+    /** A task could not be run (image missing, engine unreachable, bad mount); the message says why. */
+    final class ExecutorException extends Exception {
+        public ExecutorException(String message) {
+            super(message);
+        }
+
+        public ExecutorException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.slipway.ci.executor;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The host-isolation rule for task networks: {@code iptables -I INPUT -i <bridge> -j DROP}. Packets
+ * from task containers to any address of the host itself arrive through INPUT on the bridge and
+ * are dropped; forwarded traffic to the outside world is untouched. Needs root and iptables on the
+ * host that runs the engine (the server's host: the engine must be local for overlays anyway).
+ */
+final class HostFirewall {
+    private HostFirewall() {}
+
+    static void blockBridgeToHost(String bridge) throws Executor.ExecutorException {
+        List<String> rule = List.of("INPUT", "-i", bridge, "-j", "DROP");
+        if (run("iptables", "-C", rule) == 0) {
+            return;
+        }
+        int rc = run("iptables", "-I", rule);
+        if (rc != 0) {
+            throw new Executor.ExecutorException("cannot install the host-isolation firewall rule (iptables -I INPUT -i " + bridge
+                    + " -j DROP exited " + rc + "); run the server as root with iptables, or give tasks 'network: none'");
+        }
+    }
+
+    private static int run(String cmd, String op, List<String> rule) throws Executor.ExecutorException {
+        List<String> argv = new java.util.ArrayList<>(List.of(cmd, "-w", op));
+        argv.addAll(rule);
+        try {
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return -1;
+            }
+            return p.exitValue();
+        } catch (IOException e) {
+            throw new Executor.ExecutorException("cannot run iptables for host isolation: " + e.getMessage()
+                    + "; run the server as root with iptables, or give tasks 'network: none'", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+}

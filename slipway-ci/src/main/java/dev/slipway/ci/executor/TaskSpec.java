@@ -1,0 +1,45 @@
+package dev.slipway.ci.executor;
+
+import dev.slipway.ci.model.Task;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything an executor needs to run one task, already compiled: no YAML, no secrets lookup, no
+ * git. The executor only creates, starts, watches and removes.
+ *
+ * @param runId the run's id, for naming and labels
+ * @param image a resolved image reference present locally or pullable
+ * @param pullAlways pull before use even if present locally
+ * @param script the task's commands as one shell script
+ * @param workdir the working directory inside the container
+ * @param mounts what the container sees besides its image
+ */
+public record TaskSpec(String runId, String task, String image, boolean pullAlways, String script, Map<String, String> env,
+                       String workdir, List<Mount> mounts, Task.NetworkPolicy network, Task.Resources resources,
+                       Duration timeout) {
+    public TaskSpec {
+        env = Map.copyOf(env);
+        mounts = List.copyOf(mounts);
+    }
+
+    /** A filesystem the task sees at {@code target}. */
+    public sealed interface Mount {
+        String target();
+
+        /** A host directory; the only writable host paths are deploy targets and caches. */
+        record Bind(Path source, String target, boolean readOnly) implements Mount {}
+
+        /**
+         * An overlay: {@code lowers} (topmost first) read-only, every write lands in {@code upper}
+         * ({@code work} is overlayfs' scratch directory on the same filesystem as {@code upper}).
+         */
+        record Overlay(List<Path> lowers, Path upper, Path work, String target) implements Mount {
+            public Overlay {
+                lowers = List.copyOf(lowers);
+            }
+        }
+    }
+}

@@ -1,0 +1,308 @@
+package dev.slipway.ci.workspace;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.slipway.ci.model.RepositoryEntry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.diff.DiffEntry;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.FetchResult;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.SshTransport;
+import org.eclipse.jgit.api.TransportConfigCallback;
+import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
+import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
+import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.treewalk.filter.TreeFilter;
+
+/**
+ * Base worktrees (seed 004): one read-only checkout per repository entry, checked out in the
+ * server with JGit and shared by every run that names the same entry.
+ *
+ * <p>Layout under the root ({@code <data>/ci/worktrees}):
+ * <pre>
+ * ci-worktree-&lt;hash&gt;/                 immutable entry: the checkout, reused with no git traffic
+ * ci-worktree-&lt;hash&gt;.git/             mutable entry: object store, fetched on every run
+ * ci-worktree-&lt;hash&gt;@&lt;commit&gt;/        mutable entry: one checkout per commit, never changed
+ * </pre>
+ * {@code <hash>} is seed 004's: SHA-256 over the owner, a NUL byte and the entry's canonical JSON
+ * (keys sorted), first 24 hex digits. A checkout is built in a temporary directory and renamed into
+ * place, so a directory with the final name is always complete; since base trees never change
+ * after that, a running task's overlay never sees its lower layer move. File mtimes are set to
+ * the time of the last commit that touched each file (like git restore-mtime).
+ */
+public final class Worktrees {
+    private static final ObjectMapper CANONICAL = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+    private final Path root;
+    private final KeyLocator keys;
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    /** Git network operations performed (clone and fetch), for tests and metrics. */
+    private final AtomicLong gitOperations = new AtomicLong();
+
+    /** Finds the private key of a named deploy key; null when the entry names none. */
+    @FunctionalInterface
+    public interface KeyLocator {
+        Path privateKey(String owner, String keyName);
+    }
+
+    /** A prepared base worktree: the directory to use as the lowest overlay layer, and its commit. */
+    public record Worktree(String volumeName, Path path, String commit, boolean reused) {}
+
+    public Worktrees(Path root, KeyLocator keys) {
+        this.root = root;
+        this.keys = keys;
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public long gitOperations() {
+        return gitOperations.get();
+    }
+
+    /** Seed 004's volume name for an entry of {@code owner}. */
+    public static String volumeName(String owner, RepositoryEntry entry) {
+        try {
+            String canonical = CANONICAL.writeValueAsString(entry.canonicalFields());
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(owner.getBytes(StandardCharsets.UTF_8));
+            md.update((byte) 0);
+            md.update(canonical.getBytes(StandardCharsets.UTF_8));
+            return "ci-worktree-" + HexFormat.of().formatHex(md.digest()).substring(0, 24);
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Checks out (or reuses) the entry for {@code owner}. */
+    public Worktree prepare(String owner, RepositoryEntry entry) throws CheckoutException {
+        String name = volumeName(owner, entry);
+        synchronized (locks.computeIfAbsent(name, k -> new Object())) {
+            return entry.mutable() ? prepareMutable(owner, entry, name) : prepareImmutable(owner, entry, name);
+        }
+    }
+
+    private Worktree prepareImmutable(String owner, RepositoryEntry entry, String name) throws CheckoutException {
+        Path dir = root.resolve(name);
+        if (Files.isDirectory(dir)) {
+            return new Worktree(name, dir, readCommit(dir), true);
+        }
+        Path tmp = root.resolve(".tmp-" + name + "-" + System.nanoTime());
+        String commit = cloneAndCheckout(owner, entry, tmp, tmp);
+        publish(tmp, dir);
+        return new Worktree(name, dir, commit, false);
+    }
+
+    private Worktree prepareMutable(String owner, RepositoryEntry entry, String name) throws CheckoutException {
+        Path store = root.resolve(name + ".git");
+        try (Git git = openOrInitStore(store)) {
+            fetch(owner, entry, git);
+            ObjectId id = resolve(git.getRepository(), entry.revision());
+            String commit = id.name();
+            Path dir = root.resolve(name + "@" + commit);
+            if (Files.isDirectory(dir)) {
+                return new Worktree(name, dir, commit, true);
+            }
+            Path tmp = root.resolve(".tmp-" + name + "-" + System.nanoTime());
+            String checkedOut = cloneAndCheckout(owner, new RepositoryEntry(store.toUri().toString(), commit, false, null,
+                    entry.submodules(), entry.name()), tmp, tmp);
+            publish(tmp, dir);
+            return new Worktree(name, dir, checkedOut, false);
+        }
+    }
+
+    private Git openOrInitStore(Path store) throws CheckoutException {
+        try {
+            if (Files.isDirectory(store)) {
+                return Git.open(store.toFile());
+            }
+            return Git.init().setBare(true).setDirectory(store.toFile()).call();
+        } catch (IOException | GitAPIException e) {
+            throw new CheckoutException("cannot open the git store " + store + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void fetch(String owner, RepositoryEntry entry, Git git) throws CheckoutException {
+        try {
+            gitOperations.incrementAndGet();
+            FetchResult r = git.fetch().setRemote(entry.url())
+                    .setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"))
+                    .setTransportConfigCallback(transport(owner, entry)).call();
+            if (r == null) {
+                throw new CheckoutException("fetch of " + entry.url() + " returned nothing");
+            }
+        } catch (GitAPIException e) {
+            throw new CheckoutException("cannot fetch " + entry.url() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private String cloneAndCheckout(String owner, RepositoryEntry entry, Path tmp, Path dir) throws CheckoutException {
+        try {
+            gitOperations.incrementAndGet();
+            try (Git git = Git.cloneRepository().setURI(entry.url()).setDirectory(dir.toFile()).setNoCheckout(true)
+                    .setCloneAllBranches(true).setTransportConfigCallback(transport(owner, entry)).call()) {
+                ObjectId id = resolve(git.getRepository(), entry.revision());
+                git.checkout().setName(id.name()).call();
+                if (entry.submodules()) {
+                    git.submoduleInit().call();
+                    git.submoduleUpdate().setTransportConfigCallback(transport(owner, entry)).call();
+                }
+                restoreMtimes(git.getRepository(), id, dir);
+                Files.writeString(dir.resolve(".git").resolve("slipway-commit"), id.name());
+                return id.name();
+            }
+        } catch (GitAPIException | IOException e) {
+            deleteQuietly(tmp);
+            throw new CheckoutException("cannot check out " + entry.url() + "@" + entry.revision() + ": " + e.getMessage(), e);
+        } catch (CheckoutException e) {
+            deleteQuietly(tmp);
+            throw e;
+        }
+    }
+
+    /** A branch, tag or commit, looked up in that order. */
+    private static ObjectId resolve(Repository repo, String revision) throws CheckoutException {
+        try {
+            for (String candidate : List.of("refs/remotes/origin/" + revision, "refs/heads/" + revision, "refs/tags/" + revision + "^{commit}",
+                    revision + "^{commit}")) {
+                ObjectId id = repo.resolve(candidate);
+                if (id != null) {
+                    return id;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new CheckoutException("cannot resolve revision '" + revision + "': " + e.getMessage(), e);
+        }
+        throw new CheckoutException("revision '" + revision + "' is not a branch, tag or commit of the repository");
+    }
+
+    /** Sets each file's mtime to its last commit's time, walking history newest first. */
+    private static void restoreMtimes(Repository repo, ObjectId head, Path dir) throws IOException {
+        Map<String, Long> times = new HashMap<>();
+        try (TreeWalk all = new TreeWalk(repo); RevWalk walk = new RevWalk(repo)) {
+            RevCommit headCommit = walk.parseCommit(head);
+            all.addTree(headCommit.getTree());
+            all.setRecursive(true);
+            java.util.Set<String> pending = new java.util.HashSet<>();
+            while (all.next()) {
+                pending.add(all.getPathString());
+            }
+            walk.markStart(headCommit);
+            for (RevCommit c : walk) {
+                if (pending.isEmpty()) {
+                    break;
+                }
+                try (TreeWalk tw = new TreeWalk(repo)) {
+                    tw.setRecursive(true);
+                    tw.setFilter(TreeFilter.ANY_DIFF);
+                    if (c.getParentCount() > 0) {
+                        tw.addTree(walk.parseCommit(c.getParent(0)).getTree());
+                    } else {
+                        tw.addTree(new org.eclipse.jgit.treewalk.EmptyTreeIterator());
+                    }
+                    tw.addTree(c.getTree());
+                    for (DiffEntry d : DiffEntry.scan(tw)) {
+                        String path = d.getNewPath();
+                        if (pending.remove(path)) {
+                            times.put(path, c.getCommitTime() * 1000L);
+                        }
+                    }
+                }
+            }
+        }
+        for (var e : times.entrySet()) {
+            Path f = dir.resolve(e.getKey());
+            if (Files.exists(f, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(f)) {
+                Files.setLastModifiedTime(f, FileTime.fromMillis(e.getValue()));
+            }
+        }
+    }
+
+    /** Uses only the key the entry names (seed 004: a compromised task cannot reach other repositories). */
+    private TransportConfigCallback transport(String owner, RepositoryEntry entry) {
+        return t -> {
+            if (t instanceof SshTransport ssh) {
+                Path key = entry.key() == null ? null : keys.privateKey(owner, entry.key());
+                Path home = root.resolve(".ssh-home");
+                SshdSessionFactory factory = new SshdSessionFactoryBuilder()
+                        .setHomeDirectory(home.toFile())
+                        .setSshDirectory(home.resolve(".ssh").toFile())
+                        .setDefaultIdentities(dir -> key == null ? List.of() : List.of(key))
+                        .setPreferredAuthentications("publickey")
+                        .setServerKeyDatabase((h, s) -> new AcceptNewHostKeys(home.resolve(".ssh").resolve("known_hosts")))
+                        .build(null);
+                ssh.setSshSessionFactory(factory);
+            }
+        };
+    }
+
+    private static String readCommit(Path dir) {
+        try {
+            return Files.readString(dir.resolve(".git").resolve("slipway-commit")).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static void publish(Path tmp, Path dir) throws CheckoutException {
+        try {
+            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException raced) {
+            deleteQuietly(tmp);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new CheckoutException("the worktree directory needs atomic rename: " + dir, e);
+        } catch (IOException e) {
+            if (Files.isDirectory(dir)) {
+                deleteQuietly(tmp); // another run published the same checkout first
+                return;
+            }
+            throw new CheckoutException("cannot publish worktree " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    static void deleteQuietly(Path p) {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (var s = Files.walk(p)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+
+    /** A checkout failed; the message names the repository and the reason. */
+    public static final class CheckoutException extends Exception {
+        public CheckoutException(String message) {
+            super(message);
+        }
+
+        public CheckoutException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}
