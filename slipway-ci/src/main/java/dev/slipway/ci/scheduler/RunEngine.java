@@ -1,0 +1,365 @@
+package dev.slipway.ci.scheduler;
+
+import dev.slipway.ci.executor.Executor;
+import dev.slipway.ci.executor.TaskSpec;
+import dev.slipway.ci.model.ImageSpec;
+import dev.slipway.ci.model.Pipeline;
+import dev.slipway.ci.model.Task;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs one pipeline's tasks as a DAG on an {@link Executor}: a task starts when every task it
+ * depends on succeeded, independent tasks run in parallel, and the dependents of a failed task are
+ * skipped. Used by the server's run queue and by {@code slipway exec}.
+ *
+ * <p>Per-run layout under {@link Plan#runDir()}:
+ * <pre>
+ * tasks/&lt;task&gt;/&lt;mount&gt;/upper      the task's writes to /src/&lt;mount&gt; (overlayfs upper)
+ * tasks/&lt;task&gt;/&lt;mount&gt;/work       overlayfs scratch
+ * tasks/&lt;task&gt;/outputs/&lt;mount&gt;/   the task's declared outputs, copied out of its upper layer
+ * </pre>
+ * Every mount of a task is an overlay whose lower layers are, topmost first, the outputs of the
+ * tasks it (transitively) depends on, nearest first, then the base worktree. So a dependent sees a
+ * task's declared outputs at the same paths, and nothing else it wrote (seed 004: the output layer
+ * of one stage becomes a lower layer of the next).
+ */
+public final class RunEngine {
+    private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
+
+    private final Executor executor;
+
+    public RunEngine(Executor executor) {
+        this.executor = executor;
+    }
+
+    public Executor executor() {
+        return executor;
+    }
+
+    /**
+     * What to run.
+     *
+     * @param workMount the mount name of the triggering repository: tasks start in /src/&lt;workMount&gt;
+     * @param bases base worktree directory by mount name
+     * @param tasks the tasks to run now (all, or a retried task and its dependents); the others are
+     *              taken as already succeeded and their outputs in runDir are reused
+     * @param extraEnv environment for every task (built-ins such as SLIPWAY_RUN_ID)
+     * @param taskEnv per-task extra environment (resolved secrets given as env)
+     * @param taskMounts per-task extra mounts (deploy targets, caches, secret files)
+     */
+    public record Plan(String runId, Pipeline pipeline, String workMount, Map<String, Path> bases, Path runDir,
+                       Set<String> tasks, Map<String, String> variables, Map<String, String> extraEnv,
+                       Map<String, Map<String, String>> taskEnv, Map<String, List<TaskSpec.Mount>> taskMounts) {
+        public Plan {
+            bases = Map.copyOf(bases);
+            tasks = Set.copyOf(tasks);
+            variables = Map.copyOf(variables);
+            extraEnv = Map.copyOf(extraEnv);
+            taskEnv = Map.copyOf(taskEnv);
+            taskMounts = Map.copyOf(taskMounts);
+        }
+    }
+
+    /** Receives progress. Calls for one task come in order; different tasks call concurrently. */
+    public interface Listener {
+        /** The sink for a task's output; called once, before the task starts. */
+        Executor.OutputSink output(String task);
+
+        /** A line from Slipway itself about the task (pulling, skipping, errors). */
+        void system(String task, String line);
+
+        void status(String task, TaskStatus status, Integer exitCode);
+    }
+
+    /** Stops the tasks of a run that is being cancelled. */
+    public static final class Cancellation {
+        private volatile boolean cancelled;
+        private final Map<String, Executor.TaskHandle> running = new ConcurrentHashMap<>();
+
+        public boolean cancelled() {
+            return cancelled;
+        }
+
+        void started(String task, Executor.TaskHandle h) {
+            running.put(task, h);
+        }
+
+        void ended(String task) {
+            running.remove(task);
+        }
+
+        public void cancel(Executor executor) {
+            cancelled = true;
+            running.values().forEach(executor::stop);
+        }
+    }
+
+    /** Each task's final status, and the containers that ran (kept until removed or evicted). */
+    public record Result(Map<String, TaskStatus> statuses, List<Executor.TaskHandle> handles) {
+        public boolean success() {
+            return statuses.values().stream().allMatch(s -> s == TaskStatus.SUCCESS);
+        }
+    }
+
+    /** Runs the plan. Never throws for task failures. */
+    public Result run(Plan plan, Listener listener, Cancellation cancellation) {
+        List<Executor.TaskHandle> handles = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Pipeline p = plan.pipeline();
+        Map<String, CompletableFuture<TaskStatus>> futures = new LinkedHashMap<>();
+        for (Task t : topological(p)) {
+            List<CompletableFuture<TaskStatus>> deps = t.dependsOn().stream().map(futures::get).toList();
+            CompletableFuture<TaskStatus> f = CompletableFuture.allOf(deps.toArray(CompletableFuture[]::new))
+                    .thenApplyAsync(ignored -> {
+                        if (!plan.tasks().contains(t.name())) {
+                            return TaskStatus.SUCCESS; // done in an earlier attempt of this run
+                        }
+                        boolean depsOk = deps.stream().allMatch(d -> d.join() == TaskStatus.SUCCESS);
+                        if (cancellation.cancelled()) {
+                            listener.status(t.name(), TaskStatus.CANCELLED, null);
+                            return TaskStatus.CANCELLED;
+                        }
+                        if (!depsOk) {
+                            listener.system(t.name(), "skipped: a task it depends on did not succeed");
+                            listener.status(t.name(), TaskStatus.SKIPPED, null);
+                            return TaskStatus.SKIPPED;
+                        }
+                        return runTask(plan, t, listener, cancellation, handles);
+                    }, command -> Thread.ofVirtual().name("task-" + t.name()).start(command));
+            futures.put(t.name(), f);
+        }
+        Map<String, TaskStatus> out = new LinkedHashMap<>();
+        futures.forEach((name, f) -> out.put(name, f.join()));
+        return new Result(out, List.copyOf(handles));
+    }
+
+    private TaskStatus runTask(Plan plan, Task task, Listener listener, Cancellation cancellation, List<Executor.TaskHandle> handles) {
+        Executor.OutputSink sink = listener.output(task.name());
+        listener.status(task.name(), TaskStatus.RUNNING, null);
+        Executor.TaskHandle handle = null;
+        try {
+            TaskSpec spec = spec(plan, task);
+            handle = executor.start(spec, sink);
+            handles.add(handle);
+            cancellation.started(task.name(), handle);
+            if (cancellation.cancelled()) {
+                executor.stop(handle);
+            }
+            Executor.Exit exit = executor.await(handle, spec.timeout());
+            cancellation.ended(task.name());
+            if (exit.stopped() || cancellation.cancelled()) {
+                listener.system(task.name(), "cancelled");
+                listener.status(task.name(), TaskStatus.CANCELLED, exit.code());
+                return TaskStatus.CANCELLED;
+            }
+            if (exit.timedOut()) {
+                listener.system(task.name(), "timed out after " + spec.timeout() + "; stopped");
+                listener.status(task.name(), TaskStatus.FAILURE, exit.code());
+                return TaskStatus.FAILURE;
+            }
+            if (!exit.success()) {
+                listener.system(task.name(), "exited with code " + exit.code());
+                listener.status(task.name(), TaskStatus.FAILURE, exit.code());
+                return TaskStatus.FAILURE;
+            }
+            String missing = collectOutputs(plan, task);
+            if (missing != null) {
+                listener.system(task.name(), "declared output '" + missing + "' was not produced");
+                listener.status(task.name(), TaskStatus.FAILURE, exit.code());
+                return TaskStatus.FAILURE;
+            }
+            listener.status(task.name(), TaskStatus.SUCCESS, 0);
+            return TaskStatus.SUCCESS;
+        } catch (Executor.ExecutorException | IOException | RuntimeException e) {
+            listener.system(task.name(), "error: " + e.getMessage());
+            listener.status(task.name(), TaskStatus.ERROR, null);
+            return TaskStatus.ERROR;
+        } finally {
+            if (handle != null) {
+                cancellation.ended(task.name());
+            }
+        }
+    }
+
+    TaskSpec spec(Plan plan, Task task) throws IOException {
+        Pipeline p = plan.pipeline();
+        ImageSpec image = p.images().get(task.image());
+        if (!(image instanceof ImageSpec.Reference ref)) {
+            throw new IOException("image '" + task.image() + "' is built from a Dockerfile; building images is not supported yet");
+        }
+        Map<String, String> vars = new HashMap<>(p.variables());
+        vars.putAll(plan.variables());
+        vars.putAll(plan.extraEnv());
+        List<TaskSpec.Mount> mounts = new ArrayList<>();
+        List<String> ancestors = ancestorsNearestFirst(p, task);
+        for (var base : plan.bases().entrySet()) {
+            String mount = base.getKey();
+            Path dir = taskDir(plan, task.name()).resolve(mount);
+            Path upper = dir.resolve("upper");
+            Path work = dir.resolve("work");
+            Dirs.reset(dir);
+            Files.createDirectories(upper);
+            Files.createDirectories(work);
+            List<Path> lowers = new ArrayList<>();
+            for (String a : ancestors) {
+                Path out = taskDir(plan, a).resolve("outputs").resolve(mount);
+                if (Files.isDirectory(out)) {
+                    lowers.add(out);
+                }
+            }
+            lowers.add(base.getValue());
+            mounts.add(new TaskSpec.Mount.Overlay(lowers, upper, work, "/src/" + mount));
+        }
+        mounts.addAll(plan.taskMounts().getOrDefault(task.name(), List.of()));
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("CI", "true");
+        env.put("SLIPWAY", "true");
+        env.put("TERM", "xterm-256color");
+        env.put("FORCE_COLOR", "1");
+        env.put("CLICOLOR_FORCE", "1");
+        env.putAll(plan.extraEnv());
+        task.env().forEach((k, v) -> env.put(k, substitute(v, vars)));
+        env.putAll(plan.taskEnv().getOrDefault(task.name(), Map.of()));
+        StringBuilder script = new StringBuilder("unset NO_COLOR\nset -e\nset -x\n");
+        for (String c : task.commands()) {
+            script.append(substitute(c, vars)).append('\n');
+        }
+        return new TaskSpec(plan.runId(), task.name(), ref.ref(), ref.pull() == ImageSpec.PullPolicy.ALWAYS, script.toString(), env,
+                "/src/" + plan.workMount(), mounts, task.network(), task.resources() == null ? Task.Resources.NONE : task.resources(),
+                task.timeout() == null ? DEFAULT_TIMEOUT : task.timeout());
+    }
+
+    static Path taskDir(Plan plan, String task) {
+        return plan.runDir().resolve("tasks").resolve(task);
+    }
+
+    static String substitute(String s, Map<String, String> vars) {
+        Matcher m = VAR.matcher(s);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String v = vars.get(m.group(1));
+            m.appendReplacement(sb, Matcher.quoteReplacement(v != null ? v : m.group()));
+        }
+        m.appendTail(sb);
+        return sb.toString();
+    }
+
+    /** Copies the declared outputs out of the task's upper layer; returns a missing output or null. */
+    private static String collectOutputs(Plan plan, Task task) throws IOException {
+        Path dir = taskDir(plan, task.name());
+        Path upper = dir.resolve(plan.workMount()).resolve("upper");
+        Path outRoot = dir.resolve("outputs").resolve(plan.workMount());
+        Dirs.reset(outRoot);
+        for (String output : task.outputs()) {
+            Path src = upper.resolve(output).normalize();
+            if (!src.startsWith(upper)) {
+                return output;
+            }
+            if (!Files.exists(src, LinkOption.NOFOLLOW_LINKS)) {
+                if (!Files.exists(plan.bases().get(plan.workMount()).resolve(output), LinkOption.NOFOLLOW_LINKS)) {
+                    return output;
+                }
+                continue; // unchanged from the base, which dependents see anyway
+            }
+            copyLayer(src, outRoot.resolve(output));
+        }
+        return null;
+    }
+
+    /** Copies files, directories and symlinks; skips overlayfs whiteouts (character devices). */
+    private static void copyLayer(Path from, Path to) throws IOException {
+        Files.walkFileTree(from, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+                Files.createDirectories(to.resolve(from.relativize(d).toString()));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+                if (attrs.isRegularFile() || attrs.isSymbolicLink()) {
+                    Path target = from.equals(f) ? to : to.resolve(from.relativize(f).toString());
+                    Files.createDirectories(target.getParent());
+                    Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    static List<String> ancestorsNearestFirst(Pipeline p, Task task) {
+        List<String> out = new ArrayList<>();
+        List<String> frontier = new ArrayList<>(task.dependsOn());
+        while (!frontier.isEmpty()) {
+            List<String> next = new ArrayList<>();
+            for (String n : frontier) {
+                if (!out.contains(n)) {
+                    out.add(n);
+                    next.addAll(p.task(n).dependsOn());
+                }
+            }
+            frontier = next;
+        }
+        return out;
+    }
+
+    /** Tasks in an order where every task comes after those it depends on (the parser rejects cycles). */
+    static List<Task> topological(Pipeline p) {
+        List<Task> out = new ArrayList<>();
+        Set<String> done = new java.util.HashSet<>();
+        while (out.size() < p.tasks().size()) {
+            boolean progressed = false;
+            for (Task t : p.tasks()) {
+                if (!done.contains(t.name()) && done.containsAll(t.dependsOn())) {
+                    out.add(t);
+                    done.add(t.name());
+                    progressed = true;
+                }
+            }
+            if (!progressed) {
+                throw new IllegalArgumentException("pipeline " + p.name() + " has a dependency cycle");
+            }
+        }
+        return out;
+    }
+
+    /** The task and everything that depends on it, transitively (what a retry re-runs). */
+    public static Set<String> withDependents(Pipeline p, String task) {
+        Set<String> out = new java.util.LinkedHashSet<>();
+        out.add(task);
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (Task t : p.tasks()) {
+                if (!out.contains(t.name()) && t.dependsOn().stream().anyMatch(out::contains)) {
+                    out.add(t.name());
+                    grew = true;
+                }
+            }
+        }
+        return out;
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

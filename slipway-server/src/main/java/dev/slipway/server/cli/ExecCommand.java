@@ -1,0 +1,207 @@
+package dev.slipway.server.cli;
+
+import dev.slipway.ci.definition.PipelineParser;
+import dev.slipway.ci.executor.DockerExecutor;
+import dev.slipway.ci.executor.Executor;
+import dev.slipway.ci.executor.LocalExecutor;
+import dev.slipway.ci.executor.TaskSpec;
+import dev.slipway.ci.model.Pipeline;
+import dev.slipway.ci.model.RepositoryEntry;
+import dev.slipway.ci.model.Task;
+import dev.slipway.ci.scheduler.Dirs;
+import dev.slipway.ci.scheduler.RunEngine;
+import dev.slipway.ci.scheduler.TaskStatus;
+import dev.slipway.ci.workspace.Worktrees;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "exec", mixinStandardHelpOptions = true,
+        description = {"Runs a pipeline of a local checkout directly, without a server (like 'woodpecker exec' or 'act').",
+                "",
+                "DIR is mounted read-only as the base worktree at /src/<basename of DIR>; every write of a task lands",
+                "in a per-task overlay layer, so DIR is never modified. Output streams to the terminal with task",
+                "prefixes; the exit code is 0 when every task succeeded, 1 otherwise, 2 for an invalid pipeline."})
+public final class ExecCommand implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "The checkout (default: the current directory)")
+    Path dir = Path.of(".");
+
+    @Option(names = "--pipeline", paramLabel = "FILE", description = "Pipeline file (default: the only .slipway/*.yml)")
+    Path pipelineFile;
+
+    @Option(names = "--var", paramLabel = "K=V", description = "Set a variable (repeatable)")
+    Map<String, String> vars = new LinkedHashMap<>();
+
+    @Option(names = "--deploy-target", paramLabel = "NAME=PATH", description = "Make a deploy target available (repeatable)")
+    Map<String, Path> deployTargets = new LinkedHashMap<>();
+
+    @Option(names = "--executor", paramLabel = "docker|local",
+            description = "docker (default) or local (runs commands on this machine, NOT isolated)")
+    String executorName = "docker";
+
+    @Override
+    public Integer call() throws Exception {
+        Path base = dir.toAbsolutePath().normalize();
+        if (!Files.isDirectory(base)) {
+            System.err.println("error: " + base + " is not a directory");
+            return 2;
+        }
+        Path file = pipelineFile != null ? pipelineFile.toAbsolutePath() : onlyPipeline(base);
+        if (file == null) {
+            return 2;
+        }
+        Pipeline pipeline;
+        try {
+            pipeline = new PipelineParser().parse(base.relativize(file).toString().startsWith("..") ? file.toString() : base.relativize(file).toString(),
+                    Files.readString(file, StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        String workMount = base.getFileName() == null ? "src" : base.getFileName().toString();
+        Path runDir = Files.createTempDirectory("slipway-exec-");
+        Map<String, Path> bases = new LinkedHashMap<>();
+        bases.put(workMount, base);
+        Worktrees worktrees = new Worktrees(cacheDir().resolve("worktrees"), (owner, key) -> {
+            throw new IllegalArgumentException("deploy key '" + key + "' is not available to 'slipway exec'; use a file or https URL");
+        });
+        for (RepositoryEntry r : pipeline.repositories()) {
+            System.err.println("[slipway] checking out " + r.url() + "@" + r.revision());
+            bases.put(r.mountName(), worktrees.prepare("local", r).path());
+        }
+        Map<String, List<TaskSpec.Mount>> taskMounts = new HashMap<>();
+        for (Task t : pipeline.tasks()) {
+            if (t.deployTarget() != null) {
+                Path target = deployTargets.get(t.deployTarget().name());
+                if (target == null) {
+                    System.err.println("error: task '" + t.name() + "' needs deploy target '" + t.deployTarget().name()
+                            + "'; pass --deploy-target " + t.deployTarget().name() + "=PATH");
+                    return 2;
+                }
+                taskMounts.put(t.name(), List.of(new TaskSpec.Mount.Bind(target.toAbsolutePath(), t.deployTarget().path(), false)));
+            }
+        }
+        String runId = "exec-" + Long.toHexString(System.nanoTime());
+        Map<String, String> env = Map.of("SLIPWAY_RUN_ID", runId, "SLIPWAY_REPO", workMount);
+        RunEngine.Plan plan = new RunEngine.Plan(runId, pipeline, workMount, bases, runDir,
+                pipeline.tasks().stream().map(Task::name).collect(Collectors.toSet()), vars, env, Map.of(), taskMounts);
+        try (Executor executor = executor()) {
+            if (!executor.isolated()) {
+                System.err.println("[slipway] WARNING: the local executor runs tasks on this machine without isolation");
+            }
+            TerminalListener listener = new TerminalListener(System.out);
+            RunEngine.Result result = new RunEngine(executor).run(plan, listener, new RunEngine.Cancellation());
+            result.handles().forEach(executor::remove);
+            System.err.println("[slipway] " + result.statuses().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue().wire())
+                    .collect(Collectors.joining(", ")));
+            return result.success() ? 0 : 1;
+        } finally {
+            Dirs.reset(runDir);
+        }
+    }
+
+    private Executor executor() throws Executor.ExecutorException {
+        if (executorName.equals("local")) {
+            return new LocalExecutor();
+        }
+        if (!executorName.equals("docker")) {
+            throw new IllegalArgumentException("--executor must be docker or local");
+        }
+        DockerExecutor docker = new DockerExecutor();
+        docker.ping();
+        return docker;
+    }
+
+    private static Path onlyPipeline(Path base) throws IOException {
+        Path dir = base.resolve(".slipway");
+        List<Path> files = new ArrayList<>();
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> s = Files.list(dir)) {
+                s.filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml")).sorted().forEach(files::add);
+            }
+        }
+        if (files.size() == 1) {
+            return files.getFirst();
+        }
+        System.err.println(files.isEmpty() ? "error: no pipeline in " + dir + " (expected .slipway/*.yml)"
+                : "error: several pipelines in " + dir + "; choose one with --pipeline: " + files);
+        return null;
+    }
+
+    private static Path cacheDir() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        return (xdg != null ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache")).resolve("slipway");
+    }
+
+    /** Prints each task's output with a "[task] " prefix at every line start; bytes are passed through. */
+    static final class TerminalListener implements RunEngine.Listener {
+        private final PrintStream out;
+        private final Map<String, Boolean> atLineStart = new HashMap<>();
+
+        TerminalListener(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public Executor.OutputSink output(String task) {
+            return new Executor.OutputSink() {
+                @Override
+                public void stdout(byte[] b, int off, int len) {
+                    write(task, b, off, len);
+                }
+
+                @Override
+                public void stderr(byte[] b, int off, int len) {
+                    write(task, b, off, len);
+                }
+            };
+        }
+
+        private synchronized void write(String task, byte[] b, int off, int len) {
+            byte[] prefix = ("[" + task + "] ").getBytes(StandardCharsets.UTF_8);
+            boolean start = atLineStart.getOrDefault(task, true);
+            for (int i = off; i < off + len; i++) {
+                if (start) {
+                    out.write(prefix, 0, prefix.length);
+                    start = false;
+                }
+                out.write(b[i]);
+                if (b[i] == '\n') {
+                    start = true;
+                }
+            }
+            atLineStart.put(task, start);
+            out.flush();
+        }
+
+        @Override
+        public synchronized void system(String task, String line) {
+            if (!atLineStart.getOrDefault(task, true)) {
+                out.write('\n');
+                atLineStart.put(task, true);
+            }
+            out.println("[" + task + "] [slipway] " + line);
+            out.flush();
+        }
+
+        @Override
+        public void status(String task, TaskStatus status, Integer exitCode) {
+            if (status.finished()) {
+                system(task, status.wire() + (exitCode != null ? " (exit " + exitCode + ")" : ""));
+            }
+        }
+    }
+}
