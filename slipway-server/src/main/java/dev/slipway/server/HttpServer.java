@@ -6,6 +6,8 @@ import dev.slipway.core.SlipwayException;
 import dev.slipway.core.config.SlipwayConfig;
 import dev.slipway.registry.http.RegistryRoutes;
 import dev.slipway.registry.http.RegistryTokens;
+import dev.slipway.ci.api.CiRoutes;
+import dev.slipway.ci.scheduler.RunService;
 import dev.slipway.server.api.ApiRoutes;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -34,6 +36,7 @@ public final class HttpServer implements AutoCloseable {
     private final Javalin app;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ObjectMapper json = new ObjectMapper();
+    private final RunService runs;
 
     public HttpServer(Slipway slipway, SlipwayConfig config) {
         new JvmMemoryMetrics().bindTo(metrics);
@@ -48,6 +51,8 @@ public final class HttpServer implements AutoCloseable {
         }
         RegistryRoutes registryRoutes = new RegistryRoutes(slipway.registry(), slipway.identity(), tokens, config.externalUrl());
         ApiRoutes apiRoutes = new ApiRoutes(slipway.identity(), slipway.registry());
+        this.runs = slipway.runService();
+        CiRoutes ciRoutes = new CiRoutes(runs, slipway.logHub(), slipway.identity(), apiRoutes::authenticate);
         this.app = Javalin.create(c -> {
             c.concurrency.useVirtualThreads = true;
             c.startup.showJavalinBanner = false;
@@ -64,6 +69,7 @@ public final class HttpServer implements AutoCloseable {
             c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             registryRoutes.register(c.routes);
             apiRoutes.register(c.routes);
+            ciRoutes.register(c.routes);
             c.routes.exception(SlipwayException.class, (e, ctx) -> problem(ctx, e.status(), e.getMessage()));
             // Javalin's own errors (413 over maxRequestSize, 404 unknown endpoint, 405) are otherwise text/plain.
             c.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus(), e.getMessage()));
@@ -138,6 +144,7 @@ public final class HttpServer implements AutoCloseable {
 
     public HttpServer start() {
         app.start();
+        runs.start();
         return this;
     }
 

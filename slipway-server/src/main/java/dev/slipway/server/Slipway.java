@@ -11,6 +11,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.List;
+import dev.slipway.ci.executor.DockerExecutor;
+import dev.slipway.ci.executor.Executor;
+import dev.slipway.ci.executor.LocalExecutor;
+import dev.slipway.ci.scheduler.CiStore;
+import dev.slipway.ci.scheduler.RunEngine;
+import dev.slipway.ci.scheduler.RunService;
+import dev.slipway.ci.workspace.Caches;
+import dev.slipway.ci.workspace.DeployTargets;
+import dev.slipway.ci.workspace.Worktrees;
+import dev.slipway.logs.LogHub;
+import dev.slipway.logs.LogStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The assembly: builds every part by hand, with constructor injection, from one configuration.
@@ -18,10 +31,19 @@ import java.util.List;
  * things live.
  */
 public final class Slipway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Slipway.class);
     private final SlipwayConfig config;
     private final Database database;
     private final Identity identity;
     private final Registry registry;
+
+    private final CiStore ciStore;
+    private final Worktrees worktrees;
+    private final DeployTargets deployTargets;
+    private final Caches caches;
+    private LogStore logStore;
+    private LogHub logHub;
+    private RunService runService;
 
     public Slipway(SlipwayConfig config) {
         this.config = config;
@@ -30,7 +52,7 @@ public final class Slipway implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create data directory " + config.dataDir(), e);
         }
-        this.database = Database.open(config, List.of("core", "registry"));
+        this.database = Database.open(config, List.of("core", "registry", "ci"));
         Clock clock = Clock.system();
         this.identity = new Identity(database.jdbi(), clock);
         try {
@@ -39,6 +61,65 @@ public final class Slipway implements AutoCloseable {
         } catch (IOException e) {
             database.close();
             throw new UncheckedIOException("cannot open blob storage under " + config.blobsDir(), e);
+        }
+        this.ciStore = new CiStore(database.jdbi(), clock);
+        // Deploy keys live where seed 004 puts them: <secrets>/git-ssh/<owner>/private/<name>.
+        this.worktrees = new Worktrees(config.ciDir().resolve("worktrees"),
+                (owner, key) -> config.secretsDir().resolve("git-ssh").resolve(owner).resolve("private").resolve(key));
+        this.deployTargets = new DeployTargets(database.jdbi(), clock);
+        this.caches = new Caches(database.jdbi(), config.ciDir().resolve("caches"), clock, config.ci().cacheQuotaBytes());
+    }
+
+    public CiStore ciStore() { return ciStore; }
+
+    public DeployTargets deployTargets() { return deployTargets; }
+
+    public Caches caches() { return caches; }
+
+    public synchronized LogStore logStore() {
+        if (logStore == null) {
+            try {
+                logStore = new LogStore(config.ciDir().resolve("logs"));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot open the log store under " + config.ciDir(), e);
+            }
+            logHub = new LogHub(logStore);
+        }
+        return logStore;
+    }
+
+    public synchronized LogHub logHub() {
+        logStore();
+        return logHub;
+    }
+
+    /** The run queue and its executor; started by the server only (CLI commands do not run pipelines). */
+    public synchronized RunService runService() {
+        if (runService == null) {
+            Executor executor = chooseExecutor(config.ci().executor());
+            runService = new RunService(ciStore, worktrees, deployTargets, caches, RunService.SecretSource.NONE, logStore(),
+                    new RunEngine(executor), config.ciDir().resolve("runs"), config.ci().maxConcurrentRuns());
+        }
+        return runService;
+    }
+
+    private static Executor chooseExecutor(String name) {
+        if (name.equals("local")) {
+            LOG.warn("ci.executor=local: tasks run on this machine WITHOUT isolation");
+            return new LocalExecutor();
+        }
+        DockerExecutor docker = new DockerExecutor();
+        try {
+            docker.ping();
+            return docker;
+        } catch (Executor.ExecutorException e) {
+            if (name.equals("docker")) {
+                LOG.error("{}; runs will fail until the engine is reachable", e.getMessage());
+                return docker;
+            }
+            docker.close();
+            LOG.warn("{}; ci.executor=auto falls back to the local executor, which does NOT isolate tasks", e.getMessage());
+            return new LocalExecutor();
         }
     }
 
@@ -52,6 +133,9 @@ public final class Slipway implements AutoCloseable {
 
     @Override
     public void close() {
+        if (runService != null) {
+            runService.close();
+        }
         database.close();
     }
 }

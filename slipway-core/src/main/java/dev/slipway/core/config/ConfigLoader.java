@@ -27,13 +27,16 @@ import java.util.Map;
  * external-url              SLIPWAY_EXTERNAL_URL              http://&lt;listen&gt;
  * registry.owner-quota      SLIPWAY_REGISTRY_OWNER_QUOTA      -1 (unlimited; e.g. 10GiB)
  * registry.token-ttl        SLIPWAY_REGISTRY_TOKEN_TTL        300 (seconds)
+ * ci.executor               SLIPWAY_CI_EXECUTOR               auto (docker if the engine answers, else local)
+ * ci.max-concurrent-runs    SLIPWAY_CI_MAX_CONCURRENT_RUNS    2
+ * ci.cache-quota            SLIPWAY_CI_CACHE_QUOTA            1GiB (per cache)
  * </pre>
  * The file itself is named by {@code --config} or {@code SLIPWAY_CONFIG}.
  */
 public final class ConfigLoader {
     public static final List<String> KEYS = List.of(
             "data", "listen", "database.url", "database.user", "database.password", "external-url",
-            "registry.owner-quota", "registry.token-ttl");
+            "registry.owner-quota", "registry.token-ttl", "ci.executor", "ci.max-concurrent-runs", "ci.cache-quota");
 
     private final Map<String, String> env;
 
@@ -88,8 +91,10 @@ public final class ConfigLoader {
         String external = values.getOrDefault("external-url", "http://" + (host.isEmpty() || host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":" + port);
         long quota = Sizes.parse(values.getOrDefault("registry.owner-quota", "-1"));
         Duration ttl = Duration.ofSeconds(Long.parseLong(values.getOrDefault("registry.token-ttl", "300")));
+        SlipwayConfig.Ci ci = new SlipwayConfig.Ci(values.getOrDefault("ci.executor", "auto"),
+                Integer.parseInt(values.getOrDefault("ci.max-concurrent-runs", "2")), Sizes.parse(values.getOrDefault("ci.cache-quota", "1GiB")));
         return new SlipwayConfig(data, host, port, dbUrl, values.get("database.user"), values.get("database.password"),
-                external, quota, ttl);
+                external, quota, ttl, ci);
     }
 
     private static Map<String, String> readYaml(Path file) {

@@ -17,7 +17,25 @@ public record SlipwayConfig(
         String databasePassword,
         String externalUrl,
         long ownerQuotaBytes,
-        Duration registryTokenTtl) {
+        Duration registryTokenTtl,
+        Ci ci) {
+
+    /**
+     * CI settings.
+     *
+     * @param executor {@code docker}, {@code local} (not isolated) or {@code auto} (docker when the
+     *                 engine answers, else local)
+     */
+    public record Ci(String executor, int maxConcurrentRuns, long cacheQuotaBytes) {
+        public Ci {
+            if (!executor.equals("docker") && !executor.equals("local") && !executor.equals("auto")) {
+                throw new IllegalArgumentException("ci.executor must be docker, local or auto, got '" + executor + "'");
+            }
+            if (maxConcurrentRuns < 1) {
+                throw new IllegalArgumentException("ci.max-concurrent-runs must be at least 1");
+            }
+        }
+    }
 
     public SlipwayConfig {
         dataDir = dataDir.toAbsolutePath().normalize();
@@ -37,17 +55,21 @@ public record SlipwayConfig(
         return dataDir.resolve("registry");
     }
 
+    public Path ciDir() {
+        return dataDir.resolve("ci");
+    }
+
     public Path secretsDir() {
         return dataDir.resolve("secrets");
     }
 
     public SlipwayConfig withListenPort(int port) {
         return new SlipwayConfig(dataDir, listenHost, port, databaseUrl, databaseUser, databasePassword,
-                externalUrl, ownerQuotaBytes, registryTokenTtl);
+                externalUrl, ownerQuotaBytes, registryTokenTtl, ci);
     }
 
     public SlipwayConfig withExternalUrl(String url) {
         return new SlipwayConfig(dataDir, listenHost, listenPort, databaseUrl, databaseUser, databasePassword,
-                url, ownerQuotaBytes, registryTokenTtl);
+                url, ownerQuotaBytes, registryTokenTtl, ci);
     }
 }

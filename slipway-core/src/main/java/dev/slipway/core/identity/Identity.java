@@ -308,6 +308,18 @@ public final class Identity {
         return rights;
     }
 
+    /**
+     * True if the principal is the owner, a member of the owner organization, or a site admin,
+     * whatever the token's scopes (callers check scopes for their own feature).
+     */
+    public boolean inNamespace(Principal principal, String owner) {
+        if (principal.isAnonymous()) {
+            return false;
+        }
+        return principal.siteAdmin() || principal.username().equals(owner)
+                || (ownerKind(owner).orElse(null) == OwnerKind.ORG && isMember(owner, principal.username()));
+    }
+
     /** True if the principal may manage the owner's settings (its own namespace, an org it belongs to, or admin). */
     public boolean canManage(Principal principal, String owner) {
         return repositoryActions(principal, owner, false).contains(Action.PUSH);

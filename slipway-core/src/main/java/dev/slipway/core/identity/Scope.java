@@ -14,6 +14,10 @@ public enum Scope {
     WRITE_PACKAGE("write:package", EnumSet.of(Action.PULL, Action.PUSH, Action.DELETE)),
     /** Pull and delete without push: for cleanup and retention jobs. */
     DELETE_PACKAGE("delete:package", EnumSet.of(Action.PULL, Action.DELETE)),
+    /** See CI runs and logs of the user's repositories. */
+    READ_REPOSITORY("read:repository", EnumSet.noneOf(Action.class)),
+    /** Register repositories, trigger, cancel and retry runs (and read them). */
+    WRITE_REPOSITORY("write:repository", EnumSet.noneOf(Action.class)),
     /** Everything the user may do, including administration if the user is a site admin. */
     ADMIN("admin", EnumSet.allOf(Action.class)),
     ;
@@ -45,6 +49,6 @@ public enum Scope {
         if (t.equals("all")) {
             return ADMIN;
         }
-        throw new IllegalArgumentException("unknown scope '" + text + "'; known scopes: read:package, write:package, delete:package, admin");
+        throw new IllegalArgumentException("unknown scope '" + text + "'; known scopes: read:package, write:package, delete:package, read:repository, write:repository, admin");
     }
 }

@@ -91,6 +91,11 @@ public final class ApiRoutes {
         return Optional.empty();
     }
 
+    /** The authenticated principal of a request, or 401: shared with the other API route classes. */
+    public Principal authenticate(Context ctx) {
+        return requireAuth(ctx).principal();
+    }
+
     private Auth requireAuth(Context ctx) {
         Optional<Auth> a = auth(ctx);
         if (a.isEmpty()) {

@@ -1,0 +1,334 @@
+package dev.slipway.ci.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.ci.scheduler.CiStore;
+import dev.slipway.ci.scheduler.RunService;
+import dev.slipway.core.SlipwayException;
+import dev.slipway.core.identity.Identity;
+import dev.slipway.core.identity.Principal;
+import dev.slipway.core.identity.Scope;
+import dev.slipway.logs.LogChunk;
+import dev.slipway.logs.LogHub;
+import dev.slipway.logs.LogListener;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+
+/**
+ * The CI API under {@code /api/v1}: repositories, runs, tasks, logs (raw and live as
+ * Server-Sent Events). See docs/api.md.
+ */
+public final class CiRoutes {
+    private final RunService runs;
+    private final LogHub hub;
+    private final Identity identity;
+    private final Function<Context, Principal> auth;
+    private final ObjectMapper json = new ObjectMapper();
+
+    /** @param auth returns the authenticated principal or throws Unauthorized */
+    public CiRoutes(RunService runs, LogHub hub, Identity identity, Function<Context, Principal> auth) {
+        this.runs = runs;
+        this.hub = hub;
+        this.identity = identity;
+        this.auth = auth;
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.post("/api/v1/repos", this::registerRepository);
+        routes.get("/api/v1/repos/{owner}/{name}", this::getRepository);
+        routes.post("/api/v1/repos/{owner}/{name}/runs", this::trigger);
+        routes.get("/api/v1/repos/{owner}/{name}/runs", this::listRuns);
+        routes.get("/api/v1/runs/{id}", this::getRun);
+        routes.post("/api/v1/runs/{id}/cancel", this::cancel);
+        routes.post("/api/v1/runs/{id}/tasks/{task}/retry", this::retry);
+        routes.get("/api/v1/runs/{id}/tasks/{task}/log", this::rawLog);
+        routes.get("/api/v1/runs/{id}/tasks/{task}/log/stream", this::streamLog);
+    }
+
+    // ---- permissions
+
+    private Principal require(Context ctx, String owner, boolean write) {
+        Principal p = auth.apply(ctx);
+        if (!identity.inNamespace(p, owner)) {
+            throw new SlipwayException.Forbidden("user '" + p.username() + "' has no access to " + owner + "'s repositories");
+        }
+        boolean scoped = p.scopes().contains(Scope.ADMIN) || p.scopes().contains(Scope.WRITE_REPOSITORY)
+                || (!write && p.scopes().contains(Scope.READ_REPOSITORY));
+        if (!scoped) {
+            throw new SlipwayException.Forbidden("the token needs the " + (write ? "write:repository" : "read:repository") + " scope");
+        }
+        return p;
+    }
+
+    private JsonNode body(Context ctx) {
+        try {
+            String b = ctx.body();
+            JsonNode n = json.readTree(b.isBlank() ? "{}" : b);
+            if (n == null || !n.isObject()) {
+                throw new SlipwayException.BadRequest("request body must be a JSON object");
+            }
+            return n;
+        } catch (IOException e) {
+            throw new SlipwayException.BadRequest("request body is not valid JSON");
+        }
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw new SlipwayException.BadRequest("'" + field + "' must be a string");
+        }
+        return v.asText();
+    }
+
+    private static long runId(Context ctx) {
+        try {
+            return Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw new SlipwayException.NotFound("no run '" + ctx.pathParam("id") + "'");
+        }
+    }
+
+    private CiStore.RunRow run(Context ctx, boolean write) {
+        long id = runId(ctx);
+        CiStore.RunRow r = runs.store().run(id).orElseThrow(() -> new SlipwayException.NotFound("no run " + id));
+        require(ctx, r.owner(), write);
+        return r;
+    }
+
+    // ---- repositories and runs
+
+    private void registerRepository(Context ctx) {
+        JsonNode b = body(ctx);
+        String owner = text(b, "owner");
+        if (owner == null || identity.ownerKind(owner).isEmpty()) {
+            throw new SlipwayException.BadRequest("'owner' must name an existing user or organization");
+        }
+        require(ctx, owner, true);
+        CiStore.RepositoryRow r = runs.registerRepository(owner, text(b, "name"), text(b, "clone_url"), text(b, "default_branch"), text(b, "key"));
+        ctx.status(201).contentType("application/json").result(repoJson(r).toString());
+    }
+
+    private void getRepository(Context ctx) {
+        String owner = ctx.pathParam("owner");
+        require(ctx, owner, false);
+        CiStore.RepositoryRow r = runs.store().repository(owner, ctx.pathParam("name"))
+                .orElseThrow(() -> new SlipwayException.NotFound("repository " + owner + "/" + ctx.pathParam("name") + " is not registered"));
+        ctx.contentType("application/json").result(repoJson(r).toString());
+    }
+
+    private ObjectNode repoJson(CiStore.RepositoryRow r) {
+        ObjectNode o = json.createObjectNode();
+        o.put("owner", r.owner());
+        o.put("name", r.name());
+        o.put("full_name", r.fullName());
+        o.put("clone_url", r.cloneUrl());
+        o.put("default_branch", r.defaultBranch());
+        o.put("key", r.keyName());
+        return o;
+    }
+
+    private void trigger(Context ctx) {
+        String owner = ctx.pathParam("owner");
+        Principal p = require(ctx, owner, true);
+        JsonNode b = body(ctx);
+        Map<String, String> vars = new LinkedHashMap<>();
+        JsonNode v = b.get("variables");
+        if (v != null && !v.isNull()) {
+            if (!v.isObject()) {
+                throw new SlipwayException.BadRequest("'variables' must be an object of strings");
+            }
+            v.fields().forEachRemaining(e -> vars.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString()));
+        }
+        long id = runs.trigger(owner, ctx.pathParam("name"), text(b, "ref"), text(b, "pipeline"), vars, p.username(), "api");
+        ctx.status(201).contentType("application/json").result(runJson(runs.store().run(id).orElseThrow()).toString());
+    }
+
+    private void listRuns(Context ctx) {
+        String owner = ctx.pathParam("owner");
+        require(ctx, owner, false);
+        int limit = 50;
+        String l = ctx.queryParam("limit");
+        if (l != null) {
+            try {
+                limit = Math.max(1, Math.min(500, Integer.parseInt(l)));
+            } catch (NumberFormatException e) {
+                throw new SlipwayException.BadRequest("limit must be a number");
+            }
+        }
+        ArrayNode arr = json.createArrayNode();
+        runs.store().runsOf(owner, ctx.pathParam("name"), limit).forEach(r -> arr.add(runJson(r)));
+        ctx.contentType("application/json").result(arr.toString());
+    }
+
+    private void getRun(Context ctx) {
+        ctx.contentType("application/json").result(runJson(run(ctx, false)).toString());
+    }
+
+    private void cancel(Context ctx) {
+        CiStore.RunRow r = run(ctx, true);
+        runs.cancel(r.id());
+        ctx.status(202).contentType("application/json").result(runJson(runs.store().run(r.id()).orElseThrow()).toString());
+    }
+
+    private void retry(Context ctx) {
+        CiStore.RunRow r = run(ctx, true);
+        runs.retry(r.id(), ctx.pathParam("task"));
+        ctx.status(202).contentType("application/json").result(runJson(runs.store().run(r.id()).orElseThrow()).toString());
+    }
+
+    private ObjectNode runJson(CiStore.RunRow r) {
+        ObjectNode o = json.createObjectNode();
+        o.put("id", r.id());
+        o.put("repository", r.owner() + "/" + r.repo());
+        o.put("pipeline", r.pipeline());
+        o.put("ref", r.ref());
+        o.put("commit", r.commit());
+        o.put("status", r.status());
+        o.put("trigger", r.trigger());
+        o.put("created_by", r.createdBy());
+        o.put("message", r.message());
+        o.put("created_at", Instant.ofEpochMilli(r.createdAt()).toString());
+        putTime(o, "started_at", r.startedAt());
+        putTime(o, "finished_at", r.finishedAt());
+        if (r.startedAt() != null && r.finishedAt() != null) {
+            o.put("duration_ms", r.finishedAt() - r.startedAt());
+        }
+        ArrayNode tasks = o.putArray("tasks");
+        for (CiStore.TaskRow t : runs.store().tasks(r.id())) {
+            ObjectNode tn = tasks.addObject();
+            tn.put("name", t.name());
+            tn.put("status", t.status());
+            if (t.exitCode() != null) {
+                tn.put("exit_code", t.exitCode());
+            } else {
+                tn.putNull("exit_code");
+            }
+            tn.put("attempt", t.attempt());
+            putTime(tn, "started_at", t.startedAt());
+            putTime(tn, "finished_at", t.finishedAt());
+            if (t.startedAt() != null && t.finishedAt() != null) {
+                tn.put("duration_ms", t.finishedAt() - t.startedAt());
+            }
+        }
+        return o;
+    }
+
+    private static void putTime(ObjectNode o, String field, Long millis) {
+        if (millis == null) {
+            o.putNull(field);
+        } else {
+            o.put(field, Instant.ofEpochMilli(millis).toString());
+        }
+    }
+
+    // ---- logs
+
+    private String logId(Context ctx, CiStore.RunRow r) {
+        String task = ctx.pathParam("task");
+        CiStore.TaskRow t = runs.store().tasks(r.id()).stream().filter(x -> x.name().equals(task)).findFirst()
+                .orElseThrow(() -> new SlipwayException.NotFound("run " + r.id() + " has no task '" + task + "'"));
+        return RunService.logId(r.id(), task, t.attempt());
+    }
+
+    private void rawLog(Context ctx) throws IOException {
+        CiStore.RunRow r = run(ctx, false);
+        String id = logId(ctx, r);
+        ctx.contentType("application/octet-stream");
+        if (!runs.logs().exists(id)) {
+            ctx.result(new byte[0]);
+            return;
+        }
+        try (InputStream in = runs.logs().raw(id)) {
+            OutputStream out = ctx.res().getOutputStream();
+            in.transferTo(out);
+            out.flush();
+        }
+    }
+
+    /**
+     * Server-Sent Events from the first byte: {@code event: chunk} with
+     * {@code {"offset","ts","stream","data_base64","text"}} per chunk (base64 keeps every byte;
+     * {@code text} is a lossy UTF-8 rendering for convenience), then {@code event: end} with
+     * {@code {"exit_code"}}. A subscriber who joins late gets the backlog first.
+     */
+    private void streamLog(Context ctx) throws Exception {
+        CiStore.RunRow r = run(ctx, false);
+        String task = ctx.pathParam("task");
+        ctx.status(200);
+        ctx.contentType("text/event-stream");
+        ctx.header("Cache-Control", "no-cache");
+        ctx.header("X-Accel-Buffering", "no");
+        OutputStream out = ctx.res().getOutputStream();
+        // The task may not have started: wait for its log to exist (or for the run to end without it).
+        String id = logId(ctx, r);
+        while (!runs.logs().exists(id)) {
+            CiStore.RunRow now = runs.store().run(r.id()).orElseThrow();
+            CiStore.TaskRow t = runs.store().tasks(r.id()).stream().filter(x -> x.name().equals(task)).findFirst().orElseThrow();
+            id = RunService.logId(r.id(), task, Math.max(1, t.attempt()));
+            if (runs.logs().exists(id)) {
+                break;
+            }
+            if (!now.status().equals("queued") && !now.status().equals("running") && !t.status().equals("pending") && !t.status().equals("running")) {
+                send(out, "end", "{\"exit_code\":null,\"status\":\"" + t.status() + "\"}");
+                return;
+            }
+            out.write(": waiting for the task to start\n\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            Thread.sleep(200);
+        }
+        CountDownLatch done = new CountDownLatch(1);
+        LogHub.Subscription sub = hub.follow(id, 0, new LogListener() {
+            @Override
+            public void onChunk(LogChunk c) throws IOException {
+                ObjectNode o = json.createObjectNode();
+                o.put("offset", c.offset());
+                o.put("ts", c.timestampMillis());
+                o.put("stream", c.stream().name().toLowerCase(java.util.Locale.ROOT));
+                o.put("data_base64", Base64.getEncoder().encodeToString(c.bytes()));
+                o.put("text", new String(c.bytes(), StandardCharsets.UTF_8));
+                send(out, "chunk", o.toString());
+            }
+
+            @Override
+            public void onEnd(int exitCode) {
+                try {
+                    send(out, "end", "{\"exit_code\":" + exitCode + "}");
+                } catch (IOException ignored) {
+                    // client gone
+                }
+                done.countDown();
+            }
+
+            @Override
+            public void onError(Exception failure) {
+                done.countDown();
+            }
+        });
+        try {
+            done.await();
+        } finally {
+            sub.cancel();
+        }
+    }
+
+    private static void send(OutputStream out, String event, String data) throws IOException {
+        out.write(("event: " + event + "\ndata: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+}

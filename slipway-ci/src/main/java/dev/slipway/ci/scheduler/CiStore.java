@@ -1,0 +1,206 @@
+package dev.slipway.ci.scheduler;
+
+import dev.slipway.core.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * CI state in the database (schema {@code db/migration/ci/V6__ci_runs.sql}): registered
+ * repositories, runs (the persistent queue: a run is {@code queued} until a worker takes it),
+ * their tasks, and the worktrees each run used.
+ */
+public final class CiStore {
+    public record RepositoryRow(String owner, String name, String cloneUrl, String defaultBranch, String keyName, long createdAt) {
+        public String fullName() {
+            return owner + "/" + name;
+        }
+    }
+
+    public record RunRow(long id, String owner, String repo, String pipeline, String ref, String commit, String status, String trigger,
+                         String variables, String definition, String message, String createdBy, long createdAt, Long startedAt,
+                         Long finishedAt) {}
+
+    public record TaskRow(long runId, String name, int position, String status, Integer exitCode, int attempt, Long startedAt,
+                          Long finishedAt) {}
+
+    public record WorktreeRow(String mount, String path, String commit) {}
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    public CiStore(Jdbi jdbi, Clock clock) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    // ---- repositories
+
+    public boolean insertRepository(RepositoryRow r) {
+        return jdbi.withHandle(h -> h.createUpdate("INSERT INTO ci_repositories(owner, name, clone_url, default_branch, key_name, created_at) "
+                        + "VALUES (:o, :n, :u, :b, :k, :t) ON CONFLICT (owner, name) DO NOTHING")
+                .bind("o", r.owner()).bind("n", r.name()).bind("u", r.cloneUrl()).bind("b", r.defaultBranch()).bind("k", r.keyName())
+                .bind("t", r.createdAt()).execute()) > 0;
+    }
+
+    public Optional<RepositoryRow> repository(String owner, String name) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT owner, name, clone_url, default_branch, key_name, created_at FROM ci_repositories "
+                        + "WHERE owner = :o AND name = :n").bind("o", owner).bind("n", name)
+                .map((rs, ctx) -> new RepositoryRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getLong(6)))
+                .findOne());
+    }
+
+    public List<RepositoryRow> repositoriesUsingKey(String owner, String keyName) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT owner, name, clone_url, default_branch, key_name, created_at FROM ci_repositories "
+                        + "WHERE owner = :o AND key_name = :k ORDER BY name").bind("o", owner).bind("k", keyName)
+                .map((rs, ctx) -> new RepositoryRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getLong(6)))
+                .list());
+    }
+
+    // ---- runs
+
+    /** Creates a queued run with pending tasks, in one transaction; returns its id. */
+    public long createRun(RunRow run, List<String> tasks) {
+        return jdbi.inTransaction(h -> {
+            h.createUpdate("UPDATE ci_counters SET value = value + 1 WHERE name = 'run'").execute();
+            long id = h.createQuery("SELECT value FROM ci_counters WHERE name = 'run'").mapTo(Long.class).one();
+            h.createUpdate("INSERT INTO ci_runs(id, owner, repo, pipeline, ref, commit_sha, status, trigger_kind, variables, definition, "
+                            + "message, created_by, created_at) VALUES (:id, :o, :r, :p, :ref, :c, 'queued', :tr, :v, :d, NULL, :by, :t)")
+                    .bind("id", id).bind("o", run.owner()).bind("r", run.repo()).bind("p", run.pipeline()).bind("ref", run.ref())
+                    .bind("c", run.commit()).bind("tr", run.trigger()).bind("v", run.variables()).bind("d", run.definition())
+                    .bind("by", run.createdBy()).bind("t", clock.millis()).execute();
+            int pos = 0;
+            for (String t : tasks) {
+                h.createUpdate("INSERT INTO ci_tasks(run_id, name, position, status, attempt) VALUES (:id, :n, :p, 'pending', 0)")
+                        .bind("id", id).bind("n", t).bind("p", pos++).execute();
+            }
+            return id;
+        });
+    }
+
+    private static RunRow runRow(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new RunRow(rs.getLong("id"), rs.getString("owner"), rs.getString("repo"), rs.getString("pipeline"), rs.getString("ref"),
+                rs.getString("commit_sha"), rs.getString("status"), rs.getString("trigger_kind"), rs.getString("variables"),
+                rs.getString("definition"), rs.getString("message"), rs.getString("created_by"), rs.getLong("created_at"),
+                (Long) rs.getObject("started_at") == null ? null : rs.getLong("started_at"),
+                (Long) rs.getObject("finished_at") == null ? null : rs.getLong("finished_at"));
+    }
+
+    public Optional<RunRow> run(long id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM ci_runs WHERE id = :id").bind("id", id)
+                .map((rs, ctx) -> runRow(rs)).findOne());
+    }
+
+    public List<RunRow> runsOf(String owner, String repo, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM ci_runs WHERE owner = :o AND repo = :r ORDER BY id DESC LIMIT :n")
+                .bind("o", owner).bind("r", repo).bind("n", limit).map((rs, ctx) -> runRow(rs)).list());
+    }
+
+    public List<RunRow> runsWithStatus(String status) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM ci_runs WHERE status = :s ORDER BY id").bind("s", status)
+                .map((rs, ctx) -> runRow(rs)).list());
+    }
+
+    /** Takes a queued run for execution; false if another worker (or a cancel) got it first. */
+    public boolean claim(long id) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE ci_runs SET status = 'running', started_at = :t WHERE id = :id AND status = 'queued'")
+                .bind("t", clock.millis()).bind("id", id).execute()) > 0;
+    }
+
+    public void setCommit(long id, String commit) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE ci_runs SET commit_sha = :c WHERE id = :id").bind("c", commit).bind("id", id).execute());
+    }
+
+    public void finishRun(long id, String status, String message) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE ci_runs SET status = :s, message = :m, finished_at = :t WHERE id = :id")
+                .bind("s", status).bind("m", message).bind("t", clock.millis()).bind("id", id).execute());
+    }
+
+    /** Cancels a run that has not started; false if it is no longer queued. */
+    public boolean cancelQueued(long id) {
+        return jdbi.inTransaction(h -> {
+            int n = h.createUpdate("UPDATE ci_runs SET status = 'cancelled', finished_at = :t, message = 'cancelled before it started' "
+                    + "WHERE id = :id AND status = 'queued'").bind("t", clock.millis()).bind("id", id).execute();
+            if (n > 0) {
+                h.createUpdate("UPDATE ci_tasks SET status = 'cancelled' WHERE run_id = :id AND status = 'pending'").bind("id", id).execute();
+            }
+            return n > 0;
+        });
+    }
+
+    /** Puts a finished run back in the queue for a retry of some of its tasks. */
+    public boolean requeue(long id, List<String> tasks) {
+        return jdbi.inTransaction(h -> {
+            int n = h.createUpdate("UPDATE ci_runs SET status = 'queued', finished_at = NULL, message = NULL WHERE id = :id "
+                    + "AND status IN ('success', 'failure', 'cancelled', 'error')").bind("id", id).execute();
+            if (n == 0) {
+                return false;
+            }
+            for (String t : tasks) {
+                h.createUpdate("UPDATE ci_tasks SET status = 'pending', exit_code = NULL, started_at = NULL, finished_at = NULL "
+                        + "WHERE run_id = :id AND name = :n").bind("id", id).bind("n", t).execute();
+            }
+            return true;
+        });
+    }
+
+    /**
+     * Runs that were running when the server stopped: their containers are gone with the server's
+     * view of them, so they end as {@code error} with a message saying so (retry resumes them).
+     */
+    public int failInterrupted() {
+        return jdbi.inTransaction(h -> {
+            long now = clock.millis();
+            h.createUpdate("UPDATE ci_tasks SET status = 'error', finished_at = :t WHERE status = 'running'").bind("t", now).execute();
+            h.createUpdate("UPDATE ci_tasks SET status = 'skipped' WHERE status = 'pending' AND run_id IN (SELECT id FROM ci_runs WHERE status = 'running')")
+                    .execute();
+            return h.createUpdate("UPDATE ci_runs SET status = 'error', finished_at = :t, "
+                    + "message = 'the server stopped while this run was running; retry a task to resume it' WHERE status = 'running'")
+                    .bind("t", now).execute();
+        });
+    }
+
+    // ---- tasks
+
+    public List<TaskRow> tasks(long runId) {
+        return jdbi.withHandle(h -> tasks(h, runId));
+    }
+
+    private static List<TaskRow> tasks(Handle h, long runId) {
+        return h.createQuery("SELECT run_id, name, position, status, exit_code, attempt, started_at, finished_at FROM ci_tasks "
+                        + "WHERE run_id = :id ORDER BY position").bind("id", runId)
+                .map((rs, ctx) -> new TaskRow(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4),
+                        (Integer) rs.getObject(5) == null ? null : rs.getInt(5), rs.getInt(6),
+                        (Long) rs.getObject(7) == null ? null : rs.getLong(7), (Long) rs.getObject(8) == null ? null : rs.getLong(8)))
+                .list();
+    }
+
+    public void taskStarted(long runId, String task) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE ci_tasks SET status = 'running', attempt = attempt + 1, started_at = :t, finished_at = NULL, "
+                        + "exit_code = NULL WHERE run_id = :id AND name = :n")
+                .bind("t", clock.millis()).bind("id", runId).bind("n", task).execute());
+    }
+
+    public void taskFinished(long runId, String task, String status, Integer exitCode) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE ci_tasks SET status = :s, exit_code = :e, finished_at = :t WHERE run_id = :id AND name = :n")
+                .bind("s", status).bind("e", exitCode).bind("t", clock.millis()).bind("id", runId).bind("n", task).execute());
+    }
+
+    // ---- worktrees of a run
+
+    public void recordWorktree(long runId, String mount, String path, String commit) {
+        jdbi.useHandle(h -> h.createUpdate("INSERT INTO ci_run_worktrees(run_id, mount, path, commit_sha) VALUES (:id, :m, :p, :c) "
+                        + "ON CONFLICT (run_id, mount) DO UPDATE SET path = excluded.path, commit_sha = excluded.commit_sha")
+                .bind("id", runId).bind("m", mount).bind("p", path).bind("c", commit).execute());
+    }
+
+    public List<WorktreeRow> worktrees(long runId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT mount, path, commit_sha FROM ci_run_worktrees WHERE run_id = :id ORDER BY mount")
+                .bind("id", runId).map((rs, ctx) -> new WorktreeRow(rs.getString(1), rs.getString(2), rs.getString(3))).list());
+    }
+}

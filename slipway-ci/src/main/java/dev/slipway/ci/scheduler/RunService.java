@@ -1,0 +1,493 @@
+package dev.slipway.ci.scheduler;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.slipway.ci.definition.PipelineParser;
+import dev.slipway.ci.executor.Executor;
+import dev.slipway.ci.executor.TaskSpec;
+import dev.slipway.ci.model.Pipeline;
+import dev.slipway.ci.model.RepositoryEntry;
+import dev.slipway.ci.model.Task;
+import dev.slipway.ci.workspace.Caches;
+import dev.slipway.ci.workspace.DeployTargets;
+import dev.slipway.ci.workspace.Worktrees;
+import dev.slipway.core.SlipwayException;
+import dev.slipway.logs.LogStore;
+import dev.slipway.logs.LogStream;
+import dev.slipway.logs.LogWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's run queue: triggers create queued runs in the database; a dispatcher takes them
+ * (at most {@code maxConcurrent} at a time) and runs them with the {@link RunEngine}, writing
+ * every task's output to the {@link LogStore} and its state to the database.
+ *
+ * <p>The queue survives restarts: queued runs stay queued and are taken after a restart; runs
+ * that were running are marked {@code error} with a message (their containers' output can no
+ * longer be followed), and a retry of a task resumes them with the same worktrees.
+ *
+ * <p>Run directories: {@code <data>/ci/runs/<id>/} holds each task's overlay layers and outputs
+ * (see {@link RunEngine}); they are kept so a retry can reuse earlier tasks' outputs.
+ */
+public final class RunService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RunService.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Looks up secrets for a repository's task: name to value; throws a clear error if one is missing. */
+    public interface SecretSource {
+        Map<String, byte[]> resolve(String owner, String repo, List<String> names);
+
+        /** Wraps a sink so that secret values never reach it. */
+        Executor.OutputSink mask(Executor.OutputSink sink, List<byte[]> secrets);
+
+        SecretSource NONE = new SecretSource() {
+            @Override
+            public Map<String, byte[]> resolve(String owner, String repo, List<String> names) {
+                if (!names.isEmpty()) {
+                    throw new SlipwayException.BadRequest("secrets are not available: " + names);
+                }
+                return Map.of();
+            }
+
+            @Override
+            public Executor.OutputSink mask(Executor.OutputSink sink, List<byte[]> secrets) {
+                return sink;
+            }
+        };
+    }
+
+    private final CiStore store;
+    private final Worktrees worktrees;
+    private final DeployTargets deployTargets;
+    private final Caches caches;
+    private final SecretSource secrets;
+    private final LogStore logs;
+    private final RunEngine engine;
+    private final Path runsRoot;
+    private final Semaphore slots;
+    private final Map<Long, RunEngine.Cancellation> active = new ConcurrentHashMap<>();
+    private final Object wakeUp = new Object();
+    private volatile boolean stopping;
+    private Thread dispatcher;
+
+    public RunService(CiStore store, Worktrees worktrees, DeployTargets deployTargets, Caches caches, SecretSource secrets, LogStore logs,
+                      RunEngine engine, Path runsRoot, int maxConcurrent) {
+        this.store = store;
+        this.worktrees = worktrees;
+        this.deployTargets = deployTargets;
+        this.caches = caches;
+        this.secrets = secrets;
+        this.logs = logs;
+        this.engine = engine;
+        this.runsRoot = runsRoot;
+        this.slots = new Semaphore(maxConcurrent);
+    }
+
+    public CiStore store() {
+        return store;
+    }
+
+    public LogStore logs() {
+        return logs;
+    }
+
+    public Worktrees worktrees() {
+        return worktrees;
+    }
+
+    public static String logId(long runId, String task, int attempt) {
+        return "runs/" + runId + "/" + task + "/" + Math.max(1, attempt);
+    }
+
+    // ---- repositories
+
+    public CiStore.RepositoryRow registerRepository(String owner, String name, String cloneUrl, String defaultBranch, String keyName) {
+        if (name == null || !name.matches("[a-zA-Z0-9][a-zA-Z0-9._-]{0,99}")) {
+            throw new SlipwayException.BadRequest("invalid repository name '" + name + "'");
+        }
+        if (cloneUrl == null || !(cloneUrl.startsWith("https://") || cloneUrl.startsWith("http://") || cloneUrl.startsWith("ssh://")
+                || cloneUrl.startsWith("file:") || cloneUrl.startsWith("/") || cloneUrl.matches("[\\w.-]+@[\\w.-]+:.+"))) {
+            throw new SlipwayException.BadRequest("clone_url must be an https, ssh or file URL, got '" + cloneUrl + "'");
+        }
+        CiStore.RepositoryRow row = new CiStore.RepositoryRow(owner, name, cloneUrl, defaultBranch == null || defaultBranch.isBlank() ? "main" : defaultBranch,
+                keyName, System.currentTimeMillis());
+        if (!store.insertRepository(row)) {
+            throw new SlipwayException.Conflict("repository " + owner + "/" + name + " is already registered");
+        }
+        return row;
+    }
+
+    // ---- triggering
+
+    /**
+     * Checks out the triggering repository at {@code ref}, reads and validates the pipeline, checks
+     * deploy targets and secrets, and queues a run. Nothing is queued when any of that fails.
+     */
+    public long trigger(String owner, String repo, String ref, String pipelineName, Map<String, String> variables, String actor, String kind) {
+        CiStore.RepositoryRow r = store.repository(owner, repo)
+                .orElseThrow(() -> new SlipwayException.NotFound("repository " + owner + "/" + repo + " is not registered"));
+        String revision = ref == null || ref.isBlank() ? r.defaultBranch() : ref;
+        Worktrees.Worktree wt = checkout(owner, triggeringEntry(r, revision));
+        Path file = pipelineFile(wt.path(), pipelineName);
+        String definition;
+        try {
+            definition = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new SlipwayException.BadRequest("cannot read " + file.getFileName() + ": " + e.getMessage());
+        }
+        Pipeline pipeline = parse(wt.path().relativize(file).toString(), definition);
+        preflight(r, revision, pipeline);
+        String vars;
+        try {
+            vars = JSON.writeValueAsString(variables == null ? Map.of() : variables);
+        } catch (IOException e) {
+            throw new SlipwayException.BadRequest("invalid variables");
+        }
+        long id = store.createRun(new CiStore.RunRow(0, owner, repo, pipeline.name(), revision, wt.commit(), "queued", kind, vars, definition,
+                null, actor, 0, null, null), pipeline.tasks().stream().map(Task::name).toList());
+        store.recordWorktree(id, r.name(), wt.path().toString(), wt.commit());
+        wake();
+        return id;
+    }
+
+    private static RepositoryEntry triggeringEntry(CiStore.RepositoryRow r, String revision) {
+        return new RepositoryEntry(r.cloneUrl(), revision, true, r.keyName(), false, r.name());
+    }
+
+    private Worktrees.Worktree checkout(String owner, RepositoryEntry entry) {
+        try {
+            return worktrees.prepare(owner, entry);
+        } catch (Worktrees.CheckoutException e) {
+            throw new SlipwayException.BadRequest(e.getMessage());
+        }
+    }
+
+    private static Path pipelineFile(Path base, String name) {
+        Path dir = base.resolve(".slipway");
+        List<Path> files = new ArrayList<>();
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> s = Files.list(dir)) {
+                s.filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml")).sorted().forEach(files::add);
+            } catch (IOException e) {
+                throw new SlipwayException.BadRequest("cannot list .slipway: " + e.getMessage());
+            }
+        }
+        if (name != null && !name.isBlank()) {
+            for (Path f : files) {
+                String fn = f.getFileName().toString();
+                if (fn.equals(name) || fn.equals(name + ".yml") || fn.equals(name + ".yaml")) {
+                    return f;
+                }
+            }
+            throw new SlipwayException.BadRequest("no pipeline '" + name + "' in .slipway/ (found: "
+                    + files.stream().map(f -> f.getFileName().toString()).toList() + ")");
+        }
+        if (files.size() == 1) {
+            return files.getFirst();
+        }
+        throw new SlipwayException.BadRequest(files.isEmpty() ? "the repository has no pipeline (.slipway/*.yml)"
+                : "the repository has several pipelines; name one with \"pipeline\": " + files.stream().map(f -> f.getFileName().toString()).toList());
+    }
+
+    private static Pipeline parse(String fileName, String text) {
+        try {
+            return new PipelineParser().parse(fileName, text);
+        } catch (RuntimeException e) {
+            throw new SlipwayException.BadRequest(e.getMessage());
+        }
+    }
+
+    /** Refuses, before anything runs, what the run could not do: deploy targets it may not write, missing secrets. */
+    private void preflight(CiStore.RepositoryRow r, String branch, Pipeline pipeline) {
+        for (Task t : pipeline.tasks()) {
+            if (t.deployTarget() != null) {
+                deployTargets.authorize(t.deployTarget().name(), r.fullName(), branch);
+            }
+            if (!t.secrets().isEmpty()) {
+                secrets.resolve(r.owner(), r.name(), t.secrets().stream().map(Task.SecretRef::name).toList());
+            }
+        }
+    }
+
+    // ---- cancel and retry
+
+    public void cancel(long id) {
+        CiStore.RunRow run = store.run(id).orElseThrow(() -> new SlipwayException.NotFound("no run " + id));
+        if (store.cancelQueued(id)) {
+            return;
+        }
+        RunEngine.Cancellation c = active.get(id);
+        if (c != null) {
+            c.cancel(engine.executor());
+            return;
+        }
+        if (!run.status().equals("running")) {
+            throw new SlipwayException.Conflict("run " + id + " has already finished (" + run.status() + ")");
+        }
+    }
+
+    /** Re-queues one task that did not succeed and everything that depends on it, reusing the run's worktrees. */
+    public void retry(long id, String task) {
+        CiStore.RunRow run = store.run(id).orElseThrow(() -> new SlipwayException.NotFound("no run " + id));
+        Pipeline pipeline = parse(run.pipeline(), run.definition());
+        CiStore.TaskRow row = store.tasks(id).stream().filter(t -> t.name().equals(task)).findFirst()
+                .orElseThrow(() -> new SlipwayException.NotFound("run " + id + " has no task '" + task + "'"));
+        if (row.status().equals("success")) {
+            throw new SlipwayException.Conflict("task '" + task + "' succeeded; only a failed, cancelled, skipped or errored task can be retried");
+        }
+        List<String> again = new ArrayList<>(RunEngine.withDependents(pipeline, task));
+        if (!store.requeue(id, again)) {
+            throw new SlipwayException.Conflict("run " + id + " is still " + run.status() + "; retry when it has finished");
+        }
+        wake();
+    }
+
+    // ---- the dispatcher
+
+    public void start() {
+        int interrupted = store.failInterrupted();
+        if (interrupted > 0) {
+            LOG.warn("{} run(s) were running when the server stopped; marked as error", interrupted);
+        }
+        dispatcher = Thread.ofPlatform().daemon().name("run-dispatcher").start(this::dispatch);
+    }
+
+    private void wake() {
+        synchronized (wakeUp) {
+            wakeUp.notifyAll();
+        }
+    }
+
+    private void dispatch() {
+        while (!stopping) {
+            try {
+                for (CiStore.RunRow run : store.runsWithStatus("queued")) {
+                    if (stopping || !slots.tryAcquire()) {
+                        break;
+                    }
+                    if (!store.claim(run.id())) {
+                        slots.release();
+                        continue;
+                    }
+                    Thread.ofVirtual().name("run-" + run.id()).start(() -> {
+                        try {
+                            execute(run.id());
+                        } finally {
+                            slots.release();
+                            wake();
+                        }
+                    });
+                }
+                synchronized (wakeUp) {
+                    wakeUp.wait(1000);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("run dispatcher", e);
+            }
+        }
+    }
+
+    private void execute(long id) {
+        CiStore.RunRow run = store.run(id).orElseThrow();
+        RunEngine.Cancellation cancellation = new RunEngine.Cancellation();
+        active.put(id, cancellation);
+        Map<String, List<String>> heldCaches = new ConcurrentHashMap<>();
+        Map<String, LogWriter> writers = new ConcurrentHashMap<>();
+        try {
+            Pipeline pipeline = parse(run.pipeline(), run.definition());
+            CiStore.RepositoryRow repo = store.repository(run.owner(), run.repo()).orElseThrow();
+            Map<String, Path> bases = new LinkedHashMap<>();
+            for (CiStore.WorktreeRow w : store.worktrees(id)) {
+                bases.put(w.mount(), Path.of(w.path()));
+            }
+            for (RepositoryEntry e : pipeline.repositories()) {
+                if (!bases.containsKey(e.mountName())) {
+                    Worktrees.Worktree wt = checkout(run.owner(), e);
+                    store.recordWorktree(id, e.mountName(), wt.path().toString(), wt.commit());
+                    bases.put(e.mountName(), wt.path());
+                }
+            }
+            Set<String> toRun = new java.util.HashSet<>();
+            for (CiStore.TaskRow t : store.tasks(id)) {
+                if (!t.status().equals("success")) {
+                    toRun.add(t.name());
+                }
+            }
+            Map<String, Map<String, String>> taskEnv = new HashMap<>();
+            Map<String, List<TaskSpec.Mount>> taskMounts = new HashMap<>();
+            Map<String, List<byte[]>> maskByTask = new HashMap<>();
+            Map<String, List<String>> cachesByTask = new HashMap<>();
+            Path runDir = runsRoot.resolve(Long.toString(id));
+            for (Task t : pipeline.tasks()) {
+                List<TaskSpec.Mount> mounts = new ArrayList<>();
+                Map<String, String> env = new LinkedHashMap<>();
+                if (t.deployTarget() != null) {
+                    Path target = deployTargets.authorize(t.deployTarget().name(), repo.fullName(), run.ref());
+                    mounts.add(new TaskSpec.Mount.Bind(target, t.deployTarget().path(), false));
+                }
+                for (Task.CacheMount c : t.caches()) {
+                    Path dir = caches.use(repo.fullName(), c.name(), c.shared());
+                    mounts.add(new TaskSpec.Mount.Bind(dir, c.path(), false));
+                    cachesByTask.computeIfAbsent(t.name(), k -> new ArrayList<>()).add(Caches.id(repo.fullName(), c.name(), c.shared()));
+                }
+                if (!t.secrets().isEmpty()) {
+                    Map<String, byte[]> values = secrets.resolve(run.owner(), run.repo(), t.secrets().stream().map(Task.SecretRef::name).toList());
+                    maskByTask.put(t.name(), List.copyOf(values.values()));
+                    Path secretDir = runDir.resolve("secrets").resolve(t.name());
+                    for (Task.SecretRef s : t.secrets()) {
+                        byte[] v = values.get(s.name());
+                        if (s.file() != null) {
+                            Files.createDirectories(secretDir);
+                            Path f = secretDir.resolve(s.name());
+                            Files.write(f, v);
+                            mounts.add(new TaskSpec.Mount.Bind(f, s.file(), true));
+                        } else {
+                            env.put(s.env() != null ? s.env() : s.name(), new String(v, StandardCharsets.UTF_8));
+                        }
+                    }
+                }
+                taskMounts.put(t.name(), mounts);
+                taskEnv.put(t.name(), env);
+            }
+            Map<String, String> variables = JSON.readValue(run.variables(), new TypeReference<Map<String, String>>() {});
+            Map<String, String> extraEnv = Map.of("SLIPWAY_RUN_ID", Long.toString(id), "SLIPWAY_REPO", repo.fullName(),
+                    "SLIPWAY_REF", run.ref(), "SLIPWAY_COMMIT", run.commit() == null ? "" : run.commit());
+            RunEngine.Plan plan = new RunEngine.Plan(Long.toString(id), pipeline, repo.name(), bases, runDir, toRun, variables, extraEnv,
+                    taskEnv, taskMounts);
+            RunEngine.Listener listener = new RunEngine.Listener() {
+                @Override
+                public Executor.OutputSink output(String task) {
+                    List<String> taskCaches = cachesByTask.getOrDefault(task, List.of());
+                    for (String cache : taskCaches) {
+                        caches.lock(cache).acquireUninterruptibly();
+                    }
+                    heldCaches.put(task, taskCaches);
+                    LogWriter w = writer(task);
+                    Executor.OutputSink raw = new Executor.OutputSink() {
+                        @Override
+                        public void stdout(byte[] b, int off, int len) {
+                            append(w, LogStream.STDOUT, b, off, len);
+                        }
+
+                        @Override
+                        public void stderr(byte[] b, int off, int len) {
+                            append(w, LogStream.STDERR, b, off, len);
+                        }
+                    };
+                    List<byte[]> mask = maskByTask.getOrDefault(task, List.of());
+                    return mask.isEmpty() ? raw : secrets.mask(raw, mask);
+                }
+
+                private LogWriter writer(String task) {
+                    return writers.computeIfAbsent(task, t -> {
+                        int attempt = store.tasks(id).stream().filter(r -> r.name().equals(t)).findFirst().map(CiStore.TaskRow::attempt).orElse(0);
+                        try {
+                            return logs.open(logId(id, t, attempt + 1));
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+                }
+
+                @Override
+                public void system(String task, String line) {
+                    append(writer(task), LogStream.SYSTEM, (line + "\n").getBytes(StandardCharsets.UTF_8), 0, -1);
+                }
+
+                /** Measures (and evicts over quota) the task's caches, then lets the next user have them. */
+                private void releaseCaches(String task) {
+                    List<String> held = heldCaches.remove(task);
+                    if (held == null) {
+                        return;
+                    }
+                    for (String cache : held) {
+                        try {
+                            String evicted = caches.measure(cache);
+                            if (evicted != null) {
+                                system(task, evicted);
+                            }
+                        } finally {
+                            caches.lock(cache).release();
+                        }
+                    }
+                }
+
+                @Override
+                public void status(String task, TaskStatus status, Integer exitCode) {
+                    if (status == TaskStatus.RUNNING) {
+                        writer(task);
+                        store.taskStarted(id, task);
+                        return;
+                    }
+                    releaseCaches(task);
+                    store.taskFinished(id, task, status.wire(), exitCode);
+                    LogWriter w = writers.remove(task);
+                    if (w != null) {
+                        try {
+                            w.finish(exitCode == null ? -1 : exitCode);
+                        } catch (IOException | IllegalStateException e) {
+                            LOG.warn("cannot finish the log of {} in run {}: {}", task, id, e.getMessage());
+                        }
+                    }
+                }
+            };
+            RunEngine.Result result = engine.run(plan, listener, cancellation);
+            String status = cancellation.cancelled() ? "cancelled"
+                    : result.success() ? "success"
+                    : result.statuses().containsValue(TaskStatus.ERROR) ? "error" : "failure";
+            store.finishRun(id, status, null);
+        } catch (Exception e) {
+            LOG.warn("run {} failed: {}", id, e.getMessage());
+            store.finishRun(id, "error", e.getMessage());
+        } finally {
+            heldCaches.values().forEach(list -> list.forEach(c -> caches.lock(c).release()));
+            writers.values().forEach(w -> {
+                try {
+                    w.close();
+                } catch (IOException ignored) {
+                    // best effort
+                }
+            });
+            active.remove(id);
+        }
+    }
+
+    private static void append(LogWriter w, LogStream stream, byte[] b, int off, int len) {
+        try {
+            w.append(stream, b, off, len < 0 ? b.length : len);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stopping = true;
+        wake();
+        if (dispatcher != null) {
+            try {
+                dispatcher.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        active.values().forEach(c -> c.cancel(engine.executor()));
+    }
+}
