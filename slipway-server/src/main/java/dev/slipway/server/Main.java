@@ -3,6 +3,7 @@ package dev.slipway.server;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.registry.oci.RegistryException;
 import dev.slipway.server.cli.AdminCommands;
+import dev.slipway.server.cli.CiCommands;
 import dev.slipway.server.cli.ExecCommand;
 import dev.slipway.server.cli.ServerCommand;
 import picocli.CommandLine;
@@ -13,7 +14,8 @@ import picocli.CommandLine.Command;
                 "Start with 'slipway server'. Commands that change state take the same --data,",
                 "--database-url and --config options as the server and work while it runs."},
         subcommands = {ServerCommand.class, AdminCommands.User.class, AdminCommands.Token.class, AdminCommands.Org.class,
-                AdminCommands.RegistryCmd.class, ExecCommand.class, CommandLine.HelpCommand.class})
+                AdminCommands.RegistryCmd.class, ExecCommand.class, CiCommands.Repo.class, CiCommands.DeployTarget.class,
+                CiCommands.Cache.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new Main());

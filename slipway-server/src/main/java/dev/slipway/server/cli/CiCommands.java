@@ -1,0 +1,159 @@
+package dev.slipway.server.cli;
+
+import dev.slipway.ci.workspace.Caches;
+import dev.slipway.ci.workspace.DeployTargets;
+import dev.slipway.core.Sizes;
+import dev.slipway.server.Slipway;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** CI administration: repositories, deploy targets and caches. Works on the server's state, also while it runs. */
+public final class CiCommands {
+    private CiCommands() {}
+
+    abstract static class StateCommand implements Callable<Integer> {
+        @Mixin
+        StateOptions state;
+
+        @Override
+        public final Integer call() throws Exception {
+            try (Slipway slipway = new Slipway(state.load())) {
+                return run(slipway);
+            }
+        }
+
+        abstract int run(Slipway slipway) throws Exception;
+    }
+
+    @Command(name = "repo", mixinStandardHelpOptions = true, description = "Register repositories for CI.", subcommands = {RepoAdd.class})
+    public static final class Repo {}
+
+    @Command(name = "add", mixinStandardHelpOptions = true,
+            description = "Register OWNER/NAME with its clone URL (https, ssh or file); --key names the deploy key for ssh.")
+    static final class RepoAdd extends StateCommand {
+        @Parameters(paramLabel = "OWNER/NAME")
+        String repository;
+        @Option(names = "--clone-url", required = true)
+        String cloneUrl;
+        @Option(names = "--branch", description = "Default branch (default: main)")
+        String branch = "main";
+        @Option(names = "--key", description = "Deploy key name (see 'slipway keys')")
+        String key;
+
+        @Override
+        int run(Slipway s) {
+            int slash = repository.indexOf('/');
+            if (slash < 0) {
+                throw new IllegalArgumentException("expected OWNER/NAME, got '" + repository + "'");
+            }
+            String owner = repository.substring(0, slash);
+            if (s.identity().ownerKind(owner).isEmpty()) {
+                throw new IllegalArgumentException("no user or organization '" + owner + "'");
+            }
+            var r = s.ciStore().insertRepository(new dev.slipway.ci.scheduler.CiStore.RepositoryRow(owner, repository.substring(slash + 1),
+                    cloneUrl, branch, key, System.currentTimeMillis()));
+            System.out.println(r ? "Registered " + repository : repository + " is already registered");
+            return r ? 0 : 1;
+        }
+    }
+
+    @Command(name = "deploy-target", mixinStandardHelpOptions = true,
+            description = "Host directories tasks may write (the only writable host paths a task can get).",
+            subcommands = {TargetAdd.class, TargetList.class, TargetRemove.class})
+    public static final class DeployTarget {}
+
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Register NAME at PATH, writable by the repositories given with --allow.")
+    static final class TargetAdd extends StateCommand {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+        @Parameters(index = "1", paramLabel = "PATH")
+        Path path;
+        @Option(names = "--allow", paramLabel = "OWNER/REPO[@BRANCH]", description = "Repositories (optionally one branch) allowed to write it; repeatable")
+        List<String> allow = List.of();
+
+        @Override
+        int run(Slipway s) {
+            DeployTargets.Target t = s.deployTargets().add(name, path.toAbsolutePath().normalize(), allow);
+            System.out.println("Deploy target '" + t.name() + "' at " + t.path() + ", allowed: " + (t.allowed().isEmpty() ? "nobody yet" : String.join(", ", t.allowed())));
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List deploy targets.")
+    static final class TargetList extends StateCommand {
+        @Override
+        int run(Slipway s) {
+            for (DeployTargets.Target t : s.deployTargets().list()) {
+                System.out.println(t.name() + "\t" + t.path() + "\t" + String.join(",", t.allowed()));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a deploy target (the directory is left alone).")
+    static final class TargetRemove extends StateCommand {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        int run(Slipway s) {
+            s.deployTargets().remove(name);
+            System.out.println("Removed deploy target '" + name + "'");
+            return 0;
+        }
+    }
+
+    @Command(name = "cache", mixinStandardHelpOptions = true, description = "CI caches: list, set quotas, release.",
+            subcommands = {CacheList.class, CacheRelease.class, CacheQuota.class})
+    public static final class Cache {}
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List caches with size, quota and owners.")
+    static final class CacheList extends StateCommand {
+        @Override
+        int run(Slipway s) {
+            for (Caches.Cache c : s.caches().list()) {
+                System.out.println(c.id() + "\t" + Sizes.format(c.sizeBytes()) + "\tquota " + (c.quotaBytes() == null ? "default" : Sizes.format(c.quotaBytes()))
+                        + "\towners " + String.join(",", c.owners()));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "release", mixinStandardHelpOptions = true,
+            description = "REPO no longer needs the cache; it is deleted when its last owner releases it.")
+    static final class CacheRelease extends StateCommand {
+        @Parameters(paramLabel = "NAME")
+        String name;
+        @Option(names = "--repo", required = true, paramLabel = "OWNER/REPO")
+        String repo;
+        @Option(names = "--shared", description = "The shared cache of that name (default: the repository's private cache)")
+        boolean shared;
+
+        @Override
+        int run(Slipway s) {
+            boolean deleted = s.caches().release(Caches.id(repo, name, shared), repo);
+            System.out.println(deleted ? "Released and deleted cache '" + name + "'" : "Released; other owners still use cache '" + name + "'");
+            return 0;
+        }
+    }
+
+    @Command(name = "quota", mixinStandardHelpOptions = true, description = "Set a cache's quota (SIZE, or 'default').")
+    static final class CacheQuota extends StateCommand {
+        @Parameters(index = "0", paramLabel = "CACHE_ID", description = "As 'slipway cache list' shows it")
+        String id;
+        @Parameters(index = "1", paramLabel = "SIZE")
+        String size;
+
+        @Override
+        int run(Slipway s) {
+            s.caches().setQuota(id, size.equals("default") ? null : Sizes.parse(size));
+            System.out.println("Quota of " + id + " set to " + size);
+            return 0;
+        }
+    }
+}
