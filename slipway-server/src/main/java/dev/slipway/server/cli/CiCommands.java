@@ -6,9 +6,7 @@ import dev.slipway.core.Sizes;
 import dev.slipway.server.Slipway;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -16,26 +14,12 @@ import picocli.CommandLine.Parameters;
 public final class CiCommands {
     private CiCommands() {}
 
-    abstract static class StateCommand implements Callable<Integer> {
-        @Mixin
-        StateOptions state;
-
-        @Override
-        public final Integer call() throws Exception {
-            try (Slipway slipway = new Slipway(state.load())) {
-                return run(slipway);
-            }
-        }
-
-        abstract int run(Slipway slipway) throws Exception;
-    }
-
     @Command(name = "repo", mixinStandardHelpOptions = true, description = "Register repositories for CI.", subcommands = {RepoAdd.class})
     public static final class Repo {}
 
     @Command(name = "add", mixinStandardHelpOptions = true,
             description = "Register OWNER/NAME with its clone URL (https, ssh or file); --key names the deploy key for ssh.")
-    static final class RepoAdd extends StateCommand {
+    static final class RepoAdd extends AdminCommands.StateCommand {
         @Parameters(paramLabel = "OWNER/NAME")
         String repository;
         @Option(names = "--clone-url", required = true)
@@ -68,7 +52,7 @@ public final class CiCommands {
     public static final class DeployTarget {}
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Register NAME at PATH, writable by the repositories given with --allow.")
-    static final class TargetAdd extends StateCommand {
+    static final class TargetAdd extends AdminCommands.StateCommand {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
         @Parameters(index = "1", paramLabel = "PATH")
@@ -85,7 +69,7 @@ public final class CiCommands {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List deploy targets.")
-    static final class TargetList extends StateCommand {
+    static final class TargetList extends AdminCommands.StateCommand {
         @Override
         int run(Slipway s) {
             for (DeployTargets.Target t : s.deployTargets().list()) {
@@ -96,7 +80,7 @@ public final class CiCommands {
     }
 
     @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a deploy target (the directory is left alone).")
-    static final class TargetRemove extends StateCommand {
+    static final class TargetRemove extends AdminCommands.StateCommand {
         @Parameters(paramLabel = "NAME")
         String name;
 
@@ -113,7 +97,7 @@ public final class CiCommands {
     public static final class Cache {}
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List caches with size, quota and owners.")
-    static final class CacheList extends StateCommand {
+    static final class CacheList extends AdminCommands.StateCommand {
         @Override
         int run(Slipway s) {
             for (Caches.Cache c : s.caches().list()) {
@@ -126,7 +110,7 @@ public final class CiCommands {
 
     @Command(name = "release", mixinStandardHelpOptions = true,
             description = "REPO no longer needs the cache; it is deleted when its last owner releases it.")
-    static final class CacheRelease extends StateCommand {
+    static final class CacheRelease extends AdminCommands.StateCommand {
         @Parameters(paramLabel = "NAME")
         String name;
         @Option(names = "--repo", required = true, paramLabel = "OWNER/REPO")
@@ -143,7 +127,7 @@ public final class CiCommands {
     }
 
     @Command(name = "quota", mixinStandardHelpOptions = true, description = "Set a cache's quota (SIZE, or 'default').")
-    static final class CacheQuota extends StateCommand {
+    static final class CacheQuota extends AdminCommands.StateCommand {
         @Parameters(index = "0", paramLabel = "CACHE_ID", description = "As 'slipway cache list' shows it")
         String id;
         @Parameters(index = "1", paramLabel = "SIZE")
