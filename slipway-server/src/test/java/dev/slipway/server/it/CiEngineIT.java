@@ -1,0 +1,280 @@
+package dev.slipway.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The CI engine end to end: a real dockerd, real git repositories, the real server and its API.
+ */
+class CiEngineIT {
+    static final String ACCEPTANCE = """
+            images:
+              box:
+                ref: local/busybox:1
+            tasks:
+              build:
+                image: box
+                commands:
+                  - mkdir -p out
+                  - printf 'built\\n' > out/result.txt
+                  - printf '\\033[31mred\\033[0m \\377\\376 raw\\n'
+                outputs: [out]
+              check:
+                image: box
+                depends_on: [build]
+                commands:
+                  - cat out/result.txt
+                  - touch should-not-leak
+            """;
+    static final byte[] RAW_BYTES = {0x1b, '[', '3', '1', 'm', 'r', 'e', 'd', 0x1b, '[', '0', 'm', ' ', (byte) 0xff, (byte) 0xfe, ' ', 'r', 'a', 'w', '\n'};
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static TestServer server;
+    static Http alice;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Tools.require("docker");
+        TestImages.buildBusybox(new HashMap<>(), "local/busybox:1");
+        server = TestServer.start();
+        server.createUser("alice", "alice-password");
+        alice = Http.token(server.baseUrl(), server.token("alice", "write:repository"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    static String register(String name, Path repo) {
+        HttpResponse<String> r = alice.postJson("/api/v1/repos", "{\"owner\":\"alice\",\"name\":\"" + name + "\",\"clone_url\":\""
+                + repo.toUri() + "\",\"default_branch\":\"main\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        return name;
+    }
+
+    static JsonNode trigger(String repo, String body) throws Exception {
+        HttpResponse<String> r = alice.postJson("/api/v1/repos/alice/" + repo + "/runs", body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        JsonNode run = JSON.readTree(r.body());
+        assertThat(run.get("status").asText()).isIn("queued", "running");
+        return run;
+    }
+
+    static JsonNode await(long id) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode run = JSON.readTree(alice.get("/api/v1/runs/" + id).body());
+            String s = run.get("status").asText();
+            if (!s.equals("queued") && !s.equals("running")) {
+                return run;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("run " + id + " did not finish");
+    }
+
+    static Map<String, JsonNode> tasks(JsonNode run) {
+        Map<String, JsonNode> m = new HashMap<>();
+        run.get("tasks").forEach(t -> m.put(t.get("name").asText(), t));
+        return m;
+    }
+
+    static byte[] rawLog(long run, String task) {
+        return alice.sendBytes(alice.request("/api/v1/runs/" + run + "/tasks/" + task + "/log").GET()).body();
+    }
+
+    @Test
+    void acceptanceExampleRunsWithOutputsAndByteExactLogs() throws Exception {
+        Path repo = GitRepos.create(Map.of(".slipway/ci.yml", ACCEPTANCE, "README", "hello\n"));
+        register("accept", repo);
+        JsonNode run = await(trigger("accept", "{\"ref\":\"main\"}").get("id").asLong());
+        assertThat(run.get("status").asText()).as(run.toString()).isEqualTo("success");
+        Map<String, JsonNode> t = tasks(run);
+        assertThat(t.get("build").get("exit_code").asInt()).isZero();
+        assertThat(t.get("check").get("status").asText()).isEqualTo("success");
+        assertThat(run.get("duration_ms").asLong()).isPositive();
+
+        long id = run.get("id").asLong();
+        byte[] build = rawLog(id, "build");
+        assertThat(indexOf(build, RAW_BYTES)).as(new String(build, StandardCharsets.ISO_8859_1)).isGreaterThanOrEqualTo(0);
+        assertThat(new String(rawLog(id, "check"), StandardCharsets.UTF_8)).contains("built\n");
+
+        // The base worktree never changed: no outputs, no leaked file.
+        try (Stream<Path> s = Files.list(server.config().ciDir().resolve("worktrees"))) {
+            for (Path wt : s.filter(p -> p.getFileName().toString().contains("@")).toList()) {
+                assertThat(wt.resolve("out")).doesNotExist();
+                assertThat(wt.resolve("should-not-leak")).doesNotExist();
+                assertThat(wt.resolve("README")).exists();
+            }
+        }
+    }
+
+    @Test
+    void lateSseSubscriberGetsTheWholeLogThenTheEnd() throws Exception {
+        Path repo = GitRepos.create(Map.of(".slipway/ci.yml", ACCEPTANCE));
+        register("sse", repo);
+        long id = await(trigger("sse", "{}").get("id").asLong()).get("id").asLong();
+        HttpResponse<String> sse = alice.send(alice.request("/api/v1/runs/" + id + "/tasks/build/log/stream").GET());
+        assertThat(sse.statusCode()).isEqualTo(200);
+        assertThat(sse.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        java.io.ByteArrayOutputStream joined = new java.io.ByteArrayOutputStream();
+        for (String block : sse.body().split("\n\n")) {
+            if (block.startsWith("event: chunk")) {
+                JsonNode c = JSON.readTree(block.substring(block.indexOf("data: ") + 6));
+                joined.write(java.util.Base64.getDecoder().decode(c.get("data_base64").asText()));
+            }
+        }
+        assertThat(joined.toByteArray()).isEqualTo(rawLog(id, "build"));
+        assertThat(sse.body()).contains("event: end\ndata: {\"exit_code\":0}");
+    }
+
+    @Test
+    void failedTaskSkipsDependentsAndRetryRerunsItAndDependents() throws Exception {
+        String flaky = """
+                images: { box: local/busybox:1 }
+                variables: { WANT: "fail" }
+                tasks:
+                  first:
+                    image: box
+                    commands: [ "echo first" ]
+                  second:
+                    image: box
+                    depends_on: [first]
+                    commands: [ "test -f /src/retry/go || test \\"${WANT}\\" = pass" ]
+                  third:
+                    image: box
+                    depends_on: [second]
+                    commands: [ "echo third" ]
+                """;
+        Path repo = GitRepos.create(Map.of(".slipway/ci.yml", flaky));
+        register("retry", repo);
+        JsonNode failed = await(trigger("retry", "{}").get("id").asLong());
+        assertThat(failed.get("status").asText()).isEqualTo("failure");
+        Map<String, JsonNode> t = tasks(failed);
+        assertThat(t.get("first").get("status").asText()).isEqualTo("success");
+        assertThat(t.get("second").get("status").asText()).isEqualTo("failure");
+        assertThat(t.get("second").get("exit_code").asInt()).isEqualTo(1);
+        assertThat(t.get("third").get("status").asText()).isEqualTo("skipped");
+        // The retry re-runs the failed task (a second attempt) and what depends on it, not what succeeded.
+        long id = failed.get("id").asLong();
+        HttpResponse<String> retry = alice.post("/api/v1/runs/" + id + "/tasks/second/retry", "application/json", new byte[0]);
+        assertThat(retry.statusCode()).as(retry.body()).isEqualTo(202);
+        JsonNode again = await(id);
+        Map<String, JsonNode> t2 = tasks(again);
+        assertThat(t2.get("first").get("attempt").asInt()).isEqualTo(1);
+        assertThat(t2.get("second").get("attempt").asInt()).isEqualTo(2);
+        assertThat(t2.get("third").get("status").asText()).isEqualTo("skipped");
+        // A succeeded task cannot be retried.
+        assertThat(alice.post("/api/v1/runs/" + id + "/tasks/first/retry", "application/json", new byte[0]).statusCode()).isEqualTo(409);
+
+        JsonNode passing = await(trigger("retry", "{\"variables\":{\"WANT\":\"pass\"}}").get("id").asLong());
+        assertThat(passing.get("status").asText()).as(passing.toString()).isEqualTo("success");
+    }
+
+    @Test
+    void cancelStopsTheRunningTask() throws Exception {
+        String slow = """
+                images: { box: local/busybox:1 }
+                tasks:
+                  slow:
+                    image: box
+                    commands: [ "echo started", "sleep 60" ]
+                """;
+        Path repo = GitRepos.create(Map.of(".slipway/ci.yml", slow));
+        register("cancel", repo);
+        long id = trigger("cancel", "{}").get("id").asLong();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!new String(rawLog(id, "slow"), StandardCharsets.UTF_8).contains("started") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        HttpResponse<String> c = alice.post("/api/v1/runs/" + id + "/cancel", "application/json", new byte[0]);
+        assertThat(c.statusCode()).as(c.body()).isEqualTo(202);
+        JsonNode run = await(id);
+        assertThat(run.get("status").asText()).isEqualTo("cancelled");
+        assertThat(tasks(run).get("slow").get("status").asText()).isEqualTo("cancelled");
+    }
+
+    @Test
+    void invalidPipelineIsRefusedWithFileLineAndColumn() throws Exception {
+        String bad = """
+                images: { box: local/busybox:1 }
+                tasks:
+                  a:
+                    image: box
+                    depends_on: [nope]
+                    commands: [ "true" ]
+                """;
+        Path repo = GitRepos.create(Map.of(".slipway/ci.yml", bad));
+        register("invalid", repo);
+        HttpResponse<String> r = alice.postJson("/api/v1/repos/alice/invalid/runs", "{}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains(".slipway/ci.yml:5:").contains("nope");
+        assertThat(JSON.readTree(alice.get("/api/v1/repos/alice/invalid/runs").body())).isEmpty();
+    }
+
+    @Test
+    void defaultNetworkCannotReachAServiceOnTheHost() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 50, java.net.InetAddress.getByName("0.0.0.0"))) {
+            port = s.getLocalPort();
+            Thread acceptor = Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        var c = s.accept();
+                        c.getOutputStream().write("HTTP/1.0 200 OK\r\n\r\nreachable\n".getBytes(StandardCharsets.UTF_8));
+                        c.close();
+                    }
+                } catch (Exception closed) {
+                    // socket closed at the end of the test
+                }
+            });
+            String pipeline = """
+                    images: { box: local/busybox:1 }
+                    tasks:
+                      probe:
+                        image: box
+                        commands:
+                          - GW=$(ip route | awk '/default/ {print $3}')
+                          - echo "gateway $GW"
+                          - if wget -q -T 3 -O - http://$GW:%d/ ; then echo HOST-REACHABLE; exit 1; else echo host-blocked; fi
+                    """.formatted(port);
+            Path repo = GitRepos.create(Map.of(".slipway/ci.yml", pipeline));
+            register("netpolicy", repo);
+            JsonNode run = await(trigger("netpolicy", "{}").get("id").asLong());
+            String log = new String(rawLog(run.get("id").asLong(), "probe"), StandardCharsets.UTF_8);
+            assertThat(log).contains("gateway ").contains("host-blocked").doesNotContain("HOST-REACHABLE");
+            assertThat(run.get("status").asText()).as(log).isEqualTo("success");
+            acceptor.interrupt();
+        }
+    }
+
+    static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}
