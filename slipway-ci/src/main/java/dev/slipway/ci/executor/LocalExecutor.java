@@ -1,15 +1,10 @@
 package dev.slipway.ci.executor;
 
+import dev.slipway.ci.workspace.Dirs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +41,7 @@ public final class LocalExecutor implements Executor {
                 if (m instanceof TaskSpec.Mount.Overlay o) {
                     List<Path> bottomUp = o.lowers().reversed();
                     for (Path lower : bottomUp) {
-                        copyTree(lower, o.upper());
+                        Dirs.copyTree(lower, o.upper());
                     }
                     if (o.target().equals(spec.workdir())) {
                         workdir = o.upper();
@@ -153,24 +148,5 @@ public final class LocalExecutor implements Executor {
     @Override
     public void close() {
         processes.values().forEach(Process::destroyForcibly);
-    }
-
-    static void copyTree(Path from, Path to) throws IOException {
-        Files.walkFileTree(from, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                Files.createDirectories(to.resolve(from.relativize(dir).toString()));
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                if (attrs.isRegularFile() || attrs.isSymbolicLink()) {
-                    Files.copy(file, to.resolve(from.relativize(file).toString()), StandardCopyOption.REPLACE_EXISTING,
-                            StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

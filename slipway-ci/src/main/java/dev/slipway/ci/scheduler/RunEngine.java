@@ -5,15 +5,12 @@ import dev.slipway.ci.executor.TaskSpec;
 import dev.slipway.ci.model.ImageSpec;
 import dev.slipway.ci.model.Pipeline;
 import dev.slipway.ci.model.Task;
+import dev.slipway.ci.workspace.Dirs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -280,30 +277,9 @@ public final class RunEngine {
                 }
                 continue; // unchanged from the base, which dependents see anyway
             }
-            copyLayer(src, outRoot.resolve(output));
+            Dirs.copyTree(src, outRoot.resolve(output));
         }
         return null;
-    }
-
-    /** Copies files, directories and symlinks; skips overlayfs whiteouts (character devices). */
-    private static void copyLayer(Path from, Path to) throws IOException {
-        Files.walkFileTree(from, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
-                Files.createDirectories(to.resolve(from.relativize(d).toString()));
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
-                if (attrs.isRegularFile() || attrs.isSymbolicLink()) {
-                    Path target = from.equals(f) ? to : to.resolve(from.relativize(f).toString());
-                    Files.createDirectories(target.getParent());
-                    Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 
     static List<String> ancestorsNearestFirst(Pipeline p, Task task) {

@@ -8,7 +8,7 @@ import dev.slipway.ci.executor.TaskSpec;
 import dev.slipway.ci.model.Pipeline;
 import dev.slipway.ci.model.RepositoryEntry;
 import dev.slipway.ci.model.Task;
-import dev.slipway.ci.scheduler.Dirs;
+import dev.slipway.ci.workspace.Dirs;
 import dev.slipway.ci.scheduler.RunEngine;
 import dev.slipway.ci.scheduler.TaskStatus;
 import dev.slipway.ci.workspace.Worktrees;
