@@ -19,12 +19,17 @@ import java.util.OptionalInt;
  * the backlog is being replayed is either in the read or wakes the follower for the next one.
  */
 public final class LogHub {
-    private static final long POLL_MILLIS = 1000;
-
     private final LogStore store;
+    private final long pollMillis;
 
     public LogHub(LogStore store) {
+        this(store, 1000);
+    }
+
+    /** Tests pass a long poll, to show that followers never depend on it. */
+    LogHub(LogStore store, long pollMillis) {
         this.store = store;
+        this.pollMillis = pollMillis;
     }
 
     /** A follow in progress. */
@@ -116,7 +121,7 @@ public final class LogHub {
                     if (existed) {
                         throw new SlipwayException.NotFound("log " + logId + " was deleted");
                     }
-                    signal.await(version, POLL_MILLIS);
+                    signal.await(version, pollMillis);
                     continue;
                 }
                 for (LogChunk chunk : page) {
@@ -130,7 +135,7 @@ public final class LogHub {
                     if (exit.isPresent()) {
                         return exit;
                     }
-                    signal.await(version, POLL_MILLIS);
+                    signal.await(version, pollMillis);
                 }
             }
             return OptionalInt.empty();
