@@ -124,17 +124,12 @@ public final class LogHub {
                     signal.await(version, pollMillis);
                     continue;
                 }
-                for (LogChunk chunk : page) {
-                    if (cancelled) {
-                        break;
-                    }
-                    listener.onChunk(chunk);
-                    offset = chunk.end();
-                }
-                if (page.isEmpty()) {
-                    if (exit.isPresent()) {
-                        return exit;
-                    }
+                if (!page.isEmpty()) {
+                    listener.onChunks(page);
+                    offset = page.getLast().end();
+                } else if (exit.isPresent()) {
+                    return exit;
+                } else {
                     signal.await(version, pollMillis);
                 }
             }

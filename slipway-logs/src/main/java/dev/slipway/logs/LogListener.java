@@ -1,6 +1,7 @@
 package dev.slipway.logs;
 
 import java.io.IOException;
+import java.util.List;
 
 /**
  * Receives a log as it grows; see {@link LogHub#follow}. Calls come from one thread, one at a
@@ -9,14 +10,19 @@ import java.io.IOException;
  */
 public interface LogListener {
 
-    /** The next chunk. Each starts where the previous one ended, the first at the follow's offset. */
-    void onChunk(LogChunk chunk) throws IOException;
+    /**
+     * The next chunks: one or more, contiguous, at most 64 KiB of bytes in all. The first starts
+     * where the previous call's last one ended (the first call's at the follow's offset). A page
+     * rather than a chunk per call so that a consumer can send or flush once per page, however
+     * small the appends were.
+     */
+    void onChunks(List<LogChunk> chunks) throws IOException;
 
     /** Every byte has been delivered and the log is finished with this exit code. */
     void onEnd(int exitCode);
 
     /**
-     * Following stopped early: the log was deleted, reading it failed, or {@link #onChunk} threw
+     * Following stopped early: the log was deleted, reading it failed, or {@link #onChunks} threw
      * (given here; a client that went away usually shows up so).
      */
     default void onError(Exception failure) {}

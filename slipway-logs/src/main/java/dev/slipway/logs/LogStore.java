@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -119,11 +120,18 @@ public final class LogStore {
     /** The exit code, once the log is finished. */
     public OptionalInt exitCode(String logId) throws IOException {
         Path dir = dir(logId);
+        Path path = dir.resolve(LogFiles.EXIT);
+        String text;
         try {
-            return OptionalInt.of(Integer.parseInt(Files.readString(dir.resolve(LogFiles.EXIT)).strip()));
+            text = Files.readString(path, StandardCharsets.US_ASCII);
         } catch (NoSuchFileException e) {
             requireExists(logId, dir);
             return OptionalInt.empty();
+        }
+        try {
+            return OptionalInt.of(Integer.parseInt(text.strip()));
+        } catch (NumberFormatException e) {
+            throw new IOException("corrupt exit file " + path, e);
         }
     }
 
@@ -133,8 +141,7 @@ public final class LogStore {
      */
     public InputStream raw(String logId) throws IOException {
         long size = size(logId);
-        FileChannel data = FileChannel.open(dir(logId).resolve(LogFiles.DATA), StandardOpenOption.READ);
-        return new RangeInputStream(data, 0, size);
+        return new RangeInputStream(openData(logId), 0, size);
     }
 
     /**
@@ -172,7 +179,7 @@ public final class LogStore {
                 i += read.length;
             }
             byte[] bytes = new byte[(int) (end - fromOffset)];
-            try (FileChannel data = FileChannel.open(dir(logId).resolve(LogFiles.DATA), StandardOpenOption.READ)) {
+            try (FileChannel data = openData(logId)) {
                 LogFiles.readFully(data, ByteBuffer.wrap(bytes), fromOffset);
             }
             return slice(entries, fromOffset, end, bytes);
@@ -246,6 +253,15 @@ public final class LogStore {
         } catch (IOException | RuntimeException e) {
             index.close();
             throw e;
+        }
+    }
+
+    /** The data file, for a log whose index was found: missing now only if the log was just deleted. */
+    private FileChannel openData(String logId) throws IOException {
+        try {
+            return FileChannel.open(dir(logId).resolve(LogFiles.DATA), StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            throw notFound(logId);
         }
     }
 

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Keeps the digest of what a follow delivers (and the bytes, if asked: tests run in a small heap)
- * and notes any chunk that does not start where the previous one ended.
+ * and notes any chunk that does not start where the previous one ended, or a page out of bounds.
  */
 class CollectingListener implements LogListener {
     final CompletableFuture<Integer> end = new CompletableFuture<>();
@@ -20,6 +20,7 @@ class CollectingListener implements LogListener {
     private final MessageDigest sha256 = Logs.sha256();
     private long next;
     private volatile int chunks;
+    private volatile int pages;
 
     CollectingListener(long from, boolean keepBytes) {
         next = from;
@@ -31,16 +32,22 @@ class CollectingListener implements LogListener {
     }
 
     @Override
-    public synchronized void onChunk(LogChunk chunk) throws IOException {
-        if (chunk.offset() != next) {
-            gaps.add("chunk at " + chunk.offset() + ", expected " + next);
+    public synchronized void onChunks(List<LogChunk> page) throws IOException {
+        if (page.isEmpty() || page.stream().mapToInt(LogChunk::length).sum() > 64 * 1024) {
+            gaps.add("a page of " + page.size() + " chunks and more than 64 KiB");
         }
-        if (bytes != null) {
-            bytes.writeBytes(chunk.bytes());
+        pages++;
+        for (LogChunk chunk : page) {
+            if (chunk.offset() != next) {
+                gaps.add("chunk at " + chunk.offset() + ", expected " + next);
+            }
+            if (bytes != null) {
+                bytes.writeBytes(chunk.bytes());
+            }
+            sha256.update(chunk.bytes());
+            next = chunk.end();
+            chunks++;
         }
-        sha256.update(chunk.bytes());
-        next = chunk.end();
-        chunks++;
     }
 
     @Override
@@ -73,5 +80,9 @@ class CollectingListener implements LogListener {
 
     int chunks() {
         return chunks;
+    }
+
+    int pages() {
+        return pages;
     }
 }

@@ -81,20 +81,36 @@ class LogHubTest {
     }
 
     @Test
-    void aFollowerWaitingAtTheEndIsWokenByTheLastAppendWhenEverItComes() throws Exception {
+    void aFollowerWaitingAtTheEndIsWokenByAnAppendWhenEverItComes() throws Exception {
         Random random = new Random(1);
-        for (int i = 0; i < 300; i++) {
-            String id = "runs/" + i + "/x";
-            CollectingListener f = new CollectingListener(0);
-            try (LogWriter w = store.open(id)) {
-                hub.follow(id, 0, f);
-                TimeUnit.MICROSECONDS.sleep(random.nextInt(2000));
-                w.append(STDOUT, "x".getBytes(UTF_8));
-                w.finish(0);
+        try (LogWriter w = store.open(ID)) {
+            for (int i = 0; i < 300; i++) {
+                CollectingListener f = new CollectingListener(w.size());
+                try (LogHub.Subscription s = hub.follow(ID, w.size(), f)) {
+                    TimeUnit.MICROSECONDS.sleep(random.nextInt(2000));
+                    w.append(STDOUT, new byte[] {(byte) i});
+                    waitUntil(() -> f.chunks() == 1);
+                }
+                assertThat(f.gaps).isEmpty();
             }
-            assertThat(f.end.get(5, TimeUnit.SECONDS)).isZero();
-            assertThat(f.bytes()).asString(UTF_8).isEqualTo("x");
         }
+    }
+
+    @Test
+    void smallChunksAreDeliveredInPagesOf64KiB() throws Exception {
+        byte[] line = "a line of fifty bytes, as most of a build log is.\n".getBytes(UTF_8);
+        try (LogWriter w = store.open(ID)) {
+            for (int i = 0; i < 10_000; i++) {
+                w.append(i % 3 == 0 ? STDERR : STDOUT, line);
+            }
+            w.finish(0);
+        }
+        CollectingListener f = follow(0);
+        assertThat(f.awaitEnd()).isZero();
+        assertThat(f.gaps).isEmpty();
+        assertThat(f.chunks()).isEqualTo(10_000 + 7); // 7 lines cut in two by page bounds
+        assertThat(f.pages()).isEqualTo(8); // 500,000 bytes / 64 KiB
+        assertThat(f.bytes()).isEqualTo(Logs.raw(store, ID));
     }
 
     @Test
@@ -121,7 +137,7 @@ class LogHubTest {
         AtomicInteger calls = new AtomicInteger();
         LogListener stuck = new LogListener() {
             @Override
-            public void onChunk(LogChunk chunk) {
+            public void onChunks(List<LogChunk> chunks) {
                 calls.incrementAndGet();
                 try {
                     release.await();
@@ -190,7 +206,7 @@ class LogHubTest {
         IOException gone = new IOException("client went away");
         CollectingListener f = new CollectingListener(0) {
             @Override
-            public synchronized void onChunk(LogChunk chunk) throws IOException {
+            public synchronized void onChunks(List<LogChunk> chunks) throws IOException {
                 throw gone;
             }
         };
@@ -215,7 +231,7 @@ class LogHubTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!condition.getAsBoolean()) {
             assertThat(System.nanoTime()).isLessThan(deadline);
-            TimeUnit.MILLISECONDS.sleep(5);
+            TimeUnit.MICROSECONDS.sleep(100);
         }
     }
 }
