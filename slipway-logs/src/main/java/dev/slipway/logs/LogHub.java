@@ -9,7 +9,7 @@ import java.util.OptionalInt;
  * Live fan-out of logs to followers, such as browsers watching a running task.
  *
  * <p>Each follow runs on its own virtual thread and reads the {@link LogStore} from its own
- * offset: the store is the buffer. Writers never wait for followers and nothing is copied per
+ * offset: the store is the buffer. Writers never wait for followers and nothing is queued per
  * follower, so a slow or stuck follower costs one page (at most 64 KiB) and falls behind, while
  * the others and the writer go on. An append wakes the log's followers; they also look every
  * second, which covers writes through another {@link LogStore} over the same root.
