@@ -262,10 +262,11 @@ public final class CiRoutes {
     }
 
     /**
-     * Server-Sent Events from the first byte: {@code event: chunk} with
-     * {@code {"offset","ts","stream","data_base64","text"}} per chunk (base64 keeps every byte;
-     * {@code text} is a lossy UTF-8 rendering for convenience), then {@code event: end} with
-     * {@code {"exit_code"}}. A subscriber who joins late gets the backlog first.
+     * Server-Sent Events from the first byte (or from {@code Last-Event-ID}): {@code event: chunk}
+     * with {@code {"offset","ts","stream","data_base64","text"}} per chunk (base64 keeps every byte;
+     * {@code text} is a lossy UTF-8 rendering for convenience) and {@code id:} the offset after it,
+     * then {@code event: end} with {@code {"exit_code"}}. A subscriber who joins late gets the
+     * backlog first.
      */
     private void streamLog(Context ctx) throws Exception {
         CiStore.RunRow r = run(ctx, false);
@@ -293,16 +294,25 @@ public final class CiRoutes {
             Thread.sleep(200);
         }
         CountDownLatch done = new CountDownLatch(1);
-        LogHub.Subscription sub = hub.follow(id, 0, new LogListener() {
+        long from = 0;
+        String lastEventId = ctx.header("Last-Event-ID");
+        if (lastEventId != null && lastEventId.matches("\\d{1,18}")) {
+            from = Long.parseLong(lastEventId);
+        }
+        LogHub.Subscription sub = hub.follow(id, from, new LogListener() {
             @Override
-            public void onChunk(LogChunk c) throws IOException {
-                ObjectNode o = json.createObjectNode();
-                o.put("offset", c.offset());
-                o.put("ts", c.timestampMillis());
-                o.put("stream", c.stream().name().toLowerCase(java.util.Locale.ROOT));
-                o.put("data_base64", Base64.getEncoder().encodeToString(c.bytes()));
-                o.put("text", new String(c.bytes(), StandardCharsets.UTF_8));
-                send(out, "chunk", o.toString());
+            public void onChunks(java.util.List<LogChunk> page) throws IOException {
+                // One event per page; its id is the byte offset after it, so Last-Event-ID resumes exactly.
+                for (LogChunk c : page) {
+                    ObjectNode o = json.createObjectNode();
+                    o.put("offset", c.offset());
+                    o.put("ts", c.timestampMillis());
+                    o.put("stream", c.stream().name().toLowerCase(java.util.Locale.ROOT));
+                    o.put("data_base64", Base64.getEncoder().encodeToString(c.bytes()));
+                    o.put("text", new String(c.bytes(), StandardCharsets.UTF_8));
+                    out.write(("id: " + c.end() + "\nevent: chunk\ndata: " + o + "\n\n").getBytes(StandardCharsets.UTF_8));
+                }
+                out.flush();
             }
 
             @Override

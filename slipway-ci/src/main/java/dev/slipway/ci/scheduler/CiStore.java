@@ -180,6 +180,15 @@ public final class CiStore {
                 .list();
     }
 
+    /** Tasks marked running (after a crash: those whose logs were left unfinished). */
+    public List<TaskRow> runningTasks() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT run_id, name, position, status, exit_code, attempt, started_at, finished_at FROM ci_tasks "
+                        + "WHERE status = 'running' ORDER BY run_id, position")
+                .map((rs, ctx) -> new TaskRow(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4), null, rs.getInt(6),
+                        (Long) rs.getObject(7) == null ? null : rs.getLong(7), null))
+                .list());
+    }
+
     public void taskStarted(long runId, String task) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE ci_tasks SET status = 'running', attempt = attempt + 1, started_at = :t, finished_at = NULL, "
                         + "exit_code = NULL WHERE run_id = :id AND name = :n")

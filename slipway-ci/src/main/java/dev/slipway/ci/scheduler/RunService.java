@@ -260,6 +260,18 @@ public final class RunService implements AutoCloseable {
     // ---- the dispatcher
 
     public void start() {
+        for (CiStore.TaskRow t : store.runningTasks()) {
+            // The task's output after the crash is lost with the container attachment: close its log.
+            String id = logId(t.runId(), t.name(), t.attempt());
+            if (logs.exists(id)) {
+                try (LogWriter w = logs.open(id)) {
+                    w.append(LogStream.SYSTEM, "[slipway] the server stopped while this task was running\n".getBytes(StandardCharsets.UTF_8));
+                    w.finish(-1);
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("cannot close the log {}: {}", id, e.getMessage());
+                }
+            }
+        }
         int interrupted = store.failInterrupted();
         if (interrupted > 0) {
             LOG.warn("{} run(s) were running when the server stopped; marked as error", interrupted);
