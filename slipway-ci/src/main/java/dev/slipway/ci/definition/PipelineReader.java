@@ -60,7 +60,7 @@ final class PipelineReader {
         }
         for (Fields.Entry e : source.fields(node, top.keyNode("variables"), "'variables'", null).entries()) {
             boolean valid = source.checkEnvName(e.keyNode(), e.key(), "variable");
-            String value = source.text(e.value(), "variable '" + e.key() + "'");
+            String value = source.text(e, "variable '" + e.key() + "'");
             if (valid && value != null) {
                 variables.put(e.key(), value);
             }
@@ -95,7 +95,7 @@ final class PipelineReader {
     private ImageSpec image(Fields.Entry e) {
         String where = "image '" + e.key() + "'";
         if (!(e.value() instanceof MappingNode)) {
-            String ref = source.text(e.value(), where);
+            String ref = source.text(e, where);
             return ref == null ? null : reference(e.value(), ref, ImageSpec.PullPolicy.IF_NOT_PRESENT, where);
         }
         Fields f = source.fields(e.value(), e.keyNode(), where, IMAGE_KEYS);
@@ -111,21 +111,20 @@ final class PipelineReader {
             }
             return build(f, buildNode, where);
         }
-        ImageSpec.PullPolicy pull = ImageSpec.PullPolicy.IF_NOT_PRESENT;
-        String pullText = f.text("pull", "'pull' of " + where);
-        if (pullText != null) {
-            switch (pullText) {
-                case "if-not-present" -> pull = ImageSpec.PullPolicy.IF_NOT_PRESENT;
-                case "always" -> pull = ImageSpec.PullPolicy.ALWAYS;
-                default -> {
-                    source.report(f.get("pull"), "'pull' of " + where + " must be 'if-not-present' or 'always', not '" + pullText + "'"
-                            + Syntax.didYouMean(pullText, Set.of("if-not-present", "always")));
-                    return null;
-                }
-            }
-        }
         String ref = source.text(refNode, "'ref' of " + where);
-        return ref == null ? null : reference(refNode, ref, pull, where);
+        String pullText = f.text("pull", "'pull' of " + where);
+        ImageSpec.PullPolicy pull = switch (pullText) {
+            case null -> ImageSpec.PullPolicy.IF_NOT_PRESENT;
+            case "if-not-present" -> ImageSpec.PullPolicy.IF_NOT_PRESENT;
+            case "always" -> ImageSpec.PullPolicy.ALWAYS;
+            default -> {
+                source.report(f.get("pull"), "'pull' of " + where + " must be 'if-not-present' or 'always', not '" + pullText + "'"
+                        + Syntax.didYouMean(pullText, Set.of("if-not-present", "always")));
+                yield null;
+            }
+        };
+        ImageSpec spec = ref == null ? null : reference(refNode, ref, pull, where);
+        return pull == null ? null : spec;
     }
 
     private ImageSpec reference(Node node, String ref, ImageSpec.PullPolicy pull, String where) {

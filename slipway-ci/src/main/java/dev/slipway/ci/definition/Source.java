@@ -169,8 +169,22 @@ final class Source {
         return scalar.getValue();
     }
 
+    /** An entry's value as text; an empty value is reported at the key, since the value has no place of its own. */
+    String text(Fields.Entry entry, String what) {
+        if (isNull(entry.value()) && entry.value() instanceof ScalarNode) {
+            report(entry.keyNode(), what + " needs a value");
+            return null;
+        }
+        return text(entry.value(), what);
+    }
+
     /** true or false, unquoted; YAML 1.1's yes/no/on/off are refused rather than guessed. */
     Boolean flag(Node node, String what) {
+        return flag(node, what, "true or false");
+    }
+
+    /** {@code expected} says what else the value may be, for values that are a flag or something more. */
+    Boolean flag(Node node, String what, String expected) {
         if (!plainTag(node)) {
             return null;
         }
@@ -181,7 +195,7 @@ final class Source {
                 default -> { }
             }
         }
-        report(node, what + " must be true or false, not " + describe(node));
+        report(node, what + " must be " + expected + ", not " + describe(node));
         return null;
     }
 
@@ -242,7 +256,9 @@ final class Source {
         if (PLAIN_TAGS.contains(node.getTag())) {
             return true;
         }
-        report(node, "YAML tag '" + node.getTag().getValue() + "' is not supported here");
+        String tag = node.getTag().getValue();
+        report(node, "YAML tag '" + (tag.startsWith(Tag.PREFIX) ? "!!" + tag.substring(Tag.PREFIX.length()) : tag)
+                + "' is not supported here");
         return false;
     }
 

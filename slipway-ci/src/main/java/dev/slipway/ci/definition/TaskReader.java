@@ -38,6 +38,8 @@ final class TaskReader {
     private final Set<String> variables;
     /** For each task, the depends_on item naming each dependency: where a cycle is reported. */
     private final Map<String, Map<String, Node>> dependencyNodes = new HashMap<>();
+    /** The current task's mount points: path to what is mounted there. */
+    private final Map<String, String> mountPoints = new HashMap<>();
 
     TaskReader(Source source, Set<String> images, Set<String> tasks, Set<String> variables) {
         this.source = source;
@@ -54,6 +56,7 @@ final class TaskReader {
     Task read(String name, ScalarNode nameNode, Node value) {
         String where = "task '" + name + "'";
         int before = source.problemCount();
+        mountPoints.clear();
         Fields f = source.fields(value, nameNode, where, KEYS);
 
         String image = imageOf(f, where);
@@ -67,7 +70,6 @@ final class TaskReader {
         DeployMount deploy = deploy(f, where);
         Duration timeout = timeout(f, where);
         Resources resources = resources(f, where);
-        checkMountPoints(f, where, secrets, caches, deploy);
 
         if (source.problemCount() > before || !f.isMapping()) {
             return null;
@@ -125,7 +127,7 @@ final class TaskReader {
         }
         for (Fields.Entry e : source.fields(node, f.keyNode("env"), "'env' of " + where, null).entries()) {
             source.checkEnvName(e.keyNode(), e.key(), "environment variable");
-            String value = source.text(e.value(), "env '" + e.key() + "' of " + where);
+            String value = source.text(e, "env '" + e.key() + "' of " + where);
             if (value != null) {
                 checkVariables(e.value(), value, where);
                 env.put(e.key(), value);
@@ -186,6 +188,9 @@ final class TaskReader {
         if (file != null && !source.checkAbsolute(f.get("file"), file, "'file' of secret '" + name + "'")) {
             return null;
         }
+        if (file != null) {
+            claimMountPoint(f.get("file"), file, "secret '" + name + "'", where);
+        }
         if (env == null && file == null) {
             if (!Syntax.ENV_NAME.matcher(name).matches()) {
                 source.report(nameNode, "secret '" + name + "' is not a valid environment variable name; give 'env' or 'file'");
@@ -218,6 +223,7 @@ final class TaskReader {
             if (!names.add(name)) {
                 source.report(nameNode, where + " lists cache '" + name + "' twice");
             }
+            claimMountPoint(pathNode, path, "cache '" + name + "'", where);
             caches.add(new CacheMount(name, path, shared));
         }
         return caches;
@@ -259,18 +265,26 @@ final class TaskReader {
             return null;
         }
         Node targetNode = node;
+        Node pathNode = node;
         String path = DEFAULT_DEPLOY_PATH;
         if (node instanceof MappingNode) {
             Fields d = source.fields(node, f.keyNode("deploy"), "'deploy' of " + where, DEPLOY_KEYS);
             targetNode = d.require("target");
-            path = d.text("path", "the deploy path of " + where);
-            if (path != null && !source.checkAbsolute(d.get("path"), path, "the deploy path of " + where)) {
-                return null;
+            String given = d.text("path", "the deploy path of " + where);
+            if (given != null) {
+                pathNode = d.get("path");
+                if (!source.checkAbsolute(pathNode, given, "the deploy path of " + where)) {
+                    return null;
+                }
+                path = given;
             }
-            path = path == null ? DEFAULT_DEPLOY_PATH : path;
         }
         String target = targetNode == null ? null : source.text(targetNode, "the deploy target of " + where);
-        return target == null || !source.checkName(targetNode, target, "deploy target") ? null : new DeployMount(target, path);
+        if (target == null || !source.checkName(targetNode, target, "deploy target")) {
+            return null;
+        }
+        claimMountPoint(pathNode, path, "deploy target '" + target + "'", where);
+        return new DeployMount(target, path);
     }
 
     private Duration timeout(Fields f, String where) {
@@ -313,22 +327,12 @@ final class TaskReader {
         return memory == null && cpus == null ? Resources.NONE : new Resources(memory, cpus);
     }
 
-    /** Two mounts at one path would hide one of them. */
-    private void checkMountPoints(Fields f, String where, List<SecretRef> secrets, List<CacheMount> caches, DeployMount deploy) {
-        Map<String, String> used = new HashMap<>();
-        List<String[]> mounts = new ArrayList<>();
-        caches.forEach(c -> mounts.add(new String[] {c.path(), "cache '" + c.name() + "'", "caches"}));
-        secrets.stream().filter(s -> s.file() != null)
-                .forEach(s -> mounts.add(new String[] {s.file(), "secret '" + s.name() + "'", "secrets"}));
-        if (deploy != null) {
-            mounts.add(new String[] {deploy.path(), "deploy target '" + deploy.name() + "'", "deploy"});
-        }
-        for (String[] m : mounts) {
-            String path = m[0].replaceAll("/+$", "");
-            String first = used.putIfAbsent(path.isEmpty() ? "/" : path, m[1]);
-            if (first != null) {
-                source.report(f.keyNode(m[2]), where + " mounts " + first + " and " + m[1] + " both at " + m[0]);
-            }
+    /** Two mounts at one path would hide one of them; each path is claimed as it is read. */
+    private void claimMountPoint(Node at, String path, String what, String where) {
+        String normalized = path.length() > 1 ? path.replaceAll("/+$", "") : path;
+        String first = mountPoints.putIfAbsent(normalized, what);
+        if (first != null) {
+            source.report(at, where + " mounts " + what + " at " + path + ", where it already mounts " + first);
         }
     }
 

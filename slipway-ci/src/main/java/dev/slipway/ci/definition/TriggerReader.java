@@ -38,7 +38,7 @@ final class TriggerReader {
             return null;
         }
         if (!(node instanceof MappingNode)) {
-            Boolean any = source.flag(node, "'on.push' (true, false, or a mapping of branches, tags and paths)");
+            Boolean any = source.flag(node, "'on.push'", "true, false or a mapping of branches, tags and paths");
             return Boolean.TRUE.equals(any) ? new Triggers.Push(List.of(), List.of(), List.of()) : null;
         }
         Fields f = source.fields(node, on.keyNode("push"), "'on.push'", PUSH_KEYS);
