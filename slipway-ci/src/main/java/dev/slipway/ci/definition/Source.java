@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
@@ -156,6 +157,12 @@ final class Source {
     /** A scalar's text exactly as written; {@code what} names the value in messages ("task 'build': image"). */
     String text(Node node, String what) {
         if (!plainTag(node)) {
+            return null;
+        }
+        if (node instanceof MappingNode m && m.getFlowStyle() == DumperOptions.FlowStyle.BLOCK && m.getValue().size() == 1) {
+            // Almost always `- echo a: b`, where an unquoted ': ' made YAML read a mapping.
+            report(node, what + " must be a single value, but reads as a mapping because of the ': ' in it;"
+                    + " quote it, or write it in a | block");
             return null;
         }
         if (!(node instanceof ScalarNode scalar)) {

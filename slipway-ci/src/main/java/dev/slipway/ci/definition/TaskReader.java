@@ -98,7 +98,7 @@ final class TaskReader {
             checkVariables(command.node(), command.value(), where);
             commands.add(command.value());
         }
-        if (commands.isEmpty() && node instanceof SequenceNode) {
+        if (node instanceof SequenceNode list && list.getValue().isEmpty()) {
             source.report(node, where + " has no commands");
         }
         return commands;

@@ -171,6 +171,11 @@ class PipelineValidationTest {
                   c: { image: box, commands: ["", [x], { y: z }] }
                   d: { image: box, commands: { x: y } }
                   e: { image: box, commands: }
+                  f:
+                    image: box
+                    commands:
+                      - curl -H "Authorization: Bearer $T" https://x/
+                      - { a: 1, b: 2 }
                 """)).containsExactly(
                 F + "3:3: task 'a' needs 'commands'",
                 F + "4:30: task 'b' has no commands",
@@ -178,7 +183,10 @@ class PipelineValidationTest {
                 F + "5:35: a command of task 'c' must be a single value, not a list",
                 F + "5:40: a command of task 'c' must be a single value, not a mapping",
                 F + "6:30: 'commands' of task 'd' must be a list, not a mapping",
-                F + "7:20: 'commands' in task 'e' needs a value");
+                F + "7:20: 'commands' in task 'e' needs a value",
+                F + "11:9: a command of task 'f' must be a single value, but reads as a mapping because of the ': ' in it;"
+                        + " quote it, or write it in a | block",
+                F + "12:9: a command of task 'f' must be a single value, not a mapping");
     }
 
     @Test
