@@ -147,8 +147,4 @@ final class Fields {
     Collection<Entry> entries() {
         return entries.values();
     }
-
-    Node owner() {
-        return owner;
-    }
 }

@@ -113,7 +113,10 @@ final class Source {
         return !problems.isEmpty();
     }
 
-    /** Distinct: a node merged into several mappings ({@code <<: *defaults}) is read, and reported, more than once. */
+    /**
+     * Distinct: a node merged into several mappings ({@code <<: *defaults}) is read, and reported,
+     * more than once, as is a command that uses one undeclared variable twice.
+     */
     List<Problem> problems() {
         return problems.stream().distinct().toList();
     }

@@ -24,13 +24,13 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * pipeline declares; cycles need the whole graph and are checked by {@link PipelineReader}.
  */
 final class TaskReader {
-    static final Set<String> KEYS = Set.of("image", "commands", "depends_on", "env", "secrets", "caches", "outputs",
+    private static final Set<String> KEYS = Set.of("image", "commands", "depends_on", "env", "secrets", "caches", "outputs",
             "network", "deploy", "timeout", "resources");
     private static final Set<String> SECRET_KEYS = Set.of("name", "env", "file");
     private static final Set<String> CACHE_KEYS = Set.of("name", "path", "shared");
     private static final Set<String> DEPLOY_KEYS = Set.of("target", "path");
     private static final Set<String> RESOURCE_KEYS = Set.of("memory", "cpus");
-    static final String DEFAULT_DEPLOY_PATH = "/deploy";
+    private static final String DEFAULT_DEPLOY_PATH = "/deploy";
 
     private final Source source;
     private final Set<String> images;

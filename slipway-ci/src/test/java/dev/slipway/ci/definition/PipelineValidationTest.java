@@ -319,6 +319,15 @@ class PipelineValidationTest {
     }
 
     @Test
+    void positionsCountCharactersNotBytesAndSurviveCrLfAndByteOrderMarks() {
+        String yaml = "images: { box: alpine }\r\ntasks:\r\n  t:\r\n    image: box\r\n"
+                + "    commands: [\"échö 🚀 ${NOPE}\"]\r\n";
+        String expected = F + "5:24: task 't' uses undeclared variable 'NOPE'; declare it under 'variables', or write $${NOPE} to leave it to the shell";
+        assertThat(problems(yaml)).containsExactly(expected);
+        assertThat(problems("\uFEFF" + yaml)).containsExactly(expected);
+    }
+
+    @Test
     void repositories() {
         assertThat(problems("""
                 images: { box: alpine }
