@@ -9,7 +9,8 @@ public sealed interface ImageSpec {
 
     /**
      * Built from {@code dockerfile} with build context {@code context}, both relative to the
-     * checkout of {@code repository} (a mount name). Built once per context digest and reused.
+     * checkout of {@code repository} (a mount name; null for the triggering repository). Built
+     * once per context digest and reused.
      */
     record Build(String repository, String context, String dockerfile) implements ImageSpec {}
 }

@@ -10,7 +10,12 @@ public record Triggers(Push push, boolean manual, List<String> cron) {
         cron = List.copyOf(cron);
     }
 
-    /** Push trigger: glob patterns on branch names, tag names and changed paths (empty means any). */
+    /**
+     * Push trigger: glob patterns on branch names, tag names and changed paths. With neither
+     * branches nor tags, any push matches; with only one of them, pushes of the other kind do not
+     * (as in GitHub Actions: {@code branches: [main]} alone does not run for tags). Empty paths
+     * means any change.
+     */
     public record Push(List<String> branches, List<String> tags, List<String> paths) {
         public Push {
             branches = List.copyOf(branches);

@@ -1,0 +1,92 @@
+package dev.slipway.ci.definition;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code ${NAME}} variables in task commands and env values. The parser checks that every name
+ * exists; the runner substitutes with {@link #substitute}, so both read the text the same way:
+ * left to right, <code>$${</code> is an escape that leaves <code>${</code> for the shell, {@code ${NAME}}
+ * with NAME a letter or '_' then letters, digits or '_' is a variable, and all else is literal
+ * (so {@code $HOME}, {@code $$} and {@code ${x:-y}} reach the shell unchanged).
+ */
+public final class Variables {
+    /**
+     * Set by the server for every run, and reserved: a pipeline may not declare a {@code SLIPWAY_}
+     * name. Empty when not applicable ({@code SLIPWAY_TAG} on a branch push).
+     */
+    public static final Set<String> BUILT_INS = Set.of(
+            "SLIPWAY_COMMIT",   // full commit id of the triggering repository
+            "SLIPWAY_REF",      // full ref, such as refs/heads/main or refs/tags/v1.2.0
+            "SLIPWAY_BRANCH",   // branch name, for a branch push
+            "SLIPWAY_TAG",      // tag name, for a tag push
+            "SLIPWAY_EVENT",    // push, manual, cron or api
+            "SLIPWAY_REPO",     // owner/name of the triggering repository
+            "SLIPWAY_PIPELINE", // the pipeline's name
+            "SLIPWAY_TASK",     // the task's name
+            "SLIPWAY_RUN_ID");  // the run's id
+
+    static final String RESERVED_PREFIX = "SLIPWAY_";
+
+    private Variables() {}
+
+    /** A variable reference: its name and where it starts in the text. */
+    record Reference(String name, int offset) {}
+
+    static List<Reference> references(String text) {
+        List<Reference> found = new ArrayList<>();
+        scan(text, (name, offset) -> found.add(new Reference(name, offset)), null);
+        return found;
+    }
+
+    /**
+     * The text with every reference replaced by its value and every <code>$${</code> by <code>${</code>.
+     *
+     * @throws IllegalArgumentException for a name without a value (the parser rejects those)
+     */
+    public static String substitute(String text, Map<String, String> values) {
+        StringBuilder out = new StringBuilder(text.length());
+        scan(text, (name, offset) -> {
+            String value = values.get(name);
+            if (value == null) {
+                throw new IllegalArgumentException("no value for variable '" + name + "'");
+            }
+            out.append(value);
+        }, out);
+        return out.toString();
+    }
+
+    private interface Visitor {
+        void reference(String name, int offset);
+    }
+
+    /** The one reading of the syntax; appends literal text to {@code out} when given. */
+    private static void scan(String text, Visitor visitor, StringBuilder out) {
+        int i = 0;
+        while (i < text.length()) {
+            if (text.startsWith("$${", i)) {
+                append(out, "${");
+                i += 3;
+                continue;
+            }
+            if (text.startsWith("${", i)) {
+                int end = text.indexOf('}', i + 2);
+                if (end > 0 && Syntax.ENV_NAME.matcher(text.substring(i + 2, end)).matches()) {
+                    visitor.reference(text.substring(i + 2, end), i);
+                    i = end + 1;
+                    continue;
+                }
+            }
+            append(out, String.valueOf(text.charAt(i)));
+            i++;
+        }
+    }
+
+    private static void append(StringBuilder out, String s) {
+        if (out != null) {
+            out.append(s);
+        }
+    }
+}
