@@ -3,20 +3,24 @@
 # (CNCF distribution 2.8), both on 127.0.0.1 with filesystem storage in the same directory.
 # See README.md next to this file. It prints figures and ratios and asserts nothing.
 #
+# Both servers run side by side and the measurements alternate between them (uploads and
+# downloads in rounds, the first registry changing every round), so that the load other work
+# puts on the machine falls on both alike. Figures are medians over the rounds.
+#
 # Knobs (environment):
 #   BLOB_MIB (512)           size of each large blob
 #   CHUNK_MIB (32)           PATCH size of the chunked upload
-#   DOWNLOADS (5)            timed GETs of the large blob (median reported), after one untimed GET
+#   ROUNDS (3)               upload rounds; each uploads fresh random blobs (monolithic and chunked) to both
+#   DOWNLOADS (5)            timed GETs of a large blob per registry, after one untimed GET
 #   WRK_WARMUP_SECONDS (10)  manifest GET load before the measured run (JIT warm-up)
 #   WRK_SECONDS (10)         measured manifest GET load
 #   WRK_CONNECTIONS (32), WRK_THREADS (2)
-#   ORDER ("distribution slipway")  which registry runs first
-#   BENCH_DIR (/tmp)         parent of the scratch directory (keep both registries on one filesystem)
+#   BENCH_DIR (/tmp)         parent of the scratch directory (both registries store there)
 #   KEEP=1                   keep the scratch directory's logs (blobs are always removed)
 #   SLIPWAY_JAVA_OPTS        extra JVM options for the Slipway server, as for ./slipway
-#   JAVA_HOME                JDK for Slipway (default: temurin-25 if installed, else what ./slipway finds)
 #   SLIPWAY_JAR              benchmark this jar instead of building slipway-server/target/slipway.jar
-#                            (for A/B runs of a patched build)
+#                            (e.g. for A/B runs of a patched build)
+#   JAVA_HOME                JDK for Slipway (default: temurin-25 if installed, else what ./slipway finds)
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -24,17 +28,18 @@ root=$(cd "$here/../.." && pwd)
 
 BLOB_MIB=${BLOB_MIB:-512}
 CHUNK_MIB=${CHUNK_MIB:-32}
+ROUNDS=${ROUNDS:-3}
 DOWNLOADS=${DOWNLOADS:-5}
 WRK_WARMUP_SECONDS=${WRK_WARMUP_SECONDS:-10}
 WRK_SECONDS=${WRK_SECONDS:-10}
 WRK_CONNECTIONS=${WRK_CONNECTIONS:-32}
 WRK_THREADS=${WRK_THREADS:-2}
-ORDER=${ORDER:-distribution slipway}
 BENCH_DIR=${BENCH_DIR:-/tmp}
 KEEP=${KEEP:-0}
 REPO=admin/bench
 ADMIN_PASSWORD=bench-admin-password
 MANIFEST_TYPE=application/vnd.oci.image.manifest.v1+json
+REGISTRIES=(slipway distribution)
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() {
@@ -43,6 +48,14 @@ die() {
 }
 
 # ---- prerequisites -------------------------------------------------------------------------
+
+case $BLOB_MIB.$CHUNK_MIB.$ROUNDS.$DOWNLOADS.$WRK_WARMUP_SECONDS.$WRK_SECONDS.$WRK_CONNECTIONS.$WRK_THREADS in
+    *[!0-9.]* | *..* | .* | *.) die "the numeric knobs must be plain integers" ;;
+esac
+if [ "$CHUNK_MIB" -le 0 ] || [ "$BLOB_MIB" -lt "$CHUNK_MIB" ] || [ "$ROUNDS" -lt 1 ] || [ "$DOWNLOADS" -lt 1 ] ||
+    [ "$WRK_SECONDS" -lt 1 ]; then
+    die "need 0 < CHUNK_MIB <= BLOB_MIB, ROUNDS >= 1, DOWNLOADS >= 1, WRK_SECONDS >= 1"
+fi
 
 need_pkgs=()
 command -v docker-registry >/dev/null || need_pkgs+=(docker-registry)
@@ -53,12 +66,6 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get install -y -qq "${need_pkgs[@]}" >/dev/null 2>&1 ||
         { apt-get update -qq && apt-get install -y -qq "${need_pkgs[@]}" >/dev/null; }
-fi
-case $WRK_CONNECTIONS$WRK_THREADS$BLOB_MIB$CHUNK_MIB$DOWNLOADS$WRK_SECONDS$WRK_WARMUP_SECONDS in
-    *[!0-9]*) die "the numeric knobs must be plain integers" ;;
-esac
-if [ "$CHUNK_MIB" -le 0 ] || [ "$BLOB_MIB" -lt "$CHUNK_MIB" ]; then
-    die "need 0 < CHUNK_MIB <= BLOB_MIB"
 fi
 
 mkdir -p "$BENCH_DIR"
@@ -95,6 +102,18 @@ else
     sha256_hex() { sha256sum | cut -d' ' -f1; }
 fi
 
+# BYTES of incompressible data on stdout, different on every call: AES-CTR under a random key
+# (several times faster than /dev/urandom here), or /dev/urandom without openssl.
+random_bytes() {
+    if command -v openssl >/dev/null; then
+        local key
+        key=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+        openssl enc -aes-128-ctr -K "$key" -iv 0 -nosalt -in /dev/zero 2>/dev/null | head -c "$1" || true
+    else
+        head -c "$1" /dev/urandom
+    fi
+}
+
 # ---- scratch dir and cleanup ---------------------------------------------------------------
 
 work=$(mktemp -d "$BENCH_DIR/slipway-bench.XXXXXX")
@@ -109,8 +128,7 @@ cleanup() {
     done
     if [ "$KEEP" = 1 ] || [ $rc -ne 0 ]; then
         # Keep logs for a post-mortem, never gigabytes of blobs.
-        rm -rf "$work/files" "$work/slipway.jar" "$work/slipway/blobs" "$work/slipway/registry" \
-            "$work/distribution/data" 2>/dev/null || true
+        rm -rf "$work/files" "$work/slipway.jar" "$work/slipway/registry" "$work/distribution/data" 2>/dev/null || true
         log "logs kept in $work"
     else
         rm -rf "$work"
@@ -147,42 +165,42 @@ clk_tck=$(getconf CLK_TCK)
 cpu_ticks() {
     local -a f
     read -ra f <"/proc/$1/stat" || return 1
-    # Fields 14 and 15 (utime, stime); the command name in field 2 has no spaces for java or docker-registry.
+    # utime and stime are fields 14 and 15; field 2 (java, docker-registry) has no spaces.
     echo $((f[13] + f[14]))
 }
-ticks_to_s() { awk -v t="$1" -v hz="$clk_tck" 'BEGIN { printf "%.2f", t / hz }'; }
 
-# ---- test data -----------------------------------------------------------------------------
-# Four distinct random blobs (monolithic and chunked, one each per registry), so no upload can be
-# answered from content a registry already has. The chunked ones are stored already split.
+# ---- results -------------------------------------------------------------------------------
+# S[registry.metric] holds the samples of a metric, space-separated; the report shows medians.
 
-files=$work/files
-mkdir -p "$files"
-blob_bytes=$((BLOB_MIB * 1024 * 1024))
-chunk_bytes=$((CHUNK_MIB * 1024 * 1024))
-log "generating 4 x $BLOB_MIB MiB of random data in $work"
-for reg in distribution slipway; do
-    head -c "$blob_bytes" /dev/urandom >"$files/$reg-mono"
-    sha256_hex <"$files/$reg-mono" >"$files/$reg-mono.sha256"
-    mkdir -p "$files/$reg-chunks"
-    head -c "$blob_bytes" /dev/urandom | split -b "$chunk_bytes" -d -a 4 - "$files/$reg-chunks/part-"
-    cat "$files/$reg-chunks"/part-* | sha256_hex >"$files/$reg-chunks.sha256"
-    # Small blobs for warm-up uploads: the measured upload should not be a cold JVM's first.
-    head -c $((8 * 1024 * 1024)) /dev/urandom >"$files/$reg-warm"
-    sha256_hex <"$files/$reg-warm" >"$files/$reg-warm.sha256"
-    mkdir -p "$files/$reg-warm-chunks"
-    split -b $((1024 * 1024)) -d -a 4 "$files/$reg-warm" "$files/$reg-warm-chunks/part-"
-done
-# Write the generated files out now, so their writeback does not compete with the timed uploads.
-sync
+declare -A S
+sample() { S[$1.$2]="${S[$1.$2]:-}${S[$1.$2]:+ }$3"; }
+median() {
+    # shellcheck disable=SC2086  # word splitting of the sample list is intended
+    printf '%s\n' $1 | sort -g | awk '{ a[NR] = $1 } END {
+        if (NR == 0) { print "n/a"; exit }
+        m = NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
+        printf (m == int(m) || m >= 100 ? "%.0f" : "%.2f"), m }'
+}
+mbps() { awk -v b="$1" -v us="$2" 'BEGIN { printf "%.1f", b / us }'; } # bytes, microseconds -> 10^6 bytes/s
+ticks_s() { awk -v t="$1" -v hz="$clk_tck" 'BEGIN { printf "%.2f", t / hz }'; }
 
 # ---- HTTP helpers --------------------------------------------------------------------------
-# They use the registry base URL in $base and the curl auth options in the array $auth.
+# They act on the registry chosen by use_registry: base URL in $base, curl auth options in $auth.
 
+declare -A BASE CRED PID
 base=''
 auth=()
 hdr=$work/headers
 body=$work/body
+
+use_registry() {
+    base=${BASE[$1]}
+    if [ -n "${CRED[$1]}" ]; then
+        auth=(-u "${CRED[$1]}")
+    else
+        auth=()
+    fi
+}
 
 # Sets $location to the (absolute) Location header of the response headers in $hdr.
 read_location() {
@@ -253,9 +271,6 @@ upload_chunked() { # DIR-OF-PARTS DIGEST
     expect_status 201 "$code" "chunked PUT"
 }
 
-# MB/s (10^6 bytes per second) for BYTES moved in MICROSECONDS.
-mbps() { awk -v b="$1" -v us="$2" 'BEGIN { printf "%.1f", b / us }'; }
-
 push_small_blob() { # FILE: uploads it (monolithic); sets $pushed_digest and $pushed_size
     pushed_digest=sha256:$(sha256_hex <"$1")
     pushed_size=$(stat -c %s "$1")
@@ -275,25 +290,17 @@ rss_kib() {
     done <"/proc/$1/status"
     return 1
 }
-sampler_pid=''
 start_rss_sampler() { # PID OUTFILE: one sample every 100 ms while the process lives
     (
         while rss_kib "$1" 2>/dev/null; do
             sleep 0.1
         done
     ) >"$2" &
-    sampler_pid=$!
-    pids+=("$sampler_pid")
-}
-stop_rss_sampler() {
-    kill "$sampler_pid" 2>/dev/null || true
-    wait "$sampler_pid" 2>/dev/null || true
+    pids+=($!)
 }
 max_mib() { awk '$1 > m { m = $1 } END { printf "%.0f", m / 1024 }' "$1"; }
 
 # ---- servers -------------------------------------------------------------------------------
-
-server_pid=''
 
 wait_http() { # URL PID NAME: until the server answers (any status), at most 60 s
     for _ in $(seq 1 600); do
@@ -327,11 +334,11 @@ http:
   addr: 127.0.0.1:$port
 EOF
     docker-registry serve "$dir/config.yml" >"$dir/log" 2>&1 &
-    server_pid=$!
-    pids+=("$server_pid")
-    base=http://127.0.0.1:$port
-    auth=()
-    wait_http "$base/v2/" "$server_pid" distribution
+    PID[distribution]=$!
+    pids+=($!)
+    BASE[distribution]=http://127.0.0.1:$port
+    CRED[distribution]=''
+    wait_http "${BASE[distribution]}/v2/" "${PID[distribution]}" distribution
 }
 
 start_slipway() {
@@ -342,14 +349,14 @@ start_slipway() {
     # shellcheck disable=SC2086  # SLIPWAY_JAVA_OPTS is meant to be word-split
     SLIPWAY_ADMIN_PASSWORD=$ADMIN_PASSWORD "$java" ${SLIPWAY_JAVA_OPTS:-} -jar "$jar" server --data "$dir" \
         --listen "127.0.0.1:$port" >"$dir/log" 2>&1 &
-    server_pid=$!
-    pids+=("$server_pid")
-    base=http://127.0.0.1:$port
-    wait_http "$base/healthz" "$server_pid" slipway
+    PID[slipway]=$!
+    pids+=($!)
+    BASE[slipway]=http://127.0.0.1:$port
+    wait_http "${BASE[slipway]}/healthz" "${PID[slipway]}" slipway
     token=$("$java" -jar "$jar" token create --data "$dir" --user admin --name bench --scopes write:package \
         2>>"$dir/cli.log" | tail -n 1)
     [ -n "$token" ] || die "slipway token create printed nothing (see $dir/cli.log)"
-    auth=(-u "admin:$token")
+    CRED[slipway]=admin:$token
 }
 
 make_public() { # REGISTRY: distribution has no auth at all; Slipway's repository is made public
@@ -358,124 +365,71 @@ make_public() { # REGISTRY: distribution has no auth at all; Slipway's repositor
     fi
 }
 
-stop_server() {
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-}
+# Registries in the order of round N: alternate which one goes first.
+order() { if [ $(($1 % 2)) = 1 ]; then echo "${REGISTRIES[*]}"; else echo "${REGISTRIES[1]} ${REGISTRIES[0]}"; fi; }
 
-# ---- one registry --------------------------------------------------------------------------
+# ---- phases --------------------------------------------------------------------------------
 
-declare -A R # R[registry.metric] = value
+files=$work/files
+mkdir -p "$files"
+blob_bytes=$((BLOB_MIB * 1024 * 1024))
+chunk_bytes=$((CHUNK_MIB * 1024 * 1024))
 
-wrk_parse() { # WRK-OUTPUT-FILE PREFIX: sets R[PREFIX.rps], .p99 (ms), .requests, .non2xx
-    local rps p99 non requests
-    rps=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$1")
-    # "     99%    3.21ms" in the --latency distribution, normalised to milliseconds.
-    p99=$(awk '$1 == "99%" {
-            v = $2; u = v; sub(/^[0-9.]+/, "", u); sub(/[a-z]+$/, "", v)
-            f = (u == "us") ? 0.001 : (u == "ms") ? 1 : (u == "s") ? 1000 : (u == "m") ? 60000 : 1
-            printf "%.2f", v * f }' "$1")
-    requests=$(awk '/requests in/ { print $1 }' "$1")
-    non=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$1")
-    R[$2.rps]=${rps:-0}
-    R[$2.p99]=${p99:-n/a}
-    R[$2.requests]=${requests:-0}
-    R[$2.non2xx]=${non:-0}
-}
-
-bench_one() { # REGISTRY
-    local reg=$1 t0 t1 c0 c1 d url code wrklua out size speed layer_digest layer_size config_digest config_size
-    local -a speeds=()
-    log "== $reg: starting"
-    "start_$reg"
-    R[$reg.rss_idle]=$(($(rss_kib "$server_pid") / 1024))
-    start_rss_sampler "$server_pid" "$work/$reg.rss"
-
-    # Warm-up, not timed: one small monolithic and one small chunked upload.
-    upload_monolithic "$files/$reg-warm" "sha256:$(cat "$files/$reg-warm.sha256")"
-    upload_chunked "$files/$reg-warm-chunks" "sha256:$(cat "$files/$reg-warm.sha256")"
+# Fresh random files for one round: a monolithic blob and a pre-split chunked blob per registry,
+# so no upload can be answered from content a registry already has.
+generate_round_files() {
+    local reg
+    rm -rf "${files:?}"/*
+    for reg in "${REGISTRIES[@]}"; do
+        random_bytes "$blob_bytes" >"$files/$reg-mono"
+        sha256_hex <"$files/$reg-mono" >"$files/$reg-mono.sha256"
+        mkdir -p "$files/$reg-chunked"
+        random_bytes "$blob_bytes" | split -b "$chunk_bytes" -d -a 4 - "$files/$reg-chunked/part-"
+        cat "$files/$reg-chunked"/part-* | sha256_hex >"$files/$reg-chunked.sha256"
+    done
+    # Write them out now, so their writeback does not compete with the timed uploads.
     sync
+}
 
-    # Reference for the upload figures: what the disk does right now for a plain write + fdatasync
-    # of the same size (the disk is a shared virtual one and varies from minute to minute).
+timed_upload() { # REGISTRY KIND(mono|chunked)
+    local reg=$1 kind=$2 t0 t1 c0 c1 d
+    use_registry "$reg"
+    d=sha256:$(cat "$files/$reg-$kind.sha256")
+    c0=$(cpu_ticks "${PID[$reg]}")
     t0=$(now_us)
-    dd if="$files/$reg-mono" of="$work/dd-test" bs=1M conv=fdatasync status=none
+    if [ "$kind" = mono ]; then
+        upload_monolithic "$files/$reg-mono" "$d"
+    else
+        upload_chunked "$files/$reg-chunked" "$d"
+    fi
+    t1=$(now_us)
+    c1=$(cpu_ticks "${PID[$reg]}")
+    sample "$reg" "$kind" "$(mbps "$blob_bytes" $((t1 - t0)))"
+    sample "$reg" "${kind}_cpu" "$(ticks_s $((c1 - c0)))"
+    LAST_BLOB[$reg]=$d
+    sync
+}
+
+# A plain write + fdatasync of the same size: what the (shared, virtual) disk does right now.
+disk_reference() {
+    local t0 t1
+    t0=$(now_us)
+    dd if="$files/${REGISTRIES[0]}-mono" of="$work/dd-test" bs=1M conv=fdatasync status=none
     t1=$(now_us)
     rm -f "$work/dd-test"
-    R[$reg.disk]=$(mbps "$blob_bytes" $((t1 - t0)))
     sync
+    sample disk mbps "$(mbps "$blob_bytes" $((t1 - t0)))"
+}
 
-    log "$reg: monolithic upload of $BLOB_MIB MiB"
-    d=sha256:$(cat "$files/$reg-mono.sha256")
-    c0=$(cpu_ticks "$server_pid") t0=$(now_us)
-    upload_monolithic "$files/$reg-mono" "$d"
-    t1=$(now_us) c1=$(cpu_ticks "$server_pid")
-    R[$reg.mono]=$(mbps "$blob_bytes" $((t1 - t0)))
-    R[$reg.mono_cpu]=$(ticks_to_s $((c1 - c0)))
-    sync
-
-    log "$reg: chunked upload of $BLOB_MIB MiB in $CHUNK_MIB MiB chunks"
-    c0=$(cpu_ticks "$server_pid") t0=$(now_us)
-    upload_chunked "$files/$reg-chunks" "sha256:$(cat "$files/$reg-chunks.sha256")"
-    t1=$(now_us) c1=$(cpu_ticks "$server_pid")
-    R[$reg.chunked]=$(mbps "$blob_bytes" $((t1 - t0)))
-    R[$reg.chunked_cpu]=$(ticks_to_s $((c1 - c0)))
-    sync
-
-    log "$reg: download, 1 untimed + $DOWNLOADS timed"
-    url=$base/v2/$REPO/blobs/$d
-    curl -sS "${auth[@]}" -o /dev/null "$url"
-    c0=$(cpu_ticks "$server_pid")
-    for _ in $(seq 1 "$DOWNLOADS"); do
-        out=$(curl -sS "${auth[@]}" -o /dev/null -w '%{http_code} %{size_download} %{speed_download}' "$url")
-        read -r code size speed <<<"$out"
-        expect_status 200 "$code" "blob GET"
-        [ "$size" = "$blob_bytes" ] || die "$reg: blob GET returned $size bytes, expected $blob_bytes"
-        speeds+=("$speed")
-    done
-    c1=$(cpu_ticks "$server_pid")
-    # Median, bytes/s -> MB/s.
-    R[$reg.download]=$(printf '%s\n' "${speeds[@]}" | sort -g |
-        awk '{ a[NR] = $1 } END { printf "%.1f", (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) / 1e6 }')
-    R[$reg.download_cpu]=$(awk -v t=$((c1 - c0)) -v n="$DOWNLOADS" -v hz="$clk_tck" 'BEGIN { printf "%.2f", t / hz / n }')
-
-    log "$reg: pushing a small image, then manifest GETs (${WRK_WARMUP_SECONDS}s warm-up, ${WRK_SECONDS}s measured)"
-    head -c 2048 /dev/urandom >"$work/layer-$reg"
-    push_small_blob "$work/layer-$reg"
-    layer_digest=$pushed_digest layer_size=$pushed_size
-    printf '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["%s"]},"config":{"Cmd":["sh"]}}' \
-        "$layer_digest" >"$work/config-$reg"
-    push_small_blob "$work/config-$reg"
-    config_digest=$pushed_digest config_size=$pushed_size
-    printf '{"schemaVersion":2,"mediaType":"%s","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"%s","size":%s},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"%s","size":%s}]}' \
-        "$MANIFEST_TYPE" "$config_digest" "$config_size" "$layer_digest" "$layer_size" >"$work/manifest-$reg"
-    code=$(curl -sS "${auth[@]}" -o "$body" -w '%{http_code}' -X PUT -H "Content-Type: $MANIFEST_TYPE" \
-        --data-binary "@$work/manifest-$reg" "$base/v2/$REPO/manifests/latest")
-    expect_status 201 "$code" "manifest PUT"
-    make_public "$reg"
-    url=$base/v2/$REPO/manifests/latest
-    # Anonymous, as wrk will ask: check the answer once.
-    code=$(curl -sS -o "$body" -w '%{http_code}' -H "Accept: $MANIFEST_TYPE" "$url")
-    expect_status 200 "$code" "anonymous manifest GET"
-    cmp -s "$body" "$work/manifest-$reg" || die "$reg: manifest GET returned other bytes than were pushed"
-
-    wrklua=$work/accept.lua
-    printf 'wrk.method = "GET"\nwrk.headers["Accept"] = "%s"\n' "$MANIFEST_TYPE" >"$wrklua"
-    wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"${WRK_WARMUP_SECONDS}s" --latency -s "$wrklua" "$url" \
-        >"$work/$reg.wrk-warmup" 2>&1
-    wrk_parse "$work/$reg.wrk-warmup" "$reg.cold"
-    R[$reg.cold_rps]=${R[$reg.cold.rps]}
-    c0=$(cpu_ticks "$server_pid")
-    wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"${WRK_SECONDS}s" --latency -s "$wrklua" "$url" >"$work/$reg.wrk" 2>&1
-    c1=$(cpu_ticks "$server_pid")
-    wrk_parse "$work/$reg.wrk" "$reg"
-    R[$reg.get_cpu]=$(awk -v t=$((c1 - c0)) -v n="${R[$reg.requests]}" -v hz="$clk_tck" \
-        'BEGIN { if (n > 0) printf "%.0f", t / hz / n * 1e6; else print "n/a" }')
-
-    stop_rss_sampler
-    R[$reg.rss_max]=$(max_mib "$work/$reg.rss")
-    stop_server
-    log "== $reg: done"
+wrk_parse() { # WRK-OUTPUT-FILE: prints "req/s p99-ms requests non2xx"
+    awk '
+        /^Requests\/sec:/ { rps = $2 }
+        /requests in/ { n = $1 }
+        /Non-2xx or 3xx responses:/ { bad = $NF }
+        $1 == "99%" {   # "     99%    3.21ms" in the --latency distribution, normalised to ms
+            v = $2; u = v; sub(/^[0-9.]+/, "", u); sub(/[a-z]+$/, "", v)
+            p99 = v * ((u == "us") ? 0.001 : (u == "ms") ? 1 : (u == "s") ? 1000 : (u == "m") ? 60000 : 1) }
+        END { printf "%.0f %.2f %d %d\n", rps, p99, n, bad }' "$1"
 }
 
 # ---- run -----------------------------------------------------------------------------------
@@ -483,8 +437,110 @@ bench_one() { # REGISTRY
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 log "scratch dir $work ($(df --output=source,fstype "$work" | tail -n 1 | tr -s ' ')), load average $load_before"
 start_all=$(now_us)
-for reg in $ORDER; do
-    bench_one "$reg"
+declare -A LAST_BLOB RSS_IDLE
+
+start_distribution
+start_slipway
+for reg in "${REGISTRIES[@]}"; do
+    RSS_IDLE[$reg]=$(($(rss_kib "${PID[$reg]}") / 1024))
+    start_rss_sampler "${PID[$reg]}" "$work/$reg.rss"
+done
+
+# Warm-up, not timed: a small monolithic and a small chunked upload on each (a cold JVM's first
+# upload is not what a long-running server does).
+random_bytes $((8 * 1024 * 1024)) >"$work/warm"
+mkdir -p "$work/warm-chunks"
+split -b $((1024 * 1024)) -d -a 4 "$work/warm" "$work/warm-chunks/part-"
+warm_digest=sha256:$(sha256_hex <"$work/warm")
+for reg in "${REGISTRIES[@]}"; do
+    use_registry "$reg"
+    upload_monolithic "$work/warm" "$warm_digest"
+    upload_chunked "$work/warm-chunks" "$warm_digest"
+done
+
+for round in $(seq 1 "$ROUNDS"); do
+    log "round $round/$ROUNDS: generating $((4 * BLOB_MIB)) MiB of random data"
+    generate_round_files
+    disk_reference
+    for reg in $(order "$round"); do
+        log "round $round/$ROUNDS: $reg monolithic upload of $BLOB_MIB MiB"
+        timed_upload "$reg" mono
+    done
+    for reg in $(order "$round"); do
+        log "round $round/$ROUNDS: $reg chunked upload of $BLOB_MIB MiB in $CHUNK_MIB MiB PATCHes"
+        timed_upload "$reg" chunked
+    done
+done
+rm -rf "${files:?}"/*
+
+log "downloads: 1 untimed + $DOWNLOADS timed per registry, alternating"
+for reg in "${REGISTRIES[@]}"; do
+    use_registry "$reg"
+    curl -sS "${auth[@]}" -o /dev/null "$base/v2/$REPO/blobs/${LAST_BLOB[$reg]}"
+done
+for i in $(seq 1 "$DOWNLOADS"); do
+    for reg in $(order "$i"); do
+        use_registry "$reg"
+        c0=$(cpu_ticks "${PID[$reg]}")
+        out=$(curl -sS "${auth[@]}" -o /dev/null -w '%{http_code} %{size_download} %{speed_download}' \
+            "$base/v2/$REPO/blobs/${LAST_BLOB[$reg]}")
+        c1=$(cpu_ticks "${PID[$reg]}")
+        read -r code size speed <<<"$out"
+        expect_status 200 "$code" "$reg blob GET"
+        [ "$size" = "$blob_bytes" ] || die "$reg: blob GET returned $size bytes, expected $blob_bytes"
+        sample "$reg" download "$(awk -v s="$speed" 'BEGIN { printf "%.1f", s / 1e6 }')"
+        sample "$reg" download_cpu "$(ticks_s $((c1 - c0)))"
+    done
+done
+
+log "manifests: pushing a small image to each"
+for reg in "${REGISTRIES[@]}"; do
+    use_registry "$reg"
+    random_bytes 2048 >"$work/layer-$reg"
+    push_small_blob "$work/layer-$reg"
+    layer_digest=$pushed_digest layer_size=$pushed_size
+    printf '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["%s"]},"config":{"Cmd":["sh"]}}' \
+        "$layer_digest" >"$work/config-$reg"
+    push_small_blob "$work/config-$reg"
+    printf '{"schemaVersion":2,"mediaType":"%s","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"%s","size":%s},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"%s","size":%s}]}' \
+        "$MANIFEST_TYPE" "$pushed_digest" "$pushed_size" "$layer_digest" "$layer_size" >"$work/manifest-$reg"
+    code=$(curl -sS "${auth[@]}" -o "$body" -w '%{http_code}' -X PUT -H "Content-Type: $MANIFEST_TYPE" \
+        --data-binary "@$work/manifest-$reg" "$base/v2/$REPO/manifests/latest")
+    expect_status 201 "$code" "$reg manifest PUT"
+    make_public "$reg"
+    # Anonymous, as wrk will ask: check the answer once.
+    code=$(curl -sS -o "$body" -w '%{http_code}' -H "Accept: $MANIFEST_TYPE" "$base/v2/$REPO/manifests/latest")
+    expect_status 200 "$code" "$reg anonymous manifest GET"
+    cmp -s "$body" "$work/manifest-$reg" || die "$reg: manifest GET returned other bytes than were pushed"
+done
+
+wrklua=$work/accept.lua
+printf 'wrk.method = "GET"\nwrk.headers["Accept"] = "%s"\n' "$MANIFEST_TYPE" >"$wrklua"
+declare -A WRK
+for reg in $(order 1); do
+    url=${BASE[$reg]}/v2/$REPO/manifests/latest
+    log "manifests: $reg, ${WRK_WARMUP_SECONDS}s warm-up then ${WRK_SECONDS}s measured, wrk -t$WRK_THREADS -c$WRK_CONNECTIONS"
+    if [ "$WRK_WARMUP_SECONDS" -gt 0 ]; then
+        wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"${WRK_WARMUP_SECONDS}s" --latency -s "$wrklua" "$url" \
+            >"$work/$reg.wrk-warmup" 2>&1
+        read -r rps _ <<<"$(wrk_parse "$work/$reg.wrk-warmup")"
+        sample "$reg" cold_rps "$rps"
+    fi
+    c0=$(cpu_ticks "${PID[$reg]}")
+    wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"${WRK_SECONDS}s" --latency -s "$wrklua" "$url" >"$work/$reg.wrk" 2>&1
+    c1=$(cpu_ticks "${PID[$reg]}")
+    read -r rps p99 requests non2xx <<<"$(wrk_parse "$work/$reg.wrk")"
+    sample "$reg" rps "$rps"
+    sample "$reg" p99 "$p99"
+    WRK[$reg.non2xx]=$non2xx
+    if [ "$requests" -gt 0 ]; then
+        sample "$reg" get_cpu "$(awk -v t=$((c1 - c0)) -v n="$requests" -v hz="$clk_tck" 'BEGIN { printf "%.0f", t / hz / n * 1e6 }')"
+    fi
+done
+
+for reg in "${REGISTRIES[@]}"; do
+    sample "$reg" rss_max "$(max_mib "$work/$reg.rss")"
+    sample "$reg" rss_idle "${RSS_IDLE[$reg]}"
 done
 elapsed=$((($(now_us) - start_all) / 1000000))
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -492,22 +548,24 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 # ---- report --------------------------------------------------------------------------------
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "n/a" || b == "n/a" || b + 0 == 0) print "n/a"; else printf "%.2fx", a / b }'; }
-row() { # LABEL KEY NOTE
-    local s=${R[slipway.$2]:-n/a} d=${R[distribution.$2]:-n/a}
-    printf '%-36s %10s %13s %8s   %s\n' "$1" "$s" "$d" "$(ratio "$s" "$d")" "$3"
+row() { # LABEL METRIC NOTE
+    local s d
+    s=$(median "${S[slipway.$2]:-}")
+    d=$(median "${S[distribution.$2]:-}")
+    printf '%-34s %9s %13s %8s   %s\n' "$1" "$s" "$d" "$(ratio "$s" "$d")" "$3"
 }
 
 cat <<EOF
 
-Registry benchmark: $BLOB_MIB MiB blobs, $CHUNK_MIB MiB chunks, $DOWNLOADS downloads, wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d${WRK_SECONDS}s after ${WRK_WARMUP_SECONDS}s warm-up
+Registry benchmark: $BLOB_MIB MiB blobs, $CHUNK_MIB MiB chunks, $ROUNDS upload rounds, $DOWNLOADS downloads, wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d${WRK_SECONDS}s after ${WRK_WARMUP_SECONDS}s warm-up
 storage:      filesystem in $work on $(df --output=source "$work" | tail -n 1), same for both
 slipway:      $("$java" -version 2>&1 | head -n 1), JVM options '${SLIPWAY_JAVA_OPTS:-}', SQLite metadata
 distribution: $(docker-registry --version 2>/dev/null), Debian config (inmemory descriptor cache)
 manifest GET: anonymous on both (Slipway repository made public), by tag, Accept: OCI manifest
-machine:      $(nproc) cores shared by server, curl and wrk; load average $load_before before, $load_after after
+machine:      $(nproc) cores shared by both servers, curl and wrk; load average $load_before before, $load_after after
 
 EOF
-printf '%-36s %10s %13s %8s   %s\n' metric slipway distribution ratio "target / note"
+printf '%-34s %9s %13s %8s   %s\n' metric slipway distribution ratio "target / note"
 row "monolithic upload MB/s" mono "target >= 2x"
 row "chunked upload MB/s" chunked "target >= 2x"
 row "blob download MB/s" download "target >= 1x"
@@ -515,18 +573,28 @@ row "manifest GET req/s" rps "target >= 2x"
 row "manifest GET p99 ms" p99 "lower is better"
 row "RSS max under load MiB" rss_max "target: slipway <= 300"
 row "RSS idle after start MiB" rss_idle ""
-row "manifest GET req/s, warm-up run" cold_rps "cold JVM (informational)"
-row "disk write+fdatasync MB/s (dd)" disk "reference, measured before each upload"
 row "server CPU s, monolithic upload" mono_cpu "lower is better"
 row "server CPU s, chunked upload" chunked_cpu "lower is better"
 row "server CPU s per download" download_cpu "lower is better"
 row "server CPU us per manifest GET" get_cpu "lower is better"
-echo
-echo "ratio = slipway / distribution. MB/s = 10^6 bytes/s. Upload times run from the POST to the final"
-echo "PUT's 201 (both registries fsync the blob before answering). Download = median of $DOWNLOADS GETs."
-for reg in slipway distribution; do
-    if [ "${R[$reg.non2xx]:-0}" != 0 ]; then
-        echo "warning: $reg answered ${R[$reg.non2xx]} manifest GETs with a non-2xx/3xx status"
+row "manifest GET req/s, warm-up run" cold_rps "cold JVM, for information"
+printf '%-34s %9s\n' "disk write+fdatasync MB/s (dd)" "$(median "${S[disk.mbps]}")"
+cat <<EOF
+
+ratio = slipway / distribution; figures are medians. MB/s = 10^6 bytes/s. An upload is timed from
+its POST to the 201 of its final PUT (both registries fsync the blob before answering). The dd line
+is the disk's own speed for the same size, measured once per round, as a ceiling for uploads.
+samples (in run order):
+EOF
+for m in mono chunked download; do
+    for reg in "${REGISTRIES[@]}"; do
+        printf '  %-9s %-13s %s\n' "$m" "$reg" "${S[$reg.$m]}"
+    done
+done
+printf '  %-9s %-13s %s\n' dd "" "${S[disk.mbps]}"
+for reg in "${REGISTRIES[@]}"; do
+    if [ "${WRK[$reg.non2xx]:-0}" != 0 ]; then
+        echo "warning: $reg answered ${WRK[$reg.non2xx]} manifest GETs with a non-2xx/3xx status"
     fi
 done
 echo "total run time ${elapsed}s"

@@ -1,5 +1,7 @@
 package dev.slipway.ci.scheduler;
 
+import dev.slipway.ci.definition.Dag;
+import dev.slipway.ci.definition.Variables;
 import dev.slipway.ci.executor.Executor;
 import dev.slipway.ci.executor.TaskSpec;
 import dev.slipway.ci.model.ImageSpec;
@@ -7,7 +9,6 @@ import dev.slipway.ci.model.Pipeline;
 import dev.slipway.ci.model.Task;
 import dev.slipway.ci.workspace.Dirs;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -20,8 +21,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Runs one pipeline's tasks as a DAG on an {@link Executor}: a task starts when every task it
@@ -40,7 +39,6 @@ import java.util.regex.Pattern;
  * of one stage becomes a lower layer of the next).
  */
 public final class RunEngine {
-    private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     public static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
 
     private final Executor executor;
@@ -206,6 +204,8 @@ public final class RunEngine {
         Map<String, String> vars = new HashMap<>(p.variables());
         vars.putAll(plan.variables());
         vars.putAll(plan.extraEnv());
+        vars.put("SLIPWAY_PIPELINE", p.name());
+        vars.put("SLIPWAY_TASK", task.name());
         List<TaskSpec.Mount> mounts = new ArrayList<>();
         List<String> ancestors = ancestorsNearestFirst(p, task);
         for (var base : plan.bases().entrySet()) {
@@ -234,11 +234,13 @@ public final class RunEngine {
         env.put("FORCE_COLOR", "1");
         env.put("CLICOLOR_FORCE", "1");
         env.putAll(plan.extraEnv());
-        task.env().forEach((k, v) -> env.put(k, substitute(v, vars)));
+        env.put("SLIPWAY_PIPELINE", p.name());
+        env.put("SLIPWAY_TASK", task.name());
+        task.env().forEach((k, v) -> env.put(k, Variables.substitute(v, vars)));
         env.putAll(plan.taskEnv().getOrDefault(task.name(), Map.of()));
         StringBuilder script = new StringBuilder("unset NO_COLOR\nset -e\nset -x\n");
         for (String c : task.commands()) {
-            script.append(substitute(c, vars)).append('\n');
+            script.append(Variables.substitute(c, vars)).append('\n');
         }
         return new TaskSpec(plan.runId(), task.name(), ref.ref(), ref.pull() == ImageSpec.PullPolicy.ALWAYS, script.toString(), env,
                 "/src/" + plan.workMount(), mounts, task.network(), task.resources() == null ? Task.Resources.NONE : task.resources(),
@@ -247,17 +249,6 @@ public final class RunEngine {
 
     static Path taskDir(Plan plan, String task) {
         return plan.runDir().resolve("tasks").resolve(task);
-    }
-
-    static String substitute(String s, Map<String, String> vars) {
-        Matcher m = VAR.matcher(s);
-        StringBuilder sb = new StringBuilder();
-        while (m.find()) {
-            String v = vars.get(m.group(1));
-            m.appendReplacement(sb, Matcher.quoteReplacement(v != null ? v : m.group()));
-        }
-        m.appendTail(sb);
-        return sb.toString();
     }
 
     /** Copies the declared outputs out of the task's upper layer; returns a missing output or null. */
@@ -300,42 +291,15 @@ public final class RunEngine {
 
     /** Tasks in an order where every task comes after those it depends on (the parser rejects cycles). */
     static List<Task> topological(Pipeline p) {
-        List<Task> out = new ArrayList<>();
-        Set<String> done = new java.util.HashSet<>();
-        while (out.size() < p.tasks().size()) {
-            boolean progressed = false;
-            for (Task t : p.tasks()) {
-                if (!done.contains(t.name()) && done.containsAll(t.dependsOn())) {
-                    out.add(t);
-                    done.add(t.name());
-                    progressed = true;
-                }
-            }
-            if (!progressed) {
-                throw new IllegalArgumentException("pipeline " + p.name() + " has a dependency cycle");
-            }
-        }
-        return out;
+        return Dag.of(p).topologicalOrder().stream().map(p::task).toList();
     }
 
     /** The task and everything that depends on it, transitively (what a retry re-runs). */
     public static Set<String> withDependents(Pipeline p, String task) {
         Set<String> out = new java.util.LinkedHashSet<>();
         out.add(task);
-        boolean grew = true;
-        while (grew) {
-            grew = false;
-            for (Task t : p.tasks()) {
-                if (!out.contains(t.name()) && t.dependsOn().stream().anyMatch(out::contains)) {
-                    out.add(t.name());
-                    grew = true;
-                }
-            }
-        }
+        out.addAll(Dag.of(p).dependents(task));
         return out;
     }
 
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 }

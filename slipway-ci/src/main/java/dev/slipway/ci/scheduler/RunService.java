@@ -380,7 +380,8 @@ public final class RunService implements AutoCloseable {
             }
             Map<String, String> variables = JSON.readValue(run.variables(), new TypeReference<Map<String, String>>() {});
             Map<String, String> extraEnv = Map.of("SLIPWAY_RUN_ID", Long.toString(id), "SLIPWAY_REPO", repo.fullName(),
-                    "SLIPWAY_REF", run.ref(), "SLIPWAY_COMMIT", run.commit() == null ? "" : run.commit());
+                    "SLIPWAY_REF", run.ref(), "SLIPWAY_BRANCH", run.ref(), "SLIPWAY_TAG", "", "SLIPWAY_EVENT", run.trigger(),
+                    "SLIPWAY_COMMIT", run.commit() == null ? "" : run.commit());
             RunEngine.Plan plan = new RunEngine.Plan(Long.toString(id), pipeline, repo.name(), bases, runDir, toRun, variables, extraEnv,
                     taskEnv, taskMounts);
             RunEngine.Listener listener = new RunEngine.Listener() {

@@ -1,6 +1,7 @@
 package dev.slipway.server.cli;
 
 import dev.slipway.ci.definition.PipelineParser;
+import dev.slipway.ci.definition.Variables;
 import dev.slipway.ci.executor.DockerExecutor;
 import dev.slipway.ci.executor.Executor;
 import dev.slipway.ci.executor.LocalExecutor;
@@ -95,7 +96,11 @@ public final class ExecCommand implements Callable<Integer> {
             }
         }
         String runId = "exec-" + Long.toHexString(System.nanoTime());
-        Map<String, String> env = Map.of("SLIPWAY_RUN_ID", runId, "SLIPWAY_REPO", workMount);
+        Map<String, String> env = new HashMap<>();
+        Variables.BUILT_INS.forEach(b -> env.put(b, ""));
+        env.put("SLIPWAY_RUN_ID", runId);
+        env.put("SLIPWAY_REPO", workMount);
+        env.put("SLIPWAY_EVENT", "exec");
         RunEngine.Plan plan = new RunEngine.Plan(runId, pipeline, workMount, bases, runDir,
                 pipeline.tasks().stream().map(Task::name).collect(Collectors.toSet()), vars, env, Map.of(), taskMounts);
         try (Executor executor = executor()) {
