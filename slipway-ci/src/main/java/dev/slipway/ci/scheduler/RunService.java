@@ -412,7 +412,11 @@ public final class RunService implements AutoCloseable {
                     return writers.computeIfAbsent(task, t -> {
                         int attempt = store.tasks(id).stream().filter(r -> r.name().equals(t)).findFirst().map(CiStore.TaskRow::attempt).orElse(0);
                         try {
-                            return logs.open(logId(id, t, attempt + 1));
+                            String logId = logId(id, t, attempt + 1);
+                            if (logs.exists(logId) && logs.exitCode(logId).isPresent()) {
+                                logs.delete(logId); // a skipped attempt's note; the task is about to run for real
+                            }
+                            return logs.open(logId);
                         } catch (IOException e) {
                             throw new java.io.UncheckedIOException(e);
                         }

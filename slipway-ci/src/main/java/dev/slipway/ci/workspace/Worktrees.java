@@ -23,7 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.diff.DiffEntry;
+import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
@@ -123,6 +125,14 @@ public final class Worktrees {
             fetch(owner, entry, git);
             ObjectId id = resolve(git.getRepository(), entry.revision());
             String commit = id.name();
+            // Point the store's HEAD at the commit, so a clone from it has something to check out.
+            try {
+                RefUpdate head = git.getRepository().updateRef(Constants.HEAD, true);
+                head.setNewObjectId(id);
+                head.forceUpdate();
+            } catch (IOException e) {
+                throw new CheckoutException("cannot update the git store " + store + ": " + e.getMessage(), e);
+            }
             Path dir = root.resolve(name + "@" + commit);
             if (Files.isDirectory(dir)) {
                 return new Worktree(name, dir, commit, true);
