@@ -2,6 +2,7 @@ package dev.slipway.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.ci.api.SecretRoutes;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.core.config.SlipwayConfig;
 import dev.slipway.registry.http.RegistryRoutes;
@@ -48,6 +49,7 @@ public final class HttpServer implements AutoCloseable {
         }
         RegistryRoutes registryRoutes = new RegistryRoutes(slipway.registry(), slipway.identity(), tokens, config.externalUrl());
         ApiRoutes apiRoutes = new ApiRoutes(slipway.identity(), slipway.registry());
+        SecretRoutes secretRoutes = new SecretRoutes(slipway.secrets(), slipway.deployKeys(), slipway.identity(), apiRoutes::principal);
         this.app = Javalin.create(c -> {
             c.concurrency.useVirtualThreads = true;
             c.startup.showJavalinBanner = false;
@@ -64,6 +66,7 @@ public final class HttpServer implements AutoCloseable {
             c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             registryRoutes.register(c.routes);
             apiRoutes.register(c.routes);
+            secretRoutes.register(c.routes);
             c.routes.exception(SlipwayException.class, (e, ctx) -> problem(ctx, e.status(), e.getMessage()));
             // Javalin's own errors (413 over maxRequestSize, 404 unknown endpoint, 405) are otherwise text/plain.
             c.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus(), e.getMessage()));

@@ -1,5 +1,8 @@
 package dev.slipway.server;
 
+import dev.slipway.ci.secret.DeployKeys;
+import dev.slipway.ci.secret.KeyReferences;
+import dev.slipway.ci.secret.Secrets;
 import dev.slipway.core.Clock;
 import dev.slipway.core.config.SlipwayConfig;
 import dev.slipway.core.db.Database;
@@ -22,6 +25,8 @@ public final class Slipway implements AutoCloseable {
     private final Database database;
     private final Identity identity;
     private final Registry registry;
+    private final Secrets secrets;
+    private final DeployKeys deployKeys;
 
     public Slipway(SlipwayConfig config) {
         this.config = config;
@@ -30,7 +35,7 @@ public final class Slipway implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create data directory " + config.dataDir(), e);
         }
-        this.database = Database.open(config, List.of("core", "registry"));
+        this.database = Database.open(config, List.of("core", "registry", "ci"));
         Clock clock = Clock.system();
         this.identity = new Identity(database.jdbi(), clock);
         try {
@@ -40,6 +45,9 @@ public final class Slipway implements AutoCloseable {
             database.close();
             throw new UncheckedIOException("cannot open blob storage under " + config.blobsDir(), e);
         }
+        this.secrets = new Secrets(database.jdbi(), config.secretsDir(), identity, clock);
+        // The CI engine's repository registrations and pipelines will report what uses a key.
+        this.deployKeys = new DeployKeys(config.secretsDir(), identity, KeyReferences.none());
     }
 
     public SlipwayConfig config() { return config; }
@@ -49,6 +57,10 @@ public final class Slipway implements AutoCloseable {
     public Identity identity() { return identity; }
 
     public Registry registry() { return registry; }
+
+    public Secrets secrets() { return secrets; }
+
+    public DeployKeys deployKeys() { return deployKeys; }
 
     @Override
     public void close() {

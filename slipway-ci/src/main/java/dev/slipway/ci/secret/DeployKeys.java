@@ -100,7 +100,7 @@ public final class DeployKeys {
             return new DeployKey(owner, name, line, OpenSshFormat.fingerprint(OpenSshFormat.blobOfLine(line)), created);
         } catch (NoSuchFileException e) {
             throw new IllegalStateException("deploy key " + owner + "/" + name + " has no public half at "
-                    + publicFile(owner, name) + "; delete it with force and create it again", e);
+                    + publicFile(owner, name) + "; delete it (forced) and create it again", e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -137,7 +137,7 @@ public final class DeployKeys {
         List<String> users = references(owner, name);
         if (!users.isEmpty() && !force) {
             throw new SlipwayException.Conflict("deploy key " + owner + "/" + name + " is still used by "
-                    + String.join(", ", users) + "; delete with force to remove it anyway");
+                    + String.join(", ", users) + "; force the deletion (--force, or ?force=true in the API) to remove it anyway");
         }
         try {
             Files.delete(privateFile(owner, name)); // first: without it the key no longer exists

@@ -100,6 +100,11 @@ public final class ApiRoutes {
         return a.get();
     }
 
+    /** The authenticated caller, or 401: the authentication that route classes of other modules share. */
+    public Principal principal(Context ctx) {
+        return requireAuth(ctx).principal();
+    }
+
     /** The user themself (password login or admin-scoped token) or a site admin. */
     private Auth requireSelfOrAdmin(Context ctx, String user) {
         Auth a = requireAuth(ctx);
