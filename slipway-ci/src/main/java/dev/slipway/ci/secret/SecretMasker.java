@@ -23,8 +23,9 @@ import java.util.Objects;
  * split across the flush would leak; {@link #close()} writes the tail. The output does not depend
  * on how the input was split into writes.
  *
- * <p>What is hidden, per secret (values shorter than {@value #MIN_LENGTH} bytes are not masked,
- * since they would hide ordinary text; {@link Patterns#tooShort()} names them for a warning):
+ * <p>What is hidden, per secret (values shorter than {@value #MIN_LENGTH} bytes without surrounding
+ * whitespace are not masked, since they would hide ordinary text; {@link Patterns#tooShort()}
+ * names them for a warning):
  * the value; the value without surrounding whitespace; each line of a multi-line value (a tool may
  * print a key line by line or with CRLF); and the value's base64 at the three byte alignments
  * ({@code base64}, HTTP Basic headers, registry auth files), when at least 8 characters of the
@@ -66,7 +67,7 @@ public final class SecretMasker extends OutputStream {
         Map<String, byte[]> unique = new LinkedHashMap<>();
         List<String> tooShort = new ArrayList<>();
         secrets.forEach((name, value) -> {
-            if (value.length < MIN_LENGTH) {
+            if (!isMaskable(value)) {
                 tooShort.add(name);
                 return;
             }
@@ -88,6 +89,11 @@ public final class SecretMasker extends OutputStream {
             }
         });
         return new Patterns(new MaskAutomaton(unique.values()), tooShort);
+    }
+
+    /** False for values too short to mask without surrounding whitespace (as Woodpecker: "abc\n" or blanks would hide ordinary text). */
+    public static boolean isMaskable(byte[] value) {
+        return trim(value, 0, value.length).length >= MIN_LENGTH;
     }
 
     private static void add(Map<String, byte[]> unique, byte[] pattern) {

@@ -63,8 +63,12 @@ class SecretMaskerTest {
 
     @Test
     void shortSecretsAreNamedForAWarningAndNotMasked() throws IOException {
-        SecretMasker.Patterns p = SecretMasker.patterns(Map.of("PIN", b("123"), "PW", b(SECRET)));
-        assertThat(p.tooShort()).containsExactly("PIN");
+        Map<String, byte[]> secrets = new LinkedHashMap<>();
+        secrets.put("PIN", b("123"));
+        secrets.put("PW", b(SECRET));
+        secrets.put("BLANKS", b("    \n"));
+        secrets.put("NEWLINE", b("abc\n"));
+        assertThat(SecretMasker.patterns(secrets).tooShort()).containsExactly("PIN", "BLANKS", "NEWLINE");
         assertThat(mask(Map.of("PIN", b("123")), b("code 123"))).isEqualTo("code 123");
     }
 

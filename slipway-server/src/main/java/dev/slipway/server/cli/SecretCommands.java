@@ -2,6 +2,7 @@ package dev.slipway.server.cli;
 
 import dev.slipway.ci.secret.DeployKey;
 import dev.slipway.ci.secret.SecretInfo;
+import dev.slipway.ci.secret.SecretMasker;
 import dev.slipway.ci.secret.SecretScope;
 import dev.slipway.ci.secret.Secrets;
 import dev.slipway.server.Slipway;
@@ -52,6 +53,9 @@ public final class SecretCommands {
             byte[] value = source.file != null ? Files.readAllBytes(source.file) : withoutTrailingNewline(System.in.readAllBytes());
             boolean created = s.secrets().put(sc, name, value);
             System.out.println((created ? "Created" : "Updated") + " secret " + Secrets.canonicalName(name) + " in " + sc.wireName());
+            if (!SecretMasker.isMaskable(value)) {
+                System.err.println("warning: values shorter than " + SecretMasker.MIN_LENGTH + " bytes are not masked in logs");
+            }
             return 0;
         }
 
