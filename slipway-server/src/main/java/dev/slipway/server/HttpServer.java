@@ -2,11 +2,13 @@ package dev.slipway.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.ci.api.SecretRoutes;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.core.config.SlipwayConfig;
 import dev.slipway.registry.http.RegistryRoutes;
 import dev.slipway.registry.http.RegistryTokens;
 import dev.slipway.ci.api.CiRoutes;
+import dev.slipway.ci.secret.MissingSecretException;
 import dev.slipway.ci.scheduler.RunService;
 import dev.slipway.server.api.ApiRoutes;
 import io.javalin.Javalin;
@@ -52,7 +54,8 @@ public final class HttpServer implements AutoCloseable {
         RegistryRoutes registryRoutes = new RegistryRoutes(slipway.registry(), slipway.identity(), tokens, config.externalUrl());
         ApiRoutes apiRoutes = new ApiRoutes(slipway.identity(), slipway.registry());
         this.runs = slipway.runService();
-        CiRoutes ciRoutes = new CiRoutes(runs, slipway.logHub(), slipway.identity(), apiRoutes::authenticate);
+        CiRoutes ciRoutes = new CiRoutes(runs, slipway.logHub(), slipway.identity(), apiRoutes::principal);
+        SecretRoutes secretRoutes = new SecretRoutes(slipway.secrets(), slipway.deployKeys(), slipway.identity(), apiRoutes::principal);
         this.app = Javalin.create(c -> {
             c.concurrency.useVirtualThreads = true;
             c.startup.showJavalinBanner = false;
@@ -70,10 +73,12 @@ public final class HttpServer implements AutoCloseable {
             registryRoutes.register(c.routes);
             apiRoutes.register(c.routes);
             ciRoutes.register(c.routes);
+            secretRoutes.register(c.routes);
             c.routes.exception(SlipwayException.class, (e, ctx) -> problem(ctx, e.status(), e.getMessage()));
             // Javalin's own errors (413 over maxRequestSize, 404 unknown endpoint, 405) are otherwise text/plain.
             c.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus(), e.getMessage()));
             c.routes.exception(IllegalArgumentException.class, (e, ctx) -> problem(ctx, 400, e.getMessage()));
+            c.routes.exception(MissingSecretException.class, (e, ctx) -> problem(ctx, 422, e.getMessage()));
             c.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
                 problem(ctx, 500, "internal error: " + e.getClass().getSimpleName());

@@ -5,6 +5,7 @@ import dev.slipway.registry.oci.RegistryException;
 import dev.slipway.server.cli.AdminCommands;
 import dev.slipway.server.cli.CiCommands;
 import dev.slipway.server.cli.ExecCommand;
+import dev.slipway.server.cli.SecretCommands;
 import dev.slipway.server.cli.ServerCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
                 "--database-url and --config options as the server and work while it runs."},
         subcommands = {ServerCommand.class, AdminCommands.User.class, AdminCommands.Token.class, AdminCommands.Org.class,
                 AdminCommands.RegistryCmd.class, ExecCommand.class, CiCommands.Repo.class, CiCommands.DeployTarget.class,
-                CiCommands.Cache.class, CommandLine.HelpCommand.class})
+                CiCommands.Cache.class, SecretCommands.Secret.class, SecretCommands.Keys.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new Main());

@@ -1,5 +1,8 @@
 package dev.slipway.server;
 
+import dev.slipway.ci.secret.DeployKeys;
+import dev.slipway.ci.secret.KeyReferences;
+import dev.slipway.ci.secret.Secrets;
 import dev.slipway.core.Clock;
 import dev.slipway.core.config.SlipwayConfig;
 import dev.slipway.core.db.Database;
@@ -36,6 +39,8 @@ public final class Slipway implements AutoCloseable {
     private final Database database;
     private final Identity identity;
     private final Registry registry;
+    private final Secrets secrets;
+    private final DeployKeys deployKeys;
 
     private final CiStore ciStore;
     private final Worktrees worktrees;
@@ -63,9 +68,11 @@ public final class Slipway implements AutoCloseable {
             throw new UncheckedIOException("cannot open blob storage under " + config.blobsDir(), e);
         }
         this.ciStore = new CiStore(database.jdbi(), clock);
-        // Deploy keys live where seed 004 puts them: <secrets>/git-ssh/<owner>/private/<name>.
-        this.worktrees = new Worktrees(config.ciDir().resolve("worktrees"),
-                (owner, key) -> config.secretsDir().resolve("git-ssh").resolve(owner).resolve("private").resolve(key));
+        this.secrets = new Secrets(database.jdbi(), config.secretsDir(), identity, clock);
+        // A key may not be deleted while a registered repository names it.
+        this.deployKeys = new DeployKeys(config.secretsDir(), identity, (owner, key) ->
+                ciStore.repositoriesUsingKey(owner, key).stream().map(r -> "repository " + r.fullName()).toList());
+        this.worktrees = new Worktrees(config.ciDir().resolve("worktrees"), deployKeys::privateKeyPath);
         this.deployTargets = new DeployTargets(database.jdbi(), clock);
         this.caches = new Caches(database.jdbi(), config.ciDir().resolve("caches"), clock, config.ci().cacheQuotaBytes());
     }
@@ -97,7 +104,7 @@ public final class Slipway implements AutoCloseable {
     public synchronized RunService runService() {
         if (runService == null) {
             Executor executor = chooseExecutor(config.ci().executor());
-            runService = new RunService(ciStore, worktrees, deployTargets, caches, RunService.SecretSource.NONE, logStore(),
+            runService = new RunService(ciStore, worktrees, deployTargets, caches, secrets, logStore(),
                     new RunEngine(executor), config.ciDir().resolve("runs"), config.ci().maxConcurrentRuns());
         }
         return runService;
@@ -130,6 +137,10 @@ public final class Slipway implements AutoCloseable {
     public Identity identity() { return identity; }
 
     public Registry registry() { return registry; }
+
+    public Secrets secrets() { return secrets; }
+
+    public DeployKeys deployKeys() { return deployKeys; }
 
     @Override
     public void close() {

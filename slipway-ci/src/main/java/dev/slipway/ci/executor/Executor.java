@@ -51,6 +51,9 @@ public interface Executor extends AutoCloseable {
         void stdout(byte[] bytes, int off, int len);
 
         void stderr(byte[] bytes, int off, int len);
+
+        /** The task's output has ended (filters that hold bytes back write them now). */
+        default void close() {}
     }
 
     /** A task could not be run (image missing, engine unreachable, bad mount); the message says why. */

@@ -160,6 +160,7 @@ public final class RunEngine {
                 executor.stop(handle);
             }
             Executor.Exit exit = executor.await(handle, spec.timeout());
+            sink.close();
             cancellation.ended(task.name());
             if (exit.stopped() || cancellation.cancelled()) {
                 listener.system(task.name(), "cancelled");

@@ -8,6 +8,8 @@ import dev.slipway.ci.executor.TaskSpec;
 import dev.slipway.ci.model.Pipeline;
 import dev.slipway.ci.model.RepositoryEntry;
 import dev.slipway.ci.model.Task;
+import dev.slipway.ci.secret.SecretMasker;
+import dev.slipway.ci.secret.SecretResolver;
 import dev.slipway.ci.workspace.Caches;
 import dev.slipway.ci.workspace.DeployTargets;
 import dev.slipway.ci.workspace.Worktrees;
@@ -48,34 +50,11 @@ public final class RunService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunService.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Looks up secrets for a repository's task: name to value; throws a clear error if one is missing. */
-    public interface SecretSource {
-        Map<String, byte[]> resolve(String owner, String repo, List<String> names);
-
-        /** Wraps a sink so that secret values never reach it. */
-        Executor.OutputSink mask(Executor.OutputSink sink, List<byte[]> secrets);
-
-        SecretSource NONE = new SecretSource() {
-            @Override
-            public Map<String, byte[]> resolve(String owner, String repo, List<String> names) {
-                if (!names.isEmpty()) {
-                    throw new SlipwayException.BadRequest("secrets are not available: " + names);
-                }
-                return Map.of();
-            }
-
-            @Override
-            public Executor.OutputSink mask(Executor.OutputSink sink, List<byte[]> secrets) {
-                return sink;
-            }
-        };
-    }
-
     private final CiStore store;
     private final Worktrees worktrees;
     private final DeployTargets deployTargets;
     private final Caches caches;
-    private final SecretSource secrets;
+    private final SecretResolver secrets;
     private final LogStore logs;
     private final RunEngine engine;
     private final Path runsRoot;
@@ -85,7 +64,7 @@ public final class RunService implements AutoCloseable {
     private volatile boolean stopping;
     private Thread dispatcher;
 
-    public RunService(CiStore store, Worktrees worktrees, DeployTargets deployTargets, Caches caches, SecretSource secrets, LogStore logs,
+    public RunService(CiStore store, Worktrees worktrees, DeployTargets deployTargets, Caches caches, SecretResolver secrets, LogStore logs,
                       RunEngine engine, Path runsRoot, int maxConcurrent) {
         this.store = store;
         this.worktrees = worktrees;
@@ -344,7 +323,7 @@ public final class RunService implements AutoCloseable {
             }
             Map<String, Map<String, String>> taskEnv = new HashMap<>();
             Map<String, List<TaskSpec.Mount>> taskMounts = new HashMap<>();
-            Map<String, List<byte[]>> maskByTask = new HashMap<>();
+            Map<String, Map<String, byte[]>> maskByTask = new HashMap<>();
             Map<String, List<String>> cachesByTask = new HashMap<>();
             Path runDir = runsRoot.resolve(Long.toString(id));
             for (Task t : pipeline.tasks()) {
@@ -361,7 +340,7 @@ public final class RunService implements AutoCloseable {
                 }
                 if (!t.secrets().isEmpty()) {
                     Map<String, byte[]> values = secrets.resolve(run.owner(), run.repo(), t.secrets().stream().map(Task.SecretRef::name).toList());
-                    maskByTask.put(t.name(), List.copyOf(values.values()));
+                    maskByTask.put(t.name(), values);
                     Path secretDir = runDir.resolve("secrets").resolve(t.name());
                     for (Task.SecretRef s : t.secrets()) {
                         byte[] v = values.get(s.name());
@@ -404,8 +383,15 @@ public final class RunService implements AutoCloseable {
                             append(w, LogStream.STDERR, b, off, len);
                         }
                     };
-                    List<byte[]> mask = maskByTask.getOrDefault(task, List.of());
-                    return mask.isEmpty() ? raw : secrets.mask(raw, mask);
+                    Map<String, byte[]> mask = maskByTask.getOrDefault(task, Map.of());
+                    if (mask.isEmpty()) {
+                        return raw;
+                    }
+                    SecretMasker.Patterns patterns = SecretMasker.patterns(mask);
+                    if (!patterns.tooShort().isEmpty()) {
+                        system(task, "secrets too short to mask in logs: " + patterns.tooShort());
+                    }
+                    return masked(raw, patterns);
                 }
 
                 private LogWriter writer(String task) {
@@ -484,6 +470,59 @@ public final class RunService implements AutoCloseable {
             });
             active.remove(id);
         }
+    }
+
+    /** Each stream gets its own masker; closing the sink writes what the maskers held back. */
+    private static Executor.OutputSink masked(Executor.OutputSink raw, SecretMasker.Patterns patterns) {
+        SecretMasker out = patterns.wrap(sinkStream(raw, false));
+        SecretMasker err = patterns.wrap(sinkStream(raw, true));
+        return new Executor.OutputSink() {
+            @Override
+            public void stdout(byte[] b, int off, int len) {
+                write(out, b, off, len);
+            }
+
+            @Override
+            public void stderr(byte[] b, int off, int len) {
+                write(err, b, off, len);
+            }
+
+            @Override
+            public void close() {
+                try {
+                    out.close();
+                    err.close();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        };
+    }
+
+    private static void write(SecretMasker m, byte[] b, int off, int len) {
+        try {
+            m.write(b, off, len);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static java.io.OutputStream sinkStream(Executor.OutputSink sink, boolean stderr) {
+        return new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                if (stderr) {
+                    sink.stderr(b, off, len);
+                } else {
+                    sink.stdout(b, off, len);
+                }
+            }
+        };
     }
 
     private static void append(LogWriter w, LogStream stream, byte[] b, int off, int len) {

@@ -91,11 +91,6 @@ public final class ApiRoutes {
         return Optional.empty();
     }
 
-    /** The authenticated principal of a request, or 401: shared with the other API route classes. */
-    public Principal authenticate(Context ctx) {
-        return requireAuth(ctx).principal();
-    }
-
     private Auth requireAuth(Context ctx) {
         Optional<Auth> a = auth(ctx);
         if (a.isEmpty()) {
@@ -103,6 +98,11 @@ public final class ApiRoutes {
             throw new SlipwayException.Unauthorized("authentication required");
         }
         return a.get();
+    }
+
+    /** The authenticated caller, or 401: the authentication that route classes of other modules share. */
+    public Principal principal(Context ctx) {
+        return requireAuth(ctx).principal();
     }
 
     /** The user themself (password login or admin-scoped token) or a site admin. */

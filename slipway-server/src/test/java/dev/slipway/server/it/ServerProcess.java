@@ -1,5 +1,7 @@
 package dev.slipway.server.it;
 
+import dev.slipway.core.config.ConfigLoader;
+import dev.slipway.core.config.SlipwayConfig;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,7 +71,19 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Runs a CLI command against this server's state and returns its result. */
     public Tools.Result cli(String... args) {
-        return Tools.run(environment(), null, command(args).toArray(String[]::new));
+        return cliWithInput(null, args);
+    }
+
+    /** Runs a CLI command with {@code stdin} (may be null) as its standard input. */
+    public Tools.Result cliWithInput(String stdin, String... args) {
+        return Tools.runWithInput(environment(), null, stdin, command(args).toArray(String[]::new));
+    }
+
+    /** The configuration of this server's state, to open it in the test's own process as another CLI would. */
+    public SlipwayConfig config() {
+        Map<String, String> values = new java.util.HashMap<>(db);
+        values.put("data", data.toString());
+        return new ConfigLoader(Map.of()).load(values, null);
     }
 
     public ServerProcess start() throws Exception {

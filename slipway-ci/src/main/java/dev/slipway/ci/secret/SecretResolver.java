@@ -1,0 +1,17 @@
+package dev.slipway.ci.secret;
+
+import java.util.Collection;
+import java.util.Map;
+
+/** What the CI engine needs from the secrets store: a run's secrets, resolved before the run starts. */
+public interface SecretResolver {
+    /**
+     * The values of {@code names} for a run in repository {@code owner/repository}: the
+     * repository's own secret, else the owner's, else the global one. Names are case-insensitive
+     * (stored upper case); the map is keyed by the names as given, in their order. Each call
+     * returns fresh arrays, which the caller may clear after use.
+     *
+     * @throws MissingSecretException naming every secret that none of the scopes has, and the scopes searched
+     */
+    Map<String, byte[]> resolve(String owner, String repository, Collection<String> names);
+}
