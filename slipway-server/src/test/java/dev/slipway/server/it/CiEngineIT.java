@@ -43,6 +43,7 @@ class CiEngineIT {
 
     static TestServer server;
     static Http alice;
+    static CiClient ci;
 
     @BeforeAll
     static void start() throws Exception {
@@ -51,6 +52,7 @@ class CiEngineIT {
         server = TestServer.start();
         server.createUser("alice", "alice-password");
         alice = Http.token(server.baseUrl(), server.token("alice", "write:repository"));
+        ci = new CiClient(alice, "alice");
     }
 
     @AfterAll
@@ -60,59 +62,21 @@ class CiEngineIT {
         }
     }
 
-    static String register(String name, Path repo) {
-        HttpResponse<String> r = alice.postJson("/api/v1/repos", "{\"owner\":\"alice\",\"name\":\"" + name + "\",\"clone_url\":\""
-                + repo.toUri() + "\",\"default_branch\":\"main\"}");
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-        return name;
-    }
-
-    static JsonNode trigger(String repo, String body) throws Exception {
-        HttpResponse<String> r = alice.postJson("/api/v1/repos/alice/" + repo + "/runs", body);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-        JsonNode run = JSON.readTree(r.body());
-        assertThat(run.get("status").asText()).isIn("queued", "running");
-        return run;
-    }
-
-    static JsonNode await(long id) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode run = JSON.readTree(alice.get("/api/v1/runs/" + id).body());
-            String s = run.get("status").asText();
-            if (!s.equals("queued") && !s.equals("running")) {
-                return run;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("run " + id + " did not finish");
-    }
-
-    static Map<String, JsonNode> tasks(JsonNode run) {
-        Map<String, JsonNode> m = new HashMap<>();
-        run.get("tasks").forEach(t -> m.put(t.get("name").asText(), t));
-        return m;
-    }
-
-    static byte[] rawLog(long run, String task) {
-        return alice.sendBytes(alice.request("/api/v1/runs/" + run + "/tasks/" + task + "/log").GET()).body();
-    }
-
     @Test
     void acceptanceExampleRunsWithOutputsAndByteExactLogs() throws Exception {
         Path repo = GitRepos.create(Map.of(".slipway/ci.yml", ACCEPTANCE, "README", "hello\n"));
-        register("accept", repo);
-        JsonNode run = await(trigger("accept", "{\"ref\":\"main\"}").get("id").asLong());
+        ci.register("accept", repo);
+        JsonNode run = ci.await(ci.trigger("accept", "{\"ref\":\"main\"}").get("id").asLong());
         assertThat(run.get("status").asText()).as(run.toString()).isEqualTo("success");
-        Map<String, JsonNode> t = tasks(run);
+        Map<String, JsonNode> t = CiClient.tasks(run);
         assertThat(t.get("build").get("exit_code").asInt()).isZero();
         assertThat(t.get("check").get("status").asText()).isEqualTo("success");
         assertThat(run.get("duration_ms").asLong()).isPositive();
 
         long id = run.get("id").asLong();
-        byte[] build = rawLog(id, "build");
+        byte[] build = ci.rawLog(id, "build");
         assertThat(indexOf(build, RAW_BYTES)).as(new String(build, StandardCharsets.ISO_8859_1)).isGreaterThanOrEqualTo(0);
-        assertThat(new String(rawLog(id, "check"), StandardCharsets.UTF_8)).contains("built\n");
+        assertThat(new String(ci.rawLog(id, "check"), StandardCharsets.UTF_8)).contains("built\n");
 
         // The base worktree never changed: no outputs, no leaked file.
         var worktrees = server.slipway().ciStore().worktrees(id);
@@ -126,8 +90,8 @@ class CiEngineIT {
     @Test
     void lateSseSubscriberGetsTheWholeLogThenTheEnd() throws Exception {
         Path repo = GitRepos.create(Map.of(".slipway/ci.yml", ACCEPTANCE));
-        register("sse", repo);
-        long id = await(trigger("sse", "{}").get("id").asLong()).get("id").asLong();
+        ci.register("sse", repo);
+        long id = ci.await(ci.trigger("sse", "{}").get("id").asLong()).get("id").asLong();
         HttpResponse<String> sse = alice.send(alice.request("/api/v1/runs/" + id + "/tasks/build/log/stream").GET());
         assertThat(sse.statusCode()).isEqualTo(200);
         assertThat(sse.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
@@ -138,7 +102,7 @@ class CiEngineIT {
                 joined.write(java.util.Base64.getDecoder().decode(c.get("data_base64").asText()));
             }
         }
-        assertThat(joined.toByteArray()).isEqualTo(rawLog(id, "build"));
+        assertThat(joined.toByteArray()).isEqualTo(ci.rawLog(id, "build"));
         assertThat(sse.body()).contains("event: end\ndata: {\"exit_code\":0}");
     }
 
@@ -161,10 +125,10 @@ class CiEngineIT {
                     commands: [ "echo third" ]
                 """;
         Path repo = GitRepos.create(Map.of(".slipway/ci.yml", flaky));
-        register("retry", repo);
-        JsonNode failed = await(trigger("retry", "{}").get("id").asLong());
+        ci.register("retry", repo);
+        JsonNode failed = ci.await(ci.trigger("retry", "{}").get("id").asLong());
         assertThat(failed.get("status").asText()).isEqualTo("failure");
-        Map<String, JsonNode> t = tasks(failed);
+        Map<String, JsonNode> t = CiClient.tasks(failed);
         assertThat(t.get("first").get("status").asText()).isEqualTo("success");
         assertThat(t.get("second").get("status").asText()).isEqualTo("failure");
         assertThat(t.get("second").get("exit_code").asInt()).isEqualTo(1);
@@ -173,15 +137,15 @@ class CiEngineIT {
         long id = failed.get("id").asLong();
         HttpResponse<String> retry = alice.post("/api/v1/runs/" + id + "/tasks/second/retry", "application/json", new byte[0]);
         assertThat(retry.statusCode()).as(retry.body()).isEqualTo(202);
-        JsonNode again = await(id);
-        Map<String, JsonNode> t2 = tasks(again);
+        JsonNode again = ci.await(id);
+        Map<String, JsonNode> t2 = CiClient.tasks(again);
         assertThat(t2.get("first").get("attempt").asInt()).isEqualTo(1);
         assertThat(t2.get("second").get("attempt").asInt()).isEqualTo(2);
         assertThat(t2.get("third").get("status").asText()).isEqualTo("skipped");
         // A succeeded task cannot be retried.
         assertThat(alice.post("/api/v1/runs/" + id + "/tasks/first/retry", "application/json", new byte[0]).statusCode()).isEqualTo(409);
 
-        JsonNode passing = await(trigger("retry", "{\"variables\":{\"WANT\":\"pass\"}}").get("id").asLong());
+        JsonNode passing = ci.await(ci.trigger("retry", "{\"variables\":{\"WANT\":\"pass\"}}").get("id").asLong());
         assertThat(passing.get("status").asText()).as(passing.toString()).isEqualTo("success");
     }
 
@@ -195,17 +159,17 @@ class CiEngineIT {
                     commands: [ "echo started", "sleep 60" ]
                 """;
         Path repo = GitRepos.create(Map.of(".slipway/ci.yml", slow));
-        register("cancel", repo);
-        long id = trigger("cancel", "{}").get("id").asLong();
+        ci.register("cancel", repo);
+        long id = ci.trigger("cancel", "{}").get("id").asLong();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!new String(rawLog(id, "slow"), StandardCharsets.UTF_8).contains("started") && System.nanoTime() < deadline) {
+        while (!new String(ci.rawLog(id, "slow"), StandardCharsets.UTF_8).contains("started") && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
         HttpResponse<String> c = alice.post("/api/v1/runs/" + id + "/cancel", "application/json", new byte[0]);
         assertThat(c.statusCode()).as(c.body()).isEqualTo(202);
-        JsonNode run = await(id);
+        JsonNode run = ci.await(id);
         assertThat(run.get("status").asText()).isEqualTo("cancelled");
-        assertThat(tasks(run).get("slow").get("status").asText()).isEqualTo("cancelled");
+        assertThat(CiClient.tasks(run).get("slow").get("status").asText()).isEqualTo("cancelled");
     }
 
     @Test
@@ -219,7 +183,7 @@ class CiEngineIT {
                     commands: [ "true" ]
                 """;
         Path repo = GitRepos.create(Map.of(".slipway/ci.yml", bad));
-        register("invalid", repo);
+        ci.register("invalid", repo);
         HttpResponse<String> r = alice.postJson("/api/v1/repos/alice/invalid/runs", "{}");
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains(".slipway/ci.yml:5:").contains("nope");
@@ -253,9 +217,9 @@ class CiEngineIT {
                           - if wget -q -T 3 -O - http://$GW:%d/ ; then echo HOST-REACHABLE; exit 1; else echo host-blocked; fi
                     """.formatted(port);
             Path repo = GitRepos.create(Map.of(".slipway/ci.yml", pipeline));
-            register("netpolicy", repo);
-            JsonNode run = await(trigger("netpolicy", "{}").get("id").asLong());
-            String log = new String(rawLog(run.get("id").asLong(), "probe"), StandardCharsets.UTF_8);
+            ci.register("netpolicy", repo);
+            JsonNode run = ci.await(ci.trigger("netpolicy", "{}").get("id").asLong());
+            String log = new String(ci.rawLog(run.get("id").asLong(), "probe"), StandardCharsets.UTF_8);
             assertThat(log).contains("gateway ").contains("host-blocked").doesNotContain("HOST-REACHABLE");
             assertThat(run.get("status").asText()).as(log).isEqualTo("success");
             acceptor.interrupt();

@@ -1,0 +1,200 @@
+package dev.slipway.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.slipway.ci.secret.SecretScope;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Worktrees, caches, deploy targets, secrets and `slipway exec`, end to end on a real dockerd. */
+class CiWorkspaceIT {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static TestServer server;
+    static Http alice;
+    static CiClient ci;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Tools.require("docker");
+        TestImages.buildBusybox(new HashMap<>(), "local/busybox:1");
+        server = TestServer.start(Map.of("ci.cache-quota", "64KiB"));
+        server.createUser("alice", "alice-password");
+        alice = Http.token(server.baseUrl(), server.token("alice", "write:repository"));
+        ci = new CiClient(alice, "alice");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void immutableEntryIsCheckedOutOnceAndMutableEntryIsFetchedEveryRun() throws Exception {
+        Path lib = GitRepos.create(Map.of("lib.txt", "lib v1\n"));
+        String libCommit = GitRepos.git(lib, "rev-parse", "HEAD").trim();
+        Path tools = GitRepos.create(Map.of("tool.txt", "tool v1\n"));
+        String pipeline = """
+                images: { box: local/busybox:1 }
+                repositories:
+                  - { url: "%s", revision: %s, mutable: false, name: lib }
+                  - { url: "%s", revision: main, mutable: true, name: tools }
+                tasks:
+                  show:
+                    image: box
+                    commands:
+                      - cat /src/lib/lib.txt /src/tools/tool.txt
+                      - echo scratch > /src/lib/written-by-task
+                """.formatted(lib.toUri(), libCommit, tools.toUri());
+        Path app = GitRepos.create(Map.of(".slipway/ci.yml", pipeline));
+        ci.register("multi", app);
+        var worktrees = server.slipway().runService().worktrees();
+
+        JsonNode first = ci.run("multi", "{}");
+        assertThat(first.get("status").asText()).as(ci.log(first, "show")).isEqualTo("success");
+        assertThat(ci.log(first, "show")).contains("lib v1").contains("tool v1");
+
+        GitRepos.commit(tools, Map.of("tool.txt", "tool v2\n"), "second");
+        long before = worktrees.gitOperations();
+        JsonNode second = ci.run("multi", "{}");
+        assertThat(ci.log(second, "show")).contains("lib v1").contains("tool v2");
+        // This run fetched the app and the mutable tools (one fetch each) and checked the new tools
+        // commit out of its local store (one clone); the immutable lib had no git traffic at all.
+        var used = server.slipway().ciStore().worktrees(second.get("id").asLong());
+        Path libBase = used.stream().filter(w -> w.mount().equals("lib")).findFirst().map(w -> Path.of(w.path())).orElseThrow();
+        assertThat(libBase.getFileName().toString()).isEqualTo(dev.slipway.ci.workspace.Worktrees.volumeName("alice",
+                new dev.slipway.ci.model.RepositoryEntry(lib.toUri().toString(), libCommit, false, null, false, "lib")));
+        assertThat(worktrees.gitOperations() - before).isEqualTo(3);
+        // A task's write never reaches the base worktree.
+        assertThat(libBase.resolve("written-by-task")).doesNotExist();
+        assertThat(libBase.resolve("lib.txt")).hasContent("lib v1");
+    }
+
+    @Test
+    void sharedCacheSurvivesRunsOfTwoRepositoriesAndIsEvictedOverQuota() throws Exception {
+        String pipeline = """
+                images: { box: local/busybox:1 }
+                tasks:
+                  use:
+                    image: box
+                    commands:
+                      - ls /cache
+                      - echo "from ${SLIPWAY_REPO}" > /cache/mark-$(echo ${SLIPWAY_REPO} | tr / -)
+                      - if [ "${BIG}" = yes ]; then head -c 200000 /dev/zero > /cache/big; fi
+                    caches: [ { name: deps, path: /cache, shared: true } ]
+                variables: { BIG: "no" }
+                """;
+        ci.register("cache-a", GitRepos.create(Map.of(".slipway/ci.yml", pipeline)));
+        ci.register("cache-b", GitRepos.create(Map.of(".slipway/ci.yml", pipeline)));
+        assertThat(ci.run("cache-a", "{}").get("status").asText()).isEqualTo("success");
+        JsonNode b = ci.run("cache-b", "{}");
+        assertThat(ci.log(b, "use")).contains("mark-alice-cache-a");
+        var cache = server.slipway().caches().list().stream().filter(c -> c.id().equals("shared:deps")).findFirst().orElseThrow();
+        assertThat(cache.owners()).containsExactly("alice/cache-a", "alice/cache-b");
+
+        JsonNode big = ci.run("cache-a", "{\"variables\":{\"BIG\":\"yes\"}}");
+        assertThat(ci.log(big, "use")).contains("over its quota").contains("evicted");
+        JsonNode after = ci.run("cache-b", "{}");
+        assertThat(ci.log(after, "use")).doesNotContain("mark-alice-cache-a").doesNotContain("big");
+        // Released by both owners, the cache is gone.
+        assertThat(server.slipway().caches().release("shared:deps", "alice/cache-a")).isFalse();
+        assertThat(server.slipway().caches().release("shared:deps", "alice/cache-b")).isTrue();
+        assertThat(server.slipway().caches().list()).noneMatch(c -> c.id().equals("shared:deps"));
+    }
+
+    @Test
+    void deployTargetRefusedForAnUnauthorizedRepositoryAndUsedByAnAuthorizedOne() throws Exception {
+        // Seed 004's experiment 01: check a repository out and copy it into a deploy target.
+        Path site = Files.createTempDirectory("slipway-site-");
+        server.slipway().deployTargets().add("sites", site, List.of("alice/website@main"));
+        String pipeline = """
+                images: { box: local/busybox:1 }
+                tasks:
+                  publish:
+                    image: box
+                    network: none
+                    deploy: { target: sites, path: /deploy }
+                    commands:
+                      - cp -R . /deploy/
+                      - rm -rf /deploy/.git
+                """;
+        ci.register("website", GitRepos.create(Map.of(".slipway/ci.yml", pipeline, "index.html", "<h1>hello</h1>\n")));
+        ci.register("intruder", GitRepos.create(Map.of(".slipway/ci.yml", pipeline, "index.html", "<h1>defaced</h1>\n")));
+
+        HttpResponse<String> refused = alice.postJson("/api/v1/repos/alice/intruder/runs", "{}");
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("may not write deploy target 'sites'");
+        assertThat(site.resolve("index.html")).doesNotExist();
+
+        JsonNode ok = ci.run("website", "{\"ref\":\"main\"}");
+        assertThat(ok.get("status").asText()).as(ci.log(ok, "publish")).isEqualTo("success");
+        assertThat(site.resolve("index.html")).hasContent("<h1>hello</h1>");
+    }
+
+    @Test
+    void secretsReachOnlyTasksThatNameThemAndAreMaskedInLogs() throws Exception {
+        server.slipway().secrets().put(SecretScope.parse("repo:alice/masked"), "API_TOKEN",
+                "s3cret-value-123".getBytes(StandardCharsets.UTF_8));
+        String pipeline = """
+                images: { box: local/busybox:1 }
+                tasks:
+                  with:
+                    image: box
+                    secrets: [ API_TOKEN ]
+                    commands:
+                      - printf 'token=%s\\n' "$API_TOKEN"
+                      - printf 's3cret-'; sleep 1; printf 'value-123 split\\n'
+                  without:
+                    image: box
+                    commands:
+                      - echo "token=[${API_TOKEN:-unset}]"
+                """;
+        ci.register("masked", GitRepos.create(Map.of(".slipway/ci.yml", pipeline)));
+        JsonNode r = ci.run("masked", "{}");
+        assertThat(r.get("status").asText()).isEqualTo("success");
+        String with = ci.log(r, "with");
+        // "*** split" is the secret written in two pieces a second apart, masked whole.
+        assertThat(with).contains("token=***").contains("\n*** split\n").doesNotContain("s3cret-value-123");
+        assertThat(ci.log(r, "without")).contains("token=[unset]");
+
+        ci.register("nosecret", GitRepos.create(Map.of(".slipway/ci.yml", pipeline)));
+        HttpResponse<String> missing = alice.postJson("/api/v1/repos/alice/nosecret/runs", "{}");
+        assertThat(missing.statusCode()).isEqualTo(422);
+        assertThat(missing.body()).contains("API_TOKEN");
+    }
+
+    @Test
+    void execRunsALocalCheckoutWithoutChangingIt() throws Exception {
+        Path dir = Files.createTempDirectory("slipway-exec-").resolve("project");
+        Files.createDirectories(dir.resolve(".slipway"));
+        Files.writeString(dir.resolve(".slipway/ci.yml"), CiEngineIT.ACCEPTANCE);
+        ServerProcess jar = new ServerProcess(Files.createTempDirectory("slipway-exec-data-"));
+        List<String> cmd = jar.command("exec", dir.toString());
+        // exec takes no state options: drop the --data/--database-url the helper appends.
+        List<String> exec = cmd.subList(0, cmd.indexOf("--data"));
+        Tools.Result r = Tools.run(Map.of(), null, exec.toArray(String[]::new));
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("[check] built").contains("[build] ");
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly(".slipway");
+        }
+
+        Files.writeString(dir.resolve(".slipway/ci.yml"), CiEngineIT.ACCEPTANCE.replace("cat out/result.txt", "false"));
+        assertThat(Tools.run(Map.of(), null, exec.toArray(String[]::new)).exit()).isEqualTo(1);
+        Files.writeString(dir.resolve(".slipway/ci.yml"), "tasks: {}\nimages: []\n");
+        Tools.Result invalid = Tools.run(Map.of(), null, exec.toArray(String[]::new));
+        assertThat(invalid.exit()).isEqualTo(2);
+        assertThat(invalid.err()).contains(".slipway/ci.yml:");
+    }
+}
