@@ -17,10 +17,14 @@ import dev.slipway.registry.oci.RegistryException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import org.eclipse.jetty.ee10.servlet.HttpOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -31,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -514,18 +519,47 @@ public final class RegistryRoutes {
         }
         try (InputStream in = registry.openBlob(digest, start)) {
             OutputStream out = ctx.res().getOutputStream();
-            byte[] buf = new byte[COPY_BUFFER];
-            long remaining = length;
-            while (remaining > 0) {
-                int n = in.read(buf, 0, (int) Math.min(buf.length, remaining));
-                if (n < 0) {
-                    break;
+            if (out instanceof HttpOutput jetty) {
+                // File -> direct buffer -> socket: no copies through byte[] on the heap.
+                ReadableByteChannel ch = Channels.newChannel(in);
+                ByteBuffer buf = takeDirectBuffer();
+                try {
+                    long remaining = length;
+                    while (remaining > 0) {
+                        buf.clear().limit((int) Math.min(buf.capacity(), remaining));
+                        int n = ch.read(buf);
+                        if (n < 0) {
+                            break;
+                        }
+                        buf.flip();
+                        jetty.write(buf);
+                        remaining -= n;
+                    }
+                } finally {
+                    DIRECT_BUFFERS.offer(buf);
                 }
-                out.write(buf, 0, n);
-                remaining -= n;
+            } else {
+                byte[] buf = new byte[(int) Math.min(COPY_BUFFER, length)];
+                long remaining = length;
+                while (remaining > 0) {
+                    int n = in.read(buf, 0, (int) Math.min(buf.length, remaining));
+                    if (n < 0) {
+                        break;
+                    }
+                    out.write(buf, 0, n);
+                    remaining -= n;
+                }
             }
             out.flush();
         }
+    }
+
+    /** A few direct buffers for blob GETs, reused: direct memory is freed only by GC otherwise. */
+    private static final ArrayBlockingQueue<ByteBuffer> DIRECT_BUFFERS = new ArrayBlockingQueue<>(16);
+
+    private static ByteBuffer takeDirectBuffer() {
+        ByteBuffer b = DIRECT_BUFFERS.poll();
+        return b != null ? b : ByteBuffer.allocateDirect(256 << 10);
     }
 
     // ---- uploads

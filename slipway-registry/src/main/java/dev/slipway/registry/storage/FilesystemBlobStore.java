@@ -2,11 +2,12 @@ package dev.slipway.registry.storage;
 
 import dev.slipway.core.Digest;
 import dev.slipway.core.Ids;
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -17,7 +18,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -47,8 +50,44 @@ public final class FilesystemBlobStore implements BlobStore {
     private final Path uploads;
     private final Path tmp;
     private final Map<String, HashState> hashes = new ConcurrentHashMap<>();
+    private final Map<String, Writeback> writebacks = new ConcurrentHashMap<>();
 
     private record HashState(MessageDigest sha256, long size) {}
+
+    /**
+     * An upload's early write-back to disk, counted across appends so that chunked uploads get it
+     * too (a PATCH is often smaller than FLUSH_EVERY). It runs on its own descriptor, so it may
+     * outlive the request that started it; commit waits for it and fails if it failed, because
+     * Linux reports a write-back error to one fsync only.
+     */
+    private static final class Writeback {
+        long unflushed;
+        CompletableFuture<Void> running = CompletableFuture.completedFuture(null);
+
+        /** Starts an fdatasync of the file unless one is still running. */
+        synchronized void start(Path path) {
+            if (!running.isDone() || running.isCompletedExceptionally()) {
+                return; // still busy, or failed: the failure is kept for commit
+            }
+            unflushed = 0;
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            running = f;
+            Thread.ofVirtual().name("blob-writeback").start(() -> {
+                try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE)) {
+                    ch.force(false);
+                    f.complete(null);
+                } catch (NoSuchFileException e) {
+                    f.complete(null); // the upload was cancelled meanwhile
+                } catch (IOException | RuntimeException e) {
+                    f.completeExceptionally(e);
+                }
+            });
+        }
+
+        synchronized CompletableFuture<Void> running() {
+            return running;
+        }
+    }
 
     public FilesystemBlobStore(Path root) throws IOException {
         this.root = root;
@@ -83,9 +122,25 @@ public final class FilesystemBlobStore implements BlobStore {
 
     @Override
     public InputStream open(Digest digest, long offset) throws IOException {
-        FileChannel ch = FileChannel.open(blobPath(digest), StandardOpenOption.READ);
-        ch.position(offset);
-        return Channels.newInputStream(ch);
+        // A plain FileInputStream: Channels.newChannel gives readers its FileChannel back, so the
+        // blob GET can move bytes through a direct buffer without copies on the Java heap.
+        Path path = blobPath(digest);
+        FileInputStream in;
+        try {
+            in = new FileInputStream(path.toFile());
+        } catch (FileNotFoundException e) {
+            if (Files.notExists(path)) {
+                throw new NoSuchFileException(path.toString()); // callers map this to BLOB_UNKNOWN
+            }
+            throw e;
+        }
+        try {
+            in.getChannel().position(offset);
+        } catch (IOException e) {
+            in.close();
+            throw e;
+        }
+        return in;
     }
 
     @Override
@@ -172,8 +227,7 @@ public final class FilesystemBlobStore implements BlobStore {
             byte[] buf = new byte[BUFFER];
             ByteBuffer bb = ByteBuffer.wrap(buf);
             long written = 0;
-            long unflushed = 0;
-            Thread flusher = null;
+            Writeback wb = writebacks.computeIfAbsent(uploadId, id -> new Writeback());
             try {
                 int n;
                 while ((n = readBody(in, buf)) > 0) {
@@ -188,19 +242,20 @@ public final class FilesystemBlobStore implements BlobStore {
                     while (bb.hasRemaining()) {
                         ch.write(bb);
                     }
-                    unflushed += n;
                     // Write back to disk while receiving, so the fsync at commit has little left to do.
-                    if (unflushed >= FLUSH_EVERY && (flusher == null || !flusher.isAlive())) {
-                        unflushed = 0;
-                        flusher = Thread.ofVirtual().start(() -> forceQuietly(ch));
+                    wb.unflushed += n;
+                    if (wb.unflushed >= FLUSH_EVERY) {
+                        wb.start(path);
                     }
                 }
             } catch (IOException | RuntimeException e) {
-                joinQuietly(flusher);
                 ch.truncate(start); // a failed append changes nothing
                 throw e;
             }
-            joinQuietly(flusher);
+            // And between requests: the disk works while the client sends the next chunk.
+            if (wb.unflushed > 0) {
+                wb.start(path);
+            }
             long size = start + written;
             if (md != null) {
                 hashes.put(uploadId, new HashState(md, size));
@@ -214,6 +269,7 @@ public final class FilesystemBlobStore implements BlobStore {
     @Override
     public long commit(String uploadId, Digest expected) throws IOException {
         Path path = uploadPath(uploadId);
+        awaitWriteback(uploadId);
         long size = Files.size(path);
         HashState state = hashes.get(uploadId);
         Digest actual;
@@ -242,21 +298,19 @@ public final class FilesystemBlobStore implements BlobStore {
         }
     }
 
-    private static void forceQuietly(FileChannel ch) {
-        try {
-            ch.force(false);
-        } catch (IOException ignored) {
-            // only an early write-back; commit forces again and reports errors
+    /** Waits for the upload's early write-back; its I/O error is the commit's error. */
+    private void awaitWriteback(String uploadId) throws IOException {
+        Writeback wb = writebacks.remove(uploadId);
+        if (wb == null) {
+            return;
         }
-    }
-
-    private static void joinQuietly(Thread t) {
-        if (t != null) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        try {
+            wb.running().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting for the upload's write-back");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException("write-back failed", e.getCause());
         }
     }
 
@@ -284,6 +338,7 @@ public final class FilesystemBlobStore implements BlobStore {
     @Override
     public void deleteUpload(String uploadId) throws IOException {
         hashes.remove(uploadId);
+        writebacks.remove(uploadId);
         Files.deleteIfExists(uploadPath(uploadId));
     }
 
