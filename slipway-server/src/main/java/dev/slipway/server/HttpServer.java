@@ -6,7 +6,9 @@ import dev.slipway.core.SlipwayException;
 import dev.slipway.core.config.SlipwayConfig;
 import dev.slipway.registry.http.RegistryRoutes;
 import dev.slipway.registry.http.RegistryTokens;
+import dev.slipway.server.api.AdminRoutes;
 import dev.slipway.server.api.ApiRoutes;
+import dev.slipway.server.api.PackageRoutes;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -32,6 +34,7 @@ public final class HttpServer implements AutoCloseable {
     private static final Logger ACCESS = LoggerFactory.getLogger("access");
 
     private final Javalin app;
+    private final Slipway slipway;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ObjectMapper json = new ObjectMapper();
 
@@ -46,8 +49,12 @@ public final class HttpServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        RegistryRoutes registryRoutes = new RegistryRoutes(slipway.registry(), slipway.identity(), tokens, config.externalUrl());
+        RegistryRoutes registryRoutes = new RegistryRoutes(slipway.registry(), slipway.identity(), tokens, config.externalUrl(),
+                slipway.pullThrough());
         ApiRoutes apiRoutes = new ApiRoutes(slipway.identity(), slipway.registry());
+        PackageRoutes packageRoutes = new PackageRoutes(slipway.identity(), slipway.registry(), slipway.pullThrough(), config.externalUrl());
+        AdminRoutes adminRoutes = new AdminRoutes(slipway.identity(), slipway.proxies(), slipway.webhooks());
+        this.slipway = slipway;
         this.app = Javalin.create(c -> {
             c.concurrency.useVirtualThreads = true;
             c.startup.showJavalinBanner = false;
@@ -64,6 +71,8 @@ public final class HttpServer implements AutoCloseable {
             c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             registryRoutes.register(c.routes);
             apiRoutes.register(c.routes);
+            packageRoutes.register(c.routes);
+            adminRoutes.register(c.routes);
             c.routes.exception(SlipwayException.class, (e, ctx) -> problem(ctx, e.status(), e.getMessage()));
             // Javalin's own errors (413 over maxRequestSize, 404 unknown endpoint, 405) are otherwise text/plain.
             c.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus(), e.getMessage()));
@@ -138,6 +147,7 @@ public final class HttpServer implements AutoCloseable {
 
     public HttpServer start() {
         app.start();
+        slipway.events().start(); // webhook deliveries run where the server runs, never in CLI commands
         return this;
     }
 

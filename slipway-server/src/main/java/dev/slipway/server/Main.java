@@ -4,6 +4,7 @@ import dev.slipway.core.SlipwayException;
 import dev.slipway.registry.oci.RegistryException;
 import dev.slipway.server.cli.AdminCommands;
 import dev.slipway.server.cli.ServerCommand;
+import dev.slipway.server.cli.WebhookCommands;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
                 "Start with 'slipway server'. Commands that change state take the same --data,",
                 "--database-url and --config options as the server and work while it runs."},
         subcommands = {ServerCommand.class, AdminCommands.User.class, AdminCommands.Token.class, AdminCommands.Org.class,
-                AdminCommands.RegistryCmd.class, CommandLine.HelpCommand.class})
+                AdminCommands.RegistryCmd.class, WebhookCommands.Webhook.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new Main());

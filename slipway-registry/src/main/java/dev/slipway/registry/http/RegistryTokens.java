@@ -8,13 +8,12 @@ import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.slipway.core.Ids;
+import dev.slipway.core.KeyFile;
 import dev.slipway.core.identity.Action;
 import dev.slipway.core.identity.Principal;
 import dev.slipway.core.identity.Scope;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,22 +45,7 @@ public final class RegistryTokens {
 
     public RegistryTokens(Path secretsDir, Duration ttl) throws IOException {
         this.ttl = ttl;
-        Path file = secretsDir.resolve("registry-token.key");
-        if (!Files.exists(file)) {
-            Files.createDirectories(secretsDir);
-            Path tmp = secretsDir.resolve("registry-token.key." + Ids.randomHex(4));
-            Files.write(tmp, Ids.randomBytes(32));
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            try {
-                Files.move(tmp, file); // not REPLACE_EXISTING: a concurrent first start keeps one key
-            } catch (java.nio.file.FileAlreadyExistsException raced) {
-                Files.deleteIfExists(tmp);
-            }
-        }
-        this.key = Files.readAllBytes(file);
-        if (key.length < 32) {
-            throw new IOException(file + " is shorter than 256 bits; delete it to have a new key generated");
-        }
+        this.key = KeyFile.loadOrCreate(secretsDir.resolve("registry-token.key"), 32);
     }
 
     public Duration ttl() {
