@@ -38,7 +38,7 @@ final class WebhookDispatcher implements AutoCloseable {
     private static final int BATCH = 100;
     private static final long FIRST_RETRY_MILLIS = 1_000;
     private static final long MAX_RETRY_MILLIS = 15 * 60_000;
-    private static final long LEASE_MILLIS = 2 * 60_000;
+    private static final long LEASE_MILLIS = 30_000; // longer than a send can take (5 s connect + 10 s answer)
     private static final long IDLE_MILLIS = 5_000;
     private static final Duration RETENTION = Duration.ofDays(7);
 

@@ -40,7 +40,8 @@ public final class Proxies {
     private final SecretBox secrets;
     private final Clock clock;
     private volatile Map<String, Proxy> snapshot = Map.of();
-    private volatile long snapshotAt = Long.MIN_VALUE;
+    private volatile long snapshotAt;
+    private volatile boolean stale = true;
 
     public Proxies(Jdbi jdbi, Identity identity, SecretBox secrets, Clock clock) {
         this.jdbi = jdbi;
@@ -82,7 +83,7 @@ public final class Proxies {
                     .bind("p", password == null ? null : secrets.seal(password))
                     .bind("ttl", ttl.toSeconds()).bind("pub", isPublic).bind("t", now).execute();
         });
-        snapshotAt = Long.MIN_VALUE;
+        stale = true;
         return new Proxy(owner, upstream, username, password, ttl, isPublic, now);
     }
 
@@ -121,13 +122,14 @@ public final class Proxies {
         if (n == 0) {
             throw new SlipwayException.NotFound("'" + owner + "' is not a proxy");
         }
-        snapshotAt = Long.MIN_VALUE;
+        stale = true;
     }
 
     /** The proxy configured for {@code owner}, from a snapshot at most a few seconds old. */
     public Optional<Proxy> forOwner(String owner) {
         long now = clock.millis();
-        if (now - snapshotAt > SNAPSHOT_MILLIS || now < snapshotAt) {
+        if (stale || now - snapshotAt > SNAPSHOT_MILLIS || now < snapshotAt) {
+            stale = false;
             snapshot = list().stream().collect(Collectors.toUnmodifiableMap(Proxy::owner, Function.identity()));
             snapshotAt = now;
         }
