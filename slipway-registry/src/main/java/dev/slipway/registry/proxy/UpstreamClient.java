@@ -194,7 +194,10 @@ final class UpstreamClient {
             uri = URI.create(realm + (realm.contains("?") ? "&" : "?") + (service == null ? "" : "service=" + enc(service) + "&")
                     + "scope=" + enc(scope));
         } catch (IllegalArgumentException e) {
-            throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, "the upstream's token realm is not a URL: " + realm);
+            uri = null;
+        }
+        if (uri == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+            throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, "the upstream's token realm is not an http(s) URL: " + realm);
         }
         HttpResponse<InputStream> r = exchange("GET", uri, proxy.username() == null ? null : basicCredentials());
         try (InputStream in = r.body()) {
@@ -228,6 +231,8 @@ final class UpstreamClient {
             HttpResponse<InputStream> r;
             try {
                 r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            } catch (IllegalArgumentException e) {
+                throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, "cannot call " + uri + ": " + e.getMessage(), e);
             } catch (HttpTimeoutException e) {
                 throw new UpstreamException(UpstreamException.Kind.TIMEOUT, "no answer from " + uri.getAuthority() + " in time (" + e.getMessage() + ")", e);
             } catch (IOException e) {
@@ -240,7 +245,7 @@ final class UpstreamClient {
             Optional<String> location = r.headers().firstValue("Location");
             if ((s == 301 || s == 302 || s == 303 || s == 307 || s == 308) && location.isPresent() && hop < 5) {
                 discard(r);
-                URI next = uri.resolve(location.get());
+                URI next = redirectTarget(uri, location.get());
                 if (!next.getScheme().equals(uri.getScheme()) || !next.getAuthority().equals(uri.getAuthority())) {
                     authorization = null;
                 }
@@ -249,6 +254,19 @@ final class UpstreamClient {
             }
             return r;
         }
+    }
+
+    /** Where a redirect points; only to http or https with a host, since an upstream's odd answer must not become our error. */
+    private static URI redirectTarget(URI from, String location) {
+        try {
+            URI next = from.resolve(location.trim());
+            if (("http".equals(next.getScheme()) || "https".equals(next.getScheme())) && next.getHost() != null) {
+                return next;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, "the upstream redirected to an unusable location: " + location);
     }
 
     private static void discard(HttpResponse<InputStream> r) {

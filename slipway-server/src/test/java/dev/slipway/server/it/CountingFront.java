@@ -39,6 +39,8 @@ public final class CountingFront implements AutoCloseable {
     private volatile int failWith;
     private volatile CountDownLatch blobHold;
     private volatile long blobHoldMillis;
+    private volatile String redirectBlobsTo;
+    private final java.util.concurrent.atomic.AtomicInteger withAuthorization = new java.util.concurrent.atomic.AtomicInteger();
 
     private CountingFront(String target) throws IOException {
         this.target = target;
@@ -85,11 +87,24 @@ public final class CountingFront implements AutoCloseable {
         blobHold = new CountDownLatch(requests);
     }
 
+    /** Answers blob GETs (after any credential check) with a 307 to the same path on {@code url}, as registries on object storage do. */
+    public void redirectBlobsTo(String url) {
+        redirectBlobsTo = url;
+    }
+
+    /** How many requests arrived with an Authorization header. */
+    public int withAuthorization() {
+        return withAuthorization.get();
+    }
+
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             String method = ex.getRequestMethod();
             String path = ex.getRequestURI().getRawPath();
             counts.merge(method + " " + path, 1, Integer::sum);
+            if (ex.getRequestHeaders().containsKey("Authorization")) {
+                withAuthorization.incrementAndGet();
+            }
             if (requiredAuthorization != null && !requiredAuthorization.equals(ex.getRequestHeaders().getFirst("Authorization"))) {
                 ex.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"front\"");
                 ex.sendResponseHeaders(401, -1);
@@ -97,6 +112,11 @@ public final class CountingFront implements AutoCloseable {
             }
             if (failWith != 0) {
                 ex.sendResponseHeaders(failWith, -1);
+                return;
+            }
+            if (redirectBlobsTo != null && method.equals("GET") && path.contains("/blobs/")) {
+                ex.getResponseHeaders().set("Location", redirectBlobsTo + path);
+                ex.sendResponseHeaders(307, -1);
                 return;
             }
             CountDownLatch hold = blobHold;

@@ -273,6 +273,23 @@ class ProxyIT {
     }
 
     @Test
+    void blobRedirectsToAnotherHostAreFollowedWithoutTheCredentials() throws Exception {
+        byte[] layer = randomBytes(100_000, 4);
+        RegistryPush.Image image = peer.push().imageWithPutUploads("team/cdn", "1", "cdn", layer);
+        try (CountingFront storage = CountingFront.start(peer.url())) {
+            front.requireBasic("robot", "robot-secret");
+            front.redirectBlobsTo(storage.url().replace("127.0.0.1", "localhost")); // another host, as a CDN would be
+            String repo = proxy(front.url(), "1h", ",\"username\":\"robot\",\"password\":\"robot-secret\"") + "/team/cdn";
+            assertManifest(puller, "/v2/" + repo + "/manifests/1", image);
+            assertBlob(puller, repo, image.layerDigest(), layer);
+            assertThat(front.count("GET", "/v2/team/cdn/blobs/" + image.layerDigest())).isEqualTo(2); // challenged, then redirected
+            assertThat(storage.count("GET", "/v2/team/cdn/blobs/" + image.layerDigest())).isEqualTo(1);
+            assertThat(storage.withAuthorization()).isZero();
+            assertThat(front.withAuthorization()).isPositive();
+        }
+    }
+
+    @Test
     void bearerTokensFromTheUpstreamsRealmWithCredentialsOrAnonymous() throws Exception {
         try (TestServer upstream = TestServer.start()) {
             upstream.createUser("origin", "origin-password");
