@@ -4,6 +4,8 @@ import dev.slipway.core.Clock;
 import dev.slipway.core.Digest;
 import dev.slipway.core.Sizes;
 import dev.slipway.core.identity.Identity;
+import dev.slipway.registry.events.RegistryEvent;
+import dev.slipway.registry.events.RegistryEvents;
 import dev.slipway.registry.metadata.Metadata;
 import dev.slipway.registry.metadata.Metadata.ManifestRow;
 import dev.slipway.registry.oci.Descriptor;
@@ -33,6 +35,7 @@ public final class Registry {
     private final Identity identity;
     private final Clock clock;
     private final long defaultQuota;
+    private final RegistryEvents events;
     /** Manifests are immutable by digest, so their bytes can be cached without invalidation. */
     private final Map<Digest, byte[]> manifestCache = java.util.Collections.synchronizedMap(
             new LinkedHashMap<>(256, 0.75f, true) {
@@ -58,12 +61,13 @@ public final class Registry {
                 }
             });
 
-    public Registry(Metadata metadata, BlobStore store, Identity identity, Clock clock, long defaultQuota) {
+    public Registry(Metadata metadata, BlobStore store, Identity identity, Clock clock, long defaultQuota, RegistryEvents events) {
         this.metadata = metadata;
         this.store = store;
         this.identity = identity;
         this.clock = clock;
         this.defaultQuota = defaultQuota;
+        this.events = events;
     }
 
     public Metadata metadata() {
@@ -304,8 +308,15 @@ public final class Registry {
 
     public record PutResult(Digest digest, Descriptor subject) {}
 
-    /** Validates and stores a manifest under a tag or its digest. Nothing is stored on any error. */
     public PutResult putManifest(String repository, String reference, String contentType, byte[] body) {
+        return putManifest(repository, reference, contentType, body, null);
+    }
+
+    /**
+     * Validates and stores a manifest under a tag or its digest, with its {@code manifest.pushed}
+     * event (by {@code actor}) in the same transaction. Nothing is stored on any error.
+     */
+    public PutResult putManifest(String repository, String reference, String contentType, byte[] body, String actor) {
         String owner = existingOwner(repository);
         String tag = null;
         Digest digest;
@@ -320,15 +331,7 @@ public final class Registry {
             digest = Digest.sha256(body);
         }
         Manifest manifest = Manifest.parse(body, contentType);
-        List<Metadata.Ref> refs = new ArrayList<>();
-        for (Descriptor d : manifest.blobs()) {
-            if (!d.foreign()) {
-                refs.add(new Metadata.Ref(d.digest(), d.size(), Metadata.Reference.BLOB));
-            }
-        }
-        for (Descriptor d : manifest.children()) {
-            refs.add(new Metadata.Ref(d.digest(), d.size(), Metadata.Reference.MANIFEST));
-        }
+        List<Metadata.Ref> refs = references(manifest);
         // Refuse before writing: a refused manifest must leave no file behind (nothing else would remove it).
         throwIfIncomplete(repository, metadata.checkReferences(repository, refs));
         try {
@@ -338,10 +341,46 @@ public final class Registry {
         }
         ManifestRow row = new ManifestRow(repository, digest, manifest.mediaType(), body.length, manifest.artifactType(),
                 manifest.subject() == null ? null : manifest.subject().digest().toString(), clock.millis());
-        Metadata.PutOutcome outcome = metadata.putManifest(row, owner, refs, tag);
+        RegistryEvent event = new RegistryEvent.ManifestPushed(events.newId(), clock.millis(), repository, actor, tag, digest,
+                manifest.mediaType(), body.length);
+        Metadata.PutOutcome outcome = metadata.putManifest(row, owner, refs, tag, h -> events.record(h, event));
         throwIfIncomplete(repository, outcome);
+        events.committed();
         manifestCache.put(digest, body);
         return new PutResult(digest, manifest.subject());
+    }
+
+    private static List<Metadata.Ref> references(Manifest manifest) {
+        List<Metadata.Ref> refs = new ArrayList<>();
+        for (Descriptor d : manifest.blobs()) {
+            if (!d.foreign()) {
+                refs.add(new Metadata.Ref(d.digest(), d.size(), Metadata.Reference.BLOB));
+            }
+        }
+        for (Descriptor d : manifest.children()) {
+            refs.add(new Metadata.Ref(d.digest(), d.size(), Metadata.Reference.MANIFEST));
+        }
+        return refs;
+    }
+
+    /**
+     * Stores a manifest that the pull-through cache fetched and verified against {@code digest},
+     * under {@code tag} if not null. Unlike a push, its blobs need not be present: they are fetched
+     * when a client asks for them. No event: a cache fill is not a push.
+     */
+    public ManifestRow cacheManifest(String repository, String tag, Digest digest, String contentType, byte[] body) {
+        String owner = existingOwner(repository);
+        Manifest manifest = Manifest.parse(body, contentType);
+        try {
+            store.put(digest, body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ManifestRow row = new ManifestRow(repository, digest, manifest.mediaType(), body.length, manifest.artifactType(),
+                manifest.subject() == null ? null : manifest.subject().digest().toString(), clock.millis());
+        metadata.putCachedManifest(row, owner, references(manifest), tag);
+        manifestCache.put(digest, body);
+        return row;
     }
 
     private static void throwIfIncomplete(String repository, Metadata.PutOutcome outcome) {
@@ -358,8 +397,15 @@ public final class Registry {
         }
     }
 
-    /** DELETE by digest removes the manifest (and its tags); by tag removes only the tag. */
     public void deleteManifest(String repository, String reference) {
+        deleteManifest(repository, reference, null);
+    }
+
+    /**
+     * DELETE by digest removes the manifest (and its tags); by tag removes only the tag. The
+     * {@code manifest.deleted} or {@code tag.deleted} event (by {@code actor}) is written in the same transaction.
+     */
+    public void deleteManifest(String repository, String reference, String actor) {
         if (Digest.looksLikeDigest(reference)) {
             Digest digest = parseDigest(reference);
             List<Digest> parents = metadata.parentIndexes(repository, digest);
@@ -368,15 +414,18 @@ public final class Registry {
                 throw OciError.DENIED.with("manifest " + digest + " is part of index " + parents.getFirst()
                         + (parents.size() > 1 ? " and " + (parents.size() - 1) + " more" : "") + "; delete the index first");
             }
-            if (!metadata.deleteManifest(repository, digest)) {
+            if (!metadata.deleteManifest(repository, digest, (h, tags) -> events.record(h,
+                    new RegistryEvent.ManifestDeleted(events.newId(), clock.millis(), repository, actor, digest, tags)))) {
                 throw OciError.MANIFEST_UNKNOWN.with("manifest " + digest + " is not in " + repository);
             }
         } else {
             Names.checkTag(reference);
-            if (!metadata.deleteTag(repository, reference)) {
+            if (!metadata.deleteTag(repository, reference, (h, digest) -> events.record(h,
+                    new RegistryEvent.TagDeleted(events.newId(), clock.millis(), repository, actor, reference, digest)))) {
                 throw OciError.MANIFEST_UNKNOWN.with("tag '" + reference + "' is not in " + repository);
             }
         }
+        events.committed();
     }
 
     public List<String> tags(String repository, String last, int n) {

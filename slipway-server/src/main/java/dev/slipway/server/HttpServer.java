@@ -10,7 +10,9 @@ import dev.slipway.registry.http.RegistryTokens;
 import dev.slipway.ci.api.CiRoutes;
 import dev.slipway.ci.secret.MissingSecretException;
 import dev.slipway.ci.scheduler.RunService;
+import dev.slipway.server.api.AdminRoutes;
 import dev.slipway.server.api.ApiRoutes;
+import dev.slipway.server.api.PackageRoutes;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -36,6 +38,7 @@ public final class HttpServer implements AutoCloseable {
     private static final Logger ACCESS = LoggerFactory.getLogger("access");
 
     private final Javalin app;
+    private final Slipway slipway;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ObjectMapper json = new ObjectMapper();
     private final RunService runs;
@@ -51,11 +54,15 @@ public final class HttpServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        RegistryRoutes registryRoutes = new RegistryRoutes(slipway.registry(), slipway.identity(), tokens, config.externalUrl());
+        RegistryRoutes registryRoutes = new RegistryRoutes(slipway.registry(), slipway.identity(), tokens, config.externalUrl(),
+                slipway.pullThrough());
         ApiRoutes apiRoutes = new ApiRoutes(slipway.identity(), slipway.registry());
         this.runs = slipway.runService();
         CiRoutes ciRoutes = new CiRoutes(runs, slipway.logHub(), slipway.identity(), apiRoutes::principal);
         SecretRoutes secretRoutes = new SecretRoutes(slipway.secrets(), slipway.deployKeys(), slipway.identity(), apiRoutes::principal);
+        PackageRoutes packageRoutes = new PackageRoutes(slipway.identity(), slipway.registry(), slipway.pullThrough(), config.externalUrl());
+        AdminRoutes adminRoutes = new AdminRoutes(slipway.identity(), slipway.proxies(), slipway.webhooks());
+        this.slipway = slipway;
         this.app = Javalin.create(c -> {
             c.concurrency.useVirtualThreads = true;
             c.startup.showJavalinBanner = false;
@@ -74,6 +81,8 @@ public final class HttpServer implements AutoCloseable {
             apiRoutes.register(c.routes);
             ciRoutes.register(c.routes);
             secretRoutes.register(c.routes);
+            packageRoutes.register(c.routes);
+            adminRoutes.register(c.routes);
             c.routes.exception(SlipwayException.class, (e, ctx) -> problem(ctx, e.status(), e.getMessage()));
             // Javalin's own errors (413 over maxRequestSize, 404 unknown endpoint, 405) are otherwise text/plain.
             c.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus(), e.getMessage()));
@@ -150,6 +159,7 @@ public final class HttpServer implements AutoCloseable {
     public HttpServer start() {
         app.start();
         runs.start();
+        slipway.events().start(); // webhook deliveries run where the server runs, never in CLI commands
         return this;
     }
 

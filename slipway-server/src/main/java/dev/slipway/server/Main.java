@@ -7,6 +7,7 @@ import dev.slipway.server.cli.CiCommands;
 import dev.slipway.server.cli.ExecCommand;
 import dev.slipway.server.cli.SecretCommands;
 import dev.slipway.server.cli.ServerCommand;
+import dev.slipway.server.cli.WebhookCommands;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,8 +16,9 @@ import picocli.CommandLine.Command;
                 "Start with 'slipway server'. Commands that change state take the same --data,",
                 "--database-url and --config options as the server and work while it runs."},
         subcommands = {ServerCommand.class, AdminCommands.User.class, AdminCommands.Token.class, AdminCommands.Org.class,
-                AdminCommands.RegistryCmd.class, ExecCommand.class, CiCommands.Repo.class, CiCommands.DeployTarget.class,
-                CiCommands.Cache.class, SecretCommands.Secret.class, SecretCommands.Keys.class, CommandLine.HelpCommand.class})
+                AdminCommands.RegistryCmd.class, WebhookCommands.Webhook.class, ExecCommand.class, CiCommands.Repo.class,
+                CiCommands.DeployTarget.class, CiCommands.Cache.class, SecretCommands.Secret.class, SecretCommands.Keys.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new Main());

@@ -4,11 +4,16 @@ import dev.slipway.ci.secret.DeployKeys;
 import dev.slipway.ci.secret.KeyReferences;
 import dev.slipway.ci.secret.Secrets;
 import dev.slipway.core.Clock;
+import dev.slipway.core.SecretBox;
 import dev.slipway.core.config.SlipwayConfig;
 import dev.slipway.core.db.Database;
 import dev.slipway.core.identity.Identity;
 import dev.slipway.registry.Registry;
+import dev.slipway.registry.events.RegistryEvents;
+import dev.slipway.registry.events.Webhooks;
 import dev.slipway.registry.metadata.Metadata;
+import dev.slipway.registry.proxy.Proxies;
+import dev.slipway.registry.proxy.PullThroughCache;
 import dev.slipway.registry.storage.FilesystemBlobStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,6 +54,9 @@ public final class Slipway implements AutoCloseable {
     private LogStore logStore;
     private LogHub logHub;
     private RunService runService;
+    private final RegistryEvents events;
+    private final Webhooks webhooks;
+    private final PullThroughCache pullThrough;
 
     public Slipway(SlipwayConfig config) {
         this.config = config;
@@ -60,9 +68,13 @@ public final class Slipway implements AutoCloseable {
         this.database = Database.open(config, List.of("core", "registry", "ci"));
         Clock clock = Clock.system();
         this.identity = new Identity(database.jdbi(), clock);
+        SecretBox secrets = SecretBox.open(config.secretsDir());
+        this.events = new RegistryEvents(database.jdbi(), clock, secrets);
+        this.webhooks = new Webhooks(database.jdbi(), identity, secrets, clock);
         try {
             FilesystemBlobStore store = new FilesystemBlobStore(config.blobsDir());
-            this.registry = new Registry(new Metadata(database.jdbi(), clock), store, identity, clock, config.ownerQuotaBytes());
+            this.registry = new Registry(new Metadata(database.jdbi(), clock), store, identity, clock, config.ownerQuotaBytes(), events);
+            this.pullThrough = new PullThroughCache(registry, new Proxies(database.jdbi(), identity, secrets, clock), clock);
         } catch (IOException e) {
             database.close();
             throw new UncheckedIOException("cannot open blob storage under " + config.blobsDir(), e);
@@ -142,11 +154,21 @@ public final class Slipway implements AutoCloseable {
 
     public DeployKeys deployKeys() { return deployKeys; }
 
+    /** Registry events: subscribe in-process listeners here; webhooks are delivered once the server starts it. */
+    public RegistryEvents events() { return events; }
+
+    public Webhooks webhooks() { return webhooks; }
+
+    public PullThroughCache pullThrough() { return pullThrough; }
+
+    public Proxies proxies() { return pullThrough.proxies(); }
+
     @Override
     public void close() {
         if (runService != null) {
             runService.close();
         }
+        events.close();
         database.close();
     }
 }

@@ -14,6 +14,7 @@ import dev.slipway.registry.oci.Manifest;
 import dev.slipway.registry.oci.Names;
 import dev.slipway.registry.oci.OciError;
 import dev.slipway.registry.oci.RegistryException;
+import dev.slipway.registry.proxy.PullThroughCache;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -63,10 +64,12 @@ public final class RegistryRoutes {
     private final RegistryTokens tokens;
     private final String externalUrl;
     private final String service;
+    private final PullThroughCache pullThrough;
     private final ObjectMapper json = new ObjectMapper();
 
-    public RegistryRoutes(Registry registry, Identity identity, RegistryTokens tokens, String externalUrl) {
+    public RegistryRoutes(Registry registry, Identity identity, RegistryTokens tokens, String externalUrl, PullThroughCache pullThrough) {
         this.registry = registry;
+        this.pullThrough = pullThrough;
         this.identity = identity;
         this.tokens = tokens;
         this.externalUrl = externalUrl;
@@ -208,7 +211,8 @@ public final class RegistryRoutes {
     /** The actions a principal really has on a repository (public flag, ownership, membership, scopes). */
     private Set<Action> rights(Principal principal, String repository) {
         boolean isPublic = registry.repository(repository).map(Metadata.RepositoryRow::isPublic).orElse(false);
-        return identity.repositoryActions(principal, Names.owner(repository), isPublic);
+        String owner = Names.owner(repository);
+        return pullThrough.rights(owner, principal, identity.repositoryActions(principal, owner, isPublic));
     }
 
     private Set<Action> allowed(Caller caller, String repository) {
@@ -218,6 +222,9 @@ public final class RegistryRoutes {
     /** Throws 401 (so the client fetches a token with the right scope) or 403 (the user may not). */
     private Caller authorize(Context ctx, String repository, Action action) {
         Caller caller = caller(ctx);
+        if (action == Action.PUSH) {
+            pullThrough.refusePush(repository);
+        }
         if (allowed(caller, repository).contains(action)) {
             return caller;
         }
@@ -414,7 +421,7 @@ public final class RegistryRoutes {
         switch (ctx.method().name()) {
             case "GET", "HEAD" -> {
                 authorize(ctx, repository, Action.PULL);
-                Metadata.ManifestRow row = registry.manifest(repository, reference);
+                Metadata.ManifestRow row = pullThrough.manifest(repository, reference);
                 byte[] content = registry.manifestContent(row.digest());
                 ctx.header("Docker-Content-Digest", row.digest().toString());
                 ctx.header("ETag", "\"" + row.digest() + "\"");
@@ -426,7 +433,7 @@ public final class RegistryRoutes {
                 }
             }
             case "PUT" -> {
-                authorize(ctx, repository, Action.PUSH);
+                Caller pusher = authorize(ctx, repository, Action.PUSH);
                 long declared = ctx.req().getContentLengthLong();
                 if (declared > Manifest.MAX_BYTES) {
                     throw OciError.TOO_LARGE.with("manifest is " + declared + " bytes; the limit is " + Manifest.MAX_BYTES);
@@ -438,7 +445,8 @@ public final class RegistryRoutes {
                 if (body.length > Manifest.MAX_BYTES) {
                     throw OciError.TOO_LARGE.with("manifest exceeds the limit of " + Manifest.MAX_BYTES + " bytes");
                 }
-                Registry.PutResult result = registry.putManifest(repository, reference, ctx.header("Content-Type"), body);
+                Registry.PutResult result = registry.putManifest(repository, reference, ctx.header("Content-Type"), body,
+                        pusher.principal().username());
                 ctx.status(201);
                 ctx.header("Location", "/v2/" + repository + "/manifests/" + result.digest());
                 ctx.header("Docker-Content-Digest", result.digest().toString());
@@ -447,8 +455,8 @@ public final class RegistryRoutes {
                 }
             }
             case "DELETE" -> {
-                authorize(ctx, repository, Action.DELETE);
-                registry.deleteManifest(repository, reference);
+                Caller deleter = authorize(ctx, repository, Action.DELETE);
+                registry.deleteManifest(repository, reference, deleter.principal().username());
                 ctx.status(202);
             }
             default -> throw OciError.UNSUPPORTED.with("method " + ctx.method() + " is not supported on manifests");
@@ -462,7 +470,7 @@ public final class RegistryRoutes {
             case "GET", "HEAD" -> {
                 authorize(ctx, repository, Action.PULL);
                 Digest digest = Registry.parseDigest(digestText);
-                long size = registry.blobSize(repository, digest);
+                long size = pullThrough.blobSize(repository, digest, ctx.method() != HandlerType.HEAD);
                 serveBlob(ctx, digest, size);
             }
             case "DELETE" -> {

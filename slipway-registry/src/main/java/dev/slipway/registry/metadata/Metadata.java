@@ -5,6 +5,8 @@ import dev.slipway.core.Digest;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -203,32 +205,50 @@ public final class Metadata {
     }
 
     public PutOutcome putManifest(ManifestRow row, String owner, List<Ref> refs, String tag) {
+        return putManifest(row, owner, refs, tag, h -> {});
+    }
+
+    /** As above; {@code alsoInTransaction} runs in the same transaction once the manifest is stored (the event outbox). */
+    public PutOutcome putManifest(ManifestRow row, String owner, List<Ref> refs, String tag, Consumer<Handle> alsoInTransaction) {
         return jdbi.inTransaction(h -> {
             PutOutcome outcome = checkReferences(h, row.repository(), refs);
             if (!outcome.stored()) {
                 return outcome;
             }
-            ensureRepository(h, row.repository(), owner);
-            String digest = row.digest().toString();
-            int inserted = h.createUpdate("INSERT INTO manifests(repository, digest, media_type, size, artifact_type, subject, created_at) "
-                            + "VALUES (:r, :d, :m, :s, :a, :sub, :t) ON CONFLICT (repository, digest) DO NOTHING")
-                    .bind("r", row.repository()).bind("d", digest).bind("m", row.mediaType()).bind("s", row.size())
-                    .bind("a", row.artifactType()).bind("sub", row.subject()).bind("t", row.createdAt()).execute();
-            if (inserted > 0) {
-                for (Ref ref : refs) {
-                    h.createUpdate("INSERT INTO manifest_references(repository, manifest_digest, child_digest, kind) "
-                                    + "VALUES (:r, :m, :c, :k) ON CONFLICT (repository, manifest_digest, child_digest) DO NOTHING")
-                            .bind("r", row.repository()).bind("m", digest).bind("c", ref.digest().toString()).bind("k", ref.kind())
-                            .execute();
-                }
-            }
-            if (tag != null) {
-                h.createUpdate("INSERT INTO tags(repository, name, digest, updated_at) VALUES (:r, :n, :d, :t) "
-                                + "ON CONFLICT (repository, name) DO UPDATE SET digest = excluded.digest, updated_at = excluded.updated_at")
-                        .bind("r", row.repository()).bind("n", tag).bind("d", digest).bind("t", clock.millis()).execute();
-            }
+            store(h, row, owner, refs, tag);
+            alsoInTransaction.accept(h);
             return outcome;
         });
+    }
+
+    /**
+     * Stores a manifest the pull-through cache fetched. Its blobs and child manifests are fetched
+     * when a client first asks for them, so they need not be present yet.
+     */
+    public void putCachedManifest(ManifestRow row, String owner, List<Ref> refs, String tag) {
+        jdbi.useTransaction(h -> store(h, row, owner, refs, tag));
+    }
+
+    private void store(Handle h, ManifestRow row, String owner, List<Ref> refs, String tag) {
+        ensureRepository(h, row.repository(), owner);
+        String digest = row.digest().toString();
+        int inserted = h.createUpdate("INSERT INTO manifests(repository, digest, media_type, size, artifact_type, subject, created_at) "
+                        + "VALUES (:r, :d, :m, :s, :a, :sub, :t) ON CONFLICT (repository, digest) DO NOTHING")
+                .bind("r", row.repository()).bind("d", digest).bind("m", row.mediaType()).bind("s", row.size())
+                .bind("a", row.artifactType()).bind("sub", row.subject()).bind("t", row.createdAt()).execute();
+        if (inserted > 0) {
+            for (Ref ref : refs) {
+                h.createUpdate("INSERT INTO manifest_references(repository, manifest_digest, child_digest, kind) "
+                                + "VALUES (:r, :m, :c, :k) ON CONFLICT (repository, manifest_digest, child_digest) DO NOTHING")
+                        .bind("r", row.repository()).bind("m", digest).bind("c", ref.digest().toString()).bind("k", ref.kind())
+                        .execute();
+            }
+        }
+        if (tag != null) {
+            h.createUpdate("INSERT INTO tags(repository, name, digest, updated_at) VALUES (:r, :n, :d, :t) "
+                            + "ON CONFLICT (repository, name) DO UPDATE SET digest = excluded.digest, updated_at = excluded.updated_at")
+                    .bind("r", row.repository()).bind("n", tag).bind("d", digest).bind("t", clock.millis()).execute();
+        }
     }
 
     /** Indexes in the repository that list {@code digest} as a child manifest. */
@@ -240,17 +260,41 @@ public final class Metadata {
 
     /** Deletes a manifest, its references and every tag pointing at it. */
     public boolean deleteManifest(String repository, Digest digest) {
+        return deleteManifest(repository, digest, (h, tags) -> {});
+    }
+
+    /** As above; {@code alsoInTransaction} gets the removed tags, in the same transaction, if the manifest was there. */
+    public boolean deleteManifest(String repository, Digest digest, BiConsumer<Handle, List<String>> alsoInTransaction) {
         return jdbi.inTransaction(h -> {
             String d = digest.toString();
+            List<String> tags = h.createQuery("SELECT name FROM tags WHERE repository = :r AND digest = :d ORDER BY name")
+                    .bind("r", repository).bind("d", d).mapTo(String.class).list();
             h.createUpdate("DELETE FROM tags WHERE repository = :r AND digest = :d").bind("r", repository).bind("d", d).execute();
             h.createUpdate("DELETE FROM manifest_references WHERE repository = :r AND manifest_digest = :d").bind("r", repository).bind("d", d).execute();
-            return h.createUpdate("DELETE FROM manifests WHERE repository = :r AND digest = :d").bind("r", repository).bind("d", d).execute() > 0;
+            boolean deleted = h.createUpdate("DELETE FROM manifests WHERE repository = :r AND digest = :d").bind("r", repository).bind("d", d).execute() > 0;
+            if (deleted) {
+                alsoInTransaction.accept(h, tags);
+            }
+            return deleted;
         });
     }
 
     public boolean deleteTag(String repository, String tag) {
-        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM tags WHERE repository = :r AND name = :n")
-                .bind("r", repository).bind("n", tag).execute()) > 0;
+        return deleteTag(repository, tag, (h, digest) -> {});
+    }
+
+    /** As above; {@code alsoInTransaction} gets the digest the tag pointed at, in the same transaction, if it was there. */
+    public boolean deleteTag(String repository, String tag, BiConsumer<Handle, Digest> alsoInTransaction) {
+        return jdbi.inTransaction(h -> {
+            Optional<String> digest = h.createQuery("SELECT digest FROM tags WHERE repository = :r AND name = :n")
+                    .bind("r", repository).bind("n", tag).mapTo(String.class).findOne();
+            if (digest.isEmpty()) {
+                return false;
+            }
+            h.createUpdate("DELETE FROM tags WHERE repository = :r AND name = :n").bind("r", repository).bind("n", tag).execute();
+            alsoInTransaction.accept(h, Digest.parse(digest.get()));
+            return true;
+        });
     }
 
     public List<String> tags(String repository, String last, int limit) {

@@ -23,6 +23,9 @@ public enum OciError {
     DENIED("DENIED", 403, "requested access to the resource is denied"),
     UNSUPPORTED("UNSUPPORTED", 405, "the operation is unsupported"),
     PAGINATION_NUMBER_INVALID("PAGINATION_NUMBER_INVALID", 400, "invalid number of results requested"),
+    /** The pull-through cache's upstream failed and nothing cached can stand in (502, or 504 for a timeout). */
+    UPSTREAM_UNAVAILABLE("UNAVAILABLE", 502, "upstream registry unavailable"),
+    UPSTREAM_TIMEOUT("UNAVAILABLE", 504, "upstream registry did not answer in time"),
     ;
 
     private final String code;

@@ -11,14 +11,11 @@ import dev.slipway.core.identity.Scope;
 import dev.slipway.registry.Registry;
 import dev.slipway.registry.oci.Names;
 import dev.slipway.registry.oci.RegistryException;
+import dev.slipway.server.api.ApiRequests.Auth;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The REST API under {@code /api/v1}, in Gitea's shape where Gitea has the same thing, so that
@@ -28,11 +25,13 @@ import java.util.Optional;
 public final class ApiRoutes {
     private final Identity identity;
     private final Registry registry;
+    private final ApiRequests requests;
     private final ObjectMapper json = new ObjectMapper();
 
     public ApiRoutes(Identity identity, Registry registry) {
         this.identity = identity;
         this.registry = registry;
+        this.requests = new ApiRequests(identity);
     }
 
     public void register(RoutesConfig routes) {
@@ -50,54 +49,8 @@ public final class ApiRoutes {
 
     // ---- authentication
 
-    /** The calling principal, or 401. Password logins are marked so token creation can require one. */
-    private record Auth(Principal principal, boolean password) {}
-
-    private Optional<Auth> auth(Context ctx) {
-        String header = ctx.header("Authorization");
-        if (header != null && !header.isBlank()) {
-            int space = header.indexOf(' ');
-            String type = space < 0 ? header : header.substring(0, space);
-            String value = space < 0 ? "" : header.substring(space + 1).trim();
-            if (type.equalsIgnoreCase("Basic")) {
-                String decoded;
-                try {
-                    decoded = new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8);
-                } catch (IllegalArgumentException e) {
-                    throw new SlipwayException.Unauthorized("malformed Basic credentials");
-                }
-                int colon = decoded.indexOf(':');
-                if (colon < 0) {
-                    throw new SlipwayException.Unauthorized("malformed Basic credentials");
-                }
-                String user = decoded.substring(0, colon);
-                String secret = decoded.substring(colon + 1);
-                boolean isToken = identity.authenticateToken(secret).isPresent();
-                Principal p = identity.authenticate(user, secret)
-                        .orElseThrow(() -> new SlipwayException.Unauthorized("invalid username, password or token"));
-                return Optional.of(new Auth(p, !isToken));
-            }
-            if (type.equalsIgnoreCase("token") || type.equalsIgnoreCase("Bearer")) {
-                return Optional.of(new Auth(identity.authenticateToken(value)
-                        .orElseThrow(() -> new SlipwayException.Unauthorized("invalid or revoked token")), false));
-            }
-            throw new SlipwayException.Unauthorized("unsupported Authorization scheme '" + type + "'");
-        }
-        String q = ctx.queryParam("token") != null ? ctx.queryParam("token") : ctx.queryParam("access_token");
-        if (q != null) {
-            return Optional.of(new Auth(identity.authenticateToken(q)
-                    .orElseThrow(() -> new SlipwayException.Unauthorized("invalid or revoked token")), false));
-        }
-        return Optional.empty();
-    }
-
     private Auth requireAuth(Context ctx) {
-        Optional<Auth> a = auth(ctx);
-        if (a.isEmpty()) {
-            ctx.header("WWW-Authenticate", "Basic realm=\"slipway\"");
-            throw new SlipwayException.Unauthorized("authentication required");
-        }
-        return a.get();
+        return requests.requireAuth(ctx);
     }
 
     /** The authenticated caller, or 401: the authentication that route classes of other modules share. */
@@ -116,19 +69,11 @@ public final class ApiRoutes {
     }
 
     private JsonNode body(Context ctx) {
-        try {
-            JsonNode n = json.readTree(ctx.body());
-            if (n == null || !n.isObject()) {
-                throw new SlipwayException.BadRequest("request body must be a JSON object");
-            }
-            return n;
-        } catch (IOException e) {
-            throw new SlipwayException.BadRequest("request body is not valid JSON: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
-        }
+        return requests.body(ctx);
     }
 
     private void respond(Context ctx, int status, JsonNode node) {
-        ctx.status(status).contentType("application/json").result(node.toString());
+        ApiRequests.respond(ctx, status, node);
     }
 
     // ---- users and tokens

@@ -197,7 +197,7 @@ public final class AdminCommands {
     }
 
     @Command(name = "registry", mixinStandardHelpOptions = true, description = "Registry administration.",
-            subcommands = {Visibility.class, Quota.class, Repos.class})
+            subcommands = {Visibility.class, Quota.class, Repos.class, ProxyCommands.Proxy.class})
     public static final class RegistryCmd {}
 
     @Command(name = "visibility", mixinStandardHelpOptions = true,
@@ -259,7 +259,7 @@ public final class AdminCommands {
         BufferedReader r = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line = r.readLine();
         if (line == null || line.isEmpty()) {
-            throw new IllegalArgumentException("expected a password on standard input");
+            throw new IllegalArgumentException("expected a password or secret on standard input");
         }
         return line;
     }

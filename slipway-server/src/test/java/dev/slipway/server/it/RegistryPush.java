@@ -139,6 +139,14 @@ public final class RegistryPush {
         return digest;
     }
 
+    /** Pushes a blob with a POST and one PUT carrying the whole body (every registry has this; CNCF distribution lacks single-POST uploads). */
+    public String putBlob(String repository, byte[] content) {
+        String digest = sha256(content);
+        HttpResponse<String> put = finish(startUpload(repository), digest, content);
+        assertThat(put.statusCode()).as("PUT upload of %s: %s", digest, put.body()).isEqualTo(201);
+        return digest;
+    }
+
     // ---- manifests
 
     public HttpResponse<String> putManifest(String repository, String reference, String mediaType, byte[] body) {
@@ -171,11 +179,19 @@ public final class RegistryPush {
 
     /** Pushes a config and a layer (content unique to {@code seed}) and a manifest tagged {@code tag}. */
     public Image image(String repository, String tag, String seed) {
+        return image(repository, tag, seed, ("layer-bytes-for-" + seed).getBytes(StandardCharsets.UTF_8), this::blob);
+    }
+
+    /** As {@link #image}, with the given layer bytes and blobs pushed by {@link #putBlob} (for CNCF distribution). */
+    public Image imageWithPutUploads(String repository, String tag, String seed, byte[] layer) {
+        return image(repository, tag, seed, layer, this::putBlob);
+    }
+
+    private Image image(String repository, String tag, String seed, byte[] layer, java.util.function.BiFunction<String, byte[], String> pushBlob) {
         byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{},\"seed\":\"" + seed + "\"}")
                 .getBytes(StandardCharsets.UTF_8);
-        byte[] layer = ("layer-bytes-for-" + seed).getBytes(StandardCharsets.UTF_8);
-        String configDigest = blob(repository, config);
-        String layerDigest = blob(repository, layer);
+        String configDigest = pushBlob.apply(repository, config);
+        String layerDigest = pushBlob.apply(repository, layer);
         byte[] manifest = imageManifest(descriptor(OCI_CONFIG, configDigest, config.length), descriptor(OCI_LAYER, layerDigest, layer.length));
         String digest = manifest(repository, tag, OCI_MANIFEST, manifest);
         return new Image(configDigest, config.length, layerDigest, layer.length, manifest, digest);

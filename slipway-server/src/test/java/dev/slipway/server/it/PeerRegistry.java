@@ -1,0 +1,100 @@
+package dev.slipway.server.it;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * Debian's {@code docker-registry} (CNCF distribution 2.8) on a free loopback port, with its own
+ * storage in a temporary directory and deletes enabled: the upstream for pull-through tests.
+ * It accepts pushes without authentication. Note that it has no single-POST uploads: push with
+ * {@link RegistryPush#putBlob} or {@link RegistryPush#imageWithPutUploads}.
+ */
+public final class PeerRegistry implements AutoCloseable {
+    private final Path dir;
+    private final int port;
+    private Process process;
+
+    private PeerRegistry(Path dir, int port) {
+        this.dir = dir;
+        this.port = port;
+    }
+
+    public static PeerRegistry start() throws Exception {
+        Tools.require("docker-registry");
+        Path dir = Files.createTempDirectory("peer-registry-");
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Files.writeString(dir.resolve("config.yml"), """
+                version: 0.1
+                log:
+                  level: warn
+                  accesslog:
+                    disabled: true
+                storage:
+                  filesystem:
+                    rootdirectory: %s
+                  delete:
+                    enabled: true
+                http:
+                  addr: 127.0.0.1:%d
+                """.formatted(dir.resolve("data"), port));
+        PeerRegistry peer = new PeerRegistry(dir, port);
+        peer.process = new ProcessBuilder("docker-registry", "serve", dir.resolve("config.yml").toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
+        Http anon = Http.anonymous(peer.url());
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!peer.process.isAlive()) {
+                throw new AssertionError("docker-registry exited: " + Files.readString(dir.resolve("registry.log")));
+            }
+            try {
+                if (anon.get("/v2/").statusCode() == 200) {
+                    return peer;
+                }
+            } catch (RuntimeException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(50);
+        }
+        peer.close();
+        throw new AssertionError("docker-registry did not answer on port " + port);
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** host:port, as docker names the registry. */
+    public String host() {
+        return "127.0.0.1:" + port;
+    }
+
+    public RegistryPush push() {
+        return new RegistryPush(Http.anonymous(url()));
+    }
+
+    /** Stops the process (the port then refuses connections); {@link #close()} also removes its storage. */
+    public void stop() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            process.waitFor();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        stop();
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+}
