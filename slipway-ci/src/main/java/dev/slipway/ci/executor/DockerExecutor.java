@@ -172,6 +172,26 @@ public final class DockerExecutor implements Executor {
         return new TaskHandle(id, spec);
     }
 
+    @Override
+    public void buildImage(java.nio.file.Path context, String dockerfile, String tag) throws ExecutorException {
+        try {
+            docker.inspectImageCmd(tag).exec();
+            return; // built before from the same content
+        } catch (NotFoundException missing) {
+            // build below
+        }
+        java.io.File file = context.resolve(dockerfile).toFile();
+        if (!file.isFile()) {
+            throw new ExecutorException("Dockerfile " + dockerfile + " not found in the build context");
+        }
+        try {
+            docker.buildImageCmd(context.toFile()).withDockerfile(file).withTags(java.util.Set.of(tag)).withPull(false)
+                    .exec(new com.github.dockerjava.api.command.BuildImageResultCallback()).awaitImageId(30, TimeUnit.MINUTES);
+        } catch (DockerException | com.github.dockerjava.api.exception.DockerClientException e) {
+            throw new ExecutorException("building image " + tag + " failed: " + e.getMessage(), e);
+        }
+    }
+
     private void ensureImage(String image, boolean always) throws ExecutorException {
         if (!always) {
             try {

@@ -26,6 +26,12 @@ public interface Executor extends AutoCloseable {
 
     TaskHandle start(TaskSpec spec, OutputSink sink) throws ExecutorException;
 
+    /**
+     * Makes image {@code tag} from {@code dockerfile} (relative to {@code context}) unless an image
+     * with that tag exists already. Tags name the context's content, so an existing tag is reused.
+     */
+    void buildImage(java.nio.file.Path context, String dockerfile, String tag) throws ExecutorException;
+
     /** The exit code; -1 if stopped or timed out (see {@link Exit}). */
     Exit await(TaskHandle task, Duration timeout) throws ExecutorException;
 

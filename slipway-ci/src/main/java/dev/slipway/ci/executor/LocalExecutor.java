@@ -105,6 +105,11 @@ public final class LocalExecutor implements Executor {
     }
 
     @Override
+    public void buildImage(Path context, String dockerfile, String tag) throws ExecutorException {
+        throw new ExecutorException("the local executor cannot build images (it runs commands on this machine); use the docker executor");
+    }
+
+    @Override
     public Exit await(TaskHandle task, Duration timeout) throws ExecutorException {
         Process p = processes.get(task.id());
         if (p == null) {

@@ -42,6 +42,7 @@ public final class RunEngine {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
 
     private final Executor executor;
+    private final Map<String, Object> buildLocks = new ConcurrentHashMap<>();
 
     public RunEngine(Executor executor) {
         this.executor = executor;
@@ -199,8 +200,13 @@ public final class RunEngine {
     TaskSpec spec(Plan plan, Task task) throws IOException {
         Pipeline p = plan.pipeline();
         ImageSpec image = p.images().get(task.image());
-        if (!(image instanceof ImageSpec.Reference ref)) {
-            throw new IOException("image '" + task.image() + "' is built from a Dockerfile; building images is not supported yet");
+        String imageRef;
+        boolean pullAlways = false;
+        if (image instanceof ImageSpec.Reference ref) {
+            imageRef = ref.ref();
+            pullAlways = ref.pull() == ImageSpec.PullPolicy.ALWAYS;
+        } else {
+            imageRef = build(plan, task.image(), (ImageSpec.Build) image);
         }
         Map<String, String> vars = new HashMap<>(p.variables());
         vars.putAll(plan.variables());
@@ -243,9 +249,35 @@ public final class RunEngine {
         for (String c : task.commands()) {
             script.append(Variables.substitute(c, vars)).append('\n');
         }
-        return new TaskSpec(plan.runId(), task.name(), ref.ref(), ref.pull() == ImageSpec.PullPolicy.ALWAYS, script.toString(), env,
+        return new TaskSpec(plan.runId(), task.name(), imageRef, pullAlways, script.toString(), env,
                 "/src/" + plan.workMount(), mounts, task.network(), task.resources() == null ? Task.Resources.NONE : task.resources(),
                 task.timeout() == null ? DEFAULT_TIMEOUT : task.timeout());
+    }
+
+    /**
+     * Builds a declared image once per content: the tag is the SHA-256 of the build context
+     * (paths, modes and bytes, sorted), so every task and run naming the same content reuses it.
+     */
+    private String build(Plan plan, String name, ImageSpec.Build b) throws IOException {
+        String mount = b.repository() == null ? plan.workMount() : b.repository();
+        Path base = plan.bases().get(mount);
+        if (base == null) {
+            throw new IOException("image '" + name + "' is built from repository '" + mount + "', which this run does not check out");
+        }
+        Path context = base.resolve(b.context() == null ? "." : b.context()).normalize();
+        if (!context.startsWith(base) || !Files.isDirectory(context)) {
+            throw new IOException("build context " + b.context() + " of image '" + name + "' is not a directory of " + mount);
+        }
+        String dockerfile = b.dockerfile() == null ? "Dockerfile" : context.relativize(base.resolve(b.dockerfile()).normalize()).toString();
+        String tag = "slipway-build/" + name + ":" + Dirs.contentDigest(context).substring(0, 24);
+        synchronized (buildLocks.computeIfAbsent(tag, k -> new Object())) {
+            try {
+                executor.buildImage(context, dockerfile, tag);
+            } catch (Executor.ExecutorException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        }
+        return tag;
     }
 
     static Path taskDir(Plan plan, String task) {

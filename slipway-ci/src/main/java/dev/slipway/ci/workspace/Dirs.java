@@ -9,6 +9,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /** Directory helpers for run layouts. */
@@ -49,5 +50,36 @@ public final class Dirs {
                 return FileVisitResult.CONTINUE;
             }
         });
+    }
+
+    /**
+     * A digest of a tree's content: every entry's relative path, type, executable bit and bytes (or
+     * link target), in sorted order. {@code .git} is left out.
+     */
+    public static String contentDigest(Path root) throws IOException {
+        java.security.MessageDigest md = dev.slipway.core.Digest.newMessageDigest("sha256");
+        List<Path> entries;
+        try (Stream<Path> s = Files.walk(root)) {
+            entries = s.filter(p -> !root.relativize(p).toString().startsWith(".git")).sorted().toList();
+        }
+        for (Path p : entries) {
+            String rel = root.relativize(p).toString();
+            md.update((rel + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            if (Files.isSymbolicLink(p)) {
+                md.update(("L" + Files.readSymbolicLink(p) + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } else if (Files.isDirectory(p)) {
+                md.update((byte) 'D');
+            } else {
+                md.update((byte) (Files.isExecutable(p) ? 'X' : 'F'));
+                try (var in = Files.newInputStream(p)) {
+                    byte[] buf = new byte[64 * 1024];
+                    int n;
+                    while ((n = in.read(buf)) > 0) {
+                        md.update(buf, 0, n);
+                    }
+                }
+            }
+        }
+        return java.util.HexFormat.of().formatHex(md.digest());
     }
 }

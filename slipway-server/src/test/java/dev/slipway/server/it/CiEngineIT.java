@@ -173,6 +173,32 @@ class CiEngineIT {
     }
 
     @Test
+    void imageBuiltFromADockerfileOnceAndReusedByLaterRuns() throws Exception {
+        String pipeline = """
+                images:
+                  baked: { build: { context: ci } }
+                tasks:
+                  use:
+                    image: baked
+                    network: none
+                    commands: [ "cat /baked" ]
+                """;
+        Path repo = GitRepos.create(Map.of(".slipway/ci.yml", pipeline,
+                "ci/Dockerfile", "FROM local/busybox:1\nRUN echo baked-into-image > /baked\n"));
+        ci.register("built", repo);
+        JsonNode first = ci.run("built", "{}");
+        assertThat(first.get("status").asText()).as(ci.log(first, "use")).isEqualTo("success");
+        assertThat(ci.log(first, "use")).contains("baked-into-image");
+        String images = Tools.run(Map.of(), null, "docker", "images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}", "slipway-build/baked").ok().out();
+        assertThat(images.lines().count()).as(images).isEqualTo(1);
+        JsonNode second = ci.run("built", "{}");
+        assertThat(second.get("status").asText()).isEqualTo("success");
+        // Same content, same tag and image: nothing was rebuilt.
+        assertThat(Tools.run(Map.of(), null, "docker", "images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}", "slipway-build/baked").ok().out())
+                .isEqualTo(images);
+    }
+
+    @Test
     void invalidPipelineIsRefusedWithFileLineAndColumn() throws Exception {
         String bad = """
                 images: { box: local/busybox:1 }
