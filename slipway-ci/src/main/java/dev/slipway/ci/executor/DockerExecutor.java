@@ -313,6 +313,7 @@ public final class DockerExecutor implements Executor {
      *
      * @return how many containers were removed
      */
+    @Override
     public int evict(Duration maxAge, int maxCount) {
         List<Container> kept = docker.listContainersCmd().withShowAll(true).withLabelFilter(List.of("slipway.run")).exec().stream()
                 .filter(c -> !"running".equals(c.getState()))
@@ -324,6 +325,10 @@ public final class DockerExecutor implements Executor {
             Container c = kept.get(i);
             if (i >= maxCount || c.getCreated() < cutoff) {
                 removeQuietly(c.getId());
+                String name = c.getNames() == null || c.getNames().length == 0 ? "" : c.getNames()[0].replaceFirst("^/", "");
+                for (int v = 0; v < 16; v++) {
+                    removeVolumeQuietly(name + "-" + v); // its overlay volumes (named after the container)
+                }
                 removed++;
             }
         }

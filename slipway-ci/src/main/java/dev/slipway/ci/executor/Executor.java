@@ -39,6 +39,14 @@ public interface Executor extends AutoCloseable {
 
     void remove(TaskHandle task);
 
+    /**
+     * Removes kept (stopped) task containers older than {@code maxAge} or beyond the newest
+     * {@code maxCount}; returns how many. Executors that keep nothing return 0.
+     */
+    default int evict(Duration maxAge, int maxCount) {
+        return 0;
+    }
+
     @Override
     void close();
 

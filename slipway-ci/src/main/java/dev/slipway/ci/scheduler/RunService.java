@@ -264,9 +264,18 @@ public final class RunService implements AutoCloseable {
         }
     }
 
+    /** Stopped task containers are kept for inspection and retries, at most this long and this many. */
+    static final java.time.Duration KEEP_CONTAINERS_FOR = java.time.Duration.ofHours(24);
+    static final int KEEP_CONTAINERS = 50;
+
     private void dispatch() {
+        long nextEviction = 0;
         while (!stopping) {
             try {
+                if (System.currentTimeMillis() >= nextEviction) {
+                    nextEviction = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(10);
+                    evictQuietly();
+                }
                 for (CiStore.RunRow run : store.runsWithStatus("queued")) {
                     if (stopping || !slots.tryAcquire()) {
                         break;
@@ -292,6 +301,14 @@ public final class RunService implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.error("run dispatcher", e);
             }
+        }
+    }
+
+    private void evictQuietly() {
+        try {
+            engine.executor().evict(KEEP_CONTAINERS_FOR, KEEP_CONTAINERS);
+        } catch (RuntimeException e) {
+            LOG.warn("container eviction failed: {}", e.getMessage());
         }
     }
 
