@@ -50,6 +50,11 @@ public final class FilesystemBlobStore implements BlobStore {
 
     private record HashState(MessageDigest sha256, long size) {}
 
+    /** Uploads that {@link #verify} accepted, so {@link #publish} cannot expose unverified bytes. */
+    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+
+    private record Verified(Digest digest, long size) {}
+
     public FilesystemBlobStore(Path root) throws IOException {
         this.root = root;
         this.blobs = Files.createDirectories(root.resolve("blobs"));
@@ -166,6 +171,7 @@ public final class FilesystemBlobStore implements BlobStore {
         Path path = uploadPath(uploadId);
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE)) {
             long start = ch.size();
+            verified.remove(uploadId);
             HashState state = hashes.remove(uploadId);
             MessageDigest md = state != null && state.size() == start ? state.sha256() : null;
             ch.position(start);
@@ -212,7 +218,7 @@ public final class FilesystemBlobStore implements BlobStore {
     }
 
     @Override
-    public long commit(String uploadId, Digest expected) throws IOException {
+    public long verify(String uploadId, Digest expected) throws IOException {
         Path path = uploadPath(uploadId);
         long size = Files.size(path);
         HashState state = hashes.get(uploadId);
@@ -225,12 +231,23 @@ public final class FilesystemBlobStore implements BlobStore {
         if (!actual.equals(expected)) {
             throw new DigestMismatchException(expected, actual);
         }
-        hashes.remove(uploadId);
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE)) {
             ch.force(true);
         }
-        publish(path, blobPath(expected));
+        verified.put(uploadId, new Verified(expected, size));
         return size;
+    }
+
+    @Override
+    public void publish(String uploadId, Digest digest) throws IOException {
+        Path path = uploadPath(uploadId);
+        Verified v = verified.get(uploadId);
+        if (v == null || !v.digest().equals(digest) || Files.size(path) != v.size()) {
+            throw new IllegalStateException("upload " + uploadId + " was not verified as " + digest);
+        }
+        publish(path, blobPath(digest));
+        verified.remove(uploadId);
+        hashes.remove(uploadId);
     }
 
     /** Reads the next piece of the request body; failures are the client's, not the disk's. */
@@ -284,6 +301,7 @@ public final class FilesystemBlobStore implements BlobStore {
     @Override
     public void deleteUpload(String uploadId) throws IOException {
         hashes.remove(uploadId);
+        verified.remove(uploadId);
         Files.deleteIfExists(uploadPath(uploadId));
     }
 
