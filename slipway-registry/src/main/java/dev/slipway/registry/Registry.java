@@ -4,6 +4,8 @@ import dev.slipway.core.Clock;
 import dev.slipway.core.Digest;
 import dev.slipway.core.Sizes;
 import dev.slipway.core.identity.Identity;
+import dev.slipway.registry.lifecycle.ImmutableRule;
+import dev.slipway.registry.lifecycle.ImmutableTags;
 import dev.slipway.registry.metadata.Metadata;
 import dev.slipway.registry.metadata.Metadata.ManifestRow;
 import dev.slipway.registry.oci.Descriptor;
@@ -31,6 +33,7 @@ public final class Registry {
     private final Metadata metadata;
     private final BlobStore store;
     private final Identity identity;
+    private final ImmutableTags immutableTags;
     private final Clock clock;
     private final long defaultQuota;
     /** Manifests are immutable by digest, so their bytes can be cached without invalidation. */
@@ -58,10 +61,11 @@ public final class Registry {
                 }
             });
 
-    public Registry(Metadata metadata, BlobStore store, Identity identity, Clock clock, long defaultQuota) {
+    public Registry(Metadata metadata, BlobStore store, Identity identity, ImmutableTags immutableTags, Clock clock, long defaultQuota) {
         this.metadata = metadata;
         this.store = store;
         this.identity = identity;
+        this.immutableTags = immutableTags;
         this.clock = clock;
         this.defaultQuota = defaultQuota;
     }
@@ -72,6 +76,10 @@ public final class Registry {
 
     public BlobStore store() {
         return store;
+    }
+
+    public ImmutableTags immutableTags() {
+        return immutableTags;
     }
 
     // ---- repositories
@@ -121,7 +129,12 @@ public final class Registry {
     }
 
     public void deleteBlob(String repository, Digest digest) {
-        if (!metadata.unlinkBlob(repository, digest)) {
+        Metadata.Unlink unlink = metadata.unlinkBlob(repository, digest);
+        if (unlink.usedBy() != null) {
+            throw OciError.DENIED.with("blob " + digest + " is used by manifest " + unlink.usedBy() + " in " + repository
+                    + "; delete the manifest first (garbage collection removes blobs nothing uses)");
+        }
+        if (!unlink.removed()) {
             throw OciError.BLOB_UNKNOWN.with("blob " + digest + " is not in " + repository);
         }
     }
@@ -134,8 +147,7 @@ public final class Registry {
         }
         String owner = existingOwner(repository);
         checkQuota(owner, digest, size);
-        metadata.linkBlob(repository, owner, digest, size);
-        return true;
+        return metadata.mountBlob(from, repository, owner, digest);
     }
 
     // ---- uploads
@@ -143,12 +155,14 @@ public final class Registry {
     public String startUpload(String repository) {
         existingOwner(repository);
         String id = java.util.UUID.randomUUID().toString();
+        // The row first: garbage collection removes upload files that have no session row.
+        metadata.createUpload(id, repository);
         try {
             store.createUpload(id);
         } catch (IOException e) {
+            metadata.deleteUpload(id);
             throw new UncheckedIOException(e);
         }
-        metadata.createUpload(id, repository);
         return id;
     }
 
@@ -231,13 +245,23 @@ public final class Registry {
         try {
             long pending = store.uploadSize(uploadId);
             checkQuota(owner, digest, pending);
-            size = store.commit(uploadId, digest);
+            size = store.verify(uploadId, digest); // hashing and fsync, outside any lock
         } catch (BlobStore.DigestMismatchException e) {
             throw OciError.DIGEST_INVALID.with("uploaded content has digest " + e.actual() + ", not " + digest);
+        } catch (NoSuchFileException e) {
+            throw OciError.BLOB_UPLOAD_UNKNOWN.with("upload " + uploadId + " was completed or cancelled meanwhile");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        metadata.linkBlob(repository, owner, digest, size);
+        try {
+            // Published under the digest's lock, so garbage collection cannot remove the file before the link exists.
+            metadata.linkBlob(repository, owner, digest, size, () -> store.publish(uploadId, digest));
+        } catch (IllegalStateException | UncheckedIOException e) {
+            if (e instanceof UncheckedIOException u && !(u.getCause() instanceof NoSuchFileException)) {
+                throw e;
+            }
+            throw OciError.BLOB_UPLOAD_UNKNOWN.with("upload " + uploadId + " was completed, changed or cancelled meanwhile");
+        }
         metadata.deleteUpload(uploadId);
         return size;
     }
@@ -329,16 +353,32 @@ public final class Registry {
         for (Descriptor d : manifest.children()) {
             refs.add(new Metadata.Ref(d.digest(), d.size(), Metadata.Reference.MANIFEST));
         }
-        // Refuse before writing: a refused manifest must leave no file behind (nothing else would remove it).
+        Optional<ImmutableRule> rule = tag == null ? Optional.empty() : immutableTags.ruleFor(repository, tag);
+        // Refuse before writing where possible, so a refused manifest leaves no file behind (and the
+        // transaction below checks again under the locks, where it counts).
         throwIfIncomplete(repository, metadata.checkReferences(repository, refs));
+        if (rule.isPresent()) {
+            Optional<ManifestRow> current = metadata.manifestByTag(repository, tag);
+            if (current.isPresent() && !current.get().digest().equals(digest)) {
+                throw immutable(repository, tag, rule.get(), current.get().digest());
+            }
+        }
         try {
-            store.put(digest, body); // content-addressed; only a concurrent delete between check and commit can orphan it
+            store.put(digest, body); // fsync outside the locks; a file left by a refusal below is collected by gc
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         ManifestRow row = new ManifestRow(repository, digest, manifest.mediaType(), body.length, manifest.artifactType(),
                 manifest.subject() == null ? null : manifest.subject().digest().toString(), clock.millis());
-        Metadata.PutOutcome outcome = metadata.putManifest(row, owner, refs, tag);
+        // Under the manifest's lock the file must still be there (gc may have taken an orphaned copy since the put).
+        Metadata.PutOutcome outcome = metadata.putManifest(row, owner, refs, tag, rule.isPresent(), () -> {
+            if (store.size(digest) != body.length) {
+                store.put(digest, body);
+            }
+        });
+        if (outcome.immutableTagAt() != null) {
+            throw immutable(repository, tag, rule.orElseThrow(), outcome.immutableTagAt());
+        }
         throwIfIncomplete(repository, outcome);
         manifestCache.put(digest, body);
         return new PutResult(digest, manifest.subject());
@@ -358,23 +398,40 @@ public final class Registry {
         }
     }
 
-    /** DELETE by digest removes the manifest (and its tags); by tag removes only the tag. */
+    private static RegistryException immutable(String repository, String tag, ImmutableRule rule, Digest current) {
+        return OciError.DENIED.with("tag '" + tag + "' in " + repository + " is immutable by " + rule.describe()
+                + " and points at " + current + "; push under a new tag");
+    }
+
+    /**
+     * DELETE by digest removes the manifest (and its tags); by tag removes only the tag. Both are
+     * refused while an immutable tag would go.
+     */
     public void deleteManifest(String repository, String reference) {
         if (Digest.looksLikeDigest(reference)) {
             Digest digest = parseDigest(reference);
-            List<Digest> parents = metadata.parentIndexes(repository, digest);
-            if (!parents.isEmpty()) {
+            var rules = immutableTags.rulesOf(repository);
+            switch (metadata.deleteManifest(repository, digest, tag -> rules.apply(tag).isPresent(), false)) {
+                case Metadata.Deletion.Deleted deleted -> { }
+                case Metadata.Deletion.Missing missing ->
+                        throw OciError.MANIFEST_UNKNOWN.with("manifest " + digest + " is not in " + repository);
                 // Deleting a child would break an index that still lists it (seed 001's orphaned index children).
-                throw OciError.DENIED.with("manifest " + digest + " is part of index " + parents.getFirst()
-                        + (parents.size() > 1 ? " and " + (parents.size() - 1) + " more" : "") + "; delete the index first");
-            }
-            if (!metadata.deleteManifest(repository, digest)) {
-                throw OciError.MANIFEST_UNKNOWN.with("manifest " + digest + " is not in " + repository);
+                case Metadata.Deletion.InIndex(List<Digest> parents) ->
+                        throw OciError.DENIED.with("manifest " + digest + " is part of index " + parents.getFirst()
+                                + (parents.size() > 1 ? " and " + (parents.size() - 1) + " more" : "") + "; delete the index first");
+                case Metadata.Deletion.ProtectedTag(String tag) ->
+                        throw OciError.DENIED.with("manifest " + digest + " is tagged '" + tag + "', which is immutable by "
+                                + rules.apply(tag).map(ImmutableRule::describe).orElse("a rule"));
+                case Metadata.Deletion.InUse inUse -> throw new IllegalStateException("unexpected " + inUse);
             }
         } else {
             Names.checkTag(reference);
-            if (!metadata.deleteTag(repository, reference)) {
-                throw OciError.MANIFEST_UNKNOWN.with("tag '" + reference + "' is not in " + repository);
+            Optional<ImmutableRule> rule = immutableTags.ruleFor(repository, reference);
+            switch (metadata.deleteTag(repository, reference, null, rule.isPresent())) {
+                case DELETED -> { }
+                case MISSING, MOVED -> throw OciError.MANIFEST_UNKNOWN.with("tag '" + reference + "' is not in " + repository);
+                case IMMUTABLE -> throw OciError.DENIED.with("tag '" + reference + "' in " + repository + " is immutable by "
+                        + rule.orElseThrow().describe() + " and cannot be deleted");
             }
         }
     }

@@ -5,6 +5,7 @@ import dev.slipway.core.config.SlipwayConfig;
 import dev.slipway.core.db.Database;
 import dev.slipway.core.identity.Identity;
 import dev.slipway.registry.Registry;
+import dev.slipway.registry.lifecycle.ImmutableTags;
 import dev.slipway.registry.metadata.Metadata;
 import dev.slipway.registry.storage.FilesystemBlobStore;
 import java.io.IOException;
@@ -35,7 +36,8 @@ public final class Slipway implements AutoCloseable {
         this.identity = new Identity(database.jdbi(), clock);
         try {
             FilesystemBlobStore store = new FilesystemBlobStore(config.blobsDir());
-            this.registry = new Registry(new Metadata(database.jdbi(), clock), store, identity, clock, config.ownerQuotaBytes());
+            this.registry = new Registry(new Metadata(database.jdbi(), clock), store, identity,
+                    new ImmutableTags(database.jdbi(), clock), clock, config.ownerQuotaBytes());
         } catch (IOException e) {
             database.close();
             throw new UncheckedIOException("cannot open blob storage under " + config.blobsDir(), e);
