@@ -6,6 +6,7 @@ import dev.slipway.core.db.Database;
 import dev.slipway.core.identity.Identity;
 import dev.slipway.registry.Registry;
 import dev.slipway.registry.lifecycle.ImmutableTags;
+import dev.slipway.registry.lifecycle.Lifecycle;
 import dev.slipway.registry.metadata.Metadata;
 import dev.slipway.registry.storage.FilesystemBlobStore;
 import java.io.IOException;
@@ -23,6 +24,7 @@ public final class Slipway implements AutoCloseable {
     private final Database database;
     private final Identity identity;
     private final Registry registry;
+    private final Lifecycle lifecycle;
 
     public Slipway(SlipwayConfig config) {
         this.config = config;
@@ -36,8 +38,10 @@ public final class Slipway implements AutoCloseable {
         this.identity = new Identity(database.jdbi(), clock);
         try {
             FilesystemBlobStore store = new FilesystemBlobStore(config.blobsDir());
-            this.registry = new Registry(new Metadata(database.jdbi(), clock), store, identity,
-                    new ImmutableTags(database.jdbi(), clock), clock, config.ownerQuotaBytes());
+            Metadata metadata = new Metadata(database.jdbi(), clock);
+            ImmutableTags immutableTags = new ImmutableTags(database.jdbi(), clock);
+            this.registry = new Registry(metadata, store, identity, immutableTags, clock, config.ownerQuotaBytes());
+            this.lifecycle = new Lifecycle(metadata, store, immutableTags, clock, config.lifecycle());
         } catch (IOException e) {
             database.close();
             throw new UncheckedIOException("cannot open blob storage under " + config.blobsDir(), e);
@@ -51,6 +55,8 @@ public final class Slipway implements AutoCloseable {
     public Identity identity() { return identity; }
 
     public Registry registry() { return registry; }
+
+    public Lifecycle lifecycle() { return lifecycle; }
 
     @Override
     public void close() {
