@@ -7,6 +7,7 @@ import dev.slipway.core.config.SlipwayConfig;
 import dev.slipway.registry.http.RegistryRoutes;
 import dev.slipway.registry.http.RegistryTokens;
 import dev.slipway.server.api.ApiRoutes;
+import dev.slipway.server.api.LifecycleRoutes;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -32,6 +33,8 @@ public final class HttpServer implements AutoCloseable {
     private static final Logger ACCESS = LoggerFactory.getLogger("access");
 
     private final Javalin app;
+    private final Slipway slipway;
+    private AutoCloseable lifecycleSchedule;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ObjectMapper json = new ObjectMapper();
 
@@ -48,6 +51,8 @@ public final class HttpServer implements AutoCloseable {
         }
         RegistryRoutes registryRoutes = new RegistryRoutes(slipway.registry(), slipway.identity(), tokens, config.externalUrl());
         ApiRoutes apiRoutes = new ApiRoutes(slipway.identity(), slipway.registry());
+        LifecycleRoutes lifecycleRoutes = new LifecycleRoutes(apiRoutes, slipway.identity(), slipway.lifecycle());
+        this.slipway = slipway;
         this.app = Javalin.create(c -> {
             c.concurrency.useVirtualThreads = true;
             c.startup.showJavalinBanner = false;
@@ -64,6 +69,7 @@ public final class HttpServer implements AutoCloseable {
             c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             registryRoutes.register(c.routes);
             apiRoutes.register(c.routes);
+            lifecycleRoutes.register(c.routes);
             c.routes.exception(SlipwayException.class, (e, ctx) -> problem(ctx, e.status(), e.getMessage()));
             // Javalin's own errors (413 over maxRequestSize, 404 unknown endpoint, 405) are otherwise text/plain.
             c.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus(), e.getMessage()));
@@ -138,6 +144,7 @@ public final class HttpServer implements AutoCloseable {
 
     public HttpServer start() {
         app.start();
+        lifecycleSchedule = slipway.lifecycle().startSchedule();
         return this;
     }
 
@@ -149,5 +156,12 @@ public final class HttpServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        if (lifecycleSchedule != null) {
+            try {
+                lifecycleSchedule.close();
+            } catch (Exception e) {
+                LOG.warn("stopping the registry lifecycle schedule", e);
+            }
+        }
     }
 }

@@ -51,7 +51,7 @@ public final class ApiRoutes {
     // ---- authentication
 
     /** The calling principal, or 401. Password logins are marked so token creation can require one. */
-    private record Auth(Principal principal, boolean password) {}
+    record Auth(Principal principal, boolean password) {}
 
     private Optional<Auth> auth(Context ctx) {
         String header = ctx.header("Authorization");
@@ -91,7 +91,7 @@ public final class ApiRoutes {
         return Optional.empty();
     }
 
-    private Auth requireAuth(Context ctx) {
+    Auth requireAuth(Context ctx) {
         Optional<Auth> a = auth(ctx);
         if (a.isEmpty()) {
             ctx.header("WWW-Authenticate", "Basic realm=\"slipway\"");
@@ -110,7 +110,7 @@ public final class ApiRoutes {
         return a;
     }
 
-    private JsonNode body(Context ctx) {
+    JsonNode body(Context ctx) {
         try {
             JsonNode n = json.readTree(ctx.body());
             if (n == null || !n.isObject()) {
@@ -122,7 +122,7 @@ public final class ApiRoutes {
         }
     }
 
-    private void respond(Context ctx, int status, JsonNode node) {
+    void respond(Context ctx, int status, JsonNode node) {
         ctx.status(status).contentType("application/json").result(node.toString());
     }
 
