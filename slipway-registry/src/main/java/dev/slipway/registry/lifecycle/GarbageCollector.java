@@ -28,7 +28,7 @@ import org.jdbi.v3.core.Jdbi;
 final class GarbageCollector {
     private static final int BATCH = 500;
     /** A link nothing in its repository uses, pushed before the cutoff. */
-    private static final String UNUSED_LINK = "rb.created_at < :c AND NOT EXISTS (SELECT 1 FROM manifest_references mr "
+    private static final String UNUSED_LINK = "rb.created_at <= :c AND NOT EXISTS (SELECT 1 FROM manifest_references mr "
             + "WHERE mr.repository = rb.repository AND mr.child_digest = rb.digest)";
 
     private final Metadata metadata;
@@ -79,12 +79,12 @@ final class GarbageCollector {
     private long[] sweepUploads(long cutoff, boolean dryRun) throws IOException {
         long count = 0;
         long bytes = 0;
-        Set<String> stale = new HashSet<>(jdbi.withHandle(h -> h.createQuery("SELECT id FROM upload_sessions WHERE updated_at < :c")
+        Set<String> stale = new HashSet<>(jdbi.withHandle(h -> h.createQuery("SELECT id FROM upload_sessions WHERE updated_at <= :c")
                 .bind("c", cutoff).mapTo(String.class).list()));
         for (String id : stale) {
             long size = Math.max(0, store.uploadSize(id));
             // The row goes first and only if still stale: a chunk that arrived meanwhile keeps the session.
-            boolean removed = dryRun || jdbi.withHandle(h -> h.createUpdate("DELETE FROM upload_sessions WHERE id = :i AND updated_at < :c")
+            boolean removed = dryRun || jdbi.withHandle(h -> h.createUpdate("DELETE FROM upload_sessions WHERE id = :i AND updated_at <= :c")
                     .bind("i", id).bind("c", cutoff).execute()) > 0;
             if (removed) {
                 if (!dryRun) {
@@ -124,7 +124,7 @@ final class GarbageCollector {
 
     /** Blob records past the cutoff all of whose links (if any) are unused. */
     private Set<Digest> unusedBlobs(long cutoff) {
-        return new HashSet<>(jdbi.withHandle(h -> h.createQuery("SELECT b.digest FROM blobs b WHERE b.created_at < :c AND NOT EXISTS ("
+        return new HashSet<>(jdbi.withHandle(h -> h.createQuery("SELECT b.digest FROM blobs b WHERE b.created_at <= :c AND NOT EXISTS ("
                         + "SELECT 1 FROM repository_blobs rb WHERE rb.digest = b.digest AND NOT (" + UNUSED_LINK + "))")
                 .bind("c", cutoff).map((rs, ctx) -> Digest.parse(rs.getString(1))).list()));
     }
@@ -135,11 +135,11 @@ final class GarbageCollector {
             metadata.lock(h, List.of(Metadata.contentLock(digest)));
             int links = 0;
             for (String repository : repositories) {
-                links += h.createUpdate("DELETE FROM repository_blobs WHERE repository = :r AND digest = :d AND created_at < :c "
+                links += h.createUpdate("DELETE FROM repository_blobs WHERE repository = :r AND digest = :d AND created_at <= :c "
                                 + "AND NOT EXISTS (SELECT 1 FROM manifest_references mr WHERE mr.repository = :r AND mr.child_digest = :d)")
                         .bind("r", repository).bind("d", digest.toString()).bind("c", cutoff).execute();
             }
-            int blobs = h.createUpdate("DELETE FROM blobs WHERE digest = :d AND created_at < :c "
+            int blobs = h.createUpdate("DELETE FROM blobs WHERE digest = :d AND created_at <= :c "
                             + "AND NOT EXISTS (SELECT 1 FROM repository_blobs rb WHERE rb.digest = :d)")
                     .bind("d", digest.toString()).bind("c", cutoff).execute();
             return new int[] {links, blobs};

@@ -308,7 +308,8 @@ public final class FilesystemBlobStore implements BlobStore {
     @Override
     public Stream<String> uploads() throws IOException {
         try (Stream<Path> s = Files.list(uploads)) {
-            return s.map(p -> p.getFileName().toString()).toList().stream();
+            // Only names an upload id can have: a stranger's file here is not ours to touch.
+            return s.map(p -> p.getFileName().toString()).filter(n -> UPLOAD_ID.matcher(n).matches()).toList().stream();
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
