@@ -253,15 +253,14 @@ public final class Registry {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        try {
-            // Published under the digest's lock, so garbage collection cannot remove the file before the link exists.
-            metadata.linkBlob(repository, owner, digest, size, () -> store.publish(uploadId, digest));
-        } catch (IllegalStateException | UncheckedIOException e) {
-            if (e instanceof UncheckedIOException u && !(u.getCause() instanceof NoSuchFileException)) {
-                throw e;
+        // Published under the digest's lock, so garbage collection cannot remove the file before the link exists.
+        metadata.linkBlob(repository, owner, digest, size, () -> {
+            try {
+                store.publish(uploadId, digest);
+            } catch (IllegalStateException | NoSuchFileException e) {
+                throw OciError.BLOB_UPLOAD_UNKNOWN.with("upload " + uploadId + " was completed, changed or cancelled meanwhile");
             }
-            throw OciError.BLOB_UPLOAD_UNKNOWN.with("upload " + uploadId + " was completed, changed or cancelled meanwhile");
-        }
+        });
         metadata.deleteUpload(uploadId);
         return size;
     }
