@@ -164,9 +164,12 @@ public final class Metadata {
 
     /** The size of a blob linked to the repository, or -1. */
     public long linkedBlobSize(String repository, Digest digest) {
-        return jdbi.withHandle(h -> h.createQuery(
-                        "SELECT b.size FROM repository_blobs rb JOIN blobs b ON b.digest = rb.digest WHERE rb.repository = :r AND rb.digest = :d")
-                .bind("r", repository).bind("d", digest.toString()).mapTo(Long.class).findOne().orElse(-1L));
+        return jdbi.withHandle(h -> linkedSize(h, repository, digest).orElse(-1L));
+    }
+
+    private static Optional<Long> linkedSize(Handle h, String repository, Digest digest) {
+        return h.createQuery("SELECT b.size FROM repository_blobs rb JOIN blobs b ON b.digest = rb.digest WHERE rb.repository = :r AND rb.digest = :d")
+                .bind("r", repository).bind("d", digest.toString()).mapTo(Long.class).findOne();
     }
 
     /**
@@ -202,9 +205,7 @@ public final class Metadata {
     public boolean mountBlob(String from, String repository, String owner, Digest digest) {
         return jdbi.inTransaction(h -> {
             lock(h, List.of(contentLock(digest)));
-            Optional<Long> size = h.createQuery("SELECT b.size FROM repository_blobs rb JOIN blobs b ON b.digest = rb.digest "
-                            + "WHERE rb.repository = :r AND rb.digest = :d")
-                    .bind("r", from).bind("d", digest.toString()).mapTo(Long.class).findOne();
+            Optional<Long> size = linkedSize(h, from, digest);
             if (size.isEmpty()) {
                 return false;
             }
@@ -301,9 +302,7 @@ public final class Metadata {
         List<String> mismatches = new java.util.ArrayList<>();
         for (Ref ref : refs) {
             if (ref.kind().equals(Reference.BLOB)) {
-                Optional<Long> size = h.createQuery("SELECT b.size FROM repository_blobs rb JOIN blobs b ON b.digest = rb.digest "
-                                + "WHERE rb.repository = :r AND rb.digest = :d")
-                        .bind("r", repository).bind("d", ref.digest().toString()).mapTo(Long.class).findOne();
+                Optional<Long> size = linkedSize(h, repository, ref.digest());
                 if (size.isEmpty()) {
                     missingBlobs.add(ref.digest());
                 } else if (size.get() != ref.size()) {
