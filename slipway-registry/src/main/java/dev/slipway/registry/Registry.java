@@ -6,6 +6,8 @@ import dev.slipway.core.Sizes;
 import dev.slipway.core.identity.Identity;
 import dev.slipway.registry.events.RegistryEvent;
 import dev.slipway.registry.events.RegistryEvents;
+import dev.slipway.registry.lifecycle.ImmutableRule;
+import dev.slipway.registry.lifecycle.ImmutableTags;
 import dev.slipway.registry.metadata.Metadata;
 import dev.slipway.registry.metadata.Metadata.ManifestRow;
 import dev.slipway.registry.oci.Descriptor;
@@ -33,6 +35,7 @@ public final class Registry {
     private final Metadata metadata;
     private final BlobStore store;
     private final Identity identity;
+    private final ImmutableTags immutableTags;
     private final Clock clock;
     private final long defaultQuota;
     private final RegistryEvents events;
@@ -61,10 +64,12 @@ public final class Registry {
                 }
             });
 
-    public Registry(Metadata metadata, BlobStore store, Identity identity, Clock clock, long defaultQuota, RegistryEvents events) {
+    public Registry(Metadata metadata, BlobStore store, Identity identity, ImmutableTags immutableTags, Clock clock, long defaultQuota,
+                    RegistryEvents events) {
         this.metadata = metadata;
         this.store = store;
         this.identity = identity;
+        this.immutableTags = immutableTags;
         this.clock = clock;
         this.defaultQuota = defaultQuota;
         this.events = events;
@@ -76,6 +81,10 @@ public final class Registry {
 
     public BlobStore store() {
         return store;
+    }
+
+    public ImmutableTags immutableTags() {
+        return immutableTags;
     }
 
     // ---- repositories
@@ -125,7 +134,12 @@ public final class Registry {
     }
 
     public void deleteBlob(String repository, Digest digest) {
-        if (!metadata.unlinkBlob(repository, digest)) {
+        Metadata.Unlink unlink = metadata.unlinkBlob(repository, digest);
+        if (unlink.usedBy() != null) {
+            throw OciError.DENIED.with("blob " + digest + " is used by manifest " + unlink.usedBy() + " in " + repository
+                    + "; delete the manifest first (garbage collection removes blobs nothing uses)");
+        }
+        if (!unlink.removed()) {
             throw OciError.BLOB_UNKNOWN.with("blob " + digest + " is not in " + repository);
         }
     }
@@ -138,8 +152,7 @@ public final class Registry {
         }
         String owner = existingOwner(repository);
         checkQuota(owner, digest, size);
-        metadata.linkBlob(repository, owner, digest, size);
-        return true;
+        return metadata.mountBlob(from, repository, owner, digest);
     }
 
     // ---- uploads
@@ -147,12 +160,14 @@ public final class Registry {
     public String startUpload(String repository) {
         existingOwner(repository);
         String id = java.util.UUID.randomUUID().toString();
+        // The row first: garbage collection removes upload files that have no session row.
+        metadata.createUpload(id, repository);
         try {
             store.createUpload(id);
         } catch (IOException e) {
+            metadata.deleteUpload(id);
             throw new UncheckedIOException(e);
         }
-        metadata.createUpload(id, repository);
         return id;
     }
 
@@ -235,13 +250,22 @@ public final class Registry {
         try {
             long pending = store.uploadSize(uploadId);
             checkQuota(owner, digest, pending);
-            size = store.commit(uploadId, digest);
+            size = store.verify(uploadId, digest); // hashing and fsync, outside any lock
         } catch (BlobStore.DigestMismatchException e) {
             throw OciError.DIGEST_INVALID.with("uploaded content has digest " + e.actual() + ", not " + digest);
+        } catch (NoSuchFileException e) {
+            throw OciError.BLOB_UPLOAD_UNKNOWN.with("upload " + uploadId + " was completed or cancelled meanwhile");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        metadata.linkBlob(repository, owner, digest, size);
+        // Published under the digest's lock, so garbage collection cannot remove the file before the link exists.
+        metadata.linkBlob(repository, owner, digest, size, () -> {
+            try {
+                store.publish(uploadId, digest);
+            } catch (IllegalStateException | NoSuchFileException e) {
+                throw OciError.BLOB_UPLOAD_UNKNOWN.with("upload " + uploadId + " was completed, changed or cancelled meanwhile");
+            }
+        });
         metadata.deleteUpload(uploadId);
         return size;
     }
@@ -332,10 +356,18 @@ public final class Registry {
         }
         Manifest manifest = Manifest.parse(body, contentType);
         List<Metadata.Ref> refs = references(manifest);
-        // Refuse before writing: a refused manifest must leave no file behind (nothing else would remove it).
+        Optional<ImmutableRule> rule = tag == null ? Optional.empty() : immutableTags.ruleFor(repository, tag);
+        // Refuse before writing where possible, so a refused manifest leaves no file behind (and the
+        // transaction below checks again under the locks, where it counts).
         throwIfIncomplete(repository, metadata.checkReferences(repository, refs));
+        if (rule.isPresent()) {
+            Optional<ManifestRow> current = metadata.manifestByTag(repository, tag);
+            if (current.isPresent() && !current.get().digest().equals(digest)) {
+                throw immutable(repository, tag, rule.get(), current.get().digest());
+            }
+        }
         try {
-            store.put(digest, body); // content-addressed; only a concurrent delete between check and commit can orphan it
+            store.put(digest, body); // fsync outside the locks; a file left by a refusal below is collected by gc
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -343,7 +375,15 @@ public final class Registry {
                 manifest.subject() == null ? null : manifest.subject().digest().toString(), clock.millis());
         RegistryEvent event = new RegistryEvent.ManifestPushed(events.newId(), clock.millis(), repository, actor, tag, digest,
                 manifest.mediaType(), body.length);
-        Metadata.PutOutcome outcome = metadata.putManifest(row, owner, refs, tag, h -> events.record(h, event));
+        // Under the manifest's lock the file must still be there (gc may have taken an orphaned copy since the put).
+        Metadata.PutOutcome outcome = metadata.putManifest(row, owner, refs, tag, rule.isPresent(), () -> {
+            if (store.size(digest) != body.length) {
+                store.put(digest, body);
+            }
+        }, h -> events.record(h, event));
+        if (outcome.immutableTagAt() != null) {
+            throw immutable(repository, tag, rule.orElseThrow(), outcome.immutableTagAt());
+        }
         throwIfIncomplete(repository, outcome);
         events.committed();
         manifestCache.put(digest, body);
@@ -397,6 +437,15 @@ public final class Registry {
         }
     }
 
+    private static RegistryException immutable(String repository, String tag, ImmutableRule rule, Digest current) {
+        return OciError.DENIED.with("tag '" + tag + "' in " + repository + " is immutable by " + rule.describe()
+                + " and points at " + current + "; push under a new tag");
+    }
+
+    /**
+     * DELETE by digest removes the manifest (and its tags); by tag removes only the tag. Both are
+     * refused while an immutable tag would go.
+     */
     public void deleteManifest(String repository, String reference) {
         deleteManifest(repository, reference, null);
     }
@@ -408,21 +457,30 @@ public final class Registry {
     public void deleteManifest(String repository, String reference, String actor) {
         if (Digest.looksLikeDigest(reference)) {
             Digest digest = parseDigest(reference);
-            List<Digest> parents = metadata.parentIndexes(repository, digest);
-            if (!parents.isEmpty()) {
-                // Deleting a child would break an index that still lists it (seed 001's orphaned index children).
-                throw OciError.DENIED.with("manifest " + digest + " is part of index " + parents.getFirst()
-                        + (parents.size() > 1 ? " and " + (parents.size() - 1) + " more" : "") + "; delete the index first");
-            }
-            if (!metadata.deleteManifest(repository, digest, (h, tags) -> events.record(h,
+            var rules = immutableTags.rulesOf(repository);
+            switch (metadata.deleteManifest(repository, digest, tag -> rules.apply(tag).isPresent(), false, (h, tags) -> events.record(h,
                     new RegistryEvent.ManifestDeleted(events.newId(), clock.millis(), repository, actor, digest, tags)))) {
-                throw OciError.MANIFEST_UNKNOWN.with("manifest " + digest + " is not in " + repository);
+                case Metadata.Deletion.Deleted deleted -> { }
+                case Metadata.Deletion.Missing missing ->
+                        throw OciError.MANIFEST_UNKNOWN.with("manifest " + digest + " is not in " + repository);
+                // Deleting a child would break an index that still lists it (seed 001's orphaned index children).
+                case Metadata.Deletion.InIndex(List<Digest> parents) ->
+                        throw OciError.DENIED.with("manifest " + digest + " is part of index " + parents.getFirst()
+                                + (parents.size() > 1 ? " and " + (parents.size() - 1) + " more" : "") + "; delete the index first");
+                case Metadata.Deletion.ProtectedTag(String tag) ->
+                        throw OciError.DENIED.with("manifest " + digest + " is tagged '" + tag + "', which is immutable by "
+                                + rules.apply(tag).map(ImmutableRule::describe).orElse("a rule"));
+                case Metadata.Deletion.InUse inUse -> throw new IllegalStateException("unexpected " + inUse);
             }
         } else {
             Names.checkTag(reference);
-            if (!metadata.deleteTag(repository, reference, (h, digest) -> events.record(h,
+            Optional<ImmutableRule> rule = immutableTags.ruleFor(repository, reference);
+            switch (metadata.deleteTag(repository, reference, null, rule.isPresent(), (h, digest) -> events.record(h,
                     new RegistryEvent.TagDeleted(events.newId(), clock.millis(), repository, actor, reference, digest)))) {
-                throw OciError.MANIFEST_UNKNOWN.with("tag '" + reference + "' is not in " + repository);
+                case DELETED -> { }
+                case MISSING, MOVED -> throw OciError.MANIFEST_UNKNOWN.with("tag '" + reference + "' is not in " + repository);
+                case IMMUTABLE -> throw OciError.DENIED.with("tag '" + reference + "' in " + repository + " is immutable by "
+                        + rule.orElseThrow().describe() + " and cannot be deleted");
             }
         }
         events.committed();

@@ -13,6 +13,7 @@ import dev.slipway.ci.scheduler.RunService;
 import dev.slipway.server.api.AdminRoutes;
 import dev.slipway.server.api.ApiRoutes;
 import dev.slipway.server.api.PackageRoutes;
+import dev.slipway.server.api.LifecycleRoutes;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -39,6 +40,7 @@ public final class HttpServer implements AutoCloseable {
 
     private final Javalin app;
     private final Slipway slipway;
+    private AutoCloseable lifecycleSchedule;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ObjectMapper json = new ObjectMapper();
     private final RunService runs;
@@ -62,6 +64,7 @@ public final class HttpServer implements AutoCloseable {
         SecretRoutes secretRoutes = new SecretRoutes(slipway.secrets(), slipway.deployKeys(), slipway.identity(), apiRoutes::principal);
         PackageRoutes packageRoutes = new PackageRoutes(slipway.identity(), slipway.registry(), slipway.pullThrough(), config.externalUrl());
         AdminRoutes adminRoutes = new AdminRoutes(slipway.identity(), slipway.proxies(), slipway.webhooks());
+        LifecycleRoutes lifecycleRoutes = new LifecycleRoutes(slipway.identity(), slipway.lifecycle());
         this.slipway = slipway;
         this.app = Javalin.create(c -> {
             c.concurrency.useVirtualThreads = true;
@@ -83,6 +86,7 @@ public final class HttpServer implements AutoCloseable {
             secretRoutes.register(c.routes);
             packageRoutes.register(c.routes);
             adminRoutes.register(c.routes);
+            lifecycleRoutes.register(c.routes);
             c.routes.exception(SlipwayException.class, (e, ctx) -> problem(ctx, e.status(), e.getMessage()));
             // Javalin's own errors (413 over maxRequestSize, 404 unknown endpoint, 405) are otherwise text/plain.
             c.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus(), e.getMessage()));
@@ -160,6 +164,7 @@ public final class HttpServer implements AutoCloseable {
         app.start();
         runs.start();
         slipway.events().start(); // webhook deliveries run where the server runs, never in CLI commands
+        lifecycleSchedule = slipway.lifecycle().startSchedule();
         return this;
     }
 
@@ -171,5 +176,12 @@ public final class HttpServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        if (lifecycleSchedule != null) {
+            try {
+                lifecycleSchedule.close();
+            } catch (Exception e) {
+                LOG.warn("stopping the registry lifecycle schedule", e);
+            }
+        }
     }
 }

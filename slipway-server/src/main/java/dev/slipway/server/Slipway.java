@@ -11,6 +11,8 @@ import dev.slipway.core.identity.Identity;
 import dev.slipway.registry.Registry;
 import dev.slipway.registry.events.RegistryEvents;
 import dev.slipway.registry.events.Webhooks;
+import dev.slipway.registry.lifecycle.ImmutableTags;
+import dev.slipway.registry.lifecycle.Lifecycle;
 import dev.slipway.registry.metadata.Metadata;
 import dev.slipway.registry.proxy.Proxies;
 import dev.slipway.registry.proxy.PullThroughCache;
@@ -57,6 +59,7 @@ public final class Slipway implements AutoCloseable {
     private final RegistryEvents events;
     private final Webhooks webhooks;
     private final PullThroughCache pullThrough;
+    private final Lifecycle lifecycle;
 
     public Slipway(SlipwayConfig config) {
         this.config = config;
@@ -73,8 +76,11 @@ public final class Slipway implements AutoCloseable {
         this.webhooks = new Webhooks(database.jdbi(), identity, secrets, clock);
         try {
             FilesystemBlobStore store = new FilesystemBlobStore(config.blobsDir());
-            this.registry = new Registry(new Metadata(database.jdbi(), clock), store, identity, clock, config.ownerQuotaBytes(), events);
+            Metadata metadata = new Metadata(database.jdbi(), clock);
+            ImmutableTags immutableTags = new ImmutableTags(database.jdbi(), clock);
+            this.registry = new Registry(metadata, store, identity, immutableTags, clock, config.ownerQuotaBytes(), events);
             this.pullThrough = new PullThroughCache(registry, new Proxies(database.jdbi(), identity, secrets, clock), clock);
+            this.lifecycle = new Lifecycle(metadata, store, immutableTags, clock, config.lifecycle());
         } catch (IOException e) {
             database.close();
             throw new UncheckedIOException("cannot open blob storage under " + config.blobsDir(), e);
@@ -162,6 +168,7 @@ public final class Slipway implements AutoCloseable {
     public PullThroughCache pullThrough() { return pullThrough; }
 
     public Proxies proxies() { return pullThrough.proxies(); }
+    public Lifecycle lifecycle() { return lifecycle; }
 
     @Override
     public void close() {

@@ -3,6 +3,7 @@ package dev.slipway.core.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.slipway.core.Durations;
 import dev.slipway.core.Sizes;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,13 +31,19 @@ import java.util.Map;
  * ci.executor               SLIPWAY_CI_EXECUTOR               auto (docker if the engine answers, else local)
  * ci.max-concurrent-runs    SLIPWAY_CI_MAX_CONCURRENT_RUNS    2
  * ci.cache-quota            SLIPWAY_CI_CACHE_QUOTA            1GiB (per cache)
+ * registry.gc-interval      SLIPWAY_REGISTRY_GC_INTERVAL      1h (0 turns the background run off)
+ * registry.gc-grace         SLIPWAY_REGISTRY_GC_GRACE         24h
+ * registry.retention-interval SLIPWAY_REGISTRY_RETENTION_INTERVAL 1h (0: off)
+ * registry.upload-max-age   SLIPWAY_REGISTRY_UPLOAD_MAX_AGE   24h
  * </pre>
  * The file itself is named by {@code --config} or {@code SLIPWAY_CONFIG}.
  */
 public final class ConfigLoader {
     public static final List<String> KEYS = List.of(
             "data", "listen", "database.url", "database.user", "database.password", "external-url",
-            "registry.owner-quota", "registry.token-ttl", "ci.executor", "ci.max-concurrent-runs", "ci.cache-quota");
+            "registry.owner-quota", "registry.token-ttl",
+            "registry.gc-interval", "registry.gc-grace", "registry.retention-interval", "registry.upload-max-age",
+            "ci.executor", "ci.max-concurrent-runs", "ci.cache-quota");
 
     private final Map<String, String> env;
 
@@ -93,8 +100,25 @@ public final class ConfigLoader {
         Duration ttl = Duration.ofSeconds(Long.parseLong(values.getOrDefault("registry.token-ttl", "300")));
         SlipwayConfig.Ci ci = new SlipwayConfig.Ci(values.getOrDefault("ci.executor", "auto"),
                 Integer.parseInt(values.getOrDefault("ci.max-concurrent-runs", "2")), Sizes.parse(values.getOrDefault("ci.cache-quota", "1GiB")));
+        SlipwayConfig.Lifecycle d = SlipwayConfig.Lifecycle.DEFAULTS;
+        SlipwayConfig.Lifecycle lifecycle = new SlipwayConfig.Lifecycle(
+                duration(values, "registry.gc-interval", d.gcInterval()), duration(values, "registry.gc-grace", d.gcGrace()),
+                duration(values, "registry.retention-interval", d.retentionInterval()),
+                duration(values, "registry.upload-max-age", d.uploadMaxAge()));
         return new SlipwayConfig(data, host, port, dbUrl, values.get("database.user"), values.get("database.password"),
-                external, quota, ttl, ci);
+                external, quota, ttl, lifecycle, ci);
+    }
+
+    private static Duration duration(Map<String, String> values, String key, Duration fallback) {
+        String v = values.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Durations.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage());
+        }
     }
 
     private static Map<String, String> readYaml(Path file) {

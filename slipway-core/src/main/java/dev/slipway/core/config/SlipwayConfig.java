@@ -18,7 +18,25 @@ public record SlipwayConfig(
         String externalUrl,
         long ownerQuotaBytes,
         Duration registryTokenTtl,
+        Lifecycle lifecycle,
         Ci ci) {
+
+    /**
+     * Registry garbage collection and retention (see docs/gc.md). A zero interval turns the
+     * background job off; the CLI and API still run it on demand.
+     */
+    public record Lifecycle(Duration gcInterval, Duration gcGrace, Duration retentionInterval, Duration uploadMaxAge) {
+        public static final Lifecycle DEFAULTS = new Lifecycle(Duration.ofHours(1), Duration.ofHours(24), Duration.ofHours(1),
+                Duration.ofHours(24));
+
+        public Lifecycle {
+            for (Duration d : new Duration[] {gcInterval, gcGrace, retentionInterval, uploadMaxAge}) {
+                if (d.isNegative()) {
+                    throw new IllegalArgumentException("registry lifecycle durations must not be negative: " + d);
+                }
+            }
+        }
+    }
 
     /**
      * CI settings.
@@ -65,11 +83,11 @@ public record SlipwayConfig(
 
     public SlipwayConfig withListenPort(int port) {
         return new SlipwayConfig(dataDir, listenHost, port, databaseUrl, databaseUser, databasePassword,
-                externalUrl, ownerQuotaBytes, registryTokenTtl, ci);
+                externalUrl, ownerQuotaBytes, registryTokenTtl, lifecycle, ci);
     }
 
     public SlipwayConfig withExternalUrl(String url) {
         return new SlipwayConfig(dataDir, listenHost, listenPort, databaseUrl, databaseUser, databasePassword,
-                url, ownerQuotaBytes, registryTokenTtl, ci);
+                url, ownerQuotaBytes, registryTokenTtl, lifecycle, ci);
     }
 }

@@ -19,6 +19,13 @@ import org.jdbi.v3.core.Jdbi;
  * <p>SQLite runs in WAL mode with {@code synchronous=FULL} (a committed transaction survives a
  * crash) and {@code transaction_mode=IMMEDIATE} (a transaction takes the write lock at BEGIN, so
  * two writers queue on the busy timeout instead of failing on a lock upgrade).
+ *
+ * <p>SQLite's pool has no more connections than the virtual-thread scheduler has carrier threads.
+ * A writer waiting for the write lock sleeps inside the driver's native code, which pins its
+ * carrier; with as many waiters as carriers, the thread that holds the lock could never run again
+ * to commit, and everything would stall until the busy timeout. With at most that many
+ * connections, one of which the lock holder has, a carrier is always left for it; other threads
+ * wait for a connection instead, which does not pin.
  */
 public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
@@ -48,7 +55,8 @@ public final class Database implements AutoCloseable {
             hc.addDataSourceProperty("busy_timeout", "30000");
             hc.addDataSourceProperty("transaction_mode", "IMMEDIATE");
             hc.addDataSourceProperty("foreign_keys", "true");
-            hc.setMaximumPoolSize(8);
+            int carriers = Integer.getInteger("jdk.virtualThreadScheduler.parallelism", Runtime.getRuntime().availableProcessors());
+            hc.setMaximumPoolSize(Math.max(1, Math.min(8, carriers)));
         } else {
             if (config.databaseUser() != null) {
                 hc.setUsername(config.databaseUser());

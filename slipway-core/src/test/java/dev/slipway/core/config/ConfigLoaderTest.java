@@ -57,4 +57,24 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> new ConfigLoader(Map.of("SLIPWAY_DATABASE_URL", "jdbc:mysql://x")).load(Map.of(), null))
                 .hasMessageContaining("jdbc:sqlite:");
     }
+
+    @Test
+    void lifecycleDurations() throws Exception {
+        SlipwayConfig defaults = new ConfigLoader(Map.of()).load(Map.of(), null);
+        assertThat(defaults.lifecycle()).isEqualTo(SlipwayConfig.Lifecycle.DEFAULTS);
+        Path file = dir.resolve("gc.yml");
+        Files.writeString(file, """
+                registry:
+                  gc-interval: 30m
+                  gc-grace: 0
+                  upload-max-age: 2h
+                """);
+        SlipwayConfig c = new ConfigLoader(Map.of("SLIPWAY_REGISTRY_RETENTION_INTERVAL", "0")).load(Map.of(), file);
+        assertThat(c.lifecycle().gcInterval()).isEqualTo(java.time.Duration.ofMinutes(30));
+        assertThat(c.lifecycle().gcGrace()).isEqualTo(java.time.Duration.ZERO);
+        assertThat(c.lifecycle().retentionInterval()).isEqualTo(java.time.Duration.ZERO);
+        assertThat(c.lifecycle().uploadMaxAge()).isEqualTo(java.time.Duration.ofHours(2));
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("SLIPWAY_REGISTRY_GC_GRACE", "soon")).load(Map.of(), null))
+                .hasMessageContaining("registry.gc-grace");
+    }
 }

@@ -385,6 +385,9 @@ public final class RegistryRoutes {
         authorize(ctx, repository, Action.PULL);
         Digest subject = Registry.parseDigest(digestText);
         String filter = ctx.queryParam("artifactType");
+        if (filter != null && filter.isEmpty()) {
+            filter = null; // "?artifactType=" filters nothing
+        }
         ObjectNode index = json.createObjectNode();
         index.put("schemaVersion", 2);
         index.put("mediaType", MediaTypes.OCI_INDEX);

@@ -2,11 +2,16 @@ package dev.slipway.registry.metadata;
 
 import dev.slipway.core.Clock;
 import dev.slipway.core.Digest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.SQLException;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -18,6 +23,15 @@ import org.jdbi.v3.core.Jdbi;
  * {@code manifest_references} records what each manifest points at. A manifest PUT checks its
  * references and writes all of its rows in one transaction, so a reader sees a manifest with all
  * of its references or not at all.
+ *
+ * <p>Content locks. Every transaction that creates a reference to content (a blob row, a link, a
+ * manifest row, a manifest reference, a tag) or deletes content that may be referenced first takes
+ * the lock of each digest (and tag) involved, with {@link #lock}, and checks its preconditions
+ * after that. Garbage collection and retention take the same locks and re-check before deleting,
+ * so a push and a deletion of the same content are serialized. On SQLite every write transaction
+ * already holds the database's single write lock ({@code BEGIN IMMEDIATE}); on PostgreSQL the locks
+ * are transaction-scoped advisory locks, because they must also cover rows and files that do not
+ * exist yet. The argument is written out in docs/gc.md.
  */
 public final class Metadata {
     public record RepositoryRow(String name, String owner, boolean isPublic, long createdAt) {}
@@ -34,6 +48,21 @@ public final class Metadata {
 
     private final Jdbi jdbi;
     private final Clock clock;
+    private volatile Boolean sqlite;
+
+    /** A step on content (the BlobStore) that must happen while the transaction holds the content's lock. */
+    @FunctionalInterface
+    public interface ContentStep {
+        void run() throws IOException;
+    }
+
+    private static void run(ContentStep step) {
+        try {
+            step.run();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     public Metadata(Jdbi jdbi, Clock clock) {
         this.jdbi = jdbi;
@@ -42,6 +71,47 @@ public final class Metadata {
 
     public Jdbi jdbi() {
         return jdbi;
+    }
+
+    // ---- content locks
+
+    /** The lock name of content (blob or manifest bytes) with this digest; blobs and manifests share files. */
+    public static String contentLock(Digest digest) {
+        return "content:" + digest;
+    }
+
+    public static String tagLock(String repository, String tag) {
+        return "tag:" + repository + ":" + tag;
+    }
+
+    /**
+     * Takes the named locks until the end of the handle's transaction, in a fixed order (so two
+     * transactions never wait on each other in a cycle). Call it first in the transaction.
+     */
+    public void lock(Handle h, Collection<String> names) {
+        if (isSqlite(h)) {
+            return; // the transaction began IMMEDIATE and holds the only write lock
+        }
+        names.stream().map(Metadata::lockKey).distinct().sorted().forEach(key ->
+                h.createQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(:k)) l").bind("k", key).mapTo(Integer.class).one());
+    }
+
+    /** A 64-bit key from the SHA-256 of the name; a collision only makes two unrelated names share a lock. */
+    private static long lockKey(String name) {
+        return Long.parseUnsignedLong(Digest.sha256(name).hex().substring(0, 16), 16);
+    }
+
+    private boolean isSqlite(Handle h) {
+        Boolean known = sqlite;
+        if (known == null) {
+            try {
+                known = h.getConnection().getMetaData().getURL().startsWith("jdbc:sqlite:");
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+            sqlite = known;
+        }
+        return known;
     }
 
     // ---- repositories
@@ -96,27 +166,74 @@ public final class Metadata {
 
     /** The size of a blob linked to the repository, or -1. */
     public long linkedBlobSize(String repository, Digest digest) {
-        return jdbi.withHandle(h -> h.createQuery(
-                        "SELECT b.size FROM repository_blobs rb JOIN blobs b ON b.digest = rb.digest WHERE rb.repository = :r AND rb.digest = :d")
-                .bind("r", repository).bind("d", digest.toString()).mapTo(Long.class).findOne().orElse(-1L));
+        return jdbi.withHandle(h -> linkedSize(h, repository, digest).orElse(-1L));
     }
 
-    /** Records a committed blob and links it to the repository (creating the repository if needed). */
-    public void linkBlob(String repository, String owner, Digest digest, long size) {
+    private static Optional<Long> linkedSize(Handle h, String repository, Digest digest) {
+        return h.createQuery("SELECT b.size FROM repository_blobs rb JOIN blobs b ON b.digest = rb.digest WHERE rb.repository = :r AND rb.digest = :d")
+                .bind("r", repository).bind("d", digest.toString()).mapTo(Long.class).findOne();
+    }
+
+    /**
+     * Links a blob into the repository (creating the repository if needed) and records it, in one
+     * transaction under the digest's lock: {@code publish} runs first (it makes the blob's file
+     * visible or checks it is there), so the file cannot be collected between being published and
+     * being referenced. A re-upload refreshes the link's and the blob's {@code created_at}, which
+     * restarts garbage collection's grace period for them.
+     */
+    public void linkBlob(String repository, String owner, Digest digest, long size, ContentStep publish) {
         jdbi.useTransaction(h -> {
+            lock(h, List.of(contentLock(digest)));
+            run(publish);
             ensureRepository(h, repository, owner);
-            long now = clock.millis();
-            h.createUpdate("INSERT INTO blobs(digest, size, created_at) VALUES (:d, :s, :t) ON CONFLICT (digest) DO NOTHING")
-                    .bind("d", digest.toString()).bind("s", size).bind("t", now).execute();
-            h.createUpdate("INSERT INTO repository_blobs(repository, digest, created_at) VALUES (:r, :d, :t) "
-                            + "ON CONFLICT (repository, digest) DO NOTHING")
-                    .bind("r", repository).bind("d", digest.toString()).bind("t", now).execute();
+            upsertLink(h, repository, digest, size);
         });
     }
 
-    public boolean unlinkBlob(String repository, Digest digest) {
-        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM repository_blobs WHERE repository = :r AND digest = :d")
-                .bind("r", repository).bind("d", digest.toString()).execute()) > 0;
+    private void upsertLink(Handle h, String repository, Digest digest, long size) {
+        long now = clock.millis();
+        h.createUpdate("INSERT INTO blobs(digest, size, created_at) VALUES (:d, :s, :t) "
+                        + "ON CONFLICT (digest) DO UPDATE SET created_at = excluded.created_at")
+                .bind("d", digest.toString()).bind("s", size).bind("t", now).execute();
+        h.createUpdate("INSERT INTO repository_blobs(repository, digest, created_at) VALUES (:r, :d, :t) "
+                        + "ON CONFLICT (repository, digest) DO UPDATE SET created_at = excluded.created_at")
+                .bind("r", repository).bind("d", digest.toString()).bind("t", now).execute();
+    }
+
+    /**
+     * Links a blob that {@code from} has into {@code repository} (a cross-repository mount), under
+     * the digest's lock; false if {@code from} no longer has it.
+     */
+    public boolean mountBlob(String from, String repository, String owner, Digest digest) {
+        return jdbi.inTransaction(h -> {
+            lock(h, List.of(contentLock(digest)));
+            Optional<Long> size = linkedSize(h, from, digest);
+            if (size.isEmpty()) {
+                return false;
+            }
+            ensureRepository(h, repository, owner);
+            upsertLink(h, repository, digest, size.get());
+            return true;
+        });
+    }
+
+    /** Outcome of {@link #unlinkBlob}: removed, not linked, or still used by a manifest of the repository. */
+    public record Unlink(boolean removed, Digest usedBy) {}
+
+    /** Removes a blob's link unless a manifest of the repository references it (that would break the manifest). */
+    public Unlink unlinkBlob(String repository, Digest digest) {
+        return jdbi.inTransaction(h -> {
+            lock(h, List.of(contentLock(digest)));
+            Optional<String> user = h.createQuery("SELECT manifest_digest FROM manifest_references "
+                            + "WHERE repository = :r AND child_digest = :d AND kind = 'blob' ORDER BY manifest_digest")
+                    .bind("r", repository).bind("d", digest.toString()).mapTo(String.class).findFirst();
+            if (user.isPresent()) {
+                return new Unlink(false, Digest.parse(user.get()));
+            }
+            boolean removed = h.createUpdate("DELETE FROM repository_blobs WHERE repository = :r AND digest = :d")
+                    .bind("r", repository).bind("d", digest.toString()).execute() > 0;
+            return new Unlink(removed, null);
+        });
     }
 
     /** Bytes of distinct blobs linked to the owner's repositories. */
@@ -159,20 +276,23 @@ public final class Metadata {
                 .findOne());
     }
 
-    /** Outcome of {@link #putManifest}: the references that were missing, or none if stored. */
-    public record PutOutcome(List<Digest> missingBlobs, List<Digest> missingManifests, List<String> sizeMismatches) {
+    /**
+     * Outcome of {@link #putManifest}: the references that were missing, or the digest an immutable
+     * tag already points at; stored if there is none of these.
+     */
+    public record PutOutcome(List<Digest> missingBlobs, List<Digest> missingManifests, List<String> sizeMismatches,
+                             Digest immutableTagAt) {
+        public PutOutcome(List<Digest> missingBlobs, List<Digest> missingManifests, List<String> sizeMismatches) {
+            this(missingBlobs, missingManifests, sizeMismatches, null);
+        }
+
         public boolean stored() {
-            return missingBlobs.isEmpty() && missingManifests.isEmpty() && sizeMismatches.isEmpty();
+            return missingBlobs.isEmpty() && missingManifests.isEmpty() && sizeMismatches.isEmpty() && immutableTagAt == null;
         }
     }
 
     public record Ref(Digest digest, long size, String kind) {}
 
-    /**
-     * In one transaction: checks that every reference exists in the repository with the declared
-     * size, then stores the manifest, its references and the tag (if any). Stores nothing if a
-     * reference is missing.
-     */
     /** Read-only check of a manifest's references, so a manifest that would be refused is never written to storage. */
     public PutOutcome checkReferences(String repository, List<Ref> refs) {
         return jdbi.withHandle(h -> checkReferences(h, repository, refs));
@@ -184,9 +304,7 @@ public final class Metadata {
         List<String> mismatches = new java.util.ArrayList<>();
         for (Ref ref : refs) {
             if (ref.kind().equals(Reference.BLOB)) {
-                Optional<Long> size = h.createQuery("SELECT b.size FROM repository_blobs rb JOIN blobs b ON b.digest = rb.digest "
-                                + "WHERE rb.repository = :r AND rb.digest = :d")
-                        .bind("r", repository).bind("d", ref.digest().toString()).mapTo(Long.class).findOne();
+                Optional<Long> size = linkedSize(h, repository, ref.digest());
                 if (size.isEmpty()) {
                     missingBlobs.add(ref.digest());
                 } else if (size.get() != ref.size()) {
@@ -204,17 +322,37 @@ public final class Metadata {
         return new PutOutcome(missingBlobs, missingManifests, mismatches);
     }
 
-    public PutOutcome putManifest(ManifestRow row, String owner, List<Ref> refs, String tag) {
-        return putManifest(row, owner, refs, tag, h -> {});
-    }
-
-    /** As above; {@code alsoInTransaction} runs in the same transaction once the manifest is stored (the event outbox). */
-    public PutOutcome putManifest(ManifestRow row, String owner, List<Ref> refs, String tag, Consumer<Handle> alsoInTransaction) {
+    /**
+     * In one transaction, under the locks of the manifest, everything it references and the tag:
+     * runs {@code ensureContent} (the manifest's bytes must be in storage before a row names them),
+     * checks that every reference exists in the repository with the declared size and, if the tag
+     * is immutable, that it is new or already points at this manifest; then stores the manifest,
+     * its references and the tag, and runs {@code alsoInTransaction} (the event outbox). Stores
+     * nothing otherwise.
+     */
+    public PutOutcome putManifest(ManifestRow row, String owner, List<Ref> refs, String tag, boolean tagImmutable,
+                                  ContentStep ensureContent, Consumer<Handle> alsoInTransaction) {
         return jdbi.inTransaction(h -> {
+            List<String> locks = new java.util.ArrayList<>();
+            locks.add(contentLock(row.digest()));
+            refs.forEach(r -> locks.add(contentLock(r.digest())));
+            if (tag != null) {
+                locks.add(tagLock(row.repository(), tag));
+            }
+            lock(h, locks);
             PutOutcome outcome = checkReferences(h, row.repository(), refs);
             if (!outcome.stored()) {
                 return outcome;
             }
+            String digest = row.digest().toString();
+            if (tag != null && tagImmutable) {
+                Optional<String> current = h.createQuery("SELECT digest FROM tags WHERE repository = :r AND name = :n")
+                        .bind("r", row.repository()).bind("n", tag).mapTo(String.class).findOne();
+                if (current.isPresent() && !current.get().equals(digest)) {
+                    return new PutOutcome(List.of(), List.of(), List.of(), Digest.parse(current.get()));
+                }
+            }
+            run(ensureContent);
             store(h, row, owner, refs, tag);
             alsoInTransaction.accept(h);
             return outcome;
@@ -253,47 +391,109 @@ public final class Metadata {
 
     /** Indexes in the repository that list {@code digest} as a child manifest. */
     public List<Digest> parentIndexes(String repository, Digest digest) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT manifest_digest FROM manifest_references "
+        return jdbi.withHandle(h -> parentIndexes(h, repository, digest));
+    }
+
+    private static List<Digest> parentIndexes(Handle h, String repository, Digest digest) {
+        return h.createQuery("SELECT manifest_digest FROM manifest_references "
                         + "WHERE repository = :r AND child_digest = :d AND kind = 'manifest' ORDER BY manifest_digest")
-                .bind("r", repository).bind("d", digest.toString()).map((rs, ctx) -> Digest.parse(rs.getString(1))).list());
+                .bind("r", repository).bind("d", digest.toString()).map((rs, ctx) -> Digest.parse(rs.getString(1))).list();
     }
 
-    /** Deletes a manifest, its references and every tag pointing at it. */
-    public boolean deleteManifest(String repository, Digest digest) {
-        return deleteManifest(repository, digest, (h, tags) -> {});
+    /** Outcome of {@link #deleteManifest}. */
+    public sealed interface Deletion {
+        /** Removed, with the tags that pointed at it. */
+        record Deleted(List<String> tags) implements Deletion {}
+
+        record Missing() implements Deletion {}
+
+        /** Indexes of the repository still list it; deleting it would break them. */
+        record InIndex(List<Digest> parents) implements Deletion {}
+
+        /** A tag that may not be removed points at it. */
+        record ProtectedTag(String tag) implements Deletion {}
+
+        /** A tag or a referrer appeared since the caller decided it was unused (retention re-checks). */
+        record InUse(String why) implements Deletion {}
     }
 
-    /** As above; {@code alsoInTransaction} gets the removed tags, in the same transaction, if the manifest was there. */
-    public boolean deleteManifest(String repository, Digest digest, BiConsumer<Handle, List<String>> alsoInTransaction) {
+    /**
+     * Deletes a manifest, its references and every tag pointing at it, under its lock, unless an
+     * index lists it, {@code protectedTag} holds for one of its tags, or (with {@code onlyIfUnused})
+     * a tag or a referrer points at it.
+     */
+    public Deletion deleteManifest(String repository, Digest digest, Predicate<String> protectedTag, boolean onlyIfUnused) {
+        return deleteManifest(repository, digest, protectedTag, onlyIfUnused, (h, tags) -> {});
+    }
+
+    /** As above; {@code alsoInTransaction} gets the removed tags, in the same transaction, when the manifest goes. */
+    public Deletion deleteManifest(String repository, Digest digest, Predicate<String> protectedTag, boolean onlyIfUnused,
+                                   BiConsumer<Handle, List<String>> alsoInTransaction) {
         return jdbi.inTransaction(h -> {
             String d = digest.toString();
+            lock(h, List.of(contentLock(digest)));
+            if (manifest(h, repository, digest).isEmpty()) {
+                return new Deletion.Missing();
+            }
+            List<Digest> parents = parentIndexes(h, repository, digest);
+            if (!parents.isEmpty()) {
+                return new Deletion.InIndex(parents);
+            }
             List<String> tags = h.createQuery("SELECT name FROM tags WHERE repository = :r AND digest = :d ORDER BY name")
                     .bind("r", repository).bind("d", d).mapTo(String.class).list();
+            for (String tag : tags) {
+                if (protectedTag.test(tag)) {
+                    return new Deletion.ProtectedTag(tag);
+                }
+            }
+            if (onlyIfUnused) {
+                if (!tags.isEmpty()) {
+                    return new Deletion.InUse("tag '" + tags.getFirst() + "' points at it");
+                }
+                Optional<String> referrer = h.createQuery("SELECT digest FROM manifests WHERE repository = :r AND subject = :d")
+                        .bind("r", repository).bind("d", d).mapTo(String.class).findFirst();
+                if (referrer.isPresent()) {
+                    return new Deletion.InUse("referrer " + referrer.get() + " points at it");
+                }
+            }
             h.createUpdate("DELETE FROM tags WHERE repository = :r AND digest = :d").bind("r", repository).bind("d", d).execute();
             h.createUpdate("DELETE FROM manifest_references WHERE repository = :r AND manifest_digest = :d").bind("r", repository).bind("d", d).execute();
-            boolean deleted = h.createUpdate("DELETE FROM manifests WHERE repository = :r AND digest = :d").bind("r", repository).bind("d", d).execute() > 0;
-            if (deleted) {
-                alsoInTransaction.accept(h, tags);
-            }
-            return deleted;
+            h.createUpdate("DELETE FROM manifests WHERE repository = :r AND digest = :d").bind("r", repository).bind("d", d).execute();
+            alsoInTransaction.accept(h, tags);
+            return new Deletion.Deleted(tags);
         });
     }
 
-    public boolean deleteTag(String repository, String tag) {
-        return deleteTag(repository, tag, (h, digest) -> {});
+    public enum TagDeletion { DELETED, MISSING, MOVED, IMMUTABLE }
+
+    /**
+     * Deletes a tag under its lock: MISSING if there is none, IMMUTABLE (and kept) if
+     * {@code immutable}, MOVED (and kept) if {@code expected} is given and a push has moved the tag
+     * to another manifest since the caller looked.
+     */
+    public TagDeletion deleteTag(String repository, String tag, Digest expected, boolean immutable) {
+        return deleteTag(repository, tag, expected, immutable, (h, digest) -> {});
     }
 
-    /** As above; {@code alsoInTransaction} gets the digest the tag pointed at, in the same transaction, if it was there. */
-    public boolean deleteTag(String repository, String tag, BiConsumer<Handle, Digest> alsoInTransaction) {
+    /** As above; {@code alsoInTransaction} gets the digest the tag pointed at, in the same transaction, when it goes. */
+    public TagDeletion deleteTag(String repository, String tag, Digest expected, boolean immutable,
+                                 BiConsumer<Handle, Digest> alsoInTransaction) {
         return jdbi.inTransaction(h -> {
-            Optional<String> digest = h.createQuery("SELECT digest FROM tags WHERE repository = :r AND name = :n")
+            lock(h, List.of(tagLock(repository, tag)));
+            Optional<String> current = h.createQuery("SELECT digest FROM tags WHERE repository = :r AND name = :n")
                     .bind("r", repository).bind("n", tag).mapTo(String.class).findOne();
-            if (digest.isEmpty()) {
-                return false;
+            if (current.isEmpty()) {
+                return TagDeletion.MISSING;
+            }
+            if (expected != null && !current.get().equals(expected.toString())) {
+                return TagDeletion.MOVED;
+            }
+            if (immutable) {
+                return TagDeletion.IMMUTABLE;
             }
             h.createUpdate("DELETE FROM tags WHERE repository = :r AND name = :n").bind("r", repository).bind("n", tag).execute();
-            alsoInTransaction.accept(h, Digest.parse(digest.get()));
-            return true;
+            alsoInTransaction.accept(h, Digest.parse(current.get()));
+            return TagDeletion.DELETED;
         });
     }
 

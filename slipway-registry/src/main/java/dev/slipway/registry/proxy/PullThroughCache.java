@@ -213,8 +213,20 @@ public final class PullThroughCache {
                 throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, "the upstream says blob " + digest + " has "
                         + upstream + " bytes, not " + stored);
             }
-            registry.metadata().linkBlob(repository, Names.owner(repository), digest, stored);
-            return stored;
+            try {
+                // Under the digest's lock the file must still be there (garbage collection may have taken it).
+                registry.metadata().linkBlob(repository, Names.owner(repository), digest, stored, () -> {
+                    if (registry.store().size(digest) != stored) {
+                        throw new java.nio.file.NoSuchFileException(digest.toString());
+                    }
+                });
+                return stored;
+            } catch (RuntimeException collected) {
+                if (!(collected.getCause() instanceof java.nio.file.NoSuchFileException)) {
+                    throw collected;
+                }
+                // collected meanwhile: fetch it again below
+            }
         }
         try (UpstreamClient.BlobResponse blob = client.getBlob(name, digest)) {
             String upload = registry.startUpload(repository);

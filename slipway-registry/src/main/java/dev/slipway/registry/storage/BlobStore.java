@@ -53,11 +53,34 @@ public interface BlobStore {
     /**
      * Verifies the upload against {@code expected}, makes it durable and visible as that blob, and
      * removes the upload. Throws {@link DigestMismatchException} (the upload is kept) when the
-     * content does not match.
+     * content does not match. The same as {@link #verify} then {@link #publish}.
      *
      * @return the blob's size
      */
-    long commit(String uploadId, Digest expected) throws IOException;
+    default long commit(String uploadId, Digest expected) throws IOException {
+        long size = verify(uploadId, expected);
+        publish(uploadId, expected);
+        return size;
+    }
+
+    /**
+     * The slow half of {@link #commit}: verifies the upload against {@code expected} and makes its
+     * bytes durable, but does not make it visible. Throws {@link DigestMismatchException} (the
+     * upload is kept) when the content does not match.
+     *
+     * @return the upload's size
+     */
+    long verify(String uploadId, Digest expected) throws IOException;
+
+    /**
+     * The quick half of {@link #commit}: makes an upload that {@link #verify} accepted (and that was
+     * not appended to since) visible as {@code digest}, or discards it if that blob is already
+     * stored, and removes the upload. Garbage collection needs this step ordered against its
+     * deletions, so the registry calls it while holding the digest's lock (docs/gc.md).
+     *
+     * @throws IllegalStateException if the upload was not verified as {@code digest}
+     */
+    void publish(String uploadId, Digest digest) throws IOException;
 
     /** Removes an upload and its bytes; removing a missing upload is a no-op. */
     void deleteUpload(String uploadId) throws IOException;

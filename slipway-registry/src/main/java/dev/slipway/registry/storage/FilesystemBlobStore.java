@@ -89,6 +89,11 @@ public final class FilesystemBlobStore implements BlobStore {
         }
     }
 
+    /** Uploads that {@link #verify} accepted, so {@link #publish} cannot expose unverified bytes. */
+    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+
+    private record Verified(Digest digest, long size) {}
+
     public FilesystemBlobStore(Path root) throws IOException {
         this.root = root;
         this.blobs = Files.createDirectories(root.resolve("blobs"));
@@ -221,6 +226,7 @@ public final class FilesystemBlobStore implements BlobStore {
         Path path = uploadPath(uploadId);
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE)) {
             long start = ch.size();
+            verified.remove(uploadId);
             HashState state = hashes.remove(uploadId);
             MessageDigest md = state != null && state.size() == start ? state.sha256() : null;
             ch.position(start);
@@ -267,7 +273,7 @@ public final class FilesystemBlobStore implements BlobStore {
     }
 
     @Override
-    public long commit(String uploadId, Digest expected) throws IOException {
+    public long verify(String uploadId, Digest expected) throws IOException {
         Path path = uploadPath(uploadId);
         awaitWriteback(uploadId);
         long size = Files.size(path);
@@ -281,12 +287,23 @@ public final class FilesystemBlobStore implements BlobStore {
         if (!actual.equals(expected)) {
             throw new DigestMismatchException(expected, actual);
         }
-        hashes.remove(uploadId);
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE)) {
             ch.force(true);
         }
-        publish(path, blobPath(expected));
+        verified.put(uploadId, new Verified(expected, size));
         return size;
+    }
+
+    @Override
+    public void publish(String uploadId, Digest digest) throws IOException {
+        Path path = uploadPath(uploadId);
+        Verified v = verified.get(uploadId);
+        if (v == null || !v.digest().equals(digest) || Files.size(path) != v.size()) {
+            throw new IllegalStateException("upload " + uploadId + " was not verified as " + digest);
+        }
+        publish(path, blobPath(digest));
+        verified.remove(uploadId);
+        hashes.remove(uploadId);
     }
 
     /** Reads the next piece of the request body; failures are the client's, not the disk's. */
@@ -339,13 +356,15 @@ public final class FilesystemBlobStore implements BlobStore {
     public void deleteUpload(String uploadId) throws IOException {
         hashes.remove(uploadId);
         writebacks.remove(uploadId);
+        verified.remove(uploadId);
         Files.deleteIfExists(uploadPath(uploadId));
     }
 
     @Override
     public Stream<String> uploads() throws IOException {
         try (Stream<Path> s = Files.list(uploads)) {
-            return s.map(p -> p.getFileName().toString()).toList().stream();
+            // Only names an upload id can have: a stranger's file here is not ours to touch.
+            return s.map(p -> p.getFileName().toString()).filter(n -> UPLOAD_ID.matcher(n).matches()).toList().stream();
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }

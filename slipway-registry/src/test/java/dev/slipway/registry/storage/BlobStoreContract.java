@@ -115,4 +115,45 @@ public abstract class BlobStoreContract {
         assertThat(store.size(d)).isEqualTo(10_000);
         assertThat(store.uploads().toList()).isEmpty();
     }
+
+    @Test
+    void verifiedUploadIsInvisibleUntilPublished() throws IOException {
+        byte[] content = random(20_000);
+        Digest d = Digest.sha256(content);
+        store.createUpload("v1");
+        store.append("v1", new ByteArrayInputStream(content), Long.MAX_VALUE);
+        assertThat(store.verify("v1", d)).isEqualTo(20_000);
+        assertThat(store.size(d)).isEqualTo(-1);
+        store.publish("v1", d);
+        assertThat(store.size(d)).isEqualTo(20_000);
+        assertThat(store.uploadSize("v1")).isEqualTo(-1);
+    }
+
+    @Test
+    void publishRefusesWhatVerifyDidNotAccept() throws IOException {
+        byte[] content = random(1000);
+        Digest d = Digest.sha256(content);
+        store.createUpload("v2");
+        store.append("v2", new ByteArrayInputStream(content), Long.MAX_VALUE);
+        assertThatThrownBy(() -> store.publish("v2", d)).isInstanceOf(IllegalStateException.class);
+        store.verify("v2", d);
+        // Bytes appended after verification were never checked.
+        store.append("v2", new ByteArrayInputStream(random(10)), Long.MAX_VALUE);
+        assertThatThrownBy(() -> store.publish("v2", d)).isInstanceOf(IllegalStateException.class);
+        assertThat(store.size(d)).isEqualTo(-1);
+        store.deleteUpload("v2");
+    }
+
+    @Test
+    void publishingContentAlreadyStoredDiscardsTheUpload() throws IOException {
+        byte[] content = random(3000);
+        Digest d = Digest.sha256(content);
+        store.put(d, content);
+        store.createUpload("v3");
+        store.append("v3", new ByteArrayInputStream(content), Long.MAX_VALUE);
+        store.verify("v3", d);
+        store.publish("v3", d);
+        assertThat(store.size(d)).isEqualTo(3000);
+        assertThat(store.uploads().toList()).isEmpty();
+    }
 }

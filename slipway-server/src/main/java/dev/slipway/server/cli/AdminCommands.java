@@ -197,7 +197,8 @@ public final class AdminCommands {
     }
 
     @Command(name = "registry", mixinStandardHelpOptions = true, description = "Registry administration.",
-            subcommands = {Visibility.class, Quota.class, Repos.class, ProxyCommands.Proxy.class})
+            subcommands = {Visibility.class, Quota.class, Repos.class, ProxyCommands.Proxy.class, RegistryLifecycleCommands.Immutable.class,
+                    RegistryLifecycleCommands.Retention.class, RegistryLifecycleCommands.Gc.class})
     public static final class RegistryCmd {}
 
     @Command(name = "visibility", mixinStandardHelpOptions = true,

@@ -197,6 +197,36 @@ public final class RegistryPush {
         return new Image(configDigest, config.length, layerDigest, layer.length, manifest, digest);
     }
 
+    public static final String OCI_EMPTY = "application/vnd.oci.empty.v1+json";
+
+    /**
+     * Pushes an OCI 1.1 artifact (empty config, one layer of {@code payload}) whose subject is
+     * {@code subjectDescriptor}, by digest, and returns its digest. Annotations are JSON text or null.
+     */
+    public String artifact(String repository, String subjectDescriptor, String artifactType, byte[] payload, String annotations) {
+        String emptyDigest = blob(repository, "{}".getBytes(StandardCharsets.UTF_8));
+        String payloadDigest = blob(repository, payload);
+        byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",\"artifactType\":\"" + artifactType + "\","
+                + "\"config\":" + descriptor(OCI_EMPTY, emptyDigest, 2) + ",\"layers\":[" + descriptor(artifactType, payloadDigest, payload.length)
+                + "],\"subject\":" + subjectDescriptor + (annotations == null ? "" : ",\"annotations\":" + annotations) + "}")
+                .getBytes(StandardCharsets.UTF_8);
+        String digest = sha256(manifest);
+        HttpResponse<String> r = putManifest(repository, digest, OCI_MANIFEST, manifest);
+        assertThat(r.statusCode()).as("artifact PUT: %s", r.body()).isEqualTo(201);
+        assertThat(r.headers().firstValue("OCI-Subject")).as("OCI-Subject").contains(digestOf(subjectDescriptor));
+        return digest;
+    }
+
+    private static String digestOf(String descriptorJson) {
+        int i = descriptorJson.indexOf("\"digest\":\"") + 10;
+        return descriptorJson.substring(i, descriptorJson.indexOf('"', i));
+    }
+
+    /** Pushes an index over the given images, tagged {@code tag}; returns its digest. */
+    public String pushIndex(String repository, String tag, Image... images) {
+        return manifest(repository, tag, OCI_INDEX, index(java.util.Arrays.stream(images).map(Image::manifestDescriptor).toArray(String[]::new)));
+    }
+
     // ---- raw HTTP/1.1, for requests java.net.http will not send as written
 
     /** A response read off a raw socket; header names are lower-case. */
