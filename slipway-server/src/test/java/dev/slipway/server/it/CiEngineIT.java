@@ -199,6 +199,35 @@ class CiEngineIT {
     }
 
     @Test
+    void timeoutStopsATaskAndLimitsReachTheContainer() throws Exception {
+        String pipeline = """
+                images: { box: local/busybox:1 }
+                tasks:
+                  limited:
+                    image: box
+                    network: none
+                    resources: { memory: 64MiB, cpus: 0.5 }
+                    commands:
+                      - cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes
+                      - cat /sys/fs/cgroup/cpu.max 2>/dev/null || cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us
+                  slow:
+                    image: box
+                    network: none
+                    timeout: 2s
+                    commands: [ "echo waiting", "sleep 30" ]
+                """;
+        ci.register("limits", GitRepos.create(Map.of(".slipway/ci.yml", pipeline)));
+        JsonNode run = ci.run("limits", "{}");
+        Map<String, JsonNode> t = CiClient.tasks(run);
+        String limited = ci.log(run, "limited");
+        assertThat(t.get("limited").get("status").asText()).as(limited).isEqualTo("success");
+        assertThat(limited).contains("67108864").containsAnyOf("50000 100000", "50000");
+        assertThat(t.get("slow").get("status").asText()).isEqualTo("failure");
+        assertThat(t.get("slow").get("duration_ms").asLong()).isLessThan(25_000);
+        assertThat(ci.log(run, "slow")).contains("waiting").contains("timed out after");
+    }
+
+    @Test
     void invalidPipelineIsRefusedWithFileLineAndColumn() throws Exception {
         String bad = """
                 images: { box: local/busybox:1 }
