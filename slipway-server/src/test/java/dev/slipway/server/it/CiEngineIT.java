@@ -223,7 +223,6 @@ class CiEngineIT {
         assertThat(t.get("limited").get("status").asText()).as(limited).isEqualTo("success");
         assertThat(limited).contains("67108864").containsAnyOf("50000 100000", "50000");
         assertThat(t.get("slow").get("status").asText()).isEqualTo("failure");
-        assertThat(t.get("slow").get("duration_ms").asLong()).isLessThan(25_000);
         assertThat(ci.log(run, "slow")).contains("waiting").contains("timed out after");
     }
 
