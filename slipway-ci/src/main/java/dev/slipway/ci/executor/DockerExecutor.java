@@ -95,7 +95,16 @@ public final class DockerExecutor implements Executor {
     public TaskHandle start(TaskSpec spec, OutputSink sink) throws ExecutorException {
         ensureImage(spec.image(), spec.pullAlways());
         String name = containerName(spec);
-        removeQuietly(name); // a previous attempt of this task in this run (retry)
+        String fingerprint = fingerprint(spec);
+        String kept = reusable(name, fingerprint);
+        if (kept != null) {
+            // A retry of the same task with the same definition restarts its stopped container (seed 004:
+            // stopped -> restarted); its overlay volumes were kept with it and its layers were reset.
+            long overlays = spec.mounts().stream().filter(m -> m instanceof TaskSpec.Mount.Overlay).count();
+            volumes.put(name, java.util.stream.LongStream.range(0, overlays).mapToObj(v -> name + "-" + v).toList());
+            return attachAndStart(kept, spec, sink);
+        }
+        removeQuietly(name); // a previous attempt whose definition differs
         List<Mount> mounts = new ArrayList<>();
         List<String> createdVolumes = new ArrayList<>();
         int i = 0;
@@ -137,13 +146,18 @@ public final class DockerExecutor implements Executor {
                     .withCmd(spec.script())
                     .withEnv(env)
                     .withWorkingDir(spec.workdir())
-                    .withLabels(Map.of("slipway.run", spec.runId(), "slipway.task", spec.task()))
+                    .withLabels(Map.of("slipway.run", spec.runId(), "slipway.task", spec.task(), "slipway.spec", fingerprint))
                     .withAttachStdout(true).withAttachStderr(true)
                     .withHostConfig(host)
                     .exec().getId();
         } catch (DockerException e) {
             throw new ExecutorException("cannot create the container for task " + spec.task() + ": " + e.getMessage(), e);
         }
+        return attachAndStart(id, spec, sink);
+    }
+
+    /** Attaches to the container's output before starting it, so no byte is missed. */
+    private TaskHandle attachAndStart(String id, TaskSpec spec, OutputSink sink) throws ExecutorException {
         ResultCallback.Adapter<Frame> attach = new ResultCallback.Adapter<>() {
             @Override
             public void onNext(Frame frame) {
@@ -170,6 +184,28 @@ public final class DockerExecutor implements Executor {
             throw new ExecutorException("interrupted while starting task " + spec.task(), e);
         }
         return new TaskHandle(id, spec);
+    }
+
+
+    /** The id of a stopped container of this name created from the same definition, or null. */
+    private String reusable(String name, String fingerprint) {
+        try {
+            var c = docker.inspectContainerCmd(name).exec();
+            boolean stopped = c.getState() == null || !Boolean.TRUE.equals(c.getState().getRunning());
+            Map<String, String> labels = c.getConfig() == null ? null : c.getConfig().getLabels();
+            return stopped && labels != null && fingerprint.equals(labels.get("slipway.spec")) ? c.getId() : null;
+        } catch (NotFoundException missing) {
+            return null;
+        } catch (DockerException e) {
+            return null;
+        }
+    }
+
+    /** What makes two attempts of a task the same container: image, script, environment, mounts, limits. */
+    static String fingerprint(TaskSpec spec) {
+        String text = String.join("\u0000", spec.image(), spec.script(), new java.util.TreeMap<>(spec.env()).toString(),
+                spec.workdir(), spec.mounts().toString(), String.valueOf(spec.network()), String.valueOf(spec.resources()));
+        return dev.slipway.core.Digest.sha256(text).hex().substring(0, 32);
     }
 
     @Override

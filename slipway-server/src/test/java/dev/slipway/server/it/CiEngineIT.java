@@ -135,12 +135,18 @@ class CiEngineIT {
         assertThat(t.get("third").get("status").asText()).isEqualTo("skipped");
         // The retry re-runs the failed task (a second attempt) and what depends on it, not what succeeded.
         long id = failed.get("id").asLong();
+        String container = "slipway-" + id + "-second";
+        String before = Tools.run(Map.of(), null, "docker", "inspect", "-f", "{{.Id}} {{.State.Status}}", container).ok().out().trim();
+        assertThat(before).endsWith(" exited"); // kept, stopped, for inspection and the retry
         HttpResponse<String> retry = alice.post("/api/v1/runs/" + id + "/tasks/second/retry", "application/json", new byte[0]);
         assertThat(retry.statusCode()).as(retry.body()).isEqualTo(202);
         JsonNode again = ci.await(id);
         Map<String, JsonNode> t2 = CiClient.tasks(again);
         assertThat(t2.get("first").get("attempt").asInt()).isEqualTo(1);
         assertThat(t2.get("second").get("attempt").asInt()).isEqualTo(2);
+        // The retry restarted the same stopped container rather than creating another.
+        assertThat(Tools.run(Map.of(), null, "docker", "inspect", "-f", "{{.Id}} {{.State.Status}}", container).ok().out().trim())
+                .isEqualTo(before);
         assertThat(t2.get("third").get("status").asText()).isEqualTo("skipped");
         // A succeeded task cannot be retried.
         assertThat(alice.post("/api/v1/runs/" + id + "/tasks/first/retry", "application/json", new byte[0]).statusCode()).isEqualTo(409);
