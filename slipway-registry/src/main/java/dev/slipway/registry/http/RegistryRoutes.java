@@ -58,6 +58,8 @@ public final class RegistryRoutes {
     private static final Pattern RANGE = Pattern.compile("^(?:bytes=)?(\\d+)-(\\d+)$");
     private static final int COPY_BUFFER = 1 << 20;
     private static final int MAX_LIST = 10_000;
+    /** Oversized manifest bodies up to this size are read and dropped so the client gets the 413. */
+    private static final long DRAIN_LIMIT = 64L << 20;
 
     private final Registry registry;
     private final Identity identity;
@@ -439,11 +441,21 @@ public final class RegistryRoutes {
                 Caller pusher = authorize(ctx, repository, Action.PUSH);
                 long declared = ctx.req().getContentLengthLong();
                 if (declared > Manifest.MAX_BYTES) {
+                    // Read (and drop) a moderately oversized body first: a client still sending when the
+                    // connection closes sees a broken pipe instead of this answer.
+                    if (declared <= DRAIN_LIMIT) {
+                        try (InputStream in = ctx.bodyInputStream()) {
+                            drain(in);
+                        }
+                    }
                     throw OciError.TOO_LARGE.with("manifest is " + declared + " bytes; the limit is " + Manifest.MAX_BYTES);
                 }
                 byte[] body;
                 try (InputStream in = ctx.bodyInputStream()) {
                     body = in.readNBytes(Manifest.MAX_BYTES + 1);
+                    if (body.length > Manifest.MAX_BYTES) {
+                        drain(in);
+                    }
                 }
                 if (body.length > Manifest.MAX_BYTES) {
                     throw OciError.TOO_LARGE.with("manifest exceeds the limit of " + Manifest.MAX_BYTES + " bytes");
@@ -685,6 +697,20 @@ public final class RegistryRoutes {
             end = Long.parseLong(m.group(2));
         }
         return registry.appendUpload(repository, id, ctx.bodyInputStream(), start, end, ctx.req().getContentLengthLong());
+    }
+
+    /** Reads and drops up to {@link #DRAIN_LIMIT} bytes of a refused body; a client that went away is fine. */
+    private static void drain(InputStream in) {
+        byte[] sink = new byte[64 * 1024];
+        long drained = 0;
+        try {
+            int n;
+            while (drained < DRAIN_LIMIT && (n = in.read(sink)) > 0) {
+                drained += n;
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // the answer is the same either way
+        }
     }
 
     private static String enc(String s) {
