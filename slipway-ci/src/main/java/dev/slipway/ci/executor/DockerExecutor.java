@@ -131,7 +131,10 @@ public final class DockerExecutor implements Executor {
             }
         }
         volumes.put(name, createdVolumes);
-        HostConfig host = HostConfig.newHostConfig().withMounts(mounts).withNetworkMode(network(spec.network()));
+        // Slipway keeps every byte from the attach stream; the engine's json-file copy would cost a
+        // second write of the whole output (about 20 MB/s here) and keep it with stopped containers.
+        HostConfig host = HostConfig.newHostConfig().withMounts(mounts).withNetworkMode(network(spec.network()))
+                .withLogConfig(new com.github.dockerjava.api.model.LogConfig(com.github.dockerjava.api.model.LogConfig.LoggingType.NONE));
         if (spec.resources().memoryBytes() != null) {
             host.withMemory(spec.resources().memoryBytes()).withMemorySwap(spec.resources().memoryBytes());
         }
