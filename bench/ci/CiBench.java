@@ -1,9 +1,9 @@
 // Load driver of bench/ci/run.sh: runs the measured phases against a Slipway server that run.sh
 // started, and the same work as raw `docker run --rm`, interleaved. Writes one sample per line
 // ("metric value") to the samples file and a per-phase profile (from `docker events` and the API's
-// timestamps) to the profile file; run.sh prints the report. Launched as a single source file with
-// Slipway's jar on the class path (for Jackson):
-//   java -cp slipway.jar CiBench.java key=value ...
+// timestamps) to the profile file; run.sh prints the report. Compiled and run with Slipway's jar on
+// the class path (for Jackson):
+//   javac -proc:none -cp slipway.jar -d classes CiBench.java && java -cp slipway.jar:classes CiBench key=value ...
 // Keys: base token repo image suffix data server_pid out profile deadline_s runs first_runs
 // warmup pin_runs flood_bytes flood_runs follow poll_ms lib lib_away marker echo_task pin_task flood_task
 // flood_line. Every wait is bounded by deadline_s; on any failure it exits 1 with a message.
@@ -217,9 +217,11 @@ public class CiBench {
         }
     }
 
-    static Raw dockerRun(String name, String script, boolean keepText) throws Exception {
+    static Raw dockerRun(String name, String script, boolean keepText, String... options) throws Exception {
         checkDeadline("running docker");
-        List<String> cmd = List.of("docker", "run", "--rm", "--name", name, "--network", "none", cfg("image"), "sh", "-c", script);
+        List<String> cmd = new ArrayList<>(List.of("docker", "run", "--rm", "--name", name, "--network", "none"));
+        cmd.addAll(List.of(options));
+        cmd.addAll(List.of(cfg("image"), "sh", "-c", script));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         ByteArrayOutputStream text = new ByteArrayOutputStream();
@@ -260,6 +262,25 @@ public class CiBench {
     static final List<RawRun> RAW_ECHO = new ArrayList<>();
     static long echoPhaseStartMs;
 
+    /** `docker events` followed live from the start of the echo phase (the daemon replays only its last 256). */
+    static Process events;
+    static final List<String> EVENT_LINES = java.util.Collections.synchronizedList(new ArrayList<>());
+    static Thread eventReader;
+
+    static void startEvents() throws IOException {
+        events = new ProcessBuilder("docker", "events", "--format", "{{json .}}").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        eventReader = Thread.ofPlatform().daemon().start(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(events.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    EVENT_LINES.add(line);
+                }
+            } catch (IOException ignored) {
+                // stopped
+            }
+        });
+    }
+
     static List<EchoRun> echoPhase() throws Exception {
         String task = cfg("echo_task");
         int runs = cfgInt("runs"), warmup = cfgInt("warmup"), poll = cfgInt("poll_ms");
@@ -269,14 +290,20 @@ public class CiBench {
             awaitSuccess(t.id(), poll);
             dockerRun("cibench-" + cfg("suffix") + "-warm-" + i, "echo hi", false);
         }
+        startEvents();
+        Thread.sleep(500); // the subscription is live before the first measured run
         echoPhaseStartMs = System.currentTimeMillis();
+        long pid = Long.parseLong(cfg("server_pid"));
+        long cpu0 = cpuTicks(pid);
         List<EchoRun> out = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             for (int k = 0; k < 2; k++) {
                 boolean slipwayNow = (k == 0) == (i % 2 == 0);
                 if (slipwayNow) {
+                    long c0 = cpuTicks(pid);
                     Trigger t = trigger("echo", Map.of());
                     Finished f = awaitSuccess(t.id(), poll);
+                    sample("slipway.cpu_ms", (cpuTicks(pid) - c0) * 10.0); // trigger to finished, polls included
                     byte[] log = rawLog(t.id(), task);
                     String s = new String(log, StandardCharsets.UTF_8);
                     if (!s.contains("hi\n")) {
@@ -286,7 +313,8 @@ public class CiBench {
                     long created = f.ms("created_at"), started = f.ms("started_at"), finished = f.ms("finished_at");
                     long tStart = epochMs(tn.get("started_at")), tEnd = epochMs(tn.get("finished_at"));
                     sample("slipway.task_ms", tn.get("duration_ms").asLong());
-                    sample("slipway.e2e_ms", (f.seenNanos() - t.sendNanos()) / 1e6);
+                    sample("slipway.e2e_ms", finished - t.sendMs()); // server's finish, client's send: one clock
+                    sample("slipway.e2e_seen_ms", (f.seenNanos() - t.sendNanos()) / 1e6);
                     sample("slipway.server_e2e_ms", finished - created);
                     sample("slipway.trigger_ms", t.triggerMs());
                     sample("slipway.queue_ms", started - created);
@@ -304,6 +332,9 @@ public class CiBench {
                 }
             }
         }
+        // The server's CPU time over the measured loop (its own work for each run, the API polls of
+        // this client, and nothing while the raw runs go), per Slipway run.
+        sample("slipway.cpu_ms_per_run", (cpuTicks(pid) - cpu0) * 10.0 / runs);
         return out;
     }
 
@@ -311,34 +342,39 @@ public class CiBench {
 
     /** Where the time of one echo task goes: docker events (daemon clock) against the API's timestamps. */
     static void profile(List<EchoRun> runs) throws Exception {
-        long since = echoPhaseStartMs - 2000, until = System.currentTimeMillis() + 1000;
-        Process p = new ProcessBuilder("docker", "events", "--since", String.format(Locale.ROOT, "%.3f", since / 1000.0),
-                "--until", String.format(Locale.ROOT, "%.3f", until / 1000.0), "--format", "{{json .}}")
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Thread.sleep(1000); // the last events reach the subscriber
+        events.destroy();
+        eventReader.join(10_000);
         // name -> action -> first time (epoch ms, fractional)
         Map<String, Map<String, Double>> ev = new HashMap<>();
         Map<String, String> nameById = new HashMap<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                JsonNode e = JSON.readTree(line);
-                String type = e.path("Type").asText(), action = e.path("Action").asText();
-                double t = e.path("timeNano").asLong() / 1e6;
-                JsonNode actor = e.path("Actor");
-                String key;
-                if (type.equals("container")) {
-                    key = actor.path("Attributes").path("name").asText();
-                    nameById.put(actor.path("ID").asText(), key);
-                } else if (type.equals("volume")) {
-                    key = "volume:" + actor.path("ID").asText();
-                } else {
-                    continue;
-                }
-                ev.computeIfAbsent(key, k -> new HashMap<>()).putIfAbsent(action, t);
-            }
+        List<String> lines;
+        synchronized (EVENT_LINES) {
+            lines = new ArrayList<>(EVENT_LINES);
         }
-        if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-            p.destroyForcibly();
+        for (String line : lines) {
+            JsonNode e = JSON.readTree(line);
+            String type = e.path("Type").asText(), action = e.path("Action").asText();
+            double t = e.path("timeNano").asLong() / 1e6;
+            JsonNode actor = e.path("Actor");
+            String key;
+            if (type.equals("container")) {
+                key = actor.path("Attributes").path("name").asText();
+                nameById.put(actor.path("ID").asText(), key);
+            } else if (type.equals("volume")) {
+                key = "volume:" + actor.path("ID").asText();
+            } else if (type.equals("network")) {
+                key = "network:" + actor.path("Attributes").path("container").asText();
+            } else {
+                continue;
+            }
+            ev.computeIfAbsent(key, k -> new HashMap<>()).putIfAbsent(action, t);
+        }
+        for (var e : nameById.entrySet()) {
+            Map<String, Double> n = ev.get("network:" + e.getKey());
+            if (n != null && ev.containsKey(e.getValue())) {
+                n.forEach((a, t) -> ev.get(e.getValue()).putIfAbsent("network-" + a, t));
+            }
         }
         String task = cfg("echo_task");
         Map<String, List<Double>> seg = new LinkedHashMap<>();
@@ -360,7 +396,10 @@ public class CiBench {
             add(seg, "s|run started -> task started (worktrees, plan)", tStart - rStart);
             add(seg, "s|task started -> overlay volume created", v.get("create") - tStart);
             add(seg, "s|volume created -> container created", c.get("create") - v.get("create"));
-            add(seg, "s|container created -> started (attach, start; overlay mount)", c.get("start") - c.get("create"));
+            add(seg, "s|container created -> attached", c.getOrDefault("attach", Double.NaN) - c.get("create"));
+            add(seg, "s|attached -> network none connected", c.getOrDefault("network-connect", Double.NaN) - c.getOrDefault("attach", Double.NaN));
+            add(seg, "s|network connected -> overlay volume mounted", v.getOrDefault("mount", Double.NaN) - c.getOrDefault("network-connect", Double.NaN));
+            add(seg, "s|volume mounted -> container started (runc)", c.get("start") - v.getOrDefault("mount", Double.NaN));
             add(seg, "s|container started -> exited", c.get("die") - c.get("start"));
             add(seg, "s|container exited -> task finished (wait, output drain, log)", tEnd - c.get("die"));
             add(seg, "s|task finished -> run finished (log fsync, run row)", rEnd - tEnd);
@@ -375,7 +414,9 @@ public class CiBench {
             rawUsed++;
             double start = rr.raw().startMs(), end = start + rr.raw().wallMs();
             add(seg, "r|CLI started -> container created", c.get("create") - start);
-            add(seg, "r|container created -> started (attach, start)", c.get("start") - c.get("create"));
+            add(seg, "r|container created -> attached", c.getOrDefault("attach", Double.NaN) - c.get("create"));
+            add(seg, "r|attached -> network none connected", c.getOrDefault("network-connect", Double.NaN) - c.getOrDefault("attach", Double.NaN));
+            add(seg, "r|network connected -> container started (runc)", c.get("start") - c.getOrDefault("network-connect", Double.NaN));
             add(seg, "r|container started -> exited", c.get("die") - c.get("start"));
             add(seg, "r|container exited -> removed (--rm)", c.get("destroy") - c.get("die"));
             add(seg, "r|removed -> CLI exited", end - c.get("destroy"));
@@ -400,6 +441,10 @@ public class CiBench {
     }
 
     static void add(Map<String, List<Double>> m, String k, double v) {
+        if (Double.isNaN(v)) {
+            m.computeIfAbsent(k, x -> new ArrayList<>());
+            return;
+        }
         m.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
     }
 
@@ -519,7 +564,7 @@ public class CiBench {
         Finished c = awaitSuccess(cold.id(), poll);
         checkMarker(cold.id(), task, marker);
         sample("pin.cold_setup_ms", epochMs(c.task(task).get("started_at")) - c.ms("started_at"));
-        sample("pin.cold_e2e_ms", (c.seenNanos() - cold.sendNanos()) / 1e6);
+        sample("pin.cold_e2e_ms", c.ms("finished_at") - cold.sendMs());
         List<Path> immutable = immutableWorktrees(worktrees);
         if (immutable.size() != 1) {
             throw new BenchFailure("expected one immutable worktree after the cold run, found " + immutable);
@@ -538,7 +583,7 @@ public class CiBench {
                 }
                 checkMarker(t.id(), task, marker);
                 sample("pin.warm_setup_ms", epochMs(f.task(task).get("started_at")) - f.ms("started_at"));
-                sample("pin.warm_e2e_ms", (f.seenNanos() - t.sendNanos()) / 1e6);
+                sample("pin.warm_e2e_ms", f.ms("finished_at") - t.sendMs());
             }
         } finally {
             Files.move(away, lib);
@@ -570,12 +615,15 @@ public class CiBench {
 
     // ---- phase 4: log throughput -------------------------------------------------------------------------
 
+    static final int BLOCK = 1_000_000;
+
+    /** The flood task's stdout: the first BLOCK bytes of `yes LINE`, repeated to {@code bytes}. */
     static String expectedSha(String line, long bytes) throws Exception {
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         byte[] l = (line + "\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] block = new byte[l.length * 16384];
-        for (int i = 0; i < 16384; i++) {
-            System.arraycopy(l, 0, block, i * l.length, l.length);
+        byte[] block = new byte[BLOCK];
+        for (int i = 0; i < BLOCK; i++) {
+            block[i] = l[i % l.length];
         }
         long left = bytes;
         while (left > 0) {
@@ -668,11 +716,18 @@ public class CiBench {
         long pid = Long.parseLong(cfg("server_pid"));
         String line = cfg("flood_line");
         String expected = expectedSha(line, bytes);
-        String script = "yes " + line + " | head -c " + bytes;
+        // The same commands as the flood pipeline: a block of 10^6 bytes written once, then cat in a
+        // loop (busybox's yes writes one line per syscall and its head copies 4 KiB at a time; either
+        // would be the bottleneck).
+        if (bytes % BLOCK != 0) {
+            throw new BenchFailure("flood_bytes must be a multiple of " + BLOCK);
+        }
+        long copies = bytes / BLOCK;
+        String script = "yes " + line + " | head -c " + BLOCK + " > blk && i=0 && while [ $i -lt " + copies + " ]; do cat blk; i=$((i+1)); done";
         progress("log throughput: " + runs + " runs printing " + bytes + " bytes through Slipway and raw docker run, alternating");
         sample("server.rss_idle_mib", rssKib(pid) / 1024.0);
         // Warm-up, untimed: a tenth of the size (the append path's JIT).
-        Trigger w = trigger("flood", Map.of("BYTES", Long.toString(bytes / 10)));
+        Trigger w = trigger("flood", Map.of("COPIES", Long.toString(Math.max(1, copies / 10))));
         awaitSuccess(w.id(), 50);
         long clk = 100; // USER_HZ on Linux
         for (int i = 0; i < runs; i++) {
@@ -681,12 +736,17 @@ public class CiBench {
                 if (slipwayNow) {
                     floodRun("flood", task, bytes, expected, pid, clk, null);
                 } else {
-                    Raw r = dockerRun("cibench-" + cfg("suffix") + "-flood-" + i, script, false);
-                    if (r.bytes() != bytes || !r.sha256().equals(expected)) {
-                        throw new BenchFailure("raw docker run printed " + r.bytes() + " bytes, sha256 " + r.sha256());
+                    // The engine's default log driver (what Slipway's containers get), then none.
+                    for (String driver : List.of("default", "none")) {
+                        String[] opts = driver.equals("none") ? new String[] {"--log-driver", "none"} : new String[0];
+                        String metric = driver.equals("none") ? "rawnone" : "raw";
+                        Raw r = dockerRun("cibench-" + cfg("suffix") + "-flood-" + driver + "-" + i, script, false, opts);
+                        if (r.bytes() != bytes || !r.sha256().equals(expected)) {
+                            throw new BenchFailure("raw docker run printed " + r.bytes() + " bytes, sha256 " + r.sha256());
+                        }
+                        sample(metric + ".flood_mbps", bytes / 1e6 / (r.wallMs() / 1e3));
+                        sample(metric + ".flood_stream_mbps", bytes / 1e6 / ((r.lastNanos() - r.firstNanos()) / 1e9));
                     }
-                    sample("raw.flood_mbps", bytes / 1e6 / (r.wallMs() / 1e3));
-                    sample("raw.flood_stream_mbps", bytes / 1e6 / ((r.lastNanos() - r.firstNanos()) / 1e9));
                 }
             }
         }
@@ -711,7 +771,7 @@ public class CiBench {
             }
         });
         long cpu0 = cpuTicks(pid);
-        Trigger t = trigger("flood", Map.of("BYTES", Long.toString(bytes)));
+        Trigger t = trigger("flood", Map.of("COPIES", Long.toString(bytes / BLOCK)));
         Thread followThread = null;
         if (follower != null) {
             followThread = Thread.ofPlatform().start(() -> follow(t.id(), task, follower));
@@ -755,7 +815,8 @@ public class CiBench {
             }
             info("follow.verify_sse", "ok: the live follower decoded " + bytes + " stdout bytes with the expected sha256");
             sample("follow.sse_mbps", bytes / 1e6 / ((follower.endNanos - follower.firstStdoutNanos) / 1e9));
-            sample("follow.end_lag_ms", (follower.endNanos - f.seenNanos()) / 1e6);
+            double endMs = t.sendMs() + (follower.endNanos - t.sendNanos()) / 1e6;
+            sample("follow.end_lag_ms", endMs - epochMs(tn.get("finished_at")));
         }
     }
 }
