@@ -121,7 +121,7 @@ public final class LogHub {
                     if (existed) {
                         throw new SlipwayException.NotFound("log " + logId + " was deleted");
                     }
-                    signal.await(version, pollMillis);
+                    signal.await(version, java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(pollMillis));
                     continue;
                 }
                 if (!page.isEmpty()) {
@@ -130,7 +130,7 @@ public final class LogHub {
                 } else if (exit.isPresent()) {
                     return exit;
                 } else {
-                    signal.await(version, pollMillis);
+                    signal.await(version, java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(pollMillis));
                 }
             }
             return OptionalInt.empty();

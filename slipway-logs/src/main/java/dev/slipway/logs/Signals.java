@@ -1,9 +1,7 @@
 package dev.slipway.logs;
 
+import dev.slipway.core.ChangeCounter;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Wake-ups for followers of logs that changed. A log has a {@link Signal} only while someone
@@ -33,46 +31,8 @@ final class Signals {
         }
     }
 
-    /**
-     * A counter of changes. A follower reads {@link #version} before it reads the store and, having
-     * found nothing new, waits for the version to move on: a change made in between is never missed.
-     */
-    static final class Signal {
-        private final ReentrantLock lock = new ReentrantLock();
-        private final Condition changed = lock.newCondition();
-        private long version;
+    /** A log's change counter, with the number of followers that hold it. */
+    static final class Signal extends ChangeCounter {
         private int users; // guarded by the map's compute
-
-        long version() {
-            lock.lock();
-            try {
-                return version;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        void fire() {
-            lock.lock();
-            try {
-                version++;
-                changed.signalAll();
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        /** Waits until the version differs from {@code seen} or the timeout passes. */
-        void await(long seen, long timeoutMillis) throws InterruptedException {
-            long nanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-            lock.lock();
-            try {
-                while (version == seen && nanos > 0) {
-                    nanos = changed.awaitNanos(nanos);
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.ci.scheduler.CiStore;
 import dev.slipway.ci.scheduler.RunService;
+import dev.slipway.core.ChangeCounter;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.core.identity.Identity;
 import dev.slipway.core.identity.Principal;
@@ -51,6 +52,7 @@ public final class CiRoutes {
         routes.post("/api/v1/repos/{owner}/{name}/runs", this::trigger);
         routes.get("/api/v1/repos/{owner}/{name}/runs", this::listRuns);
         routes.get("/api/v1/runs/{id}", this::getRun);
+        routes.get("/api/v1/runs/{id}/events", this::runEvents);
         routes.post("/api/v1/runs/{id}/cancel", this::cancel);
         routes.post("/api/v1/runs/{id}/tasks/{task}/retry", this::retry);
         routes.get("/api/v1/runs/{id}/tasks/{task}/log", this::rawLog);
@@ -176,8 +178,78 @@ public final class CiRoutes {
         ctx.contentType("application/json").result(arr.toString());
     }
 
-    private void getRun(Context ctx) {
-        ctx.contentType("application/json").result(runJson(run(ctx, false)).toString());
+    /** Longest {@code ?wait=} a client may ask for, and the keep-alive period of the event stream. */
+    private static final int MAX_WAIT_SECONDS = 600;
+    private static final long KEEPALIVE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+
+    /**
+     * The run; with {@code ?wait=N} (seconds, at most 600) the answer waits until the run has
+     * finished or N seconds pass, whichever comes first (a long poll: scripts need no loop).
+     */
+    private void getRun(Context ctx) throws InterruptedException {
+        CiStore.RunRow r = run(ctx, false);
+        String wait = ctx.queryParam("wait");
+        if (wait != null) {
+            int seconds;
+            try {
+                seconds = Integer.parseInt(wait.endsWith("s") ? wait.substring(0, wait.length() - 1) : wait);
+            } catch (NumberFormatException e) {
+                throw new SlipwayException.BadRequest("wait must be a number of seconds (0-" + MAX_WAIT_SECONDS + ")");
+            }
+            if (seconds < 0 || seconds > MAX_WAIT_SECONDS) {
+                throw new SlipwayException.BadRequest("wait must be a number of seconds (0-" + MAX_WAIT_SECONDS + ")");
+            }
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
+            ChangeCounter changes = runs.store().changes();
+            long seen = changes.version();
+            while (!finished(r.status()) && System.nanoTime() < deadline) {
+                seen = changes.await(seen, deadline - System.nanoTime());
+                r = runs.store().run(r.id()).orElseThrow();
+            }
+        }
+        ctx.contentType("application/json").result(runJson(r).toString());
+    }
+
+    static boolean finished(String status) {
+        return switch (status) {
+            case "success", "failure", "cancelled", "error" -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * Server-Sent Events of one run: {@code event: run} with the run's JSON (as {@code GET
+     * /runs/{id}}) now and after every change, then {@code event: end} once it has finished. A
+     * comment line every 15 s keeps proxies from closing an idle stream.
+     */
+    private void runEvents(Context ctx) throws Exception {
+        CiStore.RunRow r = run(ctx, false);
+        ctx.status(200);
+        ctx.contentType("text/event-stream");
+        ctx.header("Cache-Control", "no-cache");
+        ctx.header("X-Accel-Buffering", "no");
+        OutputStream out = ctx.res().getOutputStream();
+        ChangeCounter changes = runs.store().changes();
+        long seen = changes.version();
+        String last = null;
+        while (true) {
+            String now = runJson(r).toString();
+            if (!now.equals(last)) {
+                send(out, "run", now);
+                last = now;
+            }
+            if (finished(r.status())) {
+                send(out, "end", "{\"status\":\"" + r.status() + "\"}");
+                return;
+            }
+            long before = seen;
+            seen = changes.await(seen, KEEPALIVE_NANOS);
+            if (seen == before) {
+                out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+                out.flush(); // fails once the client has gone, which ends this handler
+            }
+            r = runs.store().run(r.id()).orElseThrow();
+        }
     }
 
     private void cancel(Context ctx) {
@@ -263,8 +335,8 @@ public final class CiRoutes {
 
     /**
      * Server-Sent Events from the first byte (or from {@code Last-Event-ID}): {@code event: chunk}
-     * with {@code {"offset","ts","stream","data_base64","text"}} per chunk (base64 keeps every byte;
-     * {@code text} is a lossy UTF-8 rendering for convenience) and {@code id:} the offset after it,
+     * with {@code {"offset","ts","stream","data_base64"}} per chunk (base64 keeps every byte; with
+     * {@code ?text=1} also {@code text}, a lossy UTF-8 rendering for convenience) and {@code id:} the offset after it,
      * then {@code event: end} with {@code {"exit_code"}}. A subscriber who joins late gets the
      * backlog first.
      */
@@ -294,6 +366,7 @@ public final class CiRoutes {
             Thread.sleep(200);
         }
         CountDownLatch done = new CountDownLatch(1);
+        boolean withText = "1".equals(ctx.queryParam("text")) || "true".equals(ctx.queryParam("text"));
         long from = 0;
         String lastEventId = ctx.header("Last-Event-ID");
         if (lastEventId != null && lastEventId.matches("\\d{1,18}")) {
@@ -309,7 +382,9 @@ public final class CiRoutes {
                     o.put("ts", c.timestampMillis());
                     o.put("stream", c.stream().name().toLowerCase(java.util.Locale.ROOT));
                     o.put("data_base64", Base64.getEncoder().encodeToString(c.bytes()));
-                    o.put("text", new String(c.bytes(), StandardCharsets.UTF_8));
+                    if (withText) {
+                        o.put("text", new String(c.bytes(), StandardCharsets.UTF_8));
+                    }
                     out.write(("id: " + c.end() + "\nevent: chunk\ndata: " + o + "\n\n").getBytes(StandardCharsets.UTF_8));
                 }
                 out.flush();

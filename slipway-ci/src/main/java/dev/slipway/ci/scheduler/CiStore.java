@@ -1,5 +1,6 @@
 package dev.slipway.ci.scheduler;
 
+import dev.slipway.core.ChangeCounter;
 import dev.slipway.core.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -29,10 +30,21 @@ public final class CiStore {
 
     private final Jdbi jdbi;
     private final Clock clock;
+    private final ChangeCounter changes = new ChangeCounter();
 
     public CiStore(Jdbi jdbi, Clock clock) {
         this.jdbi = jdbi;
         this.clock = clock;
+    }
+
+    /** Signalled after every change to a run or its tasks. */
+    public ChangeCounter changes() {
+        return changes;
+    }
+
+    private <T> T changed(T result) {
+        changes.fire();
+        return result;
     }
 
     public Jdbi jdbi() {
@@ -66,7 +78,7 @@ public final class CiStore {
 
     /** Creates a queued run with pending tasks, in one transaction; returns its id. */
     public long createRun(RunRow run, List<String> tasks) {
-        return jdbi.inTransaction(h -> {
+        return changed(jdbi.inTransaction(h -> {
             h.createUpdate("UPDATE ci_counters SET value = value + 1 WHERE name = 'run'").execute();
             long id = h.createQuery("SELECT value FROM ci_counters WHERE name = 'run'").mapTo(Long.class).one();
             h.createUpdate("INSERT INTO ci_runs(id, owner, repo, pipeline, ref, commit_sha, status, trigger_kind, variables, definition, "
@@ -80,7 +92,7 @@ public final class CiStore {
                         .bind("id", id).bind("n", t).bind("p", pos++).execute();
             }
             return id;
-        });
+        }));
     }
 
     private static RunRow runRow(java.sql.ResultSet rs) throws java.sql.SQLException {
@@ -108,34 +120,36 @@ public final class CiStore {
 
     /** Takes a queued run for execution; false if another worker (or a cancel) got it first. */
     public boolean claim(long id) {
-        return jdbi.withHandle(h -> h.createUpdate("UPDATE ci_runs SET status = 'running', started_at = :t WHERE id = :id AND status = 'queued'")
-                .bind("t", clock.millis()).bind("id", id).execute()) > 0;
+        return changed(jdbi.withHandle(h -> h.createUpdate("UPDATE ci_runs SET status = 'running', started_at = :t WHERE id = :id AND status = 'queued'")
+                .bind("t", clock.millis()).bind("id", id).execute()) > 0);
     }
 
     public void setCommit(long id, String commit) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE ci_runs SET commit_sha = :c WHERE id = :id").bind("c", commit).bind("id", id).execute());
+        changes.fire();
     }
 
     public void finishRun(long id, String status, String message) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE ci_runs SET status = :s, message = :m, finished_at = :t WHERE id = :id")
                 .bind("s", status).bind("m", message).bind("t", clock.millis()).bind("id", id).execute());
+        changes.fire();
     }
 
     /** Cancels a run that has not started; false if it is no longer queued. */
     public boolean cancelQueued(long id) {
-        return jdbi.inTransaction(h -> {
+        return changed(jdbi.inTransaction(h -> {
             int n = h.createUpdate("UPDATE ci_runs SET status = 'cancelled', finished_at = :t, message = 'cancelled before it started' "
                     + "WHERE id = :id AND status = 'queued'").bind("t", clock.millis()).bind("id", id).execute();
             if (n > 0) {
                 h.createUpdate("UPDATE ci_tasks SET status = 'cancelled' WHERE run_id = :id AND status = 'pending'").bind("id", id).execute();
             }
             return n > 0;
-        });
+        }));
     }
 
     /** Puts a finished run back in the queue for a retry of some of its tasks. */
     public boolean requeue(long id, List<String> tasks) {
-        return jdbi.inTransaction(h -> {
+        return changed(jdbi.inTransaction(h -> {
             int n = h.createUpdate("UPDATE ci_runs SET status = 'queued', finished_at = NULL, message = NULL WHERE id = :id "
                     + "AND status IN ('success', 'failure', 'cancelled', 'error')").bind("id", id).execute();
             if (n == 0) {
@@ -146,7 +160,7 @@ public final class CiStore {
                         + "WHERE run_id = :id AND name = :n").bind("id", id).bind("n", t).execute();
             }
             return true;
-        });
+        }));
     }
 
     /**
@@ -154,7 +168,7 @@ public final class CiStore {
      * view of them, so they end as {@code error} with a message saying so (retry resumes them).
      */
     public int failInterrupted() {
-        return jdbi.inTransaction(h -> {
+        return changed(jdbi.inTransaction(h -> {
             long now = clock.millis();
             h.createUpdate("UPDATE ci_tasks SET status = 'error', finished_at = :t WHERE status = 'running'").bind("t", now).execute();
             h.createUpdate("UPDATE ci_tasks SET status = 'skipped' WHERE status = 'pending' AND run_id IN (SELECT id FROM ci_runs WHERE status = 'running')")
@@ -162,7 +176,7 @@ public final class CiStore {
             return h.createUpdate("UPDATE ci_runs SET status = 'error', finished_at = :t, "
                     + "message = 'the server stopped while this run was running; retry a task to resume it' WHERE status = 'running'")
                     .bind("t", now).execute();
-        });
+        }));
     }
 
     // ---- tasks
@@ -193,11 +207,13 @@ public final class CiStore {
         jdbi.useHandle(h -> h.createUpdate("UPDATE ci_tasks SET status = 'running', attempt = attempt + 1, started_at = :t, finished_at = NULL, "
                         + "exit_code = NULL WHERE run_id = :id AND name = :n")
                 .bind("t", clock.millis()).bind("id", runId).bind("n", task).execute());
+        changes.fire();
     }
 
     public void taskFinished(long runId, String task, String status, Integer exitCode) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE ci_tasks SET status = :s, exit_code = :e, finished_at = :t WHERE run_id = :id AND name = :n")
                 .bind("s", status).bind("e", exitCode).bind("t", clock.millis()).bind("id", runId).bind("n", task).execute());
+        changes.fire();
     }
 
     // ---- worktrees of a run

@@ -38,12 +38,14 @@ public record CiClient(Http http, String owner) {
     public JsonNode await(long id) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (System.nanoTime() < deadline) {
-            JsonNode run = JSON.readTree(http.get("/api/v1/runs/" + id).body());
+            // The long poll answers as soon as the run has finished (or after 30 s).
+            HttpResponse<String> r = http.get("/api/v1/runs/" + id + "?wait=30");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            JsonNode run = JSON.readTree(r.body());
             String s = run.get("status").asText();
             if (!s.equals("queued") && !s.equals("running")) {
                 return run;
             }
-            Thread.sleep(100);
         }
         throw new AssertionError("run " + id + " did not finish");
     }

@@ -36,6 +36,11 @@ public final class Http {
         return new Http(baseUrl, "token " + token);
     }
 
+    /** The shared client, for streaming answers. */
+    public HttpClient client() {
+        return CLIENT;
+    }
+
     public HttpRequest.Builder request(String path) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path));
         if (authorization != null) {

@@ -1,0 +1,137 @@
+package dev.slipway.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Waiting for runs without polling: the {@code ?wait=} long poll and the run event stream. */
+class CiRunEventsIT {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String GATED = """
+            images: { box: local/busybox:1 }
+            tasks:
+              first:
+                image: box
+                commands: [ "echo first" ]
+              second:
+                image: box
+                depends_on: [first]
+                commands: [ "sleep 1", "echo second" ]
+            """;
+
+    static TestServer server;
+    static Http alice;
+    static CiClient ci;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Tools.require("docker");
+        TestImages.buildBusybox(new HashMap<>(), "local/busybox:1");
+        server = TestServer.start();
+        server.createUser("alice", "alice-password");
+        alice = Http.token(server.baseUrl(), server.token("alice", "write:repository"));
+        ci = new CiClient(alice, "alice");
+        ci.register("events", GitRepos.create(Map.of(".slipway/ci.yml", GATED)));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void eventStreamShowsEveryStepThenEnds() throws Exception {
+        long id = ci.trigger("events", "{}").get("id").asLong();
+        HttpResponse<InputStream> r = alice.client().send(alice.request("/api/v1/runs/" + id + "/events").GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        List<JsonNode> snapshots = new ArrayList<>();
+        String end = null;
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+            String event = null;
+            for (String line; (line = in.readLine()) != null; ) {
+                if (line.startsWith("event: ")) {
+                    event = line.substring(7);
+                } else if (line.startsWith("data: ") && "run".equals(event)) {
+                    snapshots.add(JSON.readTree(line.substring(6)));
+                } else if (line.startsWith("data: ") && "end".equals(event)) {
+                    end = line.substring(6);
+                }
+            }
+        }
+        // The stream closed by itself after the end event.
+        assertThat(end).isEqualTo("{\"status\":\"success\"}");
+        JsonNode last = snapshots.getLast();
+        assertThat(last.get("status").asText()).isEqualTo("success");
+        assertThat(last.get("id").asLong()).isEqualTo(id);
+        // Each snapshot differs from the one before it, and the stream saw the run while "second" was running.
+        for (int i = 1; i < snapshots.size(); i++) {
+            assertThat(snapshots.get(i)).isNotEqualTo(snapshots.get(i - 1));
+        }
+        assertThat(snapshots).anySatisfy(s -> {
+            assertThat(s.get("status").asText()).isEqualTo("running");
+            assertThat(CiClient.tasks(s).get("first").get("status").asText()).isEqualTo("success");
+            assertThat(CiClient.tasks(s).get("second").get("status").asText()).isEqualTo("running");
+        });
+    }
+
+    @Test
+    void finishedRunStreamsOneSnapshotAndEnds() throws Exception {
+        long id = ci.run("events", "{}").get("id").asLong();
+        String body = alice.get("/api/v1/runs/" + id + "/events").body();
+        assertThat(body.split("event: run", -1)).hasSize(2);
+        assertThat(body).endsWith("event: end\ndata: {\"status\":\"success\"}\n\n");
+    }
+
+    @Test
+    void longPollReturnsWhenTheRunFinishes() throws Exception {
+        long id = ci.trigger("events", "{}").get("id").asLong();
+        HttpResponse<String> r = alice.get("/api/v1/runs/" + id + "?wait=120");
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode run = JSON.readTree(r.body());
+        // Not a timeout: the answer came with the run finished.
+        assertThat(run.get("status").asText()).isEqualTo("success");
+        assertThat(CiClient.tasks(run).get("second").get("exit_code").asInt()).isZero();
+    }
+
+    @Test
+    void longPollWithZeroWaitAnswersAtOnceAndBadWaitIs400() throws Exception {
+        long id = ci.trigger("events", "{}").get("id").asLong();
+        JsonNode now = JSON.readTree(alice.get("/api/v1/runs/" + id + "?wait=0").body());
+        assertThat(now.get("id").asLong()).isEqualTo(id);
+        for (String bad : List.of("abc", "-1", "601", "1e3")) {
+            HttpResponse<String> r = alice.get("/api/v1/runs/" + id + "?wait=" + bad);
+            assertThat(r.statusCode()).as(bad).isEqualTo(400);
+            assertThat(r.body()).contains("wait must be a number of seconds");
+        }
+        ci.await(id);
+    }
+
+    @Test
+    void eventsNeedReadAccess() throws Exception {
+        long id = ci.run("events", "{}").get("id").asLong();
+        server.createUser("mallory", "mallory-password");
+        Http mallory = Http.token(server.baseUrl(), server.token("mallory", "write:repository"));
+        assertThat(mallory.get("/api/v1/runs/" + id + "/events").statusCode()).isEqualTo(403);
+        assertThat(mallory.get("/api/v1/runs/" + id + "?wait=5").statusCode()).isEqualTo(403);
+        assertThat(Http.anonymous(server.baseUrl()).get("/api/v1/runs/" + id + "/events").statusCode()).isEqualTo(401);
+        assertThat(alice.get("/api/v1/runs/999999/events").statusCode()).isEqualTo(404);
+    }
+}
