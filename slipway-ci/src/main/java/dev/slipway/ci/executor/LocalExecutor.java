@@ -4,7 +4,10 @@ import dev.slipway.ci.workspace.Dirs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,15 +16,32 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs tasks as plain processes on this machine, for hosts without Docker. NOT ISOLATED: a task
- * runs with the server's user and sees the whole filesystem; the image is ignored; network
- * policies are not enforced. Worktree overlays are emulated by copying the layers into the upper
- * directory, which becomes the task's working copy; mount targets like {@code /src/app} are not
- * remapped, so scripts should use relative paths ({@code $SLIPWAY_WORKSPACE} names the directory).
+ * runs as the server's user, can read and write whatever that user can, and reaches every
+ * network; the image is ignored and network policies are not enforced.
+ *
+ * <p>What it keeps of the container model: each task gets a <em>task root</em>, a directory that
+ * stands for the container's {@code /}. Every worktree mount ({@code /src/app}, {@code /src/lib})
+ * is a real directory at the same place under the root ({@code <root>/src/app}), filled with a
+ * copy of its layers (base worktree, then the outputs of earlier tasks), so the task's writes
+ * never reach the base and relative paths between repositories ({@code ../lib}) work as in a
+ * container. Caches, deploy targets and secret files appear under the root as symbolic links to
+ * their host directories ({@code <root>/deploy}). The task starts in its working directory under
+ * the root; {@code SLIPWAY_ROOT} names the root, so a script that must use an absolute path writes
+ * {@code $SLIPWAY_ROOT/deploy}. After the task, each worktree copy becomes the task's upper layer,
+ * which is where the engine collects declared outputs from.
+ *
+ * <p>The environment is the task's own plus {@code PATH}, {@code HOME}, {@code USER},
+ * {@code LANG} and {@code TMPDIR} of the server: nothing else of the server's environment (its
+ * configuration, database password) reaches a task.
  */
 public final class LocalExecutor implements Executor {
-    private final Map<String, Process> processes = new ConcurrentHashMap<>();
-    private final Map<String, Thread> pumps = new ConcurrentHashMap<>();
-    private final java.util.Set<String> stopped = ConcurrentHashMap.newKeySet();
+    /** The only variables of the server's environment a task inherits. */
+    static final List<String> INHERITED = List.of("PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TMPDIR", "TZ");
+
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
+
+    /** A started process, the threads copying its output, and where its worktree copies go after it. */
+    private record Running(Process process, Thread out, Thread err, Path root, List<TaskSpec.Mount.Overlay> overlays, java.util.concurrent.atomic.AtomicBoolean stopped) {}
 
     @Override
     public String name() {
@@ -35,49 +55,60 @@ public final class LocalExecutor implements Executor {
 
     @Override
     public TaskHandle start(TaskSpec spec, OutputSink sink) throws ExecutorException {
-        Path workdir = null;
+        List<TaskSpec.Mount.Overlay> overlays = spec.mounts().stream()
+                .filter(m -> m instanceof TaskSpec.Mount.Overlay).map(m -> (TaskSpec.Mount.Overlay) m).toList();
+        if (overlays.stream().noneMatch(o -> o.target().equals(spec.workdir()))) {
+            throw new ExecutorException("the local executor needs the working directory " + spec.workdir() + " to be a worktree mount");
+        }
+        // The root sits beside the task's layers (same filesystem), so its copies move into place.
+        Path root = overlays.getFirst().upper().getParent().getParent().resolve("local-root");
         try {
+            Dirs.reset(root);
             for (TaskSpec.Mount m : spec.mounts()) {
-                if (m instanceof TaskSpec.Mount.Overlay o) {
-                    List<Path> bottomUp = o.lowers().reversed();
-                    for (Path lower : bottomUp) {
-                        Dirs.copyTree(lower, o.upper());
+                Path at = under(root, m.target());
+                Files.createDirectories(at.getParent());
+                switch (m) {
+                    case TaskSpec.Mount.Overlay o -> {
+                        Files.createDirectories(at);
+                        for (Path lower : o.lowers().reversed()) { // bottom layer first
+                            Dirs.copyTree(lower, at);
+                        }
                     }
-                    if (o.target().equals(spec.workdir())) {
-                        workdir = o.upper();
-                    }
+                    case TaskSpec.Mount.Bind b -> Files.createSymbolicLink(at, b.source());
                 }
             }
         } catch (IOException | UncheckedIOException e) {
-            throw new ExecutorException("cannot prepare the working copy for task " + spec.task() + ": " + e.getMessage(), e);
+            throw new ExecutorException("cannot prepare the task root for task " + spec.task() + ": " + e.getMessage(), e);
         }
-        if (workdir == null) {
-            throw new ExecutorException("the local executor needs the working directory " + spec.workdir() + " to be a worktree mount");
-        }
+        Path workdir = under(root, spec.workdir());
         ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", spec.script()).directory(workdir.toFile());
-        pb.environment().putAll(spec.env());
-        pb.environment().put("SLIPWAY_WORKSPACE", workdir.toString());
-        pb.environment().remove("NO_COLOR");
+        Map<String, String> env = pb.environment();
+        env.keySet().retainAll(INHERITED);
+        env.putAll(spec.env());
+        env.put("SLIPWAY_ROOT", root.toString());
+        env.put("SLIPWAY_WORKSPACE", workdir.toString());
+        env.put("PWD", workdir.toString());
+        env.remove("NO_COLOR");
         Process p;
         try {
             p = pb.start();
+            p.getOutputStream().close(); // no stdin for tasks
         } catch (IOException e) {
             throw new ExecutorException("cannot start task " + spec.task() + ": " + e.getMessage(), e);
         }
-        try {
-            p.getOutputStream().close();
-        } catch (IOException ignored) {
-            // no stdin for tasks
-        }
         String id = spec.runId() + "/" + spec.task() + "/" + p.pid();
-        processes.put(id, p);
-        Thread out = Thread.ofVirtual().start(() -> pump(p.getInputStream(), sink, false));
-        Thread err = Thread.ofVirtual().start(() -> pump(p.getErrorStream(), sink, true));
-        pumps.put(id, Thread.ofVirtual().unstarted(() -> {
-            joinQuietly(out);
-            joinQuietly(err);
-        }));
+        running.put(id, new Running(p, Thread.ofVirtual().start(() -> pump(p.getInputStream(), sink, false)),
+                Thread.ofVirtual().start(() -> pump(p.getErrorStream(), sink, true)), root, overlays, new java.util.concurrent.atomic.AtomicBoolean()));
         return new TaskHandle(id, spec);
+    }
+
+    /** Where a container path lands under the task root; refuses paths that climb out of it. */
+    private static Path under(Path root, String containerPath) throws ExecutorException {
+        Path p = root.resolve(containerPath.replaceFirst("^/+", "")).normalize();
+        if (!p.startsWith(root) || p.equals(root)) {
+            throw new ExecutorException("mount target " + containerPath + " cannot be placed under the task root");
+        }
+        return p;
     }
 
     private static void pump(InputStream in, OutputSink sink, boolean stderr) {
@@ -96,14 +127,6 @@ public final class LocalExecutor implements Executor {
         }
     }
 
-    private static void joinQuietly(Thread t) {
-        try {
-            t.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public void buildImage(Path context, String dockerfile, String tag) throws ExecutorException {
         throw new ExecutorException("the local executor cannot build images (it runs commands on this machine); use the docker executor");
@@ -111,47 +134,64 @@ public final class LocalExecutor implements Executor {
 
     @Override
     public Exit await(TaskHandle task, Duration timeout) throws ExecutorException {
-        Process p = processes.get(task.id());
-        if (p == null) {
+        Running r = running.get(task.id());
+        if (r == null) {
             throw new ExecutorException("unknown task " + task.id());
         }
+        Process p = r.process();
         boolean timedOut = false;
         try {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 timedOut = true;
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly().waitFor();
+                kill(p);
+                p.waitFor();
             }
+            r.out().join();
+            r.err().join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ExecutorException("interrupted", e);
         }
-        Thread pump = pumps.remove(task.id());
-        if (pump != null) {
-            pump.start();
-            joinQuietly(pump);
+        // The worktree copies hold the task's writes: they become its upper layers.
+        try {
+            for (TaskSpec.Mount.Overlay o : r.overlays()) {
+                Dirs.reset(o.upper());
+                Path copy = under(r.root(), o.target());
+                try {
+                    Files.move(copy, o.upper(), StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Dirs.copyTree(copy, o.upper());
+                }
+            }
+            Dirs.reset(r.root());
+        } catch (IOException | UncheckedIOException e) {
+            throw new ExecutorException("cannot keep the writes of task " + task.spec().task() + ": " + e.getMessage(), e);
         }
-        boolean wasStopped = stopped.remove(task.id());
-        return new Exit(timedOut || wasStopped ? -1 : p.exitValue(), timedOut, wasStopped);
+        boolean wasStopped = r.stopped().get();
+        return new Exit(timedOut || wasStopped ? -1 : p.exitValue(), timedOut, wasStopped && !timedOut);
+    }
+
+    private static void kill(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
     }
 
     @Override
     public void stop(TaskHandle task) {
-        Process p = processes.get(task.id());
-        if (p != null) {
-            stopped.add(task.id());
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
+        Running r = running.get(task.id());
+        if (r != null) {
+            r.stopped().set(true);
+            kill(r.process());
         }
     }
 
     @Override
     public void remove(TaskHandle task) {
-        processes.remove(task.id());
+        running.remove(task.id());
     }
 
     @Override
     public void close() {
-        processes.values().forEach(Process::destroyForcibly);
+        running.values().forEach(r -> kill(r.process()));
     }
 }
