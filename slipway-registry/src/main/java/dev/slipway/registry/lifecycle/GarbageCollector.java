@@ -15,18 +15,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
  * Online garbage collection, in three sweeps: abandoned uploads; blob links and records nothing
- * uses; files in the blob store that no row names. Every deletion of content happens in its own
- * transaction under the content's lock (the one pushes take, see {@link Metadata#lock}), after
- * re-checking the condition that selected it, so it runs while pushes and pulls go on. Why that is
- * enough is argued in docs/gc.md.
+ * uses; files in the blob store that no row names. Deletions happen in batches of up to
+ * {@value #BATCH} digests, each batch one transaction that holds the locks of its digests (the
+ * ones pushes take, see {@link Metadata#lock}) and re-checks, per digest, the condition that
+ * selected it, so it runs while pushes and pulls go on. Why that is enough is argued in
+ * docs/gc.md. After each batch the collector pauses as long as the batch took (at least
+ * {@link #MIN_PAUSE}), so writers waiting for the database get at least half of it.
  */
 final class GarbageCollector {
-    private static final int BATCH = 500;
+    static final int BATCH = 200;
+    private static final Duration MIN_PAUSE = Duration.ofMillis(20);
     /** A link nothing in its repository uses, pushed before the cutoff. */
     private static final String UNUSED_LINK = "rb.created_at <= :c AND NOT EXISTS (SELECT 1 FROM manifest_references mr "
             + "WHERE mr.repository = rb.repository AND mr.child_digest = rb.digest)";
@@ -60,10 +62,13 @@ final class GarbageCollector {
                 linksRemoved = links.values().stream().mapToInt(List::size).sum();
                 blobsRemoved = blobs.size();
             } else {
-                Set<Digest> digests = new HashSet<>(links.keySet());
+                java.util.TreeSet<Digest> digests = new java.util.TreeSet<>(java.util.Comparator.comparing(Digest::toString));
+                digests.addAll(links.keySet());
                 digests.addAll(blobs);
-                for (Digest d : digests) {
-                    int[] removed = unlink(d, links.getOrDefault(d, List.of()), cutoff);
+                List<Digest> all = new ArrayList<>(digests);
+                for (int i = 0; i < all.size(); i += BATCH) {
+                    List<Digest> batch = all.subList(i, Math.min(all.size(), i + BATCH));
+                    int[] removed = paced(() -> unlink(batch, links, cutoff));
                     linksRemoved += removed[0];
                     blobsRemoved += removed[1];
                 }
@@ -102,7 +107,10 @@ final class GarbageCollector {
         Set<String> known = new HashSet<>(jdbi.withHandle(h -> h.createQuery("SELECT id FROM upload_sessions").mapTo(String.class).list()));
         for (String id : files) {
             if (!known.contains(id) && !stale.contains(id)) {
-                long size = Math.max(0, store.uploadSize(id));
+                long size = store.uploadSize(id);
+                if (size < 0) {
+                    continue; // finished (or abandoned and swept) since the listing: its file has gone
+                }
                 if (!dryRun) {
                     store.deleteUpload(id);
                 }
@@ -129,20 +137,40 @@ final class GarbageCollector {
                 .bind("c", cutoff).map((rs, ctx) -> Digest.parse(rs.getString(1))).list()));
     }
 
-    /** Under the digest's lock: removes the links that are still unused, then the blob record if no link is left. */
-    private int[] unlink(Digest digest, List<String> repositories, long cutoff) {
+    /** Runs one batch, then pauses as long as it took (at least {@link #MIN_PAUSE}) to let waiting writers in. */
+    private static <T> T paced(java.util.function.Supplier<T> batch) {
+        long start = System.nanoTime();
+        T result = batch.get();
+        long pause = Math.max(System.nanoTime() - start, MIN_PAUSE.toNanos());
+        try {
+            java.util.concurrent.TimeUnit.NANOSECONDS.sleep(pause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("garbage collection interrupted", e);
+        }
+        return result;
+    }
+
+    /**
+     * In one transaction holding the batch's locks: per digest, removes the links that are still
+     * unused, then the blob record if no link is left.
+     */
+    private int[] unlink(List<Digest> batch, Map<Digest, List<String>> links, long cutoff) {
         return jdbi.inTransaction(h -> {
-            metadata.lock(h, List.of(Metadata.contentLock(digest)));
-            int links = 0;
-            for (String repository : repositories) {
-                links += h.createUpdate("DELETE FROM repository_blobs WHERE repository = :r AND digest = :d AND created_at <= :c "
-                                + "AND NOT EXISTS (SELECT 1 FROM manifest_references mr WHERE mr.repository = :r AND mr.child_digest = :d)")
-                        .bind("r", repository).bind("d", digest.toString()).bind("c", cutoff).execute();
+            metadata.lock(h, batch.stream().map(Metadata::contentLock).toList());
+            int linksRemoved = 0;
+            int blobsRemoved = 0;
+            for (Digest digest : batch) {
+                for (String repository : links.getOrDefault(digest, List.of())) {
+                    linksRemoved += h.createUpdate("DELETE FROM repository_blobs WHERE repository = :r AND digest = :d AND created_at <= :c "
+                                    + "AND NOT EXISTS (SELECT 1 FROM manifest_references mr WHERE mr.repository = :r AND mr.child_digest = :d)")
+                            .bind("r", repository).bind("d", digest.toString()).bind("c", cutoff).execute();
+                }
+                blobsRemoved += h.createUpdate("DELETE FROM blobs WHERE digest = :d AND created_at <= :c "
+                                + "AND NOT EXISTS (SELECT 1 FROM repository_blobs rb WHERE rb.digest = :d)")
+                        .bind("d", digest.toString()).bind("c", cutoff).execute();
             }
-            int blobs = h.createUpdate("DELETE FROM blobs WHERE digest = :d AND created_at <= :c "
-                            + "AND NOT EXISTS (SELECT 1 FROM repository_blobs rb WHERE rb.digest = :d)")
-                    .bind("d", digest.toString()).bind("c", cutoff).execute();
-            return new int[] {links, blobs};
+            return new int[] {linksRemoved, blobsRemoved};
         });
     }
 
@@ -162,18 +190,22 @@ final class GarbageCollector {
                 }
                 Set<String> blobRows = present(batch, "blobs");
                 Set<String> manifestRows = present(batch, "manifests");
-                for (Digest d : batch) {
-                    String key = d.toString();
-                    boolean orphan = !manifestRows.contains(key) && (!blobRows.contains(key) || goingRecords.contains(d));
-                    if (!orphan) {
-                        continue;
-                    }
-                    long size = dryRun ? Math.max(0, store.size(d)) : deleteIfUnreferenced(d);
-                    if (size >= 0) {
-                        count++;
-                        bytes += size;
-                    }
+                List<Digest> orphans = batch.stream().filter(d -> !manifestRows.contains(d.toString())
+                        && (!blobRows.contains(d.toString()) || goingRecords.contains(d))).toList();
+                if (orphans.isEmpty()) {
+                    continue;
                 }
+                long[] removed;
+                if (dryRun) {
+                    removed = new long[] {orphans.size(), 0};
+                    for (Digest d : orphans) {
+                        removed[1] += Math.max(0, store.size(d));
+                    }
+                } else {
+                    removed = paced(() -> deleteUnreferenced(orphans));
+                }
+                count += removed[0];
+                bytes += removed[1];
             }
         }
         return new long[] {count, bytes};
@@ -184,20 +216,33 @@ final class GarbageCollector {
                 .bindList("ds", batch.stream().map(Digest::toString).toList()).mapTo(String.class).list()));
     }
 
-    /** Under the digest's lock, deletes the file if still nothing names it; its size, or -1 if kept or gone. */
-    private long deleteIfUnreferenced(Digest d) throws IOException {
+    /**
+     * In one transaction holding the digests' locks, deletes each file that still no row names;
+     * returns how many files and bytes went.
+     */
+    private long[] deleteUnreferenced(List<Digest> digests) {
         return jdbi.inTransaction(h -> {
-            metadata.lock(h, List.of(Metadata.contentLock(d)));
-            if (referenced(h, d)) {
-                return -1L;
+            metadata.lock(h, digests.stream().map(Metadata::contentLock).toList());
+            List<String> keys = digests.stream().map(Digest::toString).toList();
+            Set<String> named = new HashSet<>(h.createQuery("SELECT digest FROM blobs WHERE digest IN (<ds>) "
+                    + "UNION SELECT digest FROM manifests WHERE digest IN (<ds>)").bindList("ds", keys).mapTo(String.class).list());
+            long files = 0;
+            long bytes = 0;
+            for (Digest d : digests) {
+                if (named.contains(d.toString())) {
+                    continue;
+                }
+                try {
+                    long size = store.size(d);
+                    if (size >= 0 && store.delete(d)) {
+                        files++;
+                        bytes += size;
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
             }
-            long size = store.size(d);
-            return size >= 0 && store.delete(d) ? size : -1L;
+            return new long[] {files, bytes};
         });
-    }
-
-    private static boolean referenced(Handle h, Digest d) {
-        return h.createQuery("SELECT (SELECT COUNT(*) FROM blobs WHERE digest = :d) + (SELECT COUNT(*) FROM manifests WHERE digest = :d)")
-                .bind("d", d.toString()).mapTo(Long.class).one() > 0;
     }
 }
