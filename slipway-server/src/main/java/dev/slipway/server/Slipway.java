@@ -80,7 +80,7 @@ public final class Slipway implements AutoCloseable {
             ImmutableTags immutableTags = new ImmutableTags(database.jdbi(), clock);
             this.registry = new Registry(metadata, store, identity, immutableTags, clock, config.ownerQuotaBytes(), events);
             this.pullThrough = new PullThroughCache(registry, new Proxies(database.jdbi(), identity, secrets, clock), clock);
-            this.lifecycle = new Lifecycle(metadata, store, immutableTags, clock, config.lifecycle());
+            this.lifecycle = new Lifecycle(metadata, store, immutableTags, clock, config.lifecycle(), events);
         } catch (IOException e) {
             database.close();
             throw new UncheckedIOException("cannot open blob storage under " + config.blobsDir(), e);

@@ -27,10 +27,11 @@ public final class Lifecycle {
     private final GarbageCollector gc;
     private final SlipwayConfig.Lifecycle settings;
 
-    public Lifecycle(Metadata metadata, BlobStore store, ImmutableTags immutableTags, Clock clock, SlipwayConfig.Lifecycle settings) {
+    public Lifecycle(Metadata metadata, BlobStore store, ImmutableTags immutableTags, Clock clock, SlipwayConfig.Lifecycle settings,
+                     dev.slipway.registry.events.RegistryEvents events) {
         this.immutableTags = immutableTags;
         this.policies = new RetentionPolicies(metadata.jdbi(), clock);
-        this.retention = new Retention(metadata, policies, immutableTags, clock);
+        this.retention = new Retention(metadata, policies, immutableTags, clock, events);
         this.gc = new GarbageCollector(metadata, store, clock, settings.gcGrace(), settings.uploadMaxAge());
         this.settings = settings;
     }

@@ -2,6 +2,8 @@ package dev.slipway.registry.lifecycle;
 
 import dev.slipway.core.Clock;
 import dev.slipway.core.Digest;
+import dev.slipway.registry.events.RegistryEvent;
+import dev.slipway.registry.events.RegistryEvents;
 import dev.slipway.registry.metadata.Metadata;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,19 +15,23 @@ import java.util.function.Function;
 /**
  * Carries out retention: for each repository with a policy, a {@link RetentionPlanner} plan from
  * a snapshot, then each removal on its own with the re-checks of {@link Metadata#deleteTag} and
- * {@link Metadata#deleteManifest}, so a push that lands meanwhile wins over the plan.
+ * {@link Metadata#deleteManifest}, so a push that lands meanwhile wins over the plan. Each removal
+ * writes its {@code tag.deleted} or {@code manifest.deleted} event (actor null: the server did it)
+ * in its own transaction, as a client's DELETE does.
  */
 final class Retention {
     private final Metadata metadata;
     private final RetentionPolicies policies;
     private final ImmutableTags immutableTags;
     private final Clock clock;
+    private final RegistryEvents events;
 
-    Retention(Metadata metadata, RetentionPolicies policies, ImmutableTags immutableTags, Clock clock) {
+    Retention(Metadata metadata, RetentionPolicies policies, ImmutableTags immutableTags, Clock clock, RegistryEvents events) {
         this.metadata = metadata;
         this.policies = policies;
         this.immutableTags = immutableTags;
         this.clock = clock;
+        this.events = events;
     }
 
     RetentionReport run(String owner, boolean dryRun) {
@@ -46,7 +52,9 @@ final class Retention {
                 continue;
             }
             for (RetentionReport.Tag t : plan.tags()) {
-                switch (metadata.deleteTag(repository, t.tag(), t.digest(), rules.apply(t.tag()).isPresent())) {
+                switch (metadata.deleteTag(repository, t.tag(), t.digest(), rules.apply(t.tag()).isPresent(),
+                        (h, digest) -> events.record(h, new RegistryEvent.TagDeleted(events.newId(), clock.millis(), repository, null,
+                                t.tag(), digest)))) {
                     case DELETED -> tags.add(t);
                     case MISSING -> skipped.add(repository + ":" + t.tag() + " was deleted meanwhile");
                     case MOVED -> skipped.add(repository + ":" + t.tag() + " was pushed again meanwhile");
@@ -54,7 +62,9 @@ final class Retention {
                 }
             }
             for (RetentionReport.Manifest m : plan.manifests()) {
-                switch (metadata.deleteManifest(repository, m.digest(), tag -> rules.apply(tag).isPresent(), true)) {
+                switch (metadata.deleteManifest(repository, m.digest(), tag -> rules.apply(tag).isPresent(), true,
+                        (h, gone) -> events.record(h, new RegistryEvent.ManifestDeleted(events.newId(), clock.millis(), repository, null,
+                                m.digest(), gone)))) {
                     case Metadata.Deletion.Deleted d -> manifests.add(m);
                     case Metadata.Deletion.Missing x -> skipped.add(repository + "@" + m.digest() + " was deleted meanwhile");
                     case Metadata.Deletion.InIndex(List<Digest> p) ->
@@ -64,6 +74,9 @@ final class Retention {
                     case Metadata.Deletion.InUse(String why) -> skipped.add(repository + "@" + m.digest() + " is kept: " + why);
                 }
             }
+        }
+        if (!dryRun) {
+            events.committed();
         }
         return new RetentionReport(dryRun, tags, manifests, skipped);
     }

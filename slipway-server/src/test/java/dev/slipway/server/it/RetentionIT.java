@@ -103,8 +103,24 @@ class RetentionIT {
         }
         assertThat(dry.path("bytes").asLong()).isPositive();
 
+        List<dev.slipway.registry.events.RegistryEvent> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        server.slipway().events().subscribe(e -> {
+            if (e.repository().equals(repo) && e.kind().endsWith(".deleted")) {
+                heard.add(e);
+            }
+        });
         JsonNode real = LifecycleApi.retention(alice, "alice", false);
         assertThat(real.path("dry_run").asBoolean()).isFalse();
+        // Each removal is an event (actor null: the server did it), as a client's DELETE would be.
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (heard.size() < 6 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(heard).extracting(e -> e.kind() + " " + (e instanceof dev.slipway.registry.events.RegistryEvent.TagDeleted t ? t.tag()
+                        : ((dev.slipway.registry.events.RegistryEvent.ManifestDeleted) e).digest().toString()))
+                .containsExactlyInAnyOrder("tag.deleted b1", "tag.deleted b2", "tag.deleted b3", "manifest.deleted " + builds[2].digest(),
+                        "manifest.deleted " + builds[3].digest(), "manifest.deleted " + untagged.digest());
+        assertThat(heard).allSatisfy(e -> assertThat(e.actor()).isNull());
         assertThat(LifecycleApi.tags(real)).containsExactlyInAnyOrderElementsOf(LifecycleApi.tags(dry));
         assertThat(LifecycleApi.manifests(real)).containsExactlyInAnyOrderElementsOf(LifecycleApi.manifests(dry));
         assertThat(real.path("skipped")).isEmpty();
