@@ -1,5 +1,6 @@
 package dev.slipway.ci.secret;
 
+import dev.slipway.core.Aead;
 import dev.slipway.core.Clock;
 import dev.slipway.core.KeyFiles;
 import dev.slipway.core.SlipwayException;
@@ -47,7 +48,7 @@ public final class Secrets implements SecretResolver {
     private final Path keyFile;
     private final Identity identity;
     private final Clock clock;
-    private volatile SecretCipher cipher;
+    private volatile Aead cipher;
 
     public Secrets(Jdbi jdbi, Path secretsDir, Identity identity, Clock clock) {
         this.jdbi = jdbi;
@@ -90,8 +91,8 @@ public final class Secrets implements SecretResolver {
         if (owner != null && identity.ownerKind(owner).isEmpty()) {
             throw new SlipwayException.NotFound("user or organization '" + owner + "' does not exist");
         }
-        SecretCipher c = cipher();
-        String sealed = Base64.getEncoder().encodeToString(c.seal(value, SecretCipher.aad(scope, n)));
+        Aead c = cipher();
+        String sealed = Base64.getEncoder().encodeToString(c.seal(value, aad(scope, n)));
         long now = clock.millis();
         return jdbi.inTransaction(h -> {
             boolean exists = h.createQuery("SELECT COUNT(*) FROM ci_secrets WHERE scope = :s AND name = :n")
@@ -168,13 +169,13 @@ public final class Secrets implements SecretResolver {
     }
 
     private byte[] open(SecretScope scope, String name, String keyId, String sealed) {
-        SecretCipher c = cipher();
+        Aead c = cipher();
         if (!keyId.equals(c.keyId())) {
             throw new IllegalStateException("secret " + name + " in scope " + scope.wireName() + " was sealed with key "
                     + keyId + ", but " + keyFile + " is key " + c.keyId() + ": restore the key file that belongs to this database");
         }
         try {
-            return c.open(Base64.getDecoder().decode(sealed), SecretCipher.aad(scope, name));
+            return c.open(Base64.getDecoder().decode(sealed), aad(scope, name));
         } catch (AEADBadTagException | IllegalArgumentException e) {
             throw new IllegalStateException("secret " + name + " in scope " + scope.wireName()
                     + " fails its integrity check: the stored value was changed or moved", e);
@@ -182,13 +183,18 @@ public final class Secrets implements SecretResolver {
     }
 
     /** The cipher, creating the key file on first use (so commands that never touch secrets leave no key behind). */
-    private SecretCipher cipher() {
-        SecretCipher c = cipher;
+    /** The associated data of a stored secret: a format label, the scope and the name, NUL-separated. */
+    static byte[] aad(SecretScope scope, String name) {
+        return ("slipway-secret-v1\0" + scope.wireName() + "\0" + name).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private Aead cipher() {
+        Aead c = cipher;
         if (c == null) {
             synchronized (this) {
                 if (cipher == null) {
                     try {
-                        cipher = new SecretCipher(KeyFiles.loadOrCreate(keyFile, 32));
+                        cipher = new Aead(KeyFiles.loadOrCreate(keyFile, 32));
                     } catch (IOException e) {
                         throw new UncheckedIOException("cannot read or create the secrets key " + keyFile, e);
                     }

@@ -120,12 +120,12 @@ class SecretsTest {
 
     @Test
     void cipherDetectsTamperingAndWrongAssociatedData() throws Exception {
-        SecretCipher c = new SecretCipher(new byte[32]);
-        byte[] aad = SecretCipher.aad(SecretScope.global(), "X");
+        dev.slipway.core.Aead c = new dev.slipway.core.Aead(new byte[32]);
+        byte[] aad = Secrets.aad(SecretScope.global(), "X");
         byte[] sealed = c.seal(b("value"), aad);
         assertThat(sealed).hasSize(12 + 5 + 16);
         assertThat(c.open(sealed, aad)).isEqualTo(b("value"));
-        assertThatThrownBy(() -> c.open(sealed, SecretCipher.aad(SecretScope.global(), "Y"))).isInstanceOf(AEADBadTagException.class);
+        assertThatThrownBy(() -> c.open(sealed, Secrets.aad(SecretScope.global(), "Y"))).isInstanceOf(AEADBadTagException.class);
         for (int i = 0; i < sealed.length; i++) {
             byte[] t = sealed.clone();
             t[i] ^= (byte) 0x40;

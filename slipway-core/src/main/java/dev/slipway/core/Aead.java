@@ -1,6 +1,5 @@
-package dev.slipway.ci.secret;
+package dev.slipway.core;
 
-import dev.slipway.core.Ids;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -11,19 +10,21 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * AES-256-GCM with a random 96-bit nonce per value. A sealed value is {@code nonce || ciphertext
- * || 128-bit tag}. Random nonces are safe far beyond any number of secrets a server will hold
- * (the 2^32 bound for one key). The caller's associated data binds a value to its scope and
- * name, so a ciphertext copied to another row fails to open.
+ * Slipway's one authenticated cipher: AES-256-GCM with a random 96-bit nonce per value. A sealed
+ * value is {@code nonce || ciphertext || 128-bit tag}. Random nonces are safe far beyond any
+ * number of secrets a server will hold (the 2^32 bound for one key). The caller's associated data
+ * binds a value to where it is stored (CI secrets: scope and name), so a ciphertext copied
+ * elsewhere fails to open. Used by {@link SecretBox} (credentials in the database) and by CI
+ * secrets.
  */
-final class SecretCipher {
+public final class Aead {
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
 
     private final SecretKeySpec key;
     private final String keyId;
 
-    SecretCipher(byte[] key) {
+    public Aead(byte[] key) {
         if (key.length != 32) {
             throw new IllegalArgumentException("an AES-256 key has 32 bytes, not " + key.length);
         }
@@ -32,11 +33,11 @@ final class SecretCipher {
     }
 
     /** A short, non-secret name for the key, stored beside each value to tell "wrong key" from "tampered". */
-    String keyId() {
+    public String keyId() {
         return keyId;
     }
 
-    byte[] seal(byte[] plaintext, byte[] aad) {
+    public byte[] seal(byte[] plaintext, byte[] aad) {
         byte[] nonce = Ids.randomBytes(NONCE_BYTES);
         try {
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
@@ -52,7 +53,7 @@ final class SecretCipher {
     }
 
     /** @throws AEADBadTagException if the value was changed, moved to another scope or name, or sealed with another key */
-    byte[] open(byte[] sealed, byte[] aad) throws AEADBadTagException {
+    public byte[] open(byte[] sealed, byte[] aad) throws AEADBadTagException {
         if (sealed.length < NONCE_BYTES + TAG_BITS / 8) {
             throw new AEADBadTagException("sealed value is too short");
         }
@@ -66,11 +67,6 @@ final class SecretCipher {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is not available", e);
         }
-    }
-
-    /** The associated data of a stored secret: a format label, the scope and the name, NUL-separated. */
-    static byte[] aad(SecretScope scope, String name) {
-        return ("slipway-secret-v1\0" + scope.wireName() + "\0" + name).getBytes(StandardCharsets.UTF_8);
     }
 
     private static String keyId(byte[] key) {
