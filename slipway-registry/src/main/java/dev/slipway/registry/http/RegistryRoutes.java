@@ -485,6 +485,12 @@ public final class RegistryRoutes {
             case "GET", "HEAD" -> {
                 authorize(ctx, repository, Action.PULL);
                 Digest digest = Registry.parseDigest(digestText);
+                String range = ctx.header("Range");
+                if (ctx.method() == HandlerType.GET && (range == null || range.isBlank())
+                        && pullThrough.blob(repository, digest) instanceof PullThroughCache.Streaming streaming) {
+                    serveArriving(ctx, digest, streaming.fetch());
+                    return;
+                }
                 long size = pullThrough.blobSize(repository, digest, ctx.method() != HandlerType.HEAD);
                 serveBlob(ctx, digest, size);
             }
@@ -495,6 +501,28 @@ public final class RegistryRoutes {
             }
             default -> throw OciError.UNSUPPORTED.with("method " + ctx.method() + " is not supported on blobs");
         }
+    }
+
+    /**
+     * A pull-through blob still arriving from upstream: sent as it lands (see
+     * {@link PullThroughCache#follow}); a failed fetch cuts the response short.
+     */
+    private void serveArriving(Context ctx, Digest digest, PullThroughCache.Fetch fetch) throws IOException {
+        blobHeaders(ctx, digest);
+        ctx.header("Content-Length", Long.toString(fetch.length()));
+        OutputStream out = ctx.res().getOutputStream();
+        try (InputStream in = pullThrough.follow(fetch, out::flush)) {
+            in.transferTo(out);
+            out.flush();
+        }
+    }
+
+    private static void blobHeaders(Context ctx, Digest digest) {
+        ctx.header("Docker-Content-Digest", digest.toString());
+        ctx.header("ETag", "\"" + digest + "\"");
+        ctx.header("Accept-Ranges", "bytes");
+        ctx.header("Cache-Control", "max-age=31536000");
+        ctx.contentType("application/octet-stream");
     }
 
     private void serveBlob(Context ctx, Digest digest, long size) throws IOException {
@@ -527,11 +555,7 @@ public final class RegistryRoutes {
             partial = true;
         }
         long length = end - start + 1;
-        ctx.header("Docker-Content-Digest", digest.toString());
-        ctx.header("ETag", "\"" + digest + "\"");
-        ctx.header("Accept-Ranges", "bytes");
-        ctx.header("Cache-Control", "max-age=31536000");
-        ctx.contentType("application/octet-stream");
+        blobHeaders(ctx, digest);
         if (partial) {
             ctx.status(206);
             ctx.header("Content-Range", "bytes " + start + "-" + end + "/" + size);

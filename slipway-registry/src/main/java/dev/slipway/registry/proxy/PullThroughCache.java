@@ -9,7 +9,9 @@ import dev.slipway.registry.metadata.Metadata.ManifestRow;
 import dev.slipway.registry.oci.Names;
 import dev.slipway.registry.oci.OciError;
 import dev.slipway.registry.oci.RegistryException;
+import dev.slipway.core.ChangeCounter;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.EnumSet;
 import java.util.Map;
@@ -33,7 +35,10 @@ import org.slf4j.LoggerFactory;
  *   <li>When the upstream cannot answer (refused, timed out, 5xx, any other error) a cached tag is
  *       served as it is, and asked about again after min(TTL, 30 s).</li>
  *   <li>Concurrent requests for the same missing manifest or blob of one repository fetch it once;
- *       the others wait and then read it from local storage.</li>
+ *       the others wait and then read it from local storage. A missing blob is streamed: every
+ *       client that asks while it arrives gets its bytes as they are written to the upload, all
+ *       but the last byte at once and the last one only after the whole blob matched its digest,
+ *       so no client ever receives a complete wrong blob (on a failure the response is cut short).</li>
  *   <li>Pushes into a proxy owner are refused. Pulling needs an authenticated user (any), or none
  *       when the proxy is public.</li>
  * </ul>
@@ -48,7 +53,9 @@ public final class PullThroughCache {
     private final Clock clock;
     private final Map<String, UpstreamClient> clients = new ConcurrentHashMap<>();
     private final SingleFlight<String, ManifestRow> manifestFlights = new SingleFlight<>();
-    private final SingleFlight<String, Long> blobFlights = new SingleFlight<>();
+    private final SingleFlight<String, BlobAnswer> blobStarts = new SingleFlight<>();
+    /** Blobs on their way from upstream, by {@code repository@digest}, until they are stored or failed. */
+    private final Map<String, Fetch> fetches = new ConcurrentHashMap<>();
 
     public PullThroughCache(Registry registry, Proxies proxies, Clock clock) {
         this.registry = registry;
@@ -172,6 +179,62 @@ public final class PullThroughCache {
 
     // ---- blobs
 
+    /** What a blob GET serves: a blob stored here, or one that is still arriving from upstream. */
+    public sealed interface BlobAnswer {}
+
+    /** Stored here (linked into the repository): serve it from the blob store. */
+    public record Stored(long size) implements BlobAnswer {}
+
+    /** On its way from upstream: serve it with {@link #follow} as it arrives. */
+    public record Streaming(Fetch fetch) implements BlobAnswer {}
+
+    /** A blob being copied from upstream into an upload, which clients read while it grows. */
+    public static final class Fetch {
+        private final String uploadId;
+        private final Digest digest;
+        private final long length;
+        private final ChangeCounter progress = new ChangeCounter();
+        private volatile boolean done;
+        private volatile RuntimeException failure;
+
+        Fetch(String uploadId, Digest digest, long length) {
+            this.uploadId = uploadId;
+            this.digest = digest;
+            this.length = length;
+        }
+
+        /** The blob's size, as the upstream announced it. */
+        public long length() {
+            return length;
+        }
+
+        boolean succeeded() {
+            return done && failure == null;
+        }
+
+        void finish(RuntimeException failed) {
+            failure = failed;
+            done = true;
+            progress.fire();
+        }
+
+        /** Waits until the blob is stored; throws the client's error if the fetch failed. */
+        long await() {
+            try {
+                while (!done) {
+                    progress.await(progress.version(), java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(200));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for an upstream fetch", e);
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            return length;
+        }
+    }
+
     /**
      * The size of a blob a pull gets, fetching it first for a proxy owner if it is not here yet. With
      * {@code contentNeeded} false (a HEAD) a missing blob is only looked up upstream, not fetched.
@@ -181,69 +244,247 @@ public final class PullThroughCache {
         if (proxy.isEmpty()) {
             return registry.blobSize(repository, digest);
         }
-        long size = registry.metadata().linkedBlobSize(repository, digest);
-        if (size >= 0) {
-            return size;
-        }
-        UpstreamClient client = client(proxy.get());
-        String what = "blob " + digest + " of " + upstreamName(repository);
         if (!contentNeeded) {
-            long upstream = miss(OciError.BLOB_UNKNOWN, what, () -> client.headBlob(upstreamName(repository), digest));
+            long size = registry.metadata().linkedBlobSize(repository, digest);
+            if (size >= 0) {
+                return size;
+            }
+            String what = "blob " + digest + " of " + upstreamName(repository);
+            long upstream = miss(OciError.BLOB_UNKNOWN, what, () -> client(proxy.get()).headBlob(upstreamName(repository), digest));
             if (upstream < 0) {
                 throw OciError.UPSTREAM_UNAVAILABLE.with("the upstream did not give the size of " + what);
             }
             return upstream;
         }
-        return blobFlights.run(repository + "@" + digest, () -> miss(OciError.BLOB_UNKNOWN, what, () -> fetchBlob(client, repository, digest)));
+        return switch (blob(repository, digest)) {
+            case Stored stored -> stored.size();
+            case Streaming streaming -> streaming.fetch().await();
+        };
     }
 
-    /** Streams the blob from upstream into an upload (hashed while written), commits it as {@code digest} and links it. */
-    private long fetchBlob(UpstreamClient client, String repository, Digest digest) {
+    /**
+     * A blob for a GET: stored here, or, for a proxy owner, arriving from upstream (a fetch is
+     * started unless one runs already; a fetch started by another client is joined).
+     */
+    public BlobAnswer blob(String repository, Digest digest) {
+        Optional<Proxies.Proxy> proxy = proxies.forOwner(Names.owner(repository));
+        if (proxy.isEmpty()) {
+            return new Stored(registry.blobSize(repository, digest));
+        }
+        String key = repository + "@" + digest;
+        Fetch running = fetches.get(key);
+        if (running != null && !running.done) {
+            return new Streaming(running);
+        }
+        long size = registry.metadata().linkedBlobSize(repository, digest);
+        if (size >= 0) {
+            return new Stored(size);
+        }
+        UpstreamClient client = client(proxy.get());
+        String what = "blob " + digest + " of " + upstreamName(repository);
+        return blobStarts.run(key, () -> miss(OciError.BLOB_UNKNOWN, what, () -> startFetch(client, repository, digest, key)));
+    }
+
+    /** Links bytes stored for another repository, or starts copying the blob from upstream. */
+    private BlobAnswer startFetch(UpstreamClient client, String repository, Digest digest, String key) {
+        Fetch running = fetches.get(key);
+        if (running != null && !running.done) {
+            return new Streaming(running);
+        }
+        long linked = registry.metadata().linkedBlobSize(repository, digest);
+        if (linked >= 0) {
+            return new Stored(linked); // stored by a fetch that just ended
+        }
         String name = upstreamName(repository);
+        long stored = linkStored(client, repository, digest);
+        if (stored >= 0) {
+            return new Stored(stored);
+        }
+        UpstreamClient.BlobResponse blob = client.getBlob(name, digest);
+        String upload;
+        try {
+            upload = registry.startUpload(repository);
+        } catch (RuntimeException e) {
+            blob.close();
+            throw e;
+        }
+        if (blob.length() < 0) { // no Content-Length: store it all first, then serve it
+            try (blob) {
+                return new Stored(copyIntoUpload(blob, repository, upload, digest, new ChangeCounter()));
+            }
+        }
+        Fetch fetch = new Fetch(upload, digest, blob.length());
+        fetches.put(key, fetch);
+        Thread.ofVirtual().name("proxy-fetch-" + digest.hex().substring(0, 12)).start(() -> {
+            RuntimeException failed = null;
+            try (blob) {
+                copyIntoUpload(blob, repository, upload, digest, fetch.progress);
+            } catch (RegistryException e) {
+                failed = e;
+            } catch (UpstreamException e) {
+                failed = clientError(OciError.BLOB_UNKNOWN, "blob " + digest + " of " + name, e);
+            } catch (RuntimeException e) {
+                LOG.warn("fetching blob {} of {} failed", digest, name, e);
+                failed = OciError.UPSTREAM_UNAVAILABLE.with("fetching blob " + digest + " of " + name + " failed: " + e.getMessage());
+            } finally {
+                fetches.remove(key, fetch);
+            }
+            fetch.finish(failed);
+        });
+        return new Streaming(fetch);
+    }
+
+    /**
+     * The bytes are here for another repository: links them once this upstream confirms it has them
+     * too, and returns their size; -1 if they are not here (or garbage collection took them meanwhile).
+     */
+    private long linkStored(UpstreamClient client, String repository, Digest digest) {
         long stored;
         try {
             stored = registry.store().size(digest);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        if (stored >= 0) {
-            // The bytes are here for another repository: link them once this upstream confirms it has them too.
-            long upstream = client.headBlob(name, digest);
-            if (upstream >= 0 && upstream != stored) {
-                throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, "the upstream says blob " + digest + " has "
-                        + upstream + " bytes, not " + stored);
-            }
-            try {
-                // Under the digest's lock the file must still be there (garbage collection may have taken it).
-                registry.metadata().linkBlob(repository, Names.owner(repository), digest, stored, () -> {
-                    if (registry.store().size(digest) != stored) {
-                        throw new java.nio.file.NoSuchFileException(digest.toString());
-                    }
-                });
-                return stored;
-            } catch (RuntimeException collected) {
-                if (!(collected.getCause() instanceof java.nio.file.NoSuchFileException)) {
-                    throw collected;
-                }
-                // collected meanwhile: fetch it again below
-            }
+        if (stored < 0) {
+            return -1;
         }
-        try (UpstreamClient.BlobResponse blob = client.getBlob(name, digest)) {
-            String upload = registry.startUpload(repository);
-            try {
-                registry.appendUpload(repository, upload, blob.body(), null, null, blob.length());
-                return registry.completeUpload(repository, upload, digest);
-            } catch (RegistryException e) {
-                cancelQuietly(repository, upload);
-                if (e.error() == OciError.DENIED) {
-                    throw e; // the owner's quota
+        long upstream = client.headBlob(upstreamName(repository), digest);
+        if (upstream >= 0 && upstream != stored) {
+            throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, "the upstream says blob " + digest + " has "
+                    + upstream + " bytes, not " + stored);
+        }
+        try {
+            // Under the digest's lock the file must still be there (garbage collection may have taken it).
+            registry.metadata().linkBlob(repository, Names.owner(repository), digest, stored, () -> {
+                if (registry.store().size(digest) != stored) {
+                    throw new java.nio.file.NoSuchFileException(digest.toString());
                 }
-                throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, "the upstream's blob " + digest
-                        + " was not stored: " + e.getMessage(), e);
-            } catch (RuntimeException e) {
-                cancelQuietly(repository, upload);
-                throw e;
+            });
+            return stored;
+        } catch (RuntimeException collected) {
+            if (!(collected.getCause() instanceof java.nio.file.NoSuchFileException)) {
+                throw collected;
             }
+            return -1; // collected meanwhile: fetch it again
+        }
+    }
+
+    /**
+     * Streams the upstream's blob into the upload (hashed while written), commits it as
+     * {@code digest} and links it; fires {@code progress} as bytes land. Cancels the upload on failure.
+     */
+    private long copyIntoUpload(UpstreamClient.BlobResponse blob, String repository, String upload, Digest digest, ChangeCounter progress) {
+        try {
+            registry.appendUpload(repository, upload, new Progress(blob.body(), progress), null, null, blob.length());
+            return registry.completeUpload(repository, upload, digest);
+        } catch (RegistryException e) {
+            cancelQuietly(repository, upload);
+            if (e.error() == OciError.DENIED) {
+                throw e; // the owner's quota
+            }
+            throw new UpstreamException(UpstreamException.Kind.BAD_RESPONSE, "the upstream's blob " + digest
+                    + " was not stored: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            cancelQuietly(repository, upload);
+            throw e;
+        } finally {
+            progress.fire();
+        }
+    }
+
+    /** Fires {@code progress} before each read: the bytes of the previous read have been written by then. */
+    private static final class Progress extends java.io.FilterInputStream {
+        private final ChangeCounter progress;
+
+        Progress(InputStream in, ChangeCounter progress) {
+            super(in);
+            this.progress = progress;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            progress.fire();
+            return super.read(b, off, len);
+        }
+    }
+
+    /**
+     * The blob's bytes from the first, as they arrive: all but the last byte as soon as they are in
+     * the upload, the last one once the whole blob matched its digest. Throws an IOException (the
+     * response is then cut short) if the fetch fails. {@code beforeWait} runs whenever the stream
+     * is about to wait for more bytes (to flush what the caller has buffered).
+     */
+    public InputStream follow(Fetch fetch, Flusher beforeWait) throws IOException {
+        InputStream file;
+        try {
+            file = registry.store().readUpload(fetch.uploadId);
+        } catch (java.nio.file.NoSuchFileException gone) {
+            fetch.await(); // stored (or failed) meanwhile
+            return registry.openBlob(fetch.digest, 0);
+        }
+        return new Following(fetch, file, beforeWait);
+    }
+
+    /** Flushes what a reader of {@link #follow} has passed on so far. */
+    @FunctionalInterface
+    public interface Flusher {
+        void flush() throws IOException;
+    }
+
+    private static final class Following extends InputStream {
+        private static final long WAIT = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(200);
+        private final Fetch fetch;
+        private final InputStream file;
+        private final Flusher beforeWait;
+        private long position;
+
+        Following(Fetch fetch, InputStream file, Flusher beforeWait) {
+            this.fetch = fetch;
+            this.file = file;
+            this.beforeWait = beforeWait;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            while (position < fetch.length) {
+                if (fetch.failure != null) {
+                    throw new IOException("fetching " + fetch.digest + " from upstream failed: " + fetch.failure.getMessage());
+                }
+                long version = fetch.progress.version();
+                long allowed = (fetch.succeeded() ? fetch.length : fetch.length - 1) - position;
+                if (allowed > 0) {
+                    int n = file.read(b, off, (int) Math.min(len, allowed));
+                    if (n > 0) {
+                        position += n;
+                        return n;
+                    }
+                }
+                if (fetch.done && fetch.failure == null && allowed <= 0) {
+                    continue; // verified meanwhile: the last byte may go now
+                }
+                beforeWait.flush();
+                try {
+                    fetch.progress.await(version, WAIT);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while following an upstream fetch");
+                }
+            }
+            return -1;
+        }
+
+        @Override
+        public void close() throws IOException {
+            file.close();
         }
     }
 
@@ -262,14 +503,18 @@ public final class PullThroughCache {
         try {
             return fetch.get();
         } catch (UpstreamException e) {
-            throw switch (e.kind()) {
-                case NOT_FOUND -> notFound.with(what + " is not in the upstream registry (" + e.getMessage() + ")");
-                case DENIED -> notFound.with(what + ": the upstream registry refused access (" + e.getMessage()
-                        + "); the name may not exist upstream, or the proxy needs other credentials");
-                case TIMEOUT -> OciError.UPSTREAM_TIMEOUT.with(what + " is not cached and the upstream did not answer in time: " + e.getMessage());
-                case UNAVAILABLE, BAD_RESPONSE -> OciError.UPSTREAM_UNAVAILABLE.with(what + " is not cached and the upstream failed: " + e.getMessage());
-            };
+            throw clientError(notFound, what, e);
         }
+    }
+
+    private static RegistryException clientError(OciError notFound, String what, UpstreamException e) {
+        return switch (e.kind()) {
+            case NOT_FOUND -> notFound.with(what + " is not in the upstream registry (" + e.getMessage() + ")");
+            case DENIED -> notFound.with(what + ": the upstream registry refused access (" + e.getMessage()
+                    + "); the name may not exist upstream, or the proxy needs other credentials");
+            case TIMEOUT -> OciError.UPSTREAM_TIMEOUT.with(what + " is not cached and the upstream did not answer in time: " + e.getMessage());
+            case UNAVAILABLE, BAD_RESPONSE -> OciError.UPSTREAM_UNAVAILABLE.with(what + " is not cached and the upstream failed: " + e.getMessage());
+        };
     }
 
     private UpstreamClient client(Proxies.Proxy proxy) {

@@ -51,6 +51,16 @@ public interface BlobStore {
     long append(String uploadId, InputStream in, long limit) throws IOException;
 
     /**
+     * Reads an upload from its first byte while it may still be growing: a read at its current end
+     * returns -1, and a later read returns the bytes an {@link #append} has added since. The
+     * stream keeps reading the same bytes after the upload is published or removed (the
+     * pull-through cache streams a blob to clients while fetching it from upstream).
+     *
+     * @throws java.nio.file.NoSuchFileException if there is no such upload
+     */
+    InputStream readUpload(String uploadId) throws IOException;
+
+    /**
      * Verifies the upload against {@code expected}, makes it durable and visible as that blob, and
      * removes the upload. Throws {@link DigestMismatchException} (the upload is kept) when the
      * content does not match. The same as {@link #verify} then {@link #publish}.

@@ -273,6 +273,13 @@ public final class FilesystemBlobStore implements BlobStore {
     }
 
     @Override
+    public InputStream readUpload(String uploadId) throws IOException {
+        // A FileChannel reads at its own position: at the end it answers -1, and later reads see what
+        // appends added. Publishing renames the file, which an open channel does not notice.
+        return java.nio.channels.Channels.newInputStream(FileChannel.open(uploadPath(uploadId), StandardOpenOption.READ));
+    }
+
+    @Override
     public long verify(String uploadId, Digest expected) throws IOException {
         Path path = uploadPath(uploadId);
         awaitWriteback(uploadId);
@@ -307,9 +314,25 @@ public final class FilesystemBlobStore implements BlobStore {
     }
 
     /** Reads the next piece of the request body; failures are the client's, not the disk's. */
+    /**
+     * Fills {@code buf} with what the body has: blocks for the first bytes, then takes more only
+     * while they are already buffered, so bytes reach the file (and readers of a growing upload,
+     * see {@link #readUpload}) as they arrive rather than a whole buffer later. 0 at the end.
+     */
     private static int readBody(InputStream in, byte[] buf) throws BodyReadException {
         try {
-            return in.readNBytes(buf, 0, buf.length);
+            int n = in.read(buf, 0, buf.length);
+            if (n < 0) {
+                return 0;
+            }
+            while (n < buf.length && in.available() > 0) {
+                int m = in.read(buf, n, buf.length - n);
+                if (m < 0) {
+                    break;
+                }
+                n += m;
+            }
+            return n;
         } catch (IOException e) {
             throw new BodyReadException(e);
         }

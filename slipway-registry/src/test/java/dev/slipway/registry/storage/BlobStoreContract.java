@@ -63,6 +63,26 @@ public abstract class BlobStoreContract {
     }
 
     @Test
+    void anUploadCanBeReadWhileItGrowsAndAfterItIsPublished() throws IOException {
+        byte[] content = random(300_000);
+        Digest d = Digest.sha256(content);
+        store.createUpload("tail");
+        store.append("tail", new ByteArrayInputStream(content, 0, 100_000), Long.MAX_VALUE);
+        try (InputStream in = store.readUpload("tail")) {
+            assertThat(in.readNBytes(200_000)).isEqualTo(Arrays.copyOfRange(content, 0, 100_000));
+            assertThat(in.read()).isEqualTo(-1); // at the end for now
+            store.append("tail", new ByteArrayInputStream(content, 100_000, 150_000), Long.MAX_VALUE);
+            assertThat(in.readNBytes(150_000)).isEqualTo(Arrays.copyOfRange(content, 100_000, 250_000));
+            store.append("tail", new ByteArrayInputStream(content, 250_000, 50_000), Long.MAX_VALUE);
+            assertThat(store.commit("tail", d)).isEqualTo(300_000);
+            // Published (the upload is gone): the reader still gets the rest.
+            assertThat(in.readAllBytes()).isEqualTo(Arrays.copyOfRange(content, 250_000, 300_000));
+        }
+        assertThatThrownBy(() -> store.readUpload("tail")).isInstanceOf(java.nio.file.NoSuchFileException.class);
+        assertThat(store.delete(d)).isTrue();
+    }
+
+    @Test
     void digestMismatchKeepsNothingVisible() throws IOException {
         store.createUpload("u2");
         store.append("u2", new ByteArrayInputStream(random(1000)), Long.MAX_VALUE);

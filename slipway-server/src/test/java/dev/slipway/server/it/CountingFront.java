@@ -40,6 +40,10 @@ public final class CountingFront implements AutoCloseable {
     private volatile CountDownLatch blobHold;
     private volatile long blobHoldMillis;
     private volatile String redirectBlobsTo;
+    private volatile long pauseAfter = -1;
+    private volatile CountDownLatch pauseReached;
+    private volatile CountDownLatch pauseResume;
+    private volatile boolean corruptBlobs;
     private final java.util.concurrent.atomic.AtomicInteger withAuthorization = new java.util.concurrent.atomic.AtomicInteger();
 
     private CountingFront(String target) throws IOException {
@@ -90,6 +94,22 @@ public final class CountingFront implements AutoCloseable {
     /** Answers blob GETs (after any credential check) with a 307 to the same path on {@code url}, as registries on object storage do. */
     public void redirectBlobsTo(String url) {
         redirectBlobsTo = url;
+    }
+
+    /**
+     * Blob GET answers send their headers and first {@code afterBytes} bytes, then wait for
+     * {@code resume} before the rest; the returned latch opens when the first part went out.
+     */
+    public CountDownLatch pauseBlobBodies(long afterBytes, CountDownLatch resume) {
+        pauseReached = new CountDownLatch(1);
+        pauseResume = resume;
+        pauseAfter = afterBytes;
+        return pauseReached;
+    }
+
+    /** Blob GET answers flip a bit of the blob's last byte (true) or pass it unchanged (false). */
+    public void corruptBlobs(boolean corrupt) {
+        corruptBlobs = corrupt;
     }
 
     /** How many requests arrived with an Authorization header. */
@@ -155,9 +175,33 @@ public final class CountingFront implements AutoCloseable {
             return;
         }
         byte[] out = r.body();
+        if (method.equals("GET") && ex.getRequestURI().getRawPath().contains("/blobs/") && r.statusCode() == 200 && out.length > 0) {
+            sendBlob(ex, out);
+            return;
+        }
         ex.sendResponseHeaders(r.statusCode(), out.length == 0 ? -1 : out.length);
         if (out.length > 0) {
             ex.getResponseBody().write(out);
+        }
+    }
+
+    private void sendBlob(HttpExchange ex, byte[] blob) throws IOException, InterruptedException {
+        byte[] out = blob;
+        if (corruptBlobs) {
+            out = blob.clone();
+            out[out.length - 1] ^= 1;
+        }
+        ex.sendResponseHeaders(200, out.length);
+        java.io.OutputStream body = ex.getResponseBody();
+        long after = pauseAfter;
+        if (after >= 0 && after < out.length) {
+            body.write(out, 0, (int) after);
+            body.flush();
+            pauseReached.countDown();
+            pauseResume.await(2, TimeUnit.MINUTES);
+            body.write(out, (int) after, out.length - (int) after);
+        } else {
+            body.write(out);
         }
     }
 

@@ -99,6 +99,64 @@ class ProxyIT {
         return JSON.readTree(r.body()).path("errors").path(0).path("code").asText();
     }
 
+    static HttpResponse<java.io.InputStream> openBlob(String repository, String digest) throws Exception {
+        return puller.client().send(puller.request("/v2/" + repository + "/blobs/" + digest).timeout(java.time.Duration.ofSeconds(60)).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    @Test
+    void aMissIsStreamedToEveryClientWhileItArrives() throws Exception {
+        byte[] layer = randomBytes(2_000_000, 7);
+        RegistryPush.Image image = peer.push().imageWithPutUploads("library/stream", "1", "stream", layer);
+        String repo = proxy(front.url(), "1h", "") + "/library/stream";
+        CountDownLatch resume = new CountDownLatch(1);
+        front.pauseBlobBodies(1_000_000, resume);
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            // The upstream sends half the blob and holds the rest: the client already gets that half.
+            HttpResponse<java.io.InputStream> first = openBlob(repo, image.layerDigest());
+            assertThat(first.statusCode()).isEqualTo(200);
+            assertThat(first.headers().firstValueAsLong("Content-Length")).hasValue(layer.length);
+            assertThat(first.headers().firstValue("Docker-Content-Digest")).contains(image.layerDigest());
+            java.io.InputStream a = first.body();
+            assertThat(pool.submit(() -> a.readNBytes(1_000_000)).get(60, java.util.concurrent.TimeUnit.SECONDS))
+                    .isEqualTo(java.util.Arrays.copyOf(layer, 1_000_000));
+            // A second client joins the same fetch.
+            HttpResponse<java.io.InputStream> second = openBlob(repo, image.layerDigest());
+            assertThat(second.statusCode()).isEqualTo(200);
+            var secondBody = pool.submit(() -> second.body().readAllBytes());
+            resume.countDown();
+            assertThat(a.readAllBytes()).isEqualTo(java.util.Arrays.copyOfRange(layer, 1_000_000, layer.length));
+            assertThat(secondBody.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(layer);
+        }
+        // Fetched once, then stored: the next pull is served locally.
+        assertBlob(puller, repo, image.layerDigest(), layer);
+        assertThat(front.count("GET", "/v2/library/stream/blobs/" + image.layerDigest())).isEqualTo(1);
+    }
+
+    @Test
+    void aCorruptUpstreamBlobIsCutShortAndNotStored() throws Exception {
+        byte[] layer = randomBytes(500_000, 8);
+        RegistryPush.Image image = peer.push().imageWithPutUploads("library/corrupt", "1", "corrupt", layer);
+        String repo = proxy(front.url(), "1h", "") + "/library/corrupt";
+        front.corruptBlobs(true);
+        HttpResponse<java.io.InputStream> r = openBlob(repo, image.layerDigest());
+        assertThat(r.statusCode()).isEqualTo(200);
+        // The client never gets the whole (wrong) blob: the answer ends before its last byte.
+        java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+        try (java.io.InputStream in = r.body()) {
+            in.transferTo(got);
+            throw new AssertionError("the whole body arrived (" + got.size() + " bytes)");
+        } catch (java.io.IOException cut) {
+            assertThat(got.size()).isLessThan(layer.length);
+        }
+        assertThat(puller.head("/v2/" + repo + "/blobs/" + image.layerDigest()).statusCode()).isEqualTo(200); // HEAD asks upstream
+        assertThat(server.storedBlobs()).noneMatch(p -> p.endsWith(image.layerDigest().substring(7)));
+        // Once the upstream is right again, the blob is fetched again and stored.
+        front.corruptBlobs(false);
+        assertBlob(puller, repo, image.layerDigest(), layer);
+        assertThat(front.count("GET", "/v2/library/corrupt/blobs/" + image.layerDigest())).isEqualTo(2);
+    }
+
     @Test
     void aMissIsFetchedOnceAndThenServedLocally() throws Exception {
         byte[] layer = randomBytes(300_000, 1);
