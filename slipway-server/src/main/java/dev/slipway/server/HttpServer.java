@@ -44,8 +44,12 @@ public final class HttpServer implements AutoCloseable {
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ObjectMapper json = new ObjectMapper();
     private final RunService runs;
+    private final java.nio.file.Path dataDir;
+    private java.nio.channels.FileChannel lockChannel;
+    private java.nio.channels.FileLock dataDirLock;
 
     public HttpServer(Slipway slipway, SlipwayConfig config) {
+        this.dataDir = config.dataDir();
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
@@ -56,8 +60,16 @@ public final class HttpServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        // Listening on every address with the default external URL (http://127.0.0.1:<port>): a client on
+        // another machine would be sent to its own loopback for tokens, so the realm follows each request's Host.
+        boolean wildcard = config.listenHost().isEmpty() || config.listenHost().equals("0.0.0.0") || config.listenHost().equals("::");
+        boolean realmFromRequest = wildcard && config.externalUrl().equals("http://127.0.0.1:" + config.listenPort());
+        if (realmFromRequest) {
+            LOG.warn("listening on all addresses without external-url: the registry's token realm follows each request's Host header; "
+                    + "set external-url (e.g. https://registry.example.com behind a TLS proxy) so clients get one stable address");
+        }
         RegistryRoutes registryRoutes = new RegistryRoutes(slipway.registry(), slipway.identity(), tokens, config.externalUrl(),
-                slipway.pullThrough());
+                realmFromRequest, slipway.pullThrough());
         ApiRoutes apiRoutes = new ApiRoutes(slipway.identity(), slipway.registry());
         this.runs = slipway.runService();
         CiRoutes ciRoutes = new CiRoutes(runs, slipway.logHub(), slipway.identity(), apiRoutes::principal);
@@ -161,6 +173,7 @@ public final class HttpServer implements AutoCloseable {
     }
 
     public HttpServer start() {
+        lockDataDir();
         app.start();
         runs.start();
         slipway.events().start(); // webhook deliveries run where the server runs, never in CLI commands
@@ -173,15 +186,52 @@ public final class HttpServer implements AutoCloseable {
         return ((ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();
     }
 
+    /**
+     * One server per data directory: a second one would share its blob store, worktrees and task
+     * containers without knowing. The lock is the operating system's, so it goes with the process,
+     * also after a crash.
+     */
+    private void lockDataDir() {
+        java.nio.file.Path file = dataDir.resolve("server.lock");
+        try {
+            java.nio.file.Files.createDirectories(dataDir);
+            lockChannel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+                    java.nio.file.StandardOpenOption.READ);
+            try {
+                dataDirLock = lockChannel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException sameProcess) {
+                dataDirLock = null;
+            }
+            if (dataDirLock == null) {
+                String holder = new String(java.nio.file.Files.readAllBytes(file), java.nio.charset.StandardCharsets.UTF_8).trim();
+                lockChannel.close();
+                throw new dev.slipway.core.SlipwayException.Conflict("another Slipway server uses the data directory " + dataDir
+                        + (holder.isEmpty() ? "" : " (" + holder + ")") + "; stop it, or give this one its own --data");
+            }
+            lockChannel.truncate(0);
+            lockChannel.write(java.nio.ByteBuffer.wrap(("pid " + ProcessHandle.current().pid()).getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot lock " + file, e);
+        }
+    }
+
     @Override
     public void close() {
         app.stop();
+        runs.close();
         if (lifecycleSchedule != null) {
             try {
                 lifecycleSchedule.close();
             } catch (Exception e) {
                 LOG.warn("stopping the registry lifecycle schedule", e);
             }
+        }
+        try {
+            if (lockChannel != null) {
+                lockChannel.close(); // releases the lock
+            }
+        } catch (java.io.IOException ignored) {
+            // exiting anyway
         }
     }
 }

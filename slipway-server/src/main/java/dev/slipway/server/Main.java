@@ -27,6 +27,13 @@ public final class Main {
                 cmd.getErr().println("error: " + e.getMessage());
                 return 1;
             }
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                if (c instanceof java.net.BindException bind) {
+                    cmd.getErr().println("error: cannot listen: " + bind.getMessage()
+                            + " (is another server using the port? choose one with --listen HOST:PORT)");
+                    return 1;
+                }
+            }
             throw e;
         });
         System.exit(cli.execute(args));

@@ -469,6 +469,10 @@ public final class RunService implements AutoCloseable {
                 }
             };
             RunEngine.Result result = engine.run(plan, listener, cancellation);
+            if (stopping && cancellation.cancelled()) {
+                store.finishRun(id, "error", INTERRUPTED); // stopped by the server's shutdown, not by a user
+                return;
+            }
             String status = cancellation.cancelled() ? "cancelled"
                     : result.success() ? "success"
                     : result.statuses().containsValue(TaskStatus.ERROR) ? "error" : "failure";
@@ -562,5 +566,20 @@ public final class RunService implements AutoCloseable {
             }
         }
         active.values().forEach(c -> c.cancel(engine.executor()));
+        // Let the runs record how they ended before the database closes (their tasks are stopping).
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!active.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        if (!active.isEmpty()) {
+            LOG.warn("{} run(s) still stopping at shutdown; they are marked as interrupted on the next start", active.size());
+        }
     }
+
+    static final String INTERRUPTED = "the server stopped while this run was running; retry a task to resume it";
 }

@@ -28,7 +28,7 @@ import java.util.Map;
  * external-url              SLIPWAY_EXTERNAL_URL              http://&lt;listen&gt;
  * registry.owner-quota      SLIPWAY_REGISTRY_OWNER_QUOTA      -1 (unlimited; e.g. 10GiB)
  * registry.token-ttl        SLIPWAY_REGISTRY_TOKEN_TTL        300 (seconds)
- * ci.executor               SLIPWAY_CI_EXECUTOR               auto (docker if the engine answers, else local)
+ * ci.executor               SLIPWAY_CI_EXECUTOR               docker (local: not isolated; auto: docker, else local)
  * ci.max-concurrent-runs    SLIPWAY_CI_MAX_CONCURRENT_RUNS    2
  * ci.cache-quota            SLIPWAY_CI_CACHE_QUOTA            1GiB (per cache)
  * registry.gc-interval      SLIPWAY_REGISTRY_GC_INTERVAL      1h (0 turns the background run off)
@@ -98,7 +98,7 @@ public final class ConfigLoader {
         String external = values.getOrDefault("external-url", "http://" + (host.isEmpty() || host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":" + port);
         long quota = Sizes.parse(values.getOrDefault("registry.owner-quota", "-1"));
         Duration ttl = Duration.ofSeconds(Long.parseLong(values.getOrDefault("registry.token-ttl", "300")));
-        SlipwayConfig.Ci ci = new SlipwayConfig.Ci(values.getOrDefault("ci.executor", "auto"),
+        SlipwayConfig.Ci ci = new SlipwayConfig.Ci(values.getOrDefault("ci.executor", "docker"),
                 Integer.parseInt(values.getOrDefault("ci.max-concurrent-runs", "2")), Sizes.parse(values.getOrDefault("ci.cache-quota", "1GiB")));
         SlipwayConfig.Lifecycle d = SlipwayConfig.Lifecycle.DEFAULTS;
         SlipwayConfig.Lifecycle lifecycle = new SlipwayConfig.Lifecycle(

@@ -65,11 +65,27 @@ public final class RegistryRoutes {
     private final Identity identity;
     private final RegistryTokens tokens;
     private final String externalUrl;
+    /** True when no external URL was configured and the server listens on every address. */
+    private final boolean realmFromRequest;
+    /** The token realm's base for the request this thread serves (see {@link #realmBase}). */
+    private static final ThreadLocal<String> REQUEST_BASE = new ThreadLocal<>();
     private final String service;
     private final PullThroughCache pullThrough;
     private final ObjectMapper json = new ObjectMapper();
 
     public RegistryRoutes(Registry registry, Identity identity, RegistryTokens tokens, String externalUrl, PullThroughCache pullThrough) {
+        this(registry, identity, tokens, externalUrl, false, pullThrough);
+    }
+
+    /**
+     * @param realmFromRequest derive the token realm from each request's {@code Host} (and
+     *                         {@code X-Forwarded-Proto}) instead of {@code externalUrl}: for a
+     *                         server listening on every address with no external URL configured,
+     *                         so a client on another machine is not sent to its own loopback
+     */
+    public RegistryRoutes(Registry registry, Identity identity, RegistryTokens tokens, String externalUrl, boolean realmFromRequest,
+                          PullThroughCache pullThrough) {
+        this.realmFromRequest = realmFromRequest;
         this.registry = registry;
         this.pullThrough = pullThrough;
         this.identity = identity;
@@ -93,6 +109,7 @@ public final class RegistryRoutes {
         ctx.header("Docker-Distribution-Api-Version", "registry/2.0");
         e.headers().forEach(ctx::header);
         if (err == OciError.UNAUTHORIZED && !e.headers().containsKey("WWW-Authenticate")) {
+            REQUEST_BASE.set(realmBase(ctx));
             ctx.header("WWW-Authenticate", challenge(null, null));
         }
         ObjectNode body = json.createObjectNode();
@@ -107,6 +124,7 @@ public final class RegistryRoutes {
     }
 
     private void dispatch(Context ctx) throws IOException {
+        REQUEST_BASE.set(realmBase(ctx));
         ctx.header("Docker-Distribution-Api-Version", "registry/2.0");
         String path = ctx.path();
         HandlerType method = ctx.method();
@@ -195,8 +213,18 @@ public final class RegistryRoutes {
         return identity.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1));
     }
 
+    /** Where clients reach this server: the external URL, or what the request says (see the constructor). */
+    private String realmBase(Context ctx) {
+        String host = ctx.header("Host");
+        if (!realmFromRequest || host == null || !host.matches("[A-Za-z0-9.\\-]+(:\\d{1,5})?|\\[[0-9A-Fa-f:.]+\\](:\\d{1,5})?")) {
+            return externalUrl;
+        }
+        return ("https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto")) ? "https://" : "http://") + host;
+    }
+
     private String challenge(String scope, String error) {
-        StringBuilder sb = new StringBuilder("Bearer realm=\"").append(externalUrl).append("/v2/token\",service=\"").append(service).append('"');
+        String base = REQUEST_BASE.get() != null ? REQUEST_BASE.get() : externalUrl;
+        StringBuilder sb = new StringBuilder("Bearer realm=\"").append(base).append("/v2/token\",service=\"").append(service).append('"');
         if (scope != null) {
             sb.append(",scope=\"").append(scope).append('"');
         }

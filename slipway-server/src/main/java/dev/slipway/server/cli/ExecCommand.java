@@ -35,12 +35,13 @@ import picocli.CommandLine.Parameters;
                 "",
                 "DIR is mounted read-only as the base worktree at /src/<basename of DIR>; every write of a task lands",
                 "in a per-task overlay layer, so DIR is never modified. Output streams to the terminal with task",
-                "prefixes; the exit code is 0 when every task succeeded, 1 otherwise, 2 for an invalid pipeline."})
+                "prefixes; the exit code is 0 when every task succeeded, 1 otherwise, 2 when it could not run",
+                "(an invalid or missing pipeline, no Docker engine)."})
 public final class ExecCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "The checkout (default: the current directory)")
     Path dir = Path.of(".");
 
-    @Option(names = "--pipeline", paramLabel = "FILE", description = "Pipeline file (default: the only .slipway/*.yml)")
+    @Option(names = "--pipeline", paramLabel = "FILE", description = "Pipeline file, or its name under DIR/.slipway (ci or ci.yml; default: the only .slipway/*.yml)")
     Path pipelineFile;
 
     @Option(names = "--var", paramLabel = "K=V", description = "Set a variable (repeatable)")
@@ -60,7 +61,7 @@ public final class ExecCommand implements Callable<Integer> {
             System.err.println("error: " + base + " is not a directory");
             return 2;
         }
-        Path file = pipelineFile != null ? pipelineFile.toAbsolutePath() : onlyPipeline(base);
+        Path file = pipelineFile != null ? namedPipeline(base, pipelineFile) : onlyPipeline(base);
         if (file == null) {
             return 2;
         }
@@ -103,7 +104,15 @@ public final class ExecCommand implements Callable<Integer> {
         env.put("SLIPWAY_EVENT", "exec");
         RunEngine.Plan plan = new RunEngine.Plan(runId, pipeline, workMount, bases, runDir,
                 pipeline.tasks().stream().map(Task::name).collect(Collectors.toSet()), vars, env, Map.of(), taskMounts);
-        try (Executor executor = executor()) {
+        Executor chosen;
+        try {
+            chosen = executor();
+        } catch (Executor.ExecutorException e) {
+            System.err.println("error: " + e.getMessage() + " (or run with --executor local, which does not isolate tasks)");
+            Dirs.reset(runDir);
+            return 2;
+        }
+        try (Executor executor = chosen) {
             if (!executor.isolated()) {
                 System.err.println("[slipway] WARNING: the local executor runs tasks on this machine without isolation");
             }
@@ -128,6 +137,20 @@ public final class ExecCommand implements Callable<Integer> {
         DockerExecutor docker = new DockerExecutor();
         docker.ping();
         return docker;
+    }
+
+    /** A path, or a pipeline's name or file name under DIR/.slipway ({@code ci}, {@code ci.yml}); null (and a message) if none. */
+    private static Path namedPipeline(Path base, Path given) {
+        List<Path> candidates = List.of(given.toAbsolutePath(), base.resolve(".slipway").resolve(given.toString()),
+                base.resolve(".slipway").resolve(given + ".yml"), base.resolve(".slipway").resolve(given + ".yaml"));
+        for (Path p : candidates) {
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        System.err.println("error: no pipeline '" + given + "': looked for " + candidates.stream().map(Path::toString)
+                .collect(Collectors.joining(", ")));
+        return null;
     }
 
     private static Path onlyPipeline(Path base) throws IOException {

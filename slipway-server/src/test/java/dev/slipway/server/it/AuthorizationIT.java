@@ -43,6 +43,33 @@ class AuthorizationIT {
         return JSON.readTree(r.body()).path("errors").path(0).path("code").asText();
     }
 
+    /** The WWW-Authenticate header of GET /v2/ sent with {@code headers} over a raw socket (Host cannot be set otherwise). */
+    static String challengeFor(int port, String headers) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write(("GET /v2/ HTTP/1.1\r\n" + headers + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            return answer.lines().filter(l -> l.regionMatches(true, 0, "WWW-Authenticate:", 0, 17)).findFirst().orElse(answer);
+        }
+    }
+
+    @Test
+    void onAllAddressesWithoutAnExternalUrlTheTokenRealmFollowsTheHostTheClientUsed() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        try (TestServer wide = TestServer.start(java.util.Map.of("listen", "0.0.0.0:" + port))) {
+            assertThat(challengeFor(port, "Host: 198.51.100.7:5000\r\n")).contains("realm=\"http://198.51.100.7:5000/v2/token\"");
+            assertThat(challengeFor(port, "Host: registry.example.com\r\nX-Forwarded-Proto: https\r\n"))
+                    .contains("realm=\"https://registry.example.com/v2/token\"");
+            // A Host that is not a host name falls back to the default.
+            assertThat(challengeFor(port, "Host: bad_host:80\r\n")).contains("realm=\"http://127.0.0.1:" + port + "/v2/token\"");
+        }
+        // A server on loopback (or with external-url set) always names its configured URL.
+        int local = java.net.URI.create(server.baseUrl()).getPort();
+        assertThat(challengeFor(local, "Host: 198.51.100.7:5000\r\n")).contains("realm=\"" + server.baseUrl() + "/v2/token\"");
+    }
+
     @Test
     void readTokenPullsButCannotPushOrDelete() throws Exception {
         Http reader = Http.basic(server.baseUrl(), "alice", server.token("alice", "read:package"));

@@ -38,7 +38,7 @@ public final class TestServer implements AutoCloseable {
         }
         Map<String, String> values = new HashMap<>(extra);
         values.put("data", dataDir.toString());
-        values.put("listen", "127.0.0.1:" + port);
+        values.putIfAbsent("listen", "127.0.0.1:" + port); // a test may listen elsewhere (e.g. 0.0.0.0:PORT)
         values.putAll(databaseValues());
         this.config = new ConfigLoader(Map.of()).load(values, null);
         this.slipway = new Slipway(config);
