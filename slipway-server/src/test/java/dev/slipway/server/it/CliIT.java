@@ -31,6 +31,21 @@ class CliIT {
             server.cli("token", "delete", "--user", "frank", "--name", "laptop").ok();
             assertThat(frank.get("/v2/").statusCode()).isEqualTo(401);
 
+            // A second server on the same data directory refuses to start, and says why.
+            int otherPort;
+            try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+                otherPort = free.getLocalPort();
+            }
+            Tools.Result second = server.cli("server", "--listen", "127.0.0.1:" + otherPort);
+            assertThat(second.exit()).isEqualTo(1);
+            assertThat(second.err()).contains("another Slipway server uses the data directory").contains("pid ")
+                    .doesNotContain("Exception");
+            // A port in use is a one-line error too.
+            Tools.Result busy = Tools.run(server.environment(), null, new ServerProcess(Files.createTempDirectory("slipway-cli-busy-"))
+                    .command("server", "--listen", java.net.URI.create(server.baseUrl()).getAuthority()).toArray(String[]::new));
+            assertThat(busy.exit()).isEqualTo(1);
+            assertThat(busy.err()).contains("error: cannot listen").doesNotContain("Exception");
+
             // Mistakes get a clear message and a non-zero exit, not a stack trace.
             Tools.Result dup = server.cli("user", "create", "frank", "--password", "another-password");
             assertThat(dup.exit()).isEqualTo(1);
