@@ -30,6 +30,24 @@ public final class Variables {
 
     static final String RESERVED_PREFIX = "SLIPWAY_";
 
+    /**
+     * Checks values given for a run (API {@code variables}, {@code exec --var}) against the
+     * pipeline's declared {@code variables}: a value may only set a declared variable, never a
+     * built-in one. Returns the problem, or null when all is well.
+     */
+    public static String checkGiven(java.util.Collection<String> given, java.util.Map<String, String> declared) {
+        for (String name : given) {
+            if (name.toUpperCase(java.util.Locale.ROOT).startsWith(RESERVED_PREFIX)) {
+                return "variable '" + name + "' cannot be set: names starting with " + RESERVED_PREFIX + " are Slipway's built-ins";
+            }
+            if (!declared.containsKey(name)) {
+                return "the pipeline declares no variable '" + name + "'" + (declared.isEmpty() ? " (it declares none)"
+                        : "; it declares " + String.join(", ", new java.util.TreeSet<>(declared.keySet())));
+            }
+        }
+        return null;
+    }
+
     private Variables() {}
 
     /** A variable reference: its name and where it starts in the text. */

@@ -1,8 +1,10 @@
 package dev.slipway.ci.scheduler;
 
+import org.eclipse.jgit.lib.Constants;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.ci.definition.PipelineParser;
+import dev.slipway.ci.definition.Variables;
 import dev.slipway.ci.executor.Executor;
 import dev.slipway.ci.executor.TaskSpec;
 import dev.slipway.ci.model.Pipeline;
@@ -130,6 +132,10 @@ public final class RunService implements AutoCloseable {
             throw new SlipwayException.BadRequest("cannot read " + file.getFileName() + ": " + e.getMessage());
         }
         Pipeline pipeline = parse(wt.path().relativize(file).toString(), definition);
+        String badVariable = Variables.checkGiven(variables == null ? List.of() : variables.keySet(), pipeline.variables());
+        if (badVariable != null) {
+            throw new SlipwayException.BadRequest(badVariable);
+        }
         preflight(r, revision, pipeline);
         String vars;
         try {
@@ -375,9 +381,13 @@ public final class RunService implements AutoCloseable {
                 taskEnv.put(t.name(), env);
             }
             Map<String, String> variables = JSON.readValue(run.variables(), new TypeReference<Map<String, String>>() {});
+            // The ref as git names it: a branch or a tag of the triggering repository, or a bare commit.
+            String fullRef = worktrees.fullRef(run.owner(), triggeringEntry(repo, run.ref()));
             Map<String, String> extraEnv = Map.of("SLIPWAY_RUN_ID", Long.toString(id), "SLIPWAY_REPO", repo.fullName(),
-                    "SLIPWAY_REF", run.ref(), "SLIPWAY_BRANCH", run.ref(), "SLIPWAY_TAG", "", "SLIPWAY_EVENT", run.trigger(),
-                    "SLIPWAY_COMMIT", run.commit() == null ? "" : run.commit());
+                    "SLIPWAY_REF", fullRef.isEmpty() ? run.ref() : fullRef,
+                    "SLIPWAY_BRANCH", fullRef.startsWith(Constants.R_HEADS) ? fullRef.substring(Constants.R_HEADS.length()) : "",
+                    "SLIPWAY_TAG", fullRef.startsWith(Constants.R_TAGS) ? fullRef.substring(Constants.R_TAGS.length()) : "",
+                    "SLIPWAY_EVENT", run.trigger(), "SLIPWAY_COMMIT", run.commit() == null ? "" : run.commit());
             RunEngine.Plan plan = new RunEngine.Plan(Long.toString(id), pipeline, repo.name(), bases, runDir, toRun, variables, extraEnv,
                     taskEnv, taskMounts);
             RunEngine.Listener listener = new RunEngine.Listener() {

@@ -100,6 +100,33 @@ public final class Worktrees {
         }
     }
 
+    /**
+     * The full ref the entry's revision names in its (mutable) store after {@link #prepare}:
+     * {@code refs/heads/<b>} for a branch (as git resolves it, a branch wins over a tag of the
+     * same name), {@code refs/tags/<t>} for a tag, the revision itself if it is a full ref, and ""
+     * for a commit id or an entry without a store.
+     */
+    public String fullRef(String owner, RepositoryEntry entry) {
+        String revision = entry.revision();
+        if (revision.startsWith(Constants.R_REFS)) {
+            return revision;
+        }
+        Path store = root.resolve(volumeName(owner, entry) + ".git");
+        if (!Files.isDirectory(store)) {
+            return "";
+        }
+        try (Git git = Git.open(store.toFile())) {
+            for (String candidate : List.of(Constants.R_HEADS + revision, Constants.R_TAGS + revision)) {
+                if (git.getRepository().exactRef(candidate) != null) {
+                    return candidate;
+                }
+            }
+            return "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     /** Checks out (or reuses) the entry for {@code owner}. */
     public Worktree prepare(String owner, RepositoryEntry entry) throws CheckoutException {
         String name = volumeName(owner, entry);

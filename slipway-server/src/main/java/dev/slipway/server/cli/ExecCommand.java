@@ -73,6 +73,11 @@ public final class ExecCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 2;
         }
+        String badVariable = Variables.checkGiven(vars.keySet(), pipeline.variables());
+        if (badVariable != null) {
+            System.err.println("error: " + badVariable);
+            return 2;
+        }
         String workMount = base.getFileName() == null ? "src" : base.getFileName().toString();
         Path runDir = Files.createTempDirectory("slipway-exec-");
         Map<String, Path> bases = new LinkedHashMap<>();
@@ -102,6 +107,7 @@ public final class ExecCommand implements Callable<Integer> {
         env.put("SLIPWAY_RUN_ID", runId);
         env.put("SLIPWAY_REPO", workMount);
         env.put("SLIPWAY_EVENT", "exec");
+        env.putAll(gitVariables(base));
         RunEngine.Plan plan = new RunEngine.Plan(runId, pipeline, workMount, bases, runDir,
                 pipeline.tasks().stream().map(Task::name).collect(Collectors.toSet()), vars, env, Map.of(), taskMounts);
         Executor chosen;
@@ -151,6 +157,26 @@ public final class ExecCommand implements Callable<Integer> {
         System.err.println("error: no pipeline '" + given + "': looked for " + candidates.stream().map(Path::toString)
                 .collect(Collectors.joining(", ")));
         return null;
+    }
+
+    /** SLIPWAY_COMMIT, SLIPWAY_REF and SLIPWAY_BRANCH of DIR when it is a git checkout (nothing otherwise). */
+    private static Map<String, String> gitVariables(Path dir) {
+        Map<String, String> out = new HashMap<>();
+        try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.open(dir.toFile())) {
+            var repo = git.getRepository();
+            var head = repo.resolve(org.eclipse.jgit.lib.Constants.HEAD);
+            if (head != null) {
+                out.put("SLIPWAY_COMMIT", head.name());
+            }
+            String full = repo.getFullBranch();
+            if (full != null && full.startsWith(org.eclipse.jgit.lib.Constants.R_HEADS)) {
+                out.put("SLIPWAY_REF", full);
+                out.put("SLIPWAY_BRANCH", repo.getBranch());
+            }
+        } catch (IOException | RuntimeException notGit) {
+            // not a git checkout: the variables stay empty
+        }
+        return out;
     }
 
     private static Path onlyPipeline(Path base) throws IOException {

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Waiting for runs without polling: the {@code ?wait=} long poll and the run event stream. */
+/**
+ * Waiting for runs without polling (the {@code ?wait=} long poll and the run event stream), and
+ * what a run is told about its ref and variables.
+ */
 class CiRunEventsIT {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String GATED = """
@@ -122,6 +125,37 @@ class CiRunEventsIT {
             assertThat(r.body()).contains("wait must be a number of seconds");
         }
         ci.await(id);
+    }
+
+    @Test
+    void refBranchAndTagVariablesFollowWhatTheRefNames() throws Exception {
+        Path repo = GitRepos.create(Map.of(".slipway/ci.yml", """
+                images: { box: local/busybox:1 }
+                variables: { GREETING: "hello" }
+                tasks:
+                  show:
+                    image: box
+                    commands: [ 'echo "ref=$SLIPWAY_REF branch=$SLIPWAY_BRANCH tag=$SLIPWAY_TAG greeting=${GREETING}"' ]
+                """));
+        GitRepos.git(repo, "tag", "v0.2.0");
+        String commit = GitRepos.git(repo, "rev-parse", "HEAD").trim();
+        ci.register("refs", repo);
+        assertThat(ci.log(ci.run("refs", "{\"ref\":\"main\"}"), "show"))
+                .contains("ref=refs/heads/main branch=main tag= greeting=hello");
+        assertThat(ci.log(ci.run("refs", "{\"ref\":\"v0.2.0\",\"variables\":{\"GREETING\":\"hi\"}}"), "show"))
+                .contains("ref=refs/tags/v0.2.0 branch= tag=v0.2.0 greeting=hi");
+        assertThat(ci.log(ci.run("refs", "{\"ref\":\"" + commit + "\"}"), "show"))
+                .contains("ref=" + commit + " branch= tag= greeting=hello");
+
+        // Only declared variables may be given, and never a built-in one; nothing is queued then.
+        int before = JSON.readTree(alice.get("/api/v1/repos/alice/refs/runs").body()).size();
+        HttpResponse<String> undeclared = alice.postJson("/api/v1/repos/alice/refs/runs", "{\"variables\":{\"NOPE\":\"1\"}}");
+        assertThat(undeclared.statusCode()).isEqualTo(400);
+        assertThat(undeclared.body()).contains("declares no variable 'NOPE'").contains("GREETING");
+        HttpResponse<String> reserved = alice.postJson("/api/v1/repos/alice/refs/runs", "{\"variables\":{\"SLIPWAY_TAG\":\"v9\"}}");
+        assertThat(reserved.statusCode()).isEqualTo(400);
+        assertThat(reserved.body()).contains("SLIPWAY_TAG").contains("built-ins");
+        assertThat(JSON.readTree(alice.get("/api/v1/repos/alice/refs/runs").body()).size()).isEqualTo(before);
     }
 
     @Test
