@@ -42,7 +42,8 @@ import org.eclipse.jgit.treewalk.filter.TreeFilter;
  * <p>Layout under the root ({@code <data>/ci/worktrees}):
  * <pre>
  * ci-worktree-&lt;hash&gt;/                 immutable entry: the checkout, reused with no git traffic
- * ci-worktree-&lt;hash&gt;.git/             mutable entry: object store, fetched on every run
+ * ci-worktree-&lt;hash&gt;.git/             mutable entry: object store, fetched on every run (unless the
+ *                                     revision is a full commit id it already has)
  * ci-worktree-&lt;hash&gt;@&lt;commit&gt;/        mutable entry: one checkout per commit, never changed
  * .ssh/known_hosts                    ssh host keys, accepted on first use (see AcceptNewHostKeys)
  * </pre>
@@ -147,7 +148,9 @@ public final class Worktrees {
     private Worktree prepareMutable(RepositoryEntry entry, String name, GitAccess access) throws CheckoutException {
         Path store = root.resolve(name + ".git");
         try (Git git = openOrInitStore(store)) {
-            fetch(entry, git, access);
+            if (!hasCommit(git.getRepository(), entry.revision())) {
+                fetch(entry, git, access);
+            }
             ObjectId id = resolve(git.getRepository(), entry.revision());
             String commit = id.name();
             // Point the store's HEAD at the commit, so a clone from it has something to check out.
@@ -214,6 +217,27 @@ public final class Worktrees {
         } catch (CheckoutException e) {
             deleteQuietly(dir);
             throw e;
+        }
+    }
+
+    /**
+     * Whether {@code revision} is a full commit id whose commit the store already has: a commit
+     * never changes, so fetching it again would only cost traffic. (A branch may be named like a
+     * commit id; the store's branch of that name would then win in {@link #resolve}, so a store
+     * that has such a branch is fetched as usual.)
+     */
+    private static boolean hasCommit(Repository repo, String revision) {
+        if (!ObjectId.isId(revision)) {
+            return false;
+        }
+        try (RevWalk walk = new RevWalk(repo)) {
+            if (repo.exactRef("refs/heads/" + revision) != null || repo.exactRef("refs/tags/" + revision) != null) {
+                return false;
+            }
+            walk.parseCommit(ObjectId.fromString(revision));
+            return true;
+        } catch (IOException e) {
+            return false; // missing, or not a commit
         }
     }
 
