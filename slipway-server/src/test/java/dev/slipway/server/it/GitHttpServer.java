@@ -28,6 +28,7 @@ import javax.net.ssl.SSLContext;
  */
 public final class GitHttpServer implements AutoCloseable {
     public static final Path BACKEND = Path.of("/usr/lib/git-core/git-http-backend");
+    static final Path OPENSSL = Path.of("/usr/bin/openssl");
     /** Password of the keystore {@link #https} writes. */
     public static final String STORE_PASSWORD = "changeit";
 
@@ -35,7 +36,6 @@ public final class GitHttpServer implements AutoCloseable {
     private final Path root;
     private final Map<String, String> accounts;
     private final List<String> authorized = new CopyOnWriteArrayList<>();
-    private final List<String> refused = new CopyOnWriteArrayList<>();
 
     private GitHttpServer(HttpServer server, Map<String, String> accounts) throws IOException {
         this.server = server;
@@ -54,18 +54,17 @@ public final class GitHttpServer implements AutoCloseable {
 
     /**
      * HTTPS, accepting only these accounts, with a new self-signed certificate for 127.0.0.1 made
-     * with keytool in {@code dir}: {@code dir/server.p12} holds the key, {@code dir/ca.pem} the
+     * with openssl in {@code dir}: {@code dir/server.p12} holds the key, {@code dir/ca.pem} the
      * certificate, as a private certificate authority would hand it out.
      */
     public static GitHttpServer https(Map<String, String> accounts, Path dir) throws Exception {
         Tools.requireExecutable(BACKEND, "git");
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Tools.requireExecutable(OPENSSL, "openssl");
         Path keys = dir.resolve("server.p12");
-        Tools.run(Map.of(), dir, keytool, "-genkeypair", "-alias", "git", "-keyalg", "EC", "-groupname", "secp256r1",
-                "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-keystore", keys.toString(),
-                "-storetype", "PKCS12", "-storepass", STORE_PASSWORD, "-keypass", STORE_PASSWORD).ok();
-        Tools.run(Map.of(), dir, keytool, "-exportcert", "-rfc", "-alias", "git", "-keystore", keys.toString(),
-                "-storepass", STORE_PASSWORD, "-file", dir.resolve("ca.pem").toString()).ok();
+        Tools.run(Map.of(), dir, OPENSSL.toString(), "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", "key.pem", "-out", "ca.pem", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-days", "2").ok();
+        Tools.run(Map.of(), dir, OPENSSL.toString(), "pkcs12", "-export", "-in", "ca.pem", "-inkey", "key.pem", "-out", keys.toString(),
+                "-passout", "pass:" + STORE_PASSWORD).ok();
         KeyStore ks = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(keys)) {
             ks.load(in, STORE_PASSWORD.toCharArray());
@@ -94,17 +93,10 @@ public final class GitHttpServer implements AutoCloseable {
         return List.copyOf(authorized);
     }
 
-    /** The Authorization header of every refused request ("" when there was none). */
-    public List<String> refused() {
-        return List.copyOf(refused);
-    }
-
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
-            String auth = ex.getRequestHeaders().getFirst("Authorization");
-            String user = user(auth);
+            String user = user(ex.getRequestHeaders().getFirst("Authorization"));
             if (user == null) {
-                refused.add(auth == null ? "" : auth);
                 ex.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"git\"");
                 ex.sendResponseHeaders(401, -1);
                 return;
