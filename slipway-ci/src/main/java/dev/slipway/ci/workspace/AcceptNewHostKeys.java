@@ -77,7 +77,7 @@ final class AcceptNewHostKeys implements ServerKeyDatabase {
         } catch (IOException e) {
             return refuse(named, "cannot read " + knownHosts + ": " + e.getMessage());
         }
-        boolean changed = false;
+        List<String> recorded = new ArrayList<>();
         for (KnownHostEntry e : known) {
             PublicKey k = key(e);
             if (k != null && KeyUtils.compareKeys(k, serverKey)) {
@@ -88,13 +88,15 @@ final class AcceptNewHostKeys implements ServerKeyDatabase {
                 refusals.remove(named.toString());
                 return true;
             }
-            changed |= k != null && !"revoked".equals(e.getMarker());
+            if (k != null && !"revoked".equals(e.getMarker())) {
+                recorded.add(KeyUtils.getFingerPrint(k));
+            }
         }
-        if (changed) {
-            return refuse(named, "the host key of " + named + " has changed: it is now " + KeyUtils.getFingerPrint(serverKey)
-                    + ", which is not the key recorded in " + knownHosts + ". This can be a man-in-the-middle attack, or the server's "
-                    + "key was replaced; if the change is expected, remove the old key with ssh-keygen -R '" + named.pattern() + "' -f "
-                    + knownHosts);
+        if (!recorded.isEmpty()) {
+            return refuse(named, "the host key of " + named + " has changed: it is now " + KeyUtils.getFingerPrint(serverKey) + ", but "
+                    + knownHosts + " records " + String.join(", ", recorded) + ". This can be a man-in-the-middle attack, or the "
+                    + "server's key was replaced; if the change is expected, remove the old key with ssh-keygen -R '" + named.pattern()
+                    + "' -f " + knownHosts);
         }
         try {
             StringBuilder line = new StringBuilder();

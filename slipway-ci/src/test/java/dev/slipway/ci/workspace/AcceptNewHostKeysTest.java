@@ -46,7 +46,9 @@ class AcceptNewHostKeysTest {
         PublicKey impostor = newKey();
         long before = System.nanoTime();
         assertThat(keys.accept("[git.example]:2222", loopback(2222), impostor, null, null)).isFalse();
-        assertThat(keys.refusal("git.example", 2222, before)).contains("the host key of [git.example]:2222 has changed")
+        assertThat(keys.refusal("git.example", 2222, before))
+                .contains("the host key of [git.example]:2222 has changed: it is now " + KeyUtils.getFingerPrint(impostor) + ", but "
+                        + file + " records " + KeyUtils.getFingerPrint(first) + ".")
                 .contains("ssh-keygen -R '[git.example]:2222' -f " + file);
         assertThat(Files.readAllLines(file)).hasSize(1);
 

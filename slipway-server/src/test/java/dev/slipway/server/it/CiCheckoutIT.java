@@ -65,10 +65,6 @@ class CiCheckoutIT {
         }
     }
 
-    static String fingerprint(Path publicKey) {
-        return Tools.run(Map.of(), null, "ssh-keygen", "-l", "-f", publicKey.toString()).ok().out().split(" ")[1];
-    }
-
     /** Creates a deploy key of alice through the API; returns the JSON (public_key, fingerprint). */
     static JsonNode deployKey(Http http, String owner, String name) throws Exception {
         HttpResponse<String> r = http.postJson("/api/v1/keys", "{\"owner\":\"" + owner + "\",\"name\":\"" + name + "\"}");
@@ -162,12 +158,14 @@ class CiCheckoutIT {
             registered(ci.registration("moving-host", url, Map.of("key", "moving-deploy")));
             assertThat(ci.run("moving-host", "{}").get("status").asText()).isEqualTo("success");
             String recorded = moving.hostKey();
+            String recordedFingerprint = moving.hostKeyFingerprint();
 
             moving.restartWithNewHostKey();
             HttpResponse<String> refused = ci.tryTrigger("moving-host", "{}");
             assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
             String pattern = "[127.0.0.1]:" + moving.port();
-            assertThat(refused.body()).contains(url).contains("the host key of " + pattern + " has changed")
+            assertThat(refused.body()).contains(url).contains("the host key of " + pattern + " has changed: it is now "
+                            + moving.hostKeyFingerprint()).contains(" records " + recordedFingerprint)
                     .contains("ssh-keygen -R '" + pattern + "'");
             List<String> lines = Files.readAllLines(knownHosts()).stream().filter(l -> l.startsWith(pattern + " ")).toList();
             assertThat(lines).containsExactly(pattern + " " + recorded);
@@ -245,7 +243,8 @@ class CiCheckoutIT {
                 Thread.sleep(25);
             }
             Tools.run(Map.of("SSH_AUTH_SOCK", socket.toString()), ssh, "ssh-add", "-q", "agent_key").ok();
-            List<String> decoys = List.of(fingerprint(ssh.resolve("id_ed25519.pub")), fingerprint(ssh.resolve("agent_key.pub")));
+            List<String> decoys = List.of(Sshd.fingerprint(ssh.resolve("id_ed25519.pub")),
+                    Sshd.fingerprint(ssh.resolve("agent_key.pub")));
             sshd.authorize(Files.readString(ssh.resolve("id_ed25519.pub")));
             sshd.authorize(Files.readString(ssh.resolve("agent_key.pub")));
             FS.DETECTED.setUserHome(home.toFile());

@@ -63,6 +63,16 @@ public final class Sshd implements AutoCloseable {
         return parts[0] + " " + parts[1];
     }
 
+    /** The host key's SHA256 fingerprint. */
+    public String hostKeyFingerprint() {
+        return fingerprint(dir.resolve("host_key.pub"));
+    }
+
+    /** A public key file's {@code SHA256:...} fingerprint, as ssh-keygen -l prints it and sshd logs it. */
+    public static String fingerprint(Path publicKey) {
+        return Tools.run(Map.of(), null, "ssh-keygen", "-l", "-f", publicKey.toString()).ok().out().split(" ")[1];
+    }
+
     /** Stops the server and starts it again on the same port with a new host key: what an impostor looks like. */
     public void restartWithNewHostKey() throws Exception {
         Tools.stop(process);
