@@ -90,7 +90,7 @@ public final class Slipway implements AutoCloseable {
         // A key may not be deleted while a registered repository names it.
         this.deployKeys = new DeployKeys(config.secretsDir(), identity, (owner, key) ->
                 ciStore.repositoriesUsingKey(owner, key).stream().map(r -> "repository " + r.fullName()).toList());
-        this.worktrees = new Worktrees(config.ciDir().resolve("worktrees"), deployKeys::privateKeyPath);
+        this.worktrees = new Worktrees(config.ciDir().resolve("worktrees"), deployKeys::privateKeyPath, config.ci().gitCaFile());
         this.deployTargets = new DeployTargets(database.jdbi(), clock);
         this.caches = new Caches(database.jdbi(), config.ciDir().resolve("caches"), clock, config.ci().cacheQuotaBytes());
     }

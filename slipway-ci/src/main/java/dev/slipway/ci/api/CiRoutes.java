@@ -122,7 +122,8 @@ public final class CiRoutes {
             throw new SlipwayException.BadRequest("'owner' must name an existing user or organization");
         }
         require(ctx, owner, true);
-        CiStore.RepositoryRow r = runs.registerRepository(owner, text(b, "name"), text(b, "clone_url"), text(b, "default_branch"), text(b, "key"));
+        CiStore.RepositoryRow r = runs.registerRepository(owner, text(b, "name"), text(b, "clone_url"), text(b, "default_branch"), text(b, "key"),
+                text(b, "credentials"));
         ctx.status(201).contentType("application/json").result(repoJson(r).toString());
     }
 
@@ -142,6 +143,7 @@ public final class CiRoutes {
         o.put("clone_url", r.cloneUrl());
         o.put("default_branch", r.defaultBranch());
         o.put("key", r.keyName());
+        o.put("credentials", r.credentialsName());
         return o;
     }
 

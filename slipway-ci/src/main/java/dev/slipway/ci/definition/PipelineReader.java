@@ -24,7 +24,7 @@ final class PipelineReader {
     private static final Set<String> KEYS = Set.of("on", "variables", "images", "repositories", "tasks", "x-*");
     private static final Set<String> IMAGE_KEYS = Set.of("ref", "pull", "build");
     private static final Set<String> BUILD_KEYS = Set.of("repository", "context", "dockerfile");
-    private static final Set<String> REPOSITORY_KEYS = Set.of("url", "revision", "mutable", "key", "submodules", "name");
+    private static final Set<String> REPOSITORY_KEYS = Set.of("url", "revision", "mutable", "key", "credentials", "submodules", "name");
 
     private final Source source;
 
@@ -207,8 +207,12 @@ final class PipelineReader {
         }
         Boolean mutable = flag(f, "mutable", where, true);
         String key = f.text("key", "'key' of " + where);
-        if (key != null) {
-            source.checkName(f.get("key"), key, "deploy key");
+        if (key != null && source.checkName(f.get("key"), key, "deploy key")) {
+            checkFits(f, "key", url, where);
+        }
+        String credentials = f.text("credentials", "'credentials' of " + where);
+        if (credentials != null && source.checkEnvName(f.get("credentials"), credentials, "secret")) {
+            checkFits(f, "credentials", url, where);
         }
         Boolean submodules = flag(f, "submodules", where, false);
         String name = f.text("name", "'name' of " + where);
@@ -218,12 +222,19 @@ final class PipelineReader {
         if (source.problemCount() > before) {
             return null;
         }
-        RepositoryEntry entry = new RepositoryEntry(url, revision, mutable, key, submodules, name);
+        RepositoryEntry entry = new RepositoryEntry(url, revision, mutable, key, credentials, submodules, name);
         if (name == null && !Syntax.NAME.matcher(entry.mountName()).matches()) {
             source.report(urlNode, "cannot take a mount name from '" + url + "'; set 'name' of " + where);
             return null;
         }
         return entry;
+    }
+
+    private void checkFits(Fields f, String field, String url, String where) {
+        String misfit = url == null ? null : RepositoryEntry.misfit(field, url);
+        if (misfit != null) {
+            source.report(f.keyNode(field), "'" + field + "' of " + where + " " + misfit);
+        }
     }
 
     private Boolean flag(Fields f, String key, String where, boolean absent) {

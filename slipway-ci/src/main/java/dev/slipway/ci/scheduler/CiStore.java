@@ -1,19 +1,56 @@
 package dev.slipway.ci.scheduler;
 
+import dev.slipway.ci.model.RepositoryEntry;
+import dev.slipway.ci.secret.DeployKeys;
+import dev.slipway.ci.secret.Secrets;
 import dev.slipway.core.ChangeCounter;
 import dev.slipway.core.Clock;
+import dev.slipway.core.SlipwayException;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * CI state in the database (schema {@code db/migration/ci/V6__ci_runs.sql}): registered
+ * CI state in the database (schema {@code db/migration/ci/V6__ci_runs.sql} and {@code V7}): registered
  * repositories, runs (the persistent queue: a run is {@code queued} until a worker takes it),
  * their tasks, and the worktrees each run used.
  */
 public final class CiStore {
-    public record RepositoryRow(String owner, String name, String cloneUrl, String defaultBranch, String keyName, long createdAt) {
+    /**
+     * A registered repository.
+     *
+     * @param keyName the deploy key for an ssh clone URL, or null
+     * @param credentialsName the secret with the credentials for an http(s) clone URL, or null
+     */
+    public record RepositoryRow(String owner, String name, String cloneUrl, String defaultBranch, String keyName, String credentialsName,
+                                long createdAt) {
+        /** A new registration, checked: 400 for a bad name or URL, or a key or credentials that do not fit the URL. */
+        public static RepositoryRow registration(String owner, String name, String cloneUrl, String defaultBranch, String keyName,
+                                                 String credentialsName, long createdAt) {
+            if (name == null || !name.matches("[a-zA-Z0-9][a-zA-Z0-9._-]{0,99}")) {
+                throw new SlipwayException.BadRequest("invalid repository name '" + name + "'");
+            }
+            if (cloneUrl == null || !(RepositoryEntry.isHttp(cloneUrl) || RepositoryEntry.isSsh(cloneUrl) || cloneUrl.startsWith("file:")
+                    || cloneUrl.startsWith("/"))) {
+                throw new SlipwayException.BadRequest("clone_url must be an https, ssh or file URL, got '" + cloneUrl + "'");
+            }
+            if (keyName != null) {
+                DeployKeys.checkName(keyName);
+            }
+            if (credentialsName != null) {
+                Secrets.canonicalName(credentialsName);
+            }
+            for (String[] field : new String[][] {{"key", keyName}, {"credentials", credentialsName}}) {
+                String misfit = field[1] == null ? null : RepositoryEntry.misfit(field[0], cloneUrl);
+                if (misfit != null) {
+                    throw new SlipwayException.BadRequest("'" + field[0] + "' " + misfit);
+                }
+            }
+            return new RepositoryRow(owner, name, cloneUrl, defaultBranch == null || defaultBranch.isBlank() ? "main" : defaultBranch,
+                    keyName, credentialsName, createdAt);
+        }
+
         public String fullName() {
             return owner + "/" + name;
         }
@@ -54,24 +91,27 @@ public final class CiStore {
     // ---- repositories
 
     public boolean insertRepository(RepositoryRow r) {
-        return jdbi.withHandle(h -> h.createUpdate("INSERT INTO ci_repositories(owner, name, clone_url, default_branch, key_name, created_at) "
-                        + "VALUES (:o, :n, :u, :b, :k, :t) ON CONFLICT (owner, name) DO NOTHING")
+        return jdbi.withHandle(h -> h.createUpdate("INSERT INTO ci_repositories(owner, name, clone_url, default_branch, key_name, "
+                        + "credentials_name, created_at) VALUES (:o, :n, :u, :b, :k, :c, :t) ON CONFLICT (owner, name) DO NOTHING")
                 .bind("o", r.owner()).bind("n", r.name()).bind("u", r.cloneUrl()).bind("b", r.defaultBranch()).bind("k", r.keyName())
-                .bind("t", r.createdAt()).execute()) > 0;
+                .bind("c", r.credentialsName()).bind("t", r.createdAt()).execute()) > 0;
+    }
+
+    private static final String REPOSITORY_COLUMNS = "owner, name, clone_url, default_branch, key_name, credentials_name, created_at";
+
+    private static RepositoryRow repositoryRow(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new RepositoryRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                rs.getLong(7));
     }
 
     public Optional<RepositoryRow> repository(String owner, String name) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT owner, name, clone_url, default_branch, key_name, created_at FROM ci_repositories "
-                        + "WHERE owner = :o AND name = :n").bind("o", owner).bind("n", name)
-                .map((rs, ctx) -> new RepositoryRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getLong(6)))
-                .findOne());
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + REPOSITORY_COLUMNS + " FROM ci_repositories WHERE owner = :o AND name = :n")
+                .bind("o", owner).bind("n", name).map((rs, ctx) -> repositoryRow(rs)).findOne());
     }
 
     public List<RepositoryRow> repositoriesUsingKey(String owner, String keyName) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT owner, name, clone_url, default_branch, key_name, created_at FROM ci_repositories "
-                        + "WHERE owner = :o AND key_name = :k ORDER BY name").bind("o", owner).bind("k", keyName)
-                .map((rs, ctx) -> new RepositoryRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getLong(6)))
-                .list());
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + REPOSITORY_COLUMNS + " FROM ci_repositories WHERE owner = :o AND key_name = :k "
+                        + "ORDER BY name").bind("o", owner).bind("k", keyName).map((rs, ctx) -> repositoryRow(rs)).list());
     }
 
     // ---- runs

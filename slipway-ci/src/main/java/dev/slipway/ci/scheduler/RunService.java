@@ -10,10 +10,12 @@ import dev.slipway.ci.executor.TaskSpec;
 import dev.slipway.ci.model.Pipeline;
 import dev.slipway.ci.model.RepositoryEntry;
 import dev.slipway.ci.model.Task;
+import dev.slipway.ci.secret.MissingSecretException;
 import dev.slipway.ci.secret.SecretMasker;
 import dev.slipway.ci.secret.SecretResolver;
 import dev.slipway.ci.workspace.Caches;
 import dev.slipway.ci.workspace.DeployTargets;
+import dev.slipway.ci.workspace.HttpCredentials;
 import dev.slipway.ci.workspace.Worktrees;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.logs.LogStore;
@@ -97,16 +99,10 @@ public final class RunService implements AutoCloseable {
 
     // ---- repositories
 
-    public CiStore.RepositoryRow registerRepository(String owner, String name, String cloneUrl, String defaultBranch, String keyName) {
-        if (name == null || !name.matches("[a-zA-Z0-9][a-zA-Z0-9._-]{0,99}")) {
-            throw new SlipwayException.BadRequest("invalid repository name '" + name + "'");
-        }
-        if (cloneUrl == null || !(cloneUrl.startsWith("https://") || cloneUrl.startsWith("http://") || cloneUrl.startsWith("ssh://")
-                || cloneUrl.startsWith("file:") || cloneUrl.startsWith("/") || cloneUrl.matches("[\\w.-]+@[\\w.-]+:.+"))) {
-            throw new SlipwayException.BadRequest("clone_url must be an https, ssh or file URL, got '" + cloneUrl + "'");
-        }
-        CiStore.RepositoryRow row = new CiStore.RepositoryRow(owner, name, cloneUrl, defaultBranch == null || defaultBranch.isBlank() ? "main" : defaultBranch,
-                keyName, System.currentTimeMillis());
+    public CiStore.RepositoryRow registerRepository(String owner, String name, String cloneUrl, String defaultBranch, String keyName,
+                                                    String credentialsName) {
+        CiStore.RepositoryRow row = CiStore.RepositoryRow.registration(owner, name, cloneUrl, defaultBranch, keyName, credentialsName,
+                System.currentTimeMillis());
         if (!store.insertRepository(row)) {
             throw new SlipwayException.Conflict("repository " + owner + "/" + name + " is already registered");
         }
@@ -123,7 +119,7 @@ public final class RunService implements AutoCloseable {
         CiStore.RepositoryRow r = store.repository(owner, repo)
                 .orElseThrow(() -> new SlipwayException.NotFound("repository " + owner + "/" + repo + " is not registered"));
         String revision = ref == null || ref.isBlank() ? r.defaultBranch() : ref;
-        Worktrees.Worktree wt = checkout(owner, triggeringEntry(r, revision));
+        Worktrees.Worktree wt = checkout(owner, repo, triggeringEntry(r, revision));
         Path file = pipelineFile(wt.path(), pipelineName);
         String definition;
         try {
@@ -151,14 +147,35 @@ public final class RunService implements AutoCloseable {
     }
 
     private static RepositoryEntry triggeringEntry(CiStore.RepositoryRow r, String revision) {
-        return new RepositoryEntry(r.cloneUrl(), revision, true, r.keyName(), false, r.name());
+        return new RepositoryEntry(r.cloneUrl(), revision, true, r.keyName(), r.credentialsName(), false, r.name());
     }
 
-    private Worktrees.Worktree checkout(String owner, RepositoryEntry entry) {
+    /** Checks an entry out for a run of {@code owner/repo}, with its credentials from that repository's secrets. */
+    private Worktrees.Worktree checkout(String owner, String repo, RepositoryEntry entry) {
         try {
-            return worktrees.prepare(owner, entry);
+            return worktrees.prepare(owner, entry, credentials(owner, repo, entry));
         } catch (Worktrees.CheckoutException e) {
             throw new SlipwayException.BadRequest(e.getMessage());
+        }
+    }
+
+    /** The entry's http(s) credentials, or null if it names none; 422 if the secret is not set. */
+    private HttpCredentials credentials(String owner, String repo, RepositoryEntry entry) {
+        if (entry.credentials() == null) {
+            return null;
+        }
+        byte[] value;
+        try {
+            value = secrets.resolve(owner, repo, List.of(entry.credentials())).get(entry.credentials());
+        } catch (MissingSecretException e) {
+            throw new MissingSecretException(e.names(), e.searched(), "credentials for " + entry.url());
+        }
+        try {
+            return HttpCredentials.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new SlipwayException.BadRequest("credentials '" + entry.credentials() + "' for " + entry.url() + ": " + e.getMessage());
+        } finally {
+            java.util.Arrays.fill(value, (byte) 0);
         }
     }
 
@@ -199,6 +216,9 @@ public final class RunService implements AutoCloseable {
 
     /** Refuses, before anything runs, what the run could not do: deploy targets it may not write, missing secrets. */
     private void preflight(CiStore.RepositoryRow r, String branch, Pipeline pipeline) {
+        for (RepositoryEntry e : pipeline.repositories()) {
+            credentials(r.owner(), r.name(), e);
+        }
         for (Task t : pipeline.tasks()) {
             if (t.deployTarget() != null) {
                 deployTargets.authorize(t.deployTarget().name(), r.fullName(), branch);
@@ -333,7 +353,7 @@ public final class RunService implements AutoCloseable {
             }
             for (RepositoryEntry e : pipeline.repositories()) {
                 if (!bases.containsKey(e.mountName())) {
-                    Worktrees.Worktree wt = checkout(run.owner(), e);
+                    Worktrees.Worktree wt = checkout(run.owner(), run.repo(), e);
                     store.recordWorktree(id, e.mountName(), wt.path().toString(), wt.commit());
                     bases.put(e.mountName(), wt.path());
                 }

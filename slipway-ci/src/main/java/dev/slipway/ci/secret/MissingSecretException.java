@@ -9,7 +9,12 @@ public final class MissingSecretException extends RuntimeException {
     private final List<SecretScope> searched;
 
     public MissingSecretException(List<String> names, List<SecretScope> searched) {
-        super(message(names, searched));
+        this(names, searched, null);
+    }
+
+    /** @param purpose what the secrets were for, such as "credentials for https://git.example/lib.git", or null */
+    public MissingSecretException(List<String> names, List<SecretScope> searched, String purpose) {
+        super((purpose == null ? "" : purpose + ": ") + message(names, searched));
         this.names = List.copyOf(names);
         this.searched = List.copyOf(searched);
     }

@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.api.errors.JGitInternalException;
 import org.eclipse.jgit.diff.DiffEntry;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
@@ -31,10 +32,6 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.transport.FetchResult;
 import org.eclipse.jgit.transport.RefSpec;
-import org.eclipse.jgit.transport.SshTransport;
-import org.eclipse.jgit.api.TransportConfigCallback;
-import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
-import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.treewalk.filter.TreeFilter;
 
@@ -45,8 +42,10 @@ import org.eclipse.jgit.treewalk.filter.TreeFilter;
  * <p>Layout under the root ({@code <data>/ci/worktrees}):
  * <pre>
  * ci-worktree-&lt;hash&gt;/                 immutable entry: the checkout, reused with no git traffic
- * ci-worktree-&lt;hash&gt;.git/             mutable entry: object store, fetched on every run
+ * ci-worktree-&lt;hash&gt;.git/             mutable entry: object store, fetched on every run (unless the
+ *                                     revision is a full commit id it already has)
  * ci-worktree-&lt;hash&gt;@&lt;commit&gt;/        mutable entry: one checkout per commit, never changed
+ * .ssh/known_hosts                    ssh host keys, accepted on first use (see AcceptNewHostKeys)
  * </pre>
  * {@code <hash>} is seed 004's: SHA-256 over the owner, a NUL byte and the entry's canonical JSON
  * (keys sorted), first 24 hex digits. A checkout is built in a temporary directory and renamed into
@@ -56,14 +55,18 @@ import org.eclipse.jgit.treewalk.filter.TreeFilter;
  */
 public final class Worktrees {
     private static final ObjectMapper CANONICAL = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+    /** A git server that sends nothing for this long fails the checkout instead of holding the trigger forever. */
+    private static final int NETWORK_TIMEOUT_SECONDS = 120;
 
     private final Path root;
     private final KeyLocator keys;
+    private final AcceptNewHostKeys hostKeys;
+    private final GitCertificateAuthorities certificateAuthorities;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     /** Git network operations performed (clone and fetch), for tests and metrics. */
     private final AtomicLong gitOperations = new AtomicLong();
 
-    /** Finds the private key of a named deploy key; null when the entry names none. */
+    /** Finds the private key of a named deploy key, or throws an exception whose message says why it cannot. */
     @FunctionalInterface
     public interface KeyLocator {
         Path privateKey(String owner, String keyName);
@@ -72,9 +75,15 @@ public final class Worktrees {
     /** A prepared base worktree: the directory to use as the lowest overlay layer, and its commit. */
     public record Worktree(String volumeName, Path path, String commit, boolean reused) {}
 
-    public Worktrees(Path root, KeyLocator keys) {
+    /**
+     * @param caFile PEM certificates that https checkouts trust besides the JVM's ({@code ci.git-ca-file}), or null
+     * @throws IllegalArgumentException if {@code caFile} cannot be read
+     */
+    public Worktrees(Path root, KeyLocator keys, Path caFile) {
         this.root = root;
         this.keys = keys;
+        this.hostKeys = new AcceptNewHostKeys(root.resolve(".ssh").resolve("known_hosts"));
+        this.certificateAuthorities = caFile == null ? null : GitCertificateAuthorities.load(caFile);
         try {
             Files.createDirectories(root);
         } catch (IOException e) {
@@ -127,29 +136,48 @@ public final class Worktrees {
         }
     }
 
-    /** Checks out (or reuses) the entry for {@code owner}. */
-    public Worktree prepare(String owner, RepositoryEntry entry) throws CheckoutException {
+    /**
+     * Checks out (or reuses) the entry for {@code owner}.
+     *
+     * @param credentials for an http(s) entry that names {@code credentials}: the secret's value
+     *     (the caller resolves it in the run's scopes); null otherwise
+     */
+    public Worktree prepare(String owner, RepositoryEntry entry, HttpCredentials credentials) throws CheckoutException {
+        if (entry.credentials() != null && credentials == null) {
+            throw new CheckoutException("credentials '" + entry.credentials() + "' for " + entry.url() + " were not resolved");
+        }
+        Path key = null;
+        if (entry.key() != null) {
+            try {
+                key = keys.privateKey(owner, entry.key());
+            } catch (RuntimeException e) {
+                throw new CheckoutException("cannot check out " + entry.url() + ": " + e.getMessage(), e);
+            }
+        }
         String name = volumeName(owner, entry);
+        GitAccess access = new GitAccess(owner, entry, key, credentials, root, hostKeys, certificateAuthorities);
         synchronized (locks.computeIfAbsent(name, k -> new Object())) {
-            return entry.mutable() ? prepareMutable(owner, entry, name) : prepareImmutable(owner, entry, name);
+            return entry.mutable() ? prepareMutable(entry, name, access) : prepareImmutable(entry, name, access);
         }
     }
 
-    private Worktree prepareImmutable(String owner, RepositoryEntry entry, String name) throws CheckoutException {
+    private Worktree prepareImmutable(RepositoryEntry entry, String name, GitAccess access) throws CheckoutException {
         Path dir = root.resolve(name);
         if (Files.isDirectory(dir)) {
             return new Worktree(name, dir, readCommit(dir), true);
         }
         Path tmp = root.resolve(".tmp-" + name + "-" + System.nanoTime());
-        String commit = cloneAndCheckout(owner, entry, tmp, tmp);
+        String commit = cloneAndCheckout(entry, tmp, access);
         publish(tmp, dir);
         return new Worktree(name, dir, commit, false);
     }
 
-    private Worktree prepareMutable(String owner, RepositoryEntry entry, String name) throws CheckoutException {
+    private Worktree prepareMutable(RepositoryEntry entry, String name, GitAccess access) throws CheckoutException {
         Path store = root.resolve(name + ".git");
         try (Git git = openOrInitStore(store)) {
-            fetch(owner, entry, git);
+            if (!hasCommit(git.getRepository(), entry.revision())) {
+                fetch(entry, git, access);
+            }
             ObjectId id = resolve(git.getRepository(), entry.revision());
             String commit = id.name();
             // Point the store's HEAD at the commit, so a clone from it has something to check out.
@@ -165,8 +193,8 @@ public final class Worktrees {
                 return new Worktree(name, dir, commit, true);
             }
             Path tmp = root.resolve(".tmp-" + name + "-" + System.nanoTime());
-            String checkedOut = cloneAndCheckout(owner, new RepositoryEntry(store.toUri().toString(), commit, false, null,
-                    entry.submodules(), entry.name()), tmp, tmp);
+            RepositoryEntry local = new RepositoryEntry(store.toUri().toString(), commit, false, null, null, entry.submodules(), entry.name());
+            String checkedOut = cloneAndCheckout(local, tmp, new GitAccess(null, local, null, null, root, hostKeys, null));
             publish(tmp, dir);
             return new Worktree(name, dir, checkedOut, false);
         }
@@ -183,41 +211,60 @@ public final class Worktrees {
         }
     }
 
-    private void fetch(String owner, RepositoryEntry entry, Git git) throws CheckoutException {
-        try {
-            gitOperations.incrementAndGet();
-            FetchResult r = git.fetch().setRemote(entry.url())
+    private void fetch(RepositoryEntry entry, Git git, GitAccess access) throws CheckoutException {
+        gitOperations.incrementAndGet();
+        try (access) {
+            FetchResult r = git.fetch().setRemote(entry.url()).setTimeout(NETWORK_TIMEOUT_SECONDS)
                     .setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"))
-                    .setTransportConfigCallback(transport(owner, entry)).call();
+                    .setTransportConfigCallback(access).call();
             if (r == null) {
                 throw new CheckoutException("fetch of " + entry.url() + " returned nothing");
             }
-        } catch (GitAPIException e) {
-            throw new CheckoutException("cannot fetch " + entry.url() + ": " + e.getMessage(), e);
+        } catch (GitAPIException | JGitInternalException e) {
+            throw new CheckoutException("cannot fetch " + entry.url() + ": " + access.explain(e), e);
         }
     }
 
-    private String cloneAndCheckout(String owner, RepositoryEntry entry, Path tmp, Path dir) throws CheckoutException {
-        try {
-            gitOperations.incrementAndGet();
-            try (Git git = Git.cloneRepository().setURI(entry.url()).setDirectory(dir.toFile()).setNoCheckout(true)
-                    .setCloneAllBranches(true).setTransportConfigCallback(transport(owner, entry)).call()) {
-                ObjectId id = resolve(git.getRepository(), entry.revision());
-                git.checkout().setName(id.name()).call();
-                if (entry.submodules()) {
-                    git.submoduleInit().call();
-                    git.submoduleUpdate().setTransportConfigCallback(transport(owner, entry)).call();
-                }
-                restoreMtimes(git.getRepository(), id, dir);
-                Files.writeString(dir.resolve(".git").resolve("slipway-commit"), id.name());
-                return id.name();
+    private String cloneAndCheckout(RepositoryEntry entry, Path dir, GitAccess access) throws CheckoutException {
+        gitOperations.incrementAndGet();
+        try (access; Git git = Git.cloneRepository().setURI(entry.url()).setDirectory(dir.toFile()).setNoCheckout(true)
+                .setCloneAllBranches(true).setTimeout(NETWORK_TIMEOUT_SECONDS).setTransportConfigCallback(access).call()) {
+            ObjectId id = resolve(git.getRepository(), entry.revision());
+            git.checkout().setName(id.name()).call();
+            if (entry.submodules()) {
+                git.submoduleInit().call();
+                git.submoduleUpdate().setTimeout(NETWORK_TIMEOUT_SECONDS).setTransportConfigCallback(access).call();
             }
-        } catch (GitAPIException | IOException e) {
-            deleteQuietly(tmp);
-            throw new CheckoutException("cannot check out " + entry.url() + "@" + entry.revision() + ": " + e.getMessage(), e);
+            restoreMtimes(git.getRepository(), id, dir);
+            Files.writeString(dir.resolve(".git").resolve("slipway-commit"), id.name());
+            return id.name();
+        } catch (GitAPIException | JGitInternalException | IOException e) {
+            deleteQuietly(dir);
+            throw new CheckoutException("cannot check out " + entry.url() + "@" + entry.revision() + ": " + access.explain(e), e);
         } catch (CheckoutException e) {
-            deleteQuietly(tmp);
+            deleteQuietly(dir);
             throw e;
+        }
+    }
+
+    /**
+     * Whether {@code revision} is a full commit id whose commit the store already has: a commit
+     * never changes, so fetching it again would only cost traffic. (A branch may be named like a
+     * commit id; the store's branch of that name would then win in {@link #resolve}, so a store
+     * that has such a branch is fetched as usual.)
+     */
+    private static boolean hasCommit(Repository repo, String revision) {
+        if (!ObjectId.isId(revision)) {
+            return false;
+        }
+        try (RevWalk walk = new RevWalk(repo)) {
+            if (repo.exactRef("refs/heads/" + revision) != null || repo.exactRef("refs/tags/" + revision) != null) {
+                return false;
+            }
+            walk.parseCommit(ObjectId.fromString(revision));
+            return true;
+        } catch (IOException e) {
+            return false; // missing, or not a commit
         }
     }
 
@@ -277,24 +324,6 @@ public final class Worktrees {
                 Files.setLastModifiedTime(f, FileTime.fromMillis(e.getValue()));
             }
         }
-    }
-
-    /** Uses only the key the entry names (seed 004: a compromised task cannot reach other repositories). */
-    private TransportConfigCallback transport(String owner, RepositoryEntry entry) {
-        return t -> {
-            if (t instanceof SshTransport ssh) {
-                Path key = entry.key() == null ? null : keys.privateKey(owner, entry.key());
-                Path home = root.resolve(".ssh-home");
-                SshdSessionFactory factory = new SshdSessionFactoryBuilder()
-                        .setHomeDirectory(home.toFile())
-                        .setSshDirectory(home.resolve(".ssh").toFile())
-                        .setDefaultIdentities(dir -> key == null ? List.of() : List.of(key))
-                        .setPreferredAuthentications("publickey")
-                        .setServerKeyDatabase((h, s) -> new AcceptNewHostKeys(home.resolve(".ssh").resolve("known_hosts")))
-                        .build(null);
-                ssh.setSshSessionFactory(factory);
-            }
-        };
     }
 
     private static String readCommit(Path dir) {

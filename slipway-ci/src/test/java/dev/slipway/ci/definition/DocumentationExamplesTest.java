@@ -55,7 +55,7 @@ class DocumentationExamplesTest {
         assertThat(p.images()).isEqualTo(Map.of("rsync",
                 new ImageSpec.Build(null, "ci/experiments/01-rsync-publish", "ci/experiments/01-rsync-publish/Dockerfile")));
         assertThat(p.repositories()).containsExactly(new RepositoryEntry(
-                "git@git.efforting.tech:mikael-lovqvist/websperiments.git", "main", true, "websperiments-deploy", false, null));
+                "git@git.efforting.tech:mikael-lovqvist/websperiments.git", "main", true, "websperiments-deploy", null, false, null));
         assertThat(p.repositories().getFirst().mountName()).isEqualTo("websperiments");
         Task publish = p.task("publish");
         assertThat(publish.network()).isEqualTo(Task.NetworkPolicy.NONE);

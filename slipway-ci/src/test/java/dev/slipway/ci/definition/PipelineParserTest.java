@@ -86,11 +86,12 @@ class PipelineParserTest {
                   - url: https://git.example/lib.git
                     revision: 3f2a9c0d3f2a9c0d3f2a9c0d3f2a9c0d3f2a9c0d
                     mutable: false
-                    key: lib-deploy
+                    credentials: LIB_TOKEN
                     submodules: true
                     name: lib
                   - url: git@git.example:team/app.git
                     revision: main
+                    key: app-deploy
                 tasks:
                   build:
                     image: builder
@@ -119,8 +120,8 @@ class PipelineParserTest {
                 "builder", new ImageSpec.Build("app", "ci", "ci/Dockerfile"),
                 "plain", new ImageSpec.Build(null, "tools", "tools/Dockerfile")));
         assertThat(p.repositories()).containsExactly(
-                new RepositoryEntry("https://git.example/lib.git", "3f2a9c0d3f2a9c0d3f2a9c0d3f2a9c0d3f2a9c0d", false, "lib-deploy", true, "lib"),
-                new RepositoryEntry("git@git.example:team/app.git", "main", true, null, false, null));
+                new RepositoryEntry("https://git.example/lib.git", "3f2a9c0d3f2a9c0d3f2a9c0d3f2a9c0d3f2a9c0d", false, null, "LIB_TOKEN", true, "lib"),
+                new RepositoryEntry("git@git.example:team/app.git", "main", true, "app-deploy", null, false, null));
         assertThat(p.repositories().get(1).mountName()).isEqualTo("app");
 
         Task build = p.task("build");

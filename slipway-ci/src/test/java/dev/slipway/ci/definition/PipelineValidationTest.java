@@ -361,6 +361,26 @@ class PipelineValidationTest {
     }
 
     @Test
+    void aDeployKeyIsForSshAndCredentialsAreForHttps() {
+        assertThat(problems("""
+                images: { box: alpine }
+                repositories:
+                  - { url: https://h/a.git, revision: main, key: a-deploy }
+                  - { url: "ssh://git@h/b.git", revision: main, credentials: B_TOKEN }
+                  - { url: "file:///srv/c.git", revision: main, credentials: C_TOKEN }
+                  - { url: https://h/d.git, revision: main, credentials: d-token }
+                  - { url: "git@h:e.git", revision: main, key: e-deploy }
+                  - { url: http://h/f.git, revision: main, credentials: F_TOKEN }
+                tasks:
+                  t: { image: box, commands: [x] }
+                """)).containsExactly(
+                F + "3:45: 'key' of repository #1 is for ssh URLs (it names a deploy key); an http(s) URL takes 'credentials' (a secret)",
+                F + "4:49: 'credentials' of repository #2 is for http(s) URLs (it names a secret); an ssh URL takes 'key' (a deploy key)",
+                F + "5:49: 'credentials' of repository #3 is for http(s) URLs (it names a secret); 'file:///srv/c.git' needs neither",
+                F + "6:58: 'd-token' is not a valid secret name (letters, digits and '_', not starting with a digit)");
+    }
+
+    @Test
     void images() {
         assertThat(problems("""
                 images:

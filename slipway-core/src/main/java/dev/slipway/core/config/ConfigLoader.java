@@ -31,6 +31,7 @@ import java.util.Map;
  * ci.executor               SLIPWAY_CI_EXECUTOR               docker (local: not isolated; auto: docker, else local)
  * ci.max-concurrent-runs    SLIPWAY_CI_MAX_CONCURRENT_RUNS    2
  * ci.cache-quota            SLIPWAY_CI_CACHE_QUOTA            1GiB (per cache)
+ * ci.git-ca-file            SLIPWAY_CI_GIT_CA_FILE            (none: PEM CAs git over https trusts besides the JVM's)
  * registry.gc-interval      SLIPWAY_REGISTRY_GC_INTERVAL      1h (0 turns the background run off)
  * registry.gc-grace         SLIPWAY_REGISTRY_GC_GRACE         24h
  * registry.retention-interval SLIPWAY_REGISTRY_RETENTION_INTERVAL 1h (0: off)
@@ -43,7 +44,7 @@ public final class ConfigLoader {
             "data", "listen", "database.url", "database.user", "database.password", "external-url",
             "registry.owner-quota", "registry.token-ttl",
             "registry.gc-interval", "registry.gc-grace", "registry.retention-interval", "registry.upload-max-age",
-            "ci.executor", "ci.max-concurrent-runs", "ci.cache-quota");
+            "ci.executor", "ci.max-concurrent-runs", "ci.cache-quota", "ci.git-ca-file");
 
     private final Map<String, String> env;
 
@@ -99,7 +100,8 @@ public final class ConfigLoader {
         long quota = Sizes.parse(values.getOrDefault("registry.owner-quota", "-1"));
         Duration ttl = Duration.ofSeconds(Long.parseLong(values.getOrDefault("registry.token-ttl", "300")));
         SlipwayConfig.Ci ci = new SlipwayConfig.Ci(values.getOrDefault("ci.executor", "docker"),
-                Integer.parseInt(values.getOrDefault("ci.max-concurrent-runs", "2")), Sizes.parse(values.getOrDefault("ci.cache-quota", "1GiB")));
+                Integer.parseInt(values.getOrDefault("ci.max-concurrent-runs", "2")), Sizes.parse(values.getOrDefault("ci.cache-quota", "1GiB")),
+                values.get("ci.git-ca-file") == null ? null : Path.of(values.get("ci.git-ca-file")).toAbsolutePath());
         SlipwayConfig.Lifecycle d = SlipwayConfig.Lifecycle.DEFAULTS;
         SlipwayConfig.Lifecycle lifecycle = new SlipwayConfig.Lifecycle(
                 duration(values, "registry.gc-interval", d.gcInterval()), duration(values, "registry.gc-grace", d.gcGrace()),

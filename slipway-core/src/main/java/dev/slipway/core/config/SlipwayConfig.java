@@ -43,8 +43,9 @@ public record SlipwayConfig(
      *
      * @param executor {@code docker}, {@code local} (not isolated) or {@code auto} (docker when the
      *                 engine answers, else local)
+     * @param gitCaFile PEM certificates that checkouts over https trust besides the JVM's, or null
      */
-    public record Ci(String executor, int maxConcurrentRuns, long cacheQuotaBytes) {
+    public record Ci(String executor, int maxConcurrentRuns, long cacheQuotaBytes, Path gitCaFile) {
         public Ci {
             if (!executor.equals("docker") && !executor.equals("local") && !executor.equals("auto")) {
                 throw new IllegalArgumentException("ci.executor must be docker, local or auto, got '" + executor + "'");

@@ -18,7 +18,8 @@ public final class CiCommands {
     public static final class Repo {}
 
     @Command(name = "add", mixinStandardHelpOptions = true,
-            description = "Register OWNER/NAME with its clone URL (https, ssh or file); --key names the deploy key for ssh.")
+            description = "Register OWNER/NAME with its clone URL (https, ssh or file); --key names the deploy key for ssh, "
+                    + "--credentials the secret with user:token for https.")
     static final class RepoAdd extends AdminCommands.StateCommand {
         @Parameters(paramLabel = "OWNER/NAME")
         String repository;
@@ -26,8 +27,10 @@ public final class CiCommands {
         String cloneUrl;
         @Option(names = "--branch", description = "Default branch (default: main)")
         String branch = "main";
-        @Option(names = "--key", description = "Deploy key name (see 'slipway keys')")
+        @Option(names = "--key", description = "Deploy key name, for an ssh URL (see 'slipway keys')")
         String key;
+        @Option(names = "--credentials", description = "Secret with user:token or a token, for an https URL (see 'slipway secret')")
+        String credentials;
 
         @Override
         int run(Slipway s) {
@@ -39,8 +42,8 @@ public final class CiCommands {
             if (s.identity().ownerKind(owner).isEmpty()) {
                 throw new IllegalArgumentException("no user or organization '" + owner + "'");
             }
-            var r = s.ciStore().insertRepository(new dev.slipway.ci.scheduler.CiStore.RepositoryRow(owner, repository.substring(slash + 1),
-                    cloneUrl, branch, key, System.currentTimeMillis()));
+            var r = s.ciStore().insertRepository(dev.slipway.ci.scheduler.CiStore.RepositoryRow.registration(owner,
+                    repository.substring(slash + 1), cloneUrl, branch, key, credentials, System.currentTimeMillis()));
             System.out.println(r ? "Registered " + repository : repository + " is already registered");
             return r ? 0 : 1;
         }

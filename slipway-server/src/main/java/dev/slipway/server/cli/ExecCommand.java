@@ -84,10 +84,14 @@ public final class ExecCommand implements Callable<Integer> {
         bases.put(workMount, base);
         Worktrees worktrees = new Worktrees(cacheDir().resolve("worktrees"), (owner, key) -> {
             throw new IllegalArgumentException("deploy key '" + key + "' is not available to 'slipway exec'; use a file or https URL");
-        });
+        }, null);
         for (RepositoryEntry r : pipeline.repositories()) {
+            if (r.credentials() != null) {
+                throw new IllegalArgumentException("credentials '" + r.credentials() + "' for " + r.url()
+                        + " are not available to 'slipway exec'; use a file or public URL");
+            }
             System.err.println("[slipway] checking out " + r.url() + "@" + r.revision());
-            bases.put(r.mountName(), worktrees.prepare("local", r).path());
+            bases.put(r.mountName(), worktrees.prepare("local", r, null).path());
         }
         Map<String, List<TaskSpec.Mount>> taskMounts = new HashMap<>();
         for (Task t : pipeline.tasks()) {

@@ -16,14 +16,25 @@ public record CiClient(Http http, String owner) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public void register(String name, Path repo) {
-        HttpResponse<String> r = http.postJson("/api/v1/repos", "{\"owner\":\"" + owner + "\",\"name\":\"" + name + "\",\"clone_url\":\""
-                + repo.toUri() + "\",\"default_branch\":\"main\"}");
+        HttpResponse<String> r = registration(name, repo.toUri().toString(), Map.of());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    }
+
+    /** {@code POST /api/v1/repos} with branch main and {@code fields} (such as key or credentials); returns the answer. */
+    public HttpResponse<String> registration(String name, String cloneUrl, Map<String, String> fields) {
+        var body = JSON.createObjectNode().put("owner", owner).put("name", name).put("clone_url", cloneUrl).put("default_branch", "main");
+        fields.forEach(body::put);
+        return http.postJson("/api/v1/repos", body.toString());
+    }
+
+    /** Triggers without checking the answer: for triggers that must be refused. */
+    public HttpResponse<String> tryTrigger(String repo, String body) {
+        return http.postJson("/api/v1/repos/" + owner + "/" + repo + "/runs", body);
     }
 
     /** Triggers and returns the 201 body (the run as queued). */
     public JsonNode trigger(String repo, String body) throws Exception {
-        HttpResponse<String> r = http.postJson("/api/v1/repos/" + owner + "/" + repo + "/runs", body);
+        HttpResponse<String> r = tryTrigger(repo, body);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         JsonNode run = JSON.readTree(r.body());
         assertThat(run.get("status").asText()).isIn("queued", "running");

@@ -74,7 +74,7 @@ class CiWorkspaceIT {
         var used = server.slipway().ciStore().worktrees(second.get("id").asLong());
         Path libBase = used.stream().filter(w -> w.mount().equals("lib")).findFirst().map(w -> Path.of(w.path())).orElseThrow();
         assertThat(libBase.getFileName().toString()).isEqualTo(dev.slipway.ci.workspace.Worktrees.volumeName("alice",
-                new dev.slipway.ci.model.RepositoryEntry(lib.toUri().toString(), libCommit, false, null, false, "lib")));
+                new dev.slipway.ci.model.RepositoryEntry(lib.toUri().toString(), libCommit, false, null, null, false, "lib")));
         assertThat(worktrees.gitOperations() - before).isEqualTo(3);
         // A task's write never reaches the base worktree.
         assertThat(libBase.resolve("written-by-task")).doesNotExist();

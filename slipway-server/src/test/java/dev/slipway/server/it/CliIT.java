@@ -53,6 +53,14 @@ class CliIT {
             Tools.Result badScope = server.cli("token", "create", "--user", "frank", "--name", "x", "--scopes", "root");
             assertThat(badScope.exit()).isEqualTo(1);
             assertThat(badScope.err()).contains("unknown scope 'root'");
+
+            // A repository for CI: credentials (a secret) fit an https URL, a deploy key does not.
+            server.cli("repo", "add", "crew/site", "--clone-url", "https://git.example/crew/site.git", "--credentials", "SITE_TOKEN").ok();
+            Http admin = Http.basic(server.baseUrl(), "admin", ServerProcess.ADMIN_PASSWORD);
+            assertThat(admin.get("/api/v1/repos/crew/site").body()).contains("\"credentials\":\"SITE_TOKEN\"");
+            Tools.Result keyOnHttps = server.cli("repo", "add", "crew/other", "--clone-url", "https://git.example/crew/other.git", "--key", "k");
+            assertThat(keyOnHttps.exit()).isEqualTo(1);
+            assertThat(keyOnHttps.err()).contains("'key' is for ssh URLs").doesNotContain("Exception");
         }
     }
 

@@ -1,12 +1,8 @@
 package dev.slipway.server.it;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * Debian's {@code docker-registry} (CNCF distribution 2.8) on a free loopback port, with its own
@@ -27,10 +23,7 @@ public final class PeerRegistry implements AutoCloseable {
     public static PeerRegistry start() throws Exception {
         Tools.require("docker-registry");
         Path dir = Files.createTempDirectory("peer-registry-");
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = Tools.freePort();
         Files.writeString(dir.resolve("config.yml"), """
                 version: 0.1
                 log:
@@ -82,19 +75,12 @@ public final class PeerRegistry implements AutoCloseable {
 
     /** Stops the process (the port then refuses connections); {@link #close()} also removes its storage. */
     public void stop() throws InterruptedException {
-        if (process != null && process.isAlive()) {
-            process.destroy();
-            process.waitFor();
-        }
+        Tools.stop(process);
     }
 
     @Override
     public void close() throws Exception {
         stop();
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort
-        }
+        Tools.deleteTree(dir);
     }
 }

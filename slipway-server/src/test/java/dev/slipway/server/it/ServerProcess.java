@@ -2,7 +2,6 @@ package dev.slipway.server.it;
 
 import dev.slipway.core.config.ConfigLoader;
 import dev.slipway.core.config.SlipwayConfig;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,9 +23,7 @@ public final class ServerProcess implements AutoCloseable {
     public ServerProcess(Path data) throws Exception {
         this.data = data;
         this.db = TestServer.databaseValues();
-        try (ServerSocket s = new ServerSocket(0)) {
-            this.port = s.getLocalPort();
-        }
+        this.port = Tools.freePort();
     }
 
     /** A second process on the same data, database and port (a restart after {@link #kill()}). */
@@ -118,9 +115,6 @@ public final class ServerProcess implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        if (process != null && process.isAlive()) {
-            process.destroy();
-            process.waitFor();
-        }
+        Tools.stop(process);
     }
 }

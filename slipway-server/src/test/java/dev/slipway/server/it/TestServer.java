@@ -6,7 +6,6 @@ import dev.slipway.core.identity.Scope;
 import dev.slipway.server.HttpServer;
 import dev.slipway.server.Slipway;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -32,10 +31,7 @@ public final class TestServer implements AutoCloseable {
 
     private TestServer(Map<String, String> extra) throws IOException {
         this.dataDir = Files.createTempDirectory("slipway-it-");
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = Tools.freePort();
         Map<String, String> values = new HashMap<>(extra);
         values.put("data", dataDir.toString());
         values.putIfAbsent("listen", "127.0.0.1:" + port); // a test may listen elsewhere (e.g. 0.0.0.0:PORT)
@@ -129,8 +125,6 @@ public final class TestServer implements AutoCloseable {
     public void close() throws IOException {
         http.close();
         slipway.close();
-        try (Stream<Path> s = Files.walk(dataDir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        Tools.deleteTree(dataDir);
     }
 }

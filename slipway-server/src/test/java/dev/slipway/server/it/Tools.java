@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs real external clients (docker, skopeo). Outside CI a missing tool skips the test; under
+ * Runs real external clients (docker, skopeo, git, sshd). Outside CI a missing tool skips the test; under
  * {@code CI=true} it fails it, so a broken test machine never passes quietly.
  */
 public final class Tools {
@@ -40,11 +40,22 @@ public final class Tools {
             present = false;
         }
         if (!present) {
-            if (ci()) {
-                throw new AssertionError(tool + " is required under CI=true but is not available (./scripts/test installs and starts it)");
-            }
-            assumeTrue(false, tool + " not available; run ./scripts/test");
+            missing(tool);
         }
+    }
+
+    /** Requires an executable file, such as /usr/sbin/sshd, that Debian's {@code pkg} installs. */
+    public static void requireExecutable(Path file, String pkg) {
+        if (!java.nio.file.Files.isExecutable(file)) {
+            missing(file + " (Debian package " + pkg + ")");
+        }
+    }
+
+    private static void missing(String what) {
+        if (ci()) {
+            throw new AssertionError(what + " is required under CI=true but is not available (./scripts/test installs and starts it)");
+        }
+        assumeTrue(false, what + " not available; run ./scripts/test");
     }
 
     public static Result run(Map<String, String> env, Path dir, String... command) {
@@ -88,6 +99,32 @@ public final class Tools {
             in.transferTo(out);
         } catch (IOException ignored) {
             // process ended
+        }
+    }
+
+    /** A loopback port that was free a moment ago, for a server about to start. */
+    public static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port: " + e.getMessage(), e);
+        }
+    }
+
+    /** Stops a process this test started (SIGTERM) and waits for it; null or finished ones are left alone. */
+    public static void stop(Process p) throws InterruptedException {
+        if (p != null && p.isAlive()) {
+            p.destroy();
+            p.waitFor();
+        }
+    }
+
+    /** Deletes a directory and everything below it, best effort. */
+    public static void deleteTree(Path dir) {
+        try (var s = java.nio.file.Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort
         }
     }
 

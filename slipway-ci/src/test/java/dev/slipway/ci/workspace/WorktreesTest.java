@@ -1,0 +1,63 @@
+package dev.slipway.ci.workspace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.slipway.ci.model.RepositoryEntry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Worktrees over file URLs (ssh and http(s) are in CiCheckoutIT, against real servers). */
+class WorktreesTest {
+    @TempDir
+    Path dir;
+
+    RevCommit commit(Git git, String file, String content) throws Exception {
+        Files.writeString(git.getRepository().getWorkTree().toPath().resolve(file), content);
+        git.add().addFilepattern(file).call();
+        return git.commit().setMessage(file).setAuthor("Test", "test@example.invalid").setCommitter("Test", "test@example.invalid").call();
+    }
+
+    Worktrees worktrees() {
+        return new Worktrees(dir.resolve("worktrees"), (owner, key) -> {
+            throw new IllegalArgumentException("deploy key '" + key + "' does not exist");
+        }, null);
+    }
+
+    @Test
+    void aMutableEntryAtACommitItsStoreHasIsNotFetchedAgainWhileABranchIs() throws Exception {
+        try (Git git = Git.init().setInitialBranch("main").setDirectory(dir.resolve("repo").toFile()).call()) {
+            RevCommit first = commit(git, "a.txt", "one\n");
+            String url = dir.resolve("repo").toUri().toString();
+            Worktrees w = worktrees();
+            RepositoryEntry atCommit = new RepositoryEntry(url, first.name(), true, null, null, false, "repo");
+            Worktrees.Worktree checkedOut = w.prepare("alice", atCommit, null);
+            assertThat(checkedOut.commit()).isEqualTo(first.name());
+            assertThat(w.gitOperations()).as("a fetch and a clone from the store").isEqualTo(2);
+
+            commit(git, "a.txt", "two\n");
+            Worktrees.Worktree again = w.prepare("alice", atCommit, null);
+            assertThat(again.reused()).isTrue();
+            assertThat(again.path()).isEqualTo(checkedOut.path());
+            assertThat(Files.readString(again.path().resolve("a.txt"))).isEqualTo("one\n");
+            assertThat(w.gitOperations()).as("no git traffic for a commit the store has").isEqualTo(2);
+
+            RepositoryEntry branch = new RepositoryEntry(url, "main", true, null, null, false, "repo");
+            assertThat(Files.readString(w.prepare("alice", branch, null).path().resolve("a.txt"))).isEqualTo("two\n");
+            assertThat(w.gitOperations()).isEqualTo(4);
+            w.prepare("alice", branch, null);
+            assertThat(w.gitOperations()).as("a branch is fetched every time").isEqualTo(5);
+        }
+    }
+
+    @Test
+    void aMissingDeployKeyIsACheckoutErrorNamingTheUrl() {
+        RepositoryEntry entry = new RepositoryEntry("ssh://git@127.0.0.1:1/x.git", "main", true, "gone", null, false, null);
+        assertThatThrownBy(() -> worktrees().prepare("alice", entry, null)).isInstanceOf(Worktrees.CheckoutException.class)
+                .hasMessage("cannot check out ssh://git@127.0.0.1:1/x.git: deploy key 'gone' does not exist");
+    }
+}
