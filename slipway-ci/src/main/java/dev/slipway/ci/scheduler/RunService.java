@@ -524,7 +524,7 @@ public final class RunService implements AutoCloseable {
     }
 
     /** Each stream gets its own masker; closing the sink writes what the maskers held back. */
-    private static Executor.OutputSink masked(Executor.OutputSink raw, SecretMasker.Patterns patterns) {
+    public static Executor.OutputSink masked(Executor.OutputSink raw, SecretMasker.Patterns patterns) {
         SecretMasker out = patterns.wrap(sinkStream(raw, false));
         SecretMasker err = patterns.wrap(sinkStream(raw, true));
         return new Executor.OutputSink() {

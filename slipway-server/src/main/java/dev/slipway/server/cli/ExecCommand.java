@@ -11,6 +11,8 @@ import dev.slipway.ci.model.RepositoryEntry;
 import dev.slipway.ci.model.Task;
 import dev.slipway.ci.workspace.Dirs;
 import dev.slipway.ci.scheduler.RunEngine;
+import dev.slipway.ci.scheduler.RunService;
+import dev.slipway.ci.secret.SecretMasker;
 import dev.slipway.ci.scheduler.TaskStatus;
 import dev.slipway.ci.workspace.Worktrees;
 import java.io.IOException;
@@ -49,6 +51,11 @@ public final class ExecCommand implements Callable<Integer> {
 
     @Option(names = "--deploy-target", paramLabel = "NAME=PATH", description = "Make a deploy target available (repeatable)")
     Map<String, Path> deployTargets = new LinkedHashMap<>();
+
+    @Option(names = "--secret", paramLabel = "NAME[=VALUE]",
+            description = {"Give a task secret (repeatable): NAME=VALUE, or NAME alone to take the value of the environment",
+                    "variable NAME (keeps it out of the shell history). Secrets are masked in the output."})
+    List<String> secretArgs = new ArrayList<>();
 
     @Option(names = "--executor", paramLabel = "docker|local",
             description = "docker (default) or local (runs commands on this machine, NOT isolated)")
@@ -93,8 +100,15 @@ public final class ExecCommand implements Callable<Integer> {
             System.err.println("[slipway] checking out " + r.url() + "@" + r.revision());
             bases.put(r.mountName(), worktrees.prepare("local", r, null).path());
         }
+        Map<String, byte[]> secrets = secrets();
+        if (secrets == null) {
+            return 2;
+        }
         Map<String, List<TaskSpec.Mount>> taskMounts = new HashMap<>();
+        Map<String, Map<String, String>> taskEnv = new HashMap<>();
+        List<String> missing = new ArrayList<>();
         for (Task t : pipeline.tasks()) {
+            List<TaskSpec.Mount> mounts = new ArrayList<>();
             if (t.deployTarget() != null) {
                 Path target = deployTargets.get(t.deployTarget().name());
                 if (target == null) {
@@ -102,8 +116,36 @@ public final class ExecCommand implements Callable<Integer> {
                             + "'; pass --deploy-target " + t.deployTarget().name() + "=PATH");
                     return 2;
                 }
-                taskMounts.put(t.name(), List.of(new TaskSpec.Mount.Bind(target.toAbsolutePath(), t.deployTarget().path(), false)));
+                mounts.add(new TaskSpec.Mount.Bind(target.toAbsolutePath(), t.deployTarget().path(), false));
             }
+            // Caches live under ~/.cache/slipway/caches/<name> and survive between exec runs.
+            for (Task.CacheMount c : t.caches()) {
+                Path dir = cacheDir().resolve("caches").resolve(c.name());
+                Files.createDirectories(dir);
+                mounts.add(new TaskSpec.Mount.Bind(dir, c.path(), false));
+            }
+            Map<String, String> env = new HashMap<>();
+            for (Task.SecretRef ref : t.secrets()) {
+                byte[] value = secrets.get(ref.name());
+                if (value == null) {
+                    missing.add(ref.name() + " (task " + t.name() + ")");
+                } else if (ref.file() != null) {
+                    Path f = runDir.resolve("secrets").resolve(t.name()).resolve(ref.name());
+                    Files.createDirectories(f.getParent());
+                    Files.write(f, value);
+                    mounts.add(new TaskSpec.Mount.Bind(f, ref.file(), true));
+                } else {
+                    env.put(ref.env() != null ? ref.env() : ref.name(), new String(value, StandardCharsets.UTF_8));
+                }
+            }
+            taskMounts.put(t.name(), mounts);
+            taskEnv.put(t.name(), env);
+        }
+        if (!missing.isEmpty()) {
+            System.err.println("error: the pipeline needs secrets that were not given: " + String.join(", ", missing)
+                    + "; pass --secret NAME=VALUE, or --secret NAME to read the environment variable NAME");
+            Dirs.reset(runDir);
+            return 2;
         }
         String runId = "exec-" + Long.toHexString(System.nanoTime());
         Map<String, String> env = new HashMap<>();
@@ -113,7 +155,7 @@ public final class ExecCommand implements Callable<Integer> {
         env.put("SLIPWAY_EVENT", "exec");
         env.putAll(gitVariables(base));
         RunEngine.Plan plan = new RunEngine.Plan(runId, pipeline, workMount, bases, runDir,
-                pipeline.tasks().stream().map(Task::name).collect(Collectors.toSet()), vars, env, Map.of(), taskMounts);
+                pipeline.tasks().stream().map(Task::name).collect(Collectors.toSet()), vars, env, taskEnv, taskMounts);
         Executor chosen;
         try {
             chosen = executor();
@@ -126,7 +168,7 @@ public final class ExecCommand implements Callable<Integer> {
             if (!executor.isolated()) {
                 System.err.println("[slipway] WARNING: the local executor runs tasks on this machine without isolation");
             }
-            TerminalListener listener = new TerminalListener(System.out);
+            TerminalListener listener = new TerminalListener(System.out, SecretMasker.patterns(secrets));
             RunEngine.Result result = new RunEngine(executor).run(plan, listener, new RunEngine.Cancellation());
             result.handles().forEach(executor::remove);
             System.err.println("[slipway] " + result.statuses().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue().wire())
@@ -204,18 +246,36 @@ public final class ExecCommand implements Callable<Integer> {
         return (xdg != null ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache")).resolve("slipway");
     }
 
-    /** Prints each task's output with a "[task] " prefix at every line start; bytes are passed through. */
+    /** The --secret values: NAME=VALUE, or NAME from the environment; null (and a message) if one is missing. */
+    private Map<String, byte[]> secrets() {
+        Map<String, byte[]> out = new HashMap<>();
+        for (String arg : secretArgs) {
+            int eq = arg.indexOf('=');
+            String name = eq < 0 ? arg : arg.substring(0, eq);
+            String value = eq < 0 ? System.getenv(name) : arg.substring(eq + 1);
+            if (value == null) {
+                System.err.println("error: --secret " + name + " reads the environment variable " + name + ", which is not set");
+                return null;
+            }
+            out.put(name, value.getBytes(StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    /** Prints each task's output with a "[task] " prefix at every line start; secrets are masked, other bytes pass through. */
     static final class TerminalListener implements RunEngine.Listener {
         private final PrintStream out;
+        private final SecretMasker.Patterns secrets;
         private final Map<String, Boolean> atLineStart = new HashMap<>();
 
-        TerminalListener(PrintStream out) {
+        TerminalListener(PrintStream out, SecretMasker.Patterns secrets) {
             this.out = out;
+            this.secrets = secrets;
         }
 
         @Override
         public Executor.OutputSink output(String task) {
-            return new Executor.OutputSink() {
+            return RunService.masked(new Executor.OutputSink() {
                 @Override
                 public void stdout(byte[] b, int off, int len) {
                     write(task, b, off, len);
@@ -225,7 +285,7 @@ public final class ExecCommand implements Callable<Integer> {
                 public void stderr(byte[] b, int off, int len) {
                     write(task, b, off, len);
                 }
-            };
+            }, secrets);
         }
 
         private synchronized void write(String task, byte[] b, int off, int len) {

@@ -89,6 +89,37 @@ class LocalExecutorIT {
     }
 
     @Test
+    void secretsAreGivenOnTheCommandLineAndMaskedAndCachesPersist() throws Exception {
+        Path dir = project("""
+                images: { box: local/busybox:1 }
+                tasks:
+                  use:
+                    image: box
+                    secrets: [ API_TOKEN, { name: DEPLOY_KEY, file: /run/secrets/deploy } ]
+                    caches: [ { name: downloads, path: /cache/downloads } ]
+                    commands:
+                      - echo "token=$API_TOKEN"
+                      - echo "key=$(cat "$SLIPWAY_ROOT/run/secrets/deploy")"
+                      - cat "$SLIPWAY_ROOT/cache/downloads/seen" 2>/dev/null || echo first-run
+                      - echo cached > "$SLIPWAY_ROOT/cache/downloads/seen"
+                """);
+        Path cache = Files.createTempDirectory("slipway-local-cache-");
+        Map<String, String> env = Map.of("XDG_CACHE_HOME", cache.toString(), "API_TOKEN", "tok-123456789");
+        // A secret the pipeline needs and nobody gave: refused before anything runs.
+        Tools.Result missing = exec(dir, env, "--secret", "API_TOKEN");
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).contains("DEPLOY_KEY (task use)").contains("--secret");
+        assertThat(missing.out()).doesNotContain("token=");
+
+        Tools.Result first = exec(dir, env, "--secret", "API_TOKEN", "--secret", "DEPLOY_KEY=key-abcdefgh");
+        assertThat(first.exit()).as(first.out() + first.err()).isZero();
+        assertThat(first.out()).contains("[use] token=***").contains("[use] key=***").contains("[use] first-run")
+                .doesNotContain("tok-123456789").doesNotContain("key-abcdefgh");
+        Tools.Result second = exec(dir, env, "--secret", "API_TOKEN", "--secret", "DEPLOY_KEY=key-abcdefgh");
+        assertThat(second.out()).contains("[use] cached").doesNotContain("first-run");
+    }
+
+    @Test
     void timeoutAndFailureEndTheRunWithExitCodeOne() throws Exception {
         Path dir = project("""
                 images: { box: local/busybox:1 }
