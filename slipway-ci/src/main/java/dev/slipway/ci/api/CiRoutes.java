@@ -48,7 +48,10 @@ public final class CiRoutes {
 
     public void register(RoutesConfig routes) {
         routes.post("/api/v1/repos", this::registerRepository);
+        routes.get("/api/v1/repos/{owner}", this::listRepositories);
         routes.get("/api/v1/repos/{owner}/{name}", this::getRepository);
+        routes.patch("/api/v1/repos/{owner}/{name}", this::updateRepository);
+        routes.delete("/api/v1/repos/{owner}/{name}", this::removeRepository);
         routes.post("/api/v1/repos/{owner}/{name}/runs", this::trigger);
         routes.get("/api/v1/repos/{owner}/{name}/runs", this::listRuns);
         routes.get("/api/v1/runs/{id}", this::getRun);
@@ -133,6 +136,42 @@ public final class CiRoutes {
         CiStore.RepositoryRow r = runs.store().repository(owner, ctx.pathParam("name"))
                 .orElseThrow(() -> new SlipwayException.NotFound("repository " + owner + "/" + ctx.pathParam("name") + " is not registered"));
         ctx.contentType("application/json").result(repoJson(r).toString());
+    }
+
+    private void listRepositories(Context ctx) {
+        String owner = ctx.pathParam("owner");
+        require(ctx, owner, false);
+        ArrayNode arr = json.createArrayNode();
+        runs.store().repositoriesOf(owner).forEach(r -> arr.add(repoJson(r)));
+        ctx.contentType("application/json").result(arr.toString());
+    }
+
+    /** Fields present change (null or "" clears key and credentials); absent fields stay. */
+    private void updateRepository(Context ctx) {
+        String owner = ctx.pathParam("owner");
+        require(ctx, owner, true);
+        JsonNode b = body(ctx);
+        for (var it = b.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!java.util.Set.of("clone_url", "default_branch", "key", "credentials").contains(f)) {
+                throw new SlipwayException.BadRequest("unknown field '" + f + "' (clone_url, default_branch, key, credentials can change)");
+            }
+        }
+        CiStore.RepositoryRow r = runs.updateRepository(owner, ctx.pathParam("name"), text(b, "clone_url"), text(b, "default_branch"),
+                clearable(b, "key"), clearable(b, "credentials"));
+        ctx.contentType("application/json").result(repoJson(r).toString());
+    }
+
+    /** A field's text, "" when it is present and null (to clear it), null when absent. */
+    private static String clearable(JsonNode b, String field) {
+        return b.has(field) && b.get(field).isNull() ? "" : text(b, field);
+    }
+
+    private void removeRepository(Context ctx) {
+        String owner = ctx.pathParam("owner");
+        require(ctx, owner, true);
+        runs.removeRepository(owner, ctx.pathParam("name"));
+        ctx.status(204);
     }
 
     private ObjectNode repoJson(CiStore.RepositoryRow r) {

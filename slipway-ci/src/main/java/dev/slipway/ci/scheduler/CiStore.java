@@ -109,6 +109,35 @@ public final class CiStore {
                 .bind("o", owner).bind("n", name).map((rs, ctx) -> repositoryRow(rs)).findOne());
     }
 
+    public List<RepositoryRow> repositoriesOf(String owner) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + REPOSITORY_COLUMNS + " FROM ci_repositories WHERE owner = :o ORDER BY name")
+                .bind("o", owner).map((rs, ctx) -> repositoryRow(rs)).list());
+    }
+
+    /** Replaces the clone URL, default branch, key and credentials of a registration; false if there is none. */
+    public boolean updateRepository(RepositoryRow r) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE ci_repositories SET clone_url = :u, default_branch = :b, key_name = :k, "
+                        + "credentials_name = :c WHERE owner = :o AND name = :n")
+                .bind("o", r.owner()).bind("n", r.name()).bind("u", r.cloneUrl()).bind("b", r.defaultBranch()).bind("k", r.keyName())
+                .bind("c", r.credentialsName()).execute()) > 0;
+    }
+
+    /**
+     * Removes a registration unless a run of it is queued or running (checked in the same
+     * transaction); its finished runs and their logs stay. Returns the runs in the way, or an
+     * empty list once it is gone.
+     */
+    public List<Long> deleteRepository(String owner, String name) {
+        return jdbi.inTransaction(h -> {
+            List<Long> busy = h.createQuery("SELECT id FROM ci_runs WHERE owner = :o AND repo = :n AND status IN ('queued', 'running') ORDER BY id")
+                    .bind("o", owner).bind("n", name).mapTo(Long.class).list();
+            if (busy.isEmpty()) {
+                h.createUpdate("DELETE FROM ci_repositories WHERE owner = :o AND name = :n").bind("o", owner).bind("n", name).execute();
+            }
+            return busy;
+        });
+    }
+
     public List<RepositoryRow> repositoriesUsingKey(String owner, String keyName) {
         return jdbi.withHandle(h -> h.createQuery("SELECT " + REPOSITORY_COLUMNS + " FROM ci_repositories WHERE owner = :o AND key_name = :k "
                         + "ORDER BY name").bind("o", owner).bind("k", keyName).map((rs, ctx) -> repositoryRow(rs)).list());

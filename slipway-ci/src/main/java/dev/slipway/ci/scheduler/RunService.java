@@ -103,10 +103,49 @@ public final class RunService implements AutoCloseable {
                                                     String credentialsName) {
         CiStore.RepositoryRow row = CiStore.RepositoryRow.registration(owner, name, cloneUrl, defaultBranch, keyName, credentialsName,
                 System.currentTimeMillis());
+        checkReachable(row.cloneUrl());
         if (!store.insertRepository(row)) {
-            throw new SlipwayException.Conflict("repository " + owner + "/" + name + " is already registered");
+            throw new SlipwayException.Conflict("repository " + owner + "/" + name + " is already registered; change it with "
+                    + "PATCH /api/v1/repos/" + owner + "/" + name + " or 'slipway repo update'");
         }
         return row;
+    }
+
+    /** Changes a registration; null fields keep their value, "" clears the key or the credentials. */
+    public CiStore.RepositoryRow updateRepository(String owner, String name, String cloneUrl, String defaultBranch, String keyName,
+                                                  String credentialsName) {
+        CiStore.RepositoryRow now = store.repository(owner, name)
+                .orElseThrow(() -> new SlipwayException.NotFound("repository " + owner + "/" + name + " is not registered"));
+        CiStore.RepositoryRow row = CiStore.RepositoryRow.registration(owner, name, cloneUrl != null ? cloneUrl : now.cloneUrl(),
+                defaultBranch != null ? defaultBranch : now.defaultBranch(),
+                keyName == null ? now.keyName() : keyName.isEmpty() ? null : keyName,
+                credentialsName == null ? now.credentialsName() : credentialsName.isEmpty() ? null : credentialsName, now.createdAt());
+        checkReachable(row.cloneUrl());
+        if (!store.updateRepository(row)) {
+            throw new SlipwayException.NotFound("repository " + owner + "/" + name + " is not registered");
+        }
+        return row;
+    }
+
+    /** Removes a registration; refused while one of its runs is queued or running. Finished runs stay. */
+    public void removeRepository(String owner, String name) {
+        if (store.repository(owner, name).isEmpty()) {
+            throw new SlipwayException.NotFound("repository " + owner + "/" + name + " is not registered");
+        }
+        List<Long> busy = store.deleteRepository(owner, name);
+        if (!busy.isEmpty()) {
+            throw new SlipwayException.Conflict("repository " + owner + "/" + name + " has runs queued or running (" + busy
+                    + "); cancel them first");
+        }
+    }
+
+    /** A local clone URL must name an existing directory (a typo would otherwise only show at the first run). */
+    public static void checkReachable(String cloneUrl) {
+        Path local = cloneUrl.startsWith("/") ? Path.of(cloneUrl)
+                : cloneUrl.startsWith("file:") ? Path.of(java.net.URI.create(cloneUrl).getPath()) : null;
+        if (local != null && !Files.isDirectory(local)) {
+            throw new SlipwayException.BadRequest("clone_url " + cloneUrl + ": no such directory on the server");
+        }
     }
 
     // ---- triggering

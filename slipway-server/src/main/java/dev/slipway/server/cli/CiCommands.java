@@ -14,8 +14,87 @@ import picocli.CommandLine.Parameters;
 public final class CiCommands {
     private CiCommands() {}
 
-    @Command(name = "repo", mixinStandardHelpOptions = true, description = "Register repositories for CI.", subcommands = {RepoAdd.class})
+    @Command(name = "repo", mixinStandardHelpOptions = true, description = "Repositories registered for CI: add, list, update, remove.",
+            subcommands = {RepoAdd.class, RepoList.class, RepoUpdate.class, RepoRemove.class})
     public static final class Repo {}
+
+    /** OWNER/NAME split, with a clear error for anything else. */
+    static String[] ownerAndName(String repository) {
+        int slash = repository.indexOf('/');
+        if (slash <= 0 || slash == repository.length() - 1) {
+            throw new IllegalArgumentException("expected OWNER/NAME, got '" + repository + "'");
+        }
+        return new String[] {repository.substring(0, slash), repository.substring(slash + 1)};
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the repositories of OWNER registered for CI.")
+    static final class RepoList extends AdminCommands.StateCommand {
+        @Parameters(paramLabel = "OWNER")
+        String owner;
+
+        @Override
+        int run(Slipway s) {
+            var rows = s.ciStore().repositoriesOf(owner);
+            if (rows.isEmpty()) {
+                System.out.println("no repositories of " + owner + " are registered");
+            }
+            for (var r : rows) {
+                System.out.println(r.fullName() + "  " + r.cloneUrl() + "  branch " + r.defaultBranch()
+                        + (r.keyName() == null ? "" : "  key " + r.keyName()) + (r.credentialsName() == null ? "" : "  credentials " + r.credentialsName()));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "update", mixinStandardHelpOptions = true,
+            description = "Change a registration: options given replace their value; --key '' or --credentials '' clears it.")
+    static final class RepoUpdate extends AdminCommands.StateCommand {
+        @Parameters(paramLabel = "OWNER/NAME")
+        String repository;
+        @Option(names = "--clone-url", description = "New clone URL (https, ssh or file)")
+        String cloneUrl;
+        @Option(names = "--branch", description = "New default branch")
+        String branch;
+        @Option(names = "--key", description = "Deploy key name for an ssh URL ('' clears it)")
+        String key;
+        @Option(names = "--credentials", description = "Secret with user:token for an https URL ('' clears it)")
+        String credentials;
+
+        @Override
+        int run(Slipway s) {
+            String[] on = ownerAndName(repository);
+            var now = s.ciStore().repository(on[0], on[1])
+                    .orElseThrow(() -> new IllegalArgumentException(repository + " is not registered"));
+            var row = dev.slipway.ci.scheduler.CiStore.RepositoryRow.registration(on[0], on[1], cloneUrl != null ? cloneUrl : now.cloneUrl(),
+                    branch != null ? branch : now.defaultBranch(), key == null ? now.keyName() : key.isEmpty() ? null : key,
+                    credentials == null ? now.credentialsName() : credentials.isEmpty() ? null : credentials, now.createdAt());
+            dev.slipway.ci.scheduler.RunService.checkReachable(row.cloneUrl());
+            s.ciStore().updateRepository(row);
+            System.out.println("Updated " + repository);
+            return 0;
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true,
+            description = "Remove a registration (refused while one of its runs is queued or running); its finished runs and logs stay.")
+    static final class RepoRemove extends AdminCommands.StateCommand {
+        @Parameters(paramLabel = "OWNER/NAME")
+        String repository;
+
+        @Override
+        int run(Slipway s) {
+            String[] on = ownerAndName(repository);
+            if (s.ciStore().repository(on[0], on[1]).isEmpty()) {
+                throw new IllegalArgumentException(repository + " is not registered");
+            }
+            var busy = s.ciStore().deleteRepository(on[0], on[1]);
+            if (!busy.isEmpty()) {
+                throw new IllegalArgumentException(repository + " has runs queued or running " + busy + "; cancel them first");
+            }
+            System.out.println("Removed " + repository);
+            return 0;
+        }
+    }
 
     @Command(name = "add", mixinStandardHelpOptions = true,
             description = "Register OWNER/NAME with its clone URL (https, ssh or file); --key names the deploy key for ssh, "
@@ -23,7 +102,7 @@ public final class CiCommands {
     static final class RepoAdd extends AdminCommands.StateCommand {
         @Parameters(paramLabel = "OWNER/NAME")
         String repository;
-        @Option(names = "--clone-url", required = true)
+        @Option(names = "--clone-url", required = true, description = "https://..., ssh://... or git@host:path, or file:///path on the server")
         String cloneUrl;
         @Option(names = "--branch", description = "Default branch (default: main)")
         String branch = "main";
@@ -34,18 +113,19 @@ public final class CiCommands {
 
         @Override
         int run(Slipway s) {
-            int slash = repository.indexOf('/');
-            if (slash < 0) {
-                throw new IllegalArgumentException("expected OWNER/NAME, got '" + repository + "'");
-            }
-            String owner = repository.substring(0, slash);
+            String[] on = ownerAndName(repository);
+            String owner = on[0];
             if (s.identity().ownerKind(owner).isEmpty()) {
                 throw new IllegalArgumentException("no user or organization '" + owner + "'");
             }
-            var r = s.ciStore().insertRepository(dev.slipway.ci.scheduler.CiStore.RepositoryRow.registration(owner,
-                    repository.substring(slash + 1), cloneUrl, branch, key, credentials, System.currentTimeMillis()));
-            System.out.println(r ? "Registered " + repository : repository + " is already registered");
-            return r ? 0 : 1;
+            var row = dev.slipway.ci.scheduler.CiStore.RepositoryRow.registration(owner, on[1], cloneUrl, branch, key, credentials,
+                    System.currentTimeMillis());
+            dev.slipway.ci.scheduler.RunService.checkReachable(row.cloneUrl());
+            if (!s.ciStore().insertRepository(row)) {
+                throw new IllegalArgumentException(repository + " is already registered; change it with 'slipway repo update " + repository + "'");
+            }
+            System.out.println("Registered " + repository);
+            return 0;
         }
     }
 

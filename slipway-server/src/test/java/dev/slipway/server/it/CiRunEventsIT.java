@@ -159,6 +159,36 @@ class CiRunEventsIT {
     }
 
     @Test
+    void registrationsAreListedChangedAndRemoved() throws Exception {
+        Path repo = GitRepos.create(Map.of(".slipway/ci.yml", GATED));
+        ci.register("manage", repo);
+        assertThat(JSON.readTree(alice.get("/api/v1/repos/alice").body()).findValuesAsText("name")).contains("manage", "events");
+        // A local clone URL that does not exist is refused at once.
+        HttpResponse<String> nowhere = alice.postJson("/api/v1/repos", "{\"owner\":\"alice\",\"name\":\"nowhere\",\"clone_url\":\"file:///nonexistent/x\"}");
+        assertThat(nowhere.statusCode()).isEqualTo(400);
+        assertThat(nowhere.body()).contains("no such directory");
+        // PATCH changes what is given.
+        HttpResponse<String> patched = alice.send(alice.request("/api/v1/repos/alice/manage").header("Content-Type", "application/json")
+                .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString("{\"default_branch\":\"release\"}")));
+        assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+        assertThat(JSON.readTree(patched.body()).get("default_branch").asText()).isEqualTo("release");
+        assertThat(JSON.readTree(patched.body()).get("clone_url").asText()).isEqualTo(repo.toUri().toString());
+        HttpResponse<String> unknown = alice.send(alice.request("/api/v1/repos/alice/manage").header("Content-Type", "application/json")
+                .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString("{\"owner\":\"bob\"}")));
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        // Not while a run is queued or running; then it goes, and its finished runs stay readable.
+        long id = ci.trigger("manage", "{\"ref\":\"main\"}").get("id").asLong();
+        HttpResponse<String> busy = alice.delete("/api/v1/repos/alice/manage");
+        assertThat(busy.statusCode()).isEqualTo(409);
+        assertThat(busy.body()).contains("queued or running");
+        ci.await(id);
+        assertThat(alice.delete("/api/v1/repos/alice/manage").statusCode()).isEqualTo(204);
+        assertThat(alice.get("/api/v1/repos/alice/manage").statusCode()).isEqualTo(404);
+        assertThat(alice.delete("/api/v1/repos/alice/manage").statusCode()).isEqualTo(404);
+        assertThat(alice.get("/api/v1/runs/" + id).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void eventsNeedReadAccess() throws Exception {
         long id = ci.run("events", "{}").get("id").asLong();
         server.createUser("mallory", "mallory-password");

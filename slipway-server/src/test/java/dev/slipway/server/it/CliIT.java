@@ -61,6 +61,15 @@ class CliIT {
             Tools.Result keyOnHttps = server.cli("repo", "add", "crew/other", "--clone-url", "https://git.example/crew/other.git", "--key", "k");
             assertThat(keyOnHttps.exit()).isEqualTo(1);
             assertThat(keyOnHttps.err()).contains("'key' is for ssh URLs").doesNotContain("Exception");
+            // A typo is not permanent: update and remove, and a missing local path is refused up front.
+            server.cli("repo", "update", "crew/site", "--branch", "trunk", "--credentials", "").ok();
+            assertThat(server.cli("repo", "list", "crew").ok().out()).contains("crew/site  https://git.example/crew/site.git  branch trunk")
+                    .doesNotContain("credentials");
+            Tools.Result nowhere = server.cli("repo", "add", "crew/gone", "--clone-url", "file:///nonexistent/repo");
+            assertThat(nowhere.exit()).isEqualTo(1);
+            assertThat(nowhere.err()).contains("no such directory").doesNotContain("Exception");
+            server.cli("repo", "remove", "crew/site").ok();
+            assertThat(admin.get("/api/v1/repos/crew/site").statusCode()).isEqualTo(404);
         }
     }
 
