@@ -72,7 +72,8 @@ public final class RegistryLifecycleCommands {
     }
 
     @Command(name = "retention", mixinStandardHelpOptions = true,
-            description = {"Apply retention policies now: removes the tags and manifests they select and prints them.",
+            description = {"Apply retention policies now (subcommands set, list and remove manage the policies).",
+                    "It removes the tags and manifests the policies select and prints them.",
                     "Use --dry-run to only list them. Disk space is freed by the next 'registry gc'.",
                     "Policies are set with 'retention set' and also run in the server every registry.retention-interval."},
             subcommands = {RetentionSet.class, RetentionList.class, RetentionRemove.class})
@@ -162,8 +163,9 @@ public final class RegistryLifecycleCommands {
     }
 
     @Command(name = "gc", mixinStandardHelpOptions = true,
-            description = {"Collect garbage now, while the server runs: blobs no manifest uses (after registry.gc-grace),",
-                    "files nothing names, and uploads abandoned for registry.upload-max-age. Prints what it reclaimed.",
+            description = {"Collect garbage now, while the server runs, and print what it reclaimed.",
+                    "It removes blobs no manifest uses (after registry.gc-grace), files nothing names, and uploads",
+                    "abandoned for registry.upload-max-age.",
                     "Also runs in the server every registry.gc-interval."})
     public static final class Gc extends StateCommand {
         @Option(names = "--dry-run", description = "Report what would be reclaimed; change nothing")

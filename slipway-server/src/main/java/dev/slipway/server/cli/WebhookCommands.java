@@ -11,8 +11,8 @@ public final class WebhookCommands {
     private WebhookCommands() {}
 
     @Command(name = "webhook", mixinStandardHelpOptions = true,
-            description = {"Webhooks receive registry events (manifest pushed, tag deleted, manifest deleted) as signed JSON POSTs,",
-                    "retried with backoff until they answer 2xx. See docs/events.md."},
+            description = {"Webhooks: registry events (manifest pushed, tag deleted, manifest deleted) sent as signed JSON POSTs.",
+                    "Deliveries are retried with backoff until they answer 2xx. See docs/events.md."},
             subcommands = {Add.class, List.class, Remove.class})
     public static final class Webhook {}
 
