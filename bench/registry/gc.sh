@@ -666,7 +666,7 @@ cli_gc() { # RUN [--dry-run]
         jfr=("-XX:StartFlightRecording:filename=$work/gc.jfr,settings=none,$events" -XX:FlightRecorderOptions:stackdepth=256)
     fi
     # shellcheck disable=SC2086
-    /usr/bin/time -o "$work/$run.time" -f '%e %M %U %S' "$java" $JAVA_OPTS "${jfr[@]}" -jar "$jar" registry gc "$@" \
+    /usr/bin/time -o "$work/$run.time" -f '%e %M %U %S' "$java" $JAVA_OPTS "${jfr[@]}" -jar "$jar" registry gc --here "$@" \
         --data "$data" >"$work/$run.out" 2>"$work/$run.err" || { cat "$work/$run.err" >&2; die "registry gc $* failed"; }
     local secs rss user sys files links blobs bytes
     read -r secs rss user sys <"$work/$run.time"

@@ -45,11 +45,13 @@ public final class HttpServer implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final RunService runs;
     private final java.nio.file.Path dataDir;
+    private final String listenHost;
     private java.nio.channels.FileChannel lockChannel;
     private java.nio.channels.FileLock dataDirLock;
 
     public HttpServer(Slipway slipway, SlipwayConfig config) {
         this.dataDir = config.dataDir();
+        this.listenHost = config.listenHost();
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
@@ -175,6 +177,7 @@ public final class HttpServer implements AutoCloseable {
     public HttpServer start() {
         lockDataDir();
         app.start();
+        recordAddress();
         runs.start();
         slipway.events().start(); // webhook deliveries run where the server runs, never in CLI commands
         lifecycleSchedule = slipway.lifecycle().startSchedule();
@@ -212,6 +215,19 @@ public final class HttpServer implements AutoCloseable {
             lockChannel.write(java.nio.ByteBuffer.wrap(("pid " + ProcessHandle.current().pid()).getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot lock " + file, e);
+        }
+    }
+
+    /** Adds where this server answers on this machine to the lock file (CLI commands hand work to it). */
+    private void recordAddress() {
+        String host = listenHost.isEmpty() || listenHost.equals("0.0.0.0") ? "127.0.0.1" : listenHost.equals("::") ? "[::1]"
+                : listenHost.contains(":") ? "[" + listenHost + "]" : listenHost;
+        String text = "pid " + ProcessHandle.current().pid() + "\nurl http://" + host + ":" + port() + "\n";
+        try {
+            lockChannel.truncate(0);
+            lockChannel.write(java.nio.ByteBuffer.wrap(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0);
+        } catch (java.io.IOException e) {
+            LOG.warn("cannot write {}: {}", dataDir.resolve("server.lock"), e.getMessage());
         }
     }
 

@@ -171,13 +171,51 @@ public final class RegistryLifecycleCommands {
         @Option(names = "--dry-run", description = "Report what would be reclaimed; change nothing")
         boolean dryRun;
 
+        @Option(names = "--here", description = "Collect in this process even when a server runs on the data directory")
+        boolean here;
+
         @Override
-        int run(Slipway s) {
-            GcReport r = s.lifecycle().collectGarbage(dryRun);
+        int run(Slipway s) throws Exception {
+            // A second process writing the same SQLite file would make pushes wait in SQLite's busy handler:
+            // when a server runs, it collects (with its pacing) and this command reports.
+            var server = here ? java.util.Optional.<String>empty() : RunningServer.url(s.config().dataDir());
+            GcReport r = server.isPresent() ? viaServer(s, server.get()) : null;
+            if (r == null) {
+                r = s.lifecycle().collectGarbage(dryRun);
+            }
             System.out.println((dryRun ? "Dry run: would remove " : "Removed ") + r.files() + " files (" + Sizes.format(r.fileBytes()) + "), "
                     + r.links() + " blob links, " + r.blobs() + " blob records, " + r.uploads() + " abandoned uploads ("
-                    + Sizes.format(r.uploadBytes()) + "); " + Sizes.format(r.bytes()) + (dryRun ? " reclaimable" : " reclaimed"));
+                    + Sizes.format(r.uploadBytes()) + "); " + Sizes.format(r.bytes()) + (dryRun ? " reclaimable" : " reclaimed")
+                    + (server.isPresent() ? " (by the running server at " + server.get() + ")" : ""));
             return 0;
+        }
+
+        /** Asks the server with a site-admin token made for this call and deleted after it; null if that cannot be done. */
+        private GcReport viaServer(Slipway s, String url) throws Exception {
+            String name = "cli-gc-" + dev.slipway.core.Ids.randomHex(6);
+            dev.slipway.core.identity.Identity.CreatedToken token;
+            try {
+                token = s.identity().createToken("admin", name, java.util.List.of(dev.slipway.core.identity.Scope.ADMIN));
+            } catch (RuntimeException noAdmin) {
+                System.err.println("note: cannot ask the running server (" + noAdmin.getMessage() + "); collecting here");
+                return null;
+            }
+            try {
+                var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/api/v1/admin/registry/gc" + (dryRun ? "?dry_run=true" : "")))
+                        .header("Authorization", "token " + token.secret()).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build();
+                var answer = java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+                if (answer.statusCode() != 200) {
+                    throw new IllegalStateException("the running server at " + url + " answered " + answer.statusCode() + ": " + answer.body());
+                }
+                var o = new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer.body());
+                return new GcReport(o.path("dry_run").asBoolean(), o.path("uploads").asInt(), o.path("upload_bytes").asLong(),
+                        o.path("links").asInt(), o.path("blobs").asInt(), o.path("files").asInt(), o.path("file_bytes").asLong());
+            } catch (java.io.IOException unreachable) {
+                System.err.println("note: the server at " + url + " does not answer (" + unreachable.getMessage() + "); collecting here");
+                return null;
+            } finally {
+                s.identity().deleteToken("admin", name);
+            }
         }
     }
 }

@@ -35,8 +35,12 @@ class LifecycleCliIT {
 
             // The grace period (24h by default) protects the just-unreferenced blobs; the dry run says so.
             assertThat(server.cli("registry", "gc", "--dry-run").ok().out()).startsWith("Dry run: would remove 1 files");
+            // While the server runs, it collects (paced, in its own process) and the command reports.
             String gc = server.cli("registry", "gc").ok().out();
-            assertThat(gc).startsWith("Removed 1 files").contains("reclaimed");
+            assertThat(gc).startsWith("Removed 1 files").contains("reclaimed").contains("(by the running server at " + server.baseUrl() + ")");
+            assertThat(server.cli("token", "list", "--user", "admin").ok().out()).doesNotContain("cli-gc-"); // its token is gone
+            assertThat(server.cli("registry", "gc", "--here", "--dry-run").ok().out()).startsWith("Dry run: would remove 0 files")
+                    .doesNotContain("running server");
             assertThat(RegistryPull.problems(gil, "gil/tool", "v1")).isEmpty();
             assertThat(release.digest()).isNotNull();
 
