@@ -166,10 +166,15 @@ public class CiBench {
         }
     }
 
+    /**
+     * Asks with {@code ?wait=60}: a server with the long poll answers once the run has finished (one
+     * request per run, like the CLI's single wait call on the raw side); one without answers at
+     * once and is polled every {@code pollMs}.
+     */
     static Finished await(long id, int pollMs) throws IOException, InterruptedException {
         while (true) {
             checkDeadline("waiting for run " + id);
-            JsonNode run = getJson("/api/v1/runs/" + id);
+            JsonNode run = getJson("/api/v1/runs/" + id + "?wait=60");
             long seen = System.nanoTime();
             String s = run.get("status").asText();
             if (!s.equals("queued") && !s.equals("running")) {
@@ -297,6 +302,7 @@ public class CiBench {
         long cpu0 = cpuTicks(pid);
         List<EchoRun> out = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
+            double pairTask = 0, pairRaw = 0;
             for (int k = 0; k < 2; k++) {
                 boolean slipwayNow = (k == 0) == (i % 2 == 0);
                 if (slipwayNow) {
@@ -313,6 +319,7 @@ public class CiBench {
                     long created = f.ms("created_at"), started = f.ms("started_at"), finished = f.ms("finished_at");
                     long tStart = epochMs(tn.get("started_at")), tEnd = epochMs(tn.get("finished_at"));
                     sample("slipway.task_ms", tn.get("duration_ms").asLong());
+                    pairTask = tn.get("duration_ms").asLong();
                     sample("slipway.e2e_ms", finished - t.sendMs()); // server's finish, client's send: one clock
                     sample("slipway.e2e_seen_ms", (f.seenNanos() - t.sendNanos()) / 1e6);
                     sample("slipway.server_e2e_ms", finished - created);
@@ -328,9 +335,12 @@ public class CiBench {
                         throw new BenchFailure("raw docker run printed " + r.text());
                     }
                     sample("raw.run_ms", r.wallMs());
+                    pairRaw = r.wallMs();
                     RAW_ECHO.add(new RawRun(name, r));
                 }
             }
+            // Load from elsewhere drifts over minutes; the two runs of a pair are seconds apart.
+            sample("pair.task_ratio", pairTask / pairRaw);
         }
         // The server's CPU time over the measured loop (its own work for each run, the API polls of
         // this client, and nothing while the raw runs go), per Slipway run.
@@ -348,6 +358,8 @@ public class CiBench {
         // name -> action -> first time (epoch ms, fractional)
         Map<String, Map<String, Double>> ev = new HashMap<>();
         Map<String, String> nameById = new HashMap<>();
+        Map<String, String> volumePrefix = new HashMap<>();
+        List<String> volumeLines = new ArrayList<>();
         List<String> lines;
         synchronized (EVENT_LINES) {
             lines = new ArrayList<>(EVENT_LINES);
@@ -359,16 +371,33 @@ public class CiBench {
             JsonNode actor = e.path("Actor");
             String key;
             if (type.equals("container")) {
-                key = actor.path("Attributes").path("name").asText();
+                // Slipway's containers by their labels (names carry the server's instance id), raw ones by name.
+                JsonNode at = actor.path("Attributes");
+                key = at.has("slipway.run") ? "slipway:" + at.path("slipway.run").asText() + "/" + at.path("slipway.task").asText()
+                        : at.path("name").asText();
                 nameById.put(actor.path("ID").asText(), key);
+                if (at.has("slipway.run")) {
+                    volumePrefix.put(at.path("name").asText() + "-", key); // its overlay volumes: <container>-<spec8>-<n>
+                }
             } else if (type.equals("volume")) {
-                key = "volume:" + actor.path("ID").asText();
+                volumeLines.add(line); // matched to containers below, once their names are known
+                continue;
             } else if (type.equals("network")) {
                 key = "network:" + actor.path("Attributes").path("container").asText();
             } else {
                 continue;
             }
             ev.computeIfAbsent(key, k -> new HashMap<>()).putIfAbsent(action, t);
+        }
+        for (String line : volumeLines) {
+            JsonNode e = JSON.readTree(line);
+            String volume = e.path("Actor").path("ID").asText();
+            for (var p : volumePrefix.entrySet()) {
+                if (volume.startsWith(p.getKey()) && volume.endsWith("-0")) {
+                    ev.computeIfAbsent("volume:" + p.getValue(), k -> new HashMap<>())
+                            .putIfAbsent(e.path("Action").asText(), e.path("timeNano").asLong() / 1e6);
+                }
+            }
         }
         for (var e : nameById.entrySet()) {
             Map<String, Double> n = ev.get("network:" + e.getKey());
@@ -380,9 +409,9 @@ public class CiBench {
         Map<String, List<Double>> seg = new LinkedHashMap<>();
         int used = 0;
         for (EchoRun r : runs) {
-            String name = "slipway-" + r.id() + "-" + task;
+            String name = "slipway:" + r.id() + "/" + task;
             Map<String, Double> c = ev.get(name);
-            Map<String, Double> v = ev.get("volume:" + name + "-0");
+            Map<String, Double> v = ev.get("volume:" + name);
             if (c == null || v == null || !c.keySet().containsAll(List.of("create", "start", "die"))) {
                 continue;
             }
@@ -394,7 +423,7 @@ public class CiBench {
             add(seg, "s|POST sent -> run created (trigger: git fetch, parse, insert)", created - send);
             add(seg, "s|run created -> run started (dispatcher claim)", rStart - created);
             add(seg, "s|run started -> task started (worktrees, plan)", tStart - rStart);
-            add(seg, "s|task started -> overlay volume created", v.get("create") - tStart);
+            add(seg, "s|task started -> overlay volume created (by the create call)", v.get("create") - tStart);
             add(seg, "s|volume created -> container created", c.get("create") - v.get("create"));
             add(seg, "s|container created -> attached", c.getOrDefault("attach", Double.NaN) - c.get("create"));
             add(seg, "s|attached -> network none connected", c.getOrDefault("network-connect", Double.NaN) - c.getOrDefault("attach", Double.NaN));

@@ -20,8 +20,9 @@
 #   FLOOD_MB (200)         size of the flood task's stdout, in 10^6 bytes
 #   FLOOD_RUNS (2)         measured flood runs per side
 #   FOLLOW (1)             one more flood run with a live SSE follower that checks every byte (0: skip)
-#   POLL_MS (50)           API poll interval while waiting for a run to finish; end-to-end figures come from
-#                          the server's finished_at, so polling faster only loads the server (see README)
+#   POLL_MS (50)           API poll interval while waiting for a run to finish, used only when the server
+#                          answers GET /runs/{id}?wait=60 at once (no long poll); end-to-end figures come
+#                          from the server's finished_at, so polling faster only loads the server (see README)
 #   MAX_SECONDS (300)      limit for the measured phases (the helper is killed after it)
 #   IMAGE (local/bench-busybox:1)  built from Debian's /bin/busybox when missing (FROM scratch; never pulled)
 #   BENCH_DIR (/tmp)       parent of the scratch directory
@@ -280,11 +281,11 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 # ---- report --------------------------------------------------------------------------------
 
 values() { awk -v m="$1" '$1 == m { print $2 }' "$samples"; }
-median() {
-    values "$1" | sort -g | awk '{ a[NR] = $1 } END {
+median() { # METRIC [PRINTF-FORMAT]; by default whole numbers from 100 on, else one decimal
+    values "$1" | sort -g | awk -v f="${2:-}" '{ a[NR] = $1 } END {
         if (NR == 0) { print "n/a"; exit }
         m = NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
-        printf (m == int(m) || m >= 100 ? "%.0f" : "%.1f"), m }'
+        printf (f != "" ? f : m == int(m) || m >= 100 ? "%.0f" : "%.1f"), m }'
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "n/a" || b == "n/a" || b + 0 == 0) print ""; else printf "%.2fx", a / b }'; }
 row() { # LABEL SLIPWAY-METRIC RAW-METRIC NOTE
@@ -306,6 +307,8 @@ machine: $(nproc) cores shared by the server, the engine and this script; load a
 EOF
 printf '%-44s %9s %9s %7s   %s\n' metric slipway raw ratio "target / note"
 row "echo task, task duration ms (API)" slipway.task_ms raw.run_ms "target <= 1.15x raw docker run --rm"
+printf '%-44s %9s %9s %7s   %s\n' "  median of the per-pair ratios" "" "" "$(median pair.task_ratio %.2fx)" \
+    "each Slipway run against the raw run next to it"
 row "echo task, trigger -> run finished ms" slipway.e2e_ms raw.run_ms "POST sent -> the run's finished_at"
 row "  POST /runs answered ms" slipway.trigger_ms "" "fetch of the triggering repo, parse, insert"
 row "  run created -> started ms" slipway.queue_ms "" "dispatcher"
@@ -351,6 +354,7 @@ cat <<EOF
 
 samples (in run order):
   slipway task ms    $(list slipway.task_ms)
+  pair ratios        $(values pair.task_ratio | awk '{ printf "%.2f ", $1 }')
   slipway e2e ms     $(list slipway.e2e_ms)
   raw run ms         $(list raw.run_ms)
   first byte SSE ms  $(list first.sse_ms)

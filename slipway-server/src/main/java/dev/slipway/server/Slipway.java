@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.util.List;
 import dev.slipway.ci.executor.DockerExecutor;
 import dev.slipway.ci.executor.Executor;
+import dev.slipway.ci.executor.InstanceId;
 import dev.slipway.ci.executor.LocalExecutor;
 import dev.slipway.ci.scheduler.CiStore;
 import dev.slipway.ci.scheduler.RunEngine;
@@ -56,6 +57,7 @@ public final class Slipway implements AutoCloseable {
     private LogStore logStore;
     private LogHub logHub;
     private RunService runService;
+    private String instanceId;
     private final RegistryEvents events;
     private final Webhooks webhooks;
     private final PullThroughCache pullThrough;
@@ -121,19 +123,35 @@ public final class Slipway implements AutoCloseable {
     /** The run queue and its executor; started by the server only (CLI commands do not run pipelines). */
     public synchronized RunService runService() {
         if (runService == null) {
-            Executor executor = chooseExecutor(config.ci().executor());
+            Executor executor = chooseExecutor(config.ci().executor(), instanceId());
             runService = new RunService(ciStore, worktrees, deployTargets, caches, secrets, logStore(),
-                    new RunEngine(executor), config.ciDir().resolve("runs"), config.ci().maxConcurrentRuns());
+                    new RunEngine(executor), config.ciDir().resolve("runs"), config.ci().maxConcurrentRuns(), config.ci().keep());
         }
         return runService;
     }
 
-    private static Executor chooseExecutor(String name) {
+    /**
+     * This server's instance id ({@code <data>/ci/instance-id}, created on first use): part of its
+     * task containers' and volumes' names and labels, so servers sharing a Docker engine leave each
+     * other's alone.
+     */
+    public synchronized String instanceId() {
+        if (instanceId == null) {
+            try {
+                instanceId = InstanceId.load(config.ciDir().resolve("instance-id"));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read or create the instance id under " + config.ciDir() + ": " + e.getMessage(), e);
+            }
+        }
+        return instanceId;
+    }
+
+    private static Executor chooseExecutor(String name, String instanceId) {
         if (name.equals("local")) {
             LOG.warn("ci.executor=local: tasks run on this machine WITHOUT isolation");
             return new LocalExecutor();
         }
-        DockerExecutor docker = new DockerExecutor();
+        DockerExecutor docker = new DockerExecutor(instanceId);
         try {
             docker.ping();
             return docker;

@@ -322,6 +322,7 @@ public final class CiRoutes {
         if (r.startedAt() != null && r.finishedAt() != null) {
             o.put("duration_ms", r.finishedAt() - r.startedAt());
         }
+        putTime(o, "evicted_at", r.evictedAt()); // its workspace is gone: no retry
         ArrayNode tasks = o.putArray("tasks");
         for (CiStore.TaskRow t : runs.store().tasks(r.id())) {
             ObjectNode tn = tasks.addObject();

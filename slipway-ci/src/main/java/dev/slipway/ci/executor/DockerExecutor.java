@@ -3,17 +3,23 @@ package dev.slipway.ci.executor;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.InspectVolumeResponse;
 import com.github.dockerjava.api.command.WaitContainerResultCallback;
+import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Driver;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.Mount;
 import com.github.dockerjava.api.model.MountType;
 import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.PullResponseItem;
 import com.github.dockerjava.api.model.StreamType;
+import com.github.dockerjava.api.model.VolumeOptions;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
@@ -22,7 +28,6 @@ import dev.slipway.ci.model.Task;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * driver with {@code type=overlay}, so the kernel composes the read-only base worktree (and the
  * outputs of earlier tasks) with a per-task upper directory; Docker's own storage driver is not
  * involved (seed 004's open question). This needs the engine on the same host as the server,
- * which owns those directories.
+ * which owns those directories. The engine creates the volumes with the container (mount options
+ * of the create call), in the same round trip.
  *
  * <p>Output is read by attaching to the container before it starts, not from {@code docker logs}:
  * the attach stream carries the process's bytes unchanged, while the json-file log driver would
@@ -50,21 +56,34 @@ import org.slf4j.LoggerFactory;
  * from that bridge to the host itself (INPUT), so tasks reach the outside world (FORWARD) but not
  * services on the Docker host, whatever address they listen on.
  *
- * <p>Lifecycle (seed 004): created, running, stopped; stopped containers are kept, labelled
- * {@code slipway.run}/{@code slipway.task}, until {@link #remove} or {@link #evict}.
+ * <p>Lifecycle (seed 004): created, running, stopped, then restarted (a retry with the same
+ * definition) or removed ({@link #remove}, {@link #removeRun}). Names and labels, per
+ * {@link InstanceId instance}:
+ * <pre>
+ * container  slipway-&lt;instance&gt;-&lt;run&gt;-&lt;task&gt;                   labels slipway.instance, .run, .task, .spec
+ * volume     slipway-&lt;instance&gt;-&lt;run&gt;-&lt;task&gt;-&lt;spec8&gt;-&lt;n&gt;    labels slipway.instance, .run, .task
+ * </pre>
+ * {@code slipway.spec} is the fingerprint of the task's definition; a volume's name carries its
+ * first 8 digits, so a volume of a given name always has the same mount options.
  */
 public final class DockerExecutor implements Executor {
     private static final Logger LOG = LoggerFactory.getLogger(DockerExecutor.class);
     public static final String NETWORK = "slipway-tasks";
     public static final String BRIDGE = "slw-tasks0";
+    static final String INSTANCE = "slipway.instance";
+    static final String RUN = "slipway.run";
+    static final String TASK = "slipway.task";
+    static final String SPEC = "slipway.spec";
 
     private final DockerClient docker;
+    private final String instance;
     private final Map<String, ResultCallback.Adapter<Frame>> attachments = new ConcurrentHashMap<>();
-    private final Map<String, List<String>> volumes = new ConcurrentHashMap<>();
     private final Map<String, Boolean> stopped = new ConcurrentHashMap<>();
     private volatile boolean networkReady;
 
-    public DockerExecutor() {
+    /** @param instance this Slipway's {@link InstanceId}: only its own containers and volumes are touched */
+    public DockerExecutor(String instance) {
+        this.instance = InstanceId.check(instance);
         DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
         var http = new ZerodepDockerHttpClient.Builder().dockerHost(config.getDockerHost())
                 .maxConnections(100).connectionTimeout(Duration.ofSeconds(10)).build();
@@ -91,50 +110,68 @@ public final class DockerExecutor implements Executor {
         return true;
     }
 
+    /**
+     * Creates the container first and asks further questions only when the engine says no: on
+     * 404 "No such image" it pulls and creates again, on 409 (an earlier attempt of this task in
+     * this run has the name) it restarts that container if its definition and image are unchanged,
+     * else replaces it. A first attempt is one create, one attach and one start.
+     */
     @Override
     public TaskHandle start(TaskSpec spec, OutputSink sink) throws ExecutorException {
-        ensureImage(spec.image(), spec.pullAlways());
+        String pulled = spec.pullAlways() ? pull(spec.image()) : null;
         String name = containerName(spec);
         String fingerprint = fingerprint(spec);
-        String kept = reusable(name, fingerprint);
-        if (kept != null) {
-            // A retry of the same task with the same definition restarts its stopped container (seed 004:
-            // stopped -> restarted); its overlay volumes were kept with it and its layers were reset.
-            long overlays = spec.mounts().stream().filter(m -> m instanceof TaskSpec.Mount.Overlay).count();
-            volumes.put(name, java.util.stream.LongStream.range(0, overlays).mapToObj(v -> name + "-" + v).toList());
-            return attachAndStart(kept, spec, sink);
+        boolean replaced = false;
+        while (true) {
+            try {
+                return attachAndStart(create(spec, name, fingerprint), spec, sink);
+            } catch (NotFoundException e) {
+                if (pulled != null || !String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("no such image")) {
+                    throw new ExecutorException("cannot create the container for task " + spec.task() + ": " + e.getMessage(), e);
+                }
+                pulled = pull(spec.image());
+            } catch (ConflictException e) {
+                if (replaced) {
+                    throw new ExecutorException("cannot create the container for task " + spec.task() + ": " + e.getMessage(), e);
+                }
+                InspectContainerResponse kept = inspect(name);
+                if (kept != null && reusable(kept, fingerprint, spec.image())) {
+                    // A retry of the same task with the same definition restarts its stopped container (seed 004:
+                    // stopped -> restarted); its overlay volumes were kept with it and its layers were reset.
+                    return attachAndStart(kept.getId(), spec, sink);
+                }
+                removeWithVolumes(kept); // a previous attempt whose definition or image differs
+                replaced = true;
+            } catch (DockerException e) {
+                throw new ExecutorException("cannot create the container for task " + spec.task() + ": " + e.getMessage(), e);
+            }
         }
-        removeQuietly(name); // a previous attempt whose definition differs
+    }
+
+    private String create(TaskSpec spec, String name, String fingerprint) throws ExecutorException {
+        Map<String, String> labels = Map.of(INSTANCE, instance, RUN, spec.runId(), TASK, spec.task());
         List<Mount> mounts = new ArrayList<>();
-        List<String> createdVolumes = new ArrayList<>();
+        List<String> volumeNames = volumeNames(spec, fingerprint);
         int i = 0;
         for (TaskSpec.Mount m : spec.mounts()) {
             switch (m) {
                 case TaskSpec.Mount.Bind b -> mounts.add(new Mount().withType(MountType.BIND).withSource(b.source().toString())
                         .withTarget(b.target()).withReadOnly(b.readOnly()));
                 case TaskSpec.Mount.Overlay o -> {
-                    String volume = name + "-" + (i++);
-                    removeVolumeQuietly(volume);
+                    // Created by the engine with the container when missing; an existing volume of this
+                    // name has these same options (its name carries the fingerprint).
                     String lowers = o.lowers().stream().map(Object::toString).collect(Collectors.joining(":"));
-                    try {
-                        docker.createVolumeCmd().withName(volume).withDriver("local")
-                                .withDriverOpts(Map.of("type", "overlay", "device", "overlay",
-                                        "o", "lowerdir=" + lowers + ",upperdir=" + o.upper() + ",workdir=" + o.work()))
-                                .withLabels(Map.of("slipway.run", spec.runId(), "slipway.task", spec.task()))
-                                .exec();
-                    } catch (DockerException e) {
-                        throw new ExecutorException("cannot create the overlay volume for " + o.target() + ": " + e.getMessage(), e);
-                    }
-                    createdVolumes.add(volume);
-                    mounts.add(new Mount().withType(MountType.VOLUME).withSource(volume).withTarget(o.target()));
+                    mounts.add(new Mount().withType(MountType.VOLUME).withSource(volumeNames.get(i++)).withTarget(o.target())
+                            .withVolumeOptions(new VolumeOptions().withLabels(labels).withDriverConfig(new Driver().withName("local")
+                                    .withOptions(Map.of("type", "overlay", "device", "overlay",
+                                            "o", "lowerdir=" + lowers + ",upperdir=" + o.upper() + ",workdir=" + o.work())))));
                 }
             }
         }
-        volumes.put(name, createdVolumes);
         // Slipway keeps every byte from the attach stream; the engine's json-file copy would cost a
         // second write of the whole output (about 20 MB/s here) and keep it with stopped containers.
         HostConfig host = HostConfig.newHostConfig().withMounts(mounts).withNetworkMode(network(spec.network()))
-                .withLogConfig(new com.github.dockerjava.api.model.LogConfig(com.github.dockerjava.api.model.LogConfig.LoggingType.NONE));
+                .withLogConfig(new LogConfig(LogConfig.LoggingType.NONE));
         if (spec.resources().memoryBytes() != null) {
             host.withMemory(spec.resources().memoryBytes()).withMemorySwap(spec.resources().memoryBytes());
         }
@@ -142,21 +179,19 @@ public final class DockerExecutor implements Executor {
             host.withNanoCPUs((long) (spec.resources().cpus() * 1_000_000_000L));
         }
         List<String> env = spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().toList();
-        String id;
+        Map<String, String> containerLabels = new java.util.HashMap<>(labels);
+        containerLabels.put(SPEC, fingerprint);
         try (CreateContainerCmd create = docker.createContainerCmd(spec.image())) {
-            id = create.withName(name)
+            return create.withName(name)
                     .withEntrypoint("/bin/sh", "-c")
                     .withCmd(spec.script())
                     .withEnv(env)
                     .withWorkingDir(spec.workdir())
-                    .withLabels(Map.of("slipway.run", spec.runId(), "slipway.task", spec.task(), "slipway.spec", fingerprint))
+                    .withLabels(containerLabels)
                     .withAttachStdout(true).withAttachStderr(true)
                     .withHostConfig(host)
                     .exec().getId();
-        } catch (DockerException e) {
-            throw new ExecutorException("cannot create the container for task " + spec.task() + ": " + e.getMessage(), e);
         }
-        return attachAndStart(id, spec, sink);
     }
 
     /** Attaches to the container's output before starting it, so no byte is missed. */
@@ -190,17 +225,25 @@ public final class DockerExecutor implements Executor {
     }
 
 
-    /** The id of a stopped container of this name created from the same definition, or null. */
-    private String reusable(String name, String fingerprint) {
+    private InspectContainerResponse inspect(String container) {
         try {
-            var c = docker.inspectContainerCmd(name).exec();
-            boolean stopped = c.getState() == null || !Boolean.TRUE.equals(c.getState().getRunning());
-            Map<String, String> labels = c.getConfig() == null ? null : c.getConfig().getLabels();
-            return stopped && labels != null && fingerprint.equals(labels.get("slipway.spec")) ? c.getId() : null;
+            return docker.inspectContainerCmd(container).exec();
         } catch (NotFoundException missing) {
             return null;
+        }
+    }
+
+    /** A stopped container created from the same definition and the image the reference names now. */
+    private boolean reusable(InspectContainerResponse c, String fingerprint, String image) {
+        boolean stopped = c.getState() == null || !Boolean.TRUE.equals(c.getState().getRunning());
+        Map<String, String> labels = c.getConfig() == null ? null : c.getConfig().getLabels();
+        if (!stopped || labels == null || !fingerprint.equals(labels.get(SPEC))) {
+            return false;
+        }
+        try {
+            return docker.inspectImageCmd(image).exec().getId().equals(c.getImageId());
         } catch (DockerException e) {
-            return null;
+            return false; // the image is gone or was replaced: create afresh (and pull if needed)
         }
     }
 
@@ -231,19 +274,12 @@ public final class DockerExecutor implements Executor {
         }
     }
 
-    private void ensureImage(String image, boolean always) throws ExecutorException {
-        if (!always) {
-            try {
-                docker.inspectImageCmd(image).exec();
-                return;
-            } catch (NotFoundException missing) {
-                // pull below
-            }
-        }
+    /** Pulls the image; returns its id. */
+    private String pull(String image) throws ExecutorException {
         try {
             docker.pullImageCmd(image).exec(new ResultCallback.Adapter<PullResponseItem>()).awaitCompletion(30, TimeUnit.MINUTES);
-            docker.inspectImageCmd(image).exec();
-        } catch (DockerException e) {
+            return docker.inspectImageCmd(image).exec().getId();
+        } catch (DockerException | com.github.dockerjava.api.exception.DockerClientException e) {
             throw new ExecutorException("image " + image + " is not present locally and could not be pulled: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -324,10 +360,18 @@ public final class DockerExecutor implements Executor {
     @Override
     public void remove(TaskHandle task) {
         removeQuietly(task.id());
-        for (String v : volumes.getOrDefault(containerName(task.spec()), List.of())) {
-            removeVolumeQuietly(v);
+        volumeNames(task.spec(), fingerprint(task.spec())).forEach(this::removeVolumeQuietly);
+    }
+
+    private void removeWithVolumes(InspectContainerResponse c) {
+        if (c == null) {
+            return;
         }
-        volumes.remove(containerName(task.spec()));
+        removeQuietly(c.getId());
+        if (c.getMounts() != null) {
+            c.getMounts().stream().map(InspectContainerResponse.Mount::getName)
+                    .filter(v -> v != null && v.startsWith(prefix())).forEach(this::removeVolumeQuietly);
+        }
     }
 
     private void removeQuietly(String container) {
@@ -342,43 +386,87 @@ public final class DockerExecutor implements Executor {
         try {
             docker.removeVolumeCmd(volume).exec();
         } catch (DockerException ignored) {
-            // not there
+            // not there, or still used by a container that could not be removed
         }
     }
 
-    /**
-     * Eviction policy for kept (stopped) task containers: removes those older than {@code maxAge},
-     * and beyond the newest {@code maxCount}. Running containers are never touched.
-     *
-     * @return how many containers were removed
-     */
+    /** Containers of this instance (all, or only running ones), optionally of one run. */
+    private List<Container> containers(String runId, boolean runningOnly) {
+        List<String> labels = new ArrayList<>(List.of(INSTANCE + "=" + instance));
+        if (runId != null) {
+            labels.add(RUN + "=" + runId);
+        }
+        var list = docker.listContainersCmd().withShowAll(!runningOnly).withLabelFilter(labels);
+        if (runningOnly) {
+            list.withStatusFilter(List.of("running"));
+        }
+        return list.exec();
+    }
+
+    private List<InspectVolumeResponse> volumes(String runId) {
+        List<String> labels = new ArrayList<>(List.of(INSTANCE + "=" + instance));
+        if (runId != null) {
+            labels.add(RUN + "=" + runId);
+        }
+        List<InspectVolumeResponse> v = docker.listVolumesCmd().withFilter("label", labels).exec().getVolumes();
+        return v == null ? List.of() : v;
+    }
+
     @Override
-    public int evict(Duration maxAge, int maxCount) {
-        List<Container> kept = docker.listContainersCmd().withShowAll(true).withLabelFilter(List.of("slipway.run")).exec().stream()
-                .filter(c -> !"running".equals(c.getState()))
-                .sorted(Comparator.comparing(Container::getCreated).reversed())
-                .toList();
-        long cutoff = System.currentTimeMillis() / 1000 - maxAge.toSeconds();
-        int removed = 0;
-        for (int i = 0; i < kept.size(); i++) {
-            Container c = kept.get(i);
-            if (i >= maxCount || c.getCreated() < cutoff) {
-                removeQuietly(c.getId());
-                String name = c.getNames() == null || c.getNames().length == 0 ? "" : c.getNames()[0].replaceFirst("^/", "");
-                for (int v = 0; v < 16; v++) {
-                    removeVolumeQuietly(name + "-" + v); // its overlay volumes (named after the container)
-                }
-                removed++;
+    public void removeRun(String runId) {
+        for (Container c : containers(runId, false)) {
+            removeQuietly(c.getId());
+        }
+        for (InspectVolumeResponse v : volumes(runId)) {
+            removeVolumeQuietly(v.getName());
+        }
+    }
+
+    @Override
+    public java.util.Set<String> keptRuns() {
+        java.util.Set<String> runs = new java.util.HashSet<>();
+        for (Container c : containers(null, false)) {
+            if (c.getLabels() != null && c.getLabels().get(RUN) != null) {
+                runs.add(c.getLabels().get(RUN));
             }
         }
-        if (removed > 0) {
-            LOG.info("evicted {} stopped task containers", removed);
+        for (InspectVolumeResponse v : volumes(null)) {
+            if (v.getLabels() != null && v.getLabels().get(RUN) != null) {
+                runs.add(v.getLabels().get(RUN));
+            }
         }
-        return removed;
+        return runs;
     }
 
-    static String containerName(TaskSpec spec) {
-        return ("slipway-" + spec.runId() + "-" + spec.task()).replaceAll("[^a-zA-Z0-9_.-]", "-");
+    @Override
+    public int stopLeftovers() {
+        List<Container> running = containers(null, true);
+        for (Container c : running) {
+            try {
+                docker.stopContainerCmd(c.getId()).withTimeout(2).exec();
+            } catch (DockerException ignored) {
+                // stopped meanwhile
+            }
+        }
+        if (!running.isEmpty()) {
+            LOG.warn("stopped {} task container(s) left running when the server stopped", running.size());
+        }
+        return running.size();
+    }
+
+    private String prefix() {
+        return "slipway-" + instance + "-";
+    }
+
+    /** The overlay volumes' names, one per overlay mount, in mount order. */
+    private List<String> volumeNames(TaskSpec spec, String fingerprint) {
+        String base = containerName(spec) + "-" + fingerprint.substring(0, 8) + "-";
+        long overlays = spec.mounts().stream().filter(m -> m instanceof TaskSpec.Mount.Overlay).count();
+        return java.util.stream.LongStream.range(0, overlays).mapToObj(n -> base + n).toList();
+    }
+
+    String containerName(TaskSpec spec) {
+        return (prefix() + spec.runId() + "-" + spec.task()).replaceAll("[^a-zA-Z0-9_.-]", "-");
     }
 
     @Override

@@ -40,10 +40,25 @@ public interface Executor extends AutoCloseable {
     void remove(TaskHandle task);
 
     /**
-     * Removes kept (stopped) task containers older than {@code maxAge} or beyond the newest
-     * {@code maxCount}; returns how many. Executors that keep nothing return 0.
+     * Removes what this executor kept for a run's tasks (stopped containers, overlay volumes); it
+     * may be called twice. The caller makes sure the run is not running. Executors that keep
+     * nothing do nothing.
      */
-    default int evict(Duration maxAge, int maxCount) {
+    default void removeRun(String runId) {}
+
+    /**
+     * The ids of the runs for which this executor (this Slipway instance, not another on the same
+     * engine) keeps something, so leftovers of evicted or unknown runs can be found.
+     */
+    default java.util.Set<String> keptRuns() {
+        return java.util.Set.of();
+    }
+
+    /**
+     * After a restart: stops this instance's task containers that are still running (nobody
+     * follows their output any more; the runs were marked as errors). Returns how many.
+     */
+    default int stopLeftovers() {
         return 0;
     }
 

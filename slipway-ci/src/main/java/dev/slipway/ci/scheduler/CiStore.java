@@ -58,7 +58,10 @@ public final class CiStore {
 
     public record RunRow(long id, String owner, String repo, String pipeline, String ref, String commit, String status, String trigger,
                          String variables, String definition, String message, String createdBy, long createdAt, Long startedAt,
-                         Long finishedAt) {}
+                         Long finishedAt, Long evictedAt) {}
+
+    /** A finished run whose workspace is still kept; {@code bytes} is null until measured. */
+    public record KeptRun(long id, long finishedAt, Long bytes) {}
 
     public record TaskRow(long runId, String name, int position, String status, Integer exitCode, int attempt, Long startedAt,
                           Long finishedAt) {}
@@ -86,6 +89,11 @@ public final class CiStore {
 
     public Jdbi jdbi() {
         return jdbi;
+    }
+
+    /** The clock of every timestamp stored here. */
+    public Clock clock() {
+        return clock;
     }
 
     // ---- repositories
@@ -169,7 +177,8 @@ public final class CiStore {
                 rs.getString("commit_sha"), rs.getString("status"), rs.getString("trigger_kind"), rs.getString("variables"),
                 rs.getString("definition"), rs.getString("message"), rs.getString("created_by"), rs.getLong("created_at"),
                 (Long) rs.getObject("started_at") == null ? null : rs.getLong("started_at"),
-                (Long) rs.getObject("finished_at") == null ? null : rs.getLong("finished_at"));
+                (Long) rs.getObject("finished_at") == null ? null : rs.getLong("finished_at"),
+                (Long) rs.getObject("evicted_at") == null ? null : rs.getLong("evicted_at"));
     }
 
     public Optional<RunRow> run(long id) {
@@ -220,10 +229,11 @@ public final class CiStore {
     public boolean requeue(long id, List<String> tasks) {
         return changed(jdbi.inTransaction(h -> {
             int n = h.createUpdate("UPDATE ci_runs SET status = 'queued', finished_at = NULL, message = NULL WHERE id = :id "
-                    + "AND status IN ('success', 'failure', 'cancelled', 'error')").bind("id", id).execute();
+                    + "AND status IN ('success', 'failure', 'cancelled', 'error') AND evicted_at IS NULL").bind("id", id).execute();
             if (n == 0) {
                 return false;
             }
+            h.createUpdate("UPDATE ci_runs SET workspace_bytes = NULL WHERE id = :id").bind("id", id).execute(); // it will change
             for (String t : tasks) {
                 h.createUpdate("UPDATE ci_tasks SET status = 'pending', exit_code = NULL, started_at = NULL, finished_at = NULL "
                         + "WHERE run_id = :id AND name = :n").bind("id", id).bind("n", t).execute();
@@ -246,6 +256,47 @@ public final class CiStore {
                     + "message = 'the server stopped while this run was running; retry a task to resume it' WHERE status = 'running'")
                     .bind("t", now).execute();
         }));
+    }
+
+    // ---- workspaces of finished runs (RunEviction)
+
+    /** Finished runs whose workspaces are kept, newest first. */
+    public List<KeptRun> keptRuns() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id, finished_at, workspace_bytes FROM ci_runs WHERE evicted_at IS NULL "
+                        + "AND status IN ('success', 'failure', 'cancelled', 'error') ORDER BY finished_at DESC, id DESC")
+                .map((rs, ctx) -> {
+                    long bytes = rs.getLong(3); // SQLite hands small values back as Integer: no getObject cast
+                    Long measured = rs.wasNull() ? null : bytes;
+                    return new KeptRun(rs.getLong(1), rs.getLong(2), measured);
+                })
+                .list());
+    }
+
+    /** Records a finished run's workspace size; false if the run was queued again meanwhile. */
+    public boolean recordWorkspaceBytes(long id, long bytes) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE ci_runs SET workspace_bytes = :b WHERE id = :id AND evicted_at IS NULL "
+                + "AND status IN ('success', 'failure', 'cancelled', 'error')").bind("b", bytes).bind("id", id).execute()) > 0;
+    }
+
+    /**
+     * Marks a finished run's workspace evicted; false if it was queued again (a retry) or evicted
+     * already. {@link #requeue} refuses evicted runs, so a retry and an eviction never overlap.
+     */
+    public boolean markEvicted(long id) {
+        return changed(jdbi.withHandle(h -> h.createUpdate("UPDATE ci_runs SET evicted_at = :t WHERE id = :id AND evicted_at IS NULL "
+                + "AND status IN ('success', 'failure', 'cancelled', 'error')").bind("t", clock.millis()).bind("id", id).execute()) > 0);
+    }
+
+    /** Which of these runs still have a workspace (exist and are not evicted), whatever their status. */
+    public java.util.Set<Long> withWorkspace(java.util.Collection<Long> ids) {
+        java.util.Set<Long> out = new java.util.HashSet<>();
+        List<Long> all = List.copyOf(ids);
+        for (int i = 0; i < all.size(); i += 500) {
+            List<Long> batch = all.subList(i, Math.min(all.size(), i + 500));
+            out.addAll(jdbi.withHandle(h -> h.createQuery("SELECT id FROM ci_runs WHERE evicted_at IS NULL AND id IN (<ids>)")
+                    .bindList("ids", batch).mapTo(Long.class).list()));
+        }
+        return out;
     }
 
     // ---- tasks

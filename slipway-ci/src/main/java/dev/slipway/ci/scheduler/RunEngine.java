@@ -286,6 +286,9 @@ public final class RunEngine {
 
     /** Copies the declared outputs out of the task's upper layer; returns a missing output or null. */
     private static String collectOutputs(Plan plan, Task task) throws IOException {
+        if (task.outputs().isEmpty()) {
+            return null; // nothing to copy, and no earlier attempt of the same definition left any
+        }
         Path dir = taskDir(plan, task.name());
         Path upper = dir.resolve(plan.workMount()).resolve("upper");
         Path outRoot = dir.resolve("outputs").resolve(plan.workMount());

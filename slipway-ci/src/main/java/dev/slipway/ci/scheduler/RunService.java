@@ -48,7 +48,9 @@ import org.slf4j.LoggerFactory;
  * longer be followed), and a retry of a task resumes them with the same worktrees.
  *
  * <p>Run directories: {@code <data>/ci/runs/<id>/} holds each task's overlay layers and outputs
- * (see {@link RunEngine}); they are kept so a retry can reuse earlier tasks' outputs.
+ * (see {@link RunEngine}); they are kept, with the run's stopped containers, so a retry can reuse
+ * earlier tasks' outputs, until {@link RunEviction} evicts them by the keep policy: a pass a few
+ * seconds after runs finish, and a full pass every 10 minutes.
  */
 public final class RunService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunService.class);
@@ -63,13 +65,17 @@ public final class RunService implements AutoCloseable {
     private final RunEngine engine;
     private final Path runsRoot;
     private final Semaphore slots;
+    private final RunEviction eviction;
+    private final Object evictionSignal = new Object();
+    private long evictionDue; // guarded by evictionSignal; 0: no pass requested
     private final Map<Long, RunEngine.Cancellation> active = new ConcurrentHashMap<>();
     private final Object wakeUp = new Object();
     private volatile boolean stopping;
     private Thread dispatcher;
+    private Thread evictor;
 
     public RunService(CiStore store, Worktrees worktrees, DeployTargets deployTargets, Caches caches, SecretResolver secrets, LogStore logs,
-                      RunEngine engine, Path runsRoot, int maxConcurrent) {
+                      RunEngine engine, Path runsRoot, int maxConcurrent, dev.slipway.core.config.SlipwayConfig.Keep keep) {
         this.store = store;
         this.worktrees = worktrees;
         this.deployTargets = deployTargets;
@@ -79,6 +85,7 @@ public final class RunService implements AutoCloseable {
         this.engine = engine;
         this.runsRoot = runsRoot;
         this.slots = new Semaphore(maxConcurrent);
+        this.eviction = new RunEviction(store, engine.executor(), runsRoot, keep);
     }
 
     public CiStore store() {
@@ -179,7 +186,7 @@ public final class RunService implements AutoCloseable {
             throw new SlipwayException.BadRequest("invalid variables");
         }
         long id = store.createRun(new CiStore.RunRow(0, owner, repo, pipeline.name(), revision, wt.commit(), "queued", kind, vars, definition,
-                null, actor, 0, null, null), pipeline.tasks().stream().map(Task::name).toList());
+                null, actor, 0, null, null, null), pipeline.tasks().stream().map(Task::name).toList());
         store.recordWorktree(id, r.name(), wt.path().toString(), wt.commit());
         wake();
         return id;
@@ -288,6 +295,9 @@ public final class RunService implements AutoCloseable {
     /** Re-queues one task that did not succeed and everything that depends on it, reusing the run's worktrees. */
     public void retry(long id, String task) {
         CiStore.RunRow run = store.run(id).orElseThrow(() -> new SlipwayException.NotFound("no run " + id));
+        if (run.evictedAt() != null) {
+            throw evicted(run, task);
+        }
         Pipeline pipeline = parse(run.pipeline(), run.definition());
         CiStore.TaskRow row = store.tasks(id).stream().filter(t -> t.name().equals(task)).findFirst()
                 .orElseThrow(() -> new SlipwayException.NotFound("run " + id + " has no task '" + task + "'"));
@@ -296,9 +306,72 @@ public final class RunService implements AutoCloseable {
         }
         List<String> again = new ArrayList<>(RunEngine.withDependents(pipeline, task));
         if (!store.requeue(id, again)) {
-            throw new SlipwayException.Conflict("run " + id + " is still " + run.status() + "; retry when it has finished");
+            CiStore.RunRow now = store.run(id).orElseThrow();
+            if (now.evictedAt() != null) {
+                throw evicted(now, task); // evicted since we looked
+            }
+            throw new SlipwayException.Conflict("run " + id + " is still " + now.status() + "; retry when it has finished");
         }
         wake();
+    }
+
+    private static SlipwayException evicted(CiStore.RunRow run, String task) {
+        return new SlipwayException.Conflict("task '" + task + "' of run " + run.id() + " cannot be retried: the run's workspace (its task "
+                + "layers, outputs and containers) was evicted at " + java.time.Instant.ofEpochMilli(run.evictedAt())
+                + " by the keep policy (ci.keep.*); trigger a new run instead");
+    }
+
+    // ---- eviction of finished runs' workspaces
+
+    /** Runs an eviction pass now, sweeping leftovers too (the server does this every 10 minutes). */
+    public RunEviction.Result evictWorkspaces() {
+        return eviction.evict(true);
+    }
+
+    static final long EVICTION_DELAY_MS = TimeUnit.SECONDS.toMillis(5);
+    static final long EVICTION_INTERVAL_MS = TimeUnit.MINUTES.toMillis(10);
+
+    /** Asks for a pass soon: runs finishing close together share one. */
+    private void evictSoon() {
+        synchronized (evictionSignal) {
+            if (evictionDue == 0) {
+                evictionDue = System.currentTimeMillis() + EVICTION_DELAY_MS;
+                evictionSignal.notifyAll();
+            }
+        }
+    }
+
+    private void evictLoop() {
+        long nextFull = System.currentTimeMillis();
+        while (true) {
+            synchronized (evictionSignal) {
+                try {
+                    while (true) {
+                        if (stopping) {
+                            return;
+                        }
+                        long now = System.currentTimeMillis();
+                        long due = evictionDue == 0 ? nextFull : Math.min(nextFull, evictionDue);
+                        if (now >= due) {
+                            break;
+                        }
+                        evictionSignal.wait(due - now);
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                }
+                evictionDue = 0;
+            }
+            boolean full = System.currentTimeMillis() >= nextFull;
+            if (full) {
+                nextFull = System.currentTimeMillis() + EVICTION_INTERVAL_MS;
+            }
+            try {
+                eviction.evict(full);
+            } catch (RuntimeException e) {
+                LOG.warn("eviction of finished runs' workspaces failed: {}", e.getMessage());
+            }
+        }
     }
 
     // ---- the dispatcher
@@ -320,7 +393,13 @@ public final class RunService implements AutoCloseable {
         if (interrupted > 0) {
             LOG.warn("{} run(s) were running when the server stopped; marked as error", interrupted);
         }
+        try {
+            engine.executor().stopLeftovers();
+        } catch (RuntimeException e) {
+            LOG.warn("cannot stop task containers left running: {}", e.getMessage());
+        }
         dispatcher = Thread.ofPlatform().daemon().name("run-dispatcher").start(this::dispatch);
+        evictor = Thread.ofPlatform().daemon().name("workspace-eviction").start(this::evictLoop);
     }
 
     private void wake() {
@@ -329,18 +408,9 @@ public final class RunService implements AutoCloseable {
         }
     }
 
-    /** Stopped task containers are kept for inspection and retries, at most this long and this many. */
-    static final java.time.Duration KEEP_CONTAINERS_FOR = java.time.Duration.ofHours(24);
-    static final int KEEP_CONTAINERS = 50;
-
     private void dispatch() {
-        long nextEviction = 0;
         while (!stopping) {
             try {
-                if (System.currentTimeMillis() >= nextEviction) {
-                    nextEviction = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(10);
-                    evictQuietly();
-                }
                 for (CiStore.RunRow run : store.runsWithStatus("queued")) {
                     if (stopping || !slots.tryAcquire()) {
                         break;
@@ -369,14 +439,6 @@ public final class RunService implements AutoCloseable {
         }
     }
 
-    private void evictQuietly() {
-        try {
-            engine.executor().evict(KEEP_CONTAINERS_FOR, KEEP_CONTAINERS);
-        } catch (RuntimeException e) {
-            LOG.warn("container eviction failed: {}", e.getMessage());
-        }
-    }
-
     private void execute(long id) {
         CiStore.RunRow run = store.run(id).orElseThrow();
         RunEngine.Cancellation cancellation = new RunEngine.Cancellation();
@@ -398,7 +460,9 @@ public final class RunService implements AutoCloseable {
                 }
             }
             Set<String> toRun = new java.util.HashSet<>();
+            Map<String, Integer> attempts = new HashMap<>(); // before this run's attempt: its log is the next one
             for (CiStore.TaskRow t : store.tasks(id)) {
+                attempts.put(t.name(), t.attempt());
                 if (!t.status().equals("success")) {
                     toRun.add(t.name());
                 }
@@ -482,7 +546,7 @@ public final class RunService implements AutoCloseable {
 
                 private LogWriter writer(String task) {
                     return writers.computeIfAbsent(task, t -> {
-                        int attempt = store.tasks(id).stream().filter(r -> r.name().equals(t)).findFirst().map(CiStore.TaskRow::attempt).orElse(0);
+                        int attempt = attempts.getOrDefault(t, 0);
                         try {
                             String logId = logId(id, t, attempt + 1);
                             if (logs.exists(logId) && logs.exitCode(logId).isPresent()) {
@@ -559,6 +623,7 @@ public final class RunService implements AutoCloseable {
                 }
             });
             active.remove(id);
+            evictSoon();
         }
     }
 
@@ -627,6 +692,9 @@ public final class RunService implements AutoCloseable {
     public void close() {
         stopping = true;
         wake();
+        synchronized (evictionSignal) {
+            evictionSignal.notifyAll();
+        }
         if (dispatcher != null) {
             try {
                 dispatcher.join(TimeUnit.SECONDS.toMillis(5));

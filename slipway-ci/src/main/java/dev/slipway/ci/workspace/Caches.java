@@ -85,7 +85,7 @@ public final class Caches {
      */
     public String measure(String id) {
         Path d = dir(id);
-        long size = sizeOf(d);
+        long size = Dirs.size(d);
         Long own = jdbi.withHandle(h -> h.createQuery("SELECT quota_bytes FROM ci_caches WHERE id = :id").bind("id", id).mapTo(Long.class)
                 .findOne().orElse(null));
         long quota = own != null ? own : defaultQuota;
@@ -143,23 +143,6 @@ public final class Caches {
                                 "SELECT repository FROM ci_cache_owners WHERE cache_id = :id ORDER BY repository").bind("id", c.id())
                         .mapTo(String.class).list(), c.path()))
                 .toList());
-    }
-
-    static long sizeOf(Path d) {
-        if (!Files.exists(d)) {
-            return 0;
-        }
-        try (Stream<Path> s = Files.walk(d)) {
-            return s.filter(Files::isRegularFile).mapToLong(p -> {
-                try {
-                    return Files.size(p);
-                } catch (IOException e) {
-                    return 0;
-                }
-            }).sum();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static void empty(Path d) {

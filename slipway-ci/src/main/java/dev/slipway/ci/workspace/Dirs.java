@@ -28,6 +28,24 @@ public final class Dirs {
         }
     }
 
+    /** The apparent size of the regular files under a directory (0 if it does not exist). */
+    public static long size(Path dir) {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /**
      * Copies a file or tree: regular files, directories and symlinks, with their attributes.
      * Anything else (overlayfs whiteouts are character devices) is skipped.

@@ -32,6 +32,10 @@ import java.util.Map;
  * ci.max-concurrent-runs    SLIPWAY_CI_MAX_CONCURRENT_RUNS    2
  * ci.cache-quota            SLIPWAY_CI_CACHE_QUOTA            1GiB (per cache)
  * ci.git-ca-file            SLIPWAY_CI_GIT_CA_FILE            (none: PEM CAs git over https trusts besides the JVM's)
+ * ci.keep.max-age           SLIPWAY_CI_KEEP_MAX_AGE           24h (finished runs' workspaces; see SlipwayConfig.Keep)
+ * ci.keep.max-runs          SLIPWAY_CI_KEEP_MAX_RUNS          50 (-1: no limit)
+ * ci.keep.max-size          SLIPWAY_CI_KEEP_MAX_SIZE          10GiB (run directories together; -1: no limit)
+ * ci.keep.min-free          SLIPWAY_CI_KEEP_MIN_FREE          1GiB (free space on the data filesystem; 0: off)
  * registry.gc-interval      SLIPWAY_REGISTRY_GC_INTERVAL      1h (0 turns the background run off)
  * registry.gc-grace         SLIPWAY_REGISTRY_GC_GRACE         24h
  * registry.retention-interval SLIPWAY_REGISTRY_RETENTION_INTERVAL 1h (0: off)
@@ -44,7 +48,8 @@ public final class ConfigLoader {
             "data", "listen", "database.url", "database.user", "database.password", "external-url",
             "registry.owner-quota", "registry.token-ttl",
             "registry.gc-interval", "registry.gc-grace", "registry.retention-interval", "registry.upload-max-age",
-            "ci.executor", "ci.max-concurrent-runs", "ci.cache-quota", "ci.git-ca-file");
+            "ci.executor", "ci.max-concurrent-runs", "ci.cache-quota", "ci.git-ca-file",
+            "ci.keep.max-age", "ci.keep.max-runs", "ci.keep.max-size", "ci.keep.min-free");
 
     private final Map<String, String> env;
 
@@ -99,9 +104,13 @@ public final class ConfigLoader {
         String external = values.getOrDefault("external-url", "http://" + (host.isEmpty() || host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":" + port);
         long quota = Sizes.parse(values.getOrDefault("registry.owner-quota", "-1"));
         Duration ttl = Duration.ofSeconds(Long.parseLong(values.getOrDefault("registry.token-ttl", "300")));
+        SlipwayConfig.Keep k = SlipwayConfig.Keep.DEFAULTS;
+        SlipwayConfig.Keep keep = new SlipwayConfig.Keep(duration(values, "ci.keep.max-age", k.maxAge()),
+                count(values, "ci.keep.max-runs", k.maxRuns()), size(values, "ci.keep.max-size", k.maxBytes()),
+                size(values, "ci.keep.min-free", k.minFreeBytes()));
         SlipwayConfig.Ci ci = new SlipwayConfig.Ci(values.getOrDefault("ci.executor", "docker"),
-                Integer.parseInt(values.getOrDefault("ci.max-concurrent-runs", "2")), Sizes.parse(values.getOrDefault("ci.cache-quota", "1GiB")),
-                values.get("ci.git-ca-file") == null ? null : Path.of(values.get("ci.git-ca-file")).toAbsolutePath());
+                count(values, "ci.max-concurrent-runs", 2), size(values, "ci.cache-quota", 1L << 30),
+                values.get("ci.git-ca-file") == null ? null : Path.of(values.get("ci.git-ca-file")).toAbsolutePath(), keep);
         SlipwayConfig.Lifecycle d = SlipwayConfig.Lifecycle.DEFAULTS;
         SlipwayConfig.Lifecycle lifecycle = new SlipwayConfig.Lifecycle(
                 duration(values, "registry.gc-interval", d.gcInterval()), duration(values, "registry.gc-grace", d.gcGrace()),
@@ -112,12 +121,31 @@ public final class ConfigLoader {
     }
 
     private static Duration duration(Map<String, String> values, String key, Duration fallback) {
+        return parsed(values, key, fallback, Durations::parse);
+    }
+
+    private static long size(Map<String, String> values, String key, long fallback) {
+        return parsed(values, key, fallback, Sizes::parse);
+    }
+
+    private static int count(Map<String, String> values, String key, int fallback) {
+        return parsed(values, key, fallback, v -> {
+            try {
+                return Integer.parseInt(v.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("not a whole number: '" + v + "'");
+            }
+        });
+    }
+
+    /** The value of {@code key} parsed, or the fallback; a parse error names the key. */
+    private static <T> T parsed(Map<String, String> values, String key, T fallback, java.util.function.Function<String, T> parser) {
         String v = values.get(key);
         if (v == null) {
             return fallback;
         }
         try {
-            return Durations.parse(v);
+            return parser.apply(v);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(key + ": " + e.getMessage());
         }

@@ -44,14 +44,42 @@ public record SlipwayConfig(
      * @param executor {@code docker}, {@code local} (not isolated) or {@code auto} (docker when the
      *                 engine answers, else local)
      * @param gitCaFile PEM certificates that checkouts over https trust besides the JVM's, or null
+     * @param keep how long finished runs keep their workspaces (containers, volumes, run directory)
      */
-    public record Ci(String executor, int maxConcurrentRuns, long cacheQuotaBytes, Path gitCaFile) {
+    public record Ci(String executor, int maxConcurrentRuns, long cacheQuotaBytes, Path gitCaFile, Keep keep) {
         public Ci {
             if (!executor.equals("docker") && !executor.equals("local") && !executor.equals("auto")) {
                 throw new IllegalArgumentException("ci.executor must be docker, local or auto, got '" + executor + "'");
             }
             if (maxConcurrentRuns < 1) {
                 throw new IllegalArgumentException("ci.max-concurrent-runs must be at least 1");
+            }
+        }
+    }
+
+    /**
+     * The keep policy for finished runs' workspaces (docs/ci.md, "Eviction"): a finished run's
+     * containers, overlay volumes and run directory are evicted once it finished more than
+     * {@code maxAge} ago, or is beyond the newest {@code maxRuns}, or while the kept run
+     * directories together exceed {@code maxBytes}, or while the data directory's filesystem has
+     * less than {@code minFreeBytes} free; oldest first. {@code -1} means no limit for
+     * {@code maxRuns} and {@code maxBytes}; {@code 0} for {@code minFreeBytes} turns that rule off.
+     */
+    public record Keep(Duration maxAge, int maxRuns, long maxBytes, long minFreeBytes) {
+        public static final Keep DEFAULTS = new Keep(Duration.ofHours(24), 50, 10L << 30, 1L << 30);
+
+        public Keep {
+            if (maxAge.isNegative()) {
+                throw new IllegalArgumentException("ci.keep.max-age must not be negative");
+            }
+            if (maxRuns < -1) {
+                throw new IllegalArgumentException("ci.keep.max-runs must be a count, or -1 for no limit");
+            }
+            if (maxBytes < -1) {
+                throw new IllegalArgumentException("ci.keep.max-size must be a size, or -1 for no limit");
+            }
+            if (minFreeBytes < 0) {
+                throw new IllegalArgumentException("ci.keep.min-free must be a size (0 turns it off)");
             }
         }
     }

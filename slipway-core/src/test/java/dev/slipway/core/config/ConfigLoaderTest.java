@@ -77,4 +77,29 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> new ConfigLoader(Map.of("SLIPWAY_REGISTRY_GC_GRACE", "soon")).load(Map.of(), null))
                 .hasMessageContaining("registry.gc-grace");
     }
+
+    @Test
+    void ciKeepPolicy() throws Exception {
+        assertThat(new ConfigLoader(Map.of()).load(Map.of(), null).ci().keep()).isEqualTo(SlipwayConfig.Keep.DEFAULTS);
+        Path file = dir.resolve("keep.yml");
+        Files.writeString(file, """
+                ci:
+                  keep:
+                    max-age: 2h
+                    max-runs: -1
+                    max-size: 300KiB
+                """);
+        SlipwayConfig c = new ConfigLoader(Map.of("SLIPWAY_CI_KEEP_MIN_FREE", "0")).load(Map.of(), file);
+        assertThat(c.ci().keep()).isEqualTo(new SlipwayConfig.Keep(java.time.Duration.ofHours(2), -1, 300 * 1024, 0));
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("SLIPWAY_CI_KEEP_MAX_RUNS", "many")).load(Map.of(), null))
+                .hasMessageContaining("ci.keep.max-runs: not a whole number");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("SLIPWAY_CI_KEEP_MAX_RUNS", "-2")).load(Map.of(), null))
+                .hasMessageContaining("ci.keep.max-runs");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("SLIPWAY_CI_KEEP_MAX_SIZE", "lots")).load(Map.of(), null))
+                .hasMessageContaining("ci.keep.max-size: not a size");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("SLIPWAY_CI_KEEP_MIN_FREE", "-1")).load(Map.of(), null))
+                .hasMessageContaining("ci.keep.min-free");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("SLIPWAY_CI_KEEP_MAX_AGE", "forever")).load(Map.of(), null))
+                .hasMessageContaining("ci.keep.max-age");
+    }
 }

@@ -4,6 +4,7 @@ import dev.slipway.ci.definition.PipelineParser;
 import dev.slipway.ci.definition.Variables;
 import dev.slipway.ci.executor.DockerExecutor;
 import dev.slipway.ci.executor.Executor;
+import dev.slipway.ci.executor.InstanceId;
 import dev.slipway.ci.executor.LocalExecutor;
 import dev.slipway.ci.executor.TaskSpec;
 import dev.slipway.ci.model.Pipeline;
@@ -186,7 +187,8 @@ public final class ExecCommand implements Callable<Integer> {
         if (!executorName.equals("docker")) {
             throw new IllegalArgumentException("--executor must be docker or local");
         }
-        DockerExecutor docker = new DockerExecutor();
+        // Its own instance: exec removes what it created, and no server ever touches it.
+        DockerExecutor docker = new DockerExecutor(InstanceId.random());
         docker.ping();
         return docker;
     }

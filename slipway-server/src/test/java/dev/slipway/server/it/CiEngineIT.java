@@ -135,7 +135,7 @@ class CiEngineIT {
         assertThat(t.get("third").get("status").asText()).isEqualTo("skipped");
         // The retry re-runs the failed task (a second attempt) and what depends on it, not what succeeded.
         long id = failed.get("id").asLong();
-        String container = "slipway-" + id + "-second";
+        String container = "slipway-" + server.slipway().instanceId() + "-" + id + "-second";
         String before = Tools.run(Map.of(), null, "docker", "inspect", "-f", "{{.Id}} {{.State.Status}}", container).ok().out().trim();
         assertThat(before).endsWith(" exited"); // kept, stopped, for inspection and the retry
         HttpResponse<String> retry = alice.post("/api/v1/runs/" + id + "/tasks/second/retry", "application/json", new byte[0]);
@@ -153,6 +153,43 @@ class CiEngineIT {
 
         JsonNode passing = ci.await(ci.trigger("retry", "{\"variables\":{\"WANT\":\"pass\"}}").get("id").asLong());
         assertThat(passing.get("status").asText()).as(passing.toString()).isEqualTo("success");
+    }
+
+    @Test
+    void retryAfterTheImageChangedReplacesTheKeptContainer() throws Exception {
+        String image = "local/retag-" + Long.toHexString(System.nanoTime()) + ":1";
+        buildMarkerImage(image, "one");
+        String pipeline = """
+                images: { box: %s }
+                tasks:
+                  show:
+                    image: box
+                    network: none
+                    commands: [ "cat /marker", "test $(cat /marker) = two" ]
+                """.formatted(image);
+        ci.register("retag", GitRepos.create(Map.of(".slipway/ci.yml", pipeline)));
+        JsonNode failed = ci.run("retag", "{}");
+        assertThat(failed.get("status").asText()).isEqualTo("failure");
+        long id = failed.get("id").asLong();
+        String container = "slipway-" + server.slipway().instanceId() + "-" + id + "-show";
+        String before = Tools.run(Map.of(), null, "docker", "inspect", "-f", "{{.Id}}", container).ok().out().trim();
+        // The same reference now names other content: the kept container is not restarted but replaced.
+        buildMarkerImage(image, "two");
+        assertThat(alice.post("/api/v1/runs/" + id + "/tasks/show/retry", "application/json", new byte[0]).statusCode()).isEqualTo(202);
+        JsonNode again = ci.await(id);
+        assertThat(again.get("status").asText()).as(ci.log(again, "show")).isEqualTo("success");
+        assertThat(ci.log(again, "show")).contains("two");
+        String after = Tools.run(Map.of(), null, "docker", "inspect", "-f", "{{.Id}}", container).ok().out().trim();
+        assertThat(after).isNotEqualTo(before);
+        assertThat(Tools.run(Map.of(), null, "docker", "ps", "-aq", "--filter", "label=slipway.run=" + id,
+                "--filter", "label=slipway.instance=" + server.slipway().instanceId()).ok().out().lines()).hasSize(1);
+        Tools.run(Map.of(), null, "docker", "rm", "-f", container).ok();
+        Tools.run(Map.of(), null, "docker", "rmi", image);
+    }
+
+    private static void buildMarkerImage(String tag, String marker) {
+        Tools.runWithInput(Map.of("DOCKER_BUILDKIT", "0"), null, "FROM local/busybox:1\nRUN echo " + marker + " > /marker\n",
+                "docker", "build", "-q", "-t", tag, "-").ok();
     }
 
     @Test
@@ -230,6 +267,24 @@ class CiEngineIT {
         assertThat(limited).contains("67108864").containsAnyOf("50000 100000", "50000");
         assertThat(t.get("slow").get("status").asText()).isEqualTo("failure");
         assertThat(ci.log(run, "slow")).contains("waiting").contains("timed out after");
+    }
+
+    @Test
+    void anImageThatCannotBePulledFailsTheTaskWithAClearMessage() throws Exception {
+        // Nothing listens on port 1: the pull fails at once, and nothing reaches the internet.
+        String pipeline = """
+                images: { gone: "127.0.0.1:1/slipway-test/missing:1" }
+                tasks:
+                  use:
+                    image: gone
+                    network: none
+                    commands: [ "true" ]
+                """;
+        ci.register("missing-image", GitRepos.create(Map.of(".slipway/ci.yml", pipeline)));
+        JsonNode run = ci.run("missing-image", "{}");
+        String log = ci.log(run, "use");
+        assertThat(CiClient.tasks(run).get("use").get("status").asText()).as(log).isEqualTo("error");
+        assertThat(log).contains("image 127.0.0.1:1/slipway-test/missing:1 is not present locally and could not be pulled");
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -110,6 +111,36 @@ public final class TestServer implements AutoCloseable {
                 Arrays.stream(scopes).map(Scope::parse).toList()).secret();
     }
 
+    /**
+     * Removes the task containers and volumes this server kept (a real server keeps them until its
+     * eviction policy removes them; a test server's data directory is deleted, so nothing would).
+     * Only this server's instance: other tests and servers on the same engine keep theirs.
+     */
+    private void removeTaskContainers() {
+        if (!Files.isDirectory(config.ciDir().resolve("runs"))) {
+            return; // no run has been executed
+        }
+        try {
+            removeByLabel("label=slipway.instance=" + slipway.instanceId());
+        } catch (RuntimeException noDocker) {
+            // the local executor ran the tasks
+        }
+    }
+
+    private static void removeByLabel(String label) {
+        removeListed(List.of("docker", "ps", "-aq", "--filter", label), List.of("docker", "rm", "-f"));
+        removeListed(List.of("docker", "volume", "ls", "-q", "--filter", label), List.of("docker", "volume", "rm", "-f"));
+    }
+
+    private static void removeListed(List<String> list, List<String> remove) {
+        Tools.Result found = Tools.run(Map.of(), null, list.toArray(String[]::new));
+        if (found.exit() == 0 && !found.out().isBlank()) {
+            List<String> rm = new java.util.ArrayList<>(remove);
+            rm.addAll(found.out().lines().toList());
+            Tools.run(Map.of(), null, rm.toArray(String[]::new));
+        }
+    }
+
     /** Every committed blob file under the blob store, as relative paths (for "storage did not change" checks). */
     public java.util.Set<String> storedBlobs() throws IOException {
         Path blobs = config.blobsDir().resolve("blobs");
@@ -125,6 +156,7 @@ public final class TestServer implements AutoCloseable {
     public void close() throws IOException {
         http.close();
         slipway.close();
+        removeTaskContainers();
         Tools.deleteTree(dataDir);
     }
 }
