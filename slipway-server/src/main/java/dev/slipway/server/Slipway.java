@@ -125,7 +125,8 @@ public final class Slipway implements AutoCloseable {
         if (runService == null) {
             Executor executor = chooseExecutor(config.ci().executor(), instanceId());
             runService = new RunService(ciStore, worktrees, deployTargets, caches, secrets, logStore(),
-                    new RunEngine(executor), config.ciDir().resolve("runs"), config.ci().maxConcurrentRuns(), config.ci().keep());
+                    new RunEngine(executor), config.ciDir().resolve("runs"), config.ci().maxConcurrentRuns(), config.ci().keep(),
+                    new OwnRegistryPulls(config, registry, identity, pullThrough));
         }
         return runService;
     }

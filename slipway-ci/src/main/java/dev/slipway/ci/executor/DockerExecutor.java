@@ -118,7 +118,7 @@ public final class DockerExecutor implements Executor {
      */
     @Override
     public TaskHandle start(TaskSpec spec, OutputSink sink) throws ExecutorException {
-        String pulled = spec.pullAlways() ? pull(spec.image()) : null;
+        String pulled = spec.pullAlways() ? pull(spec.image(), spec.pullAuth()) : null;
         String name = containerName(spec);
         String fingerprint = fingerprint(spec);
         boolean replaced = false;
@@ -129,7 +129,7 @@ public final class DockerExecutor implements Executor {
                 if (pulled != null || !String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("no such image")) {
                     throw new ExecutorException("cannot create the container for task " + spec.task() + ": " + e.getMessage(), e);
                 }
-                pulled = pull(spec.image());
+                pulled = pull(spec.image(), spec.pullAuth());
             } catch (ConflictException e) {
                 if (replaced) {
                     throw new ExecutorException("cannot create the container for task " + spec.task() + ": " + e.getMessage(), e);
@@ -274,10 +274,15 @@ public final class DockerExecutor implements Executor {
         }
     }
 
-    /** Pulls the image; returns its id. */
-    private String pull(String image) throws ExecutorException {
+    /** Pulls the image (with {@code auth}'s bearer token when given); returns its id. */
+    private String pull(String image, TaskSpec.PullAuth auth) throws ExecutorException {
         try {
-            docker.pullImageCmd(image).exec(new ResultCallback.Adapter<PullResponseItem>()).awaitCompletion(30, TimeUnit.MINUTES);
+            var cmd = docker.pullImageCmd(image);
+            if (auth != null) {
+                cmd.withAuthConfig(new com.github.dockerjava.api.model.AuthConfig().withRegistryAddress(auth.registry())
+                        .withRegistrytoken(auth.token()));
+            }
+            cmd.exec(new ResultCallback.Adapter<PullResponseItem>()).awaitCompletion(30, TimeUnit.MINUTES);
             return docker.inspectImageCmd(image).exec().getId();
         } catch (DockerException | com.github.dockerjava.api.exception.DockerClientException e) {
             throw new ExecutorException("image " + image + " is not present locally and could not be pulled: " + e.getMessage(), e);

@@ -16,10 +16,22 @@ import java.util.Map;
  * @param script the task's commands as one shell script
  * @param workdir the working directory inside the container
  * @param mounts what the container sees besides its image
+ * @param pullAuth how to authenticate the image's pull, or null
  */
 public record TaskSpec(String runId, String task, String image, boolean pullAlways, String script, Map<String, String> env,
                        String workdir, List<Mount> mounts, Task.NetworkPolicy network, Task.Resources resources,
-                       Duration timeout) {
+                       Duration timeout, PullAuth pullAuth) {
+    /**
+     * Credentials for pulling the task's image: a bearer token for {@code registry} (host:port),
+     * the way the engine's {@code X-Registry-Auth} carries one. Null for images that need none.
+     */
+    public record PullAuth(String registry, String token) {
+        @Override
+        public String toString() {
+            return "PullAuth[" + registry + ", token hidden]";
+        }
+    }
+
     public TaskSpec {
         env = Map.copyOf(env);
         mounts = List.copyOf(mounts);

@@ -65,8 +65,10 @@ public final class RunEngine {
      */
     public record Plan(String runId, Pipeline pipeline, String workMount, Map<String, Path> bases, Path runDir,
                        Set<String> tasks, Map<String, String> variables, Map<String, String> extraEnv,
-                       Map<String, Map<String, String>> taskEnv, Map<String, List<TaskSpec.Mount>> taskMounts) {
+                       Map<String, Map<String, String>> taskEnv, Map<String, List<TaskSpec.Mount>> taskMounts,
+                       java.util.function.Function<String, TaskSpec.PullAuth> pullAuth) {
         public Plan {
+            pullAuth = pullAuth == null ? image -> null : pullAuth;
             bases = Map.copyOf(bases);
             tasks = Set.copyOf(tasks);
             variables = Map.copyOf(variables);
@@ -251,7 +253,7 @@ public final class RunEngine {
         }
         return new TaskSpec(plan.runId(), task.name(), imageRef, pullAlways, script.toString(), env,
                 "/src/" + plan.workMount(), mounts, task.network(), task.resources() == null ? Task.Resources.NONE : task.resources(),
-                task.timeout() == null ? DEFAULT_TIMEOUT : task.timeout());
+                task.timeout() == null ? DEFAULT_TIMEOUT : task.timeout(), plan.pullAuth().apply(imageRef));
     }
 
     /**

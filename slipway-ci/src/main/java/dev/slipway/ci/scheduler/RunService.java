@@ -75,7 +75,9 @@ public final class RunService implements AutoCloseable {
     private Thread evictor;
 
     public RunService(CiStore store, Worktrees worktrees, DeployTargets deployTargets, Caches caches, SecretResolver secrets, LogStore logs,
-                      RunEngine engine, Path runsRoot, int maxConcurrent, dev.slipway.core.config.SlipwayConfig.Keep keep) {
+                      RunEngine engine, Path runsRoot, int maxConcurrent, dev.slipway.core.config.SlipwayConfig.Keep keep,
+                      ImageAuth imageAuth) {
+        this.imageAuth = imageAuth == null ? (owner, actor, image) -> null : imageAuth;
         this.store = store;
         this.worktrees = worktrees;
         this.deployTargets = deployTargets;
@@ -87,6 +89,17 @@ public final class RunService implements AutoCloseable {
         this.slots = new Semaphore(maxConcurrent);
         this.eviction = new RunEviction(store, engine.executor(), runsRoot, keep);
     }
+
+    /**
+     * Credentials for pulling a task's image on behalf of a run: for images in this server's own
+     * registry, a short-lived pull token limited to what {@code actor} may read; null otherwise.
+     */
+    @FunctionalInterface
+    public interface ImageAuth {
+        TaskSpec.PullAuth forImage(String owner, String actor, String image);
+    }
+
+    private final ImageAuth imageAuth;
 
     public CiStore store() {
         return store;
@@ -512,7 +525,7 @@ public final class RunService implements AutoCloseable {
                     "SLIPWAY_TAG", fullRef.startsWith(Constants.R_TAGS) ? fullRef.substring(Constants.R_TAGS.length()) : "",
                     "SLIPWAY_EVENT", run.trigger(), "SLIPWAY_COMMIT", run.commit() == null ? "" : run.commit());
             RunEngine.Plan plan = new RunEngine.Plan(Long.toString(id), pipeline, repo.name(), bases, runDir, toRun, variables, extraEnv,
-                    taskEnv, taskMounts);
+                    taskEnv, taskMounts, image -> imageAuth.forImage(run.owner(), run.createdBy(), image));
             RunEngine.Listener listener = new RunEngine.Listener() {
                 @Override
                 public Executor.OutputSink output(String task) {

@@ -156,7 +156,7 @@ public final class ExecCommand implements Callable<Integer> {
         env.put("SLIPWAY_EVENT", "exec");
         env.putAll(gitVariables(base));
         RunEngine.Plan plan = new RunEngine.Plan(runId, pipeline, workMount, bases, runDir,
-                pipeline.tasks().stream().map(Task::name).collect(Collectors.toSet()), vars, env, taskEnv, taskMounts);
+                pipeline.tasks().stream().map(Task::name).collect(Collectors.toSet()), vars, env, taskEnv, taskMounts, null);
         Executor chosen;
         try {
             chosen = executor();

@@ -341,6 +341,41 @@ class CiEngineIT {
         }
     }
 
+    @Test
+    void taskImagesComeFromTheServersOwnPrivateRegistryWithTheRunUsersRights() throws Exception {
+        // alice pushes a private image to Slipway's registry with the docker CLI...
+        String host = java.net.URI.create(server.baseUrl()).getAuthority();
+        String image = host + "/alice/tools:1";
+        Map<String, String> env = new HashMap<>(Map.of("DOCKER_CONFIG", java.nio.file.Files.createTempDirectory("docker-config-").toString()));
+        Tools.runWithInput(env, null, server.token("alice", "write:package"), "docker", "login", host, "-u", "alice", "--password-stdin").ok();
+        Tools.run(env, null, "docker", "tag", "local/busybox:1", image).ok();
+        Tools.run(env, null, "docker", "push", image).ok();
+        Tools.run(env, null, "docker", "logout", host).ok();
+        String pipeline = """
+                images: { tools: %s }
+                tasks:
+                  use:
+                    image: tools
+                    commands: [ "echo from-own-registry" ]
+                """.formatted(image);
+        // ...and the engine does not have it: the task's pull needs the registry, with credentials.
+        Tools.run(Map.of(), null, "docker", "rmi", "-f", image).ok();
+        ci.register("own-image", GitRepos.create(Map.of(".slipway/ci.yml", pipeline)));
+        JsonNode run = ci.run("own-image", "{}");
+        assertThat(run.get("status").asText()).as(run.toString()).isEqualTo("success");
+        assertThat(ci.log(run, "use")).contains("from-own-registry");
+
+        // bob may not read alice's private image: his run cannot pull it.
+        Tools.run(Map.of(), null, "docker", "rmi", "-f", image).ok();
+        server.createUser("bob", "bob-password");
+        CiClient bob = new CiClient(Http.token(server.baseUrl(), server.token("bob", "write:repository")), "bob");
+        bob.register("borrow", GitRepos.create(Map.of(".slipway/ci.yml", pipeline)));
+        JsonNode refused = bob.run("borrow", "{}");
+        assertThat(refused.get("status").asText()).isEqualTo("error");
+        assertThat(bob.log(refused, "use")).contains("could not be pulled");
+        Tools.run(Map.of(), null, "docker", "rmi", "-f", image);
+    }
+
     static int indexOf(byte[] hay, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= hay.length; i++) {

@@ -1,0 +1,87 @@
+package dev.slipway.server;
+
+import dev.slipway.ci.executor.TaskSpec;
+import dev.slipway.ci.scheduler.RunService;
+import dev.slipway.core.config.SlipwayConfig;
+import dev.slipway.core.identity.Action;
+import dev.slipway.core.identity.Identity;
+import dev.slipway.core.identity.Principal;
+import dev.slipway.core.identity.Scope;
+import dev.slipway.registry.Registry;
+import dev.slipway.registry.http.RegistryTokens;
+import dev.slipway.registry.metadata.Metadata;
+import dev.slipway.registry.oci.Names;
+import dev.slipway.registry.oci.RegistryException;
+import dev.slipway.registry.proxy.PullThroughCache;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Lets task images come from this server's own registry: for an image named with one of the
+ * addresses this server answers on ({@code external-url}'s host:port, or the loopback names of
+ * its port), the engine gets a registry token that may pull exactly that repository, on behalf
+ * of the user who started the run and with no more than that user may read. Other images need no
+ * credentials from Slipway.
+ */
+final class OwnRegistryPulls implements RunService.ImageAuth {
+    /** Long enough for a large image; the token can only pull one repository. */
+    private static final Duration TTL = Duration.ofHours(1);
+
+    private final Set<String> addresses;
+    private final String service;
+    private final Registry registry;
+    private final Identity identity;
+    private final PullThroughCache pullThrough;
+    private final RegistryTokens tokens;
+
+    OwnRegistryPulls(SlipwayConfig config, Registry registry, Identity identity, PullThroughCache pullThrough) {
+        String external = URI.create(config.externalUrl()).getAuthority();
+        int port = config.listenPort();
+        this.addresses = Set.copyOf(java.util.List.of(external, "127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port));
+        this.service = external;
+        this.registry = registry;
+        this.identity = identity;
+        this.pullThrough = pullThrough;
+        try {
+            this.tokens = new RegistryTokens(config.secretsDir(), TTL);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the registry token key under " + config.secretsDir(), e);
+        }
+    }
+
+    @Override
+    public TaskSpec.PullAuth forImage(String owner, String actor, String image) {
+        int slash = image.indexOf('/');
+        if (slash < 0 || !addresses.contains(image.substring(0, slash))) {
+            return null;
+        }
+        String repository = repositoryOf(image.substring(slash + 1));
+        try {
+            Names.checkRepository(repository);
+        } catch (RegistryException invalid) {
+            return null; // the pull fails with the engine's own message
+        }
+        Principal principal = actor == null ? Principal.ANONYMOUS
+                : identity.user(actor).map(u -> new Principal(actor, u.admin(), Set.of(Scope.READ_PACKAGE))).orElse(Principal.ANONYMOUS);
+        String repoOwner = Names.owner(repository);
+        boolean isPublic = registry.repository(repository).map(Metadata.RepositoryRow::isPublic).orElse(false);
+        Set<Action> rights = pullThrough.rights(repoOwner, principal, identity.repositoryActions(principal, repoOwner, isPublic));
+        if (!rights.contains(Action.PULL)) {
+            return null; // not readable by the run's user: the registry refuses the pull
+        }
+        return new TaskSpec.PullAuth(image.substring(0, slash), tokens.issue(principal, service, Map.of(repository, EnumSet.of(Action.PULL)), false));
+    }
+
+    /** {@code owner/name[:tag|@digest]} without the tag or digest. */
+    static String repositoryOf(String nameAndReference) {
+        int at = nameAndReference.indexOf('@');
+        String name = at >= 0 ? nameAndReference.substring(0, at) : nameAndReference;
+        int colon = name.lastIndexOf(':');
+        return colon > name.lastIndexOf('/') ? name.substring(0, colon) : name;
+    }
+}
