@@ -123,7 +123,7 @@ public final class Slipway implements AutoCloseable {
     /** The run queue and its executor; started by the server only (CLI commands do not run pipelines). */
     public synchronized RunService runService() {
         if (runService == null) {
-            Executor executor = chooseExecutor(config.ci().executor(), instanceId());
+            Executor executor = chooseExecutor(config.ci().executor(), instanceId(), config.ci().hostIsolation());
             runService = new RunService(ciStore, worktrees, deployTargets, caches, secrets, logStore(),
                     new RunEngine(executor), config.ciDir().resolve("runs"), config.ci().maxConcurrentRuns(), config.ci().keep(),
                     new OwnRegistryPulls(config, registry, identity, pullThrough));
@@ -147,12 +147,12 @@ public final class Slipway implements AutoCloseable {
         return instanceId;
     }
 
-    private static Executor chooseExecutor(String name, String instanceId) {
+    private static Executor chooseExecutor(String name, String instanceId, String hostIsolation) {
         if (name.equals("local")) {
             LOG.warn("ci.executor=local: tasks run on this machine WITHOUT isolation");
             return new LocalExecutor();
         }
-        DockerExecutor docker = new DockerExecutor(instanceId);
+        DockerExecutor docker = new DockerExecutor(instanceId, hostIsolation);
         try {
             docker.ping();
             return docker;

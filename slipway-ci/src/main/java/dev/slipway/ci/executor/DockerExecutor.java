@@ -80,9 +80,20 @@ public final class DockerExecutor implements Executor {
     private final Map<String, ResultCallback.Adapter<Frame>> attachments = new ConcurrentHashMap<>();
     private final Map<String, Boolean> stopped = new ConcurrentHashMap<>();
     private volatile boolean networkReady;
+    private final String hostIsolation;
 
     /** @param instance this Slipway's {@link InstanceId}: only its own containers and volumes are touched */
     public DockerExecutor(String instance) {
+        this(instance, "iptables");
+    }
+
+    /**
+     * @param hostIsolation {@code iptables} (install the rule, needs root), {@code external} (the
+     *                      admin installed it) or {@code off} (tasks on the default network can
+     *                      reach the host's services)
+     */
+    public DockerExecutor(String instance, String hostIsolation) {
+        this.hostIsolation = hostIsolation;
         this.instance = InstanceId.check(instance);
         DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
         var http = new ZerodepDockerHttpClient.Builder().dockerHost(config.getDockerHost())
@@ -319,7 +330,12 @@ public final class DockerExecutor implements Executor {
                 throw new ExecutorException("cannot create the task network " + NETWORK + ": " + e.getMessage(), e);
             }
         }
-        HostFirewall.blockBridgeToHost(BRIDGE);
+        switch (hostIsolation) {
+            case "external" -> LOG.info("host isolation is the administrator's rule (iptables -I INPUT -i {} -j DROP); "
+                    + "Slipway does not check it", BRIDGE);
+            case "off" -> LOG.warn("ci.host-isolation=off: tasks on the default network can reach services on this host");
+            default -> HostFirewall.blockBridgeToHost(BRIDGE);
+        }
     }
 
     @Override

@@ -21,7 +21,8 @@ final class HostFirewall {
         int rc = run("iptables", "-I", rule);
         if (rc != 0) {
             throw new Executor.ExecutorException("cannot install the host-isolation firewall rule (iptables -I INPUT -i " + bridge
-                    + " -j DROP exited " + rc + "); run the server as root with iptables, or give tasks 'network: none'");
+                    + " -j DROP exited " + rc + "); run the server as root with iptables, or install the rule yourself and set "
+                    + "ci.host-isolation=external (docs/ci.md), or give tasks 'network: none'");
         }
     }
 

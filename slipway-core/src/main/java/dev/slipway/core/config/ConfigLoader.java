@@ -32,6 +32,7 @@ import java.util.Map;
  * ci.max-concurrent-runs    SLIPWAY_CI_MAX_CONCURRENT_RUNS    2
  * ci.cache-quota            SLIPWAY_CI_CACHE_QUOTA            1GiB (per cache)
  * ci.git-ca-file            SLIPWAY_CI_GIT_CA_FILE            (none: PEM CAs git over https trusts besides the JVM's)
+ * ci.host-isolation         SLIPWAY_CI_HOST_ISOLATION         iptables (external: the admin installed the rule; off)
  * ci.keep.max-age           SLIPWAY_CI_KEEP_MAX_AGE           24h (finished runs' workspaces; see SlipwayConfig.Keep)
  * ci.keep.max-runs          SLIPWAY_CI_KEEP_MAX_RUNS          50 (-1: no limit)
  * ci.keep.max-size          SLIPWAY_CI_KEEP_MAX_SIZE          10GiB (run directories together; -1: no limit)
@@ -49,7 +50,7 @@ public final class ConfigLoader {
             "registry.owner-quota", "registry.token-ttl",
             "registry.gc-interval", "registry.gc-grace", "registry.retention-interval", "registry.upload-max-age",
             "ci.executor", "ci.max-concurrent-runs", "ci.cache-quota", "ci.git-ca-file",
-            "ci.keep.max-age", "ci.keep.max-runs", "ci.keep.max-size", "ci.keep.min-free");
+            "ci.keep.max-age", "ci.keep.max-runs", "ci.keep.max-size", "ci.keep.min-free", "ci.host-isolation");
 
     private final Map<String, String> env;
 
@@ -110,7 +111,8 @@ public final class ConfigLoader {
                 size(values, "ci.keep.min-free", k.minFreeBytes()));
         SlipwayConfig.Ci ci = new SlipwayConfig.Ci(values.getOrDefault("ci.executor", "docker"),
                 count(values, "ci.max-concurrent-runs", 2), size(values, "ci.cache-quota", 1L << 30),
-                values.get("ci.git-ca-file") == null ? null : Path.of(values.get("ci.git-ca-file")).toAbsolutePath(), keep);
+                values.get("ci.git-ca-file") == null ? null : Path.of(values.get("ci.git-ca-file")).toAbsolutePath(), keep,
+                values.getOrDefault("ci.host-isolation", "iptables"));
         SlipwayConfig.Lifecycle d = SlipwayConfig.Lifecycle.DEFAULTS;
         SlipwayConfig.Lifecycle lifecycle = new SlipwayConfig.Lifecycle(
                 duration(values, "registry.gc-interval", d.gcInterval()), duration(values, "registry.gc-grace", d.gcGrace()),

@@ -45,9 +45,16 @@ public record SlipwayConfig(
      *                 engine answers, else local)
      * @param gitCaFile PEM certificates that checkouts over https trust besides the JVM's, or null
      * @param keep how long finished runs keep their workspaces (containers, volumes, run directory)
+     * @param hostIsolation how tasks on the default network are kept from services on this host:
+     *                      {@code iptables} (the server installs the rule; needs root),
+     *                      {@code external} (the admin installed it; for a server that is not root)
+     *                      or {@code off} (tasks can reach the host; not recommended)
      */
-    public record Ci(String executor, int maxConcurrentRuns, long cacheQuotaBytes, Path gitCaFile, Keep keep) {
+    public record Ci(String executor, int maxConcurrentRuns, long cacheQuotaBytes, Path gitCaFile, Keep keep, String hostIsolation) {
         public Ci {
+            if (!hostIsolation.equals("iptables") && !hostIsolation.equals("external") && !hostIsolation.equals("off")) {
+                throw new IllegalArgumentException("ci.host-isolation must be iptables, external or off, got '" + hostIsolation + "'");
+            }
             if (!executor.equals("docker") && !executor.equals("local") && !executor.equals("auto")) {
                 throw new IllegalArgumentException("ci.executor must be docker, local or auto, got '" + executor + "'");
             }

@@ -48,6 +48,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void ciDefaultsToTheDockerExecutorAndIptablesHostIsolation() {
+        SlipwayConfig c = new ConfigLoader(Map.of()).load(Map.of(), null);
+        assertThat(c.ci().executor()).isEqualTo("docker");
+        assertThat(c.ci().hostIsolation()).isEqualTo("iptables");
+        assertThat(new ConfigLoader(Map.of("SLIPWAY_CI_HOST_ISOLATION", "external")).load(Map.of(), null).ci().hostIsolation())
+                .isEqualTo("external");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("SLIPWAY_CI_HOST_ISOLATION", "nft")).load(Map.of(), null))
+                .hasMessageContaining("ci.host-isolation must be iptables, external or off");
+    }
+
+    @Test
     void rejectsUnknownKeysAndBadValues() throws Exception {
         Path file = dir.resolve("bad.yml");
         Files.writeString(file, "listn: 1.2.3.4:5\n");
