@@ -171,7 +171,7 @@ public final class RunEngine {
                 return TaskStatus.CANCELLED;
             }
             if (exit.timedOut()) {
-                listener.system(task.name(), "timed out after " + spec.timeout() + "; stopped");
+                listener.system(task.name(), "timed out after " + dev.slipway.core.Durations.format(spec.timeout()) + "; stopped");
                 listener.status(task.name(), TaskStatus.FAILURE, exit.code());
                 return TaskStatus.FAILURE;
             }

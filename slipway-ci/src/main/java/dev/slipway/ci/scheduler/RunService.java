@@ -432,6 +432,7 @@ public final class RunService implements AutoCloseable {
                         slots.release();
                         continue;
                     }
+                    LOG.info("run {} of {}/{} ({} at {}) started", run.id(), run.owner(), run.repo(), run.pipeline(), run.ref());
                     Thread.ofVirtual().name("run-" + run.id()).start(() -> {
                         try {
                             execute(run.id());
@@ -622,7 +623,15 @@ public final class RunService implements AutoCloseable {
             String status = cancellation.cancelled() ? "cancelled"
                     : result.success() ? "success"
                     : result.statuses().containsValue(TaskStatus.ERROR) ? "error" : "failure";
-            store.finishRun(id, status, null);
+            // Say which tasks made the run fail (their logs say why).
+            List<String> failed = result.statuses().entrySet().stream()
+                    .filter(e -> e.getValue() == TaskStatus.ERROR || e.getValue() == TaskStatus.FAILURE)
+                    .map(e -> e.getKey() + " (" + e.getValue().wire() + ")").sorted().toList();
+            String message = failed.isEmpty() ? null : "task" + (failed.size() > 1 ? "s " : " ") + String.join(", ", failed)
+                    + " did not succeed; see the task log" + (failed.size() > 1 ? "s" : "");
+            store.finishRun(id, status, status.equals("success") || status.equals("cancelled") ? null : message);
+            LOG.info("run {} of {}/{} ({}) finished: {}{}", id, run.owner(), run.repo(), run.pipeline(), status,
+                    message == null ? "" : " - " + message);
         } catch (Exception e) {
             LOG.warn("run {} failed: {}", id, e.getMessage());
             store.finishRun(id, "error", e.getMessage());

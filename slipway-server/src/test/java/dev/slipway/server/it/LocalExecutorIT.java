@@ -135,6 +135,6 @@ class LocalExecutorIT {
                 """);
         Tools.Result r = exec(dir, Map.of());
         assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
-        assertThat(r.out() + r.err()).doesNotContain("must-not-run").contains("timed out after PT2S; stopped");
+        assertThat(r.out() + r.err()).doesNotContain("must-not-run").contains("timed out after 2s; stopped");
     }
 }
