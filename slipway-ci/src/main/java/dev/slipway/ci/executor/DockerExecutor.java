@@ -266,10 +266,12 @@ public final class DockerExecutor implements Executor {
     }
 
     @Override
-    public void buildImage(java.nio.file.Path context, String dockerfile, String tag) throws ExecutorException {
+    public void buildImage(java.nio.file.Path context, String dockerfile, String tag, java.util.function.Consumer<String> output)
+            throws ExecutorException {
         try {
             docker.inspectImageCmd(tag).exec();
-            return; // built before from the same content
+            output.accept("image " + tag + " was built before from the same content; reusing it");
+            return;
         } catch (NotFoundException missing) {
             // build below
         }
@@ -277,9 +279,28 @@ public final class DockerExecutor implements Executor {
         if (!file.isFile()) {
             throw new ExecutorException("Dockerfile " + dockerfile + " not found in the build context");
         }
+        output.accept("building image " + tag + " from " + dockerfile);
+        StringBuilder partial = new StringBuilder();
+        var callback = new com.github.dockerjava.api.command.BuildImageResultCallback() {
+            @Override
+            public void onNext(com.github.dockerjava.api.model.BuildResponseItem item) {
+                if (item.getStream() != null) {
+                    // The engine sends build output in pieces; pass it on a line at a time.
+                    partial.append(item.getStream());
+                    for (int nl; (nl = partial.indexOf("\n")) >= 0; partial.delete(0, nl + 1)) {
+                        String line = partial.substring(0, nl).stripTrailing();
+                        if (!line.isEmpty()) {
+                            output.accept(line);
+                        }
+                    }
+                }
+                super.onNext(item);
+            }
+        };
         try {
+            // forcerm: no intermediate container is left behind, also when the build fails.
             docker.buildImageCmd(context.toFile()).withDockerfile(file).withTags(java.util.Set.of(tag)).withPull(false)
-                    .exec(new com.github.dockerjava.api.command.BuildImageResultCallback()).awaitImageId(30, TimeUnit.MINUTES);
+                    .withForcerm(true).exec(callback).awaitImageId(30, TimeUnit.MINUTES);
         } catch (DockerException | com.github.dockerjava.api.exception.DockerClientException e) {
             throw new ExecutorException("building image " + tag + " failed: " + e.getMessage(), e);
         }

@@ -29,8 +29,10 @@ public interface Executor extends AutoCloseable {
     /**
      * Makes image {@code tag} from {@code dockerfile} (relative to {@code context}) unless an image
      * with that tag exists already. Tags name the context's content, so an existing tag is reused.
+     * The build's output goes to {@code output} a line at a time, as it happens.
      */
-    void buildImage(java.nio.file.Path context, String dockerfile, String tag) throws ExecutorException;
+    void buildImage(java.nio.file.Path context, String dockerfile, String tag, java.util.function.Consumer<String> output)
+            throws ExecutorException;
 
     /** The exit code; -1 if stopped or timed out (see {@link Exit}). */
     Exit await(TaskHandle task, Duration timeout) throws ExecutorException;

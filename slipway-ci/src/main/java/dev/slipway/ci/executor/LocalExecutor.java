@@ -128,7 +128,7 @@ public final class LocalExecutor implements Executor {
     }
 
     @Override
-    public void buildImage(Path context, String dockerfile, String tag) throws ExecutorException {
+    public void buildImage(Path context, String dockerfile, String tag, java.util.function.Consumer<String> output) throws ExecutorException {
         throw new ExecutorException("the local executor cannot build images (it runs commands on this machine); use the docker executor");
     }
 

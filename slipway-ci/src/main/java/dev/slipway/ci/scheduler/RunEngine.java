@@ -155,7 +155,7 @@ public final class RunEngine {
         listener.status(task.name(), TaskStatus.RUNNING, null);
         Executor.TaskHandle handle = null;
         try {
-            TaskSpec spec = spec(plan, task);
+            TaskSpec spec = spec(plan, task, line -> listener.system(task.name(), line));
             handle = executor.start(spec, sink);
             handles.add(handle);
             cancellation.started(task.name(), handle);
@@ -200,6 +200,11 @@ public final class RunEngine {
     }
 
     TaskSpec spec(Plan plan, Task task) throws IOException {
+        return spec(plan, task, line -> {});
+    }
+
+    /** @param buildOutput where the output of building the task's image goes (if it is built) */
+    TaskSpec spec(Plan plan, Task task, java.util.function.Consumer<String> buildOutput) throws IOException {
         Pipeline p = plan.pipeline();
         ImageSpec image = p.images().get(task.image());
         String imageRef;
@@ -208,7 +213,7 @@ public final class RunEngine {
             imageRef = ref.ref();
             pullAlways = ref.pull() == ImageSpec.PullPolicy.ALWAYS;
         } else {
-            imageRef = build(plan, task.image(), (ImageSpec.Build) image);
+            imageRef = build(plan, task.image(), (ImageSpec.Build) image, buildOutput);
         }
         Map<String, String> vars = new HashMap<>(p.variables());
         vars.putAll(plan.variables());
@@ -260,7 +265,7 @@ public final class RunEngine {
      * Builds a declared image once per content: the tag is the SHA-256 of the build context
      * (paths, modes and bytes, sorted), so every task and run naming the same content reuses it.
      */
-    private String build(Plan plan, String name, ImageSpec.Build b) throws IOException {
+    private String build(Plan plan, String name, ImageSpec.Build b, java.util.function.Consumer<String> output) throws IOException {
         String mount = b.repository() == null ? plan.workMount() : b.repository();
         Path base = plan.bases().get(mount);
         if (base == null) {
@@ -274,7 +279,7 @@ public final class RunEngine {
         String tag = "slipway-build/" + name + ":" + Dirs.contentDigest(context).substring(0, 24);
         synchronized (buildLocks.computeIfAbsent(tag, k -> new Object())) {
             try {
-                executor.buildImage(context, dockerfile, tag);
+                executor.buildImage(context, dockerfile, tag, output);
             } catch (Executor.ExecutorException e) {
                 throw new IOException(e.getMessage(), e);
             }
