@@ -56,6 +56,7 @@ public final class CiRoutes {
         routes.get("/api/v1/repos/{owner}/{name}/runs", this::listRuns);
         routes.get("/api/v1/runs/{id}", this::getRun);
         routes.get("/api/v1/runs/{id}/events", this::runEvents);
+        routes.delete("/api/v1/runs/{id}", this::deleteRun);
         routes.post("/api/v1/runs/{id}/cancel", this::cancel);
         routes.post("/api/v1/runs/{id}/tasks/{task}/retry", this::retry);
         routes.get("/api/v1/runs/{id}/tasks/{task}/log", this::rawLog);
@@ -291,6 +292,12 @@ public final class CiRoutes {
             }
             r = runs.store().run(r.id()).orElseThrow();
         }
+    }
+
+    private void deleteRun(Context ctx) {
+        CiStore.RunRow r = run(ctx, true);
+        runs.deleteRun(r.id());
+        ctx.status(204);
     }
 
     private void cancel(Context ctx) {

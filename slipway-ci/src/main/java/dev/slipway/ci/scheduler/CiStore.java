@@ -282,6 +282,21 @@ public final class CiStore {
      * Marks a finished run's workspace evicted; false if it was queued again (a retry) or evicted
      * already. {@link #requeue} refuses evicted runs, so a retry and an eviction never overlap.
      */
+    /** Deletes a finished run and its task and worktree rows; false if it is not finished (or not there). */
+    public boolean deleteRun(long id) {
+        return changed(jdbi.inTransaction(h -> {
+            int n = h.createQuery("SELECT COUNT(*) FROM ci_runs WHERE id = :id AND status IN ('success', 'failure', 'cancelled', 'error')")
+                    .bind("id", id).mapTo(Integer.class).one();
+            if (n == 0) {
+                return false;
+            }
+            h.createUpdate("DELETE FROM ci_tasks WHERE run_id = :id").bind("id", id).execute();
+            h.createUpdate("DELETE FROM ci_run_worktrees WHERE run_id = :id").bind("id", id).execute();
+            h.createUpdate("DELETE FROM ci_runs WHERE id = :id").bind("id", id).execute();
+            return true;
+        }));
+    }
+
     public boolean markEvicted(long id) {
         return changed(jdbi.withHandle(h -> h.createUpdate("UPDATE ci_runs SET evicted_at = :t WHERE id = :id AND evicted_at IS NULL "
                 + "AND status IN ('success', 'failure', 'cancelled', 'error')").bind("t", clock.millis()).bind("id", id).execute()) > 0);

@@ -123,6 +123,11 @@ public final class RunEviction {
         return out;
     }
 
+    /** Removes one run's workspace now (its containers, volumes and run directory). */
+    public synchronized void removeRun(long id) {
+        removeWorkspace(id);
+    }
+
     private void removeWorkspace(long id) {
         try {
             executor.removeRun(Long.toString(id));

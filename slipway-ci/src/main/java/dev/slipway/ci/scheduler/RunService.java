@@ -159,6 +159,39 @@ public final class RunService implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes a finished run: its workspace (containers, volumes, run directory), its logs and its
+     * rows. Refused (409) while it is queued or running.
+     */
+    public void deleteRun(long id) {
+        CiStore.RunRow run = store.run(id).orElseThrow(() -> new SlipwayException.NotFound("no run " + id));
+        if (!finishedStatus(run.status())) {
+            throw new SlipwayException.Conflict("run " + id + " is " + run.status() + "; cancel it (and let it stop) before deleting it");
+        }
+        List<CiStore.TaskRow> tasks = store.tasks(id);
+        eviction.removeRun(id);
+        if (!store.deleteRun(id)) {
+            throw new SlipwayException.Conflict("run " + id + " was started again meanwhile");
+        }
+        for (CiStore.TaskRow t : tasks) {
+            for (int attempt = 1; attempt <= Math.max(1, t.attempt()); attempt++) {
+                try {
+                    logs.delete(logId(id, t.name(), attempt));
+                } catch (IOException e) {
+                    LOG.warn("cannot delete the log of {} in run {}: {}", t.name(), id, e.getMessage());
+                }
+            }
+        }
+        LOG.info("run {} of {}/{} deleted", id, run.owner(), run.repo());
+    }
+
+    private static boolean finishedStatus(String status) {
+        return switch (status) {
+            case "success", "failure", "cancelled", "error" -> true;
+            default -> false;
+        };
+    }
+
     /** A local clone URL must name an existing directory (a typo would otherwise only show at the first run). */
     public static void checkReachable(String cloneUrl) {
         Path local = cloneUrl.startsWith("/") ? Path.of(cloneUrl)

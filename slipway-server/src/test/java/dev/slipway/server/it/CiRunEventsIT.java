@@ -189,6 +189,26 @@ class CiRunEventsIT {
     }
 
     @Test
+    void aFinishedRunCanBeDeletedWithItsLogsAndWorkspace() throws Exception {
+        long running = ci.trigger("events", "{}").get("id").asLong();
+        HttpResponse<String> busy = alice.delete("/api/v1/runs/" + running);
+        assertThat(busy.statusCode()).isEqualTo(409);
+        assertThat(busy.body()).contains("cancel it");
+        JsonNode done = ci.await(running);
+        assertThat(ci.log(done, "second")).contains("second");
+        java.nio.file.Path runDir = server.slipway().config().ciDir().resolve("runs").resolve(Long.toString(running));
+        assertThat(runDir).exists();
+
+        assertThat(alice.delete("/api/v1/runs/" + running).statusCode()).isEqualTo(204);
+        assertThat(alice.get("/api/v1/runs/" + running).statusCode()).isEqualTo(404);
+        assertThat(alice.get("/api/v1/runs/" + running + "/tasks/second/log").statusCode()).isEqualTo(404);
+        assertThat(runDir).doesNotExist();
+        assertThat(JSON.readTree(alice.get("/api/v1/repos/alice/events/runs").body()).findValuesAsText("id"))
+                .doesNotContain(Long.toString(running));
+        assertThat(alice.delete("/api/v1/runs/" + running).statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void eventsNeedReadAccess() throws Exception {
         long id = ci.run("events", "{}").get("id").asLong();
         server.createUser("mallory", "mallory-password");
