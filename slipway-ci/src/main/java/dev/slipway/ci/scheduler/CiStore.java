@@ -359,6 +359,12 @@ public final class CiStore {
                 .bind("id", runId).bind("m", mount).bind("p", path).bind("c", commit).execute());
     }
 
+    /** Worktree paths of runs that keep their workspace (not evicted), whatever their status. */
+    public java.util.Set<String> worktreePathsInUse() {
+        return java.util.Set.copyOf(jdbi.withHandle(h -> h.createQuery("SELECT w.path FROM ci_run_worktrees w JOIN ci_runs r ON r.id = w.run_id "
+                + "WHERE r.evicted_at IS NULL").mapTo(String.class).list()));
+    }
+
     public List<WorktreeRow> worktrees(long runId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT mount, path, commit_sha FROM ci_run_worktrees WHERE run_id = :id ORDER BY mount")
                 .bind("id", runId).map((rs, ctx) -> new WorktreeRow(rs.getString(1), rs.getString(2), rs.getString(3))).list());

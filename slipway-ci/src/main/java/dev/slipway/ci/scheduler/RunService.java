@@ -371,7 +371,21 @@ public final class RunService implements AutoCloseable {
 
     /** Runs an eviction pass now, sweeping leftovers too (the server does this every 10 minutes). */
     public RunEviction.Result evictWorkspaces() {
-        return eviction.evict(true);
+        RunEviction.Result r = eviction.evict(true);
+        sweepCommitCheckouts();
+        return r;
+    }
+
+    /** Per-commit checkouts of mutable entries stay while a kept run uses them, and 30 minutes after their last use. */
+    static final java.time.Duration COMMIT_CHECKOUT_MIN_AGE = java.time.Duration.ofMinutes(30);
+
+    private void sweepCommitCheckouts() {
+        java.util.Set<Path> inUse = new java.util.HashSet<>();
+        store.worktreePathsInUse().forEach(p -> inUse.add(Path.of(p)));
+        int n = worktrees.sweepCommitCheckouts(inUse, COMMIT_CHECKOUT_MIN_AGE);
+        if (n > 0) {
+            LOG.info("removed {} per-commit checkouts no kept run uses", n);
+        }
     }
 
     static final long EVICTION_DELAY_MS = TimeUnit.SECONDS.toMillis(5);
@@ -414,6 +428,9 @@ public final class RunService implements AutoCloseable {
             }
             try {
                 eviction.evict(full);
+                if (full) {
+                    sweepCommitCheckouts();
+                }
             } catch (RuntimeException e) {
                 LOG.warn("eviction of finished runs' workspaces failed: {}", e.getMessage());
             }

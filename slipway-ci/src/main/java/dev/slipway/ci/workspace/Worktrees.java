@@ -136,6 +136,54 @@ public final class Worktrees {
         }
     }
 
+    /** Marks a per-commit checkout as just used (its directory's mtime): {@link #sweepCommitCheckouts} leaves it alone for a while. */
+    private static void touch(Path dir) {
+        try {
+            Files.setLastModifiedTime(dir, FileTime.from(java.time.Instant.now()));
+        } catch (IOException e) {
+            // at worst the sweep sees it as older than it is; runs that use it are protected by inUse
+        }
+    }
+
+    /**
+     * Removes mutable entries' per-commit checkouts ({@code ci-worktree-<hash>@<commit>}) that no
+     * kept run uses ({@code inUse}) and that were not used for {@code minAge} (a trigger that just
+     * prepared one records it right after). Immutable checkouts and the git stores stay. Returns
+     * how many went.
+     */
+    public int sweepCommitCheckouts(java.util.Set<Path> inUse, java.time.Duration minAge) {
+        List<Path> candidates;
+        try (java.util.stream.Stream<Path> s = Files.list(root)) {
+            candidates = s.filter(p -> p.getFileName().toString().startsWith("ci-worktree-") && p.getFileName().toString().contains("@")
+                    && Files.isDirectory(p)).toList();
+        } catch (IOException e) {
+            return 0;
+        }
+        long cutoff = System.currentTimeMillis() - minAge.toMillis();
+        int removed = 0;
+        for (Path dir : candidates) {
+            if (inUse.contains(dir)) {
+                continue;
+            }
+            String name = dir.getFileName().toString().substring(0, dir.getFileName().toString().indexOf('@'));
+            synchronized (locks.computeIfAbsent(name, k -> new Object())) { // no prepare of this entry meanwhile
+                try {
+                    if (Files.getLastModifiedTime(dir).toMillis() > cutoff) {
+                        continue;
+                    }
+                    // Renamed first, so a half-deleted tree never carries the final name.
+                    Path doomed = root.resolve(".tmp-sweep-" + dir.getFileName() + "-" + System.nanoTime());
+                    Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
+                    Dirs.reset(doomed);
+                    removed++;
+                } catch (IOException | UncheckedIOException e) {
+                    // tried again at the next sweep
+                }
+            }
+        }
+        return removed;
+    }
+
     /**
      * Checks out (or reuses) the entry for {@code owner}.
      *
@@ -190,12 +238,14 @@ public final class Worktrees {
             }
             Path dir = root.resolve(name + "@" + commit);
             if (Files.isDirectory(dir)) {
+                touch(dir);
                 return new Worktree(name, dir, commit, true);
             }
             Path tmp = root.resolve(".tmp-" + name + "-" + System.nanoTime());
             RepositoryEntry local = new RepositoryEntry(store.toUri().toString(), commit, false, null, null, entry.submodules(), entry.name());
             String checkedOut = cloneAndCheckout(local, tmp, new GitAccess(null, local, null, null, root, hostKeys, null));
             publish(tmp, dir);
+            touch(dir);
             return new Worktree(name, dir, checkedOut, false);
         }
     }

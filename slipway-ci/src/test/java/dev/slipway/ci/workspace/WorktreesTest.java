@@ -55,6 +55,37 @@ class WorktreesTest {
     }
 
     @Test
+    void perCommitCheckoutsThatNoRunUsesAreSweptAfterTheirMinimumAge() throws Exception {
+        try (Git git = Git.init().setInitialBranch("main").setDirectory(dir.resolve("repo").toFile()).call()) {
+            commit(git, "a.txt", "one\n");
+            String url = dir.resolve("repo").toUri().toString();
+            Worktrees w = worktrees();
+            RepositoryEntry branch = new RepositoryEntry(url, "main", true, null, null, false, "repo");
+            Path first = w.prepare("alice", branch, null).path();
+            commit(git, "a.txt", "two\n");
+            Path second = w.prepare("alice", branch, null).path();
+            assertThat(first).isNotEqualTo(second);
+            RepositoryEntry pinned = new RepositoryEntry(url, "main", false, null, null, false, "pinned");
+            Path immutable = w.prepare("alice", pinned, null).path();
+
+            // Recently used: kept, whoever uses them.
+            assertThat(w.sweepCommitCheckouts(java.util.Set.of(), java.time.Duration.ofHours(1))).isZero();
+            assertThat(first).exists();
+            // Old enough: the one a kept run uses stays, the other goes; immutable checkouts are not swept.
+            assertThat(w.sweepCommitCheckouts(java.util.Set.of(second), java.time.Duration.ZERO)).isEqualTo(1);
+            assertThat(first).doesNotExist();
+            assertThat(second.resolve("a.txt")).hasContent("two");
+            assertThat(immutable).exists();
+            try (var left = Files.list(dir.resolve("worktrees"))) {
+                assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".tmp-"));
+            }
+            // A later run at the swept commit checks it out again.
+            RepositoryEntry atFirst = new RepositoryEntry(url, git.log().call().iterator().next().getParent(0).name(), true, null, null, false, "repo");
+            assertThat(w.prepare("alice", atFirst, null).path().resolve("a.txt")).hasContent("one");
+        }
+    }
+
+    @Test
     void aMissingDeployKeyIsACheckoutErrorNamingTheUrl() {
         RepositoryEntry entry = new RepositoryEntry("ssh://git@127.0.0.1:1/x.git", "main", true, "gone", null, false, null);
         assertThatThrownBy(() -> worktrees().prepare("alice", entry, null)).isInstanceOf(Worktrees.CheckoutException.class)
