@@ -85,31 +85,9 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
 fi
 
 mkdir -p "$BENCH_DIR"
-if [ -z "${JAVA_HOME:-}" ] && [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then
-    export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-fi
-jar=${SLIPWAY_JAR:-$root/slipway-server/target/slipway.jar}
-if [ -n "${SLIPWAY_JAR:-}" ]; then
-    if [ -z "${JAVA_HOME:-}" ]; then
-        # shellcheck source=../../scripts/lib.sh
-        source "$root/scripts/lib.sh"
-        find_java
-    fi
-elif [ -x "$root/slipway" ]; then
-    # The launcher rebuilds the jar when a source is newer than it; --version then exits at once.
-    if ! SLIPWAY_JAVA_OPTS='' "$root/slipway" --version >"$BENCH_DIR/slipway-ci-bench-build.log" 2>&1; then
-        grep -v '^WARNING' "$BENCH_DIR/slipway-ci-bench-build.log" | tail -n 20 >&2
-        die "building Slipway failed (log: $BENCH_DIR/slipway-ci-bench-build.log); SLIPWAY_JAR=... runs a given jar"
-    fi
-    rm -f "$BENCH_DIR/slipway-ci-bench-build.log"
-    # shellcheck source=../../scripts/lib.sh
-    source "$root/scripts/lib.sh"
-    find_java
-elif [ ! -f "$jar" ]; then
-    (cd "$root" && ./mvnw -q -B -DskipTests package)
-fi
-[ -f "$jar" ] || die "no $jar"
-java=${JAVA_HOME:?}/bin/java
+# shellcheck source=../lib.sh
+source "$root/bench/lib.sh"
+bench_jar slipway-ci-bench
 
 # ---- scratch dir and cleanup ---------------------------------------------------------------
 

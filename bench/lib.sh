@@ -1,0 +1,34 @@
+# Shared by the benchmark scripts (source it; the caller defines die and sets root and BENCH_DIR).
+#
+# bench_jar NAME: finds the JDK and the Slipway jar to benchmark, and sets $jar and $java.
+#   - JAVA_HOME wins; otherwise Temurin 25 when installed, else what ./slipway finds (scripts/lib.sh).
+#   - SLIPWAY_JAR benchmarks a given jar. Otherwise ./slipway rebuilds the jar when a source is
+#     newer than it (its output goes to $BENCH_DIR/NAME-build.log and is shown on failure).
+bench_jar() {
+    local log=$BENCH_DIR/$1-build.log
+    if [ -z "${JAVA_HOME:-}" ] && [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then
+        export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+    fi
+    jar=${SLIPWAY_JAR:-$root/slipway-server/target/slipway.jar}
+    if [ -n "${SLIPWAY_JAR:-}" ]; then
+        if [ -z "${JAVA_HOME:-}" ]; then
+            # shellcheck source=../scripts/lib.sh
+            source "$root/scripts/lib.sh"
+            find_java
+        fi
+    elif [ -x "$root/slipway" ]; then
+        # The launcher rebuilds the jar when a source is newer than it; --version then exits at once.
+        if ! SLIPWAY_JAVA_OPTS='' "$root/slipway" --version >"$log" 2>&1; then
+            grep -v '^WARNING' "$log" | tail -n 20 >&2
+            die "building Slipway failed (log: $log); SLIPWAY_JAR=... runs a given jar"
+        fi
+        rm -f "$log"
+        # shellcheck source=../scripts/lib.sh
+        source "$root/scripts/lib.sh"
+        find_java
+    elif [ ! -f "$jar" ]; then
+        (cd "$root" && ./mvnw -q -B -DskipTests package)
+    fi
+    [ -f "$jar" ] || die "no $jar"
+    java=${JAVA_HOME:?}/bin/java
+}
