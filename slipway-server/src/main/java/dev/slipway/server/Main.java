@@ -5,6 +5,7 @@ import dev.slipway.registry.oci.RegistryException;
 import dev.slipway.server.cli.AdminCommands;
 import dev.slipway.server.cli.CiCommands;
 import dev.slipway.server.cli.ExecCommand;
+import dev.slipway.server.cli.RunCommands;
 import dev.slipway.server.cli.SecretCommands;
 import dev.slipway.server.cli.ServerCommand;
 import dev.slipway.server.cli.WebhookCommands;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
                 "Start with 'slipway server'. Commands that change state take the same --data,",
                 "--database-url and --config options as the server and work while it runs."},
         subcommands = {ServerCommand.class, AdminCommands.User.class, AdminCommands.Token.class, AdminCommands.Org.class,
-                AdminCommands.RegistryCmd.class, WebhookCommands.Webhook.class, ExecCommand.class, CiCommands.Repo.class,
+                AdminCommands.RegistryCmd.class, WebhookCommands.Webhook.class, ExecCommand.class, CiCommands.Repo.class, RunCommands.Run.class,
                 CiCommands.DeployTarget.class, CiCommands.Cache.class, SecretCommands.Secret.class, SecretCommands.Keys.class,
                 CommandLine.HelpCommand.class})
 public final class Main {

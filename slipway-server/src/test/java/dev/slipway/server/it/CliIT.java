@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -71,6 +72,48 @@ class CliIT {
             server.cli("repo", "remove", "crew/site").ok();
             assertThat(admin.get("/api/v1/repos/crew/site").statusCode()).isEqualTo(404);
         }
+    }
+
+    @Test
+    void runCommandsTriggerWaitAndReadLogsThroughTheApi() throws Exception {
+        Tools.require("docker");
+        TestImages.buildBusybox(new java.util.HashMap<>(), "local/busybox:1");
+        Path repo = GitRepos.create(Map.of(".slipway/ci.yml", CiEngineIT.ACCEPTANCE));
+        try (ServerProcess server = new ServerProcess(Files.createTempDirectory("slipway-cli-run-")).start()) {
+            server.cli("user", "create", "rita", "--password", "rita-password").ok();
+            String token = server.cli("token", "create", "--user", "rita", "--name", "ci", "--scopes", "write:repository").ok().out().trim();
+            server.cli("repo", "add", "rita/site", "--clone-url", repo.toUri().toString()).ok();
+            String[] remote = {"--server", server.baseUrl(), "--token", token};
+
+            Tools.Result run = remote(server, concat(new String[] {"run", "trigger", "rita/site", "--wait"}, remote));
+            assertThat(run.exit()).as(run.out() + run.err()).isZero();
+            assertThat(run.out()).contains("run 1 queued").contains(": success").contains("  build  success  exit 0")
+                    .contains("  check  success  exit 0");
+            assertThat(remote(server, concat(new String[] {"run", "logs", "1", "check"}, remote)).ok().out()).contains("built\n");
+            Tools.Result followed = remote(server, concat(new String[] {"run", "logs", "1", "build", "--follow"}, remote));
+            assertThat(followed.exit()).isZero();
+            assertThat(followed.out()).contains("red");
+            assertThat(remote(server, concat(new String[] {"run", "show", "1"}, remote)).ok().out()).contains("run 1 of rita/site");
+
+            Tools.Result undeclared = remote(server, concat(new String[] {"run", "trigger", "rita/site", "--var", "NOPE=1"}, remote));
+            assertThat(undeclared.exit()).isEqualTo(1);
+            assertThat(undeclared.err()).contains("400").contains("declares no variable 'NOPE'").doesNotContain("Exception");
+            Tools.Result noToken = remote(server, "run", "show", "1", "--server", server.baseUrl());
+            assertThat(noToken.exit()).isEqualTo(1);
+            assertThat(noToken.err()).contains("no token");
+        }
+    }
+
+    /** A command that talks to the server over HTTP: no state options (--data, --database-url). */
+    static Tools.Result remote(ServerProcess server, String... args) {
+        List<String> cmd = server.command(args);
+        return Tools.run(Map.of(), null, cmd.subList(0, cmd.indexOf("--data")).toArray(String[]::new));
+    }
+
+    static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test
