@@ -1,4 +1,12 @@
-# Shared by the benchmark scripts (source it; the caller defines die and sets root and BENCH_DIR).
+# Shared by the benchmark scripts (source it; the caller defines log and die and sets root and BENCH_DIR).
+
+# bench_install PACKAGE...: installs the Debian packages given (none: nothing to do).
+bench_install() {
+    [ $# -gt 0 ] || return 0
+    log "installing $*"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -qq "$@" >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq "$@" >/dev/null; }
+}
 #
 # bench_jar NAME: finds the JDK and the Slipway jar to benchmark, and sets $jar and $java.
 #   - JAVA_HOME wins; otherwise Temurin 25 when installed, else what ./slipway finds (scripts/lib.sh).

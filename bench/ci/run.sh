@@ -77,16 +77,11 @@ command -v curl >/dev/null || need_pkgs+=(curl)
 if ! timeout 15 docker image inspect "$IMAGE" >/dev/null 2>&1 && [ ! -x /bin/busybox ]; then
     need_pkgs+=(busybox-static)
 fi
-if [ ${#need_pkgs[@]} -gt 0 ]; then
-    log "installing ${need_pkgs[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y -qq "${need_pkgs[@]}" >/dev/null 2>&1 ||
-        { apt-get update -qq && apt-get install -y -qq "${need_pkgs[@]}" >/dev/null; }
-fi
 
 mkdir -p "$BENCH_DIR"
 # shellcheck source=../lib.sh
 source "$root/bench/lib.sh"
+bench_install "${need_pkgs[@]}"
 bench_jar slipway-ci-bench
 
 # ---- scratch dir and cleanup ---------------------------------------------------------------

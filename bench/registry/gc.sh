@@ -74,16 +74,11 @@ need_pkgs=()
 command -v curl >/dev/null || need_pkgs+=(curl)
 command -v python3 >/dev/null || need_pkgs+=(python3)
 if [ "$DISTRIBUTION" = 1 ]; then command -v docker-registry >/dev/null || need_pkgs+=(docker-registry); fi
-if [ ${#need_pkgs[@]} -gt 0 ]; then
-    log "installing ${need_pkgs[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y -qq "${need_pkgs[@]}" >/dev/null 2>&1 ||
-        { apt-get update -qq && apt-get install -y -qq "${need_pkgs[@]}" >/dev/null; }
-fi
 
 mkdir -p "$BENCH_DIR"
 # shellcheck source=../lib.sh
 source "$root/bench/lib.sh"
+bench_install "${need_pkgs[@]}"
 bench_jar slipway-gc-bench
 
 # ---- scratch dir and cleanup ---------------------------------------------------------------

@@ -61,16 +61,11 @@ need_pkgs=()
 command -v docker-registry >/dev/null || need_pkgs+=(docker-registry)
 command -v wrk >/dev/null || need_pkgs+=(wrk)
 command -v curl >/dev/null || need_pkgs+=(curl)
-if [ ${#need_pkgs[@]} -gt 0 ]; then
-    log "installing ${need_pkgs[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y -qq "${need_pkgs[@]}" >/dev/null 2>&1 ||
-        { apt-get update -qq && apt-get install -y -qq "${need_pkgs[@]}" >/dev/null; }
-fi
 
 mkdir -p "$BENCH_DIR"
 # shellcheck source=../lib.sh
 source "$root/bench/lib.sh"
+bench_install "${need_pkgs[@]}"
 bench_jar slipway-bench
 
 # SHA-256 of stdin as bare hex. openssl uses the CPU's SHA instructions; coreutils may not.

@@ -244,19 +244,12 @@ public final class CiRoutes {
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
             ChangeCounter changes = runs.store().changes();
             long seen = changes.version();
-            while (!finished(r.status()) && System.nanoTime() < deadline) {
+            while (!CiStore.isFinished(r.status()) && System.nanoTime() < deadline) {
                 seen = changes.await(seen, deadline - System.nanoTime());
                 r = runs.store().run(r.id()).orElseThrow();
             }
         }
         ctx.contentType("application/json").result(runJson(r).toString());
-    }
-
-    static boolean finished(String status) {
-        return switch (status) {
-            case "success", "failure", "cancelled", "error" -> true;
-            default -> false;
-        };
     }
 
     /**
@@ -280,7 +273,7 @@ public final class CiRoutes {
                 send(out, "run", now);
                 last = now;
             }
-            if (finished(r.status())) {
+            if (CiStore.isFinished(r.status())) {
                 send(out, "end", "{\"status\":\"" + r.status() + "\"}");
                 return;
             }

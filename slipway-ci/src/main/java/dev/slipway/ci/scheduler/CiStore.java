@@ -82,6 +82,14 @@ public final class CiStore {
         return changes;
     }
 
+    /** True for a run status that is an end: success, failure, cancelled, error. */
+    public static boolean isFinished(String status) {
+        return switch (status) {
+            case "success", "failure", "cancelled", "error" -> true;
+            default -> false;
+        };
+    }
+
     private <T> T changed(T result) {
         changes.fire();
         return result;

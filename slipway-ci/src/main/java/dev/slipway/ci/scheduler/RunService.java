@@ -165,7 +165,7 @@ public final class RunService implements AutoCloseable {
      */
     public void deleteRun(long id) {
         CiStore.RunRow run = store.run(id).orElseThrow(() -> new SlipwayException.NotFound("no run " + id));
-        if (!finishedStatus(run.status())) {
+        if (!CiStore.isFinished(run.status())) {
             throw new SlipwayException.Conflict("run " + id + " is " + run.status() + "; cancel it (and let it stop) before deleting it");
         }
         List<CiStore.TaskRow> tasks = store.tasks(id);
@@ -183,13 +183,6 @@ public final class RunService implements AutoCloseable {
             }
         }
         LOG.info("run {} of {}/{} deleted", id, run.owner(), run.repo());
-    }
-
-    private static boolean finishedStatus(String status) {
-        return switch (status) {
-            case "success", "failure", "cancelled", "error" -> true;
-            default -> false;
-        };
     }
 
     /** A local clone URL must name an existing directory (a typo would otherwise only show at the first run). */

@@ -88,17 +88,10 @@ public final class RunCommands {
     /** Waits (long polls) until the run has finished; returns it. */
     static JsonNode await(Remote remote, long id) throws IOException, InterruptedException {
         JsonNode run = remote.send(remote.request("/api/v1/runs/" + id + "?wait=600").GET());
-        while (!finished(run.path("status").asText())) {
+        while (!dev.slipway.ci.scheduler.CiStore.isFinished(run.path("status").asText())) {
             run = remote.send(remote.request("/api/v1/runs/" + id + "?wait=600").GET());
         }
         return run;
-    }
-
-    static boolean finished(String status) {
-        return switch (status) {
-            case "success", "failure", "cancelled", "error" -> true;
-            default -> false;
-        };
     }
 
     /** One line for the run, one per task; exit 0 for success. */
