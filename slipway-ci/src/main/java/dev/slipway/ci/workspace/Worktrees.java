@@ -24,6 +24,8 @@ import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.JGitInternalException;
 import org.eclipse.jgit.diff.DiffEntry;
+import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.dircache.DirCacheCheckout;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.RefUpdate;
@@ -280,7 +282,7 @@ public final class Worktrees {
         try (access; Git git = Git.cloneRepository().setURI(entry.url()).setDirectory(dir.toFile()).setNoCheckout(true)
                 .setCloneAllBranches(true).setTimeout(NETWORK_TIMEOUT_SECONDS).setTransportConfigCallback(access).call()) {
             ObjectId id = resolve(git.getRepository(), entry.revision());
-            git.checkout().setName(id.name()).call();
+            checkoutDetached(git.getRepository(), id);
             if (entry.submodules()) {
                 git.submoduleInit().call();
                 git.submoduleUpdate().setTimeout(NETWORK_TIMEOUT_SECONDS).setTransportConfigCallback(access).call();
@@ -294,6 +296,29 @@ public final class Worktrees {
         } catch (CheckoutException e) {
             deleteQuietly(dir);
             throw e;
+        }
+    }
+
+    /**
+     * Writes the commit's tree into the fresh clone's empty index and work tree, then points HEAD
+     * at the commit (detached). A clone made with no checkout has an empty index but a HEAD at the
+     * default branch; a checkout command would compare against that HEAD and see every file that
+     * differs from the branch tip as a conflict, so pins to older commits or tags failed.
+     */
+    private static void checkoutDetached(Repository repo, ObjectId id) throws IOException {
+        try (RevWalk walk = new RevWalk(repo)) {
+            RevCommit commit = walk.parseCommit(id);
+            DirCache index = repo.lockDirCache();
+            try {
+                DirCacheCheckout checkout = new DirCacheCheckout(repo, index, commit.getTree());
+                checkout.setFailOnConflict(true);
+                checkout.checkout();
+            } finally {
+                index.unlock();
+            }
+            RefUpdate head = repo.updateRef(Constants.HEAD, true);
+            head.setNewObjectId(commit);
+            head.forceUpdate();
         }
     }
 

@@ -55,6 +55,31 @@ class WorktreesTest {
     }
 
     @Test
+    void pinsToAnOlderCommitOrTagWhoseFilesDifferFromTheTipCheckOutTheOldContent() throws Exception {
+        try (Git git = Git.init().setInitialBranch("main").setDirectory(dir.resolve("repo").toFile()).call()) {
+            RevCommit old = commit(git, "f", "old\n");
+            git.tag().setName("v1").setAnnotated(true).setMessage("v1").call();
+            commit(git, "f", "new\n");
+            commit(git, "g", "added later\n");
+            String url = dir.resolve("repo").toUri().toString();
+            Worktrees w = worktrees();
+            Worktrees.Worktree immutable = w.prepare("alice", new RepositoryEntry(url, old.name(), false, null, null, false, "lib"), null);
+            assertThat(immutable.path().resolve("f")).hasContent("old");
+            assertThat(immutable.path().resolve("g")).doesNotExist();
+            assertThat(immutable.commit()).isEqualTo(old.name());
+            Worktrees.Worktree tag = w.prepare("alice", new RepositoryEntry(url, "v1", true, null, null, false, "libtag"), null);
+            assertThat(tag.path().resolve("f")).hasContent("old");
+            assertThat(tag.path().resolve("g")).doesNotExist();
+            assertThat(tag.commit()).isEqualTo(old.name());
+            Worktrees.Worktree tip = w.prepare("alice", new RepositoryEntry(url, "main", true, null, null, false, "tip"), null);
+            assertThat(tip.path().resolve("f")).hasContent("new");
+            try (Git checkedOut = Git.open(immutable.path().toFile())) {
+                assertThat(checkedOut.status().call().isClean()).as("the checkout matches its commit").isTrue();
+            }
+        }
+    }
+
+    @Test
     void perCommitCheckoutsThatNoRunUsesAreSweptAfterTheirMinimumAge() throws Exception {
         try (Git git = Git.init().setInitialBranch("main").setDirectory(dir.resolve("repo").toFile()).call()) {
             commit(git, "a.txt", "one\n");
