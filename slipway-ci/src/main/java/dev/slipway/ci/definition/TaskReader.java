@@ -95,7 +95,7 @@ final class TaskReader {
             if (command.value().isBlank()) {
                 source.report(command.node(), "a command of " + where + " is empty");
             }
-            checkVariables(command.node(), command.value(), where);
+            checkVariables(command.node(), command.value(), where, true);
             commands.add(command.value());
         }
         if (node instanceof SequenceNode list && list.getValue().isEmpty()) {
@@ -129,7 +129,7 @@ final class TaskReader {
             source.checkEnvName(e.keyNode(), e.key(), "environment variable");
             String value = source.text(e, "env '" + e.key() + "' of " + where);
             if (value != null) {
-                checkVariables(e.value(), value, where);
+                checkVariables(e.value(), value, where, false);
                 env.put(e.key(), value);
             }
         }
@@ -336,15 +336,23 @@ final class TaskReader {
         }
     }
 
-    private void checkVariables(Node node, String text, String where) {
+    /**
+     * In commands ({@code shell}), only references that start with SLIPWAY_ must be known: others
+     * are the shell's own variables. In env values every reference must be declared.
+     */
+    private void checkVariables(Node node, String text, String where, boolean shell) {
         for (Variables.Reference ref : Variables.references(text)) {
-            if (!variables.contains(ref.name()) && !Variables.BUILT_INS.contains(ref.name())) {
-                Set<String> known = new HashSet<>(variables);
-                known.addAll(Variables.BUILT_INS);
-                source.reportWithin(node, "${" + ref.name() + "}", where + " uses undeclared variable '" + ref.name() + "'"
-                        + Syntax.didYouMean(ref.name(), known) + "; declare it under 'variables', or write $${"
-                        + ref.name() + "} to leave it to the shell");
+            String name = ref.name();
+            if (variables.contains(name) || Variables.BUILT_INS.contains(name) || (shell && !Variables.reserved(name))) {
+                continue;
             }
+            Set<String> known = new HashSet<>(variables);
+            known.addAll(Variables.BUILT_INS);
+            String message = where + " uses " + (Variables.reserved(name) ? "unknown built-in" : "undeclared") + " variable '" + name + "'"
+                    + Syntax.didYouMean(name, known);
+            source.reportWithin(node, "${" + name + "}", message + (Variables.reserved(name)
+                    ? "; names starting with SLIPWAY_ are Slipway's (see the built-in variables)"
+                    : "; declare it under 'variables' (env values are not read by a shell)"));
         }
     }
 }

@@ -6,11 +6,18 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code ${NAME}} variables in task commands and env values. The parser checks that every name
- * exists; the runner substitutes with {@link #substitute}, so both read the text the same way:
- * left to right, <code>$${</code> is an escape that leaves <code>${</code> for the shell, {@code ${NAME}}
- * with NAME a letter or '_' then letters, digits or '_' is a variable, and all else is literal
- * (so {@code $HOME}, {@code $$} and {@code ${x:-y}} reach the shell unchanged).
+ * {@code ${NAME}} variables in task commands and env values. The parser checks the names; the
+ * runner substitutes with {@link #substitute} (env values) and {@link #substituteKnown}
+ * (commands), so both read the text the same way: left to right, <code>$${</code> is an escape
+ * that leaves <code>${</code> for the shell, {@code ${NAME}} with NAME a letter or '_' then
+ * letters, digits or '_' is a reference, and all else is literal (so {@code $HOME}, {@code $$}
+ * and {@code ${x:-y}} reach the shell unchanged).
+ *
+ * <p>In commands, a reference to a name the pipeline does not declare is the shell's own
+ * variable and reaches the shell unchanged, so pasted shell scripts work as written
+ * ({@code VERSION=${LATEST#v}}, {@code echo ${MAJOR}}). Env values never reach a shell, so there
+ * every reference must be declared. Names starting with {@code SLIPWAY_} are Slipway's: an
+ * unknown one is an error everywhere (a typo of a built-in would otherwise be silently empty).
  */
 public final class Variables {
     /**
@@ -37,7 +44,7 @@ public final class Variables {
      */
     public static String checkGiven(java.util.Collection<String> given, java.util.Map<String, String> declared) {
         for (String name : given) {
-            if (name.toUpperCase(java.util.Locale.ROOT).startsWith(RESERVED_PREFIX)) {
+            if (reserved(name)) {
                 return "variable '" + name + "' cannot be set: names starting with " + RESERVED_PREFIX + " are Slipway's built-ins";
             }
             if (!declared.containsKey(name)) {
@@ -74,6 +81,24 @@ public final class Variables {
             out.append(value);
         }, out);
         return out.toString();
+    }
+
+    /**
+     * For commands: references to names in {@code values} are replaced, other references are left
+     * for the shell as written, and <code>$${</code> becomes <code>${</code>.
+     */
+    public static String substituteKnown(String text, Map<String, String> values) {
+        StringBuilder out = new StringBuilder(text.length());
+        scan(text, (name, offset) -> {
+            String value = values.get(name);
+            out.append(value != null ? value : "${" + name + "}");
+        }, out);
+        return out.toString();
+    }
+
+    /** Whether a name is reserved for Slipway (and so must be a built-in wherever it is referenced). */
+    static boolean reserved(String name) {
+        return name.toUpperCase(java.util.Locale.ROOT).startsWith(RESERVED_PREFIX);
     }
 
     private interface Visitor {

@@ -254,7 +254,7 @@ public final class RunEngine {
         env.putAll(plan.taskEnv().getOrDefault(task.name(), Map.of()));
         StringBuilder script = new StringBuilder("unset NO_COLOR\nset -e\nset -x\n");
         for (String c : task.commands()) {
-            script.append(Variables.substitute(c, vars)).append('\n');
+            script.append(Variables.substituteKnown(c, vars)).append('\n');
         }
         return new TaskSpec(plan.runId(), task.name(), imageRef, pullAlways, script.toString(), env,
                 "/src/" + plan.workMount(), mounts, task.network(), task.resources() == null ? Task.Resources.NONE : task.resources(),

@@ -294,7 +294,7 @@ class PipelineValidationTest {
     }
 
     @Test
-    void undeclaredVariablesArePointedAtInsideTheString() {
+    void inCommandsOnlyUnknownBuiltInsAreErrorsWhileEnvValuesNeedDeclaredNames() {
         assertThat(problems("""
                 images: { box: alpine }
                 variables: { TARGET: prod }
@@ -302,27 +302,44 @@ class PipelineValidationTest {
                   t:
                     image: box
                     commands:
-                      - echo ${TARGT} and ${HOME} and ${HOME}
+                      - echo ${TARGT} and ${HOME} and ${SLIPWAY_COMIT}
                       - "quoted ${NOPE}"
                       - |
                         first line
-                          then ${DEEP}
-                    env: { A: "x${SLIPWAY_COMIT}" }
+                          then ${slipway_deep}
+                    env: { A: "x${SLIPWAY_COMIT}", B: "${HOME}" }
                 """)).containsExactly(
-                F + "7:14: task 't' uses undeclared variable 'TARGT' (did you mean 'TARGET'?);"
-                        + " declare it under 'variables', or write $${TARGT} to leave it to the shell",
-                F + "7:27: task 't' uses undeclared variable 'HOME'; declare it under 'variables', or write $${HOME} to leave it to the shell",
-                F + "8:17: task 't' uses undeclared variable 'NOPE'; declare it under 'variables', or write $${NOPE} to leave it to the shell",
-                F + "11:16: task 't' uses undeclared variable 'DEEP'; declare it under 'variables', or write $${DEEP} to leave it to the shell",
-                F + "12:17: task 't' uses undeclared variable 'SLIPWAY_COMIT' (did you mean 'SLIPWAY_COMMIT'?);"
-                        + " declare it under 'variables', or write $${SLIPWAY_COMIT} to leave it to the shell");
+                F + "7:39: task 't' uses unknown built-in variable 'SLIPWAY_COMIT' (did you mean 'SLIPWAY_COMMIT'?);"
+                        + " names starting with SLIPWAY_ are Slipway's (see the built-in variables)",
+                F + "11:16: task 't' uses unknown built-in variable 'slipway_deep' (did you mean 'SLIPWAY_REF'?); names starting with SLIPWAY_ are Slipway's (see the built-in variables)",
+                F + "12:17: task 't' uses unknown built-in variable 'SLIPWAY_COMIT' (did you mean 'SLIPWAY_COMMIT'?);"
+                        + " names starting with SLIPWAY_ are Slipway's (see the built-in variables)",
+                F + "12:40: task 't' uses undeclared variable 'HOME'; declare it under 'variables' (env values are not read by a shell)");
+    }
+
+    @Test
+    void seed000sVersionSnippetIsAcceptedUnchanged() {
+        assertThat(new PipelineParser().parse(".slipway/build.yml", """
+                images: { box: alpine }
+                tasks:
+                  version:
+                    image: box
+                    commands:
+                      - |
+                        LATEST=$(git describe --tags --abbrev=0 2>/dev/null || echo "v0.0.0")
+                        VERSION=${LATEST#v}
+                        IFS='.' read -r MAJOR MINOR PATCH <<< "$VERSION"
+                        MAJOR=$((MAJOR + 1)); MINOR=0; PATCH=0
+                        echo "version=v${MAJOR}.${MINOR}.${PATCH}"
+                """).task("version").commands().getFirst()).contains("VERSION=${LATEST#v}");
     }
 
     @Test
     void positionsCountCharactersNotBytesAndSurviveCrLfAndByteOrderMarks() {
         String yaml = "images: { box: alpine }\r\ntasks:\r\n  t:\r\n    image: box\r\n"
-                + "    commands: [\"échö 🚀 ${NOPE}\"]\r\n";
-        String expected = F + "5:24: task 't' uses undeclared variable 'NOPE'; declare it under 'variables', or write $${NOPE} to leave it to the shell";
+                + "    commands: [\"échö 🚀 ${SLIPWAY_NOPE}\"]\r\n";
+        String expected = F + "5:24: task 't' uses unknown built-in variable 'SLIPWAY_NOPE' (did you mean 'SLIPWAY_REPO'?); names starting with SLIPWAY_ are Slipway's"
+                + " (see the built-in variables)";
         assertThat(problems(yaml)).containsExactly(expected);
         assertThat(problems("\uFEFF" + yaml)).containsExactly(expected);
     }

@@ -99,4 +99,10 @@ class SyntaxAndValuesTest {
         assertThatThrownBy(() -> Variables.substitute("${NOPE}", Map.of()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("no value for variable 'NOPE'");
     }
+
+    @Test
+    void commandsKeepReferencesToUndeclaredNamesForTheShell() {
+        assertThat(Variables.substituteKnown("v=${X} ${MAJOR}.${MINOR} $${X} ${LATEST#v} $((A + 1))", Map.of("X", "1")))
+                .isEqualTo("v=1 ${MAJOR}.${MINOR} ${X} ${LATEST#v} $((A + 1))");
+    }
 }
