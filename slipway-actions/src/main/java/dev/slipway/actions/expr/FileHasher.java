@@ -1,6 +1,7 @@
 package dev.slipway.actions.expr;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -14,4 +15,13 @@ public interface FileHasher {
      * a line, {@code !} excluding), or '' when none match.
      */
     String hash(List<String> patterns, boolean followSymbolicLinks) throws IOException;
+
+    /**
+     * The runner's hashFiles under {@code workspace}: the SHA-256 of the concatenated SHA-256 digests of
+     * the matching files, in the order {@code @actions/glob} finds them; files outside the workspace
+     * and directories do not count.
+     */
+    static FileHasher workspace(Path workspace) {
+        return new GlobHasher(workspace);
+    }
 }
