@@ -74,7 +74,8 @@ public final class HttpServer implements AutoCloseable {
                 realmFromRequest, slipway.pullThrough());
         ApiRoutes apiRoutes = new ApiRoutes(slipway.identity(), slipway.registry());
         this.runs = slipway.runService();
-        CiRoutes ciRoutes = new CiRoutes(runs, slipway.logHub(), slipway.identity(), apiRoutes::principal);
+        CiRoutes ciRoutes = new CiRoutes(slipway.registrations(), slipway.triggers(), runs, slipway.logHub(), slipway.identity(),
+                apiRoutes::principal, config.externalUrl());
         SecretRoutes secretRoutes = new SecretRoutes(slipway.secrets(), slipway.deployKeys(), slipway.identity(), apiRoutes::principal);
         PackageRoutes packageRoutes = new PackageRoutes(slipway.identity(), slipway.registry(), slipway.pullThrough(), config.externalUrl());
         AdminRoutes adminRoutes = new AdminRoutes(slipway.identity(), slipway.proxies(), slipway.webhooks());

@@ -1,7 +1,7 @@
 package dev.slipway.server;
 
 import dev.slipway.ci.executor.TaskSpec;
-import dev.slipway.ci.scheduler.RunService;
+import dev.slipway.ci.scheduler.RunQueue;
 import dev.slipway.core.config.SlipwayConfig;
 import dev.slipway.core.identity.Action;
 import dev.slipway.core.identity.Identity;
@@ -28,7 +28,7 @@ import java.util.Set;
  * of the user who started the run and with no more than that user may read. Other images need no
  * credentials from Slipway.
  */
-final class OwnRegistryPulls implements RunService.ImageAuth {
+final class OwnRegistryPulls implements RunQueue.ImageAuth {
     /** Long enough for a large image; the token can only pull one repository. */
     private static final Duration TTL = Duration.ofHours(1);
 

@@ -27,7 +27,12 @@ import dev.slipway.ci.executor.InstanceId;
 import dev.slipway.ci.executor.LocalExecutor;
 import dev.slipway.ci.scheduler.CiStore;
 import dev.slipway.ci.scheduler.RunEngine;
+import dev.slipway.ci.scheduler.RunEviction;
+import dev.slipway.ci.scheduler.RunQueue;
 import dev.slipway.ci.scheduler.RunService;
+import dev.slipway.ci.registration.Registrations;
+import dev.slipway.ci.trigger.TriggerService;
+import dev.slipway.ci.workspace.Checkouts;
 import dev.slipway.ci.workspace.Caches;
 import dev.slipway.ci.workspace.DeployTargets;
 import dev.slipway.ci.workspace.Worktrees;
@@ -51,12 +56,14 @@ public final class Slipway implements AutoCloseable {
     private final DeployKeys deployKeys;
 
     private final CiStore ciStore;
+    private final Registrations registrations;
     private final Worktrees worktrees;
     private final DeployTargets deployTargets;
     private final Caches caches;
     private LogStore logStore;
     private LogHub logHub;
     private RunService runService;
+    private TriggerService triggers;
     private String instanceId;
     private final RegistryEvents events;
     private final Webhooks webhooks;
@@ -88,10 +95,11 @@ public final class Slipway implements AutoCloseable {
             throw new UncheckedIOException("cannot open blob storage under " + config.blobsDir(), e);
         }
         this.ciStore = new CiStore(database.jdbi(), clock);
+        this.registrations = new Registrations(database.jdbi(), clock, secrets);
         this.secrets = new Secrets(database.jdbi(), config.secretsDir(), identity, clock);
         // A key may not be deleted while a registered repository names it.
         this.deployKeys = new DeployKeys(config.secretsDir(), identity, (owner, key) ->
-                ciStore.repositoriesUsingKey(owner, key).stream().map(r -> "repository " + r.fullName()).toList());
+                registrations.usingKey(owner, key).stream().map(r -> "repository " + r.fullName()).toList());
         this.worktrees = new Worktrees(config.ciDir().resolve("worktrees"), deployKeys::privateKeyPath, config.ci().gitCaFile());
         this.deployTargets = new DeployTargets(database.jdbi(), clock);
         this.caches = new Caches(database.jdbi(), config.ciDir().resolve("caches"), clock, config.ci().cacheQuotaBytes());
@@ -120,15 +128,28 @@ public final class Slipway implements AutoCloseable {
         return logHub;
     }
 
-    /** The run queue and its executor; started by the server only (CLI commands do not run pipelines). */
+    public Registrations registrations() { return registrations; }
+
+    /** The runs, their queue and its executor; started by the server only (CLI commands do not run pipelines). */
     public synchronized RunService runService() {
         if (runService == null) {
             Executor executor = chooseExecutor(config.ci().executor(), instanceId(), config.ci().hostIsolation());
-            runService = new RunService(ciStore, worktrees, deployTargets, caches, secrets, logStore(),
-                    new RunEngine(executor), config.ciDir().resolve("runs"), config.ci().maxConcurrentRuns(), config.ci().keep(),
-                    new OwnRegistryPulls(config, registry, identity, pullThrough));
+            RunEngine engine = new RunEngine(executor);
+            java.nio.file.Path runsRoot = config.ciDir().resolve("runs");
+            Checkouts checkouts = new Checkouts(worktrees, secrets);
+            runService = new RunService(ciStore, worktrees, logStore(), new RunEviction(ciStore, executor, runsRoot, config.ci().keep()),
+                    finished -> new RunQueue(ciStore, registrations, checkouts, deployTargets, caches, secrets, logStore(), engine, runsRoot,
+                            config.ci().maxConcurrentRuns(), new OwnRegistryPulls(config, registry, identity, pullThrough), finished));
+            triggers = new TriggerService(registrations, checkouts, deployTargets, secrets, ciStore, runService.queue(), database.jdbi(),
+                    Clock.system(), (int) config.ci().pollInterval().toSeconds());
         }
         return runService;
+    }
+
+    /** Turns events (API triggers, webhooks, polls, schedules) into queued runs. */
+    public synchronized TriggerService triggers() {
+        runService();
+        return triggers;
     }
 
     /**

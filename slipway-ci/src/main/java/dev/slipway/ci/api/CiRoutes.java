@@ -5,9 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.ci.scheduler.CiStore;
+import dev.slipway.ci.registration.Registration;
+import dev.slipway.ci.registration.Registrations;
 import dev.slipway.ci.scheduler.RunService;
+import dev.slipway.ci.trigger.HookDeliveries;
+import dev.slipway.ci.trigger.TriggerService;
+import dev.slipway.ci.trigger.WebhookReceiver;
 import dev.slipway.core.ChangeCounter;
 import dev.slipway.core.SlipwayException;
+import dev.slipway.core.json.RequestBody;
 import dev.slipway.core.identity.Identity;
 import dev.slipway.core.identity.Principal;
 import dev.slipway.core.identity.Scope;
@@ -32,14 +38,24 @@ import java.util.function.Function;
  * Server-Sent Events). See docs/api.md.
  */
 public final class CiRoutes {
+    private final Registrations registrations;
+    private final TriggerService triggers;
     private final RunService runs;
+    private final String externalUrl;
+    private final WebhookReceiver hooks;
     private final LogHub hub;
     private final Identity identity;
     private final Function<Context, Principal> auth;
     private final ObjectMapper json = new ObjectMapper();
 
     /** @param auth returns the authenticated principal or throws Unauthorized */
-    public CiRoutes(RunService runs, LogHub hub, Identity identity, Function<Context, Principal> auth) {
+    /** @param externalUrl the server's URL as forges reach it (webhook URLs name it) */
+    public CiRoutes(Registrations registrations, TriggerService triggers, RunService runs, LogHub hub, Identity identity,
+                    Function<Context, Principal> auth, String externalUrl) {
+        this.externalUrl = externalUrl.endsWith("/") ? externalUrl.substring(0, externalUrl.length() - 1) : externalUrl;
+        this.hooks = new WebhookReceiver(triggers, id -> this.externalUrl + "/api/v1/runs/" + id);
+        this.registrations = registrations;
+        this.triggers = triggers;
         this.runs = runs;
         this.hub = hub;
         this.identity = identity;
@@ -58,6 +74,9 @@ public final class CiRoutes {
         routes.get("/api/v1/runs/{id}/events", this::runEvents);
         routes.delete("/api/v1/runs/{id}", this::deleteRun);
         routes.post("/api/v1/runs/{id}/cancel", this::cancel);
+        routes.post("/api/v1/runs/{id}/approve", this::approve);
+        routes.post("/api/v1/hooks", this::hook);
+        routes.get("/api/v1/repos/{owner}/{name}/hooks/deliveries", this::deliveries);
         routes.post("/api/v1/runs/{id}/tasks/{task}/retry", this::retry);
         routes.get("/api/v1/runs/{id}/tasks/{task}/log", this::rawLog);
         routes.get("/api/v1/runs/{id}/tasks/{task}/log/stream", this::streamLog);
@@ -78,30 +97,6 @@ public final class CiRoutes {
         return p;
     }
 
-    private JsonNode body(Context ctx) {
-        try {
-            String b = ctx.body();
-            JsonNode n = json.readTree(b.isBlank() ? "{}" : b);
-            if (n == null || !n.isObject()) {
-                throw new SlipwayException.BadRequest("request body must be a JSON object");
-            }
-            return n;
-        } catch (IOException e) {
-            throw new SlipwayException.BadRequest("request body is not valid JSON");
-        }
-    }
-
-    private static String text(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isTextual()) {
-            throw new SlipwayException.BadRequest("'" + field + "' must be a string");
-        }
-        return v.asText();
-    }
-
     private static long runId(Context ctx) {
         try {
             return Long.parseLong(ctx.pathParam("id"));
@@ -112,30 +107,65 @@ public final class CiRoutes {
 
     private CiStore.RunRow run(Context ctx, boolean write) {
         long id = runId(ctx);
-        CiStore.RunRow r = runs.store().run(id).orElseThrow(() -> new SlipwayException.NotFound("no run " + id));
+        CiStore.RunRow r = runs.require(id);
         require(ctx, r.owner(), write);
         return r;
     }
 
     // ---- repositories and runs
 
+    private static final RequestBody.Fields REGISTRATION_FIELDS = RequestBody.Fields.of("owner", "name", "clone_url", "default_branch", "key",
+            "credentials", "webhook_secret", "poll_interval", "forge", "forge_url", "forge_repository", "status_token")
+            .alias("branch", "default_branch").alias("url", "clone_url").alias("secret", "webhook_secret");
+
     private void registerRepository(Context ctx) {
-        JsonNode b = body(ctx);
-        String owner = text(b, "owner");
+        RequestBody b = RequestBody.parse(ctx.bodyAsBytes(), REGISTRATION_FIELDS);
+        String owner = b.text("owner");
         if (owner == null || identity.ownerKind(owner).isEmpty()) {
             throw new SlipwayException.BadRequest("'owner' must name an existing user or organization");
         }
         require(ctx, owner, true);
-        CiStore.RepositoryRow r = runs.registerRepository(owner, text(b, "name"), text(b, "clone_url"), text(b, "default_branch"), text(b, "key"),
-                text(b, "credentials"));
-        ctx.status(201).contentType("application/json").result(repoJson(r).toString());
+        Registrations.Registered r = registrations.register(owner, b.text("name"), settings(b, false));
+        ObjectNode o = repoJson(r.registration());
+        o.put("webhook_secret", r.webhookSecret()); // shown this once
+        ctx.status(201).contentType("application/json").result(o.toString());
+    }
+
+    /**
+     * The settings a body gives. On a change (PATCH), JSON null clears key, credentials and the
+     * forge fields, and returns poll_interval to the server's default.
+     */
+    private static Registrations.Settings settings(RequestBody b, boolean change) {
+        Integer poll = null;
+        if (b.has("poll_interval")) {
+            var v = b.get("poll_interval");
+            if (v.isNull()) {
+                poll = change ? -1 : null;
+            } else if (v.isIntegralNumber() && v.canConvertToInt()) {
+                poll = v.asInt();
+                if (poll < 0) {
+                    throw new SlipwayException.BadRequest("poll_interval must be 0 (no polling) or a number of seconds, got " + poll);
+                }
+            } else {
+                throw new SlipwayException.BadRequest("poll_interval must be a whole number of seconds (0: no polling)");
+            }
+        }
+        boolean rotate = false;
+        if (b.has("rotate_webhook_secret")) {
+            if (!b.get("rotate_webhook_secret").isBoolean()) {
+                throw new SlipwayException.BadRequest("rotate_webhook_secret must be true or false");
+            }
+            rotate = b.get("rotate_webhook_secret").asBoolean();
+        }
+        return new Registrations.Settings(b.text("clone_url"), b.text("default_branch"), clearable(b, "key"), clearable(b, "credentials"),
+                b.text("webhook_secret"), rotate, poll, clearable(b, "forge"), clearable(b, "forge_url"), clearable(b, "forge_repository"),
+                clearable(b, "status_token"));
     }
 
     private void getRepository(Context ctx) {
         String owner = ctx.pathParam("owner");
         require(ctx, owner, false);
-        CiStore.RepositoryRow r = runs.store().repository(owner, ctx.pathParam("name"))
-                .orElseThrow(() -> new SlipwayException.NotFound("repository " + owner + "/" + ctx.pathParam("name") + " is not registered"));
+        Registration r = registrations.require(owner, ctx.pathParam("name"));
         ctx.contentType("application/json").result(repoJson(r).toString());
     }
 
@@ -143,40 +173,40 @@ public final class CiRoutes {
         String owner = ctx.pathParam("owner");
         require(ctx, owner, false);
         ArrayNode arr = json.createArrayNode();
-        runs.store().repositoriesOf(owner).forEach(r -> arr.add(repoJson(r)));
+        registrations.of(owner).forEach(r -> arr.add(repoJson(r)));
         ctx.contentType("application/json").result(arr.toString());
     }
 
-    /** Fields present change (null or "" clears key and credentials); absent fields stay. */
+    /** Fields present change (null or "" clears key, credentials and the forge fields); absent fields stay. */
     private void updateRepository(Context ctx) {
         String owner = ctx.pathParam("owner");
         require(ctx, owner, true);
-        JsonNode b = body(ctx);
-        for (var it = b.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!java.util.Set.of("clone_url", "default_branch", "key", "credentials").contains(f)) {
-                throw new SlipwayException.BadRequest("unknown field '" + f + "' (clone_url, default_branch, key, credentials can change)");
-            }
+        RequestBody b = RequestBody.parse(ctx.bodyAsBytes(), RequestBody.Fields.of("clone_url", "default_branch", "key", "credentials",
+                "webhook_secret", "rotate_webhook_secret", "poll_interval", "forge", "forge_url", "forge_repository", "status_token")
+                .alias("branch", "default_branch").alias("url", "clone_url").alias("rotate", "rotate_webhook_secret"));
+        Registrations.Registered r = registrations.update(owner, ctx.pathParam("name"), settings(b, true));
+        ObjectNode o = repoJson(r.registration());
+        if (r.webhookSecret() != null) {
+            o.put("webhook_secret", r.webhookSecret()); // a new one: shown this once
         }
-        CiStore.RepositoryRow r = runs.updateRepository(owner, ctx.pathParam("name"), text(b, "clone_url"), text(b, "default_branch"),
-                clearable(b, "key"), clearable(b, "credentials"));
-        ctx.contentType("application/json").result(repoJson(r).toString());
+        ctx.contentType("application/json").result(o.toString());
     }
 
     /** A field's text, "" when it is present and null (to clear it), null when absent. */
-    private static String clearable(JsonNode b, String field) {
-        return b.has(field) && b.get(field).isNull() ? "" : text(b, field);
+    private static String clearable(RequestBody b, String field) {
+        return b.has(field) && b.get(field).isNull() ? "" : b.text(field);
     }
 
     private void removeRepository(Context ctx) {
         String owner = ctx.pathParam("owner");
         require(ctx, owner, true);
-        runs.removeRepository(owner, ctx.pathParam("name"));
+        registrations.remove(owner, ctx.pathParam("name"));
         ctx.status(204);
     }
 
-    private ObjectNode repoJson(CiStore.RepositoryRow r) {
+    private ObjectNode repoJson(Registration r) {
         ObjectNode o = json.createObjectNode();
+        o.put("id", r.id());
         o.put("owner", r.owner());
         o.put("name", r.name());
         o.put("full_name", r.fullName());
@@ -184,13 +214,35 @@ public final class CiRoutes {
         o.put("default_branch", r.defaultBranch());
         o.put("key", r.keyName());
         o.put("credentials", r.credentialsName());
+        o.put("webhook_url", externalUrl + "/api/v1/hooks");
+        Registration.Triggers t = r.triggers();
+        o.put("poll_interval", triggers.pollInterval(r));
+        o.put("forge", t.forge());
+        o.put("forge_url", t.forgeUrl());
+        o.put("forge_repository", t.forgeRepository());
+        o.put("status_token", t.statusToken());
+        TriggerService.Status st = triggers.status(r);
+        putTime(o, "last_poll", st.lastPoll());
+        o.put("last_poll_error", st.lastPollError());
+        ObjectNode d = st.lastDelivery() == null ? null : o.putObject("last_delivery");
+        if (d != null) {
+            d.put("forge", st.lastDelivery().forge());
+            d.put("id", st.lastDelivery().deliveryId());
+            d.put("event", st.lastDelivery().event());
+            putTime(d, "received_at", st.lastDelivery().receivedAt());
+            d.put("status", st.lastDelivery().status());
+            d.put("summary", st.lastDelivery().summary());
+        } else {
+            o.putNull("last_delivery");
+        }
         return o;
     }
 
     private void trigger(Context ctx) {
         String owner = ctx.pathParam("owner");
         Principal p = require(ctx, owner, true);
-        JsonNode b = body(ctx);
+        RequestBody b = RequestBody.parse(ctx.bodyAsBytes(), RequestBody.Fields.of("ref", "pipeline", "variables")
+                .alias("branch", "ref").alias("tag", "ref").alias("commit", "ref").alias("sha", "ref").alias("vars", "variables"));
         Map<String, String> vars = new LinkedHashMap<>();
         JsonNode v = b.get("variables");
         if (v != null && !v.isNull()) {
@@ -199,24 +251,15 @@ public final class CiRoutes {
             }
             v.fields().forEachRemaining(e -> vars.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString()));
         }
-        long id = runs.trigger(owner, ctx.pathParam("name"), text(b, "ref"), text(b, "pipeline"), vars, p.username(), "api");
-        ctx.status(201).contentType("application/json").result(runJson(runs.store().run(id).orElseThrow()).toString());
+        long id = triggers.trigger(owner, ctx.pathParam("name"), b.text("ref"), b.text("pipeline"), vars, p.username(), "api");
+        ctx.status(201).contentType("application/json").result(runJson(runs.require(id)).toString());
     }
 
     private void listRuns(Context ctx) {
         String owner = ctx.pathParam("owner");
         require(ctx, owner, false);
-        int limit = 50;
-        String l = ctx.queryParam("limit");
-        if (l != null) {
-            try {
-                limit = Math.max(1, Math.min(500, Integer.parseInt(l)));
-            } catch (NumberFormatException e) {
-                throw new SlipwayException.BadRequest("limit must be a number");
-            }
-        }
         ArrayNode arr = json.createArrayNode();
-        runs.store().runsOf(owner, ctx.pathParam("name"), limit).forEach(r -> arr.add(runJson(r)));
+        runs.runsOf(owner, ctx.pathParam("name"), limit(ctx, 50)).forEach(r -> arr.add(runJson(r)));
         ctx.contentType("application/json").result(arr.toString());
     }
 
@@ -242,11 +285,11 @@ public final class CiRoutes {
                 throw new SlipwayException.BadRequest("wait must be a number of seconds (0-" + MAX_WAIT_SECONDS + ")");
             }
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
-            ChangeCounter changes = runs.store().changes();
+            ChangeCounter changes = runs.changes();
             long seen = changes.version();
             while (!CiStore.isFinished(r.status()) && System.nanoTime() < deadline) {
                 seen = changes.await(seen, deadline - System.nanoTime());
-                r = runs.store().run(r.id()).orElseThrow();
+                r = runs.require(r.id());
             }
         }
         ctx.contentType("application/json").result(runJson(r).toString());
@@ -264,7 +307,7 @@ public final class CiRoutes {
         ctx.header("Cache-Control", "no-cache");
         ctx.header("X-Accel-Buffering", "no");
         OutputStream out = ctx.res().getOutputStream();
-        ChangeCounter changes = runs.store().changes();
+        ChangeCounter changes = runs.changes();
         long seen = changes.version();
         String last = null;
         while (true) {
@@ -283,7 +326,7 @@ public final class CiRoutes {
                 out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
                 out.flush(); // fails once the client has gone, which ends this handler
             }
-            r = runs.store().run(r.id()).orElseThrow();
+            r = runs.require(r.id());
         }
     }
 
@@ -296,13 +339,59 @@ public final class CiRoutes {
     private void cancel(Context ctx) {
         CiStore.RunRow r = run(ctx, true);
         runs.cancel(r.id());
-        ctx.status(202).contentType("application/json").result(runJson(runs.store().run(r.id()).orElseThrow()).toString());
+        ctx.status(202).contentType("application/json").result(runJson(runs.require(r.id())).toString());
+    }
+
+    private void approve(Context ctx) {
+        CiStore.RunRow r = run(ctx, true);
+        runs.approve(r.id(), auth.apply(ctx).username());
+        ctx.status(202).contentType("application/json").result(runJson(runs.require(r.id())).toString());
+    }
+
+    /** Forges deliver here without a token: the registration's webhook secret signs each delivery instead. */
+    private void hook(Context ctx) {
+        WebhookReceiver.Answer a = hooks.receive(ctx::header, ctx.bodyAsBytes());
+        ctx.status(a.status()).contentType("application/json").result(a.body());
+    }
+
+    private void deliveries(Context ctx) {
+        String owner = ctx.pathParam("owner");
+        require(ctx, owner, false);
+        Registration r = registrations.require(owner, ctx.pathParam("name"));
+        ArrayNode arr = json.createArrayNode();
+        for (HookDeliveries.Delivery d : triggers.deliveries().recent(r.owner(), r.name(), limit(ctx, 50))) {
+            ObjectNode o = arr.addObject();
+            o.put("forge", d.forge());
+            o.put("id", d.deliveryId());
+            o.put("event", d.event());
+            putTime(o, "received_at", d.receivedAt());
+            o.put("status", d.status());
+            o.put("summary", d.summary());
+            try {
+                o.set("response", json.readTree(d.response()));
+            } catch (IOException e) {
+                o.put("response", d.response());
+            }
+        }
+        ctx.contentType("application/json").result(arr.toString());
+    }
+
+    private static int limit(Context ctx, int fallback) {
+        String l = ctx.queryParam("limit");
+        if (l == null) {
+            return fallback;
+        }
+        try {
+            return Math.max(1, Math.min(500, Integer.parseInt(l)));
+        } catch (NumberFormatException e) {
+            throw new SlipwayException.BadRequest("limit must be a number");
+        }
     }
 
     private void retry(Context ctx) {
         CiStore.RunRow r = run(ctx, true);
         runs.retry(r.id(), ctx.pathParam("task"));
-        ctx.status(202).contentType("application/json").result(runJson(runs.store().run(r.id()).orElseThrow()).toString());
+        ctx.status(202).contentType("application/json").result(runJson(runs.require(r.id())).toString());
     }
 
     private ObjectNode runJson(CiStore.RunRow r) {
@@ -313,9 +402,20 @@ public final class CiRoutes {
         o.put("ref", r.ref());
         o.put("commit", r.commit());
         o.put("status", r.status());
+        o.put("status_message", r.message());
+        o.put("event", r.trigger());
         o.put("trigger", r.trigger());
+        CiStore.RunEvent e = r.event();
+        o.put("before", e.before());
+        o.put("message", e.message());
+        o.put("author", e.author());
+        if (e.pullRequest() == null) {
+            o.putNull("pull_request");
+        } else {
+            o.putObject("pull_request").put("number", e.pullRequest().number()).put("head_ref", e.pullRequest().headRef())
+                    .put("base_ref", e.pullRequest().baseRef()).put("fork", e.pullRequest().fork());
+        }
         o.put("created_by", r.createdBy());
-        o.put("message", r.message());
         o.put("created_at", Instant.ofEpochMilli(r.createdAt()).toString());
         putTime(o, "started_at", r.startedAt());
         putTime(o, "finished_at", r.finishedAt());
@@ -324,7 +424,7 @@ public final class CiRoutes {
         }
         putTime(o, "evicted_at", r.evictedAt()); // its workspace is gone: no retry
         ArrayNode tasks = o.putArray("tasks");
-        for (CiStore.TaskRow t : runs.store().tasks(r.id())) {
+        for (CiStore.TaskRow t : runs.tasks(r.id())) {
             ObjectNode tn = tasks.addObject();
             tn.put("name", t.name());
             tn.put("status", t.status());
@@ -355,7 +455,7 @@ public final class CiRoutes {
 
     private String logId(Context ctx, CiStore.RunRow r) {
         String task = ctx.pathParam("task");
-        CiStore.TaskRow t = runs.store().tasks(r.id()).stream().filter(x -> x.name().equals(task)).findFirst()
+        CiStore.TaskRow t = runs.tasks(r.id()).stream().filter(x -> x.name().equals(task)).findFirst()
                 .orElseThrow(() -> new SlipwayException.NotFound("run " + r.id() + " has no task '" + task + "'"));
         return RunService.logId(r.id(), task, t.attempt());
     }
@@ -393,8 +493,8 @@ public final class CiRoutes {
         // The task may not have started: wait for its log to exist (or for the run to end without it).
         String id = logId(ctx, r);
         while (!runs.logs().exists(id)) {
-            CiStore.RunRow now = runs.store().run(r.id()).orElseThrow();
-            CiStore.TaskRow t = runs.store().tasks(r.id()).stream().filter(x -> x.name().equals(task)).findFirst().orElseThrow();
+            CiStore.RunRow now = runs.require(r.id());
+            CiStore.TaskRow t = runs.tasks(r.id()).stream().filter(x -> x.name().equals(task)).findFirst().orElseThrow();
             id = RunService.logId(r.id(), task, Math.max(1, t.attempt()));
             if (runs.logs().exists(id)) {
                 break;

@@ -51,6 +51,15 @@ public final class PipelineParser {
         return pipeline;
     }
 
+    /** As {@link #parse}, with the problems as a 400 for the API (a trigger, or a stored definition read again). */
+    public static Pipeline parseOrRefuse(String fileName, String yamlText) {
+        try {
+            return new PipelineParser().parse(fileName, yamlText);
+        } catch (RuntimeException e) { // problems, or anything else the YAML library throws for odd input
+            throw new dev.slipway.core.SlipwayException.BadRequest(e.getMessage());
+        }
+    }
+
     /**
      * Every pipeline in {@code checkout}'s {@code .slipway} directory, by name; none when there is
      * no such directory. Subdirectories and other files are ignored. Symbolic links are refused,

@@ -25,15 +25,22 @@ public final class Variables {
      * name. Empty when not applicable ({@code SLIPWAY_TAG} on a branch push).
      */
     public static final Set<String> BUILT_INS = Set.of(
-            "SLIPWAY_COMMIT",   // full commit id of the triggering repository
-            "SLIPWAY_REF",      // full ref, such as refs/heads/main or refs/tags/v1.2.0
-            "SLIPWAY_BRANCH",   // branch name, for a branch push
-            "SLIPWAY_TAG",      // tag name, for a tag push
-            "SLIPWAY_EVENT",    // push, manual, cron or api
-            "SLIPWAY_REPO",     // owner/name of the triggering repository
-            "SLIPWAY_PIPELINE", // the pipeline's name
-            "SLIPWAY_TASK",     // the task's name
-            "SLIPWAY_RUN_ID");  // the run's id
+            "SLIPWAY_COMMIT",         // full commit id of the triggering repository
+            "SLIPWAY_COMMIT_SHORT",   // its first 8 characters (seed 001's sha8)
+            "SLIPWAY_COMMIT_MESSAGE", // the commit's message
+            "SLIPWAY_COMMIT_AUTHOR",  // the commit's author, "Name <email>"
+            "SLIPWAY_BEFORE",         // for a push: the commit the ref pointed at before (empty for a new ref)
+            "SLIPWAY_REF",            // full ref, such as refs/heads/main, refs/tags/v1.2.0 or refs/pull/7/head
+            "SLIPWAY_BRANCH",         // branch name, for a branch push
+            "SLIPWAY_TAG",            // tag name, for a tag push
+            "SLIPWAY_EVENT",          // push, tag, pull_request, manual, cron or api
+            "SLIPWAY_PULL_REQUEST",   // the pull request's number
+            "SLIPWAY_PR_HEAD_REF",    // the pull request's head branch
+            "SLIPWAY_PR_BASE_REF",    // the pull request's base branch
+            "SLIPWAY_REPO",           // owner/name of the triggering repository
+            "SLIPWAY_PIPELINE",       // the pipeline's name
+            "SLIPWAY_TASK",           // the task's name
+            "SLIPWAY_RUN_ID");        // the run's id
 
     static final String RESERVED_PREFIX = "SLIPWAY_";
 

@@ -1,8 +1,5 @@
 package dev.slipway.ci.scheduler;
 
-import dev.slipway.ci.model.RepositoryEntry;
-import dev.slipway.ci.secret.DeployKeys;
-import dev.slipway.ci.secret.Secrets;
 import dev.slipway.core.ChangeCounter;
 import dev.slipway.core.Clock;
 import dev.slipway.core.SlipwayException;
@@ -12,53 +9,39 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * CI state in the database (schema {@code db/migration/ci/V6__ci_runs.sql} and {@code V7}): registered
- * repositories, runs (the persistent queue: a run is {@code queued} until a worker takes it),
- * their tasks, and the worktrees each run used.
+ * Runs in the database (schema {@code db/migration/ci/V6__ci_runs.sql}, {@code V8}, {@code V9}): runs
+ * (the persistent queue: a run is {@code queued} until a worker takes it), their tasks, and the
+ * worktrees each run used. Registrations are kept by {@code ci.registration}.
  */
 public final class CiStore {
     /**
-     * A registered repository.
-     *
-     * @param keyName the deploy key for an ssh clone URL, or null
-     * @param credentialsName the secret with the credentials for an http(s) clone URL, or null
+     * A run. {@code trigger} is its event (push, tag, pull_request, manual, api, cron);
+     * {@code message} the outcome (why it failed), not the commit message, which is in {@code event}.
      */
-    public record RepositoryRow(String owner, String name, String cloneUrl, String defaultBranch, String keyName, String credentialsName,
-                                long createdAt) {
-        /** A new registration, checked: 400 for a bad name or URL, or a key or credentials that do not fit the URL. */
-        public static RepositoryRow registration(String owner, String name, String cloneUrl, String defaultBranch, String keyName,
-                                                 String credentialsName, long createdAt) {
-            if (name == null || !name.matches("[a-zA-Z0-9][a-zA-Z0-9._-]{0,99}")) {
-                throw new SlipwayException.BadRequest("invalid repository name '" + name + "'");
-            }
-            if (cloneUrl == null || !(RepositoryEntry.isHttp(cloneUrl) || RepositoryEntry.isSsh(cloneUrl) || cloneUrl.startsWith("file:")
-                    || cloneUrl.startsWith("/"))) {
-                throw new SlipwayException.BadRequest("clone_url must be an https, ssh or file URL, got '" + cloneUrl + "'");
-            }
-            if (keyName != null) {
-                DeployKeys.checkName(keyName);
-            }
-            if (credentialsName != null) {
-                Secrets.canonicalName(credentialsName);
-            }
-            for (String[] field : new String[][] {{"key", keyName}, {"credentials", credentialsName}}) {
-                String misfit = field[1] == null ? null : RepositoryEntry.misfit(field[0], cloneUrl);
-                if (misfit != null) {
-                    throw new SlipwayException.BadRequest("'" + field[0] + "' " + misfit);
-                }
-            }
-            return new RepositoryRow(owner, name, cloneUrl, defaultBranch == null || defaultBranch.isBlank() ? "main" : defaultBranch,
-                    keyName, credentialsName, createdAt);
-        }
-
-        public String fullName() {
-            return owner + "/" + name;
+    public record RunRow(long id, String owner, String repo, String pipeline, String ref, String commit, String status, String trigger,
+                         String variables, String definition, String message, String createdBy, long createdAt, Long startedAt,
+                         Long finishedAt, Long evictedAt, RunEvent event) {
+        public RunRow {
+            event = event == null ? RunEvent.NONE : event;
         }
     }
 
-    public record RunRow(long id, String owner, String repo, String pipeline, String ref, String commit, String status, String trigger,
-                         String variables, String definition, String message, String createdBy, long createdAt, Long startedAt,
-                         Long finishedAt, Long evictedAt) {}
+    /**
+     * What started a run, beyond its ref and commit.
+     *
+     * @param before the commit the pushed ref pointed at before (pushes), or null
+     * @param pullRequest the pull request's number, head and base ref, and whether its head is in a fork; null otherwise
+     * @param payload the forge's webhook body, as received, or null
+     * @param dedupeKey one event makes one run per pipeline: a second run with the same key is not created (null: never deduplicated)
+     */
+    public record RunEvent(String before, String message, String author, PullRequest pullRequest, String payload, String dedupeKey) {
+        public static final RunEvent NONE = new RunEvent(null, null, null, null, null, null);
+    }
+
+    public record PullRequest(int number, String headRef, String baseRef, boolean fork) {}
+
+    /** The run {@link #createRun} created, or found already created for the same event. */
+    public record Created(long id, boolean created) {}
 
     /** A finished run whose workspace is still kept; {@code bytes} is null until measured. */
     public record KeptRun(long id, long finishedAt, Long bytes) {}
@@ -104,89 +87,80 @@ public final class CiStore {
         return clock;
     }
 
-    // ---- repositories
-
-    public boolean insertRepository(RepositoryRow r) {
-        return jdbi.withHandle(h -> h.createUpdate("INSERT INTO ci_repositories(owner, name, clone_url, default_branch, key_name, "
-                        + "credentials_name, created_at) VALUES (:o, :n, :u, :b, :k, :c, :t) ON CONFLICT (owner, name) DO NOTHING")
-                .bind("o", r.owner()).bind("n", r.name()).bind("u", r.cloneUrl()).bind("b", r.defaultBranch()).bind("k", r.keyName())
-                .bind("c", r.credentialsName()).bind("t", r.createdAt()).execute()) > 0;
-    }
-
-    private static final String REPOSITORY_COLUMNS = "owner, name, clone_url, default_branch, key_name, credentials_name, created_at";
-
-    private static RepositoryRow repositoryRow(java.sql.ResultSet rs) throws java.sql.SQLException {
-        return new RepositoryRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-                rs.getLong(7));
-    }
-
-    public Optional<RepositoryRow> repository(String owner, String name) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + REPOSITORY_COLUMNS + " FROM ci_repositories WHERE owner = :o AND name = :n")
-                .bind("o", owner).bind("n", name).map((rs, ctx) -> repositoryRow(rs)).findOne());
-    }
-
-    public List<RepositoryRow> repositoriesOf(String owner) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + REPOSITORY_COLUMNS + " FROM ci_repositories WHERE owner = :o ORDER BY name")
-                .bind("o", owner).map((rs, ctx) -> repositoryRow(rs)).list());
-    }
-
-    /** Replaces the clone URL, default branch, key and credentials of a registration; false if there is none. */
-    public boolean updateRepository(RepositoryRow r) {
-        return jdbi.withHandle(h -> h.createUpdate("UPDATE ci_repositories SET clone_url = :u, default_branch = :b, key_name = :k, "
-                        + "credentials_name = :c WHERE owner = :o AND name = :n")
-                .bind("o", r.owner()).bind("n", r.name()).bind("u", r.cloneUrl()).bind("b", r.defaultBranch()).bind("k", r.keyName())
-                .bind("c", r.credentialsName()).execute()) > 0;
-    }
-
-    /**
-     * Removes a registration unless a run of it is queued or running (checked in the same
-     * transaction); its finished runs and their logs stay. Returns the runs in the way, or an
-     * empty list once it is gone.
-     */
-    public List<Long> deleteRepository(String owner, String name) {
-        return jdbi.inTransaction(h -> {
-            List<Long> busy = h.createQuery("SELECT id FROM ci_runs WHERE owner = :o AND repo = :n AND status IN ('queued', 'running') ORDER BY id")
-                    .bind("o", owner).bind("n", name).mapTo(Long.class).list();
-            if (busy.isEmpty()) {
-                h.createUpdate("DELETE FROM ci_repositories WHERE owner = :o AND name = :n").bind("o", owner).bind("n", name).execute();
-            }
-            return busy;
-        });
-    }
-
-    public List<RepositoryRow> repositoriesUsingKey(String owner, String keyName) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + REPOSITORY_COLUMNS + " FROM ci_repositories WHERE owner = :o AND key_name = :k "
-                        + "ORDER BY name").bind("o", owner).bind("k", keyName).map((rs, ctx) -> repositoryRow(rs)).list());
-    }
-
     // ---- runs
 
-    /** Creates a queued run with pending tasks, in one transaction; returns its id. */
-    public long createRun(RunRow run, List<String> tasks) {
-        return changed(jdbi.inTransaction(h -> {
-            h.createUpdate("UPDATE ci_counters SET value = value + 1 WHERE name = 'run'").execute();
-            long id = h.createQuery("SELECT value FROM ci_counters WHERE name = 'run'").mapTo(Long.class).one();
-            h.createUpdate("INSERT INTO ci_runs(id, owner, repo, pipeline, ref, commit_sha, status, trigger_kind, variables, definition, "
-                            + "message, created_by, created_at) VALUES (:id, :o, :r, :p, :ref, :c, 'queued', :tr, :v, :d, NULL, :by, :t)")
-                    .bind("id", id).bind("o", run.owner()).bind("r", run.repo()).bind("p", run.pipeline()).bind("ref", run.ref())
-                    .bind("c", run.commit()).bind("tr", run.trigger()).bind("v", run.variables()).bind("d", run.definition())
-                    .bind("by", run.createdBy()).bind("t", clock.millis()).execute();
-            int pos = 0;
-            for (String t : tasks) {
-                h.createUpdate("INSERT INTO ci_tasks(run_id, name, position, status, attempt) VALUES (:id, :n, :p, 'pending', 0)")
-                        .bind("id", id).bind("n", t).bind("p", pos++).execute();
+    /**
+     * Creates a run (in {@code run.status()}: queued, or approval for one that waits) with pending
+     * tasks, in one transaction. A run whose event has a dedupe key that another run of the same
+     * pipeline already has is not created: that run is returned (a unique index decides between
+     * servers that race).
+     */
+    public Created createRun(RunRow run, List<String> tasks) {
+        String key = run.event().dedupeKey();
+        if (key != null) {
+            Optional<Long> existing = runWithKey(run, key);
+            if (existing.isPresent()) {
+                return new Created(existing.get(), false);
             }
-            return id;
-        }));
+        }
+        try {
+            return changed(jdbi.inTransaction(h -> new Created(insertRun(h, run, tasks), true)));
+        } catch (RuntimeException e) {
+            if (key != null) {
+                Optional<Long> existing = runWithKey(run, key); // another server created it meanwhile
+                if (existing.isPresent()) {
+                    return new Created(existing.get(), false);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private Optional<Long> runWithKey(RunRow run, String key) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id FROM ci_runs WHERE owner = :o AND repo = :r AND pipeline = :p AND dedupe_key = :k")
+                .bind("o", run.owner()).bind("r", run.repo()).bind("p", run.pipeline()).bind("k", key).mapTo(Long.class).findOne());
+    }
+
+    private long insertRun(Handle h, RunRow run, List<String> tasks) {
+        h.createUpdate("UPDATE ci_counters SET value = value + 1 WHERE name = 'run'").execute();
+        long id = h.createQuery("SELECT value FROM ci_counters WHERE name = 'run'").mapTo(Long.class).one();
+        RunEvent e = run.event();
+        PullRequest pr = e.pullRequest();
+        h.createUpdate("INSERT INTO ci_runs(id, owner, repo, pipeline, ref, commit_sha, status, trigger_kind, variables, definition, "
+                        + "message, created_by, created_at, before_sha, commit_message, commit_author, pr_number, pr_head_ref, pr_base_ref, "
+                        + "pr_fork, event_payload, dedupe_key) VALUES (:id, :o, :r, :p, :ref, :c, :s, :tr, :v, :d, :m, :by, :t, :before, :cm, "
+                        + ":ca, :prn, :prh, :prb, :prf, :payload, :key)")
+                .bind("id", id).bind("o", run.owner()).bind("r", run.repo()).bind("p", run.pipeline()).bind("ref", run.ref())
+                .bind("c", run.commit()).bind("s", run.status()).bind("tr", run.trigger()).bind("v", run.variables())
+                .bind("d", run.definition()).bind("m", run.message()).bind("by", run.createdBy()).bind("t", clock.millis())
+                .bind("before", e.before()).bind("cm", e.message()).bind("ca", e.author())
+                .bind("prn", pr == null ? null : pr.number()).bind("prh", pr == null ? null : pr.headRef())
+                .bind("prb", pr == null ? null : pr.baseRef()).bind("prf", pr == null ? null : pr.fork())
+                .bind("payload", e.payload()).bind("key", e.dedupeKey()).execute();
+        int pos = 0;
+        for (String t : tasks) {
+            h.createUpdate("INSERT INTO ci_tasks(run_id, name, position, status, attempt) VALUES (:id, :n, :p, 'pending', 0)")
+                    .bind("id", id).bind("n", t).bind("p", pos++).execute();
+        }
+        return id;
     }
 
     private static RunRow runRow(java.sql.ResultSet rs) throws java.sql.SQLException {
+        Integer prNumber = (Integer) nullable(rs, "pr_number", rs.getInt("pr_number"));
+        PullRequest pr = prNumber == null ? null
+                : new PullRequest(prNumber, rs.getString("pr_head_ref"), rs.getString("pr_base_ref"), rs.getBoolean("pr_fork"));
+        RunEvent event = new RunEvent(rs.getString("before_sha"), rs.getString("commit_message"), rs.getString("commit_author"), pr,
+                rs.getString("event_payload"), rs.getString("dedupe_key"));
         return new RunRow(rs.getLong("id"), rs.getString("owner"), rs.getString("repo"), rs.getString("pipeline"), rs.getString("ref"),
                 rs.getString("commit_sha"), rs.getString("status"), rs.getString("trigger_kind"), rs.getString("variables"),
                 rs.getString("definition"), rs.getString("message"), rs.getString("created_by"), rs.getLong("created_at"),
-                (Long) rs.getObject("started_at") == null ? null : rs.getLong("started_at"),
-                (Long) rs.getObject("finished_at") == null ? null : rs.getLong("finished_at"),
-                (Long) rs.getObject("evicted_at") == null ? null : rs.getLong("evicted_at"));
+                (Long) nullable(rs, "started_at", rs.getLong("started_at")), (Long) nullable(rs, "finished_at", rs.getLong("finished_at")),
+                (Long) nullable(rs, "evicted_at", rs.getLong("evicted_at")), event);
+    }
+
+    /** {@code value} (just read from {@code column}), or null when the column was SQL NULL. */
+    private static Object nullable(java.sql.ResultSet rs, String column, Object value) throws java.sql.SQLException {
+        return rs.wasNull() ? null : value;
     }
 
     public Optional<RunRow> run(long id) {
@@ -221,16 +195,22 @@ public final class CiStore {
         changes.fire();
     }
 
-    /** Cancels a run that has not started; false if it is no longer queued. */
+    /** Cancels a run that has not started (queued, or waiting for approval); false if it has started or ended. */
     public boolean cancelQueued(long id) {
         return changed(jdbi.inTransaction(h -> {
             int n = h.createUpdate("UPDATE ci_runs SET status = 'cancelled', finished_at = :t, message = 'cancelled before it started' "
-                    + "WHERE id = :id AND status = 'queued'").bind("t", clock.millis()).bind("id", id).execute();
+                    + "WHERE id = :id AND status IN ('queued', 'approval')").bind("t", clock.millis()).bind("id", id).execute();
             if (n > 0) {
                 h.createUpdate("UPDATE ci_tasks SET status = 'cancelled' WHERE run_id = :id AND status = 'pending'").bind("id", id).execute();
             }
             return n > 0;
         }));
+    }
+
+    /** Lets a run that waits for approval (a pull request from a fork) go into the queue; false if it does not wait. */
+    public boolean approve(long id) {
+        return changed(jdbi.withHandle(h -> h.createUpdate("UPDATE ci_runs SET status = 'queued' WHERE id = :id AND status = 'approval'")
+                .bind("id", id).execute()) > 0);
     }
 
     /** Puts a finished run back in the queue for a retry of some of its tasks. */

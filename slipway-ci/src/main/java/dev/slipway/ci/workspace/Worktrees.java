@@ -118,7 +118,11 @@ public final class Worktrees {
      * for a commit id or an entry without a store.
      */
     public String fullRef(String owner, RepositoryEntry entry) {
-        String revision = entry.revision();
+        return fullRef(owner, entry, entry.revision());
+    }
+
+    /** As {@link #fullRef(String, RepositoryEntry)} for {@code revision} looked up in the entry's store. */
+    public String fullRef(String owner, RepositoryEntry entry, String revision) {
         if (revision.startsWith(Constants.R_REFS)) {
             return revision;
         }
@@ -193,6 +197,31 @@ public final class Worktrees {
      *     (the caller resolves it in the run's scopes); null otherwise
      */
     public Worktree prepare(String owner, RepositoryEntry entry, HttpCredentials credentials) throws CheckoutException {
+        return prepare(owner, entry, credentials, null);
+    }
+
+    /**
+     * Checks out {@code revision} of a mutable entry instead of the entry's own revision, through
+     * the entry's store and per-commit checkouts. Triggers use it with the registration's entry
+     * at its default branch, so every branch, tag, pull request and commit of one repository
+     * shares one store.
+     *
+     * @param revision a branch, tag, full ref (such as {@code refs/pull/7/head}) or commit id; null
+     *     for the entry's own revision
+     */
+    public Worktree prepare(String owner, RepositoryEntry entry, HttpCredentials credentials, String revision) throws CheckoutException {
+        if (revision != null && !entry.mutable()) {
+            throw new IllegalArgumentException("only a mutable entry can be checked out at another revision");
+        }
+        String name = volumeName(owner, entry);
+        GitAccess access = access(owner, entry, credentials);
+        synchronized (locks.computeIfAbsent(name, k -> new Object())) {
+            return entry.mutable() ? prepareMutable(entry, name, access, revision == null ? entry.revision() : revision)
+                    : prepareImmutable(entry, name, access);
+        }
+    }
+
+    private GitAccess access(String owner, RepositoryEntry entry, HttpCredentials credentials) throws CheckoutException {
         if (entry.credentials() != null && credentials == null) {
             throw new CheckoutException("credentials '" + entry.credentials() + "' for " + entry.url() + " were not resolved");
         }
@@ -204,10 +233,47 @@ public final class Worktrees {
                 throw new CheckoutException("cannot check out " + entry.url() + ": " + e.getMessage(), e);
             }
         }
-        String name = volumeName(owner, entry);
-        GitAccess access = new GitAccess(owner, entry, key, credentials, root, hostKeys, certificateAuthorities);
-        synchronized (locks.computeIfAbsent(name, k -> new Object())) {
-            return entry.mutable() ? prepareMutable(entry, name, access) : prepareImmutable(entry, name, access);
+        return new GitAccess(owner, entry, key, credentials, root, hostKeys, certificateAuthorities);
+    }
+
+    /**
+     * The branch and tag heads of the entry's remote (git ls-remote), as full ref to commit id;
+     * annotated tags give the commit they point at. Nothing is fetched.
+     */
+    public Map<String, String> remoteHeads(String owner, RepositoryEntry entry, HttpCredentials credentials) throws CheckoutException {
+        GitAccess access = access(owner, entry, credentials);
+        gitOperations.incrementAndGet();
+        try (access) {
+            Map<String, String> heads = new java.util.TreeMap<>();
+            for (org.eclipse.jgit.lib.Ref ref : Git.lsRemoteRepository().setRemote(entry.url()).setHeads(true).setTags(true)
+                    .setTimeout(NETWORK_TIMEOUT_SECONDS).setTransportConfigCallback(access).call()) {
+                if (ref.getName().endsWith("^{}")) {
+                    continue;
+                }
+                ObjectId id = ref.getPeeledObjectId() != null ? ref.getPeeledObjectId() : ref.getObjectId();
+                if (id != null) {
+                    heads.put(ref.getName(), id.name());
+                }
+            }
+            return heads;
+        } catch (GitAPIException | JGitInternalException e) {
+            throw new CheckoutException("cannot list the refs of " + entry.url() + ": " + access.explain(e), e);
+        }
+    }
+
+    /**
+     * Reads the history in a mutable entry's store (after {@link #prepare}): commit messages,
+     * authors and changed paths for the trigger filters. Close it after use.
+     */
+    public GitHistory history(String owner, RepositoryEntry entry) throws CheckoutException {
+        Path store = root.resolve(volumeName(owner, entry) + ".git");
+        if (!Files.isDirectory(store)) {
+            throw new CheckoutException("no git store for " + entry.url() + " yet");
+        }
+        try {
+            return new GitHistory(Git.open(store.toFile()));
+        } catch (IOException e) {
+            throw new CheckoutException("cannot open the git store " + store + ": " + e.getMessage(), e);
         }
     }
 
@@ -222,13 +288,13 @@ public final class Worktrees {
         return new Worktree(name, dir, commit, false);
     }
 
-    private Worktree prepareMutable(RepositoryEntry entry, String name, GitAccess access) throws CheckoutException {
+    private Worktree prepareMutable(RepositoryEntry entry, String name, GitAccess access, String revision) throws CheckoutException {
         Path store = root.resolve(name + ".git");
         try (Git git = openOrInitStore(store)) {
-            if (!hasCommit(git.getRepository(), entry.revision())) {
-                fetch(entry, git, access);
+            if (!hasCommit(git.getRepository(), revision)) {
+                fetch(entry, git, access, revision);
             }
-            ObjectId id = resolve(git.getRepository(), entry.revision());
+            ObjectId id = resolve(git.getRepository(), revision);
             String commit = id.name();
             // Point the store's HEAD at the commit, so a clone from it has something to check out.
             try {
@@ -263,11 +329,15 @@ public final class Worktrees {
         }
     }
 
-    private void fetch(RepositoryEntry entry, Git git, GitAccess access) throws CheckoutException {
+    /** Fetches every branch and tag, and {@code revision} too when it is another full ref (a pull request's head). */
+    private void fetch(RepositoryEntry entry, Git git, GitAccess access, String revision) throws CheckoutException {
         gitOperations.incrementAndGet();
+        List<RefSpec> specs = new java.util.ArrayList<>(List.of(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*")));
+        if (revision.startsWith(Constants.R_REFS) && !revision.startsWith(Constants.R_HEADS) && !revision.startsWith(Constants.R_TAGS)) {
+            specs.add(new RefSpec("+" + revision + ":" + revision));
+        }
         try (access) {
-            FetchResult r = git.fetch().setRemote(entry.url()).setTimeout(NETWORK_TIMEOUT_SECONDS)
-                    .setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"))
+            FetchResult r = git.fetch().setRemote(entry.url()).setTimeout(NETWORK_TIMEOUT_SECONDS).setRefSpecs(specs)
                     .setTransportConfigCallback(access).call();
             if (r == null) {
                 throw new CheckoutException("fetch of " + entry.url() + " returned nothing");

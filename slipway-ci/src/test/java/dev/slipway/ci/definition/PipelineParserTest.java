@@ -144,6 +144,33 @@ class PipelineParserTest {
     }
 
     @Test
+    void pullRequestSkipMarkersAndScheduleMappings() {
+        Pipeline p = parser.parse(".slipway/images.yml", """
+                on:
+                  push: { branches: [main, "!wip/**"], paths: ["dockerfiles/**"], skip: ["[skip images]"] }
+                  pull_request: { branches: [main], types: [opened, synchronized, closed] }
+                  cron:
+                    - "0 3 * * *"
+                    - { schedule: "@hourly", branch: develop, timezone: Europe/Berlin }
+                images: { box: local/busybox:1 }
+                tasks:
+                  t: { image: box, commands: [x] }
+                """);
+        assertThat(p.triggers().push()).isEqualTo(new Triggers.Push(List.of("main", "!wip/**"), List.of(), List.of("dockerfiles/**"),
+                List.of("[skip images]")));
+        assertThat(p.triggers().pullRequest()).isEqualTo(new Triggers.PullRequest(List.of("main"), List.of(),
+                List.of("opened", "synchronize", "closed")));
+        assertThat(p.triggers().schedules()).containsExactly(new Triggers.Schedule("0 3 * * *", null, null),
+                new Triggers.Schedule("0 * * * *", "develop", "Europe/Berlin"));
+        assertThat(parser.parse(".slipway/pr.yml", """
+                on: { pull_request: true }
+                images: { box: local/busybox:1 }
+                tasks:
+                  t: { image: box, commands: [x] }
+                """).triggers().pullRequest()).isEqualTo(new Triggers.PullRequest(List.of(), List.of(), Triggers.PullRequest.DEFAULT_TYPES));
+    }
+
+    @Test
     void shorthandForms() {
         Pipeline p = parser.parse(".slipway/short.yml", """
                 on:

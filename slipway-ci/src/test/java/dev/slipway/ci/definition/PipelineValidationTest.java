@@ -460,6 +460,25 @@ class PipelineValidationTest {
     }
 
     @Test
+    void pullRequestAndScheduleTriggers() {
+        assertThat(problems("""
+                on:
+                  pull_request: { branches: [main], types: [opened, merged], path: [x] }
+                  cron:
+                    - "0 3 * * *"
+                    - { schedule: "0 * * * *", branch: develop, timezone: Mars/Olympus }
+                    - { branch: develop }
+                images: { box: alpine }
+                tasks:
+                  t: { image: box, commands: [x] }
+                """)).containsExactly(
+                F + "2:53: pull request type 'merged' is not one of opened, synchronize, reopened, closed",
+                F + "2:62: unknown key 'path' in 'on.pull_request' (did you mean 'paths'?)",
+                F + "5:59: timezone 'Mars/Olympus' is not a time zone (use an IANA name such as Europe/Berlin, or UTC)",
+                F + "6:7: a schedule in 'on.cron' needs 'schedule'");
+    }
+
+    @Test
     void triggers() {
         assertThat(problems("""
                 on:
@@ -470,7 +489,7 @@ class PipelineValidationTest {
                 tasks:
                   t: { image: box, commands: [x] }
                 """)).containsExactly(
-                F + "2:9: 'on.push' must be true, false or a mapping of branches, tags and paths, not 'yes'",
+                F + "2:9: 'on.push' must be true, false or a mapping of branches, tags, paths and skip, not 'yes'",
                 F + "3:11: 'on.manual' must be true or false, not 'maybe'",
                 F + "4:10: cron schedule '0 3 * *': 4 fields, expected 5: minute hour day-of-month month day-of-week"
                         + " (or @hourly, @daily, @weekly, @monthly, @yearly)",

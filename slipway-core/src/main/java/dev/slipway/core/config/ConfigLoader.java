@@ -37,6 +37,7 @@ import java.util.Map;
  * ci.keep.max-runs          SLIPWAY_CI_KEEP_MAX_RUNS          50 (-1: no limit)
  * ci.keep.max-size          SLIPWAY_CI_KEEP_MAX_SIZE          10GiB (run directories together; -1: no limit)
  * ci.keep.min-free          SLIPWAY_CI_KEEP_MIN_FREE          1GiB (free space on the data filesystem; 0: off)
+ * ci.poll-interval          SLIPWAY_CI_POLL_INTERVAL          60s (how often repositories are polled for missed pushes; 0: off)
  * registry.gc-interval      SLIPWAY_REGISTRY_GC_INTERVAL      1h (0 turns the background run off)
  * registry.gc-grace         SLIPWAY_REGISTRY_GC_GRACE         24h
  * registry.retention-interval SLIPWAY_REGISTRY_RETENTION_INTERVAL 1h (0: off)
@@ -50,7 +51,8 @@ public final class ConfigLoader {
             "registry.owner-quota", "registry.token-ttl",
             "registry.gc-interval", "registry.gc-grace", "registry.retention-interval", "registry.upload-max-age",
             "ci.executor", "ci.max-concurrent-runs", "ci.cache-quota", "ci.git-ca-file",
-            "ci.keep.max-age", "ci.keep.max-runs", "ci.keep.max-size", "ci.keep.min-free", "ci.host-isolation");
+            "ci.keep.max-age", "ci.keep.max-runs", "ci.keep.max-size", "ci.keep.min-free", "ci.host-isolation",
+            "ci.poll-interval");
 
     private final Map<String, String> env;
 
@@ -112,7 +114,7 @@ public final class ConfigLoader {
         SlipwayConfig.Ci ci = new SlipwayConfig.Ci(values.getOrDefault("ci.executor", "docker"),
                 count(values, "ci.max-concurrent-runs", 2), size(values, "ci.cache-quota", 1L << 30),
                 values.get("ci.git-ca-file") == null ? null : Path.of(values.get("ci.git-ca-file")).toAbsolutePath(), keep,
-                values.getOrDefault("ci.host-isolation", "iptables"));
+                values.getOrDefault("ci.host-isolation", "iptables"), duration(values, "ci.poll-interval", Duration.ofSeconds(60)));
         SlipwayConfig.Lifecycle d = SlipwayConfig.Lifecycle.DEFAULTS;
         SlipwayConfig.Lifecycle lifecycle = new SlipwayConfig.Lifecycle(
                 duration(values, "registry.gc-interval", d.gcInterval()), duration(values, "registry.gc-grace", d.gcGrace()),

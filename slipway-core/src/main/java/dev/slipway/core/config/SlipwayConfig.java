@@ -49,9 +49,15 @@ public record SlipwayConfig(
      *                      {@code iptables} (the server installs the rule; needs root),
      *                      {@code external} (the admin installed it; for a server that is not root)
      *                      or {@code off} (tasks can reach the host; not recommended)
+     * @param pollInterval how often registered repositories are polled for pushes a webhook did not
+     *                     report (a registration's own poll_interval wins); zero turns polling off
      */
-    public record Ci(String executor, int maxConcurrentRuns, long cacheQuotaBytes, Path gitCaFile, Keep keep, String hostIsolation) {
+    public record Ci(String executor, int maxConcurrentRuns, long cacheQuotaBytes, Path gitCaFile, Keep keep, String hostIsolation,
+                     Duration pollInterval) {
         public Ci {
+            if (pollInterval.isNegative() || (!pollInterval.isZero() && pollInterval.toSeconds() < 10)) {
+                throw new IllegalArgumentException("ci.poll-interval must be 0 (no polling) or at least 10s, got " + pollInterval);
+            }
             if (!hostIsolation.equals("iptables") && !hostIsolation.equals("external") && !hostIsolation.equals("off")) {
                 throw new IllegalArgumentException("ci.host-isolation must be iptables, external or off, got '" + hostIsolation + "'");
             }

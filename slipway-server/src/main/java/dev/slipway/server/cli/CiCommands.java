@@ -6,7 +6,9 @@ import dev.slipway.core.Sizes;
 import dev.slipway.server.Slipway;
 import java.nio.file.Path;
 import java.util.List;
+import dev.slipway.ci.registration.Registrations;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -17,6 +19,23 @@ public final class CiCommands {
     @Command(name = "repo", mixinStandardHelpOptions = true, description = "Repositories registered for CI: add, list, update, remove.",
             subcommands = {RepoAdd.class, RepoList.class, RepoUpdate.class, RepoRemove.class})
     public static final class Repo {}
+
+    /** How a forge reaches a registration, for repo add and repo update. */
+    static final class TriggerOptions {
+        @Option(names = "--poll-interval", paramLabel = "SECONDS",
+                description = "Seconds between polls for pushes no webhook reported (0: no polling; default: ci.poll-interval)")
+        Integer pollInterval;
+        @Option(names = "--forge", paramLabel = "gitea|forgejo|github", description = "The forge, for commit statuses")
+        String forge;
+        @Option(names = "--forge-url", paramLabel = "URL",
+                description = "The forge's API base URL for commit statuses, such as https://gitea.example/api/v1 (default: from webhooks)")
+        String forgeUrl;
+        @Option(names = "--forge-repository", paramLabel = "OWNER/NAME", description = "The repository's name on the forge, if it differs")
+        String forgeRepository;
+        @Option(names = "--status-token", paramLabel = "SECRET",
+                description = "A secret holding a forge token that may post commit statuses ('' clears it)")
+        String statusToken;
+    }
 
     /** OWNER/NAME split, with a clear error for anything else. */
     static String[] ownerAndName(String repository) {
@@ -34,7 +53,7 @@ public final class CiCommands {
 
         @Override
         int run(Slipway s) {
-            var rows = s.ciStore().repositoriesOf(owner);
+            var rows = s.registrations().of(owner);
             if (rows.isEmpty()) {
                 System.out.println("no repositories of " + owner + " are registered");
             }
@@ -59,17 +78,24 @@ public final class CiCommands {
         String key;
         @Option(names = "--credentials", description = "Secret with user:token for an https URL ('' clears it)")
         String credentials;
+        @Option(names = "--rotate-webhook-secret", description = "Make a new webhook secret and print it once")
+        boolean rotate;
+        @Mixin
+        TriggerOptions triggers = new TriggerOptions();
 
         @Override
         int run(Slipway s) {
+            Integer pollInterval = triggers.pollInterval;
+            String forge = triggers.forge;
+            String forgeUrl = triggers.forgeUrl;
+            String forgeRepository = triggers.forgeRepository;
+            String statusToken = triggers.statusToken;
             String[] on = ownerAndName(repository);
-            var now = s.ciStore().repository(on[0], on[1])
-                    .orElseThrow(() -> new IllegalArgumentException(repository + " is not registered"));
-            var row = dev.slipway.ci.scheduler.CiStore.RepositoryRow.registration(on[0], on[1], cloneUrl != null ? cloneUrl : now.cloneUrl(),
-                    branch != null ? branch : now.defaultBranch(), key == null ? now.keyName() : key.isEmpty() ? null : key,
-                    credentials == null ? now.credentialsName() : credentials.isEmpty() ? null : credentials, now.createdAt());
-            dev.slipway.ci.scheduler.RunService.checkReachable(row.cloneUrl());
-            s.ciStore().updateRepository(row);
+            var r = s.registrations().update(on[0], on[1], new Registrations.Settings(cloneUrl, branch, key, credentials, null, rotate,
+                    pollInterval, forge, forgeUrl, forgeRepository, statusToken));
+            if (r.webhookSecret() != null) {
+                System.out.println("New webhook secret (shown once): " + r.webhookSecret());
+            }
             System.out.println("Updated " + repository);
             return 0;
         }
@@ -84,13 +110,7 @@ public final class CiCommands {
         @Override
         int run(Slipway s) {
             String[] on = ownerAndName(repository);
-            if (s.ciStore().repository(on[0], on[1]).isEmpty()) {
-                throw new IllegalArgumentException(repository + " is not registered");
-            }
-            var busy = s.ciStore().deleteRepository(on[0], on[1]);
-            if (!busy.isEmpty()) {
-                throw new IllegalArgumentException(repository + " has runs queued or running " + busy + "; cancel them first");
-            }
+            s.registrations().remove(on[0], on[1]);
             System.out.println("Removed " + repository);
             return 0;
         }
@@ -110,21 +130,36 @@ public final class CiCommands {
         String key;
         @Option(names = "--credentials", description = "Secret with user:token or a token, for an https URL (see 'slipway secret')")
         String credentials;
+        @Option(names = "--webhook-secret", description = "The secret forges sign webhooks with (default: a new random one, printed once)")
+        String webhookSecret;
+        @Mixin
+        TriggerOptions triggers = new TriggerOptions();
 
         @Override
         int run(Slipway s) {
+            Integer pollInterval = triggers.pollInterval;
+            String forge = triggers.forge;
+            String forgeUrl = triggers.forgeUrl;
+            String forgeRepository = triggers.forgeRepository;
+            String statusToken = triggers.statusToken;
             String[] on = ownerAndName(repository);
             String owner = on[0];
             if (s.identity().ownerKind(owner).isEmpty()) {
                 throw new IllegalArgumentException("no user or organization '" + owner + "'");
             }
-            var row = dev.slipway.ci.scheduler.CiStore.RepositoryRow.registration(owner, on[1], cloneUrl, branch, key, credentials,
-                    System.currentTimeMillis());
-            dev.slipway.ci.scheduler.RunService.checkReachable(row.cloneUrl());
-            if (!s.ciStore().insertRepository(row)) {
-                throw new IllegalArgumentException(repository + " is already registered; change it with 'slipway repo update " + repository + "'");
-            }
-            System.out.println("Registered " + repository);
+            var r = s.registrations().register(owner, on[1], new Registrations.Settings(cloneUrl, branch, key, credentials, webhookSecret,
+                    false, pollInterval, forge, forgeUrl, forgeRepository, statusToken));
+            System.out.println("Registered " + repository + " (id " + r.registration().id() + ")");
+            System.out.println();
+            System.out.println("Add a webhook on the forge (Gitea/Forgejo: Settings > Webhooks > Add > Gitea; GitHub: Settings > Webhooks),");
+            System.out.println("content type application/json, events push, create and pull request:");
+            System.out.println("  URL:    " + s.config().externalUrl().replaceAll("/+$", "") + "/api/v1/hooks");
+            System.out.println("  Secret: " + r.webhookSecret() + "   (shown once; 'slipway repo update " + repository
+                    + " --rotate-webhook-secret' makes a new one)");
+            int poll = r.registration().triggers().pollInterval() != null ? r.registration().triggers().pollInterval()
+                    : (int) s.config().ci().pollInterval().toSeconds();
+            System.out.println(poll == 0 ? "Polling is off: only webhooks and the API start runs."
+                    : "Without webhooks, pushes are found by polling every " + poll + " s.");
             return 0;
         }
     }

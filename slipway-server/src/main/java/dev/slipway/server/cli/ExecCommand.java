@@ -12,7 +12,9 @@ import dev.slipway.ci.model.RepositoryEntry;
 import dev.slipway.ci.model.Task;
 import dev.slipway.ci.workspace.Dirs;
 import dev.slipway.ci.scheduler.RunEngine;
-import dev.slipway.ci.scheduler.RunService;
+import dev.slipway.ci.scheduler.MaskedSink;
+import dev.slipway.ci.scheduler.PlanBuilder;
+import dev.slipway.ci.scheduler.RunValues;
 import dev.slipway.ci.secret.SecretMasker;
 import dev.slipway.ci.scheduler.TaskStatus;
 import dev.slipway.ci.workspace.Worktrees;
@@ -87,60 +89,23 @@ public final class ExecCommand implements Callable<Integer> {
             return 2;
         }
         String workMount = base.getFileName() == null ? "src" : base.getFileName().toString();
-        Path runDir = Files.createTempDirectory("slipway-exec-");
-        Map<String, Path> bases = new LinkedHashMap<>();
-        bases.put(workMount, base);
-        Worktrees worktrees = new Worktrees(cacheDir().resolve("worktrees"), (owner, key) -> {
-            throw new IllegalArgumentException("deploy key '" + key + "' is not available to 'slipway exec'; use a file or https URL");
-        }, null);
-        for (RepositoryEntry r : pipeline.repositories()) {
-            if (r.credentials() != null) {
-                throw new IllegalArgumentException("credentials '" + r.credentials() + "' for " + r.url()
-                        + " are not available to 'slipway exec'; use a file or public URL");
-            }
-            System.err.println("[slipway] checking out " + r.url() + "@" + r.revision());
-            bases.put(r.mountName(), worktrees.prepare("local", r, null).path());
-        }
         Map<String, byte[]> secrets = secrets();
         if (secrets == null) {
             return 2;
         }
-        Map<String, List<TaskSpec.Mount>> taskMounts = new HashMap<>();
-        Map<String, Map<String, String>> taskEnv = new HashMap<>();
+        Path runDir = Files.createTempDirectory("slipway-exec-");
+        String runId = "exec-" + Long.toHexString(System.nanoTime());
+        Map<String, String> git = gitVariables(base);
+        RunValues values = new RunValues(runId, workMount, "exec", git.getOrDefault("ref", ""), git.getOrDefault("commit", ""));
         List<String> missing = new ArrayList<>();
-        for (Task t : pipeline.tasks()) {
-            List<TaskSpec.Mount> mounts = new ArrayList<>();
-            if (t.deployTarget() != null) {
-                Path target = deployTargets.get(t.deployTarget().name());
-                if (target == null) {
-                    System.err.println("error: task '" + t.name() + "' needs deploy target '" + t.deployTarget().name()
-                            + "'; pass --deploy-target " + t.deployTarget().name() + "=PATH");
-                    return 2;
-                }
-                mounts.add(new TaskSpec.Mount.Bind(target.toAbsolutePath(), t.deployTarget().path(), false));
-            }
-            // Caches live under ~/.cache/slipway/caches/<name> and survive between exec runs.
-            for (Task.CacheMount c : t.caches()) {
-                Path dir = cacheDir().resolve("caches").resolve(c.name());
-                Files.createDirectories(dir);
-                mounts.add(new TaskSpec.Mount.Bind(dir, c.path(), false));
-            }
-            Map<String, String> env = new HashMap<>();
-            for (Task.SecretRef ref : t.secrets()) {
-                byte[] value = secrets.get(ref.name());
-                if (value == null) {
-                    missing.add(ref.name() + " (task " + t.name() + ")");
-                } else if (ref.file() != null) {
-                    Path f = runDir.resolve("secrets").resolve(t.name()).resolve(ref.name());
-                    Files.createDirectories(f.getParent());
-                    Files.write(f, value);
-                    mounts.add(new TaskSpec.Mount.Bind(f, ref.file(), true));
-                } else {
-                    env.put(ref.env() != null ? ref.env() : ref.name(), new String(value, StandardCharsets.UTF_8));
-                }
-            }
-            taskMounts.put(t.name(), mounts);
-            taskEnv.put(t.name(), env);
+        PlanBuilder.Built built;
+        try {
+            built = PlanBuilder.build(values, pipeline, workMount, Map.of(workMount, base), runDir,
+                    pipeline.tasks().stream().map(Task::name).collect(Collectors.toSet()), vars, new LocalSources(secrets, missing), null);
+        } catch (Refused e) {
+            System.err.println("error: " + e.getMessage());
+            Dirs.reset(runDir);
+            return 2;
         }
         if (!missing.isEmpty()) {
             System.err.println("error: the pipeline needs secrets that were not given: " + String.join(", ", missing)
@@ -148,15 +113,7 @@ public final class ExecCommand implements Callable<Integer> {
             Dirs.reset(runDir);
             return 2;
         }
-        String runId = "exec-" + Long.toHexString(System.nanoTime());
-        Map<String, String> env = new HashMap<>();
-        Variables.BUILT_INS.forEach(b -> env.put(b, ""));
-        env.put("SLIPWAY_RUN_ID", runId);
-        env.put("SLIPWAY_REPO", workMount);
-        env.put("SLIPWAY_EVENT", "exec");
-        env.putAll(gitVariables(base));
-        RunEngine.Plan plan = new RunEngine.Plan(runId, pipeline, workMount, bases, runDir,
-                pipeline.tasks().stream().map(Task::name).collect(Collectors.toSet()), vars, env, taskEnv, taskMounts, null);
+        RunEngine.Plan plan = built.plan();
         Executor chosen;
         try {
             chosen = executor();
@@ -207,24 +164,98 @@ public final class ExecCommand implements Callable<Integer> {
         return null;
     }
 
-    /** SLIPWAY_COMMIT, SLIPWAY_REF and SLIPWAY_BRANCH of DIR when it is a git checkout (nothing otherwise). */
+    /** The commit and (on a branch) the full ref of DIR's HEAD when it is a git checkout; nothing otherwise. */
     private static Map<String, String> gitVariables(Path dir) {
         Map<String, String> out = new HashMap<>();
         try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.open(dir.toFile())) {
             var repo = git.getRepository();
             var head = repo.resolve(org.eclipse.jgit.lib.Constants.HEAD);
             if (head != null) {
-                out.put("SLIPWAY_COMMIT", head.name());
+                out.put("commit", head.name());
             }
             String full = repo.getFullBranch();
             if (full != null && full.startsWith(org.eclipse.jgit.lib.Constants.R_HEADS)) {
-                out.put("SLIPWAY_REF", full);
-                out.put("SLIPWAY_BRANCH", repo.getBranch());
+                out.put("ref", full);
             }
         } catch (IOException | RuntimeException notGit) {
             // not a git checkout: the variables stay empty
         }
         return out;
+    }
+
+    /** A reason exec cannot start, printed as one line before anything runs (exit 2). */
+    private static final class Refused extends RuntimeException {
+        Refused(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * exec's sources: repositories checked out under ~/.cache/slipway/worktrees (file and public
+     * URLs only), deploy targets from --deploy-target, caches under ~/.cache/slipway/caches/<name>
+     * (kept between exec runs), secrets from --secret (missing ones are collected, to be named
+     * together).
+     */
+    private final class LocalSources implements PlanBuilder.Sources {
+        private final Map<String, byte[]> secrets;
+        private final List<String> missing;
+        private final Worktrees worktrees = new Worktrees(cacheDir().resolve("worktrees"), (owner, key) -> {
+            throw new IllegalArgumentException("deploy key '" + key + "' is not available to 'slipway exec'; use a file or https URL");
+        }, null);
+
+        LocalSources(Map<String, byte[]> secrets, List<String> missing) {
+            this.secrets = secrets;
+            this.missing = missing;
+        }
+
+        @Override
+        public Path checkout(RepositoryEntry r) {
+            if (r.credentials() != null) {
+                throw new Refused("credentials '" + r.credentials() + "' for " + r.url()
+                        + " are not available to 'slipway exec'; use a file or public URL");
+            }
+            System.err.println("[slipway] checking out " + r.url() + "@" + r.revision());
+            try {
+                return worktrees.prepare("local", r, null).path();
+            } catch (Worktrees.CheckoutException e) {
+                throw new Refused(e.getMessage().replaceAll("\\s*\\R\\s*", " "));
+            }
+        }
+
+        @Override
+        public Path deployTarget(Task t, Task.DeployMount target) {
+            Path path = deployTargets.get(target.name());
+            if (path == null) {
+                throw new Refused("task '" + t.name() + "' needs deploy target '" + target.name() + "'; pass --deploy-target "
+                        + target.name() + "=PATH");
+            }
+            return path.toAbsolutePath();
+        }
+
+        @Override
+        public Path cache(Task t, Task.CacheMount c) {
+            Path dir = cacheDir().resolve("caches").resolve(c.name());
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new Refused("cannot create the cache directory " + dir + ": " + e.getMessage());
+            }
+            return dir;
+        }
+
+        @Override
+        public Map<String, byte[]> secrets(Task t, List<String> names) {
+            Map<String, byte[]> out = new LinkedHashMap<>();
+            for (String name : names) {
+                byte[] value = secrets.get(name);
+                if (value == null) {
+                    missing.add(name + " (task " + t.name() + ")");
+                } else {
+                    out.put(name, value);
+                }
+            }
+            return out;
+        }
     }
 
     private static Path onlyPipeline(Path base) throws IOException {
@@ -277,7 +308,7 @@ public final class ExecCommand implements Callable<Integer> {
 
         @Override
         public Executor.OutputSink output(String task) {
-            return RunService.masked(new Executor.OutputSink() {
+            return MaskedSink.of(new Executor.OutputSink() {
                 @Override
                 public void stdout(byte[] b, int off, int len) {
                     write(task, b, off, len);

@@ -98,7 +98,7 @@ public final class RunCommands {
     static int print(JsonNode run) {
         System.out.println("run " + run.path("id").asLong() + " of " + run.path("repository").asText() + " (" + run.path("pipeline").asText()
                 + " at " + run.path("ref").asText() + "): " + run.path("status").asText()
-                + (run.path("message").isTextual() ? " - " + run.path("message").asText() : ""));
+                + (run.path("status_message").isTextual() ? " - " + run.path("status_message").asText() : ""));
         for (JsonNode t : run.path("tasks")) {
             System.out.println("  " + t.path("name").asText() + "  " + t.path("status").asText()
                     + (t.path("exit_code").isNumber() ? "  exit " + t.path("exit_code").asInt() : "")

@@ -144,7 +144,7 @@ class CiCheckoutIT {
                 """.formatted(url))));
         JsonNode run = ci.run("stranger-entry", "{}");
         assertThat(run.get("status").asText()).isEqualTo("error");
-        assertThat(run.get("message").asText()).contains("cannot fetch " + url + ": authentication failed");
+        assertThat(run.get("status_message").asText()).contains("cannot fetch " + url + ": authentication failed");
 
         HttpResponse<String> unknownKey = ci.registration("no-such-key", url, Map.of("key", "../etc"));
         assertThat(unknownKey.statusCode()).isEqualTo(400);

@@ -128,7 +128,7 @@ class CiEngineIT {
         ci.register("retry", repo);
         JsonNode failed = ci.await(ci.trigger("retry", "{}").get("id").asLong());
         assertThat(failed.get("status").asText()).isEqualTo("failure");
-        assertThat(failed.get("message").asText()).isEqualTo("task second (failure) did not succeed; see the task log");
+        assertThat(failed.get("status_message").asText()).isEqualTo("task second (failure) did not succeed; see the task log");
         Map<String, JsonNode> t = CiClient.tasks(failed);
         assertThat(t.get("first").get("status").asText()).isEqualTo("success");
         assertThat(t.get("second").get("status").asText()).isEqualTo("failure");

@@ -199,4 +199,75 @@ class CiWorkspaceIT {
         assertThat(invalid.exit()).isEqualTo(2);
         assertThat(invalid.err()).contains(".slipway/ci.yml:");
     }
+
+    /**
+     * Issue 8: pins to an older commit (immutable) and a tag (mutable) whose files differ from the
+     * tip check out the old content on the server and in exec; shell variables reach the shell.
+     */
+    @Test
+    void pinnedOlderRevisionsCheckOutAndShellVariablesReachTheShell() throws Exception {
+        Path lib = GitRepos.create(Map.of("f", "old\n"));
+        String old = GitRepos.git(lib, "rev-parse", "HEAD").trim();
+        GitRepos.git(lib, "tag", "v1");
+        GitRepos.commit(lib, Map.of("f", "new\n"), "two");
+        String pipeline = """
+                images: { box: local/busybox:1 }
+                repositories:
+                  - { url: "%s", revision: %s, mutable: false, name: lib }
+                  - { url: "%s", revision: v1, mutable: true, name: libtag }
+                tasks:
+                  show:
+                    image: box
+                    commands:
+                      - cat /src/lib/f /src/libtag/f
+                      - X=abc; MAJOR=1; echo "shell:${X#a}:$((MAJOR + 2)):v${MAJOR}"
+                """.formatted(lib.toUri(), old, lib.toUri());
+        Path app = GitRepos.create(Map.of(".slipway/ci.yml", pipeline));
+        ci.register("pinned", app);
+        JsonNode run = ci.run("pinned", "{}");
+        String log = ci.log(run, "show");
+        assertThat(run.get("status").asText()).as(log).isEqualTo("success");
+        // stdout and stderr (set -x) interleave in any order: count the lines instead.
+        assertThat(log.lines().filter("old"::equals).count()).as(log).isEqualTo(2);
+        assertThat(log).doesNotContain("new").contains("shell:bc:3:v1");
+
+        Tools.Result exec = exec(app);
+        assertThat(exec.exit()).as(exec.out() + exec.err()).isZero();
+        assertThat(exec.out()).contains("[show] old").doesNotContain("new").contains("shell:bc:3:v1");
+
+        // A pin that cannot be checked out: one line and exit 2 before anything runs, no stack trace.
+        Files.writeString(app.resolve(".slipway/ci.yml"), pipeline.replace("revision: v1", "revision: v9"));
+        Tools.Result missing = exec(app);
+        assertThat(missing.exit()).as(missing.out() + missing.err()).isEqualTo(2);
+        assertThat(missing.err().lines().filter(l -> l.startsWith("error: ")).toList()).singleElement().asString()
+                .contains("v9").contains("is not a branch, tag or commit");
+        assertThat(missing.err()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    /** Issue 8: unknown fields are refused with the field meant; a ref that does not exist is never the default branch. */
+    @Test
+    void triggerRefusesUnknownFieldsAndRefsThatDoNotExist() throws Exception {
+        Path app = GitRepos.create(Map.of(".slipway/ci.yml", "images: { box: local/busybox:1 }\ntasks:\n  t: { image: box, commands: [\"true\"] }\n"));
+        ci.register("strict", app);
+        HttpResponse<String> unknown = ci.tryTrigger("strict", "{\"branch\": \"nonexistent\"}");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(unknown.body()).get("message").asText())
+                .startsWith("unknown field 'branch' (did you mean 'ref'?)").contains("ref, variables");
+        HttpResponse<String> typo = ci.tryTrigger("strict", "{\"pipelin\": \"ci\"}");
+        assertThat(typo.statusCode()).isEqualTo(400);
+        assertThat(typo.body()).contains("unknown field 'pipelin' (did you mean 'pipeline'?)");
+        HttpResponse<String> noRef = ci.tryTrigger("strict", "{\"ref\": \"nonexistent\"}");
+        assertThat(noRef.statusCode()).as(noRef.body()).isEqualTo(400);
+        assertThat(noRef.body()).contains("nonexistent");
+        HttpResponse<String> registration = ci.registration("strict2", app.toUri().toString(), Map.of("default-branch", "main"));
+        assertThat(registration.statusCode()).isEqualTo(400);
+        assertThat(registration.body()).contains("unknown field 'default-branch' (did you mean 'default_branch'?)");
+        assertThat(alice.get("/api/v1/repos/alice/strict/runs").body()).isEqualTo("[]");
+    }
+
+    private static Tools.Result exec(Path dir) throws Exception {
+        ServerProcess jar = new ServerProcess(Files.createTempDirectory("slipway-exec-data-"));
+        List<String> cmd = jar.command("exec", dir.toString());
+        return Tools.run(Map.of(), null, cmd.subList(0, cmd.indexOf("--data")).toArray(String[]::new));
+    }
 }

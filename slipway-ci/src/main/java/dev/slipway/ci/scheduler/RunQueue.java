@@ -1,0 +1,431 @@
+package dev.slipway.ci.scheduler;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.slipway.ci.definition.PipelineParser;
+import dev.slipway.ci.executor.Executor;
+import dev.slipway.ci.executor.TaskSpec;
+import dev.slipway.ci.model.Pipeline;
+import dev.slipway.ci.model.RepositoryEntry;
+import dev.slipway.ci.model.Task;
+import dev.slipway.ci.registration.Registration;
+import dev.slipway.ci.registration.Registrations;
+import dev.slipway.ci.secret.SecretMasker;
+import dev.slipway.ci.secret.SecretResolver;
+import dev.slipway.ci.workspace.Caches;
+import dev.slipway.ci.workspace.Checkouts;
+import dev.slipway.ci.workspace.DeployTargets;
+import dev.slipway.logs.LogStore;
+import dev.slipway.logs.LogStream;
+import dev.slipway.logs.LogWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's run queue: triggers create queued runs in the database; a dispatcher takes them
+ * (at most {@code maxConcurrent} at a time) and runs them with the {@link RunEngine}, writing
+ * every task's output to the {@link LogStore} and its state to the database.
+ *
+ * <p>The queue survives restarts: queued runs stay queued and are taken after a restart; runs
+ * that were running are marked {@code error} with a message (their containers' output can no
+ * longer be followed), and a retry of a task resumes them with the same worktrees.
+ */
+public final class RunQueue implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RunQueue.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String INTERRUPTED = "the server stopped while this run was running; retry a task to resume it";
+
+    /**
+     * Credentials for pulling a task's image on behalf of a run: for images in this server's own
+     * registry, a short-lived pull token limited to what {@code actor} may read; null otherwise.
+     */
+    @FunctionalInterface
+    public interface ImageAuth {
+        TaskSpec.PullAuth forImage(String owner, String actor, String image);
+    }
+
+    private final CiStore store;
+    private final Registrations registrations;
+    private final Checkouts checkouts;
+    private final DeployTargets deployTargets;
+    private final Caches caches;
+    private final SecretResolver secrets;
+    private final LogStore logs;
+    private final RunEngine engine;
+    private final Path runsRoot;
+    private final ImageAuth imageAuth;
+    private final Semaphore slots;
+    private final Runnable finished;
+    private final Map<Long, RunEngine.Cancellation> active = new ConcurrentHashMap<>();
+    private final Object wakeUp = new Object();
+    private volatile boolean stopping;
+    private Thread dispatcher;
+
+    /** @param finished called after each run ends (the eviction pass that follows finished runs) */
+    public RunQueue(CiStore store, Registrations registrations, Checkouts checkouts, DeployTargets deployTargets, Caches caches,
+                    SecretResolver secrets, LogStore logs, RunEngine engine, Path runsRoot, int maxConcurrent, ImageAuth imageAuth,
+                    Runnable finished) {
+        this.store = store;
+        this.registrations = registrations;
+        this.checkouts = checkouts;
+        this.deployTargets = deployTargets;
+        this.caches = caches;
+        this.secrets = secrets;
+        this.logs = logs;
+        this.engine = engine;
+        this.runsRoot = runsRoot;
+        this.imageAuth = imageAuth == null ? (owner, actor, image) -> null : imageAuth;
+        this.slots = new Semaphore(maxConcurrent);
+        this.finished = finished;
+    }
+
+    public static String logId(long runId, String task, int attempt) {
+        return "runs/" + runId + "/" + task + "/" + Math.max(1, attempt);
+    }
+
+    /** Closes the logs of tasks a crash left running, marks their runs as errors, and starts the dispatcher. */
+    public void start() {
+        for (CiStore.TaskRow t : store.runningTasks()) {
+            // The task's output after the crash is lost with the container attachment: close its log.
+            String id = logId(t.runId(), t.name(), t.attempt());
+            if (logs.exists(id)) {
+                try (LogWriter w = logs.open(id)) {
+                    w.append(LogStream.SYSTEM, "[slipway] the server stopped while this task was running\n".getBytes(StandardCharsets.UTF_8));
+                    w.finish(-1);
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("cannot close the log {}: {}", id, e.getMessage());
+                }
+            }
+        }
+        int interrupted = store.failInterrupted();
+        if (interrupted > 0) {
+            LOG.warn("{} run(s) were running when the server stopped; marked as error", interrupted);
+        }
+        try {
+            engine.executor().stopLeftovers();
+        } catch (RuntimeException e) {
+            LOG.warn("cannot stop task containers left running: {}", e.getMessage());
+        }
+        dispatcher = Thread.ofPlatform().daemon().name("run-dispatcher").start(this::dispatch);
+    }
+
+    /** A run was queued (or requeued): look at the queue now. */
+    public void wake() {
+        synchronized (wakeUp) {
+            wakeUp.notifyAll();
+        }
+    }
+
+    /** Stops a running run's tasks; false if it is not running here. */
+    boolean cancelActive(long id) {
+        RunEngine.Cancellation c = active.get(id);
+        if (c == null) {
+            return false;
+        }
+        c.cancel(engine.executor());
+        return true;
+    }
+
+    private void dispatch() {
+        while (!stopping) {
+            try {
+                for (CiStore.RunRow run : store.runsWithStatus("queued")) {
+                    if (stopping || !slots.tryAcquire()) {
+                        break;
+                    }
+                    if (!store.claim(run.id())) {
+                        slots.release();
+                        continue;
+                    }
+                    LOG.info("run {} of {}/{} ({} at {}) started", run.id(), run.owner(), run.repo(), run.pipeline(), run.ref());
+                    Thread.ofVirtual().name("run-" + run.id()).start(() -> {
+                        try {
+                            execute(run.id());
+                        } finally {
+                            slots.release();
+                            wake();
+                        }
+                    });
+                }
+                synchronized (wakeUp) {
+                    wakeUp.wait(1000);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("run dispatcher", e);
+            }
+        }
+    }
+
+    /**
+     * The server's sources for a run's plan: registered deploy targets, CI caches, the secrets
+     * store, recorded checkouts. A run of a pull request from a fork is untrusted code: it gets no
+     * deploy targets (a task that asks for one errors), no secrets (each is empty, as GitHub gives
+     * them), and caches of its own that trusted runs never mount.
+     */
+    private PlanBuilder.Sources sources(long id, Registration repo, CiStore.RunRow run) {
+        boolean fork = run.event().pullRequest() != null && run.event().pullRequest().fork();
+        return new PlanBuilder.Sources() {
+            @Override
+            public Path checkout(RepositoryEntry entry) {
+                var wt = checkouts.checkout(repo.owner(), repo.name(), entry);
+                store.recordWorktree(id, entry.mountName(), wt.path().toString(), wt.commit());
+                return wt.path();
+            }
+
+            @Override
+            public Path deployTarget(Task task, Task.DeployMount target) {
+                if (fork) {
+                    throw new dev.slipway.core.SlipwayException.Forbidden("task '" + task.name() + "' needs deploy target '" + target.name()
+                            + "', which runs of pull requests from forks never get");
+                }
+                return deployTargets.authorize(target.name(), repo.fullName(), run.ref());
+            }
+
+            @Override
+            public Path cache(Task task, Task.CacheMount cache) {
+                return fork ? caches.use(forkScope(repo), cache.name(), false) : caches.use(repo.fullName(), cache.name(), cache.shared());
+            }
+
+            @Override
+            public Map<String, byte[]> secrets(Task task, List<String> names) {
+                if (fork) {
+                    Map<String, byte[]> none = new LinkedHashMap<>();
+                    names.forEach(n -> none.put(n, new byte[0]));
+                    return none;
+                }
+                return secrets.resolve(repo.owner(), repo.name(), names);
+            }
+        };
+    }
+
+    /** The cache scope of fork pull requests' runs: apart from the repository's own caches and every shared one. */
+    static String forkScope(Registration repo) {
+        return repo.fullName() + "#forks";
+    }
+
+    private void execute(long id) {
+        CiStore.RunRow run = store.run(id).orElseThrow();
+        RunEngine.Cancellation cancellation = new RunEngine.Cancellation();
+        active.put(id, cancellation);
+        Map<String, List<String>> heldCaches = new ConcurrentHashMap<>();
+        Map<String, LogWriter> writers = new ConcurrentHashMap<>();
+        try {
+            Pipeline pipeline = PipelineParser.parseOrRefuse(run.pipeline(), run.definition());
+            Registration repo = registrations.require(run.owner(), run.repo());
+            Map<String, Path> bases = new LinkedHashMap<>();
+            for (CiStore.WorktreeRow w : store.worktrees(id)) {
+                bases.put(w.mount(), Path.of(w.path()));
+            }
+            Set<String> toRun = new HashSet<>();
+            Map<String, Integer> attempts = new HashMap<>(); // before this run's attempt: its log is the next one
+            for (CiStore.TaskRow t : store.tasks(id)) {
+                attempts.put(t.name(), t.attempt());
+                if (!t.status().equals("success")) {
+                    toRun.add(t.name());
+                }
+            }
+            Map<String, String> variables = JSON.readValue(run.variables(), new TypeReference<Map<String, String>>() {});
+            // The ref as git names it: a branch or a tag of the triggering repository, or a bare commit.
+            String fullRef = checkouts.worktrees().fullRef(run.owner(), repo.storeEntry(), run.ref());
+            CiStore.RunEvent event = run.event();
+            RunValues values = new RunValues(Long.toString(id), repo.fullName(), run.trigger(), fullRef.isEmpty() ? run.ref() : fullRef,
+                    run.commit(), event.before(), event.message(), event.author(), event.pullRequest());
+            PlanBuilder.Built built = PlanBuilder.build(values, pipeline, repo.name(), bases, runsRoot.resolve(Long.toString(id)), toRun,
+                    variables, sources(id, repo, run), image -> imageAuth.forImage(run.owner(), run.createdBy(), image));
+            Map<String, List<String>> cachesByTask = new HashMap<>();
+            boolean fork = event.pullRequest() != null && event.pullRequest().fork();
+            built.cachesByTask().forEach((task, mounts) -> cachesByTask.put(task, mounts.stream()
+                    .map(c -> fork ? Caches.id(forkScope(repo), c.name(), false) : Caches.id(repo.fullName(), c.name(), c.shared())).toList()));
+            RunEngine.Listener listener = new RunListener(id, attempts, fork ? Map.of() : built.secretsByTask(), cachesByTask, heldCaches,
+                    writers);
+            RunEngine.Result result = engine.run(built.plan(), listener, cancellation);
+            if (stopping && cancellation.cancelled()) {
+                store.finishRun(id, "error", INTERRUPTED); // stopped by the server's shutdown, not by a user
+                return;
+            }
+            String status = cancellation.cancelled() ? "cancelled"
+                    : result.success() ? "success"
+                    : result.statuses().containsValue(TaskStatus.ERROR) ? "error" : "failure";
+            // Say which tasks made the run fail (their logs say why).
+            List<String> failed = result.statuses().entrySet().stream()
+                    .filter(e -> e.getValue() == TaskStatus.ERROR || e.getValue() == TaskStatus.FAILURE)
+                    .map(e -> e.getKey() + " (" + e.getValue().wire() + ")").sorted().toList();
+            String message = failed.isEmpty() ? null : "task" + (failed.size() > 1 ? "s " : " ") + String.join(", ", failed)
+                    + " did not succeed; see the task log" + (failed.size() > 1 ? "s" : "");
+            store.finishRun(id, status, status.equals("success") || status.equals("cancelled") ? null : message);
+            LOG.info("run {} of {}/{} ({}) finished: {}{}", id, run.owner(), run.repo(), run.pipeline(), status,
+                    message == null ? "" : " - " + message);
+        } catch (Exception e) {
+            LOG.warn("run {} failed: {}", id, e.getMessage());
+            store.finishRun(id, "error", e.getMessage());
+        } finally {
+            heldCaches.values().forEach(list -> list.forEach(c -> caches.lock(c).release()));
+            writers.values().forEach(w -> {
+                try {
+                    w.close();
+                } catch (IOException ignored) {
+                    // best effort
+                }
+            });
+            active.remove(id);
+            finished.run();
+        }
+    }
+
+    /** Writes a run's task output to the log store (masked) and its task states to the database. */
+    private final class RunListener implements RunEngine.Listener {
+        private final long id;
+        private final Map<String, Integer> attempts;
+        private final Map<String, Map<String, byte[]>> maskByTask;
+        private final Map<String, List<String>> cachesByTask;
+        private final Map<String, List<String>> heldCaches;
+        private final Map<String, LogWriter> writers;
+
+        RunListener(long id, Map<String, Integer> attempts, Map<String, Map<String, byte[]>> maskByTask, Map<String, List<String>> cachesByTask,
+                    Map<String, List<String>> heldCaches, Map<String, LogWriter> writers) {
+            this.id = id;
+            this.attempts = attempts;
+            this.maskByTask = maskByTask;
+            this.cachesByTask = cachesByTask;
+            this.heldCaches = heldCaches;
+            this.writers = writers;
+        }
+
+        @Override
+        public Executor.OutputSink output(String task) {
+            List<String> taskCaches = cachesByTask.getOrDefault(task, List.of());
+            for (String cache : taskCaches) {
+                caches.lock(cache).acquireUninterruptibly();
+            }
+            heldCaches.put(task, taskCaches);
+            LogWriter w = writer(task);
+            Executor.OutputSink raw = new Executor.OutputSink() {
+                @Override
+                public void stdout(byte[] b, int off, int len) {
+                    append(w, LogStream.STDOUT, b, off, len);
+                }
+
+                @Override
+                public void stderr(byte[] b, int off, int len) {
+                    append(w, LogStream.STDERR, b, off, len);
+                }
+            };
+            Map<String, byte[]> mask = maskByTask.getOrDefault(task, Map.of());
+            if (mask.isEmpty()) {
+                return raw;
+            }
+            SecretMasker.Patterns patterns = SecretMasker.patterns(mask);
+            if (!patterns.tooShort().isEmpty()) {
+                system(task, "secrets too short to mask in logs: " + patterns.tooShort());
+            }
+            return MaskedSink.of(raw, patterns);
+        }
+
+        private LogWriter writer(String task) {
+            return writers.computeIfAbsent(task, t -> {
+                int attempt = attempts.getOrDefault(t, 0);
+                try {
+                    String logId = logId(id, t, attempt + 1);
+                    if (logs.exists(logId) && logs.exitCode(logId).isPresent()) {
+                        logs.delete(logId); // a skipped attempt's note; the task is about to run for real
+                    }
+                    return logs.open(logId);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        }
+
+        @Override
+        public void system(String task, String line) {
+            append(writer(task), LogStream.SYSTEM, (line + "\n").getBytes(StandardCharsets.UTF_8), 0, -1);
+        }
+
+        /** Measures (and evicts over quota) the task's caches, then lets the next user have them. */
+        private void releaseCaches(String task) {
+            List<String> held = heldCaches.remove(task);
+            if (held == null) {
+                return;
+            }
+            for (String cache : held) {
+                try {
+                    String evicted = caches.measure(cache);
+                    if (evicted != null) {
+                        system(task, evicted);
+                    }
+                } finally {
+                    caches.lock(cache).release();
+                }
+            }
+        }
+
+        @Override
+        public void status(String task, TaskStatus status, Integer exitCode) {
+            if (status == TaskStatus.RUNNING) {
+                writer(task);
+                store.taskStarted(id, task);
+                return;
+            }
+            releaseCaches(task);
+            store.taskFinished(id, task, status.wire(), exitCode);
+            LogWriter w = writers.remove(task);
+            if (w != null) {
+                try {
+                    w.finish(exitCode == null ? -1 : exitCode);
+                } catch (IOException | IllegalStateException e) {
+                    LOG.warn("cannot finish the log of {} in run {}: {}", task, id, e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static void append(LogWriter w, LogStream stream, byte[] b, int off, int len) {
+        try {
+            w.append(stream, b, off, len < 0 ? b.length : len);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stopping = true;
+        wake();
+        if (dispatcher != null) {
+            try {
+                dispatcher.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        active.values().forEach(c -> c.cancel(engine.executor()));
+        // Let the runs record how they ended before the database closes (their tasks are stopping).
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!active.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        if (!active.isEmpty()) {
+            LOG.warn("{} run(s) still stopping at shutdown; they are marked as interrupted on the next start", active.size());
+        }
+    }
+}

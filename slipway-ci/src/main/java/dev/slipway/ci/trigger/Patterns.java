@@ -1,0 +1,69 @@
+package dev.slipway.ci.trigger;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The glob patterns of {@code on:} filters, as GitHub Actions reads them: {@code *} matches
+ * anything but {@code /}, {@code **} anything including {@code /}, {@code ?} one character other
+ * than {@code /}, {@code [abc]} and {@code [a-z]} one of those characters; a leading {@code !}
+ * excludes what the pattern matches. Patterns apply in order and the last one that matches a name
+ * decides; a list of exclusions only (such as {@code ['!wip/**']}) starts from "everything".
+ */
+final class Patterns {
+    private Patterns() {}
+
+    /** Whether {@code name} (a branch, a tag, a path) passes the patterns. */
+    static boolean matches(List<String> patterns, String name) {
+        boolean included = patterns.stream().allMatch(p -> p.startsWith("!"));
+        for (String p : patterns) {
+            boolean negated = p.startsWith("!");
+            if (glob(negated ? p.substring(1) : p).matcher(name).matches()) {
+                included = !negated;
+            }
+        }
+        return included;
+    }
+
+    /** Whether any of {@code names} passes: a paths filter wants at least one changed file. */
+    static boolean anyMatches(List<String> patterns, Collection<String> names) {
+        return names.stream().anyMatch(n -> matches(patterns, n));
+    }
+
+    static Pattern glob(String glob) {
+        StringBuilder re = new StringBuilder();
+        for (int i = 0; i < glob.length(); i++) {
+            char c = glob.charAt(i);
+            switch (c) {
+                case '*' -> {
+                    if (i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
+                        i++;
+                        // "**/" also matches nothing at all: "a/**/b" matches "a/b".
+                        if (i + 1 < glob.length() && glob.charAt(i + 1) == '/') {
+                            i++;
+                            re.append("(?:.*/)?");
+                        } else {
+                            re.append(".*");
+                        }
+                    } else {
+                        re.append("[^/]*");
+                    }
+                }
+                case '?' -> re.append("[^/]");
+                case '[' -> {
+                    int end = glob.indexOf(']', i + 1);
+                    if (end < 0) {
+                        re.append("\\[");
+                    } else {
+                        String set = glob.substring(i + 1, end);
+                        re.append('[').append(set.startsWith("!") ? "^" + set.substring(1) : set.replace("\\", "\\\\")).append(']');
+                        i = end;
+                    }
+                }
+                default -> re.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return Pattern.compile(re.toString());
+    }
+}

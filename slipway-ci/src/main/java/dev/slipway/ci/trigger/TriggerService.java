@@ -1,0 +1,383 @@
+package dev.slipway.ci.trigger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.slipway.ci.definition.PipelineParser;
+import dev.slipway.ci.definition.Variables;
+import dev.slipway.ci.model.Pipeline;
+import dev.slipway.ci.model.RepositoryEntry;
+import dev.slipway.ci.model.Task;
+import dev.slipway.ci.registration.Registration;
+import dev.slipway.ci.registration.Registrations;
+import dev.slipway.ci.scheduler.CiStore;
+import dev.slipway.ci.scheduler.RunQueue;
+import dev.slipway.ci.secret.SecretResolver;
+import dev.slipway.ci.workspace.Checkouts;
+import dev.slipway.ci.workspace.DeployTargets;
+import dev.slipway.ci.workspace.GitHistory;
+import dev.slipway.ci.workspace.Worktrees;
+import dev.slipway.core.Clock;
+import dev.slipway.core.SlipwayException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns events into queued runs, one path for every source (API, webhooks, polling, cron):
+ * resolve the registration, check the repository out at the event's commit, select the pipelines
+ * whose {@code on:} wants the event, check what each run would need (deploy targets it may write,
+ * secrets that are set), and enqueue.
+ *
+ * <p>An API trigger names one pipeline and is refused (nothing queued) when any of that fails. An
+ * event from a forge starts every pipeline that wants it; a pipeline that cannot run (an invalid
+ * file, a missing secret) gets a run that ends at once as {@code error}, so the forge shows a red
+ * status instead of silence. One event never makes two runs of a pipeline: runs carry a key of the
+ * event, ref and commit, and a second report of the same event (a webhook redelivery, a poll after
+ * the webhook) finds the first run.
+ */
+public final class TriggerService {
+    private static final Logger LOG = LoggerFactory.getLogger(TriggerService.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Registrations registrations;
+    private final Checkouts checkouts;
+    private final DeployTargets deployTargets;
+    private final SecretResolver secrets;
+    private final CiStore store;
+    private final RunQueue queue;
+    private final KnownHeads knownHeads;
+    private final HookDeliveries deliveries;
+    private final PollState pollState;
+    private final int defaultPollInterval;
+    private final Clock clock;
+    private final List<PipelinesListener> listeners = new CopyOnWriteArrayList<>();
+
+    /** Told the pipelines of a branch whenever they are read for an event on it (the cron scheduler keeps its schedules so). */
+    @FunctionalInterface
+    public interface PipelinesListener {
+        void pipelines(Registration registration, String branch, List<Pipeline> pipelines);
+    }
+
+    /** What an event did: the runs it started (or found started already), and why other pipelines did not run. */
+    public record Outcome(List<StartedRun> runs, List<String> notes) {
+        public Outcome {
+            runs = List.copyOf(runs);
+            notes = List.copyOf(notes);
+        }
+    }
+
+    /** @param created false when the run existed already (the same event reported again) */
+    public record StartedRun(long id, String pipeline, String status, boolean created) {}
+
+    public TriggerService(Registrations registrations, Checkouts checkouts, DeployTargets deployTargets, SecretResolver secrets,
+                          CiStore store, RunQueue queue, Jdbi jdbi, Clock clock, int defaultPollInterval) {
+        this.registrations = registrations;
+        this.checkouts = checkouts;
+        this.deployTargets = deployTargets;
+        this.secrets = secrets;
+        this.store = store;
+        this.queue = queue;
+        this.knownHeads = new KnownHeads(jdbi);
+        this.deliveries = new HookDeliveries(jdbi);
+        this.pollState = new PollState(jdbi);
+        this.defaultPollInterval = defaultPollInterval;
+        this.clock = clock;
+    }
+
+    public void addListener(PipelinesListener listener) {
+        listeners.add(listener);
+    }
+
+    public Registrations registrations() {
+        return registrations;
+    }
+
+    public HookDeliveries deliveries() {
+        return deliveries;
+    }
+
+    PollState pollState() {
+        return pollState;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    /** Seconds between polls of {@code r}: its own setting, else {@code ci.poll-interval}; 0 means never. */
+    public int pollInterval(Registration r) {
+        return r.triggers().pollInterval() != null ? r.triggers().pollInterval() : defaultPollInterval;
+    }
+
+    /** How a registration's triggers fare: its last poll and the last webhook delivery. */
+    public record Status(Long lastPoll, String lastPollError, HookDeliveries.Delivery lastDelivery) {}
+
+    public Status status(Registration r) {
+        Optional<PollState.State> poll = pollState.of(r.owner(), r.name());
+        return new Status(poll.map(PollState.State::lastPollAt).orElse(null), poll.map(PollState.State::lastPollError).orElse(null),
+                deliveries.recent(r.owner(), r.name(), 1).stream().findFirst().orElse(null));
+    }
+
+    /** The heads last seen of a registration's remote (see {@link KnownHeads}). */
+    Map<String, String> knownHeads(Registration r) {
+        return knownHeads.of(r.owner(), r.name());
+    }
+
+    void rememberHead(Registration r, String ref, String commit) {
+        knownHeads.put(r.owner(), r.name(), ref, commit, clock.millis());
+    }
+
+    boolean knowsHeads(Registration r) {
+        return knownHeads.any(r.owner(), r.name());
+    }
+
+    // ---- the API
+
+    /**
+     * Starts {@code pipelineName} (or the repository's only pipeline) at {@code ref} (the default
+     * branch when blank), whatever its {@code on:} says, as the API does.
+     */
+    public long trigger(String owner, String repo, String ref, String pipelineName, Map<String, String> variables, String actor, String kind) {
+        Registration r = registrations.require(owner, repo);
+        String revision = ref == null || ref.isBlank() ? r.defaultBranch() : ref;
+        Worktrees.Worktree wt = checkouts.checkout(owner, repo, storeEntry(r), revision);
+        Path file = PipelineFiles.choose(wt.path(), pipelineName);
+        String definition = read(file);
+        Pipeline pipeline = PipelineParser.parseOrRefuse(wt.path().relativize(file).toString(), definition);
+        String badVariable = Variables.checkGiven(variables == null ? List.of() : variables.keySet(), pipeline.variables());
+        if (badVariable != null) {
+            throw new SlipwayException.BadRequest(badVariable);
+        }
+        preflight(r, revision, pipeline);
+        String vars;
+        try {
+            vars = JSON.writeValueAsString(variables == null ? Map.of() : variables);
+        } catch (IOException e) {
+            throw new SlipwayException.BadRequest("invalid variables");
+        }
+        Optional<GitHistory.CommitInfo> info = commitInfo(r, wt.commit());
+        CiStore.RunEvent event = new CiStore.RunEvent(null, info.map(GitHistory.CommitInfo::message).orElse(null),
+                info.map(TriggerService::author).orElse(null), null, null, null);
+        long id = store.createRun(new CiStore.RunRow(0, owner, repo, pipeline.name(), revision, wt.commit(), "queued", kind, vars, definition,
+                null, actor, 0, null, null, null, event), pipeline.tasks().stream().map(Task::name).toList()).id();
+        store.recordWorktree(id, r.name(), wt.path().toString(), wt.commit());
+        queue.wake();
+        return id;
+    }
+
+    // ---- events from forges, polls and schedules
+
+    /**
+     * Starts the runs {@code e} asks for in {@code r}: every pipeline whose {@code on:} wants it
+     * (or, for a cron event, the pipeline named in {@code only}).
+     *
+     * @param only the one pipeline to consider (cron), or null for all
+     */
+    public Outcome fire(Registration r, Event e, String only) {
+        List<StartedRun> started = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        String revision = e.kind() == Event.Kind.PULL_REQUEST ? e.ref() : e.commit() != null ? e.commit() : e.ref();
+        Worktrees.Worktree wt = checkouts.checkout(r.owner(), r.name(), storeEntry(r), revision);
+        String commit = wt.commit();
+        if (e.kind() == Event.Kind.PUSH || e.kind() == Event.Kind.TAG) {
+            rememberHead(r, e.ref(), commit);
+        }
+        Optional<GitHistory.CommitInfo> info = e.message() != null ? Optional.empty() : commitInfo(r, commit);
+        String message = e.message() != null ? e.message() : info.map(GitHistory.CommitInfo::message).orElse("");
+        String author = e.author() != null ? e.author() : info.map(TriggerService::author).orElse(null);
+        List<Path> files = PipelineFiles.list(wt.path());
+        if (files.isEmpty()) {
+            notes.add("the repository has no pipeline (.slipway/*.yml) at " + shortId(commit));
+        }
+        Supplier<Set<String>> changed = memo(() -> changedPaths(r, e, commit));
+        List<Pipeline> read = new ArrayList<>();
+        for (Path file : files) {
+            String fileName = wt.path().relativize(file).toString();
+            String name = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+            if (only != null && !only.equals(name)) {
+                continue;
+            }
+            String definition = read(file);
+            Pipeline pipeline;
+            try {
+                pipeline = new PipelineParser().parse(fileName, definition);
+            } catch (RuntimeException invalid) {
+                started.add(errorRun(r, e, name, commit, definition, message, author, "invalid pipeline:\n" + invalid.getMessage()));
+                notes.add(name + ": invalid (" + firstLine(invalid.getMessage()) + ")");
+                continue;
+            }
+            read.add(pipeline);
+            Optional<String> whyNot = Selection.whyNot(pipeline.triggers(), e, changed);
+            if (whyNot.isPresent()) {
+                notes.add(pipeline.name() + ": not started, " + whyNot.get());
+                continue;
+            }
+            if (e.kind() == Event.Kind.PUSH || e.kind() == Event.Kind.TAG || e.kind() == Event.Kind.PULL_REQUEST) {
+                List<String> custom = pipeline.triggers().push() == null ? List.of() : pipeline.triggers().push().skip();
+                Optional<String> marker = SkipMarkers.find(message, custom);
+                if (marker.isPresent()) {
+                    notes.add(pipeline.name() + ": skipped, the head commit's message contains " + marker.get());
+                    continue;
+                }
+            }
+            started.add(start(r, e, pipeline, commit, definition, message, author, wt));
+        }
+        if (e.kind() != Event.Kind.PULL_REQUEST && !read.isEmpty()) {
+            String branch = e.ref().startsWith("refs/heads/") ? e.shortRef() : null;
+            if (branch != null) {
+                listeners.forEach(l -> l.pipelines(r, branch, read));
+            }
+        }
+        queue.wake();
+        started.forEach(s -> LOG.info("{} {} of {} at {}: run {} of {} {}", e.source(), e.kind().wire(), r.fullName(), e.shortRef(), s.id(),
+                s.pipeline(), s.created() ? s.status() : "(already started)"));
+        return new Outcome(started, notes);
+    }
+
+    /** One pipeline's run for an event: waiting for approval (a fork's pull request), queued, or an error that says why it cannot run. */
+    private StartedRun start(Registration r, Event e, Pipeline pipeline, String commit, String definition, String message, String author,
+                             Worktrees.Worktree wt) {
+        boolean fork = e.pullRequest() != null && e.pullRequest().fork();
+        if (!fork) {
+            try {
+                preflight(r, e.shortRef(), pipeline);
+            } catch (RuntimeException refused) {
+                return errorRun(r, e, pipeline.name(), commit, definition, message, author, refused.getMessage());
+            }
+        }
+        String status = fork ? "approval" : "queued";
+        CiStore.Created c = store.createRun(new CiStore.RunRow(0, r.owner(), r.name(), pipeline.name(), e.ref(), commit, status,
+                        e.kind().wire(), "{}", definition, null, actor(r, e), 0, null, null, null,
+                        runEvent(e, message, author, dedupeKey(e, commit))),
+                pipeline.tasks().stream().map(Task::name).toList());
+        if (c.created()) {
+            store.recordWorktree(c.id(), r.name(), wt.path().toString(), commit);
+        }
+        return new StartedRun(c.id(), pipeline.name(), c.created() ? status : store.run(c.id()).map(CiStore.RunRow::status).orElse(status),
+                c.created());
+    }
+
+    /** A run that ends at once as an error with {@code why}: the forge's status says what to fix. */
+    private StartedRun errorRun(Registration r, Event e, String pipeline, String commit, String definition, String message, String author,
+                                String why) {
+        CiStore.Created c = store.createRun(new CiStore.RunRow(0, r.owner(), r.name(), pipeline, e.ref(), commit, "queued",
+                e.kind().wire(), "{}", definition, null, actor(r, e), 0, null, null, null,
+                runEvent(e, message, author, dedupeKey(e, commit))), List.of());
+        if (c.created()) {
+            // Claimed first, so the dispatcher never takes it: it has nothing to run.
+            store.claim(c.id());
+            store.finishRun(c.id(), "error", why);
+        }
+        return new StartedRun(c.id(), pipeline, "error", c.created());
+    }
+
+    private static CiStore.RunEvent runEvent(Event e, String message, String author, String key) {
+        return new CiStore.RunEvent(Event.isZero(e.before()) ? null : e.before(), message, author, e.pullRequest(), e.payload(), key);
+    }
+
+    private static String actor(Registration r, Event e) {
+        return e.actor() != null ? e.actor() : r.owner();
+    }
+
+    /** The same event, ref and commit make the same key; a pull request closing is an event of its own. */
+    static String dedupeKey(Event e, String commit) {
+        return switch (e.kind()) {
+            case PUSH, TAG -> e.kind().wire() + ":" + e.ref() + ":" + commit;
+            case PULL_REQUEST -> "pull_request:" + e.pullRequest().number() + ":" + ("closed".equals(e.action()) ? "closed:" : "") + commit;
+            case CRON -> "cron:" + e.occurrence();
+            case MANUAL, API -> null;
+        };
+    }
+
+    /**
+     * The files an event changed: for a push, since {@code before} (for a new branch, since where
+     * it left the default branch); for a tag, since the previous tag; for a pull request, since
+     * its merge base with the base branch. With no such commit, every file of the head.
+     */
+    private Set<String> changedPaths(Registration r, Event e, String head) {
+        try (GitHistory history = checkouts.worktrees().history(r.owner(), storeEntry(r))) {
+            String from = switch (e.kind()) {
+                case PUSH -> !Event.isZero(e.before()) && history.commit(e.before()).isPresent() ? e.before()
+                        : history.resolve("refs/heads/" + r.defaultBranch()).flatMap(d -> history.mergeBase(d, head)).orElse(null);
+                case TAG -> history.previousTag(head).orElse(null);
+                case PULL_REQUEST -> history.resolve("refs/heads/" + e.pullRequest().baseRef()).flatMap(b -> history.mergeBase(b, head)).orElse(null);
+                default -> null;
+            };
+            return history.changedPaths(from, head);
+        } catch (IOException | Worktrees.CheckoutException ex) {
+            throw new SlipwayException.BadRequest("cannot compute the files changed at " + shortId(head) + ": " + ex.getMessage());
+        }
+    }
+
+    private Optional<GitHistory.CommitInfo> commitInfo(Registration r, String commit) {
+        try (GitHistory history = checkouts.worktrees().history(r.owner(), storeEntry(r))) {
+            return history.commit(commit);
+        } catch (Worktrees.CheckoutException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String author(GitHistory.CommitInfo c) {
+        return c.authorEmail() == null || c.authorEmail().isBlank() ? c.authorName() : c.authorName() + " <" + c.authorEmail() + ">";
+    }
+
+    private static RepositoryEntry storeEntry(Registration r) {
+        return r.storeEntry();
+    }
+
+    /** Refuses, before anything runs, what the run could not do: deploy targets it may not write, missing secrets. */
+    private void preflight(Registration r, String branch, Pipeline pipeline) {
+        for (RepositoryEntry e : pipeline.repositories()) {
+            checkouts.credentials(r.owner(), r.name(), e);
+        }
+        for (Task t : pipeline.tasks()) {
+            if (t.deployTarget() != null) {
+                deployTargets.authorize(t.deployTarget().name(), r.fullName(), branch);
+            }
+            if (!t.secrets().isEmpty()) {
+                secrets.resolve(r.owner(), r.name(), t.secrets().stream().map(Task.SecretRef::name).toList());
+            }
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new SlipwayException.BadRequest("cannot read " + file.getFileName() + ": " + e.getMessage());
+        }
+    }
+
+    private static <T> Supplier<T> memo(Supplier<T> s) {
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public synchronized T get() {
+                if (value == null) {
+                    value = s.get();
+                }
+                return value;
+            }
+        };
+    }
+
+    static String shortId(String commit) {
+        return commit == null ? "?" : commit.substring(0, Math.min(8, commit.length()));
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}
