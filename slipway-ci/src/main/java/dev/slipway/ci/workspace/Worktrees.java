@@ -347,11 +347,19 @@ public final class Worktrees {
         }
     }
 
+    /**
+     * A fresh repository in {@code dir} with the source's branches (as {@code refs/remotes/origin/*})
+     * and tags fetched, checked out at the entry's revision (see {@link #resolveOrFetchAll} for a
+     * commit no branch or tag reaches). Not git's own clone: it insists on the source's HEAD, which a
+     * mutable entry's store points at the commit to check out.
+     */
     private String cloneAndCheckout(RepositoryEntry entry, Path dir, GitAccess access) throws CheckoutException {
         gitOperations.incrementAndGet();
-        try (access; Git git = Git.cloneRepository().setURI(entry.url()).setDirectory(dir.toFile()).setNoCheckout(true)
-                .setCloneAllBranches(true).setTimeout(NETWORK_TIMEOUT_SECONDS).setTransportConfigCallback(access).call()) {
-            ObjectId id = resolve(git.getRepository(), entry.revision());
+        try (access; Git git = Git.init().setDirectory(dir.toFile()).call()) {
+            git.remoteAdd().setName("origin").setUri(new org.eclipse.jgit.transport.URIish(entry.url())).call();
+            git.fetch().setRemote("origin").setTimeout(NETWORK_TIMEOUT_SECONDS).setTransportConfigCallback(access)
+                    .setRefSpecs(new RefSpec("+refs/heads/*:refs/remotes/origin/*"), new RefSpec("+refs/tags/*:refs/tags/*")).call();
+            ObjectId id = resolveOrFetchAll(git, entry, access);
             checkoutDetached(git.getRepository(), id);
             if (entry.submodules()) {
                 git.submoduleInit().call();
@@ -360,13 +368,37 @@ public final class Worktrees {
             restoreMtimes(git.getRepository(), id, dir);
             Files.writeString(dir.resolve(".git").resolve("slipway-commit"), id.name());
             return id.name();
-        } catch (GitAPIException | JGitInternalException | IOException e) {
+        } catch (GitAPIException | JGitInternalException | IOException | java.net.URISyntaxException e) {
             deleteQuietly(dir);
             throw new CheckoutException("cannot check out " + entry.url() + "@" + entry.revision() + ": " + access.explain(e), e);
         } catch (CheckoutException e) {
             deleteQuietly(dir);
             throw e;
         }
+    }
+
+    /**
+     * The entry's revision in a fresh clone. Branches and tags come first; a commit that only
+     * another ref reaches (a pull request's head, {@code refs/pull/7/head}) is then fetched with
+     * every ref of the source and looked up again.
+     */
+    private static ObjectId resolveOrFetchAll(Git git, RepositoryEntry entry, GitAccess access)
+            throws CheckoutException, GitAPIException, IOException {
+        try {
+            ObjectId id = resolve(git.getRepository(), entry.revision());
+            if (git.getRepository().getObjectDatabase().has(id)) {
+                return id;
+            }
+        } catch (CheckoutException notThere) {
+            // fetched below
+        }
+        git.fetch().setRemote("origin").setTimeout(NETWORK_TIMEOUT_SECONDS).setTransportConfigCallback(access)
+                .setRefSpecs(new RefSpec("+refs/*:refs/slipway-source/*")).call();
+        ObjectId id = resolve(git.getRepository(), entry.revision());
+        if (!git.getRepository().getObjectDatabase().has(id)) {
+            throw new CheckoutException("revision '" + entry.revision() + "' is not a branch, tag or commit of the repository");
+        }
+        return id;
     }
 
     /**
