@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
                 "Start with 'slipway server'. Commands that change state take the same --data,",
                 "--database-url and --config options as the server and work while it runs."},
         subcommands = {ServerCommand.class, AdminCommands.User.class, AdminCommands.Token.class, AdminCommands.Org.class,
-                AdminCommands.RegistryCmd.class, WebhookCommands.Webhook.class, ExecCommand.class, CiCommands.Repo.class, RunCommands.Run.class,
+                AdminCommands.RegistryCmd.class, WebhookCommands.Webhook.class, ExecCommand.class, CiCommands.Repo.class, CiCommands.Hooks.class, RunCommands.Run.class,
                 CiCommands.DeployTarget.class, CiCommands.Cache.class, SecretCommands.Secret.class, SecretCommands.Keys.class,
                 CommandLine.HelpCommand.class})
 public final class Main {

@@ -32,6 +32,7 @@ import dev.slipway.ci.scheduler.RunQueue;
 import dev.slipway.ci.scheduler.RunService;
 import dev.slipway.ci.registration.Registrations;
 import dev.slipway.ci.trigger.TriggerService;
+import dev.slipway.ci.trigger.TriggerState;
 import dev.slipway.ci.workspace.Checkouts;
 import dev.slipway.ci.workspace.Caches;
 import dev.slipway.ci.workspace.DeployTargets;
@@ -57,6 +58,7 @@ public final class Slipway implements AutoCloseable {
 
     private final CiStore ciStore;
     private final Registrations registrations;
+    private final TriggerState triggerState;
     private final Worktrees worktrees;
     private final DeployTargets deployTargets;
     private final Caches caches;
@@ -96,6 +98,7 @@ public final class Slipway implements AutoCloseable {
         }
         this.ciStore = new CiStore(database.jdbi(), clock);
         this.registrations = new Registrations(database.jdbi(), clock, secrets);
+        this.triggerState = new TriggerState(database.jdbi(), (int) config.ci().pollInterval().toSeconds());
         this.secrets = new Secrets(database.jdbi(), config.secretsDir(), identity, clock);
         // A key may not be deleted while a registered repository names it.
         this.deployKeys = new DeployKeys(config.secretsDir(), identity, (owner, key) ->
@@ -130,6 +133,9 @@ public final class Slipway implements AutoCloseable {
 
     public Registrations registrations() { return registrations; }
 
+    /** Trigger status (polls, webhook deliveries) for the API and the CLI. */
+    public TriggerState triggerState() { return triggerState; }
+
     /** The runs, their queue and its executor; started by the server only (CLI commands do not run pipelines). */
     public synchronized RunService runService() {
         if (runService == null) {
@@ -141,7 +147,7 @@ public final class Slipway implements AutoCloseable {
                     finished -> new RunQueue(ciStore, registrations, checkouts, deployTargets, caches, secrets, logStore(), engine, runsRoot,
                             config.ci().maxConcurrentRuns(), new OwnRegistryPulls(config, registry, identity, pullThrough), finished));
             triggers = new TriggerService(registrations, checkouts, deployTargets, secrets, ciStore, runService.queue(), database.jdbi(),
-                    Clock.system(), (int) config.ci().pollInterval().toSeconds());
+                    Clock.system(), triggerState);
         }
         return runService;
     }

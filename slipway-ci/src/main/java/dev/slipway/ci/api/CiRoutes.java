@@ -10,6 +10,7 @@ import dev.slipway.ci.registration.Registrations;
 import dev.slipway.ci.scheduler.RunService;
 import dev.slipway.ci.trigger.HookDeliveries;
 import dev.slipway.ci.trigger.TriggerService;
+import dev.slipway.ci.trigger.TriggerState;
 import dev.slipway.ci.trigger.WebhookReceiver;
 import dev.slipway.core.ChangeCounter;
 import dev.slipway.core.SlipwayException;
@@ -216,12 +217,12 @@ public final class CiRoutes {
         o.put("credentials", r.credentialsName());
         o.put("webhook_url", externalUrl + "/api/v1/hooks");
         Registration.Triggers t = r.triggers();
-        o.put("poll_interval", triggers.pollInterval(r));
+        TriggerState.Status st = triggers.state().status(r);
+        o.put("poll_interval", st.pollInterval());
         o.put("forge", t.forge());
         o.put("forge_url", t.forgeUrl());
         o.put("forge_repository", t.forgeRepository());
         o.put("status_token", t.statusToken());
-        TriggerService.Status st = triggers.status(r);
         putTime(o, "last_poll", st.lastPoll());
         o.put("last_poll_error", st.lastPollError());
         ObjectNode d = st.lastDelivery() == null ? null : o.putObject("last_delivery");
@@ -359,7 +360,7 @@ public final class CiRoutes {
         require(ctx, owner, false);
         Registration r = registrations.require(owner, ctx.pathParam("name"));
         ArrayNode arr = json.createArrayNode();
-        for (HookDeliveries.Delivery d : triggers.deliveries().recent(r.owner(), r.name(), limit(ctx, 50))) {
+        for (HookDeliveries.Delivery d : triggers.state().deliveries(r, limit(ctx, 50))) {
             ObjectNode o = arr.addObject();
             o.put("forge", d.forge());
             o.put("id", d.deliveryId());

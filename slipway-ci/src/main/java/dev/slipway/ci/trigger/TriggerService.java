@@ -56,9 +56,7 @@ public final class TriggerService {
     private final CiStore store;
     private final RunQueue queue;
     private final KnownHeads knownHeads;
-    private final HookDeliveries deliveries;
-    private final PollState pollState;
-    private final int defaultPollInterval;
+    private final TriggerState state;
     private final Clock clock;
     private final List<PipelinesListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -80,7 +78,7 @@ public final class TriggerService {
     public record StartedRun(long id, String pipeline, String status, boolean created) {}
 
     public TriggerService(Registrations registrations, Checkouts checkouts, DeployTargets deployTargets, SecretResolver secrets,
-                          CiStore store, RunQueue queue, Jdbi jdbi, Clock clock, int defaultPollInterval) {
+                          CiStore store, RunQueue queue, Jdbi jdbi, Clock clock, TriggerState state) {
         this.registrations = registrations;
         this.checkouts = checkouts;
         this.deployTargets = deployTargets;
@@ -88,9 +86,7 @@ public final class TriggerService {
         this.store = store;
         this.queue = queue;
         this.knownHeads = new KnownHeads(jdbi);
-        this.deliveries = new HookDeliveries(jdbi);
-        this.pollState = new PollState(jdbi);
-        this.defaultPollInterval = defaultPollInterval;
+        this.state = state;
         this.clock = clock;
     }
 
@@ -102,30 +98,17 @@ public final class TriggerService {
         return registrations;
     }
 
-    public HookDeliveries deliveries() {
-        return deliveries;
+    /** Delivered webhooks, as received and answered. */
+    HookDeliveries deliveries() {
+        return state.hookDeliveries();
     }
 
     PollState pollState() {
-        return pollState;
+        return state.polls();
     }
 
-    Clock clock() {
-        return clock;
-    }
-
-    /** Seconds between polls of {@code r}: its own setting, else {@code ci.poll-interval}; 0 means never. */
-    public int pollInterval(Registration r) {
-        return r.triggers().pollInterval() != null ? r.triggers().pollInterval() : defaultPollInterval;
-    }
-
-    /** How a registration's triggers fare: its last poll and the last webhook delivery. */
-    public record Status(Long lastPoll, String lastPollError, HookDeliveries.Delivery lastDelivery) {}
-
-    public Status status(Registration r) {
-        Optional<PollState.State> poll = pollState.of(r.owner(), r.name());
-        return new Status(poll.map(PollState.State::lastPollAt).orElse(null), poll.map(PollState.State::lastPollError).orElse(null),
-                deliveries.recent(r.owner(), r.name(), 1).stream().findFirst().orElse(null));
+    public TriggerState state() {
+        return state;
     }
 
     /** The heads last seen of a registration's remote (see {@link KnownHeads}). */
@@ -139,6 +122,10 @@ public final class TriggerService {
 
     boolean knowsHeads(Registration r) {
         return knownHeads.any(r.owner(), r.name());
+    }
+
+    Clock clock() {
+        return clock;
     }
 
     // ---- the API
@@ -308,6 +295,7 @@ public final class TriggerService {
         try (GitHistory history = checkouts.worktrees().history(r.owner(), storeEntry(r))) {
             String from = switch (e.kind()) {
                 case PUSH -> !Event.isZero(e.before()) && history.commit(e.before()).isPresent() ? e.before()
+                        : e.ref().equals("refs/heads/" + r.defaultBranch()) ? null // the first push of the default branch: every file
                         : history.resolve("refs/heads/" + r.defaultBranch()).flatMap(d -> history.mergeBase(d, head)).orElse(null);
                 case TAG -> history.previousTag(head).orElse(null);
                 case PULL_REQUEST -> history.resolve("refs/heads/" + e.pullRequest().baseRef()).flatMap(b -> history.mergeBase(b, head)).orElse(null);

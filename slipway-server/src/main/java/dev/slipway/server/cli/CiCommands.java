@@ -6,7 +6,11 @@ import dev.slipway.core.Sizes;
 import dev.slipway.server.Slipway;
 import java.nio.file.Path;
 import java.util.List;
+import dev.slipway.ci.registration.Registration;
 import dev.slipway.ci.registration.Registrations;
+import dev.slipway.ci.trigger.HookDeliveries;
+import dev.slipway.ci.trigger.TriggerState;
+import java.time.Instant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,9 +20,72 @@ import picocli.CommandLine.Parameters;
 public final class CiCommands {
     private CiCommands() {}
 
-    @Command(name = "repo", mixinStandardHelpOptions = true, description = "Repositories registered for CI: add, list, update, remove.",
-            subcommands = {RepoAdd.class, RepoList.class, RepoUpdate.class, RepoRemove.class})
+    @Command(name = "repo", mixinStandardHelpOptions = true, description = "Repositories registered for CI: add, list, show, update, remove.",
+            subcommands = {RepoAdd.class, RepoList.class, RepoShow.class, RepoUpdate.class, RepoRemove.class})
     public static final class Repo {}
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Show a registration and how its triggers fare: webhook URL, last delivery, last poll and its error.")
+    static final class RepoShow extends AdminCommands.StateCommand {
+        @Parameters(paramLabel = "OWNER/NAME")
+        String repository;
+
+        @Override
+        int run(Slipway s) {
+            String[] on = ownerAndName(repository);
+            Registration r = s.registrations().require(on[0], on[1]);
+            TriggerState.Status st = s.triggerState().status(r);
+            System.out.println(r.fullName() + " (id " + r.id() + ")");
+            System.out.println("  clone URL:      " + r.cloneUrl() + (r.keyName() == null ? "" : "  (key " + r.keyName() + ")")
+                    + (r.credentialsName() == null ? "" : "  (credentials " + r.credentialsName() + ")"));
+            System.out.println("  default branch: " + r.defaultBranch());
+            System.out.println("  webhook URL:    " + s.config().externalUrl().replaceAll("/+$", "") + "/api/v1/hooks"
+                    + (r.triggers().webhookSecret() == null ? "  (no secret yet: 'slipway repo update " + r.fullName()
+                    + " --rotate-webhook-secret')" : ""));
+            HookDeliveries.Delivery d = st.lastDelivery();
+            System.out.println("  last delivery:  " + (d == null ? "none received"
+                    : Instant.ofEpochMilli(d.receivedAt()) + "  " + d.forge() + " " + d.event() + "  " + d.status() + "  " + d.summary()));
+            System.out.println("  polling:        " + (st.pollInterval() == 0 ? "off" : "every " + st.pollInterval() + " s"));
+            if (st.pollInterval() > 0) {
+                System.out.println("  last poll:      " + (st.lastPoll() == null ? "not yet" : Instant.ofEpochMilli(st.lastPoll()).toString())
+                        + (st.lastPollError() == null ? "" : "  FAILED: " + st.lastPollError()));
+            }
+            Registration.Triggers t = r.triggers();
+            System.out.println("  statuses:       " + (t.statusToken() == null ? "off (no --status-token)"
+                    : "token " + t.statusToken() + (t.forge() == null ? "" : ", " + t.forge())
+                    + (t.forgeUrl() == null ? "" : " at " + t.forgeUrl())));
+            return 0;
+        }
+    }
+
+    @Command(name = "hooks", mixinStandardHelpOptions = true, description = "Webhooks forges sent: what arrived and what Slipway did.",
+            subcommands = {HookDeliveriesCommand.class})
+    public static final class Hooks {}
+
+    @Command(name = "deliveries", mixinStandardHelpOptions = true,
+            description = "List the newest webhook deliveries of OWNER/NAME: when, which forge and event, the answer, and why.")
+    static final class HookDeliveriesCommand extends AdminCommands.StateCommand {
+        @Parameters(paramLabel = "OWNER/NAME")
+        String repository;
+        @Option(names = "--limit", description = "How many (default: 20)")
+        int limit = 20;
+
+        @Override
+        int run(Slipway s) {
+            String[] on = ownerAndName(repository);
+            Registration r = s.registrations().require(on[0], on[1]);
+            var list = s.triggerState().deliveries(r, Math.max(1, limit));
+            if (list.isEmpty()) {
+                System.out.println("no webhook deliveries for " + r.fullName() + " yet (the forge's webhook URL is "
+                        + s.config().externalUrl().replaceAll("/+$", "") + "/api/v1/hooks)");
+            }
+            for (HookDeliveries.Delivery d : list) {
+                System.out.println(Instant.ofEpochMilli(d.receivedAt()) + "  " + d.forge() + " " + d.event() + "  " + d.deliveryId()
+                        + "  " + d.status() + "  " + d.summary());
+            }
+            return 0;
+        }
+    }
 
     /** How a forge reaches a registration, for repo add and repo update. */
     static final class TriggerOptions {
