@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 /** Test helpers: feeding terminals and reading what they show. */
 final class Render {
@@ -115,6 +116,26 @@ final class Render {
         bytewise.finish();
         if (!held(bytewise).equals(whole)) {
             throw new AssertionError("byte by byte renders " + texts(held(bytewise)) + ", whole " + texts(whole));
+        }
+    }
+
+    /** Asserts that {@code rounds} random cuttings of {@code log} into pieces of 1 to 64 bytes render as the whole does. */
+    static void assertRandomChunkingsRenderTheSame(byte[] log, long seed, int rounds) {
+        List<Line> whole = render(log);
+        Random random = new Random(seed);
+        for (int round = 0; round < rounds; round++) {
+            Terminal t = new Terminal();
+            StringBuilder cuts = new StringBuilder();
+            for (int at = 0; at < log.length; ) {
+                int n = Math.min(1 + random.nextInt(64), log.length - at);
+                t.feed(LogStream.STDOUT, log, at, n);
+                at += n;
+                cuts.append(at).append(' ');
+            }
+            t.finish();
+            if (!held(t).equals(whole)) {
+                throw new AssertionError("pieces ending at " + cuts + "render differently from the whole");
+            }
         }
     }
 
