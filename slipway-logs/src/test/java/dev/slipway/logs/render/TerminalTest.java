@@ -312,6 +312,23 @@ class TerminalTest {
     }
 
     @Test
+    void aTerminalRestoredFromASnapshotGoesOnExactlyAndHoldsOnlyLinesItKnows() {
+        Terminal t = new Terminal(4);
+        t.feed(LogStream.STDOUT, utf8("a\nb\nc\nd\ne\n" + CSI + "31mf" + CSI + "2A"));
+        Terminal.Snapshot snapshot = t.snapshot();
+        Terminal restored = Terminal.restore(snapshot, true);
+        assertThat(restored.offset()).isEqualTo(t.offset());
+        assertThat(restored.lineCount()).isEqualTo(t.lineCount()).isEqualTo(6);
+        assertThat(restored.firstLine()).isEqualTo(6); // the screen's content is not in a snapshot
+        assertThatThrownBy(() -> restored.line(5)).isInstanceOf(IndexOutOfBoundsException.class);
+        byte[] rest = utf8("X\r" + CSI + "2Bg\nh\n");
+        t.feed(LogStream.STDOUT, rest);
+        restored.feed(LogStream.STDOUT, rest);
+        assertThat(held(restored)).isEqualTo(held(t).subList(6 - t.firstLine(), t.lineCount() - t.firstLine()));
+        assertThat(Render.run(restored.line(6), "h").style().foreground()).isEqualTo(new Color.Basic(1)); // the pen carried over
+    }
+
+    @Test
     void heightIsChecked() {
         assertThatThrownBy(() -> new Terminal(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Terminal(Terminal.MAX_HEIGHT + 1)).isInstanceOf(IllegalArgumentException.class);
