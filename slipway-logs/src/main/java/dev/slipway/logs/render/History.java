@@ -4,8 +4,9 @@ import java.util.Arrays;
 
 /**
  * The final lines a terminal still holds: {@code [start, end)}, where {@code end} is the screen's
- * top line. Lines below {@code retainFrom}, or all lines when not retaining, are dropped as they
- * become final, so that following or paging through a big log holds only what is asked for.
+ * top line. Lines below {@code retainFrom} or from {@code retainTo} on, or all lines when not
+ * retaining, are dropped as they become final, so that following or paging through a big log holds
+ * only what is asked for.
  */
 final class History {
     private final boolean retain;
@@ -17,6 +18,7 @@ final class History {
     private int size;
     int start;
     private int retainFrom;
+    private int retainTo = Integer.MAX_VALUE;
 
     History(boolean retain, int start) {
         this.retain = retain;
@@ -25,7 +27,12 @@ final class History {
     }
 
     boolean wants(int number) {
-        return retain && number >= retainFrom;
+        return retain && number >= retainFrom && number < retainTo;
+    }
+
+    /** Keeps no lines from {@code number} on (a page needs no more). */
+    void retainBelow(int number) {
+        retainTo = number;
     }
 
     /** Line {@code number}, the next to become final; null if it is not wanted. */

@@ -62,61 +62,65 @@ public final class LineHtml {
 
     private static void span(Run run, StringBuilder out) {
         Style s = run.style();
-        StringBuilder cls = new StringBuilder();
-        StringBuilder css = new StringBuilder();
-        boolean inverse = s.has(Style.Attribute.INVERSE);
-        colour(inverse ? s.background() : s.foreground(), "fg", "color", cls, css);
-        colour(inverse ? s.foreground() : s.background(), "bg", "background-color", cls, css);
-        if (inverse) {
-            cls.append(" a-inverse");
-        }
-        if (s.has(Style.Attribute.BOLD)) {
-            cls.append(" a-bold");
-        }
-        if (s.has(Style.Attribute.DIM)) {
-            cls.append(" a-dim");
-        }
-        if (s.has(Style.Attribute.ITALIC)) {
-            cls.append(" a-italic");
-        }
-        if (s.has(Style.Attribute.UNDERLINE)) {
-            cls.append(" a-underline");
-        }
-        if (s.has(Style.Attribute.STRIKETHROUGH)) {
-            cls.append(" a-strike");
-        }
-        switch (run.kind()) {
-            case INVALID_BYTES -> cls.append(" a-invalid");
-            case CONTROL -> cls.append(" a-control");
-            case TEXT -> { }
-        }
-        if (run.stream() == LogStream.STDERR) {
-            cls.append(" a-stderr");
-        } else if (run.stream() == LogStream.SYSTEM) {
-            cls.append(" a-system");
-        }
-        if (cls.isEmpty() && css.isEmpty()) {
+        if ((s == Style.DEFAULT || s.isDefault()) && run.kind() == Run.Kind.TEXT && run.stream() == LogStream.STDOUT) {
             escape(run.text(), out);
             return;
         }
+        boolean inverse = s.has(Style.Attribute.INVERSE);
+        Color fg = inverse ? s.background() : s.foreground();
+        Color bg = inverse ? s.foreground() : s.background();
         out.append("<span");
-        if (!cls.isEmpty()) {
-            out.append(" class=\"").append(cls, 1, cls.length()).append('"');
+        int noClass = out.length();
+        out.append(" class=\"");
+        int classes = out.length();
+        colourClass(fg, "a-fg", out);
+        colourClass(bg, "a-bg", out);
+        for (Style.Attribute a : s.attributes()) {
+            out.append(switch (a) {
+                case INVERSE -> "a-inverse ";
+                case BOLD -> "a-bold ";
+                case DIM -> "a-dim ";
+                case ITALIC -> "a-italic ";
+                case UNDERLINE -> "a-underline ";
+                case STRIKETHROUGH -> "a-strike ";
+            });
         }
-        if (!css.isEmpty()) {
-            out.append(" style=\"").append(css).append('"');
+        switch (run.kind()) {
+            case INVALID_BYTES -> out.append("a-invalid ");
+            case CONTROL -> out.append("a-control ");
+            case TEXT -> { }
+        }
+        switch (run.stream()) {
+            case STDERR -> out.append("a-stderr ");
+            case SYSTEM -> out.append("a-system ");
+            case STDOUT -> { }
+        }
+        if (out.length() == classes) {
+            out.setLength(noClass);
+        } else {
+            out.setCharAt(out.length() - 1, '"');
+        }
+        if (fg instanceof Color.Rgb || bg instanceof Color.Rgb) {
+            out.append(" style=\"");
+            if (fg instanceof Color.Rgb rgb) {
+                out.append("color:").append(rgb.hex()).append(';');
+            }
+            if (bg instanceof Color.Rgb rgb) {
+                out.append("background-color:").append(rgb.hex()).append(';');
+            }
+            out.append('"');
         }
         out.append('>');
         escape(run.text(), out);
         out.append("</span>");
     }
 
-    private static void colour(Color c, String prefix, String property, StringBuilder cls, StringBuilder css) {
+    private static void colourClass(Color c, String prefix, StringBuilder out) {
         switch (c) {
+            case Color.Basic b -> out.append(prefix).append(b.index()).append(' ');
+            case Color.Palette p -> out.append(prefix).append(p.index()).append(' ');
             case Color.Default d -> { }
-            case Color.Basic b -> cls.append(" a-").append(prefix).append(b.index());
-            case Color.Palette p -> cls.append(" a-").append(prefix).append(p.index());
-            case Color.Rgb rgb -> css.append(property).append(':').append(rgb.hex()).append(';');
+            case Color.Rgb rgb -> { } // an inline style: no class names 16 million colours
         }
     }
 

@@ -36,6 +36,8 @@ public final class LogIndex {
     /** The most matches one search returns. */
     public static final int MAX_MATCHES = 10_000;
     private static final int READ_BYTES = 256 * 1024;
+    /** A page reads less at a time, so that it stops soon after its last line is final. */
+    private static final int PAGE_READ_BYTES = 32 * 1024;
 
     private final LogStore store;
     private final String logId;
@@ -185,8 +187,8 @@ public final class LogIndex {
             return new Page(List.of(), v.lineCount, v.finalLineCount, v.finished);
         }
         Terminal t = Terminal.restore(v.checkpoint.snapshot(), true);
-        t.release(from);
-        replay(t, v, () -> t.finalLineCount() >= to);
+        t.hold(from, to);
+        replay(t, v, PAGE_READ_BYTES, () -> t.finalLineCount() >= to);
         List<Line> lines = new ArrayList<>(to - from);
         for (int n = from; n < to; n++) {
             lines.add(t.line(n));
@@ -210,7 +212,7 @@ public final class LogIndex {
         Matcher matcher = new Matcher(text, ignoreCase, fromLine);
         Terminal t = Terminal.restore(v.checkpoint.snapshot(), false);
         t.observe(matcher);
-        replay(t, v, () -> matcher.found.size() > limit);
+        replay(t, v, READ_BYTES, () -> matcher.found.size() > limit);
         if (matcher.found.size() <= limit && !v.finished) {
             for (int n = Math.max(fromLine, t.finalLineCount()); n < t.lineCount(); n++) {
                 matcher.test(n, t.screen().at(n - t.finalLineCount()));
@@ -238,9 +240,9 @@ public final class LogIndex {
     }
 
     /** Feeds {@code t} the log up to the view's end (finishing it if the log was), or until {@code done}. */
-    private void replay(Terminal t, View v, BooleanSupplier done) throws IOException {
+    private void replay(Terminal t, View v, int readBytes, BooleanSupplier done) throws IOException {
         while (t.offset() < v.end() && !done.getAsBoolean()) {
-            List<LogChunk> page = store.chunks(logId, t.offset(), (int) Math.min(READ_BYTES, v.end() - t.offset()));
+            List<LogChunk> page = store.chunks(logId, t.offset(), (int) Math.min(readBytes, v.end() - t.offset()));
             if (page.isEmpty()) {
                 throw new IOException("log " + logId + " ends before the indexed offset " + v.end());
             }
@@ -283,19 +285,27 @@ public final class LogIndex {
         /** As {@link String#regionMatches(boolean, int, String, int, int)} compares, at every position. */
         private static boolean containsIgnoreCase(CharSequence haystack, String needle) {
             int n = needle.length();
+            char upper = Character.toUpperCase(needle.charAt(0));
+            char lower = Character.toLowerCase(needle.charAt(0));
             outer:
             for (int i = 0; i + n <= haystack.length(); i++) {
-                for (int k = 0; k < n; k++) {
-                    char a = haystack.charAt(i + k);
-                    char b = needle.charAt(k);
-                    if (a != b && Character.toUpperCase(a) != Character.toUpperCase(b)
-                            && Character.toLowerCase(a) != Character.toLowerCase(b)) {
+                char a = haystack.charAt(i);
+                if (a != upper && a != lower && (a < 0x80 || !sameIgnoringCase(a, needle.charAt(0)))) {
+                    continue; // most positions fail on the first character, most of them ASCII
+                }
+                for (int k = 1; k < n; k++) {
+                    if (!sameIgnoringCase(haystack.charAt(i + k), needle.charAt(k))) {
                         continue outer;
                     }
                 }
                 return true;
             }
             return false;
+        }
+
+        private static boolean sameIgnoringCase(char a, char b) {
+            return a == b || Character.toUpperCase(a) == Character.toUpperCase(b)
+                    || Character.toLowerCase(a) == Character.toLowerCase(b);
         }
     }
 }

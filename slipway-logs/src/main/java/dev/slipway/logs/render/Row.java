@@ -271,22 +271,38 @@ final class Row {
             return cache;
         }
         List<Run> runs = new ArrayList<>(4);
-        StringBuilder text = new StringBuilder();
+        StringBuilder text = null;
         int start = 0;
+        boolean plain = true; // only code points, so the run's text is new String(cp, start, n)
         for (int i = 0; i <= len; i++) {
-            if (i < len && cp[i] == WIDE_TAIL) {
-                continue;
+            if (i < len) {
+                if (cp[i] == WIDE_TAIL) {
+                    plain = false;
+                    continue;
+                }
+                if (i == start || sameRun(start, i)) {
+                    plain &= cp[i] >= 0 && (marks == null || marks[i] == null);
+                    continue;
+                }
             }
-            if (i > start && (i == len || !sameRun(start, i))) {
-                for (int k = start; k < i; k++) {
-                    appendCell(text, k);
+            if (i > start) {
+                String runText;
+                if (plain) {
+                    runText = new String(cp, start, i - start);
+                } else {
+                    text = text == null ? new StringBuilder(i - start + 8) : text;
+                    for (int k = start; k < i; k++) {
+                        appendCell(text, k);
+                    }
+                    runText = text.toString();
+                    text.setLength(0);
                 }
                 int c = cp[start];
-                runs.add(new Run(text.toString(), styles.of(st[start]), Pen.streamOf(st[start]),
+                runs.add(new Run(runText, styles.of(st[start]), Pen.streamOf(st[start]),
                         c >= 0 ? Run.Kind.TEXT : kind(c), links == null ? null : links[start]));
-                text.setLength(0);
-                start = i;
             }
+            start = i;
+            plain = i < len && cp[i] >= 0 && (marks == null || marks[i] == null);
         }
         Line line = new Line(number, runs);
         cache = line;

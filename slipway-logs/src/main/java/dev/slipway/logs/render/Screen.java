@@ -144,6 +144,10 @@ final class Screen {
         history.release(number, top);
     }
 
+    void retainBelow(int number) {
+        history.retainBelow(number);
+    }
+
     /** Lines changed since {@code since}, ascending. */
     int[] changedSince(long since) {
         int first = firstLine();

@@ -208,6 +208,12 @@ public final class Terminal {
         return new Terminal(new Screen(checkHeight(height), false), newParsers(), 0);
     }
 
+    /** Holds final lines only in {@code [from, to)}: a page renders no line it does not return. */
+    void hold(int from, int to) {
+        screen.release(from);
+        screen.retainBelow(to);
+    }
+
     void watch(Watcher w) {
         this.watcher = w;
         this.watchedLines = screen.lineCount();

@@ -198,6 +198,14 @@ class LogIndexTest {
     }
 
     @Test
+    void searchIgnoresCaseBeyondAscii() throws IOException {
+        LogStore store = store(List.of(new Piece(LogStream.STDOUT, utf8("l'école\nÉCOLE\necole\n\u001b[1mÉc\u001b[0mOLE\n"))), true);
+        LogIndex index = LogIndex.open(store, ID);
+        assertThat(index.search("école", true, 0, 10).lines()).containsExactly(0, 1, 3);
+        assertThat(index.search("école", false, 0, 10).lines()).containsExactly(0);
+    }
+
+    @Test
     void aTailFollowsTheLogFromTheIndexEnd() throws Exception {
         List<Piece> pieces = mixedLog();
         int part = pieces.size() * 2 / 3;
