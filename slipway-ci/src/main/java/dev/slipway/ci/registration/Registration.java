@@ -59,8 +59,8 @@ public record Registration(long id, String owner, String name, String cloneUrl, 
             }
         }
         Triggers t = triggers == null ? Triggers.NONE : triggers;
-        if (t.pollInterval() != null && (t.pollInterval() < 0 || (t.pollInterval() > 0 && t.pollInterval() < 10) || t.pollInterval() > 86_400)) {
-            throw new SlipwayException.BadRequest("poll_interval must be 0 (no polling) or 10 to 86400 seconds, got " + t.pollInterval());
+        if (t.pollInterval() != null && (t.pollInterval() < 0 || t.pollInterval() > 86_400)) {
+            throw new SlipwayException.BadRequest("poll_interval must be 0 (no polling) or 1 to 86400 seconds, got " + t.pollInterval());
         }
         if (t.forge() != null && !FORGES.contains(t.forge().toLowerCase(Locale.ROOT))) {
             throw new SlipwayException.BadRequest("forge must be gitea, forgejo or github, got '" + t.forge() + "'");

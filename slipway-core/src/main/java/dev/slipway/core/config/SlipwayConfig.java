@@ -55,8 +55,8 @@ public record SlipwayConfig(
     public record Ci(String executor, int maxConcurrentRuns, long cacheQuotaBytes, Path gitCaFile, Keep keep, String hostIsolation,
                      Duration pollInterval) {
         public Ci {
-            if (pollInterval.isNegative() || (!pollInterval.isZero() && pollInterval.toSeconds() < 10)) {
-                throw new IllegalArgumentException("ci.poll-interval must be 0 (no polling) or at least 10s, got " + pollInterval);
+            if (pollInterval.isNegative() || (!pollInterval.isZero() && pollInterval.toSeconds() < 1)) {
+                throw new IllegalArgumentException("ci.poll-interval must be 0 (no polling) or at least 1s, got " + pollInterval);
             }
             if (!hostIsolation.equals("iptables") && !hostIsolation.equals("external") && !hostIsolation.equals("off")) {
                 throw new IllegalArgumentException("ci.host-isolation must be iptables, external or off, got '" + hostIsolation + "'");
