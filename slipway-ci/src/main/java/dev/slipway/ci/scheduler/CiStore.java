@@ -3,17 +3,24 @@ package dev.slipway.ci.scheduler;
 import dev.slipway.core.ChangeCounter;
 import dev.slipway.core.Clock;
 import dev.slipway.core.SlipwayException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs in the database (schema {@code db/migration/ci/V6__ci_runs.sql}, {@code V8}, {@code V9}): runs
  * (the persistent queue: a run is {@code queued} until a worker takes it), their tasks, and the
- * worktrees each run used. Registrations are kept by {@code ci.registration}.
+ * worktrees each run used. Registrations are kept by {@code ci.registration}. Every change of a
+ * run's state goes through here, and {@link RunObserver}s hear of it inside its transaction.
  */
 public final class CiStore {
+    private static final Logger LOG = LoggerFactory.getLogger(CiStore.class);
+
     /**
      * A run. {@code trigger} is its event (push, tag, pull_request, manual, api, cron);
      * {@code message} the outcome (why it failed), not the commit message, which is in {@code event}.
@@ -54,6 +61,7 @@ public final class CiStore {
     private final Jdbi jdbi;
     private final Clock clock;
     private final ChangeCounter changes = new ChangeCounter();
+    private final List<RunObserver> observers = new CopyOnWriteArrayList<>();
 
     public CiStore(Jdbi jdbi, Clock clock) {
         this.jdbi = jdbi;
@@ -76,6 +84,61 @@ public final class CiStore {
     private <T> T changed(T result) {
         changes.fire();
         return result;
+    }
+
+    /** Adds an observer of every change of a run's state (commit statuses, notifications). */
+    public void observe(RunObserver observer) {
+        observers.add(observer);
+    }
+
+    @FunctionalInterface
+    private interface Transition<T> {
+        /** Changes runs with {@code h}, reporting each change with {@link #observed} into {@code made}. */
+        T apply(Handle h, List<RunChange> made);
+    }
+
+    /** A change of runs in one transaction: observers hear of it inside the transaction, then after the commit. */
+    private <T> T transition(Transition<T> body) {
+        List<RunChange> made = new ArrayList<>();
+        T result = jdbi.inTransaction(h -> {
+            made.clear();
+            return body.apply(h, made);
+        });
+        changes.fire();
+        for (RunChange c : made) {
+            for (RunObserver o : observers) {
+                try {
+                    o.committed(c);
+                } catch (RuntimeException e) {
+                    LOG.warn("run observer {} failed after run {} was {}", o, c.run().id(), c.kind(), e);
+                }
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Tells the observers, inside {@code h}'s transaction, that run {@code id} went through
+     * {@code kind}. Each observer writes inside a savepoint: one that fails undoes its own writes
+     * (on PostgreSQL a failed statement would otherwise doom the whole transaction), never the change.
+     */
+    private void observed(Handle h, RunChange.Kind kind, long id, List<RunChange> made) {
+        if (observers.isEmpty()) {
+            return;
+        }
+        RunRow run = h.createQuery("SELECT * FROM ci_runs WHERE id = :id").bind("id", id).map((rs, ctx) -> runRow(rs)).one();
+        RunChange change = new RunChange(kind, run, tasks(h, id));
+        for (RunObserver o : observers) {
+            h.savepoint("run_observer");
+            try {
+                o.changed(h, change);
+                h.releaseSavepoint("run_observer");
+            } catch (RuntimeException e) {
+                h.rollbackToSavepoint("run_observer");
+                LOG.warn("run observer {} failed on run {} ({}); the change stands without it", o, id, kind, e);
+            }
+        }
+        made.add(change);
     }
 
     public Jdbi jdbi() {
@@ -104,7 +167,11 @@ public final class CiStore {
             }
         }
         try {
-            return changed(jdbi.inTransaction(h -> new Created(insertRun(h, run, tasks), true)));
+            return transition((h, made) -> {
+                long id = insertRun(h, run, tasks);
+                observed(h, RunChange.Kind.CREATED, id, made);
+                return new Created(id, true);
+            });
         } catch (RuntimeException e) {
             if (key != null) {
                 Optional<Long> existing = runWithKey(run, key); // another server created it meanwhile
@@ -180,8 +247,14 @@ public final class CiStore {
 
     /** Takes a queued run for execution; false if another worker (or a cancel) got it first. */
     public boolean claim(long id) {
-        return changed(jdbi.withHandle(h -> h.createUpdate("UPDATE ci_runs SET status = 'running', started_at = :t WHERE id = :id AND status = 'queued'")
-                .bind("t", clock.millis()).bind("id", id).execute()) > 0);
+        return transition((h, made) -> {
+            boolean claimed = h.createUpdate("UPDATE ci_runs SET status = 'running', started_at = :t WHERE id = :id AND status = 'queued'")
+                    .bind("t", clock.millis()).bind("id", id).execute() > 0;
+            if (claimed) {
+                observed(h, RunChange.Kind.STARTED, id, made);
+            }
+            return claimed;
+        });
     }
 
     public void setCommit(long id, String commit) {
@@ -190,32 +263,43 @@ public final class CiStore {
     }
 
     public void finishRun(long id, String status, String message) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE ci_runs SET status = :s, message = :m, finished_at = :t WHERE id = :id")
-                .bind("s", status).bind("m", message).bind("t", clock.millis()).bind("id", id).execute());
-        changes.fire();
+        transition((h, made) -> {
+            if (h.createUpdate("UPDATE ci_runs SET status = :s, message = :m, finished_at = :t WHERE id = :id")
+                    .bind("s", status).bind("m", message).bind("t", clock.millis()).bind("id", id).execute() > 0) {
+                observed(h, RunChange.Kind.FINISHED, id, made);
+            }
+            return null;
+        });
     }
 
     /** Cancels a run that has not started (queued, or waiting for approval); false if it has started or ended. */
     public boolean cancelQueued(long id) {
-        return changed(jdbi.inTransaction(h -> {
+        return transition((h, made) -> {
             int n = h.createUpdate("UPDATE ci_runs SET status = 'cancelled', finished_at = :t, message = 'cancelled before it started' "
                     + "WHERE id = :id AND status IN ('queued', 'approval')").bind("t", clock.millis()).bind("id", id).execute();
             if (n > 0) {
                 h.createUpdate("UPDATE ci_tasks SET status = 'cancelled' WHERE run_id = :id AND status = 'pending'").bind("id", id).execute();
+                observed(h, RunChange.Kind.FINISHED, id, made);
             }
             return n > 0;
-        }));
+        });
     }
 
     /** Lets a run that waits for approval (a pull request from a fork) go into the queue; false if it does not wait. */
     public boolean approve(long id) {
-        return changed(jdbi.withHandle(h -> h.createUpdate("UPDATE ci_runs SET status = 'queued' WHERE id = :id AND status = 'approval'")
-                .bind("id", id).execute()) > 0);
+        return transition((h, made) -> {
+            boolean approved = h.createUpdate("UPDATE ci_runs SET status = 'queued' WHERE id = :id AND status = 'approval'")
+                    .bind("id", id).execute() > 0;
+            if (approved) {
+                observed(h, RunChange.Kind.APPROVED, id, made);
+            }
+            return approved;
+        });
     }
 
     /** Puts a finished run back in the queue for a retry of some of its tasks. */
     public boolean requeue(long id, List<String> tasks) {
-        return changed(jdbi.inTransaction(h -> {
+        return transition((h, made) -> {
             int n = h.createUpdate("UPDATE ci_runs SET status = 'queued', finished_at = NULL, message = NULL WHERE id = :id "
                     + "AND status IN ('success', 'failure', 'cancelled', 'error') AND evicted_at IS NULL").bind("id", id).execute();
             if (n == 0) {
@@ -226,8 +310,9 @@ public final class CiStore {
                 h.createUpdate("UPDATE ci_tasks SET status = 'pending', exit_code = NULL, started_at = NULL, finished_at = NULL "
                         + "WHERE run_id = :id AND name = :n").bind("id", id).bind("n", t).execute();
             }
+            observed(h, RunChange.Kind.REQUEUED, id, made);
             return true;
-        }));
+        });
     }
 
     /**
@@ -235,15 +320,18 @@ public final class CiStore {
      * view of them, so they end as {@code error} with a message saying so (retry resumes them).
      */
     public int failInterrupted() {
-        return changed(jdbi.inTransaction(h -> {
+        return transition((h, made) -> {
             long now = clock.millis();
+            List<Long> interrupted = h.createQuery("SELECT id FROM ci_runs WHERE status = 'running' ORDER BY id").mapTo(Long.class).list();
             h.createUpdate("UPDATE ci_tasks SET status = 'error', finished_at = :t WHERE status = 'running'").bind("t", now).execute();
             h.createUpdate("UPDATE ci_tasks SET status = 'skipped' WHERE status = 'pending' AND run_id IN (SELECT id FROM ci_runs WHERE status = 'running')")
                     .execute();
-            return h.createUpdate("UPDATE ci_runs SET status = 'error', finished_at = :t, "
+            int n = h.createUpdate("UPDATE ci_runs SET status = 'error', finished_at = :t, "
                     + "message = 'the server stopped while this run was running; retry a task to resume it' WHERE status = 'running'")
                     .bind("t", now).execute();
-        }));
+            interrupted.forEach(id -> observed(h, RunChange.Kind.FINISHED, id, made));
+            return n;
+        });
     }
 
     // ---- workspaces of finished runs (RunEviction)
