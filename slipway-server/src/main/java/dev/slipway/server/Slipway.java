@@ -7,6 +7,7 @@ import dev.slipway.core.Clock;
 import dev.slipway.core.SecretBox;
 import dev.slipway.core.config.SlipwayConfig;
 import dev.slipway.core.db.Database;
+import dev.slipway.core.outbox.Outbox;
 import dev.slipway.core.identity.Identity;
 import dev.slipway.registry.Registry;
 import dev.slipway.registry.events.RegistryEvents;
@@ -28,9 +29,11 @@ import dev.slipway.ci.executor.LocalExecutor;
 import dev.slipway.ci.scheduler.CiStore;
 import dev.slipway.ci.scheduler.RunEngine;
 import dev.slipway.ci.scheduler.RunEviction;
+import dev.slipway.ci.scheduler.RunLinks;
 import dev.slipway.ci.scheduler.RunQueue;
 import dev.slipway.ci.scheduler.RunService;
 import dev.slipway.ci.registration.Registrations;
+import dev.slipway.ci.status.CommitStatuses;
 import dev.slipway.ci.trigger.TriggerService;
 import dev.slipway.ci.trigger.TriggerState;
 import dev.slipway.ci.workspace.Checkouts;
@@ -62,6 +65,8 @@ public final class Slipway implements AutoCloseable {
     private final Worktrees worktrees;
     private final DeployTargets deployTargets;
     private final Caches caches;
+    private final Outbox outbox;
+    private final CommitStatuses commitStatuses;
     private LogStore logStore;
     private LogHub logHub;
     private RunService runService;
@@ -106,6 +111,10 @@ public final class Slipway implements AutoCloseable {
         this.worktrees = new Worktrees(config.ciDir().resolve("worktrees"), deployKeys::privateKeyPath, config.ci().gitCaFile());
         this.deployTargets = new DeployTargets(database.jdbi(), clock);
         this.caches = new Caches(database.jdbi(), config.ciDir().resolve("caches"), clock, config.ci().cacheQuotaBytes());
+        this.outbox = new Outbox(database.jdbi(), clock);
+        // Every change of a run, also one a CLI command makes, enqueues its commit status; the server sends them.
+        this.commitStatuses = new CommitStatuses(registrations, this.secrets, outbox, database.jdbi(), clock, new RunLinks(config.externalUrl()));
+        ciStore.observe(commitStatuses.observer());
     }
 
     public CiStore ciStore() { return ciStore; }
@@ -136,6 +145,11 @@ public final class Slipway implements AutoCloseable {
     /** Trigger status (polls, webhook deliveries) for the API and the CLI. */
     public TriggerState triggerState() { return triggerState; }
 
+    /** Deliveries to other systems (commit statuses; later notifications), sent once the server starts it. */
+    public Outbox outbox() { return outbox; }
+
+    public CommitStatuses commitStatuses() { return commitStatuses; }
+
     /** The runs, their queue and its executor; started by the server only (CLI commands do not run pipelines). */
     public synchronized RunService runService() {
         if (runService == null) {
@@ -148,6 +162,7 @@ public final class Slipway implements AutoCloseable {
                             config.ci().maxConcurrentRuns(), new OwnRegistryPulls(config, registry, identity, pullThrough), finished));
             triggers = new TriggerService(registrations, checkouts, deployTargets, secrets, ciStore, runService.queue(), database.jdbi(),
                     Clock.system(), triggerState);
+            triggers.addDeliveryListener(commitStatuses::learn);
         }
         return runService;
     }
@@ -221,6 +236,7 @@ public final class Slipway implements AutoCloseable {
         if (runService != null) {
             runService.close();
         }
+        outbox.close(); // after the runs: the statuses of runs ended by the shutdown are enqueued by then
         events.close();
         database.close();
     }

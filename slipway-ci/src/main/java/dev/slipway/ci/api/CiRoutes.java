@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.ci.scheduler.CiStore;
 import dev.slipway.ci.registration.Registration;
 import dev.slipway.ci.registration.Registrations;
+import dev.slipway.ci.scheduler.RunLinks;
 import dev.slipway.ci.scheduler.RunService;
+import dev.slipway.ci.status.CommitStatuses;
 import dev.slipway.ci.trigger.HookDeliveries;
 import dev.slipway.ci.trigger.TriggerService;
 import dev.slipway.ci.trigger.TriggerState;
@@ -45,16 +47,18 @@ public final class CiRoutes {
     private final String externalUrl;
     private final WebhookReceiver hooks;
     private final LogHub hub;
+    private final CommitStatuses statuses;
     private final Identity identity;
     private final Function<Context, Principal> auth;
     private final ObjectMapper json = new ObjectMapper();
 
     /** @param auth returns the authenticated principal or throws Unauthorized */
     /** @param externalUrl the server's URL as forges reach it (webhook URLs name it) */
-    public CiRoutes(Registrations registrations, TriggerService triggers, RunService runs, LogHub hub, Identity identity,
-                    Function<Context, Principal> auth, String externalUrl) {
+    public CiRoutes(Registrations registrations, TriggerService triggers, RunService runs, LogHub hub, CommitStatuses statuses,
+                    Identity identity, Function<Context, Principal> auth, String externalUrl) {
         this.externalUrl = externalUrl.endsWith("/") ? externalUrl.substring(0, externalUrl.length() - 1) : externalUrl;
-        this.hooks = new WebhookReceiver(triggers, id -> this.externalUrl + "/api/v1/runs/" + id);
+        this.hooks = new WebhookReceiver(triggers, new RunLinks(externalUrl)::run);
+        this.statuses = statuses;
         this.registrations = registrations;
         this.triggers = triggers;
         this.runs = runs;
@@ -236,6 +240,7 @@ public final class CiRoutes {
         } else {
             o.putNull("last_delivery");
         }
+        o.set("commit_statuses", statuses.json(r));
         return o;
     }
 
@@ -424,6 +429,7 @@ public final class CiRoutes {
             o.put("duration_ms", r.finishedAt() - r.startedAt());
         }
         putTime(o, "evicted_at", r.evictedAt()); // its workspace is gone: no retry
+        o.set("commit_statuses", statuses.json(r)); // what the forge was told, or why nothing
         ArrayNode tasks = o.putArray("tasks");
         for (CiStore.TaskRow t : runs.tasks(r.id())) {
             ObjectNode tn = tasks.addObject();

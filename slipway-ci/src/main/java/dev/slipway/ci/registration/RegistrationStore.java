@@ -106,7 +106,7 @@ final class RegistrationStore {
     }
 
     private static void deleteTriggerState(Handle h, String owner, String name) {
-        for (String table : List.of("ci_known_heads", "ci_poll_state", "ci_schedules")) {
+        for (String table : List.of("ci_known_heads", "ci_poll_state", "ci_schedules", "ci_forge_origins")) {
             h.createUpdate("DELETE FROM " + table + " WHERE owner = :o AND repo = :n").bind("o", owner).bind("n", name).execute();
         }
     }

@@ -1,5 +1,6 @@
 package dev.slipway.ci.trigger;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.ci.definition.PipelineParser;
 import dev.slipway.ci.definition.Variables;
@@ -59,11 +60,21 @@ public final class TriggerService {
     private final TriggerState state;
     private final Clock clock;
     private final List<PipelinesListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<DeliveryListener> deliveryListeners = new CopyOnWriteArrayList<>();
 
     /** Told the pipelines of a branch whenever they are read for an event on it (the cron scheduler keeps its schedules so). */
     @FunctionalInterface
     public interface PipelinesListener {
         void pipelines(Registration registration, String branch, List<Pipeline> pipelines);
+    }
+
+    /**
+     * Told of every webhook delivery whose signature matched, with the forge its headers named and
+     * its payload (commit statuses learn from them where the forge and its API are).
+     */
+    @FunctionalInterface
+    public interface DeliveryListener {
+        void delivered(Registration registration, String forge, JsonNode payload);
     }
 
     /** What an event did: the runs it started (or found started already), and why other pipelines did not run. */
@@ -92,6 +103,21 @@ public final class TriggerService {
 
     public void addListener(PipelinesListener listener) {
         listeners.add(listener);
+    }
+
+    public void addDeliveryListener(DeliveryListener listener) {
+        deliveryListeners.add(listener);
+    }
+
+    /** A signed delivery for {@code r} arrived; a listener that fails is logged, never fails the delivery. */
+    void delivered(Registration r, String forge, JsonNode payload) {
+        for (DeliveryListener l : deliveryListeners) {
+            try {
+                l.delivered(r, forge, payload);
+            } catch (RuntimeException e) {
+                LOG.warn("webhook delivery listener failed for {}", r.fullName(), e);
+            }
+        }
     }
 
     public Registrations registrations() {

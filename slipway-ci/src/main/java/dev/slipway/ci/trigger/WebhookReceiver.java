@@ -90,6 +90,7 @@ public final class WebhookReceiver {
             return answer(401, why + " (rotate it with PATCH /api/v1/repos/OWNER/NAME {\"rotate_webhook_secret\": true})");
         }
         Registration r = signed.get();
+        triggers.delivered(r, forge.name(), payload); // what the delivery says about the forge (commit statuses)
         if (forge.delivery() != null) {
             Optional<HookDeliveries.Delivery> earlier = triggers.deliveries().find(forge.name(), forge.delivery());
             if (earlier.isPresent()) {

@@ -92,15 +92,19 @@ public final class CiCommands {
         @Option(names = "--poll-interval", paramLabel = "SECONDS",
                 description = "Seconds between polls for pushes no webhook reported (0: no polling; default: ci.poll-interval)")
         Integer pollInterval;
-        @Option(names = "--forge", paramLabel = "gitea|forgejo|github", description = "The forge, for commit statuses")
+        @Option(names = "--forge", paramLabel = "gitea|forgejo|github",
+                description = "The forge commit statuses go to (default: the forge whose webhooks arrive; '' clears it)")
         String forge;
         @Option(names = "--forge-url", paramLabel = "URL",
-                description = "The forge's API base URL for commit statuses, such as https://gitea.example/api/v1 (default: from webhooks)")
+                description = "The forge's API base URL for commit statuses, such as https://gitea.example/api/v1 (default: from webhooks; "
+                        + "https://api.github.com for github; '' clears it)")
         String forgeUrl;
-        @Option(names = "--forge-repository", paramLabel = "OWNER/NAME", description = "The repository's name on the forge, if it differs")
+        @Option(names = "--forge-repository", paramLabel = "OWNER/NAME",
+                description = "The repository's name on the forge, if it differs from this one's (default: from webhooks; '' clears it)")
         String forgeRepository;
         @Option(names = "--status-token", paramLabel = "SECRET",
-                description = "A secret holding a forge token that may post commit statuses ('' clears it)")
+                description = "A secret holding a forge token that may post commit statuses (Gitea and Forgejo: write:repository scope; "
+                        + "GitHub: repo:status); without one no statuses are posted ('' clears it)")
         String statusToken;
     }
 

@@ -17,10 +17,14 @@ import java.util.function.Predicate;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-/** A loopback webhook endpoint that records what it receives and answers with scripted statuses (then 200). */
+/**
+ * A loopback HTTP endpoint that records what it receives (method, path, headers, body) and answers
+ * with scripted statuses (then 200); it stands in for webhook receivers and for a forge's API.
+ * {@link #hold()} keeps requests waiting for their answer until {@link #release()}.
+ */
 public final class WebhookReceiver implements AutoCloseable {
     /** One request as received, with the status it was answered with. Header names are lower-case. */
-    public record Delivery(Map<String, String> headers, String body, int answeredWith) {
+    public record Delivery(Map<String, String> headers, String body, int answeredWith, String method, String path) {
         public String header(String name) {
             return headers.get(name.toLowerCase(java.util.Locale.ROOT));
         }
@@ -29,6 +33,7 @@ public final class WebhookReceiver implements AutoCloseable {
     private final HttpServer server;
     private final ConcurrentLinkedQueue<Integer> script = new ConcurrentLinkedQueue<>();
     private final List<Delivery> received = java.util.Collections.synchronizedList(new ArrayList<>());
+    private volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(0);
 
     private WebhookReceiver(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
@@ -36,11 +41,16 @@ public final class WebhookReceiver implements AutoCloseable {
         server.createContext("/", ex -> {
             try (ex; InputStream in = ex.getRequestBody()) {
                 String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                try {
+                    gate.await(2, java.util.concurrent.TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
                 Map<String, String> headers = new java.util.HashMap<>();
                 ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v.getFirst()));
                 Integer scripted = script.poll();
                 int status = scripted == null ? 200 : scripted;
-                received.add(new Delivery(headers, body, status));
+                received.add(new Delivery(headers, body, status, ex.getRequestMethod(), ex.getRequestURI().getRawPath()));
                 ex.sendResponseHeaders(status, -1);
             }
         });
@@ -55,6 +65,20 @@ public final class WebhookReceiver implements AutoCloseable {
     /** On a given port (one that a server was told about while nothing listened there). */
     public static WebhookReceiver start(int port) throws IOException {
         return new WebhookReceiver(port);
+    }
+
+    /** Requests wait for their answer (and are recorded when answered) until {@link #release()}. */
+    public void hold() {
+        gate = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    public void release() {
+        gate.countDown();
+    }
+
+    /** http://127.0.0.1:PORT, to which paths are appended. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
     public String url() {
@@ -99,6 +123,7 @@ public final class WebhookReceiver implements AutoCloseable {
 
     @Override
     public void close() {
+        release();
         server.stop(0);
     }
 }
