@@ -7,11 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -251,28 +249,24 @@ class CommitStatusesIT {
     }
 
     /**
-     * A registration that names no forge learns it from a signed Gitea delivery (headers, the
-     * payload's repository URL and full name), and keeps it for runs started another way.
+     * A registration that names no forge learns it from a signed Gitea push delivery (its headers,
+     * the payload's repository URL and full name; the fixture is Gitea's payload shape), and keeps
+     * it for runs started another way.
      */
     @Test
     void aWebhookDeliveryTeachesWhereTheForgeIs() throws Exception {
-        Path hooked = GitRepos.create(Map.of(".slipway/ci.yml", ON_PUSH));
-        String sha = GitRepos.git(hooked, "rev-parse", "HEAD").trim();
-        HttpResponse<String> registered = ci.registration("hooked", hooked.toUri().toString(), Map.of("status_token", "FORGE_STATUS"));
+        ForgeHooks hooked = new ForgeHooks("acme/hooked", server.baseUrl(), "hooked-secret-1", Map.of(".slipway/ci.yml", ON_PUSH));
+        String sha = hooked.head();
+        HttpResponse<String> registered = ci.registration("hooked", hooked.cloneUrl(), Map.of("status_token", "FORGE_STATUS",
+                "webhook_secret", "hooked-secret-1"));
         assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
-        String secret = JSON.readTree(registered.body()).get("webhook_secret").asText();
         String api = forge.baseUrl() + "/learned/api/v1";
-        String payload = JSON.createObjectNode().put("ref", "refs/heads/main").put("before", "0".repeat(40)).put("after", sha)
-                .set("repository", JSON.createObjectNode().put("full_name", "acme/hooked").put("clone_url", hooked.toUri().toString())
-                        .put("html_url", forge.baseUrl() + "/learned/acme/hooked").put("url", api + "/repos/acme/hooked")).toString();
-        HttpResponse<String> hook = Http.anonymous(server.baseUrl()).send(Http.anonymous(server.baseUrl()).request("/api/v1/hooks")
-                .header("Content-Type", "application/json").header("X-Gitea-Event", "push")
-                .header("X-Gitea-Delivery", UUID.randomUUID().toString())
-                .header("X-Gitea-Signature", WebhookReceiver.signature(secret, payload).substring("sha256=".length()))
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(payload)));
-        assertThat(hook.statusCode()).as(hook.body()).isEqualTo(200);
-        long fromHook = JSON.readTree(hook.body()).get("runs").get(0).get("id").asLong();
-        ci.await(fromHook);
+        Map<String, String> values = new HashMap<>(ForgeHooks.push("refs/heads/main", "0".repeat(40), sha, "initial"));
+        values.put("CLONE_URL", hooked.cloneUrl());
+        values.put("API_URL", api);
+        ForgeHooks.Answer hook = hooked.deliver("gitea", "push", "gitea-push", values, null);
+        assertThat(hook.status()).as(hook.body().toString()).isEqualTo(200);
+        ci.await(hook.body().get("runs").get(0).get("id").asLong());
 
         String path = "/learned/api/v1/repos/acme/hooked/statuses/" + sha;
         assertThat(field(statuses(path, "slipway/ci", 3), "state")).containsExactly("pending", "pending", "success");
@@ -286,6 +280,6 @@ class CommitStatusesIT {
         ci.run("hooked", "{}");
         List<WebhookReceiver.Delivery> all = statuses(path, "slipway/ci", 6);
         assertThat(field(all, "state")).containsExactly("pending", "pending", "success", "pending", "pending", "success");
-        assertThat(new ArrayList<>(all).getLast().header("Authorization")).isEqualTo("token gitea-token-1");
+        assertThat(all.getLast().header("Authorization")).isEqualTo("token gitea-token-1");
     }
 }

@@ -81,7 +81,7 @@ public final class ForgeHooks {
         }
         Map<String, String> all = new HashMap<>(Map.of("FULL_NAME", fullName, "OWNER", fullName.substring(0, fullName.indexOf('/')),
                 "NAME", fullName.substring(fullName.indexOf('/') + 1), "CLONE_URL", "http://gitea.test/" + fullName + ".git",
-                "MESSAGE", JSON.writeValueAsString("a change"), "CREATED", "false"));
+                "MESSAGE", JSON.writeValueAsString("a change"), "CREATED", "false", "API_URL", "http://gitea.test/api/v1"));
         all.putAll(values);
         for (var e : all.entrySet()) {
             text = text.replace("{{" + e.getKey() + "}}", e.getValue());
