@@ -291,8 +291,9 @@ public final class Registry {
         }
         long used = metadata.ownerUsage(owner);
         if (used + size > quota) {
-            throw OciError.DENIED.with("storage quota exceeded for '" + owner + "': " + Sizes.format(used) + " used of "
-                    + Sizes.format(quota) + ", this blob needs " + Sizes.format(size));
+            throw OciError.DENIED.with("quota of " + Sizes.format(quota) + " for owner " + owner + " exceeded: " + Sizes.format(used)
+                    + " used + this blob of " + Sizes.format(size) + " = " + Sizes.format(used + size)
+                    + "; delete images of " + owner + " or ask an admin to raise the quota (slipway registry quota " + owner + " SIZE)");
         }
     }
 

@@ -102,7 +102,11 @@ public final class RegistryRoutes {
         routes.exception(RegistryException.class, this::error);
     }
 
-    /** Writes the spec's error body; HEAD responses carry no body. */
+    /**
+     * Writes the spec's error body; HEAD responses carry no body. {@code message} is the reason
+     * (docker, skopeo and podman print it, not {@code detail}); {@code detail} repeats it for
+     * scripts that read it.
+     */
     private void error(RegistryException e, Context ctx) {
         OciError err = e.error();
         ctx.status(err.status());
@@ -115,7 +119,7 @@ public final class RegistryRoutes {
         ObjectNode body = json.createObjectNode();
         ObjectNode item = body.putArray("errors").addObject();
         item.put("code", err.code());
-        item.put("message", err.message());
+        item.put("message", e.getMessage());
         item.put("detail", e.getMessage());
         ctx.contentType("application/json");
         if (ctx.method() != HandlerType.HEAD) {

@@ -8,8 +8,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
@@ -34,21 +32,13 @@ class SkopeoIT {
 
     static TestServer server;
     static String host;
-    static Map<String, String> env;
-    static Path home;
+    static Skopeo skopeo;
 
     @BeforeAll
     static void start() throws Exception {
-        Tools.require("skopeo");
+        skopeo = Skopeo.isolated();
         server = TestServer.start();
         host = server.registryHost();
-        // Keep skopeo away from any credentials or configuration of the machine's user.
-        home = Files.createTempDirectory("skopeo-home-");
-        env = new HashMap<>();
-        env.put("HOME", home.toString());
-        env.put("REGISTRY_AUTH_FILE", home.resolve("auth.json").toString());
-        env.put("XDG_RUNTIME_DIR", home.toString());
-        env.put("DOCKER_CONFIG", home.resolve(".docker").toString());
     }
 
     @AfterAll
@@ -56,10 +46,8 @@ class SkopeoIT {
         if (server != null) {
             server.close();
         }
-        if (home != null) {
-            try (var files = Files.walk(home)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+        if (skopeo != null) {
+            skopeo.close();
         }
     }
 
@@ -297,9 +285,7 @@ class SkopeoIT {
     }
 
     private static Tools.Result skopeo(String... args) {
-        List<String> cmd = new ArrayList<>(List.of("skopeo", "--insecure-policy"));
-        cmd.addAll(List.of(args));
-        return Tools.run(env, null, cmd.toArray(String[]::new));
+        return skopeo.run(args);
     }
 
     private static JsonNode json(Tools.Result r) throws Exception {

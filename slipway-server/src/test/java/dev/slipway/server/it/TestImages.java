@@ -27,8 +27,35 @@ public final class TestImages {
                 ENV PATH=/bin
                 CMD ["sh"]
                 """);
+        build(env, tag, ctx);
+    }
+
+    /**
+     * {@code FROM base} plus one layer per file (name to content), tagged {@code tag}: random
+     * content makes layers of a known size, compressed or not.
+     */
+    public static void buildWithFiles(Map<String, String> env, String tag, String base, Map<String, byte[]> files) throws Exception {
+        Path ctx = Files.createTempDirectory("files-ctx-");
+        StringBuilder dockerfile = new StringBuilder("FROM ").append(base).append('\n');
+        for (var f : files.entrySet()) {
+            Files.write(ctx.resolve(f.getKey()), f.getValue());
+            dockerfile.append("COPY ").append(f.getKey()).append(" /").append(f.getKey()).append('\n');
+        }
+        Files.writeString(ctx.resolve("Dockerfile"), dockerfile);
+        build(env, tag, ctx);
+    }
+
+    private static void build(Map<String, String> env, String tag, Path ctx) {
         var e = new java.util.HashMap<>(env);
         e.put("DOCKER_BUILDKIT", "0");
         Tools.run(e, null, "docker", "build", "-q", "-t", tag, ctx.toString()).ok();
+        Tools.deleteTree(ctx);
+    }
+
+    /** {@code n} incompressible pseudo-random bytes, the same for the same seed. */
+    public static byte[] randomBytes(int n, long seed) {
+        byte[] b = new byte[n];
+        new java.util.Random(seed).nextBytes(b);
+        return b;
     }
 }
