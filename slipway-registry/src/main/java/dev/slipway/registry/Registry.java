@@ -3,11 +3,13 @@ package dev.slipway.registry;
 import dev.slipway.core.Clock;
 import dev.slipway.core.Digest;
 import dev.slipway.core.Sizes;
+import dev.slipway.core.config.SlipwayConfig.UploadLimits;
 import dev.slipway.core.identity.Identity;
 import dev.slipway.registry.events.RegistryEvent;
 import dev.slipway.registry.events.RegistryEvents;
 import dev.slipway.registry.lifecycle.ImmutableRule;
 import dev.slipway.registry.lifecycle.ImmutableTags;
+import dev.slipway.registry.metadata.ImageSizes;
 import dev.slipway.registry.metadata.Metadata;
 import dev.slipway.registry.metadata.Metadata.ManifestRow;
 import dev.slipway.registry.oci.Descriptor;
@@ -38,7 +40,9 @@ public final class Registry {
     private final ImmutableTags immutableTags;
     private final Clock clock;
     private final long defaultQuota;
+    private final UploadLimits limits;
     private final RegistryEvents events;
+    private final ImageSizes imageSizes;
     /** Manifests are immutable by digest, so their bytes can be cached without invalidation. */
     private final Map<Digest, byte[]> manifestCache = java.util.Collections.synchronizedMap(
             new LinkedHashMap<>(256, 0.75f, true) {
@@ -65,14 +69,16 @@ public final class Registry {
             });
 
     public Registry(Metadata metadata, BlobStore store, Identity identity, ImmutableTags immutableTags, Clock clock, long defaultQuota,
-                    RegistryEvents events) {
+                    UploadLimits limits, RegistryEvents events) {
         this.metadata = metadata;
         this.store = store;
         this.identity = identity;
         this.immutableTags = immutableTags;
         this.clock = clock;
         this.defaultQuota = defaultQuota;
+        this.limits = limits;
         this.events = events;
+        this.imageSizes = new ImageSizes(metadata.jdbi());
     }
 
     public Metadata metadata() {
@@ -192,10 +198,44 @@ public final class Registry {
     }
 
     /**
-     * Appends a chunk. {@code rangeStart} (from Content-Range) must equal the current offset;
-     * {@code length} (Content-Length) if known must match what arrives.
+     * Appends a pushed chunk. {@code rangeStart} (from Content-Range) must equal the current offset;
+     * {@code length} (Content-Length) if known must match what arrives. A blob growing past
+     * {@code registry.max-blob-size} is refused as soon as that is known (from the headers, else
+     * while reading) and its upload discarded.
      */
     public long appendUpload(String repository, String uploadId, InputStream body, Long rangeStart, Long rangeEnd, long length) {
+        return append(repository, uploadId, body, rangeStart, rangeEnd, length, limits.maxBlobBytes());
+    }
+
+    /** Appends a blob the pull-through cache fetches: not a push, so {@code registry.max-blob-size} does not apply. */
+    public long appendFetched(String repository, String uploadId, InputStream body, long length) {
+        return append(repository, uploadId, body, null, null, length, -1);
+    }
+
+    /**
+     * Refuses a blob of {@code size} bytes (a Content-Length; -1 if unknown) over
+     * {@code registry.max-blob-size} before anything is read or stored: 413 SIZE_INVALID.
+     */
+    public void checkBlobSize(long size) {
+        long max = limits.maxBlobBytes();
+        if (max >= 0 && size > max) {
+            throw blobTooLarge(size, max);
+        }
+    }
+
+    /** 413 SIZE_INVALID naming both sizes; {@code size} is -1 when the client did not say and only "more" is known. */
+    private static RegistryException blobTooLarge(long size, long max) {
+        return OciError.TOO_LARGE.with((size < 0 ? "blob" : "blob of " + sizeText(size)) + " exceeds this registry's maximum blob size of "
+                + sizeText(max) + (size < 0 ? ": more than that was sent" : "")
+                + "; make the layer smaller or ask an admin to raise registry.max-blob-size");
+    }
+
+    /** {@code 1.5 MiB (1572864 bytes)}: both, as people and scripts compare sizes differently. */
+    private static String sizeText(long bytes) {
+        return bytes < 1024 ? bytes + " bytes" : Sizes.format(bytes) + " (" + bytes + " bytes)";
+    }
+
+    private long append(String repository, String uploadId, InputStream body, Long rangeStart, Long rangeEnd, long length, long maxBlob) {
         long offset = uploadOffset(repository, uploadId);
         if (rangeStart != null && rangeStart != offset) {
             throw new RegistryException(OciError.RANGE_INVALID,
@@ -211,10 +251,23 @@ public final class Registry {
             }
             limit = declared;
         }
+        // What the blob may still grow by; the whole upload goes when it would pass the limit.
+        long allowance = Long.MAX_VALUE;
+        if (maxBlob >= 0) {
+            if (limit != Long.MAX_VALUE && offset + limit > maxBlob) {
+                discardUpload(uploadId);
+                throw blobTooLarge(offset + limit, maxBlob);
+            }
+            allowance = maxBlob - offset;
+        }
         long newSize;
         try {
-            newSize = store.append(uploadId, body, limit);
+            newSize = store.append(uploadId, body, Math.min(limit, allowance));
         } catch (BlobStore.TooLargeException e) {
+            if (allowance < limit) {
+                discardUpload(uploadId);
+                throw blobTooLarge(-1, maxBlob);
+            }
             throw OciError.SIZE_INVALID.with("chunk is larger than its Content-Length/Content-Range");
         } catch (BlobStore.BodyReadException e) {
             throw OciError.BLOB_UPLOAD_INVALID.with("the request body could not be read to the end (" + e.getMessage()
@@ -225,15 +278,15 @@ public final class Registry {
             throw new UncheckedIOException(e);
         }
         if (length >= 0 && newSize - offset != length) {
-            truncateQuietly(uploadId, offset);
+            discardUpload(uploadId);
             throw OciError.SIZE_INVALID.with("received " + (newSize - offset) + " bytes, Content-Length said " + length);
         }
         metadata.touchUpload(uploadId);
         return newSize;
     }
 
-    private void truncateQuietly(String uploadId, long offset) {
-        // A short body leaves bytes the client did not promise; drop the session so it restarts cleanly.
+    /** Drops a session and its bytes: after a short body (bytes the client did not promise) or a refused one. */
+    private void discardUpload(String uploadId) {
         try {
             store.deleteUpload(uploadId);
         } catch (IOException ignored) {
@@ -367,6 +420,7 @@ public final class Registry {
                 throw immutable(repository, tag, rule.get(), current.get().digest());
             }
         }
+        checkImageSize(repository, manifest);
         try {
             store.put(digest, body); // fsync outside the locks; a file left by a refusal below is collected by gc
         } catch (IOException e) {
@@ -389,6 +443,27 @@ public final class Registry {
         events.committed();
         manifestCache.put(digest, body);
         return new PutResult(digest, manifest.subject());
+    }
+
+    /**
+     * Refuses (403 DENIED) an image over {@code registry.max-image-size}: the distinct blobs it
+     * stores, for an index those of all its images (docs/registry.md, "Size limits").
+     */
+    private void checkImageSize(String repository, Manifest manifest) {
+        long max = limits.maxImageBytes();
+        if (max < 0) {
+            return;
+        }
+        Map<Digest, Long> blobs = new LinkedHashMap<>();
+        manifest.blobs().stream().filter(d -> !d.foreign()).forEach(d -> blobs.put(d.digest(), d.size()));
+        List<Digest> children = manifest.children().stream().map(Descriptor::digest).toList();
+        long size = imageSizes.bytes(repository, blobs, children);
+        if (size > max) {
+            String what = children.isEmpty() ? "image of " + sizeText(size)
+                    : "index of " + children.size() + " manifests with " + sizeText(size) + " of blobs";
+            throw OciError.DENIED.with(what + " exceeds this registry's maximum image size of " + sizeText(max)
+                    + "; make the image smaller or ask an admin to raise registry.max-image-size");
+        }
     }
 
     private static List<Metadata.Ref> references(Manifest manifest) {

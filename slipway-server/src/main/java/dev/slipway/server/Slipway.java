@@ -94,7 +94,8 @@ public final class Slipway implements AutoCloseable {
             FilesystemBlobStore store = new FilesystemBlobStore(config.blobsDir());
             Metadata metadata = new Metadata(database.jdbi(), clock);
             ImmutableTags immutableTags = new ImmutableTags(database.jdbi(), clock);
-            this.registry = new Registry(metadata, store, identity, immutableTags, clock, config.ownerQuotaBytes(), events);
+            this.registry = new Registry(metadata, store, identity, immutableTags, clock, config.ownerQuotaBytes(), config.uploadLimits(),
+                    events);
             this.pullThrough = new PullThroughCache(registry, new Proxies(database.jdbi(), identity, secrets, clock), clock);
             this.lifecycle = new Lifecycle(metadata, store, immutableTags, clock, config.lifecycle(), events);
         } catch (IOException e) {

@@ -28,6 +28,8 @@ import java.util.Map;
  * external-url              SLIPWAY_EXTERNAL_URL              http://&lt;listen&gt;
  * registry.owner-quota      SLIPWAY_REGISTRY_OWNER_QUOTA      -1 (unlimited; e.g. 10GiB)
  * registry.token-ttl        SLIPWAY_REGISTRY_TOKEN_TTL        300 (seconds)
+ * registry.max-blob-size    SLIPWAY_REGISTRY_MAX_BLOB_SIZE    -1 (no limit; e.g. 2GiB: the largest layer a push may store)
+ * registry.max-image-size   SLIPWAY_REGISTRY_MAX_IMAGE_SIZE   -1 (no limit; config and layers of an image, all images of an index)
  * ci.executor               SLIPWAY_CI_EXECUTOR               docker (local: not isolated; auto: docker, else local)
  * ci.max-concurrent-runs    SLIPWAY_CI_MAX_CONCURRENT_RUNS    2
  * ci.cache-quota            SLIPWAY_CI_CACHE_QUOTA            1GiB (per cache)
@@ -48,7 +50,7 @@ import java.util.Map;
 public final class ConfigLoader {
     public static final List<String> KEYS = List.of(
             "data", "listen", "database.url", "database.user", "database.password", "external-url",
-            "registry.owner-quota", "registry.token-ttl",
+            "registry.owner-quota", "registry.token-ttl", "registry.max-blob-size", "registry.max-image-size",
             "registry.gc-interval", "registry.gc-grace", "registry.retention-interval", "registry.upload-max-age",
             "ci.executor", "ci.max-concurrent-runs", "ci.cache-quota", "ci.git-ca-file",
             "ci.keep.max-age", "ci.keep.max-runs", "ci.keep.max-size", "ci.keep.min-free", "ci.host-isolation",
@@ -120,8 +122,10 @@ public final class ConfigLoader {
                 duration(values, "registry.gc-interval", d.gcInterval()), duration(values, "registry.gc-grace", d.gcGrace()),
                 duration(values, "registry.retention-interval", d.retentionInterval()),
                 duration(values, "registry.upload-max-age", d.uploadMaxAge()));
+        SlipwayConfig.UploadLimits limits = new SlipwayConfig.UploadLimits(size(values, "registry.max-blob-size", -1),
+                size(values, "registry.max-image-size", -1));
         return new SlipwayConfig(data, host, port, dbUrl, values.get("database.user"), values.get("database.password"),
-                external, quota, ttl, lifecycle, ci);
+                external, quota, ttl, lifecycle, ci, limits);
     }
 
     private static Duration duration(Map<String, String> values, String key, Duration fallback) {

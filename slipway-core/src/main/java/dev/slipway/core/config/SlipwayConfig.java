@@ -19,7 +19,26 @@ public record SlipwayConfig(
         long ownerQuotaBytes,
         Duration registryTokenTtl,
         Lifecycle lifecycle,
-        Ci ci) {
+        Ci ci,
+        UploadLimits uploadLimits) {
+
+    /**
+     * The largest blob and image a push may store ({@code registry.max-blob-size},
+     * {@code registry.max-image-size}), besides each owner's quota; {@code -1} means no limit. An
+     * image's size is its config and layers; an index's, the distinct blobs of all its images.
+     */
+    public record UploadLimits(long maxBlobBytes, long maxImageBytes) {
+        public static final UploadLimits NONE = new UploadLimits(-1, -1);
+
+        public UploadLimits {
+            if (maxBlobBytes == 0 || maxBlobBytes < -1) {
+                throw new IllegalArgumentException("registry.max-blob-size must be a size, or -1 for no limit");
+            }
+            if (maxImageBytes == 0 || maxImageBytes < -1) {
+                throw new IllegalArgumentException("registry.max-image-size must be a size, or -1 for no limit");
+            }
+        }
+    }
 
     /**
      * Registry garbage collection and retention (see docs/gc.md). A zero interval turns the
@@ -125,11 +144,11 @@ public record SlipwayConfig(
 
     public SlipwayConfig withListenPort(int port) {
         return new SlipwayConfig(dataDir, listenHost, port, databaseUrl, databaseUser, databasePassword,
-                externalUrl, ownerQuotaBytes, registryTokenTtl, lifecycle, ci);
+                externalUrl, ownerQuotaBytes, registryTokenTtl, lifecycle, ci, uploadLimits);
     }
 
     public SlipwayConfig withExternalUrl(String url) {
         return new SlipwayConfig(dataDir, listenHost, listenPort, databaseUrl, databaseUser, databasePassword,
-                url, ownerQuotaBytes, registryTokenTtl, lifecycle, ci);
+                url, ownerQuotaBytes, registryTokenTtl, lifecycle, ci, uploadLimits);
     }
 }

@@ -59,6 +59,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void uploadLimitsDefaultToNoneAndComeFromFileOrEnvironment() throws Exception {
+        assertThat(new ConfigLoader(Map.of()).load(Map.of(), null).uploadLimits()).isEqualTo(SlipwayConfig.UploadLimits.NONE);
+        Path file = dir.resolve("limits.yml");
+        Files.writeString(file, """
+                registry:
+                  max-blob-size: 512MiB
+                  max-image-size: 2GiB
+                """);
+        SlipwayConfig c = new ConfigLoader(Map.of("SLIPWAY_REGISTRY_MAX_IMAGE_SIZE", "3GiB")).load(Map.of(), file);
+        assertThat(c.uploadLimits()).isEqualTo(new SlipwayConfig.UploadLimits(512L << 20, 3L << 30));
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("SLIPWAY_REGISTRY_MAX_BLOB_SIZE", "0")).load(Map.of(), null))
+                .hasMessageContaining("registry.max-blob-size must be a size, or -1 for no limit");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("SLIPWAY_REGISTRY_MAX_IMAGE_SIZE", "big")).load(Map.of(), null))
+                .hasMessageContaining("registry.max-image-size: not a size");
+    }
+
+    @Test
     void rejectsUnknownKeysAndBadValues() throws Exception {
         Path file = dir.resolve("bad.yml");
         Files.writeString(file, "listn: 1.2.3.4:5\n");

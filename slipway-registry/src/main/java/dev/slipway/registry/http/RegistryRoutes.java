@@ -58,7 +58,7 @@ public final class RegistryRoutes {
     private static final Pattern RANGE = Pattern.compile("^(?:bytes=)?(\\d+)-(\\d+)$");
     private static final int COPY_BUFFER = 1 << 20;
     private static final int MAX_LIST = 10_000;
-    /** Oversized manifest bodies up to this size are read and dropped so the client gets the 413. */
+    /** After a 413, up to this much of the rest of the body is read and dropped (see {@link #answerThenDrain}). */
     private static final long DRAIN_LIMIT = 64L << 20;
 
     private final Registry registry;
@@ -122,8 +122,39 @@ public final class RegistryRoutes {
         item.put("message", e.getMessage());
         item.put("detail", e.getMessage());
         ctx.contentType("application/json");
-        if (ctx.method() != HandlerType.HEAD) {
+        if (ctx.method() == HandlerType.HEAD) {
+            return;
+        }
+        if (err == OciError.TOO_LARGE) {
+            answerThenDrain(ctx, body.toString());
+        } else {
             ctx.result(body.toString());
+        }
+    }
+
+    /**
+     * Answers a refused request body that may still be arriving: the answer goes out first (Go's
+     * HTTP client, in docker and skopeo, reads a response while it is still sending), then at most
+     * {@link #DRAIN_LIMIT} bytes of the rest are read and dropped, so that the connection is not
+     * reset under a client before it has read the answer. Nothing read here is stored. A client
+     * waiting for {@code 100 Continue} has sent nothing and is not asked for the body.
+     */
+    private static void answerThenDrain(Context ctx, String json) {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        try {
+            ctx.res().setContentLength(bytes.length);
+            OutputStream out = ctx.res().getOutputStream();
+            out.write(bytes);
+            out.flush();
+        } catch (IOException | RuntimeException gone) {
+            return; // the client went away
+        }
+        if (!"100-continue".equalsIgnoreCase(ctx.header("Expect"))) {
+            try (InputStream in = ctx.req().getInputStream()) {
+                drain(in);
+            } catch (IOException | RuntimeException ignored) {
+                // the answer is out; a client that went away is fine
+            }
         }
     }
 
@@ -473,22 +504,9 @@ public final class RegistryRoutes {
                 Caller pusher = authorize(ctx, repository, Action.PUSH);
                 long declared = ctx.req().getContentLengthLong();
                 if (declared > Manifest.MAX_BYTES) {
-                    // Read (and drop) a moderately oversized body first: a client still sending when the
-                    // connection closes sees a broken pipe instead of this answer.
-                    if (declared <= DRAIN_LIMIT) {
-                        try (InputStream in = ctx.bodyInputStream()) {
-                            drain(in);
-                        }
-                    }
                     throw OciError.TOO_LARGE.with("manifest is " + declared + " bytes; the limit is " + Manifest.MAX_BYTES);
                 }
-                byte[] body;
-                try (InputStream in = ctx.bodyInputStream()) {
-                    body = in.readNBytes(Manifest.MAX_BYTES + 1);
-                    if (body.length > Manifest.MAX_BYTES) {
-                        drain(in);
-                    }
-                }
+                byte[] body = ctx.bodyInputStream().readNBytes(Manifest.MAX_BYTES + 1);
                 if (body.length > Manifest.MAX_BYTES) {
                     throw OciError.TOO_LARGE.with("manifest exceeds the limit of " + Manifest.MAX_BYTES + " bytes");
                 }
@@ -663,6 +681,9 @@ public final class RegistryRoutes {
         }
         String digestParam = ctx.queryParam("digest");
         Digest digest = digestParam == null ? null : Registry.parseDigest(digestParam); // before a session exists
+        if (digest != null) {
+            registry.checkBlobSize(ctx.req().getContentLengthLong());
+        }
         String id = registry.startUpload(repository);
         if (digest != null) {
             try {

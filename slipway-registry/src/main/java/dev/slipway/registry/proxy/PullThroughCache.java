@@ -375,7 +375,7 @@ public final class PullThroughCache {
      */
     private long copyIntoUpload(UpstreamClient.BlobResponse blob, String repository, String upload, Digest digest, ChangeCounter progress) {
         try {
-            registry.appendUpload(repository, upload, new Progress(blob.body(), progress), null, null, blob.length());
+            registry.appendFetched(repository, upload, new Progress(blob.body(), progress), blob.length());
             return registry.completeUpload(repository, upload, digest);
         } catch (RegistryException e) {
             cancelQuietly(repository, upload);

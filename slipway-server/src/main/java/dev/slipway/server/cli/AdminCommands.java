@@ -222,7 +222,7 @@ public final class AdminCommands {
     }
 
     @Command(name = "quota", mixinStandardHelpOptions = true,
-            description = {"Show or set an owner's registry storage quota (like Gitea's LIMIT_SIZE_CONTAINER, per owner).",
+            description = {"Show or set an owner's registry storage quota (like Gitea's LIMIT_TOTAL_OWNER_SIZE).",
                     "SIZE: bytes or 512MiB, 10GB, ...; -1 for unlimited; 'default' to use registry.owner-quota."})
     static final class Quota extends StateCommand {
         @Parameters(index = "0", paramLabel = "OWNER")

@@ -124,7 +124,17 @@ public final class OciLayout {
 
     /** An image with {@code layers} layers for {@code platform}, tagged {@code tag} in index.json. */
     public Image addImage(String tag, String seed, int layers, Platform platform, Compression compression) {
-        Image image = writeImage(seed, layers, platform, compression);
+        Image image = writeImage(seed, layers, platform, compression, 0);
+        ref(tag, image.manifest());
+        return image;
+    }
+
+    /**
+     * An image whose uncompressed layers each carry {@code payloadBytes} of incompressible
+     * pseudo-random bytes besides the usual files, so a layer is a little over that size (for size limits).
+     */
+    public Image addLargeImage(String tag, String seed, int layers, int payloadBytes) {
+        Image image = writeImage(seed, layers, Platform.LINUX_AMD64, Compression.NONE, payloadBytes);
         ref(tag, image.manifest());
         return image;
     }
@@ -144,7 +154,7 @@ public final class OciLayout {
         index.put("mediaType", INDEX);
         ArrayNode manifests = index.putArray("manifests");
         for (Platform p : platforms) {
-            Image image = writeImage(seed + "/" + p, layersPerImage, p, compression);
+            Image image = writeImage(seed + "/" + p, layersPerImage, p, compression, 0);
             images.add(image);
             ObjectNode d = descriptorJson(image.manifest());
             d.putObject("platform").put("architecture", p.architecture()).put("os", p.os());
@@ -155,11 +165,17 @@ public final class OciLayout {
         return new Index(desc, List.copyOf(images));
     }
 
-    private Image writeImage(String seed, int layerCount, Platform platform, Compression compression) {
+    private Image writeImage(String seed, int layerCount, Platform platform, Compression compression, int payloadBytes) {
         List<Descriptor> layers = new ArrayList<>();
         List<String> diffIds = new ArrayList<>();
         for (int i = 0; i < layerCount; i++) {
-            byte[] tar = tar(layerFiles(seed, i));
+            Map<String, byte[]> files = layerFiles(seed, i);
+            if (payloadBytes > 0) {
+                byte[] payload = new byte[payloadBytes];
+                new java.util.Random((seed + "/" + i).hashCode()).nextBytes(payload);
+                files.put("payload" + i + ".bin", payload);
+            }
+            byte[] tar = tar(files);
             diffIds.add(sha256(tar));
             layers.add(compression == Compression.GZIP ? writeBlob(LAYER_GZIP, gzip(tar)) : writeBlob(LAYER_TAR, tar));
         }

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What docker and skopeo users see when a push is refused: the reason (an immutable tag, the
- * owner's quota), not just "denied". The clients print the OCI error's {@code message}, so that
- * is where the reason must be.
+ * owner's quota, the registry's blob and image size limits), not just "denied". The clients print
+ * the OCI error's {@code message}, so that is where the reason must be. Nothing of a refused
+ * upload stays behind.
  */
 class RefusedPushMessagesIT {
     private static final String GENERIC_DENIED = "requested access to the resource is denied";
@@ -31,7 +36,7 @@ class RefusedPushMessagesIT {
     static void start() throws Exception {
         Tools.require("docker");
         skopeo = Skopeo.isolated();
-        server = TestServer.start();
+        server = TestServer.start(Map.of("registry.max-blob-size", "3MiB", "registry.max-image-size", "5MiB"));
         host = server.registryHost();
         home = Files.createTempDirectory("refusals-docker-");
         base = "slipway-test/refusals-busybox:" + ProcessHandle.current().pid();
@@ -88,6 +93,51 @@ class RefusedPushMessagesIT {
         }
     }
 
+    @Test
+    void dockerPushOfAnImageOverTheImageSizeLimitSaysBothSizes() throws Exception {
+        Map<String, String> env = dockerLogin("wide");
+        String image = host + "/wide/app:1";
+        try {
+            // busybox (1 MB) and two layers of 2.2 MB: every blob under 3 MiB, the image over 5 MiB.
+            Map<String, byte[]> files = new LinkedHashMap<>();
+            files.put("a", TestImages.randomBytes(2_200_000, 3));
+            files.put("b", TestImages.randomBytes(2_200_000, 4));
+            TestImages.buildWithFiles(env, image, base, files);
+            assertThat(refusedPush(env, image)).containsPattern("denied: image of 5\\.\\d MiB \\(\\d+ bytes\\) exceeds this registry's "
+                    + "maximum image size of 5\\.0 MiB \\(5242880 bytes\\)").doesNotContain(GENERIC_DENIED);
+            assertThat(Http.basic(server.baseUrl(), "wide", "wide-password-1").get("/v2/wide/app/tags/list").body())
+                    .contains("\"tags\":[]");
+        } finally {
+            Tools.run(env, null, "docker", "rmi", "-f", image);
+        }
+    }
+
+    /**
+     * Docker retries a layer upload that failed with SIZE_INVALID (5 attempts, 50 s of waiting
+     * between them) before it prints the reason; each attempt is refused at the limit.
+     */
+    @Test
+    void dockerPushOfALayerOverTheBlobSizeLimitSaysTheLimit() throws Exception {
+        Map<String, String> env = dockerLogin("big");
+        String image = host + "/big/app:1";
+        Set<String> blobsBefore = server.storedBlobs();
+        List<Path> uploadsBefore = uploads();
+        try {
+            TestImages.buildWithFiles(env, image, base, Map.of("data", TestImages.randomBytes(3_600_000, 5)));
+            assertThat(refusedPush(env, image)).contains("size invalid: blob exceeds this registry's maximum blob size of "
+                    + "3.0 MiB (3145728 bytes): more than that was sent");
+            assertThat(uploads()).as("upload sessions left behind").isSubsetOf(uploadsBefore);
+            // Only busybox's layer and the config went in, none over the limit.
+            for (String blob : server.storedBlobs()) {
+                if (!blobsBefore.contains(blob)) {
+                    assertThat(Files.size(server.config().blobsDir().resolve("blobs").resolve(blob))).isLessThanOrEqualTo(3L << 20);
+                }
+            }
+        } finally {
+            Tools.run(env, null, "docker", "rmi", "-f", image);
+        }
+    }
+
     // ---- skopeo
 
     @Test
@@ -104,6 +154,35 @@ class RefusedPushMessagesIT {
         assertThat(moved.exit()).isNotZero();
         assertThat(moved.err()).contains("denied: tag 'v1' in simm/app is immutable").contains("('v*' on simm/app)")
                 .doesNotContain(GENERIC_DENIED);
+    }
+
+    @Test
+    void skopeoCopyOfALayerOverTheBlobSizeLimitIsRefusedAtTheLimitAndLeavesNothing(@TempDir Path tmp) throws Exception {
+        String token = user("sbig");
+        OciLayout layout = OciLayout.create(tmp.resolve("layout"));
+        OciLayout.Image image = layout.addLargeImage("v1", "too-big", 1, 3_600_000);
+        Set<String> blobsBefore = server.storedBlobs();
+        List<Path> uploadsBefore = uploads();
+        Tools.Result copy = skopeo("copy", "--dest-tls-verify=false", "--dest-creds", "sbig:" + token,
+                "oci:" + layout.dir() + ":v1", "docker://" + host + "/sbig/app:v1");
+        assertThat(copy.exit()).isNotZero();
+        assertThat(copy.err()).contains("size invalid: blob exceeds this registry's maximum blob size of 3.0 MiB (3145728 bytes)");
+        assertThat(uploads()).as("upload sessions left behind").isSubsetOf(uploadsBefore);
+        assertThat(server.storedBlobs()).doesNotContain(blobFile(image.layers().getFirst().digest()));
+        assertThat(server.storedBlobs().size()).isLessThanOrEqualTo(blobsBefore.size() + 1); // at most the config
+    }
+
+    @Test
+    void skopeoCopyOfAnImageOverTheImageSizeLimitSaysBothSizes(@TempDir Path tmp) throws Exception {
+        String token = user("swide");
+        OciLayout layout = OciLayout.create(tmp.resolve("layout"));
+        layout.addLargeImage("v1", "too-wide", 3, 2_000_000);
+        Tools.Result copy = skopeo("copy", "--dest-tls-verify=false", "--dest-creds", "swide:" + token,
+                "oci:" + layout.dir() + ":v1", "docker://" + host + "/swide/app:v1");
+        assertThat(copy.exit()).isNotZero();
+        assertThat(copy.err()).containsPattern("denied: image of 5\\.\\d MiB \\(\\d+ bytes\\) exceeds this registry's maximum image size "
+                + "of 5\\.0 MiB \\(5242880 bytes\\)");
+        assertThat(server.slipway().registry().metadata().manifestByTag("swide/app", "v1")).isEmpty();
     }
 
     // ---- helpers
@@ -141,5 +220,16 @@ class RefusedPushMessagesIT {
 
     private static Tools.Result skopeo(String... args) {
         return skopeo.run(args);
+    }
+
+    private static List<Path> uploads() throws Exception {
+        try (Stream<Path> s = Files.list(server.config().blobsDir().resolve("uploads"))) {
+            return s.toList();
+        }
+    }
+
+    private static String blobFile(String digest) {
+        String hex = digest.substring(digest.indexOf(':') + 1);
+        return Path.of(digest.substring(0, digest.indexOf(':')), hex.substring(0, 2), hex).toString();
     }
 }
