@@ -12,6 +12,7 @@ import dev.slipway.registry.lifecycle.ImmutableTags;
 import dev.slipway.registry.metadata.ImageSizes;
 import dev.slipway.registry.metadata.Metadata;
 import dev.slipway.registry.metadata.Metadata.ManifestRow;
+import dev.slipway.registry.metadata.Visibility;
 import dev.slipway.registry.oci.Descriptor;
 import dev.slipway.registry.oci.Manifest;
 import dev.slipway.registry.oci.Names;
@@ -42,6 +43,7 @@ public final class Registry {
     private final long defaultQuota;
     private final UploadLimits limits;
     private final RegistryEvents events;
+    private final Visibility visibility;
     private final ImageSizes imageSizes;
     /** Manifests are immutable by digest, so their bytes can be cached without invalidation. */
     private final Map<Digest, byte[]> manifestCache = java.util.Collections.synchronizedMap(
@@ -78,6 +80,7 @@ public final class Registry {
         this.defaultQuota = defaultQuota;
         this.limits = limits;
         this.events = events;
+        this.visibility = new Visibility(metadata.jdbi(), clock);
         this.imageSizes = new ImageSizes(metadata.jdbi());
     }
 
@@ -101,17 +104,35 @@ public final class Registry {
 
     /** The owner of a name, checked to exist (pushing needs an existing user or organization). */
     public String existingOwner(String repository) {
-        String owner = Names.owner(repository);
+        return requireOwner(Names.owner(repository));
+    }
+
+    private String requireOwner(String owner) {
         if (identity.ownerKind(owner).isEmpty()) {
             throw OciError.NAME_UNKNOWN.with("no user or organization named '" + owner + "'");
         }
         return owner;
     }
 
-    public void setPublic(String repository, boolean isPublic) {
-        if (!metadata.setPublic(repository, isPublic)) {
-            throw OciError.NAME_UNKNOWN.with("repository '" + repository + "' does not exist");
-        }
+    /**
+     * Makes a repository public (anonymous pull) or private. A repository not pushed yet is created
+     * empty with that visibility, which its first push keeps. Returns true if it existed.
+     */
+    public boolean setPublic(String repository, boolean isPublic) {
+        return visibility.setRepository(repository, existingOwner(repository), isPublic);
+    }
+
+    /**
+     * Sets the visibility the owner's repositories get when a first push creates them; existing
+     * repositories keep theirs. Returns how many the owner has.
+     */
+    public int setOwnerPublic(String owner, boolean isPublic) {
+        return visibility.setOwnerDefault(requireOwner(owner), isPublic);
+    }
+
+    /** Whether new repositories of the owner are public. */
+    public boolean ownerPublic(String owner) {
+        return visibility.ownerDefault(requireOwner(owner));
     }
 
     public List<String> catalog(Set<String> readableOwners, String last, int n) {

@@ -127,16 +127,15 @@ public final class Metadata {
                 .findOne();
     }
 
-    /** Creates the repository row if missing (the first push creates a repository). */
+    /**
+     * Creates the repository row if missing (the first push creates a repository), with the owner's
+     * default visibility ({@link Visibility}).
+     */
     public void ensureRepository(Handle h, String name, String owner) {
-        h.createUpdate("INSERT INTO repositories(name, owner, is_public, created_at) VALUES (:n, :o, FALSE, :t) "
+        h.createUpdate("INSERT INTO repositories(name, owner, is_public, created_at) VALUES (:n, :o, "
+                        + "COALESCE((SELECT d.is_public FROM registry_owner_defaults d WHERE d.owner = :o), FALSE), :t) "
                         + "ON CONFLICT (name) DO NOTHING")
                 .bind("n", name).bind("o", owner).bind("t", clock.millis()).execute();
-    }
-
-    public boolean setPublic(String name, boolean isPublic) {
-        return jdbi.withHandle(h -> h.createUpdate("UPDATE repositories SET is_public = :p WHERE name = :n")
-                .bind("p", isPublic).bind("n", name).execute()) > 0;
     }
 
     /**

@@ -45,6 +45,7 @@ public final class ApiRoutes {
         routes.get("/api/v1/orgs/{org}/members", this::listMembers);
         routes.post("/api/v1/admin/users", this::createUser);
         routes.patch("/api/v1/packages/{owner}/container/<name>", this::setVisibility);
+        routes.patch("/api/v1/packages/{owner}", this::setOwnerVisibility);
     }
 
     // ---- authentication
@@ -211,6 +212,7 @@ public final class ApiRoutes {
 
     // ---- packages
 
+    /** A repository's visibility; one not pushed yet is created with it (its first push keeps it). */
     private void setVisibility(Context ctx) {
         String owner = ctx.pathParam("owner");
         String repository = owner + "/" + ctx.pathParam("name");
@@ -219,29 +221,53 @@ public final class ApiRoutes {
         } catch (RegistryException e) {
             throw new SlipwayException.BadRequest(e.getMessage());
         }
+        boolean isPublic = visibility(requireManager(ctx, owner, repository));
+        boolean existed = registry.setPublic(repository, isPublic);
+        ObjectNode o = json.createObjectNode();
+        o.put("name", repository);
+        o.put("visibility", isPublic ? "public" : "private");
+        o.put("created", !existed);
+        respond(ctx, 200, o);
+    }
+
+    /** The visibility an owner's new repositories get; its existing repositories keep their own. */
+    private void setOwnerVisibility(Context ctx) {
+        String owner = ctx.pathParam("owner");
+        boolean isPublic = visibility(requireManager(ctx, owner, "the repositories of " + owner));
+        int existing = registry.setOwnerPublic(owner, isPublic);
+        ObjectNode o = json.createObjectNode();
+        o.put("owner", owner);
+        o.put("default_visibility", isPublic ? "public" : "private");
+        o.put("existing_repositories", existing);
+        o.put("message", "new repositories of " + owner + " will be " + (isPublic ? "public" : "private")
+                + "; its " + existing + " existing repositories keep their own visibility");
+        respond(ctx, 200, o);
+    }
+
+    /** Checks the caller may change {@code what} of {@code owner} (an existing user or organization) and returns the body. */
+    private JsonNode requireManager(Context ctx, String owner, String what) {
         Principal p = requireAuth(ctx).principal();
-        if (!identity.canManage(p, owner)) {
-            throw new SlipwayException.Forbidden("only '" + owner + "' (or its members) with write:package may change " + repository);
+        if (identity.ownerKind(owner).isEmpty()) {
+            throw new SlipwayException.NotFound("no user or organization named '" + owner + "'");
         }
-        JsonNode b = body(ctx);
-        boolean isPublic;
+        if (!identity.canManage(p, owner)) {
+            throw new SlipwayException.Forbidden("only '" + owner + "' (or its members) with write:package may change " + what);
+        }
+        return body(ctx);
+    }
+
+    /** {"visibility": "public"|"private"} or {"public": true|false}. */
+    private static boolean visibility(JsonNode b) {
         if (b.has("public") && b.get("public").isBoolean()) {
-            isPublic = b.get("public").asBoolean();
-        } else if (b.has("visibility") && b.get("visibility").isTextual()) {
+            return b.get("public").asBoolean();
+        }
+        if (b.has("visibility") && b.get("visibility").isTextual()) {
             String v = b.get("visibility").asText();
             if (!v.equals("public") && !v.equals("private")) {
                 throw new SlipwayException.BadRequest("visibility must be 'public' or 'private'");
             }
-            isPublic = v.equals("public");
-        } else {
-            throw new SlipwayException.BadRequest("send {\"visibility\": \"public\"|\"private\"} or {\"public\": true|false}");
+            return v.equals("public");
         }
-        if (!registry.metadata().setPublic(repository, isPublic)) {
-            throw new SlipwayException.NotFound("package '" + repository + "' does not exist (push it first)");
-        }
-        ObjectNode o = json.createObjectNode();
-        o.put("name", repository);
-        o.put("visibility", isPublic ? "public" : "private");
-        respond(ctx, 200, o);
+        throw new SlipwayException.BadRequest("send {\"visibility\": \"public\"|\"private\"} or {\"public\": true|false}");
     }
 }

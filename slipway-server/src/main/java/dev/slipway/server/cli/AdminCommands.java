@@ -202,22 +202,64 @@ public final class AdminCommands {
     public static final class RegistryCmd {}
 
     @Command(name = "visibility", mixinStandardHelpOptions = true,
-            description = "Make a repository public (anonymous pull) or private (the default).")
+            description = {"Show or set who may pull: public (anyone, without logging in) or private (the owner, its members and admins).",
+                    "OWNER/NAME sets one repository; one not pushed yet gets it when its first push creates it.",
+                    "OWNER (no slash) sets the default for the owner's new repositories (private unless set); "
+                            + "its existing repositories keep their own visibility."})
     static final class Visibility extends StateCommand {
-        @Parameters(index = "0", paramLabel = "OWNER/NAME")
-        String repository;
-        @Parameters(index = "1", paramLabel = "public|private")
+        @Parameters(index = "0", paramLabel = "OWNER[/NAME]")
+        String target;
+        @Parameters(index = "1", arity = "0..1", paramLabel = "public|private")
         String visibility;
 
         @Override
         int run(Slipway s) {
-            Names.checkRepository(repository);
-            if (!visibility.equals("public") && !visibility.equals("private")) {
-                throw new IllegalArgumentException("visibility must be 'public' or 'private'");
+            Boolean isPublic = null;
+            if (visibility != null) {
+                if (!visibility.equals("public") && !visibility.equals("private")) {
+                    throw new IllegalArgumentException("visibility must be 'public' or 'private', not '" + visibility + "'");
+                }
+                isPublic = visibility.equals("public");
             }
-            s.registry().setPublic(repository, visibility.equals("public"));
-            System.out.println(repository + " is now " + visibility);
+            if (target.contains("/")) {
+                repository(s, Names.checkRepository(target), isPublic);
+            } else {
+                owner(s, target, isPublic);
+            }
             return 0;
+        }
+
+        private static void repository(Slipway s, String repository, Boolean isPublic) {
+            if (isPublic != null) {
+                boolean existed = s.registry().setPublic(repository, isPublic);
+                System.out.println(existed ? repository + " is now " + word(isPublic)
+                        : repository + " is not pushed yet; it will be " + word(isPublic) + " when its first push creates it");
+                return;
+            }
+            var row = s.registry().repository(repository);
+            String owner = Names.owner(repository);
+            System.out.println(row.isPresent() ? repository + " is " + word(row.get().isPublic())
+                    + (s.registry().metadata().tagRows(repository).isEmpty() ? " (no tags yet)" : "")
+                    : repository + " is not pushed yet; it will be " + word(s.registry().ownerPublic(owner))
+                    + " when its first push creates it (the default of " + owner + ")");
+        }
+
+        private static void owner(Slipway s, String owner, Boolean isPublic) {
+            if (isPublic != null) {
+                int existing = s.registry().setOwnerPublic(owner, isPublic);
+                System.out.println("New repositories of " + owner + " will be " + word(isPublic) + ".");
+                if (existing > 0) {
+                    System.out.println("Its " + existing + " existing repositor" + (existing == 1 ? "y keeps its" : "ies keep their")
+                            + " own visibility; change one with: slipway registry visibility " + owner + "/NAME " + word(isPublic));
+                }
+                return;
+            }
+            boolean ownerPublic = s.registry().ownerPublic(owner);
+            System.out.println("New repositories of " + owner + " are " + word(ownerPublic) + (ownerPublic ? "" : " (the default)"));
+        }
+
+        private static String word(boolean isPublic) {
+            return isPublic ? "public" : "private";
         }
     }
 
