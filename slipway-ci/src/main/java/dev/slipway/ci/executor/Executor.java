@@ -39,6 +39,18 @@ public interface Executor extends AutoCloseable {
 
     void stop(TaskHandle task);
 
+    /**
+     * Runs {@code argv} inside a started task that is still running, with exactly {@code env}
+     * besides the task's own environment, in {@code workdir} (a path as the task sees it): a
+     * GitHub Actions job runs its steps so, one after another in one container that idles between
+     * them. Output streams to {@code sink} byte for byte. Returns the exit code, or -1 when
+     * {@code timeout} passed (the command is stopped). Calls for one task come one at a time.
+     */
+    default int exec(TaskHandle task, java.util.List<String> argv, java.util.Map<String, String> env, String workdir, OutputSink sink,
+                     Duration timeout) throws ExecutorException {
+        throw new ExecutorException("the " + name() + " executor cannot run commands inside a running task");
+    }
+
     void remove(TaskHandle task);
 
     /**

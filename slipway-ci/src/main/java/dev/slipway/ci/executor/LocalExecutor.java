@@ -171,9 +171,50 @@ public final class LocalExecutor implements Executor {
         return new Exit(timedOut || wasStopped ? -1 : p.exitValue(), timedOut, wasStopped && !timedOut);
     }
 
+    /** A process in the task's root: {@code workdir} is placed under the root as every mount is. */
+    @Override
+    public int exec(TaskHandle task, List<String> argv, Map<String, String> env, String workdir, OutputSink sink, Duration timeout)
+            throws ExecutorException {
+        Running r = running.get(task.id());
+        if (r == null) {
+            throw new ExecutorException("task " + task.spec().task() + " is not running");
+        }
+        ProcessBuilder pb = new ProcessBuilder(argv).directory(under(r.root(), workdir).toFile());
+        Map<String, String> e = pb.environment();
+        e.keySet().retainAll(INHERITED);
+        e.putAll(task.spec().env());
+        e.putAll(env);
+        e.put("SLIPWAY_ROOT", r.root().toString());
+        Process p;
+        try {
+            p = pb.start();
+            p.getOutputStream().close();
+        } catch (IOException ex) {
+            throw new ExecutorException("cannot run " + argv.getFirst() + " in task " + task.spec().task() + ": " + ex.getMessage(), ex);
+        }
+        Thread out = Thread.ofVirtual().start(() -> pump(p.getInputStream(), sink, false));
+        Thread err = Thread.ofVirtual().start(() -> pump(p.getErrorStream(), sink, true));
+        try {
+            boolean done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!done) {
+                kill(p);
+                p.waitFor();
+            }
+            out.join();
+            err.join();
+            return done ? p.exitValue() : -1;
+        } catch (InterruptedException ex) {
+            kill(p);
+            Thread.currentThread().interrupt();
+            throw new ExecutorException("interrupted while running " + argv.getFirst(), ex);
+        }
+    }
+
+    /** The process first (a shell must not go on to its next command when its child dies), then what it started. */
     private static void kill(Process p) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        List<ProcessHandle> children = p.descendants().toList();
         p.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
     }
 
     @Override
