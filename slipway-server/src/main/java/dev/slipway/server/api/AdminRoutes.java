@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.core.Durations;
 import dev.slipway.core.SlipwayException;
+import dev.slipway.core.json.RequestBody;
 import dev.slipway.core.identity.Identity;
 import dev.slipway.registry.events.Webhooks;
 import dev.slipway.registry.proxy.Proxies;
@@ -54,7 +55,7 @@ public final class AdminRoutes {
 
     private void addProxy(Context ctx) {
         requests.requireSiteAdmin(ctx, "adding a proxy");
-        JsonNode b = requests.body(ctx);
+        JsonNode b = requests.body(ctx, RequestBody.Fields.of("owner", "url", "username", "password", "ttl", "public"));
         JsonNode ttl = b.get("ttl");
         Duration d;
         try {
@@ -99,7 +100,7 @@ public final class AdminRoutes {
 
     private void addWebhook(Context ctx) {
         requests.requireSiteAdmin(ctx, "adding a webhook");
-        JsonNode b = requests.body(ctx);
+        JsonNode b = requests.body(ctx, RequestBody.Fields.of("url", "secret", "owner"));
         ApiRequests.respond(ctx, 201, webhookJson(webhooks.add(text(b, "url"), text(b, "secret"), text(b, "owner"))));
     }
 

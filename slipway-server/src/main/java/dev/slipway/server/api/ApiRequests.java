@@ -1,13 +1,12 @@
 package dev.slipway.server.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.core.SlipwayException;
+import dev.slipway.core.json.RequestBody;
 import dev.slipway.core.identity.Identity;
 import dev.slipway.core.identity.Principal;
 import io.javalin.http.Context;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
@@ -89,17 +88,9 @@ final class ApiRequests {
         return p;
     }
 
-    JsonNode body(Context ctx) {
-        try {
-            JsonNode n = json.readTree(ctx.body());
-            if (n == null || !n.isObject()) {
-                throw new SlipwayException.BadRequest("request body must be a JSON object");
-            }
-            return n;
-        } catch (IOException e) {
-            throw new SlipwayException.BadRequest("request body is not valid JSON: "
-                    + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
-        }
+    /** The JSON object the request sends; a field outside {@code fields} is a 400 that names it (see {@link RequestBody}). */
+    JsonNode body(Context ctx, RequestBody.Fields fields) {
+        return RequestBody.parse(ctx.bodyAsBytes(), fields).node();
     }
 
     ObjectMapper json() {

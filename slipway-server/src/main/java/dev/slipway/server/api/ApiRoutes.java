@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.core.SlipwayException;
+import dev.slipway.core.json.RequestBody;
 import dev.slipway.core.identity.Identity;
 import dev.slipway.core.identity.Principal;
 import dev.slipway.core.identity.Scope;
@@ -69,9 +70,22 @@ public final class ApiRoutes {
         return a;
     }
 
-    private JsonNode body(Context ctx) {
-        return requests.body(ctx);
+    private JsonNode body(Context ctx, RequestBody.Fields fields) {
+        return requests.body(ctx, fields);
     }
+
+    /**
+     * Gitea's request shapes (CreateUserOption, CreateAccessTokenOption, CreateOrgOption): scripts
+     * written for Gitea send these fields, so they are accepted; the ones Slipway has no use for
+     * (full_name, location, ...) are taken and not kept (docs/api.md lists them). Anything else is a 400.
+     */
+    static final RequestBody.Fields CREATE_USER = RequestBody.Fields.of("username", "password", "email", "admin", "full_name", "login_name",
+            "must_change_password", "restricted", "send_notify", "source_id", "visibility", "created_at").alias("name", "username")
+            .alias("user", "username");
+    static final RequestBody.Fields CREATE_TOKEN = RequestBody.Fields.of("name", "scopes").alias("scope", "scopes");
+    static final RequestBody.Fields CREATE_ORG = RequestBody.Fields.of("username", "name", "full_name", "description", "email", "location",
+            "website", "visibility", "repo_admin_change_team_access");
+    static final RequestBody.Fields VISIBILITY = RequestBody.Fields.of("visibility", "public").alias("private", "visibility");
 
     private void respond(Context ctx, int status, JsonNode node) {
         ApiRequests.respond(ctx, status, node);
@@ -99,7 +113,7 @@ public final class ApiRoutes {
         if (!a.principal().canAdminister()) {
             throw new SlipwayException.Forbidden("creating users needs a site admin");
         }
-        JsonNode b = body(ctx);
+        JsonNode b = body(ctx, CREATE_USER);
         String name = b.path("username").asText(null);
         Identity.User u = identity.createUser(name, b.path("password").asText(null), b.path("email").asText(null), b.path("admin").asBoolean(false));
         respond(ctx, 201, userJson(u));
@@ -108,7 +122,7 @@ public final class ApiRoutes {
     private void createToken(Context ctx) {
         String user = ctx.pathParam("user");
         requireSelfOrAdmin(ctx, user);
-        JsonNode b = body(ctx);
+        JsonNode b = body(ctx, CREATE_TOKEN);
         String name = b.path("name").asText(null);
         List<Scope> scopes = new ArrayList<>();
         JsonNode s = b.get("scopes");
@@ -167,7 +181,7 @@ public final class ApiRoutes {
         if (!a.password() && !p.scopes().contains(Scope.ADMIN)) {
             throw new SlipwayException.Forbidden("creating an organization needs a password login or a token with the admin scope");
         }
-        JsonNode b = body(ctx);
+        JsonNode b = body(ctx, CREATE_ORG);
         String name = b.hasNonNull("username") ? b.get("username").asText() : b.path("name").asText(null);
         identity.createOrg(name, p.siteAdmin() ? null : p.username());
         ObjectNode o = json.createObjectNode();
@@ -253,7 +267,7 @@ public final class ApiRoutes {
         if (!identity.canManage(p, owner)) {
             throw new SlipwayException.Forbidden("only '" + owner + "' (or its members) with write:package may change " + what);
         }
-        return body(ctx);
+        return body(ctx, VISIBILITY);
     }
 
     /** {"visibility": "public"|"private"} or {"public": true|false}. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.core.Durations;
 import dev.slipway.core.SlipwayException;
+import dev.slipway.core.json.RequestBody;
 import dev.slipway.core.identity.Action;
 import dev.slipway.core.identity.Identity;
 import dev.slipway.core.identity.Principal;
@@ -92,7 +93,7 @@ public final class LifecycleRoutes {
     private void addRule(Context ctx) {
         String owner = ctx.pathParam("owner");
         requireSettingsChange(ctx, owner);
-        JsonNode b = api.body(ctx);
+        JsonNode b = api.body(ctx, RequestBody.Fields.of("pattern", "repository"));
         ImmutableRule rule = lifecycle.immutableTags().add(target(owner, b), text(b, "pattern", true));
         ApiRequests.respond(ctx, 201, ruleJson(rule));
     }
@@ -153,7 +154,7 @@ public final class LifecycleRoutes {
     private void setPolicy(Context ctx) {
         String owner = ctx.pathParam("owner");
         requireSettingsChange(ctx, owner);
-        JsonNode b = api.body(ctx);
+        JsonNode b = api.body(ctx, RequestBody.Fields.of("repository", "keep_last", "keep_within", "keep", "remove", "untagged_older_than"));
         String target = target(owner, b);
         RetentionPolicy policy = new RetentionPolicy(owner, target.equals(owner) ? null : target, integer(b, "keep_last"),
                 duration(b, "keep_within"), pattern(b, "keep"), pattern(b, "remove"), duration(b, "untagged_older_than"));

@@ -115,6 +115,24 @@ class ApiIT {
         assertThat(anon.get("/v2/dora/site/frontend/manifests/v1").statusCode()).isEqualTo(200);
     }
 
+    /** Issue 8: a field a request does not take is refused and named, with the one meant; Gitea's own fields are taken. */
+    @Test
+    void unknownFieldsAreRefusedWithTheFieldMeantWhileGiteasFieldsAreTaken() throws Exception {
+        Http dora = Http.basic(server.baseUrl(), "dora", "dora-password");
+        Http admin = Http.basic(server.baseUrl(), "admin", TestServer.ADMIN_PASSWORD);
+        HttpResponse<String> typo = dora.postJson("/api/v1/users/dora/tokens", "{\"name\":\"t\",\"scope\":[\"read:package\"]}");
+        assertThat(typo.statusCode()).isEqualTo(400);
+        assertThat(typo.body()).contains("unknown field 'scope' (did you mean 'scopes'?)");
+        HttpResponse<String> unknown = dora.postJson("/api/v1/users/dora/tokens", "{\"name\":\"t\",\"scopes\":[\"read:package\"],\"expires\":1}");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(unknown.body()).contains("unknown field 'expires'").contains("this request takes name, scopes");
+        assertThat(admin.postJson("/api/v1/admin/users", "{\"username\":\"gus\",\"password\":\"gus-password-1\",\"email\":\"g@x\","
+                + "\"must_change_password\":false,\"send_notify\":false,\"full_name\":\"Gus\"}").statusCode()).isEqualTo(201);
+        HttpResponse<String> rule = admin.postJson("/api/v1/registry/dora/immutable-tags", "{\"patern\":\"v*\"}");
+        assertThat(rule.statusCode()).isEqualTo(400);
+        assertThat(rule.body()).contains("unknown field 'patern' (did you mean 'pattern'?)");
+    }
+
     @Test
     void healthAndMetrics() {
         Http anon = Http.anonymous(server.baseUrl());
