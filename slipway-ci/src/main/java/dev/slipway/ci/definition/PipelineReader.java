@@ -5,6 +5,7 @@ import dev.slipway.ci.model.Pipeline;
 import dev.slipway.ci.model.RepositoryEntry;
 import dev.slipway.ci.model.Task;
 import dev.slipway.ci.model.Triggers;
+import dev.slipway.ci.model.Versioning;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -17,11 +18,12 @@ import org.yaml.snakeyaml.nodes.Node;
 /**
  * Reads one file of the native format into a {@link Pipeline}: the top level, images,
  * repositories and variables here, tasks in {@link TaskReader}, triggers in {@link TriggerReader},
+ * {@code version:} in {@link VersionReader},
  * then the checks that need the whole task graph.
  */
 final class PipelineReader {
     /** {@code x-} keys are ignored, as in Compose files: a place for YAML anchors shared by tasks. */
-    private static final Set<String> KEYS = Set.of("on", "variables", "images", "repositories", "tasks", "x-*");
+    private static final Set<String> KEYS = Set.of("on", "variables", "images", "repositories", "tasks", "version", "x-*");
     private static final Set<String> IMAGE_KEYS = Set.of("ref", "pull", "build");
     private static final Set<String> BUILD_KEYS = Set.of("repository", "context", "dockerfile");
     private static final Set<String> REPOSITORY_KEYS = Set.of("url", "revision", "mutable", "key", "credentials", "submodules", "name");
@@ -48,7 +50,8 @@ final class PipelineReader {
         Set<String> imageNames = images(top, images);
         List<RepositoryEntry> repositories = repositories(top);
         List<Task> tasks = tasks(top, imageNames, variables.keySet());
-        return source.hasProblems() ? null : new Pipeline(name, images, repositories, tasks, triggers, variables);
+        Versioning version = new VersionReader(source).read(top);
+        return source.hasProblems() ? null : new Pipeline(name, images, repositories, tasks, triggers, variables, version);
     }
 
     /** Defaults for {@code ${NAME}}; literal text, not themselves substituted. */

@@ -40,7 +40,10 @@ public final class Variables {
             "SLIPWAY_REPO",           // owner/name of the triggering repository
             "SLIPWAY_PIPELINE",       // the pipeline's name
             "SLIPWAY_TASK",           // the task's name
-            "SLIPWAY_RUN_ID");        // the run's id
+            "SLIPWAY_RUN_ID",         // the run's id
+            "SLIPWAY_VERSION",        // the run's version from 'version:', such as v1.3.0
+            "SLIPWAY_VERSION_BUMP",   // major, minor or patch
+            "SLIPWAY_PREVIOUS_VERSION"); // the version tag it was computed from (empty with none yet)
 
     static final String RESERVED_PREFIX = "SLIPWAY_";
 

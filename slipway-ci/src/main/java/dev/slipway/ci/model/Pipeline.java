@@ -13,14 +13,21 @@ import java.util.Map;
  *                     repository is added by the scheduler under its own name unless listed
  * @param tasks tasks by name, in file order; {@code dependsOn} forms a DAG (validated)
  * @param variables default values of {@code ${VAR}} variables, overridable per run
+ * @param version how the run's version is computed ({@code version:}), or null for none
  */
 public record Pipeline(String name, Map<String, ImageSpec> images, List<RepositoryEntry> repositories,
-                       List<Task> tasks, Triggers triggers, Map<String, String> variables) {
+                       List<Task> tasks, Triggers triggers, Map<String, String> variables, Versioning version) {
     public Pipeline {
         images = Map.copyOf(images);
         repositories = List.copyOf(repositories);
         tasks = List.copyOf(tasks);
         variables = Map.copyOf(variables);
+    }
+
+    /** A pipeline without {@code version:}. */
+    public Pipeline(String name, Map<String, ImageSpec> images, List<RepositoryEntry> repositories,
+                    List<Task> tasks, Triggers triggers, Map<String, String> variables) {
+        this(name, images, repositories, tasks, triggers, variables, null);
     }
 
     public Task task(String name) {
