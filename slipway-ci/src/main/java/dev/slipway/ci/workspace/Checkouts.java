@@ -47,6 +47,25 @@ public final class Checkouts {
         }
     }
 
+    /** Fetches a mutable entry's branches and tags into its store (see {@link Worktrees#refresh}); 400 with the reason when that fails. */
+    public void refresh(String owner, String repo, RepositoryEntry entry) {
+        try {
+            worktrees.refresh(owner, entry, credentials(owner, repo, entry));
+        } catch (Worktrees.CheckoutException e) {
+            throw new SlipwayException.BadRequest(e.getMessage());
+        }
+    }
+
+    /** Pushes an annotated tag to a mutable entry's remote (see {@link Worktrees#pushTag}); 400 with the reason when that fails. */
+    public void pushTag(String owner, String repo, RepositoryEntry entry, String tag, String commit, String message,
+                        org.eclipse.jgit.lib.PersonIdent tagger) {
+        try {
+            worktrees.pushTag(owner, entry, credentials(owner, repo, entry), tag, commit, message, tagger);
+        } catch (Worktrees.CheckoutException e) {
+            throw new SlipwayException.BadRequest(e.getMessage());
+        }
+    }
+
     /** The entry's http(s) credentials, or null if it names none; 422 (MissingSecretException) if the secret is not set. */
     public HttpCredentials credentials(String owner, String repo, RepositoryEntry entry) {
         if (entry.credentials() == null) {

@@ -24,8 +24,9 @@ import org.eclipse.jgit.treewalk.filter.TreeFilter;
 
 /**
  * Read-only questions about a repository's history in a mutable entry's local store, for the
- * trigger filters: which files a push changed, a commit's message and author, merge bases and the
- * previous tag. Nothing here touches the network.
+ * trigger filters (which files a push changed, a commit's message and author, merge bases and the
+ * previous tag) and for versions (the tags, which commits they are ancestors of, the messages
+ * since). Nothing here touches the network.
  */
 public final class GitHistory implements AutoCloseable {
     private final Git git;
@@ -109,6 +110,59 @@ public final class GitHistory implements AutoCloseable {
     }
 
     /**
+     * Every tag that names a commit, as tag name (without {@code refs/tags/}) to commit id;
+     * annotated tags give the commit they point at. Tags of trees or blobs are left out.
+     */
+    public Map<String, String> tags() throws IOException {
+        Repository repo = git.getRepository();
+        Map<String, String> tags = new java.util.TreeMap<>();
+        try (RevWalk walk = new RevWalk(repo)) {
+            for (Ref ref : repo.getRefDatabase().getRefsByPrefix(Constants.R_TAGS)) {
+                try {
+                    RevCommit c = walk.parseCommit(ref.getObjectId()); // peels annotated tags; throws for other objects
+                    tags.put(ref.getName().substring(Constants.R_TAGS.length()), c.name());
+                } catch (org.eclipse.jgit.errors.IncorrectObjectTypeException | org.eclipse.jgit.errors.MissingObjectException notACommit) {
+                    // a tag of a tree or blob, or of an object the store lacks: no version
+                }
+            }
+        }
+        return tags;
+    }
+
+    /** Whether {@code ancestor} is {@code commit} or reachable from it through any parent. */
+    public boolean isAncestor(String ancestor, String commit) throws IOException {
+        Repository repo = git.getRepository();
+        try (RevWalk walk = new RevWalk(repo)) {
+            return walk.isMergedInto(walk.parseCommit(ObjectId.fromString(ancestor)), walk.parseCommit(ObjectId.fromString(commit)));
+        }
+    }
+
+    /**
+     * The full messages of the commits reachable from {@code to} and not from {@code from}
+     * ({@code git log from..to}: first-parent history, merge commits and the commits they merged),
+     * newest first; {@code from} null for every commit reachable from {@code to}.
+     */
+    public List<String> messagesBetween(String from, String to) throws IOException {
+        Repository repo = git.getRepository();
+        List<String> out = new ArrayList<>();
+        try (RevWalk walk = new RevWalk(repo)) {
+            for (RevCommit c : between(walk, from, to)) {
+                out.add(c.getFullMessage());
+            }
+        }
+        return out;
+    }
+
+    /** {@code walk} set to go over {@code from..to}. */
+    private static RevWalk between(RevWalk walk, String from, String to) throws IOException {
+        walk.markStart(walk.parseCommit(ObjectId.fromString(to)));
+        if (from != null) {
+            walk.markUninteresting(walk.parseCommit(ObjectId.fromString(from)));
+        }
+        return walk;
+    }
+
+    /**
      * The paths that differ between two commits (added, changed, deleted, both sides of a
      * rename); {@code from} null compares with an empty tree (every file of {@code to}).
      */
@@ -145,11 +199,7 @@ public final class GitHistory implements AutoCloseable {
         Repository repo = git.getRepository();
         List<CommitInfo> out = new ArrayList<>();
         try (RevWalk walk = new RevWalk(repo)) {
-            walk.markStart(walk.parseCommit(ObjectId.fromString(to)));
-            if (from != null) {
-                walk.markUninteresting(walk.parseCommit(ObjectId.fromString(from)));
-            }
-            for (RevCommit c : walk) {
+            for (RevCommit c : between(walk, from, to)) {
                 if (out.size() >= limit) {
                     break;
                 }

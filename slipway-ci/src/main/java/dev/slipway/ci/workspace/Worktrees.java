@@ -27,13 +27,21 @@ import org.eclipse.jgit.diff.DiffEntry;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheCheckout;
 import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.TagBuilder;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.transport.FetchResult;
+import org.eclipse.jgit.transport.PushResult;
 import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.RemoteRefUpdate;
+import org.eclipse.jgit.transport.Transport;
+import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.treewalk.filter.TreeFilter;
 
@@ -54,6 +62,8 @@ import org.eclipse.jgit.treewalk.filter.TreeFilter;
  * place, so a directory with the final name is always complete; since base trees never change
  * after that, a running task's overlay never sees its lower layer move. File mtimes are set to
  * the time of the last commit that touched each file (like git restore-mtime).
+ *
+ * <p>The one write to a remote is {@link #pushTag} (a run's version tag), authenticated as checkouts are.
  */
 public final class Worktrees {
     private static final ObjectMapper CANONICAL = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
@@ -259,6 +269,99 @@ public final class Worktrees {
         } catch (GitAPIException | JGitInternalException e) {
             throw new CheckoutException("cannot list the refs of " + entry.url() + ": " + access.explain(e), e);
         }
+    }
+
+    /**
+     * Fetches every branch and tag of a mutable entry's remote into its store, as {@link #prepare}
+     * does for a branch: versions are computed from the tags the remote has now.
+     */
+    public void refresh(String owner, RepositoryEntry entry, HttpCredentials credentials) throws CheckoutException {
+        if (!entry.mutable()) {
+            throw new IllegalArgumentException("only a mutable entry has a store to refresh");
+        }
+        String name = volumeName(owner, entry);
+        GitAccess access = access(owner, entry, credentials);
+        synchronized (locks.computeIfAbsent(name, k -> new Object())) {
+            try (Git git = openOrInitStore(root.resolve(name + ".git"))) {
+                fetch(entry, git, access, entry.revision());
+            }
+        }
+    }
+
+    /**
+     * Pushes the annotated tag {@code tag} at {@code commit} to a mutable entry's remote, with the
+     * authentication of checkouts (the entry's deploy key or credentials, see {@link GitAccess}).
+     * Returns normally when the remote has that tag at that commit afterwards: pushed now, or there
+     * already (a tag the store has at the commit is pushed again, which finds it up to date). The
+     * store gets the tag only after the remote took it, so a failed push leaves nothing that a
+     * later version computation would count.
+     *
+     * @throws CheckoutException with the reason: the tag exists at another commit, the remote
+     *     refused it (its message included), or the push failed
+     */
+    public void pushTag(String owner, RepositoryEntry entry, HttpCredentials credentials, String tag, String commit, String message,
+                        PersonIdent tagger) throws CheckoutException {
+        String name = volumeName(owner, entry);
+        Path store = root.resolve(name + ".git");
+        GitAccess access = access(owner, entry, credentials);
+        String refName = Constants.R_TAGS + tag;
+        synchronized (locks.computeIfAbsent(name, k -> new Object())) {
+            try (access; Git git = Git.open(store.toFile()); RevWalk walk = new RevWalk(git.getRepository())) {
+                Repository repo = git.getRepository();
+                RevCommit target = walk.parseCommit(ObjectId.fromString(commit));
+                org.eclipse.jgit.lib.Ref existing = repo.exactRef(refName);
+                ObjectId object;
+                if (existing != null) {
+                    RevCommit at = walk.parseCommit(existing.getObjectId());
+                    if (!at.equals(target)) {
+                        throw new CheckoutException("tag " + tag + " already exists at " + at.name().substring(0, 8) + ", not at " + commit.substring(0, 8));
+                    }
+                    object = existing.getObjectId();
+                } else {
+                    TagBuilder t = new TagBuilder();
+                    t.setObjectId(target);
+                    t.setTag(tag);
+                    t.setTagger(tagger);
+                    t.setMessage(message.endsWith("\n") ? message : message + "\n"); // as git tag -m writes it
+                    try (ObjectInserter inserter = repo.newObjectInserter()) {
+                        object = inserter.insert(t);
+                        inserter.flush();
+                    }
+                }
+                gitOperations.incrementAndGet();
+                // A new tag must not exist on the remote yet (zeroId); one the store had is pushed as it is.
+                RemoteRefUpdate update = new RemoteRefUpdate(repo, refName, object, refName, false, null,
+                        existing == null ? ObjectId.zeroId() : null);
+                PushResult result;
+                try (Transport transport = Transport.open(repo, new URIish(entry.url()))) {
+                    access.configure(transport);
+                    transport.setTimeout(NETWORK_TIMEOUT_SECONDS);
+                    result = transport.push(NullProgressMonitor.INSTANCE, List.of(update));
+                }
+                RemoteRefUpdate done = result.getRemoteUpdate(refName);
+                switch (done.getStatus()) {
+                    case OK, UP_TO_DATE -> { }
+                    case REJECTED_REMOTE_CHANGED, REJECTED_NONFASTFORWARD ->
+                            throw new CheckoutException("the remote already has a tag " + tag + " (at another commit or as another tag object)");
+                    default -> throw new CheckoutException("the remote refused tag " + tag
+                            + (done.getMessage() == null ? "" : ": " + done.getMessage()) + remoteMessages(result));
+                }
+                if (existing == null) {
+                    RefUpdate local = repo.updateRef(refName);
+                    local.setNewObjectId(object);
+                    local.setExpectedOldObjectId(ObjectId.zeroId());
+                    local.update(); // a tag fetched meanwhile is the same one
+                }
+            } catch (IOException | JGitInternalException | java.net.URISyntaxException e) {
+                throw new CheckoutException("cannot push tag " + tag + " to " + entry.url() + ": " + access.explain(e), e);
+            }
+        }
+    }
+
+    /** What the remote printed (hooks, permission messages), without git's "remote:" noise. */
+    private static String remoteMessages(PushResult result) {
+        String messages = result.getMessages() == null ? "" : result.getMessages().strip();
+        return messages.isEmpty() ? "" : " (the remote said: " + String.join(" ", messages.lines().map(String::strip).toList()) + ")";
     }
 
     /**
