@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.ci.scheduler.CiStore;
 import dev.slipway.ci.registration.Registration;
 import dev.slipway.ci.registration.Registrations;
+import dev.slipway.ci.release.RunVersions;
 import dev.slipway.ci.scheduler.RunLinks;
 import dev.slipway.ci.scheduler.RunService;
 import dev.slipway.ci.status.CommitStatuses;
@@ -51,6 +52,7 @@ public final class CiRoutes {
     private final Identity identity;
     private final Function<Context, Principal> auth;
     private final ObjectMapper json = new ObjectMapper();
+    private final RunVersions versions;
 
     /** @param auth returns the authenticated principal or throws Unauthorized */
     /** @param externalUrl the server's URL as forges reach it (webhook URLs name it) */
@@ -62,6 +64,7 @@ public final class CiRoutes {
         this.registrations = registrations;
         this.triggers = triggers;
         this.runs = runs;
+        this.versions = new RunVersions(runs.store().jdbi());
         this.hub = hub;
         this.identity = identity;
         this.auth = auth;
@@ -421,6 +424,7 @@ public final class CiRoutes {
             o.putObject("pull_request").put("number", e.pullRequest().number()).put("head_ref", e.pullRequest().headRef())
                     .put("base_ref", e.pullRequest().baseRef()).put("fork", e.pullRequest().fork());
         }
+        o.set("version", versionJson(r.id())); // version: of the pipeline, once the run started
         o.put("created_by", r.createdBy());
         o.put("created_at", Instant.ofEpochMilli(r.createdAt()).toString());
         putTime(o, "started_at", r.startedAt());
@@ -448,6 +452,12 @@ public final class CiRoutes {
             }
         }
         return o;
+    }
+
+    private JsonNode versionJson(long runId) {
+        return versions.find(runId).<JsonNode>map(v -> json.createObjectNode().put("version", v.version()).put("bump", v.bump())
+                .put("previous", v.previous()).put("tag", v.tag()).put("pushed", v.pushed()).put("error", v.error()))
+                .orElse(com.fasterxml.jackson.databind.node.NullNode.getInstance());
     }
 
     private static void putTime(ObjectNode o, String field, Long millis) {

@@ -10,6 +10,8 @@ import dev.slipway.ci.model.RepositoryEntry;
 import dev.slipway.ci.model.Task;
 import dev.slipway.ci.registration.Registration;
 import dev.slipway.ci.registration.Registrations;
+import dev.slipway.ci.release.RunVersion;
+import dev.slipway.ci.release.Versions;
 import dev.slipway.ci.secret.SecretMasker;
 import dev.slipway.ci.secret.SecretResolver;
 import dev.slipway.ci.workspace.Caches;
@@ -70,6 +72,8 @@ public final class RunQueue implements AutoCloseable {
     private final Semaphore slots;
     private final Runnable finished;
     private final Map<Long, RunEngine.Cancellation> active = new ConcurrentHashMap<>();
+    private final Versions versions;
+    private final VersionLanes versionLanes = new VersionLanes();
     private final Object wakeUp = new Object();
     private volatile boolean stopping;
     private Thread dispatcher;
@@ -90,6 +94,7 @@ public final class RunQueue implements AutoCloseable {
         this.imageAuth = imageAuth == null ? (owner, actor, image) -> null : imageAuth;
         this.slots = new Semaphore(maxConcurrent);
         this.finished = finished;
+        this.versions = new Versions(checkouts, store.jdbi());
     }
 
     public static String logId(long runId, String task, int attempt) {
@@ -143,11 +148,16 @@ public final class RunQueue implements AutoCloseable {
         while (!stopping) {
             try {
                 for (CiStore.RunRow run : store.runsWithStatus("queued")) {
+                    if (!versionLanes.enter(run)) {
+                        continue; // waits for the versioned run before it on the same branch
+                    }
                     if (stopping || !slots.tryAcquire()) {
+                        versionLanes.leave(run);
                         break;
                     }
                     if (!store.claim(run.id())) {
                         slots.release();
+                        versionLanes.leave(run);
                         continue;
                     }
                     LOG.info("run {} of {}/{} ({} at {}) started", run.id(), run.owner(), run.repo(), run.pipeline(), run.ref());
@@ -155,6 +165,7 @@ public final class RunQueue implements AutoCloseable {
                         try {
                             execute(run.id());
                         } finally {
+                            versionLanes.leave(run);
                             slots.release();
                             wake();
                         }
@@ -245,6 +256,10 @@ public final class RunQueue implements AutoCloseable {
             CiStore.RunEvent event = run.event();
             RunValues values = new RunValues(Long.toString(id), repo.fullName(), run.trigger(), fullRef.isEmpty() ? run.ref() : fullRef,
                     run.commit(), event.before(), event.message(), event.author(), event.pullRequest());
+            if (pipeline.version() != null) { // before any task runs; a retry keeps the run's version
+                RunVersion v = versions.begin(id, repo, run.commit(), pipeline.version());
+                values = values.withVersion(new RunValues.Version(v.version(), v.bump(), v.previous()));
+            }
             PlanBuilder.Built built = PlanBuilder.build(values, pipeline, repo.name(), bases, runsRoot.resolve(Long.toString(id)), toRun,
                     variables, sources(id, repo, run), image -> imageAuth.forImage(run.owner(), run.createdBy(), image));
             Map<String, List<String>> cachesByTask = new HashMap<>();
@@ -267,6 +282,7 @@ public final class RunQueue implements AutoCloseable {
                     .map(e -> e.getKey() + " (" + e.getValue().wire() + ")").sorted().toList();
             String message = failed.isEmpty() ? null : "task" + (failed.size() > 1 ? "s " : " ") + String.join(", ", failed)
                     + " did not succeed; see the task log" + (failed.size() > 1 ? "s" : "");
+            versions.finish(id, repo, run.commit(), pipeline.version(), status.equals("success")); // the tag, before the run shows as done
             store.finishRun(id, status, status.equals("success") || status.equals("cancelled") ? null : message);
             LOG.info("run {} of {}/{} ({}) finished: {}{}", id, run.owner(), run.repo(), run.pipeline(), status,
                     message == null ? "" : " - " + message);

@@ -12,12 +12,30 @@ import java.util.Map;
  *            or a commit id for a bare commit
  * @param before the commit the pushed ref pointed at before, or null
  * @param pullRequest the pull request, or null
+ * @param version the run's version ({@code version:}), or null for a pipeline without one
  */
 public record RunValues(String runId, String repo, String event, String ref, String commit, String before, String message,
-                        String author, CiStore.PullRequest pullRequest) {
+                        String author, CiStore.PullRequest pullRequest, Version version) {
     /** A run with no event details (exec, tests). */
     public RunValues(String runId, String repo, String event, String ref, String commit) {
-        this(runId, repo, event, ref, commit, null, null, null, null);
+        this(runId, repo, event, ref, commit, null, null, null, null, null);
+    }
+
+    /** A run without a version. */
+    public RunValues(String runId, String repo, String event, String ref, String commit, String before, String message,
+                     String author, CiStore.PullRequest pullRequest) {
+        this(runId, repo, event, ref, commit, before, message, author, pullRequest, null);
+    }
+
+    /**
+     * SLIPWAY_VERSION, SLIPWAY_VERSION_BUMP and SLIPWAY_PREVIOUS_VERSION.
+     *
+     * @param previous null when there was no version tag yet
+     */
+    public record Version(String version, String bump, String previous) {}
+
+    public RunValues withVersion(Version v) {
+        return new RunValues(runId, repo, event, ref, commit, before, message, author, pullRequest, v);
     }
 
     /** The values as environment variables, every built-in present (SLIPWAY_PIPELINE and SLIPWAY_TASK are the engine's, per task). */
@@ -41,6 +59,11 @@ public record RunValues(String runId, String repo, String event, String ref, Str
             env.put("SLIPWAY_PULL_REQUEST", Integer.toString(pullRequest.number()));
             env.put("SLIPWAY_PR_HEAD_REF", orEmpty(pullRequest.headRef()));
             env.put("SLIPWAY_PR_BASE_REF", orEmpty(pullRequest.baseRef()));
+        }
+        if (version != null) {
+            env.put("SLIPWAY_VERSION", version.version());
+            env.put("SLIPWAY_VERSION_BUMP", version.bump());
+            env.put("SLIPWAY_PREVIOUS_VERSION", orEmpty(version.previous()));
         }
         return env;
     }
