@@ -40,9 +40,11 @@ public final class Versions {
      * The version of run {@code runId} at {@code commit} of {@code repo}: the one recorded for the
      * run (a retry keeps its version), else computed now from the remote's tags and recorded.
      *
+     * @param pullRequest a run of a pull request: it gets its version, but never pushes a tag (a
+     *     pull request is no release, and its head may be a fork's commit)
      * @throws SlipwayException.BadRequest when the tags cannot be fetched or no version can be given (the run errors, saying why)
      */
-    public RunVersion begin(long runId, Registration repo, String commit, Versioning spec) {
+    public RunVersion begin(long runId, Registration repo, String commit, Versioning spec, boolean pullRequest) {
         Optional<RunVersion> recorded = stored.find(runId);
         if (recorded.isPresent()) {
             return recorded.get();
@@ -62,7 +64,7 @@ public final class Versions {
             throw new SlipwayException.BadRequest("cannot compute the version: " + e.getMessage());
         }
         RunVersion v = new RunVersion(spec.prefix() + c.version(), c.bump().wire(), c.previous() == null ? null : spec.prefix() + c.previous(),
-                spec.tag(), false, null);
+                spec.tag() && !pullRequest, false, null);
         stored.insert(runId, v);
         LOG.info("run {} of {}: version {} ({} from {})", runId, repo.fullName(), v.version(), v.bump(),
                 v.previous() == null ? "no version tag" : v.previous());
@@ -70,17 +72,17 @@ public final class Versions {
     }
 
     /**
-     * After the run: when it succeeded and the pipeline has {@code tag: true}, pushes the annotated
-     * tag {@code <version>} at {@code commit} with the message {@code Release <version> (<bump>)}
-     * (seed 000's), unless an earlier attempt of the run pushed it. Records the outcome; never
-     * throws, since a failed push does not change the run's result.
+     * After the run: when it succeeded and its version is to be tagged ({@code tag: true}, not a
+     * pull request), pushes the annotated tag {@code <version>} at {@code commit} with the message
+     * {@code Release <version> (<bump>)} (seed 000's), unless an earlier attempt of the run pushed
+     * it. Records the outcome; never throws, since a failed push does not change the run's result.
      */
     public void finish(long runId, Registration repo, String commit, Versioning spec, boolean succeeded) {
         if (spec == null || !spec.tag() || !succeeded) {
             return;
         }
         RunVersion v = stored.find(runId).orElse(null);
-        if (v == null || v.pushed()) {
+        if (v == null || !v.tag() || v.pushed()) {
             return;
         }
         try {

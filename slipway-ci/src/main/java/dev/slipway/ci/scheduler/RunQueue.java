@@ -257,7 +257,7 @@ public final class RunQueue implements AutoCloseable {
             RunValues values = new RunValues(Long.toString(id), repo.fullName(), run.trigger(), fullRef.isEmpty() ? run.ref() : fullRef,
                     run.commit(), event.before(), event.message(), event.author(), event.pullRequest());
             if (pipeline.version() != null) { // before any task runs; a retry keeps the run's version
-                RunVersion v = versions.begin(id, repo, run.commit(), pipeline.version());
+                RunVersion v = versions.begin(id, repo, run.commit(), pipeline.version(), event.pullRequest() != null);
                 values = values.withVersion(new RunValues.Version(v.version(), v.bump(), v.previous()));
             }
             PlanBuilder.Built built = PlanBuilder.build(values, pipeline, repo.name(), bases, runsRoot.resolve(Long.toString(id)), toRun,

@@ -37,8 +37,8 @@ class DocumentationExamplesTest {
         Map<String, String> examples = examples();
         PipelineParser parser = new PipelineParser();
 
-        assertThat(examples.keySet()).containsExactly(".slipway/build.yml", ".slipway/everything.yml", ".slipway/anchors.yml",
-                ".slipway/publish.yml", ".slipway/release.yml", ".slipway/nightly.yml");
+        assertThat(examples.keySet()).containsExactly(".slipway/build.yml", ".slipway/everything.yml", ".slipway/versioned.yml",
+                ".slipway/anchors.yml", ".slipway/publish.yml", ".slipway/release.yml", ".slipway/nightly.yml");
         examples.forEach((file, text) -> assertThat(parser.parse(file, text).name()).isEqualTo(PipelineParser.pipelineName(file)));
     }
 

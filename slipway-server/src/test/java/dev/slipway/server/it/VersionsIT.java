@@ -179,6 +179,38 @@ class VersionsIT {
     }
 
     @Test
+    void aPushTheForgeReportsIsTaggedAndAPullRequestGetsAVersionButNeverATag() throws Exception {
+        String secret = "versions-hook-secret";
+        ForgeHooks f = new ForgeHooks("alice/hooked-release", server.baseUrl(), secret, Map.of(".slipway/ci.yml",
+                "on: { push: { branches: [main] }, pull_request: { branches: [main] } }\n" + RELEASE));
+        assertThat(ci.registration("hooked-release", f.cloneUrl(), Map.of("webhook_secret", secret)).statusCode()).isEqualTo(201);
+        GitRepos.git(f.work, "tag", "-a", "v1.2.3", "-m", "Release v1.2.3 (patch)");
+        GitRepos.git(f.work, "push", "-q", "origin", "v1.2.3");
+        String before = f.head();
+        String feat = f.commitAndPush(Map.of("x.txt", "x\n"), "feat: add x");
+        ForgeHooks.Answer pushed = f.deliver("gitea", "push", "gitea-push", ForgeHooks.push("refs/heads/main", before, feat, "feat: add x"), null);
+        JsonNode run = ci.await(pushed.body().at("/runs/0/id").asLong());
+        assertThat(run.get("ref").asText()).isEqualTo("refs/heads/main");
+        assertThat(run.get("status").asText()).as(run.toString()).isEqualTo("success");
+        assertThat(version(run)).isEqualTo(JSON.readTree("""
+                {"version":"v1.3.0","bump":"minor","previous":"v1.2.3","tag":true,"pushed":true,"error":null}"""));
+        assertThat(GitRepos.git(f.bare, "rev-parse", "v1.3.0^{commit}").trim()).isEqualTo(feat);
+
+        GitRepos.git(f.work, "checkout", "-q", "-b", "feature");
+        String head = GitRepos.commit(f.work, Map.of("y.txt", "y\n"), "feat!: a breaking proposal");
+        GitRepos.git(f.work, "push", "-q", "origin", "HEAD:refs/pull/1/head"); // as the forge keeps a pull request's head
+        ForgeHooks.Answer opened = f.deliver("gitea", "pull_request", "gitea-pull_request", Map.of("ACTION", "opened", "NUMBER", "1",
+                "BASE_REF", "main", "BASE_SHA", feat, "HEAD_REF", "feature", "AFTER", head, "HEAD_REPO_ID", "140",
+                "HEAD_FULL_NAME", "alice/hooked-release", "HEAD_IS_FORK", "false"), null);
+        JsonNode pr = ci.await(opened.body().at("/runs/0/id").asLong());
+        assertThat(pr.get("status").asText()).as(pr.toString()).isEqualTo("success");
+        assertThat(ci.log(pr, "show")).contains("version=v2.0.0 bump=major previous=v1.3.0");
+        assertThat(version(pr)).as("a pull request is no release").isEqualTo(JSON.readTree("""
+                {"version":"v2.0.0","bump":"major","previous":"v1.3.0","tag":false,"pushed":false,"error":null}"""));
+        assertThat(GitRepos.git(f.bare, "tag", "-l").trim()).isEqualTo("v1.2.3\nv1.3.0");
+    }
+
+    @Test
     void theTagIsPushedOverSshWithTheRegistrationsWriteDeployKeyAndARefusalIsRecordedWithoutFailingTheRun() throws Exception {
         Http login = Http.basic(server.baseUrl(), "alice", "alice-password"); // keys need a password login
         HttpResponse<String> key = login.postJson("/api/v1/keys", "{\"owner\":\"alice\",\"name\":\"release-deploy\"}");
