@@ -295,22 +295,13 @@ public final class ExecCommand implements Callable<Integer> {
         return out;
     }
 
-    /**
-     * Prints each task's output with a "[task] " prefix at every line start; secrets are masked,
-     * other bytes pass through. Each stream of a task is cut into lines (at LF, and at CR so a
-     * progress bar still moves) before it is printed, so a task's stdout and stderr, and tasks
-     * running side by side, never end up inside each other's lines.
-     */
+    /** Prints each task's output a line at a time with a "[task] " prefix (TaskLines); secrets are masked. */
     static final class TerminalListener implements RunEngine.Listener {
-        private final PrintStream out;
+        private final TaskLines lines;
         private final SecretMasker.Patterns secrets;
-        /** Bytes of a line not yet ended, per task and stream. */
-        private final Map<String, java.io.ByteArrayOutputStream> partial = new HashMap<>();
-        /** Whether a task's stream is at the start of a line (its next bytes get the prefix). */
-        private final Map<String, Boolean> atLineStart = new HashMap<>();
 
         TerminalListener(PrintStream out, SecretMasker.Patterns secrets) {
-            this.out = out;
+            this.lines = new TaskLines(out);
             this.secrets = secrets;
         }
 
@@ -319,77 +310,30 @@ public final class ExecCommand implements Callable<Integer> {
             return MaskedSink.of(new Executor.OutputSink() {
                 @Override
                 public void stdout(byte[] b, int off, int len) {
-                    write(task, "out", b, off, len);
+                    lines.write(task, "out", b, off, len);
                 }
 
                 @Override
                 public void stderr(byte[] b, int off, int len) {
-                    write(task, "err", b, off, len);
+                    lines.write(task, "err", b, off, len);
                 }
 
                 @Override
                 public void close() {
-                    flush(task, "out");
-                    flush(task, "err");
+                    lines.end(task);
                 }
             }, secrets);
         }
 
-        private synchronized void write(String task, String stream, byte[] b, int off, int len) {
-            String key = task + "\0" + stream;
-            java.io.ByteArrayOutputStream line = partial.computeIfAbsent(key, k -> new java.io.ByteArrayOutputStream());
-            for (int i = off; i < off + len; i++) {
-                line.write(b[i]);
-                if (b[i] == '\n' || b[i] == '\r' || line.size() >= 64 * 1024) {
-                    emit(task, key, line);
-                }
-            }
-            out.flush();
-        }
-
-        /** Prints a stream's pending bytes, prefixed when they start a line. */
-        private void emit(String task, String key, java.io.ByteArrayOutputStream line) {
-            if (line.size() == 0) {
-                return;
-            }
-            byte[] bytes = line.toByteArray();
-            line.reset();
-            if (atLineStart.getOrDefault(key, true)) {
-                byte[] prefix = ("[" + task + "] ").getBytes(StandardCharsets.UTF_8);
-                out.write(prefix, 0, prefix.length);
-            }
-            out.write(bytes, 0, bytes.length);
-            atLineStart.put(key, bytes[bytes.length - 1] == '\n');
-        }
-
-        /** A stream's unfinished last line, ended so the next output starts on a line of its own. */
-        private synchronized void flush(String task, String stream) {
-            String key = task + "\0" + stream;
-            java.io.ByteArrayOutputStream line = partial.get(key);
-            if (line != null && line.size() > 0) {
-                emit(task, key, line);
-            }
-            if (!atLineStart.getOrDefault(key, true)) {
-                out.write('\n');
-                atLineStart.put(key, true);
-            }
-            out.flush();
-        }
-
         @Override
         public void system(String task, String line) {
-            flush(task, "out");
-            flush(task, "err");
-            synchronized (this) {
-                out.println("[" + task + "] [slipway] " + line);
-                out.flush();
-            }
+            lines.line(task, "[slipway] " + line);
         }
 
         @Override
         public void status(String task, TaskStatus status, Integer exitCode) {
             if (status.finished()) {
-                system(task, status.wire() + (exitCode != null ? " (exit " + exitCode + ")" : ""));
+                lines.finished(task, status.wire(), exitCode);
             }
         }
     }

@@ -79,29 +79,88 @@ class CliIT {
         Tools.require("docker");
         TestImages.buildBusybox(new java.util.HashMap<>(), "local/busybox:1");
         Path repo = GitRepos.create(Map.of(".slipway/ci.yml", CiEngineIT.ACCEPTANCE));
+        Path other = GitRepos.create(Map.of(".slipway/fails.yml", """
+                images: { box: { ref: local/busybox:1 } }
+                tasks:
+                  flaky: { image: box, commands: [ "echo trying", "exit 3" ] }
+                """, ".slipway/slow.yml", """
+                images: { box: { ref: local/busybox:1 } }
+                tasks:
+                  wait: { image: box, commands: [ "echo waiting", "sleep 300" ] }
+                """));
         try (ServerProcess server = new ServerProcess(Files.createTempDirectory("slipway-cli-run-")).start()) {
             server.cli("user", "create", "rita", "--password", "rita-password").ok();
             String token = server.cli("token", "create", "--user", "rita", "--name", "ci", "--scopes", "write:repository").ok().out().trim();
             server.cli("repo", "add", "rita/site", "--clone-url", repo.toUri().toString()).ok();
+            server.cli("repo", "add", "rita/other", "--clone-url", other.toUri().toString()).ok();
             String[] remote = {"--server", server.baseUrl(), "--token", token};
 
             Tools.Result run = remote(server, concat(new String[] {"run", "trigger", "rita/site", "--wait"}, remote));
             assertThat(run.exit()).as(run.out() + run.err()).isZero();
             // The trigger answers with the run as it is then: queued, or already taken by the dispatcher.
-            assertThat(run.out()).containsPattern("run 1 (queued|running): ").contains(": success").contains("  build  success  exit 0")
+            assertThat(run.out()).containsPattern("run \\d+ (queued|running): ").contains(": success").contains("  build  success  exit 0")
                     .contains("  check  success  exit 0");
-            assertThat(remote(server, concat(new String[] {"run", "logs", "1", "check"}, remote)).ok().out()).contains("built\n");
-            Tools.Result followed = remote(server, concat(new String[] {"run", "logs", "1", "build", "--follow"}, remote));
+            String id = run.out().split(" ")[1];
+            assertThat(remote(server, concat(new String[] {"run", "logs", id, "check"}, remote)).ok().out()).contains("built\n");
+            Tools.Result followed = remote(server, concat(new String[] {"run", "logs", id, "build", "--follow"}, remote));
             assertThat(followed.exit()).isZero();
             assertThat(followed.out()).contains("red");
-            assertThat(remote(server, concat(new String[] {"run", "show", "1"}, remote)).ok().out()).contains("run 1 of rita/site");
+            assertThat(remote(server, concat(new String[] {"run", "show", id}, remote)).ok().out()).contains("run " + id + " of rita/site");
 
+            // Without a task: every task's log, each line prefixed as 'slipway exec' prints it.
+            String all = remote(server, concat(new String[] {"run", "logs", id}, remote)).ok().out();
+            assertThat(all).contains("[check] built\n").contains("[build] \033[31mred").contains("[build] [slipway] success (exit 0)\n")
+                    .contains("[check] [slipway] success (exit 0)\n");
+            Tools.Result allFollowed = remote(server, concat(new String[] {"run", "logs", id, "-f"}, remote));
+            assertThat(allFollowed.exit()).as(allFollowed.err()).isZero();
+            assertThat(allFollowed.out()).contains("[check] built\n").contains("[check] [slipway] success (exit 0)\n");
+            assertThat(allFollowed.err()).contains("[slipway] run " + id + ": success");
+
+            // The repository's runs, newest first.
+            assertThat(remote(server, concat(new String[] {"run", "list", "rita/site"}, remote)).ok().out())
+                    .startsWith(id + "\tsuccess\tci\tmain\t");
+
+            // A failed task is retried (a second attempt), and the exit code says how it ended.
+            Tools.Result failed = remote(server, concat(new String[] {"run", "trigger", "rita/other", "--pipeline", "fails", "--wait"}, remote));
+            assertThat(failed.exit()).isEqualTo(1);
+            String failedId = failed.out().split(" ")[1];
+            Tools.Result retried = remote(server, concat(new String[] {"run", "retry", failedId, "flaky", "--wait"}, remote));
+            assertThat(retried.exit()).isEqualTo(1);
+            assertThat(retried.out()).contains("retrying flaky").contains("  flaky  failure  exit 3");
+            Http rita = Http.token(server.baseUrl(), token);
+            assertThat(rita.get("/api/v1/runs/" + failedId).body()).contains("\"attempt\":2");
+            Tools.Result succeeded = remote(server, concat(new String[] {"run", "retry", id, "build"}, remote));
+            assertThat(succeeded.exit()).isEqualTo(1);
+            assertThat(succeeded.err()).contains("(HTTP 409)").doesNotContain("{");
+
+            // A running run is cancelled.
+            String slow = remote(server, concat(new String[] {"run", "trigger", "rita/other", "--pipeline", "slow"}, remote)).ok().out().split(" ")[1];
+            long deadline = System.nanoTime() + java.time.Duration.ofMinutes(2).toNanos();
+            while (!rita.get("/api/v1/runs/" + slow).body().contains("\"name\":\"wait\",\"status\":\"running\"")) {
+                assertThat(System.nanoTime()).as("task 'wait' of run " + slow + " never started").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+            Tools.Result cancelled = remote(server, concat(new String[] {"run", "cancel", slow, "--wait"}, remote));
+            assertThat(cancelled.exit()).as(cancelled.err()).isZero();
+            assertThat(cancelled.out()).contains(": cancelled").contains("  wait  cancelled");
+
+            // Errors: the server's message (not its JSON), and why a server cannot be reached.
+            Tools.Result noTask = remote(server, concat(new String[] {"run", "logs", id, "nosuch"}, remote));
+            assertThat(noTask.exit()).isEqualTo(1);
+            assertThat(noTask.err()).isEqualTo("error: run " + id + " has no task 'nosuch' (HTTP 404)\n");
             Tools.Result undeclared = remote(server, concat(new String[] {"run", "trigger", "rita/site", "--var", "NOPE=1"}, remote));
             assertThat(undeclared.exit()).isEqualTo(1);
             assertThat(undeclared.err()).contains("400").contains("declares no variable 'NOPE'").doesNotContain("Exception");
-            Tools.Result noToken = remote(server, "run", "show", "1", "--server", server.baseUrl());
+            Tools.Result noToken = remote(server, "run", "show", id, "--server", server.baseUrl());
             assertThat(noToken.exit()).isEqualTo(1);
             assertThat(noToken.err()).contains("no token");
+            String closed = "http://127.0.0.1:" + Tools.freePort();
+            Tools.Result refused = remote(server, "run", "show", id, "--server", closed, "--token", token);
+            assertThat(refused.exit()).isEqualTo(1);
+            assertThat(refused.err()).startsWith("error: cannot reach the server at " + closed + ": connection refused").doesNotContain("null");
+            Tools.Result unknown = remote(server, "run", "list", "rita/site", "--server", "http://nosuch.invalid:8080", "--token", token);
+            assertThat(unknown.exit()).isEqualTo(1);
+            assertThat(unknown.err()).startsWith("error: cannot reach the server at http://nosuch.invalid:8080: unknown host 'nosuch.invalid'");
         }
     }
 
