@@ -5,6 +5,7 @@ import dev.slipway.registry.oci.RegistryException;
 import dev.slipway.server.cli.AdminCommands;
 import dev.slipway.server.cli.CiCommands;
 import dev.slipway.server.cli.ExecCommand;
+import dev.slipway.server.cli.HelpFormat;
 import dev.slipway.server.cli.RunCommands;
 import dev.slipway.server.cli.SecretCommands;
 import dev.slipway.server.cli.ServerCommand;
@@ -14,15 +15,20 @@ import picocli.CommandLine.Command;
 
 @Command(name = "slipway", mixinStandardHelpOptions = true, version = "slipway 0.1.0",
         description = {"Slipway: a self-hosted CI/CD server with a built-in OCI container registry.", "",
-                "Start with 'slipway server'. Commands that change state take the same --data,",
-                "--database-url and --config options as the server and work while it runs."},
+                "Start with 'slipway server'. Commands that change state take the same --data, --database-url and --config "
+                        + "options as the server and work while it runs."},
         subcommands = {ServerCommand.class, AdminCommands.User.class, AdminCommands.Token.class, AdminCommands.Org.class,
                 AdminCommands.RegistryCmd.class, WebhookCommands.Webhook.class, ExecCommand.class, CiCommands.Repo.class, CiCommands.Hooks.class, RunCommands.Run.class,
                 CiCommands.DeployTarget.class, CiCommands.Cache.class, SecretCommands.Secret.class, SecretCommands.Keys.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new Main());
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command tree with its help format and error handling, as {@code main} runs it. */
+    public static CommandLine commandLine() {
+        CommandLine cli = HelpFormat.install(new CommandLine(new Main()));
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof SlipwayException || e instanceof RegistryException || e instanceof IllegalArgumentException) {
                 cmd.getErr().println("error: " + e.getMessage());
@@ -37,6 +43,6 @@ public final class Main {
             }
             throw e;
         });
-        System.exit(cli.execute(args));
+        return cli;
     }
 }

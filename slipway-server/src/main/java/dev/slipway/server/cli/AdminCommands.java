@@ -47,7 +47,7 @@ public final class AdminCommands {
         String password;
         @Option(names = "--password-stdin", description = "Read the password from standard input")
         boolean passwordStdin;
-        @Option(names = "--email")
+        @Option(names = "--email", description = "The user's e-mail address (optional).")
         String email;
         @Option(names = "--admin", description = "Make the user a site admin")
         boolean admin;
@@ -67,7 +67,7 @@ public final class AdminCommands {
 
     @Command(name = "password", mixinStandardHelpOptions = true, description = "Set a user's password (read from standard input).")
     static final class UserPassword extends StateCommand {
-        @Parameters(paramLabel = "NAME")
+        @Parameters(paramLabel = "NAME", description = "The user.")
         String name;
 
         @Override
@@ -95,11 +95,13 @@ public final class AdminCommands {
 
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = {"Create a personal access token and print only the token (shown once).",
-                    "Scopes: read:package (pull), write:package (pull, push, delete), delete:package (pull, delete), admin (everything the user may do)."})
+                    "Scopes: read:package (pull), write:package (pull, push, delete), delete:package (pull, delete), "
+                            + "read:repository (see CI runs and logs), write:repository (also trigger, cancel and retry runs), "
+                            + "admin (everything the user may do)."})
     static final class TokenCreate extends StateCommand {
-        @Option(names = "--user", required = true)
+        @Option(names = "--user", required = true, description = "The user the token acts as.")
         String user;
-        @Option(names = "--name", required = true)
+        @Option(names = "--name", required = true, description = "A name for the token, unique per user (to list and revoke it).")
         String name;
         @Option(names = "--scopes", required = true, split = ",", paramLabel = "SCOPE", description = "Comma-separated scopes")
         List<String> scopes;
@@ -117,7 +119,7 @@ public final class AdminCommands {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List a user's tokens (never their secrets).")
     static final class TokenList extends StateCommand {
-        @Option(names = "--user", required = true)
+        @Option(names = "--user", required = true, description = "The user whose tokens to list.")
         String user;
 
         @Override
@@ -131,9 +133,9 @@ public final class AdminCommands {
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Revoke a token.")
     static final class TokenDelete extends StateCommand {
-        @Option(names = "--user", required = true)
+        @Option(names = "--user", required = true, description = "The user the token belongs to.")
         String user;
-        @Option(names = "--name", required = true)
+        @Option(names = "--name", required = true, description = "The token's name.")
         String name;
 
         @Override
@@ -150,7 +152,7 @@ public final class AdminCommands {
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an organization.")
     static final class OrgCreate extends StateCommand {
-        @Parameters(paramLabel = "NAME")
+        @Parameters(paramLabel = "NAME", description = "Lowercase letters, digits, '.', '_' or '-'.")
         String name;
         @Option(names = "--member", paramLabel = "USER", description = "Add these users as members", split = ",")
         List<String> members = List.of();
@@ -168,9 +170,9 @@ public final class AdminCommands {
 
     @Command(name = "add-member", mixinStandardHelpOptions = true, description = "Add a user to an organization (members can push to it).")
     static final class OrgAddMember extends StateCommand {
-        @Parameters(index = "0", paramLabel = "ORG")
+        @Parameters(index = "0", paramLabel = "ORG", description = "The organization.")
         String org;
-        @Parameters(index = "1", paramLabel = "USER")
+        @Parameters(index = "1", paramLabel = "USER", description = "The user to add.")
         String user;
 
         @Override
@@ -183,9 +185,9 @@ public final class AdminCommands {
 
     @Command(name = "remove-member", mixinStandardHelpOptions = true, description = "Remove a user from an organization.")
     static final class OrgRemoveMember extends StateCommand {
-        @Parameters(index = "0", paramLabel = "ORG")
+        @Parameters(index = "0", paramLabel = "ORG", description = "The organization.")
         String org;
-        @Parameters(index = "1", paramLabel = "USER")
+        @Parameters(index = "1", paramLabel = "USER", description = "The user to remove.")
         String user;
 
         @Override
@@ -207,9 +209,9 @@ public final class AdminCommands {
                     "OWNER (no slash) sets the default for the owner's new repositories (private unless set); "
                             + "its existing repositories keep their own visibility."})
     static final class Visibility extends StateCommand {
-        @Parameters(index = "0", paramLabel = "OWNER[/NAME]")
+        @Parameters(index = "0", paramLabel = "OWNER[/NAME]", description = "A repository, or an owner (the default for its new repositories).")
         String target;
-        @Parameters(index = "1", arity = "0..1", paramLabel = "public|private")
+        @Parameters(index = "1", arity = "0..1", paramLabel = "public|private", description = "The visibility to set (omit it to show the current one).")
         String visibility;
 
         @Override
@@ -267,9 +269,9 @@ public final class AdminCommands {
             description = {"Show or set an owner's registry storage quota (like Gitea's LIMIT_TOTAL_OWNER_SIZE).",
                     "SIZE: bytes or 512MiB, 10GB, ...; -1 for unlimited; 'default' to use registry.owner-quota."})
     static final class Quota extends StateCommand {
-        @Parameters(index = "0", paramLabel = "OWNER")
+        @Parameters(index = "0", paramLabel = "OWNER", description = "The user or organization.")
         String owner;
-        @Parameters(index = "1", arity = "0..1", paramLabel = "SIZE")
+        @Parameters(index = "1", arity = "0..1", paramLabel = "SIZE", description = "The new quota (omit it to only show usage and quota).")
         String size;
 
         @Override
@@ -285,7 +287,7 @@ public final class AdminCommands {
 
     @Command(name = "repos", mixinStandardHelpOptions = true, description = "List an owner's repositories with visibility and tags.")
     static final class Repos extends StateCommand {
-        @Parameters(paramLabel = "OWNER")
+        @Parameters(paramLabel = "OWNER", description = "The user or organization.")
         String owner;
 
         @Override

@@ -27,7 +27,7 @@ public final class CiCommands {
     @Command(name = "show", mixinStandardHelpOptions = true,
             description = "Show a registration and how its triggers fare: webhook URL, last delivery, last poll and its error.")
     static final class RepoShow extends AdminCommands.StateCommand {
-        @Parameters(paramLabel = "OWNER/NAME")
+        @Parameters(paramLabel = "OWNER/NAME", description = "The registered repository.")
         String repository;
 
         @Override
@@ -65,7 +65,7 @@ public final class CiCommands {
     @Command(name = "deliveries", mixinStandardHelpOptions = true,
             description = "List the newest webhook deliveries of OWNER/NAME: when, which forge and event, the answer, and why.")
     static final class HookDeliveriesCommand extends AdminCommands.StateCommand {
-        @Parameters(paramLabel = "OWNER/NAME")
+        @Parameters(paramLabel = "OWNER/NAME", description = "The registered repository.")
         String repository;
         @Option(names = "--limit", description = "How many (default: 20)")
         int limit = 20;
@@ -119,7 +119,7 @@ public final class CiCommands {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the repositories of OWNER registered for CI.")
     static final class RepoList extends AdminCommands.StateCommand {
-        @Parameters(paramLabel = "OWNER")
+        @Parameters(paramLabel = "OWNER", description = "The user or organization.")
         String owner;
 
         @Override
@@ -139,7 +139,7 @@ public final class CiCommands {
     @Command(name = "update", mixinStandardHelpOptions = true,
             description = "Change a registration: options given replace their value; --key '' or --credentials '' clears it.")
     static final class RepoUpdate extends AdminCommands.StateCommand {
-        @Parameters(paramLabel = "OWNER/NAME")
+        @Parameters(paramLabel = "OWNER/NAME", description = "The registered repository.")
         String repository;
         @Option(names = "--clone-url", description = "New clone URL (https, ssh or file)")
         String cloneUrl;
@@ -175,7 +175,7 @@ public final class CiCommands {
     @Command(name = "remove", mixinStandardHelpOptions = true,
             description = "Remove a registration (refused while one of its runs is queued or running); its finished runs and logs stay.")
     static final class RepoRemove extends AdminCommands.StateCommand {
-        @Parameters(paramLabel = "OWNER/NAME")
+        @Parameters(paramLabel = "OWNER/NAME", description = "The registered repository.")
         String repository;
 
         @Override
@@ -191,7 +191,7 @@ public final class CiCommands {
             description = "Register OWNER/NAME with its clone URL (https, ssh or file); --key names the deploy key for ssh, "
                     + "--credentials the secret with user:token for https.")
     static final class RepoAdd extends AdminCommands.StateCommand {
-        @Parameters(paramLabel = "OWNER/NAME")
+        @Parameters(paramLabel = "OWNER/NAME", description = "The owner (a user or organization) and a name for the repository.")
         String repository;
         @Option(names = "--clone-url", required = true, description = "https://..., ssh://... or git@host:path, or file:///path on the server")
         String cloneUrl;
@@ -242,9 +242,9 @@ public final class CiCommands {
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Register NAME at PATH, writable by the repositories given with --allow.")
     static final class TargetAdd extends AdminCommands.StateCommand {
-        @Parameters(index = "0", paramLabel = "NAME")
+        @Parameters(index = "0", paramLabel = "NAME", description = "A name pipelines use in 'deploy:'.")
         String name;
-        @Parameters(index = "1", paramLabel = "PATH")
+        @Parameters(index = "1", paramLabel = "PATH", description = "The host directory.")
         Path path;
         @Option(names = "--allow", paramLabel = "OWNER/REPO[@BRANCH]", description = "Repositories (optionally one branch) allowed to write it; repeatable")
         List<String> allow = List.of();
@@ -270,7 +270,7 @@ public final class CiCommands {
 
     @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a deploy target (the directory is left alone).")
     static final class TargetRemove extends AdminCommands.StateCommand {
-        @Parameters(paramLabel = "NAME")
+        @Parameters(paramLabel = "NAME", description = "The deploy target.")
         String name;
 
         @Override
@@ -300,9 +300,9 @@ public final class CiCommands {
     @Command(name = "release", mixinStandardHelpOptions = true,
             description = "REPO no longer needs the cache; it is deleted when its last owner releases it.")
     static final class CacheRelease extends AdminCommands.StateCommand {
-        @Parameters(paramLabel = "NAME")
+        @Parameters(paramLabel = "NAME", description = "The cache's name, as the pipeline names it.")
         String name;
-        @Option(names = "--repo", required = true, paramLabel = "OWNER/REPO")
+        @Option(names = "--repo", required = true, paramLabel = "OWNER/REPO", description = "The repository that releases the cache.")
         String repo;
         @Option(names = "--shared", description = "The shared cache of that name (default: the repository's private cache)")
         boolean shared;
@@ -319,7 +319,7 @@ public final class CiCommands {
     static final class CacheQuota extends AdminCommands.StateCommand {
         @Parameters(index = "0", paramLabel = "CACHE_ID", description = "As 'slipway cache list' shows it")
         String id;
-        @Parameters(index = "1", paramLabel = "SIZE")
+        @Parameters(index = "1", paramLabel = "SIZE", description = "Bytes or 512MiB, 10GB, ...; 'default' for ci.cache-quota.")
         String size;
 
         @Override

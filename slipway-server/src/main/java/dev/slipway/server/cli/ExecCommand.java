@@ -38,10 +38,10 @@ import picocli.CommandLine.Parameters;
 @Command(name = "exec", mixinStandardHelpOptions = true,
         description = {"Runs a pipeline of a local checkout directly, without a server (like 'woodpecker exec' or 'act').",
                 "",
-                "DIR is mounted read-only as the base worktree at /src/<basename of DIR>; every write of a task lands",
-                "in a per-task overlay layer, so DIR is never modified. Output streams to the terminal with task",
-                "prefixes; the exit code is 0 when every task succeeded, 1 otherwise, 2 when it could not run",
-                "(an invalid or missing pipeline, no Docker engine)."})
+                "DIR is mounted read-only as the base worktree at /src/<basename of DIR>; every write of a task lands "
+                        + "in a per-task overlay layer, so DIR is never modified. Output streams to the terminal with task "
+                        + "prefixes; the exit code is 0 when every task succeeded, 1 otherwise, 2 when it could not run "
+                        + "(an invalid or missing pipeline, no Docker engine)."})
 public final class ExecCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "The checkout (default: the current directory)")
     Path dir = Path.of(".");
@@ -56,8 +56,8 @@ public final class ExecCommand implements Callable<Integer> {
     Map<String, Path> deployTargets = new LinkedHashMap<>();
 
     @Option(names = "--secret", paramLabel = "NAME[=VALUE]",
-            description = {"Give a task secret (repeatable): NAME=VALUE, or NAME alone to take the value of the environment",
-                    "variable NAME (keeps it out of the shell history). Secrets are masked in the output."})
+            description = "Give a task secret (repeatable): NAME=VALUE, or NAME alone to take the value of the environment "
+                    + "variable NAME (keeps it out of the shell history). Secrets are masked in the output.")
     List<String> secretArgs = new ArrayList<>();
 
     @Option(names = "--executor", paramLabel = "docker|local",

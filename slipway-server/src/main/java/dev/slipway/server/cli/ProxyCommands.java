@@ -21,9 +21,9 @@ public final class ProxyCommands {
             description = {"Make OWNER a cache of the registry at UPSTREAM_URL (e.g. https://registry-1.docker.io).",
                     "Creates OWNER as an organization if it does not exist."})
     static final class Add extends AdminCommands.StateCommand {
-        @Parameters(index = "0", paramLabel = "OWNER")
+        @Parameters(index = "0", paramLabel = "OWNER", description = "The organization that mirrors the upstream.")
         String owner;
-        @Parameters(index = "1", paramLabel = "UPSTREAM_URL")
+        @Parameters(index = "1", paramLabel = "UPSTREAM_URL", description = "The upstream registry, such as https://registry-1.docker.io.")
         String url;
         @Option(names = "--username", description = "User name for the upstream (with --password-stdin)")
         String username;
@@ -63,7 +63,7 @@ public final class ProxyCommands {
     @Command(name = "remove", mixinStandardHelpOptions = true,
             description = "Stop proxying OWNER. The organization and what it cached stay, as ordinary repositories.")
     static final class Remove extends AdminCommands.StateCommand {
-        @Parameters(paramLabel = "OWNER")
+        @Parameters(paramLabel = "OWNER", description = "The proxying organization.")
         String owner;
 
         @Override

@@ -19,15 +19,15 @@ public final class RegistryLifecycleCommands {
 
     @Command(name = "immutable", mixinStandardHelpOptions = true,
             description = {"Immutable tags: a push may create them but never move them to another manifest, and they cannot be deleted.",
-                    "PATTERN: comma-separated globs (* and ?), each optionally negated with '!': v*, !latest, v*,!v*-rc*"},
+                    "PATTERN is a comma-separated list of globs (* and ?), each optionally negated with '!': for example v*, !latest or v*,!v*-rc*."},
             subcommands = {ImmutableAdd.class, ImmutableList.class, ImmutableRemove.class})
     public static final class Immutable {}
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Make matching tags of an owner's repositories, or of one repository, immutable.")
     static final class ImmutableAdd extends StateCommand {
-        @Parameters(index = "0", paramLabel = "OWNER[/NAME]")
+        @Parameters(index = "0", paramLabel = "OWNER[/NAME]", description = "An owner (all its repositories) or one repository.")
         String target;
-        @Parameters(index = "1", paramLabel = "PATTERN")
+        @Parameters(index = "1", paramLabel = "PATTERN", description = "Tags to make immutable, such as v* or v*,!v*-rc*.")
         String pattern;
 
         @Override
@@ -40,7 +40,7 @@ public final class RegistryLifecycleCommands {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List an owner's immutable-tag rules.")
     static final class ImmutableList extends StateCommand {
-        @Parameters(paramLabel = "OWNER")
+        @Parameters(paramLabel = "OWNER", description = "The user or organization.")
         String owner;
 
         @Override
@@ -54,9 +54,9 @@ public final class RegistryLifecycleCommands {
 
     @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove an immutable-tag rule.")
     static final class ImmutableRemove extends StateCommand {
-        @Parameters(index = "0", paramLabel = "OWNER[/NAME]")
+        @Parameters(index = "0", paramLabel = "OWNER[/NAME]", description = "The owner or repository the rule is on.")
         String target;
-        @Parameters(index = "1", paramLabel = "PATTERN")
+        @Parameters(index = "1", paramLabel = "PATTERN", description = "The rule's pattern, as 'immutable list' shows it.")
         String pattern;
 
         @Override
@@ -73,9 +73,9 @@ public final class RegistryLifecycleCommands {
 
     @Command(name = "retention", mixinStandardHelpOptions = true,
             description = {"Apply retention policies now (subcommands set, list and remove manage the policies).",
-                    "It removes the tags and manifests the policies select and prints them.",
-                    "Use --dry-run to only list them. Disk space is freed by the next 'registry gc'.",
-                    "Policies are set with 'retention set' and also run in the server every registry.retention-interval."},
+                    "It removes the tags and manifests the policies select and prints them. Use --dry-run to only list them. "
+                            + "Disk space is freed by the next 'registry gc'. Policies are set with 'retention set' and also run "
+                            + "in the server every registry.retention-interval."},
             subcommands = {RetentionSet.class, RetentionList.class, RetentionRemove.class})
     public static final class Retention extends StateCommand {
         @Option(names = "--dry-run", description = "List what would be removed; change nothing")
@@ -105,11 +105,11 @@ public final class RegistryLifecycleCommands {
 
     @Command(name = "set", mixinStandardHelpOptions = true,
             description = {"Set the retention policy of an owner (all its repositories) or of one repository (replaces the owner's there).",
-                    "A tag goes if it matches --remove (default: every tag), does not match --keep, is not 'latest' (unless --remove",
-                    "names latest), is not immutable, is not among the --keep-last newest and was not pushed within --keep-within.",
-                    "Manifests go when nothing kept uses them; referrers (signatures, SBOMs) go with their subject."})
+                    "A tag goes if it matches --remove (default: every tag), does not match --keep, is not 'latest' (unless --remove "
+                            + "names latest), is not immutable, is not among the --keep-last newest and was not pushed within --keep-within. "
+                            + "Manifests go when nothing kept uses them; referrers (signatures, SBOMs) go with their subject."})
     static final class RetentionSet extends StateCommand {
-        @Parameters(paramLabel = "OWNER[/NAME]")
+        @Parameters(paramLabel = "OWNER[/NAME]", description = "An owner (all its repositories) or one repository.")
         String target;
         @Option(names = "--keep-last", paramLabel = "N", description = "Keep the N most recently pushed tags")
         Integer keepLast;
@@ -137,7 +137,7 @@ public final class RegistryLifecycleCommands {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List an owner's retention policies.")
     static final class RetentionList extends StateCommand {
-        @Parameters(paramLabel = "OWNER")
+        @Parameters(paramLabel = "OWNER", description = "The user or organization.")
         String owner;
 
         @Override
@@ -151,7 +151,7 @@ public final class RegistryLifecycleCommands {
 
     @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove the retention policy of an owner or repository.")
     static final class RetentionRemove extends StateCommand {
-        @Parameters(paramLabel = "OWNER[/NAME]")
+        @Parameters(paramLabel = "OWNER[/NAME]", description = "The owner or repository whose policy goes.")
         String target;
 
         @Override
@@ -164,9 +164,8 @@ public final class RegistryLifecycleCommands {
 
     @Command(name = "gc", mixinStandardHelpOptions = true,
             description = {"Collect garbage now, while the server runs, and print what it reclaimed.",
-                    "It removes blobs no manifest uses (after registry.gc-grace), files nothing names, and uploads",
-                    "abandoned for registry.upload-max-age.",
-                    "Also runs in the server every registry.gc-interval."})
+                    "It removes blobs no manifest uses (after registry.gc-grace), files nothing names, and uploads abandoned "
+                            + "for registry.upload-max-age. Also runs in the server every registry.gc-interval."})
     public static final class Gc extends StateCommand {
         @Option(names = "--dry-run", description = "Report what would be reclaimed; change nothing")
         boolean dryRun;

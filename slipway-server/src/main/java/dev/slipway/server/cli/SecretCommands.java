@@ -33,7 +33,7 @@ public final class SecretCommands {
             description = {"Create or replace a secret. Names are letters, digits and '_', case-insensitive.",
                     "--value-stdin drops one trailing newline (as typed or echoed); --from-file keeps the bytes exactly."})
     static final class SecretSet extends AdminCommands.StateCommand {
-        @Parameters(paramLabel = "NAME")
+        @Parameters(paramLabel = "NAME", description = "The secret's name.")
         String name;
         @Option(names = "--scope", required = true, paramLabel = "SCOPE", description = SCOPE_HELP)
         String scope;
@@ -88,7 +88,7 @@ public final class SecretCommands {
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a secret from one scope.")
     static final class SecretDelete extends AdminCommands.StateCommand {
-        @Parameters(paramLabel = "NAME")
+        @Parameters(paramLabel = "NAME", description = "The secret's name.")
         String name;
         @Option(names = "--scope", required = true, paramLabel = "SCOPE", description = SCOPE_HELP)
         String scope;
@@ -104,8 +104,8 @@ public final class SecretCommands {
 
     @Command(name = "keys", mixinStandardHelpOptions = true,
             description = {"Manage deploy keys: ed25519 key pairs with which Slipway reads repositories over SSH.",
-                    "Stored as <data>/secrets/git-ssh/<owner>/{public,private}/<name>; the private half never leaves the server.",
-                    "--owner defaults to the site admin 'admin'."},
+                    "Stored as <data>/secrets/git-ssh/<owner>/{public,private}/<name>; the private half never leaves the server. "
+                            + "--owner defaults to the site admin 'admin'."},
             subcommands = {KeysCreate.class, KeysShow.class, KeysList.class, KeysDelete.class})
     public static final class Keys {}
 
@@ -135,7 +135,7 @@ public final class SecretCommands {
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Print a key's OpenSSH public key line.")
     static final class KeysShow extends AdminCommands.StateCommand {
-        @Parameters(paramLabel = "NAME")
+        @Parameters(paramLabel = "NAME", description = "The key's name.")
         String name;
         @Mixin
         OwnerOption owner;
@@ -164,7 +164,7 @@ public final class SecretCommands {
     @Command(name = "delete", mixinStandardHelpOptions = true,
             description = "Delete a deploy key. Refuses while a repository or pipeline uses it, unless --force.")
     static final class KeysDelete extends AdminCommands.StateCommand {
-        @Parameters(paramLabel = "NAME")
+        @Parameters(paramLabel = "NAME", description = "The key's name.")
         String name;
         @Mixin
         OwnerOption owner;

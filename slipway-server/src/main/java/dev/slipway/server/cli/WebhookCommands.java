@@ -19,7 +19,7 @@ public final class WebhookCommands {
     @Command(name = "add", mixinStandardHelpOptions = true,
             description = "Add a webhook; prints its id. The secret signs each body (X-Slipway-Signature: sha256=<HMAC-SHA256 hex>).")
     static final class Add extends AdminCommands.StateCommand {
-        @Parameters(paramLabel = "URL")
+        @Parameters(paramLabel = "URL", description = "Where deliveries are POSTed (http or https).")
         String url;
         @Option(names = "--secret-stdin", required = true, description = "Read the signing secret from standard input")
         boolean secretStdin;
@@ -48,7 +48,7 @@ public final class WebhookCommands {
 
     @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a webhook and its pending deliveries.")
     static final class Remove extends AdminCommands.StateCommand {
-        @Parameters(paramLabel = "ID")
+        @Parameters(paramLabel = "ID", description = "The webhook's id, as 'webhook list' shows it.")
         String id;
 
         @Override
