@@ -25,10 +25,15 @@ public final class SecretBox {
 
     public static SecretBox open(Path secretsDir) {
         try {
-            return new SecretBox(KeyFiles.loadOrCreate(secretsDir.resolve("credentials.key"), 32));
+            return new SecretBox(KeyFiles.loadOrCreate(keyFile(secretsDir), 32));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create " + secretsDir.resolve("credentials.key"), e);
+            throw new UncheckedIOException("cannot read or create " + keyFile(secretsDir), e);
         }
+    }
+
+    /** The key's file, created with the data directory: the database's sealed values are readable only with it. */
+    public static Path keyFile(Path secretsDir) {
+        return secretsDir.resolve("credentials.key");
     }
 
     public String seal(String plain) {

@@ -46,12 +46,15 @@ public final class HttpServer implements AutoCloseable {
     private final RunService runs;
     private final java.nio.file.Path dataDir;
     private final String listenHost;
+    private final String databaseUrl;
+    private java.nio.file.Path record;
     private java.nio.channels.FileChannel lockChannel;
     private java.nio.channels.FileLock dataDirLock;
 
     public HttpServer(Slipway slipway, SlipwayConfig config) {
         this.dataDir = config.dataDir();
         this.listenHost = config.listenHost();
+        this.databaseUrl = dev.slipway.core.db.Database.withoutParameters(config.databaseUrl());
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
@@ -224,13 +227,15 @@ public final class HttpServer implements AutoCloseable {
     private void recordAddress() {
         String host = listenHost.isEmpty() || listenHost.equals("0.0.0.0") ? "127.0.0.1" : listenHost.equals("::") ? "[::1]"
                 : listenHost.contains(":") ? "[" + listenHost + "]" : listenHost;
-        String text = "pid " + ProcessHandle.current().pid() + "\nurl http://" + host + ":" + port() + "\n";
+        String url = "http://" + host + ":" + port();
+        String text = "pid " + ProcessHandle.current().pid() + "\nurl " + url + "\n";
         try {
             lockChannel.truncate(0);
             lockChannel.write(java.nio.ByteBuffer.wrap(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0);
         } catch (java.io.IOException e) {
             LOG.warn("cannot write {}: {}", dataDir.resolve("server.lock"), e.getMessage());
         }
+        record = RunningServers.record(dataDir, port(), url, databaseUrl);
     }
 
     @Override
@@ -244,6 +249,7 @@ public final class HttpServer implements AutoCloseable {
                 LOG.warn("stopping the registry lifecycle schedule", e);
             }
         }
+        RunningServers.forget(record);
         try {
             if (lockChannel != null) {
                 lockChannel.close(); // releases the lock

@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
 @Command(name = "slipway", mixinStandardHelpOptions = true, version = "slipway 0.1.0",
         description = {"Slipway: a self-hosted CI/CD server with a built-in OCI container registry.", "",
                 "Start with 'slipway server'. Commands that change state take the same --data, --database-url and --config "
-                        + "options as the server and work while it runs."},
+                        + "options as the server and work while it runs. They refuse a data directory that no server has "
+                        + "initialized, rather than create a second database beside the server's, unless --init is given."},
         subcommands = {ServerCommand.class, AdminCommands.User.class, AdminCommands.Token.class, AdminCommands.Org.class,
                 AdminCommands.RegistryCmd.class, WebhookCommands.Webhook.class, ExecCommand.class, CiCommands.Repo.class, CiCommands.Hooks.class, RunCommands.Run.class,
                 CiCommands.DeployTarget.class, CiCommands.Cache.class, SecretCommands.Secret.class, SecretCommands.Keys.class,

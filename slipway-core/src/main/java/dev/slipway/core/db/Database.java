@@ -5,6 +5,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.slipway.core.config.SlipwayConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
@@ -44,7 +48,7 @@ public final class Database implements AutoCloseable {
         hc.setJdbcUrl(config.databaseUrl());
         hc.setPoolName("slipway-db");
         if (sqlite) {
-            Path file = Path.of(config.databaseUrl().substring("jdbc:sqlite:".length()).split("\\?")[0]);
+            Path file = sqliteFile(config);
             try {
                 Files.createDirectories(file.toAbsolutePath().getParent());
             } catch (java.io.IOException e) {
@@ -79,6 +83,37 @@ public final class Database implements AutoCloseable {
             throw e;
         }
         return new Database(ds, sqlite);
+    }
+
+    /**
+     * Whether the database the configuration names has Slipway's schema (Flyway's history table),
+     * found without creating or changing anything: a SQLite file that does not exist is not opened
+     * (that would create it), and nothing is migrated.
+     *
+     * @throws IllegalArgumentException when the database cannot be reached (such as a PostgreSQL
+     *                                  database that does not exist, or a refused login)
+     */
+    public static boolean hasSchema(SlipwayConfig config) {
+        if (config.isSqlite() && !Files.isRegularFile(sqliteFile(config))) {
+            return false;
+        }
+        try (Connection c = config.isSqlite() || config.databaseUser() == null ? DriverManager.getConnection(config.databaseUrl())
+                : DriverManager.getConnection(config.databaseUrl(), config.databaseUser(), config.databasePassword());
+             ResultSet tables = c.getMetaData().getTables(null, c.getSchema(), "flyway_schema_history", null)) {
+            return tables.next();
+        } catch (SQLException e) {
+            throw new IllegalArgumentException("cannot open the database " + withoutParameters(config.databaseUrl()) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A JDBC URL without its {@code ?parameters}, which may hold a password: for messages. */
+    public static String withoutParameters(String jdbcUrl) {
+        int q = jdbcUrl.indexOf('?');
+        return q < 0 ? jdbcUrl : jdbcUrl.substring(0, q);
+    }
+
+    private static Path sqliteFile(SlipwayConfig config) {
+        return Path.of(withoutParameters(config.databaseUrl().substring("jdbc:sqlite:".length())));
     }
 
     public Jdbi jdbi() {

@@ -1,6 +1,7 @@
 package dev.slipway.server.cli;
 
 import dev.slipway.core.Sizes;
+import dev.slipway.core.config.SlipwayConfig;
 import dev.slipway.core.identity.Identity;
 import dev.slipway.core.identity.Scope;
 import dev.slipway.registry.oci.Names;
@@ -20,13 +21,32 @@ import picocli.CommandLine.Parameters;
 public final class AdminCommands {
     private AdminCommands() {}
 
+    /**
+     * A command on the server's state. It refuses a data directory that was never initialized
+     * (see DataDirectory) rather than create a second, empty one, unless --init.
+     */
     abstract static class StateCommand implements Callable<Integer> {
         @Mixin
         StateOptions state;
 
+        @Option(names = "--init", description = "Create the data directory and database if no server has used them yet "
+                + "(without it, such a data directory is refused).")
+        boolean init;
+
         @Override
         public final Integer call() throws Exception {
-            try (Slipway slipway = new Slipway(state.load())) {
+            SlipwayConfig config = state.load();
+            boolean fresh = false;
+            if (!init) {
+                DataDirectory.requireInitialized(config);
+            } else {
+                fresh = !DataDirectory.initialized(config);
+            }
+            try (Slipway slipway = new Slipway(config)) {
+                if (fresh) {
+                    System.err.println("Initialized a new Slipway data directory at " + config.dataDir() + " (database "
+                            + dev.slipway.core.db.Database.withoutParameters(config.databaseUrl()) + ")");
+                }
                 return run(slipway);
             }
         }

@@ -177,7 +177,7 @@ public final class RegistryLifecycleCommands {
         int run(Slipway s) throws Exception {
             // A second process writing the same SQLite file would make pushes wait in SQLite's busy handler:
             // when a server runs, it collects (with its pacing) and this command reports.
-            var server = here ? java.util.Optional.<String>empty() : RunningServer.url(s.config().dataDir());
+            var server = here ? java.util.Optional.<String>empty() : dev.slipway.server.RunningServers.url(s.config().dataDir());
             GcReport r = server.isPresent() ? viaServer(s, server.get()) : null;
             if (r == null) {
                 r = s.lifecycle().collectGarbage(dryRun);

@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
 @Command(name = "server", mixinStandardHelpOptions = true,
         description = {"Runs the Slipway server: the OCI registry at /v2/, the API at /api/v1, /healthz and /metrics.",
                 "",
-                "On first start with an empty database, user 'admin' is created with the password from SLIPWAY_ADMIN_PASSWORD, "
-                        + "or a generated one that is printed once."})
+                "On first start it initializes a new data directory and an empty database, and creates user 'admin' with the "
+                        + "password from SLIPWAY_ADMIN_PASSWORD, or a generated one that is printed once."})
 public final class ServerCommand extends StateOptions implements Callable<Integer> {
     @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Address to listen on. Default: 127.0.0.1:8080. Port 0 picks a free port. Env: SLIPWAY_LISTEN")
     String listen;

@@ -75,6 +75,47 @@ class CliIT {
     }
 
     @Test
+    void commandsRefuseADataDirectoryNoServerHasUsedUnlessInit() throws Exception {
+        try (ServerProcess server = new ServerProcess(Files.createTempDirectory("slipway-cli-init-")).start()) {
+            // Seen by a new user: 'user create' without the server's --data made a second, empty ./data.
+            // (On PostgreSQL this is the server's database, but another data directory.)
+            Path elsewhere = Files.createTempDirectory("slipway-cli-elsewhere-").resolve("data");
+            ServerProcess wrong = new ServerProcess(elsewhere, server);
+            Tools.Result refused = wrong.cli("user", "create", "carol", "--password", "carol-password");
+            assertThat(refused.exit()).isEqualTo(1);
+            assertThat(refused.out()).isEmpty();
+            assertThat(refused.err()).startsWith("error: ").contains(elsewhere.toString()).contains("--data DIR or SLIPWAY_DATA")
+                    .contains("SLIPWAY_DATABASE_URL").contains("--init")
+                    .contains("A Slipway server is running on " + server.data() + " (pid ").contains(server.baseUrl() + "): --data " + server.data())
+                    .doesNotContain("Exception");
+            assertThat(elsewhere).doesNotExist();
+            assertThat(Http.basic(server.baseUrl(), "carol", "carol-password").get("/v2/").statusCode()).isEqualTo(401);
+            // Reading commands do not create it either.
+            Tools.Result list = wrong.cli("user", "list");
+            assertThat(list.exit()).isEqualTo(1);
+            assertThat(list.err()).contains(elsewhere + " is not").contains("A Slipway server is running on " + server.data());
+            assertThat(elsewhere).doesNotExist();
+
+            // The server's data directory with a database no server has used: refused as well.
+            Tools.Result otherDatabase = TestServer.database().equals("postgres") ? new ServerProcess(server.data()).cli("user", "list")
+                    : Tools.run(server.environment(), null, concat(server.command("user", "list").toArray(String[]::new),
+                            new String[] {"--database-url", "jdbc:sqlite:" + elsewhere.resolveSibling("other.db")}));
+            assertThat(otherDatabase.exit()).isEqualTo(1);
+            assertThat(otherDatabase.err()).contains(server.data() + " is a Slipway data directory, but the database").contains("has no Slipway tables");
+            assertThat(elsewhere.resolveSibling("other.db")).doesNotExist();
+
+            // --init makes a new one on purpose.
+            Path fresh = Files.createTempDirectory("slipway-cli-fresh-").resolve("data");
+            ServerProcess another = new ServerProcess(fresh);
+            Tools.Result created = another.cli("user", "create", "dora", "--password", "dora-password", "--init");
+            assertThat(created.exit()).as(created.err()).isZero();
+            assertThat(created.err()).contains("Initialized a new Slipway data directory at " + fresh);
+            assertThat(another.cli("user", "list").ok().out()).contains("dora");
+            assertThat(another.cli("user", "create", "erin", "--password", "erin-password", "--init").ok().err()).isEmpty();
+        }
+    }
+
+    @Test
     void runCommandsTriggerWaitAndReadLogsThroughTheApi() throws Exception {
         Tools.require("docker");
         TestImages.buildBusybox(new java.util.HashMap<>(), "local/busybox:1");
