@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.ci.model.ImageSpec;
 import dev.slipway.ci.model.Pipeline;
-import dev.slipway.ci.model.RepositoryEntry;
 import dev.slipway.ci.model.Task;
 import dev.slipway.ci.model.Triggers;
 import java.io.IOException;
@@ -52,15 +51,13 @@ class DocumentationExamplesTest {
         Pipeline p = new PipelineParser().parse(".slipway/publish.yml", examples().get(".slipway/publish.yml"));
 
         assertThat(p.triggers()).isEqualTo(new Triggers(null, true, List.of()));
-        assertThat(p.images()).isEqualTo(Map.of("rsync",
-                new ImageSpec.Build(null, "ci/experiments/01-rsync-publish", "ci/experiments/01-rsync-publish/Dockerfile")));
-        assertThat(p.repositories()).containsExactly(new RepositoryEntry(
-                "git@git.efforting.tech:mikael-lovqvist/websperiments.git", "main", true, "websperiments-deploy", null, false, null));
-        assertThat(p.repositories().getFirst().mountName()).isEqualTo("websperiments");
+        assertThat(p.images()).isEqualTo(Map.of("rsync", new ImageSpec.Reference("local/rsync:1", ImageSpec.PullPolicy.IF_NOT_PRESENT)));
+        assertThat(p.repositories()).isEmpty();
         Task publish = p.task("publish");
         assertThat(publish.network()).isEqualTo(Task.NetworkPolicy.NONE);
         assertThat(publish.deployTarget()).isEqualTo(new Task.DeployMount("sites", "/deploy"));
         assertThat(publish.secrets()).isEmpty();
-        assertThat(publish.commands()).containsExactly("rsync -a --delete --verbose /src/websperiments/ /deploy/");
+        // The worktree is a git checkout: its history stays out of the web root (PublishExampleIT runs it).
+        assertThat(publish.commands()).containsExactly("rsync -a --delete --exclude .git --exclude .slipway /src/websperiments/ /deploy/");
     }
 }
