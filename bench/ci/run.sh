@@ -69,7 +69,7 @@ fi
 
 command -v docker >/dev/null || die "no docker client on PATH"
 if ! timeout 15 docker info >/dev/null 2>&1; then
-    die "no Docker engine answers at ${DOCKER_HOST:-unix:///var/run/docker.sock}: start one (see /work/shared/TESTING.md, e.g. dockerd --host unix:///tmp/t/docker.sock ...) and set DOCKER_HOST"
+    die "no Docker engine answers at ${DOCKER_HOST:-unix:///var/run/docker.sock}: start one (see docs/testing.md, \"A Docker engine and PostgreSQL of your own\": dockerd --host unix:///tmp/t/docker.sock ...) and set DOCKER_HOST"
 fi
 need_pkgs=()
 command -v git >/dev/null || need_pkgs+=(git)
