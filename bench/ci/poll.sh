@@ -7,8 +7,8 @@
 # Phases, each measured as the server process's CPU time (utime + stime from /proc/<pid>/stat):
 #   1. steady polling: ROUNDS rounds in which nothing changed (every poll lists and compares)
 #   2. the same registrations with polling off (poll_interval 0), same length: what the rest of the
-#      server costs meanwhile (the 5-second pass still runs, over zero due polls); phase 1 minus
-#      this is polling's own cost
+#      server costs meanwhile (the pass still runs every second, over zero due polls); phase 1
+#      minus this is polling's own cost
 #   3. one round after a push to every repository: each poll fetches, checks the new head out and
 #      reads its pipeline (which wants no push, so no run and no Docker is involved)
 # It asserts only correctness: every registration was polled throughout, without errors, and the
@@ -16,7 +16,7 @@
 #
 # Knobs (environment):
 #   REPOS (100)           registrations, each its own bare repository
-#   INTERVAL (10)         poll_interval in seconds (10 is the smallest allowed)
+#   INTERVAL (10)         poll_interval in seconds (issue 9 asks for 10)
 #   ROUNDS (6)            measured rounds in phases 1 and 2
 #   WARMUP (3)            rounds before measuring (the JIT warms up, first polls settle)
 #   BENCH_DIR (/tmp)      parent of the scratch directory
@@ -48,7 +48,7 @@ for v in REPOS INTERVAL ROUNDS WARMUP; do
     case ${!v} in '' | *[!0-9]*) die "$v must be a plain integer, got '${!v}'" ;; esac
 done
 [ "$REPOS" -ge 1 ] && [ "$ROUNDS" -ge 1 ] || die "REPOS and ROUNDS must be at least 1"
-[ "$INTERVAL" -ge 10 ] || die "INTERVAL must be at least 10 (the smallest poll_interval Slipway accepts)"
+[ "$INTERVAL" -ge 1 ] || die "INTERVAL must be at least 1 (the smallest poll_interval Slipway accepts)"
 
 need_pkgs=()
 command -v git >/dev/null || need_pkgs+=(git)

@@ -23,10 +23,11 @@ import org.slf4j.LoggerFactory;
  * The trigger sources that run on their own: polling ({@link Poller}) and cron
  * ({@link CronScheduler}). Only the server starts them, never a CLI command.
  *
- * <p>A loop wakes every {@link #TICK_MS} ms: it notices new and changed registrations (reads
- * their schedules, and gives a new one its first poll at once), takes the polls that are due and
- * the cron slots that have come, and hands the work to {@link #WORKERS} worker threads, so a slow
- * remote delays no other. Everything it takes is taken with a compare-and-set in the database,
+ * <p>A loop wakes every {@link #TICK_MS} ms (poll intervals may be as short as a second): it takes
+ * the polls that are due and the cron slots that have come, and hands the work to
+ * {@link #WORKERS} worker threads, so a slow remote delays no other. Every
+ * {@link #DISCOVERY_MS} ms it also looks for new and changed registrations: it reads their
+ * schedules, and gives a new one its first poll at once. Everything it takes is taken with a compare-and-set in the database,
  * so servers sharing a PostgreSQL database share the work without doing any of it twice.
  *
  * <p>At start every registration counts as new: its schedules are read (a push missed while the
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class BackgroundTriggers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BackgroundTriggers.class);
-    static final long TICK_MS = 5_000;
+    static final long TICK_MS = 1_000;
+    static final long DISCOVERY_MS = 5_000;
     static final int WORKERS = 4;
 
     private final TriggerService triggers;
@@ -50,6 +52,9 @@ public final class BackgroundTriggers implements AutoCloseable {
     private volatile ThreadPoolExecutor workers;
     private volatile boolean closed;
     private final Object pass = new Object();
+    /** The registrations as last listed, by owner/name; and when (System.nanoTime). */
+    private Map<String, Registration> registrations = Map.of();
+    private long listedAt;
 
     private record Seen(String cloneUrl, String defaultBranch, String key, String credentials, int pollInterval) {
         static Seen of(Registration r, int pollInterval) {
@@ -99,7 +104,7 @@ public final class BackgroundTriggers implements AutoCloseable {
         });
         loop.scheduleWithFixedDelay(() -> {
             try {
-                tick();
+                tick(false);
             } catch (RuntimeException e) {
                 // The next tick tries again; a failure (the database away for a moment) must not end the loop.
                 LOG.error("polling and cron: a pass failed", e);
@@ -115,31 +120,36 @@ public final class BackgroundTriggers implements AutoCloseable {
      * wants a new registration looked at now.
      */
     public void runDue() {
-        tick();
+        tick(true);
         for (CompletableFuture<Void> f : List.copyOf(inFlight.values())) {
             f.join();
         }
     }
 
     /** One pass at a time (the loop's and {@link #runDue}'s), so a pass that returns has handed over all it took. */
-    private void tick() {
+    private void tick(boolean listRegistrations) {
         synchronized (pass) {
             if (!closed && workers != null) {
-                takeDue();
+                takeDue(listRegistrations || System.nanoTime() - listedAt >= DISCOVERY_MS * 1_000_000);
             }
         }
     }
 
-    private void takeDue() {
+    private void takeDue(boolean listRegistrations) {
         long now = clock.millis();
-        Map<String, Registration> byName = new HashMap<>();
-        Set<Long> ids = new HashSet<>();
-        for (Registration r : triggers.registrations().all()) {
-            byName.put(r.fullName(), r);
-            ids.add(r.id());
-            noticeChanges(r, now);
+        if (listRegistrations) {
+            Map<String, Registration> byName = new HashMap<>();
+            Set<Long> ids = new HashSet<>();
+            for (Registration r : triggers.registrations().all()) {
+                byName.put(r.fullName(), r);
+                ids.add(r.id());
+                noticeChanges(r, now);
+            }
+            seen.keySet().retainAll(ids);
+            registrations = byName;
+            listedAt = System.nanoTime();
         }
-        seen.keySet().retainAll(ids);
+        Map<String, Registration> byName = registrations;
         for (PollState.State due : pollState.due(now)) {
             Registration r = byName.get(due.owner() + "/" + due.repo());
             String key = "poll:" + due.owner() + "/" + due.repo();

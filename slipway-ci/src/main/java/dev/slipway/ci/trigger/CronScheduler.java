@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -38,6 +37,8 @@ final class CronScheduler implements TriggerService.PipelinesListener {
     private final Schedules schedules;
     private final Map<String, Cron> parsed = new ConcurrentHashMap<>();
     private final Map<String, Long> retryAt = new ConcurrentHashMap<>();
+    /** Per schedule: the last fire seen and the first slot after it (epoch millis; MAX_VALUE: never). */
+    private final Map<String, long[]> nextSlot = new ConcurrentHashMap<>();
 
     CronScheduler(TriggerService triggers, Schedules schedules) {
         this.triggers = triggers;
@@ -75,22 +76,35 @@ final class CronScheduler implements TriggerService.PipelinesListener {
     /** The slots due at {@code now}: for each schedule, the latest slot after its last fire, if one has come. */
     List<Due> due(long now) {
         List<Due> due = new ArrayList<>();
+        Set<String> ids = new java.util.HashSet<>();
         for (Schedules.Schedule s : schedules.all()) {
+            ids.add(s.id());
             Long retry = retryAt.get(s.id());
             if (retry != null && retry > now) {
                 continue;
             }
-            Optional<Instant> slot;
             try {
-                slot = CronSlots.latest(parsed.computeIfAbsent(s.cron(), Cron::parse), ZoneId.of(s.timezone()),
-                        Instant.ofEpochMilli(s.lastFire()), Instant.ofEpochMilli(now));
+                Cron expression = parsed.computeIfAbsent(s.cron(), Cron::parse);
+                ZoneId zone = ZoneId.of(s.timezone());
+                // The first slot after the last fire, worked out once per last fire: a pass every second only compares.
+                long[] next = nextSlot.get(s.id());
+                if (next == null || next[0] != s.lastFire()) {
+                    next = new long[] {s.lastFire(), CronSlots.next(expression, zone, Instant.ofEpochMilli(s.lastFire()))
+                            .map(Instant::toEpochMilli).orElse(Long.MAX_VALUE)};
+                    nextSlot.put(s.id(), next);
+                }
+                if (next[1] > now) {
+                    continue;
+                }
+                CronSlots.latest(expression, zone, Instant.ofEpochMilli(s.lastFire()), Instant.ofEpochMilli(now))
+                        .ifPresent(at -> due.add(new Due(s, at.toEpochMilli())));
             } catch (IllegalArgumentException | DateTimeException e) {
                 // The reader checks both, so only a row from another version of the grammar gets here.
                 LOG.debug("schedule '{}' ({}) of {}/{} is not understood: {}", s.cron(), s.timezone(), s.owner(), s.repo(), e.getMessage());
-                continue;
             }
-            slot.ifPresent(at -> due.add(new Due(s, at.toEpochMilli())));
         }
+        nextSlot.keySet().retainAll(ids);
+        retryAt.keySet().retainAll(ids);
         return due;
     }
 
