@@ -40,3 +40,16 @@ bench_jar() {
     [ -f "$jar" ] || die "no $jar"
     java=${JAVA_HOME:?}/bin/java
 }
+
+# bench_free_port: prints a TCP port nothing on this machine listens on.
+bench_free_port() {
+    local p
+    for _ in $(seq 1 100); do
+        p=$((20000 + RANDOM % 40000))
+        if [ -z "$(ss -Hltn "sport = :$p" 2>/dev/null)" ]; then
+            echo "$p"
+            return 0
+        fi
+    done
+    die "no free port"
+}

@@ -125,18 +125,6 @@ trap 'exit 130' INT TERM
 cp "$jar" "$work/slipway.jar"
 jar=$work/slipway.jar
 
-free_port() {
-    local p
-    for _ in $(seq 1 100); do
-        p=$((20000 + RANDOM % 40000))
-        if [ -z "$(ss -Hltn "sport = :$p" 2>/dev/null)" ]; then
-            echo "$p"
-            return 0
-        fi
-    done
-    die "no free port"
-}
-
 # ---- image ---------------------------------------------------------------------------------
 
 if ! timeout 15 docker image inspect "$IMAGE" >/dev/null 2>&1; then
@@ -206,7 +194,7 @@ git_commit "$src" "bench pipelines"
 
 # ---- server --------------------------------------------------------------------------------
 
-port=$(free_port)
+port=$(bench_free_port)
 base=http://127.0.0.1:$port
 mkdir -p "$work/data"
 log "starting Slipway on 127.0.0.1:$port (scratch dir $work)"

@@ -119,18 +119,6 @@ spawn() {
 cp "$jar" "$work/slipway.jar"
 jar=$work/slipway.jar
 
-free_port() {
-    local p
-    for _ in $(seq 1 100); do
-        p=$((20000 + RANDOM % 40000))
-        if [ -z "$(ss -Hltn "sport = :$p" 2>/dev/null)" ]; then
-            echo "$p"
-            return 0
-        fi
-    done
-    die "no free port"
-}
-
 # Seconds since the epoch with microseconds, without a fork.
 now() { echo "${EPOCHREALTIME/,/.}"; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
@@ -589,7 +577,7 @@ gen_run() { # MODE JSON: runs gen.py in its own process group and waits for it
 export SLIPWAY_REGISTRY_GC_INTERVAL=0 SLIPWAY_REGISTRY_RETENTION_INTERVAL=0 SLIPWAY_REGISTRY_GC_GRACE=$GC_GRACE
 data=$work/slipway
 mkdir -p "$data"
-port=$(free_port)
+port=$(bench_free_port)
 base=http://127.0.0.1:$port
 auth=$OWNER:$ADMIN_PASSWORD
 # shellcheck disable=SC2086  # JAVA_OPTS is meant to be word-split

@@ -115,18 +115,6 @@ trap 'exit 130' INT TERM
 cp "$jar" "$work/slipway.jar"
 jar=$work/slipway.jar
 
-free_port() {
-    local p
-    for _ in $(seq 1 100); do
-        p=$((20000 + RANDOM % 40000))
-        if [ -z "$(ss -Hltn "sport = :$p" 2>/dev/null)" ]; then
-            echo "$p"
-            return 0
-        fi
-    done
-    die "no free port"
-}
-
 # Microseconds since the epoch, without a fork.
 now_us() {
     local t=${EPOCHREALTIME/[.,]/}
@@ -288,7 +276,7 @@ wait_http() { # URL PID NAME: until the server answers (any status), at most 60 
 
 start_distribution() {
     local port dir=$work/distribution
-    port=$(free_port)
+    port=$(bench_free_port)
     mkdir -p "$dir/data"
     # Debian's packaged configuration (inmemory blob descriptor cache, delete enabled) without
     # auth, listening on loopback only.
@@ -316,7 +304,7 @@ EOF
 
 start_slipway() {
     local dir=$work/slipway port token
-    port=$(free_port)
+    port=$(bench_free_port)
     mkdir -p "$dir"
     # The JVM options ./slipway would use: SLIPWAY_JAVA_OPTS, else its defaults.
     # shellcheck disable=SC2086  # SLIPWAY_JAVA_OPTS is meant to be word-split

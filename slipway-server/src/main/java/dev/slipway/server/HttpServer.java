@@ -183,6 +183,7 @@ public final class HttpServer implements AutoCloseable {
         app.start();
         recordAddress();
         runs.start();
+        slipway.backgroundTriggers().start(); // polling and cron run where the server runs, never in CLI commands
         slipway.events().start(); // webhook deliveries run where the server runs, never in CLI commands
         slipway.outbox().start(); // so do commit statuses (CLI commands may enqueue; the server sends)
         lifecycleSchedule = slipway.lifecycle().startSchedule();
@@ -241,6 +242,7 @@ public final class HttpServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        slipway.backgroundTriggers().close(); // before the runs: a poll may be starting one
         runs.close();
         if (lifecycleSchedule != null) {
             try {

@@ -34,6 +34,7 @@ import dev.slipway.ci.scheduler.RunQueue;
 import dev.slipway.ci.scheduler.RunService;
 import dev.slipway.ci.registration.Registrations;
 import dev.slipway.ci.status.CommitStatuses;
+import dev.slipway.ci.trigger.BackgroundTriggers;
 import dev.slipway.ci.trigger.TriggerService;
 import dev.slipway.ci.trigger.TriggerState;
 import dev.slipway.ci.workspace.Checkouts;
@@ -71,6 +72,8 @@ public final class Slipway implements AutoCloseable {
     private LogHub logHub;
     private RunService runService;
     private TriggerService triggers;
+    private BackgroundTriggers backgroundTriggers;
+    private final Clock triggerClock;
     private String instanceId;
     private final RegistryEvents events;
     private final Webhooks webhooks;
@@ -78,7 +81,16 @@ public final class Slipway implements AutoCloseable {
     private final Lifecycle lifecycle;
 
     public Slipway(SlipwayConfig config) {
+        this(config, Clock.system());
+    }
+
+    /**
+     * @param triggerClock the clock polling and cron read (tests step an injected one); everything
+     *     else runs on the system clock
+     */
+    public Slipway(SlipwayConfig config, Clock triggerClock) {
         this.config = config;
+        this.triggerClock = triggerClock;
         try {
             Files.createDirectories(config.dataDir());
         } catch (IOException e) {
@@ -162,7 +174,7 @@ public final class Slipway implements AutoCloseable {
                     finished -> new RunQueue(ciStore, registrations, checkouts, deployTargets, caches, secrets, logStore(), engine, runsRoot,
                             config.ci().maxConcurrentRuns(), new OwnRegistryPulls(config, registry, identity, pullThrough), finished));
             triggers = new TriggerService(registrations, checkouts, deployTargets, secrets, ciStore, runService.queue(), database.jdbi(),
-                    Clock.system(), triggerState);
+                    triggerClock, triggerState);
             triggers.addDeliveryListener(commitStatuses::learn);
         }
         return runService;
@@ -172,6 +184,14 @@ public final class Slipway implements AutoCloseable {
     public synchronized TriggerService triggers() {
         runService();
         return triggers;
+    }
+
+    /** Polling and cron schedules: made here, started by the server only ({@link HttpServer#start()}), never by CLI commands. */
+    public synchronized BackgroundTriggers backgroundTriggers() {
+        if (backgroundTriggers == null) {
+            backgroundTriggers = new BackgroundTriggers(triggers(), database.jdbi());
+        }
+        return backgroundTriggers;
     }
 
     /**
@@ -234,6 +254,9 @@ public final class Slipway implements AutoCloseable {
 
     @Override
     public void close() {
+        if (backgroundTriggers != null) {
+            backgroundTriggers.close();
+        }
         if (runService != null) {
             runService.close();
         }

@@ -47,10 +47,39 @@ final class PollState {
                 + "AND next_poll_at = :seen").bind("lease", lease).bind("o", owner).bind("r", repo).bind("seen", seen).execute()) > 0;
     }
 
-    /** Records a poll's end: when it ran, its error (null on success), consecutive failures, and when the next is due. */
-    void finished(String owner, String repo, long at, String error, int failures, long next) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE ci_poll_state SET last_poll_at = :t, last_poll_error = :e, failures = :f, next_poll_at = :n "
-                        + "WHERE owner = :o AND repo = :r").bind("t", at).bind("e", error).bind("f", failures).bind("n", next)
+    /** The rows due at {@code now}. */
+    List<State> due(long now) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT owner, repo, next_poll_at, last_poll_at, last_poll_error, failures FROM ci_poll_state "
+                + "WHERE next_poll_at <= :now").bind("now", now).map((rs, ctx) -> state(rs)).list());
+    }
+
+    /** Brings a registration's next poll forward to {@code at} (its interval was shortened); an earlier due time stays. */
+    void dueBy(String owner, String repo, long at) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE ci_poll_state SET next_poll_at = :t WHERE owner = :o AND repo = :r AND next_poll_at > :t")
+                .bind("t", at).bind("o", owner).bind("r", repo).execute());
+    }
+
+    /**
+     * Records a poll that listed the remote: when ({@code last_poll_at} is the last time the
+     * remote's refs were read, so a registration never read is told apart), the error of a run
+     * that could not be started (null when all went well), and the next due time.
+     */
+    void listed(String owner, String repo, long at, String error, long next) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE ci_poll_state SET last_poll_at = :t, last_poll_error = :e, failures = 0, next_poll_at = :n "
+                        + "WHERE owner = :o AND repo = :r").bind("t", at).bind("e", error).bind("n", next).bind("o", owner).bind("r", repo)
+                .execute());
+    }
+
+    /** Records a poll that could not list the remote: why, the failures in a row, and when to try again. */
+    void failed(String owner, String repo, String error, int failures, long next) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE ci_poll_state SET last_poll_error = :e, failures = :f, next_poll_at = :n "
+                        + "WHERE owner = :o AND repo = :r").bind("e", error).bind("f", failures).bind("n", next)
                 .bind("o", owner).bind("r", repo).execute());
+    }
+
+    /** Gives a lease back unfinished (the server stops mid-poll): due at {@code at}, unless it changed hands. */
+    void release(String owner, String repo, long lease, long at) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE ci_poll_state SET next_poll_at = :t WHERE owner = :o AND repo = :r AND next_poll_at = :lease")
+                .bind("t", at).bind("o", owner).bind("r", repo).bind("lease", lease).execute());
     }
 }

@@ -154,6 +154,30 @@ public final class TriggerService {
         return clock;
     }
 
+    /** The branch and tag heads of a registration's remote, listed with its key or credentials; 400 or 422 saying why not. */
+    Map<String, String> remoteHeads(Registration r) {
+        return checkouts.remoteHeads(r.owner(), r.name(), storeEntry(r));
+    }
+
+    /**
+     * Reads the pipelines at the head of a registration's default branch and tells the listeners,
+     * as an event on that branch does: the cron scheduler learns a registration's schedules so
+     * when it is registered and when the server starts, before any push. Files that do not parse
+     * are left out (the push that broke one got an error run that says why).
+     */
+    void readPipelines(Registration r) {
+        Worktrees.Worktree wt = checkouts.checkout(r.owner(), r.name(), storeEntry(r), "refs/heads/" + r.defaultBranch());
+        List<Pipeline> read = new ArrayList<>();
+        for (Path file : PipelineFiles.list(wt.path())) {
+            try {
+                read.add(new PipelineParser().parse(wt.path().relativize(file).toString(), read(file)));
+            } catch (RuntimeException invalid) {
+                LOG.debug("{} at {}: {} is not read: {}", r.fullName(), r.defaultBranch(), file.getFileName(), firstLine(invalid.getMessage()));
+            }
+        }
+        listeners.forEach(l -> l.pipelines(r, r.defaultBranch(), read));
+    }
+
     // ---- the API
 
     /**
@@ -245,7 +269,8 @@ public final class TriggerService {
             }
             started.add(start(r, e, pipeline, commit, definition, message, author, wt));
         }
-        if (e.kind() != Event.Kind.PULL_REQUEST && !read.isEmpty()) {
+        // Only the whole set of a branch's pipelines tells what its schedules are (a cron event reads one).
+        if (e.kind() != Event.Kind.PULL_REQUEST && only == null) {
             String branch = e.ref().startsWith("refs/heads/") ? e.shortRef() : null;
             if (branch != null) {
                 listeners.forEach(l -> l.pipelines(r, branch, read));

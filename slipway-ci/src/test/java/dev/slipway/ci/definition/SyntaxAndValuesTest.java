@@ -21,9 +21,13 @@ class SyntaxAndValuesTest {
         assertThat(Cron.check("@hourly")).isEqualTo(new Cron.Result.Valid("0 * * * *"));
         for (String bad : List.of("", "* * * *", "0 0 0 * * *", "60 * * * *", "* 24 * * *", "* * 0 * *", "* * 32 * *",
                 "* * * 0 *", "* * * 13 *", "* * * * 8", "* * ? * *", "* * L * *", "* * * * 1#2", "1,,2 * * * *",
-                "*/ * * * *", "a-b * * * *", "@reboot", "5-1 * * * *", "-1 * * * *")) {
+                "*/ * * * *", "a-b * * * *", "@reboot", "5-1 * * * *", "-1 * * * *", "0 0 30 2 *", "0 0 31 4,6,9,11 *")) {
             assertThat(Cron.check(bad)).as(bad).isInstanceOf(Cron.Result.Invalid.class);
         }
+        assertThat(Cron.check("0 0 30 2 *")).isEqualTo(new Cron.Result.Invalid("no chosen month has a day 30, so the schedule would never fire"));
+        // With a day of the week as well, either may match (cron(8)): this fires on Mondays in February.
+        assertThat(Cron.check("0 0 30 2 1")).isInstanceOf(Cron.Result.Valid.class);
+        assertThat(Cron.check("0 0 29 2 *")).isInstanceOf(Cron.Result.Valid.class);
     }
 
     @Test

@@ -8,8 +8,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /** The CI API as tests use it: register a repository of {@code owner}, trigger, wait, read logs. */
 public record CiClient(Http http, String owner) {
@@ -59,6 +62,49 @@ public record CiClient(Http http, String owner) {
             }
         }
         throw new AssertionError("run " + id + " did not finish");
+    }
+
+    /** The newest runs of a repository (GET /api/v1/repos/{owner}/{name}/runs). */
+    public List<JsonNode> runs(String repo) throws Exception {
+        HttpResponse<String> r = http.get("/api/v1/repos/" + owner + "/" + repo + "/runs");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        List<JsonNode> runs = new ArrayList<>();
+        JSON.readTree(r.body()).forEach(runs::add);
+        return runs;
+    }
+
+    /** The runs once {@code enough} holds for them (they are started by webhooks, polls or schedules): at most a minute. */
+    public List<JsonNode> awaitRuns(String repo, Predicate<List<JsonNode>> enough) throws Exception {
+        return eventually(() -> runs(repo), enough, "the runs of " + repo);
+    }
+
+    /** The registration (GET /api/v1/repos/{owner}/{name}). */
+    public JsonNode repository(String repo) throws Exception {
+        HttpResponse<String> r = http.get("/api/v1/repos/" + owner + "/" + repo);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    /** The registration once {@code until} holds for it (its poll status changes in the background): at most a minute. */
+    public JsonNode awaitRepository(String repo, Predicate<JsonNode> until) throws Exception {
+        return eventually(() -> repository(repo), until, repo);
+    }
+
+    private interface Read<T> {
+        T get() throws Exception;
+    }
+
+    private static <T> T eventually(Read<T> read, Predicate<T> until, String what) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        T value = read.get();
+        while (!until.test(value)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what + " did not get there within 60 s: " + value);
+            }
+            Thread.sleep(200);
+            value = read.get();
+        }
+        return value;
     }
 
     public static Map<String, JsonNode> tasks(JsonNode run) {

@@ -1,5 +1,6 @@
 package dev.slipway.server.it;
 
+import dev.slipway.core.Clock;
 import dev.slipway.core.config.ConfigLoader;
 import dev.slipway.core.config.SlipwayConfig;
 import dev.slipway.core.identity.Scope;
@@ -29,27 +30,83 @@ public final class TestServer implements AutoCloseable {
     private final Slipway slipway;
     private final HttpServer http;
     private final SlipwayConfig config;
+    private final Map<String, String> extra;
+    private final Map<String, String> database;
+    private final Clock clock;
+    private boolean stopped;
+    private boolean handedOver;
 
-    private TestServer(Map<String, String> extra) throws IOException {
-        this.dataDir = Files.createTempDirectory("slipway-it-");
+    private TestServer(Map<String, String> extra, Path dataDir, Map<String, String> database, Clock clock) throws IOException {
+        this.dataDir = dataDir;
+        this.extra = Map.copyOf(extra);
+        this.database = database;
+        this.clock = clock;
         int port = Tools.freePort();
         Map<String, String> values = new HashMap<>(extra);
         values.put("data", dataDir.toString());
         values.putIfAbsent("listen", "127.0.0.1:" + port); // a test may listen elsewhere (e.g. 0.0.0.0:PORT)
-        values.putAll(databaseValues());
+        values.putAll(database);
         this.config = new ConfigLoader(Map.of()).load(values, null);
-        this.slipway = new Slipway(config);
+        this.slipway = new Slipway(config, clock);
         slipway.identity().bootstrapAdmin(ADMIN_PASSWORD);
         this.http = new HttpServer(slipway, config).start();
     }
 
     public static TestServer start() throws IOException {
-        return new TestServer(Map.of());
+        return start(Map.of());
     }
 
     /** With extra configuration keys, as in the YAML file (e.g. {@code registry.owner-quota}). */
     public static TestServer start(Map<String, String> config) throws IOException {
-        return new TestServer(config);
+        return start(config, Clock.system());
+    }
+
+    /** With polling and cron on {@code clock} (a test steps it forward; see {@link Slipway#Slipway(SlipwayConfig, Clock)}). */
+    public static TestServer start(Map<String, String> config, Clock clock) throws IOException {
+        return new TestServer(config, Files.createTempDirectory("slipway-it-"), databaseValues(), clock);
+    }
+
+    /**
+     * Stops this server and starts a new one on the same data directory and database (a restart):
+     * the new one owns them (closing this one afterwards leaves them alone).
+     */
+    public TestServer restart() throws Exception {
+        return restart(() -> {});
+    }
+
+    /** Stops this server, runs {@code whileStopped}, and starts a new one on the same data directory and database. */
+    public TestServer restart(WhileStopped whileStopped) throws Exception {
+        stop();
+        handedOver = true;
+        whileStopped.run();
+        return new TestServer(extra, dataDir, database, clock);
+    }
+
+    /** What happens while a server is stopped (pushes it must catch up with, time passing on a test clock). */
+    @FunctionalInterface
+    public interface WhileStopped {
+        void run() throws Exception;
+    }
+
+    /**
+     * A second server on the same database, with its own data directory, as servers share a
+     * PostgreSQL database. On SQLite the database lives in the data directory, so there is no
+     * such thing: the caller asks {@link #database()} first.
+     */
+    public TestServer another() throws IOException {
+        if (!database().equals("postgres")) {
+            throw new IllegalStateException("two servers share a database on PostgreSQL only");
+        }
+        return new TestServer(extra, Files.createTempDirectory("slipway-it-"), database, clock);
+    }
+
+    /** Stops the server and keeps its data and database (see {@link #restart()}). */
+    private void stop() {
+        if (!stopped) {
+            stopped = true;
+            http.close();
+            slipway.close();
+        }
     }
 
     public static String database() {
@@ -154,8 +211,10 @@ public final class TestServer implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        http.close();
-        slipway.close();
+        stop();
+        if (handedOver) {
+            return;
+        }
         removeTaskContainers();
         Tools.deleteTree(dataDir);
     }
