@@ -8,6 +8,7 @@ import dev.slipway.ci.scheduler.CiStore;
 import dev.slipway.ci.registration.Registration;
 import dev.slipway.ci.registration.Registrations;
 import dev.slipway.ci.release.RunVersions;
+import dev.slipway.ci.scheduler.RunJson;
 import dev.slipway.ci.scheduler.RunLinks;
 import dev.slipway.ci.scheduler.RunService;
 import dev.slipway.ci.status.CommitStatuses;
@@ -30,7 +31,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -404,53 +404,9 @@ public final class CiRoutes {
     }
 
     private ObjectNode runJson(CiStore.RunRow r) {
-        ObjectNode o = json.createObjectNode();
-        o.put("id", r.id());
-        o.put("repository", r.owner() + "/" + r.repo());
-        o.put("pipeline", r.pipeline());
-        o.put("ref", r.ref());
-        o.put("commit", r.commit());
-        o.put("status", r.status());
-        o.put("status_message", r.message());
-        o.put("event", r.trigger());
-        o.put("trigger", r.trigger());
-        CiStore.RunEvent e = r.event();
-        o.put("before", e.before());
-        o.put("message", e.message());
-        o.put("author", e.author());
-        if (e.pullRequest() == null) {
-            o.putNull("pull_request");
-        } else {
-            o.putObject("pull_request").put("number", e.pullRequest().number()).put("head_ref", e.pullRequest().headRef())
-                    .put("base_ref", e.pullRequest().baseRef()).put("fork", e.pullRequest().fork());
-        }
+        ObjectNode o = RunJson.of(r, runs.tasks(r.id()));
         o.set("version", versionJson(r.id())); // version: of the pipeline, once the run started
-        o.put("created_by", r.createdBy());
-        o.put("created_at", Instant.ofEpochMilli(r.createdAt()).toString());
-        putTime(o, "started_at", r.startedAt());
-        putTime(o, "finished_at", r.finishedAt());
-        if (r.startedAt() != null && r.finishedAt() != null) {
-            o.put("duration_ms", r.finishedAt() - r.startedAt());
-        }
-        putTime(o, "evicted_at", r.evictedAt()); // its workspace is gone: no retry
         o.set("commit_statuses", statuses.json(r)); // what the forge was told, or why nothing
-        ArrayNode tasks = o.putArray("tasks");
-        for (CiStore.TaskRow t : runs.tasks(r.id())) {
-            ObjectNode tn = tasks.addObject();
-            tn.put("name", t.name());
-            tn.put("status", t.status());
-            if (t.exitCode() != null) {
-                tn.put("exit_code", t.exitCode());
-            } else {
-                tn.putNull("exit_code");
-            }
-            tn.put("attempt", t.attempt());
-            putTime(tn, "started_at", t.startedAt());
-            putTime(tn, "finished_at", t.finishedAt());
-            if (t.startedAt() != null && t.finishedAt() != null) {
-                tn.put("duration_ms", t.finishedAt() - t.startedAt());
-            }
-        }
         return o;
     }
 
@@ -461,11 +417,7 @@ public final class CiRoutes {
     }
 
     private static void putTime(ObjectNode o, String field, Long millis) {
-        if (millis == null) {
-            o.putNull(field);
-        } else {
-            o.put(field, Instant.ofEpochMilli(millis).toString());
-        }
+        RunJson.time(o, field, millis);
     }
 
     // ---- logs
