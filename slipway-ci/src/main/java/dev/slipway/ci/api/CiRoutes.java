@@ -11,6 +11,7 @@ import dev.slipway.ci.release.RunVersions;
 import dev.slipway.ci.scheduler.RunJson;
 import dev.slipway.ci.scheduler.RunLinks;
 import dev.slipway.ci.scheduler.RunService;
+import dev.slipway.ci.notify.Notifications;
 import dev.slipway.ci.status.CommitStatuses;
 import dev.slipway.ci.trigger.HookDeliveries;
 import dev.slipway.ci.trigger.TriggerService;
@@ -49,6 +50,7 @@ public final class CiRoutes {
     private final WebhookReceiver hooks;
     private final LogHub hub;
     private final CommitStatuses statuses;
+    private final Notifications notifications;
     private final Identity identity;
     private final Function<Context, Principal> auth;
     private final ObjectMapper json = new ObjectMapper();
@@ -57,10 +59,11 @@ public final class CiRoutes {
     /** @param auth returns the authenticated principal or throws Unauthorized */
     /** @param externalUrl the server's URL as forges reach it (webhook URLs name it) */
     public CiRoutes(Registrations registrations, TriggerService triggers, RunService runs, LogHub hub, CommitStatuses statuses,
-                    Identity identity, Function<Context, Principal> auth, String externalUrl) {
+                    Notifications notifications, Identity identity, Function<Context, Principal> auth, String externalUrl) {
         this.externalUrl = externalUrl.endsWith("/") ? externalUrl.substring(0, externalUrl.length() - 1) : externalUrl;
         this.hooks = new WebhookReceiver(triggers, new RunLinks(externalUrl)::run);
         this.statuses = statuses;
+        this.notifications = notifications;
         this.registrations = registrations;
         this.triggers = triggers;
         this.runs = runs;
@@ -407,6 +410,7 @@ public final class CiRoutes {
         ObjectNode o = RunJson.of(r, runs.tasks(r.id()));
         o.set("version", versionJson(r.id())); // version: of the pipeline, once the run started
         o.set("commit_statuses", statuses.json(r)); // what the forge was told, or why nothing
+        o.set("notifications", notifications.json(r)); // who was told that it ended, or is still to be
         return o;
     }
 
