@@ -24,6 +24,7 @@ final class Sender {
     private static final Duration TIMEOUT = Duration.ofSeconds(10); // well within the outbox's 30 s lease
 
     private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1) // plain requests as curl makes them: no h2c upgrade offered to a receiver on http
             .connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER) // a redirected POST may turn into a GET: say where to point instead
             .build();

@@ -126,6 +126,7 @@ class NotificationsIT {
         assertThat(post.header("Priority")).isEqualTo("default");
         assertThat(post.header("Tags")).isEqualTo("white_check_mark,docker");
         assertThat(post.header("Authorization")).isNull();
+        assertThat(post.header("Upgrade")).as("a plain HTTP/1.1 request, as curl makes").isNull();
         assertThat(post.body()).isEqualTo("Version: " + sha.substring(0, 8));
 
         // When test fails, on-failure runs, the run is a failure, and ntfy hears nothing.
