@@ -6,7 +6,7 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * The last outcome of each pipeline on each ref (table {@code ci_run_outcomes},
- * {@code db/migration/ci/V17__ci_run_outcomes.sql}): what {@code fixed} compares a success with.
+ * {@code db/migration/ci/V16__ci_run_outcomes.sql}): what {@code fixed} compares a success with.
  * Kept per ref rather than looked up among earlier runs so that a retried run counts: a run that
  * failed and succeeds on a retry has fixed its branch. Cancelled runs leave it alone, and a run
  * that ends after a newer one of the same pipeline and ref (an older commit finishing late) does

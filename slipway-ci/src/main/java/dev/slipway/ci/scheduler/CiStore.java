@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs in the database (schema {@code db/migration/ci/V6__ci_runs.sql}, {@code V8}, {@code V9}, {@code V16}): runs
+ * Runs in the database (schema {@code db/migration/ci/V6__ci_runs.sql}, {@code V8}, {@code V9}, {@code V15}): runs
  * (the persistent queue: a run is {@code queued} until a worker takes it), their tasks, and the
  * worktrees each run used. Registrations are kept by {@code ci.registration}. Every change of a
  * run's state goes through here, and {@link RunObserver}s hear of it inside its transaction.
