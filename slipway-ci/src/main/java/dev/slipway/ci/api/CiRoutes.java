@@ -407,17 +407,11 @@ public final class CiRoutes {
     }
 
     private ObjectNode runJson(CiStore.RunRow r) {
-        ObjectNode o = RunJson.of(r, runs.tasks(r.id()));
-        o.set("version", versionJson(r.id())); // version: of the pipeline, once the run started
+        // version: of the pipeline, once the run started
+        ObjectNode o = RunJson.of(r, runs.tasks(r.id()), versions.find(r.id()).orElse(null));
         o.set("commit_statuses", statuses.json(r)); // what the forge was told, or why nothing
         o.set("notifications", notifications.json(r)); // who was told that it ended, or is still to be
         return o;
-    }
-
-    private JsonNode versionJson(long runId) {
-        return versions.find(runId).<JsonNode>map(v -> json.createObjectNode().put("version", v.version()).put("bump", v.bump())
-                .put("previous", v.previous()).put("tag", v.tag()).put("pushed", v.pushed()).put("error", v.error()))
-                .orElse(com.fasterxml.jackson.databind.node.NullNode.getInstance());
     }
 
     private static void putTime(ObjectNode o, String field, Long millis) {

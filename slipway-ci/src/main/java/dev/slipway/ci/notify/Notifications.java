@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.ci.definition.PipelineParser;
 import dev.slipway.ci.model.Notification;
 import dev.slipway.ci.model.Pipeline;
+import dev.slipway.ci.release.RunVersion;
+import dev.slipway.ci.release.RunVersions;
 import dev.slipway.ci.scheduler.CiStore;
 import dev.slipway.ci.scheduler.RunChange;
 import dev.slipway.ci.scheduler.RunJson;
@@ -111,8 +113,9 @@ public final class Notifications {
         if (pipeline.notifications().isEmpty()) {
             return;
         }
-        Map<String, String> values = values(run, fullRef, pipeline);
-        ObjectNode runJson = RunJson.of(run, change.tasks());
+        RunVersion version = RunVersions.find(tx, run.id()).orElse(null);
+        Map<String, String> values = values(run, fullRef, pipeline, version);
+        ObjectNode runJson = RunJson.of(run, change.tasks(), version);
         runJson.put("url", links.run(run.id()));
         for (Notification entry : pipeline.notifications()) {
             Notification.On on = matching(entry, run.status(), fixed);
@@ -141,8 +144,8 @@ public final class Notifications {
         return null;
     }
 
-    /** What {@code ${NAME}} means in the texts: the run's built-ins, how it ended, its URL, its variables. */
-    private Map<String, String> values(CiStore.RunRow run, String fullRef, Pipeline pipeline) {
+    /** What {@code ${NAME}} means in the texts: the run's built-ins (its version too), how it ended, its URL, its variables. */
+    private Map<String, String> values(CiStore.RunRow run, String fullRef, Pipeline pipeline, RunVersion version) {
         Map<String, String> values = new HashMap<>(pipeline.variables());
         try {
             values.putAll(JSON.readValue(run.variables(), new TypeReference<Map<String, String>>() {}));
@@ -150,8 +153,12 @@ public final class Notifications {
             LOG.warn("run {} has unreadable variables; its notifications use the defaults", run.id());
         }
         CiStore.RunEvent e = run.event();
-        values.putAll(new RunValues(Long.toString(run.id()), run.owner() + "/" + run.repo(), run.trigger(),
-                fullRef.isEmpty() ? run.ref() : fullRef, run.commit(), e.before(), e.message(), e.author(), e.pullRequest()).env());
+        RunValues builtIns = new RunValues(Long.toString(run.id()), run.owner() + "/" + run.repo(), run.trigger(),
+                fullRef.isEmpty() ? run.ref() : fullRef, run.commit(), e.before(), e.message(), e.author(), e.pullRequest());
+        if (version != null) {
+            builtIns = builtIns.withVersion(new RunValues.Version(version.version(), version.bump(), version.previous()));
+        }
+        values.putAll(builtIns.env());
         values.put("SLIPWAY_PIPELINE", run.pipeline());
         values.put("SLIPWAY_TASK", "");
         values.put("SLIPWAY_STATUS", run.status());

@@ -3,6 +3,7 @@ package dev.slipway.ci.scheduler;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.ci.release.RunVersion;
 import java.time.Instant;
 import java.util.List;
 
@@ -16,7 +17,8 @@ public final class RunJson {
 
     private RunJson() {}
 
-    public static ObjectNode of(CiStore.RunRow r, List<CiStore.TaskRow> taskRows) {
+    /** @param version the run's version ({@code version:}), or null for none (yet) */
+    public static ObjectNode of(CiStore.RunRow r, List<CiStore.TaskRow> taskRows, RunVersion version) {
         ObjectNode o = JSON.createObjectNode();
         o.put("id", r.id());
         o.put("repository", r.owner() + "/" + r.repo());
@@ -36,6 +38,12 @@ public final class RunJson {
         } else {
             o.putObject("pull_request").put("number", e.pullRequest().number()).put("head_ref", e.pullRequest().headRef())
                     .put("base_ref", e.pullRequest().baseRef()).put("fork", e.pullRequest().fork());
+        }
+        if (version == null) {
+            o.putNull("version");
+        } else {
+            o.putObject("version").put("version", version.version()).put("bump", version.bump()).put("previous", version.previous())
+                    .put("tag", version.tag()).put("pushed", version.pushed()).put("error", version.error());
         }
         o.put("created_by", r.createdBy());
         o.put("created_at", Instant.ofEpochMilli(r.createdAt()).toString());

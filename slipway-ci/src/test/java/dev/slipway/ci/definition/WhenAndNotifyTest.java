@@ -16,16 +16,21 @@ class WhenAndNotifyTest {
     private static final String F = ".slipway/build.yml:";
     private final PipelineParser parser = new PipelineParser();
 
-    /** Issue 10's acceptance example without version: and publish: (other parts of the release flow). */
+    /** Issue 10's acceptance example without its publish task (another part of the release flow, not on main yet). */
     static final String RELEASE = """
             on:
               push: { branches: [main] }
+            version:
+              rules: conventional      # or: simple (seed 000's table)
+              tag: true                # push the new version tag to the repository when the run succeeds
             images:
               box: local/busybox:1
+              app:
+                build: { context: ., dockerfile: Dockerfile }
             tasks:
               test:
                 image: box
-                commands: [ "echo testing" ]
+                commands: [ "echo testing $SLIPWAY_VERSION" ]
               on-failure:
                 image: box
                 when: { status: [failure] }
@@ -36,7 +41,7 @@ class WhenAndNotifyTest {
                   title: "Images built: ${SLIPWAY_REPO}"
                   priority: default
                   tags: [white_check_mark, docker]
-                  message: "Version: ${SLIPWAY_COMMIT_SHORT}"
+                  message: "Version: ${SLIPWAY_VERSION}"
                 when: [success]
             """;
 
@@ -47,7 +52,8 @@ class WhenAndNotifyTest {
         assertThat(p.task("test").when()).isEqualTo(Condition.DEFAULT);
         assertThat(p.task("on-failure").when()).isEqualTo(new Condition(Set.of(Condition.Status.FAILURE), List.of(), List.of(), List.of(), Map.of()));
         assertThat(p.notifications()).containsExactly(new Notification.Ntfy("http://127.0.0.1:8080/gitea-ci", "Images built: ${SLIPWAY_REPO}",
-                "default", List.of("white_check_mark", "docker"), "Version: ${SLIPWAY_COMMIT_SHORT}", null, Set.of(Notification.On.SUCCESS)));
+                "default", List.of("white_check_mark", "docker"), "Version: ${SLIPWAY_VERSION}", null, Set.of(Notification.On.SUCCESS)));
+        assertThat(p.version()).isNotNull();
     }
 
     /** docs/pipelines.md's seed 000 and seed 001 examples. */
@@ -57,7 +63,7 @@ class WhenAndNotifyTest {
         Pipeline images = parser.parse(".slipway/images.yml", docs.get(".slipway/images.yml"));
         assertThat(images.task("push").when().events()).containsExactly("!pull_request");
         assertThat(images.notifications()).containsExactly(new Notification.Ntfy("http://ntfy.observability.svc.cluster.local:80/gitea-ci",
-                "✅ Images Built: ${SLIPWAY_REPO}", "default", List.of("white_check_mark", "docker"), "Version: ${SLIPWAY_COMMIT_SHORT}", null,
+                "✅ Images Built: ${SLIPWAY_REPO}", "default", List.of("white_check_mark", "docker"), "Version: ${SLIPWAY_VERSION}", null,
                 Set.of(Notification.On.SUCCESS)));
 
         Pipeline deploy = parser.parse(".slipway/deploy.yml", docs.get(".slipway/deploy.yml"));

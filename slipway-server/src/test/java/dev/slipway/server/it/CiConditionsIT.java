@@ -15,17 +15,20 @@ import org.junit.jupiter.api.Test;
  * read back as the API shows them (each skipped task's reason, the run's result, the task logs).
  */
 class CiConditionsIT {
-    /** Issue 10's acceptance example, with a plain command task where it publishes an image. */
+    /** Issue 10's acceptance example, with a plain command task where it publishes an image (and RESULT to fail test). */
     static final String RELEASE = """
             on:
               push: { branches: [main] }
+            version:
+              rules: conventional
+              tag: true
             variables: { RESULT: "0" }
             images:
               box: local/busybox:1
             tasks:
               test:
                 image: box
-                commands: [ "echo testing", "exit ${RESULT}" ]
+                commands: [ "echo testing $SLIPWAY_VERSION", "exit ${RESULT}" ]
               publish:
                 depends_on: [test]
                 image: box
@@ -109,6 +112,8 @@ class CiConditionsIT {
         assertThat(status(run, "on-failure")).isEqualTo("success");
         assertThat(reason(run, "on-failure").isNull()).isTrue();
         assertThat(ci.log(run, "on-failure")).contains("something failed");
+        assertThat(ci.log(run, "test")).as("the repository's commit is tagged v1.0.0").contains("testing v1.0.0");
+        assertThat(run.get("version").get("pushed").asBoolean()).as("a run that fails pushes no tag").isFalse();
         assertThat(status(run, "always")).isEqualTo("success");
         assertThat(ci.log(run, "publish")).contains("skipped: task 'test' it depends on did not succeed (failure)");
     }

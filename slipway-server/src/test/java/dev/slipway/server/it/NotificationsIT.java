@@ -62,10 +62,13 @@ class NotificationsIT {
         return CiConditionsIT.RELEASE + "notify:\n" + notify;
     }
 
+    /** A repository with the pipeline whose last tag is v1.2.3, then a commit {@code feat: add x}: its runs are v1.3.0. */
     static String register(String name, String pipeline) throws Exception {
         Path repo = GitRepos.create(Map.of(".slipway/release.yml", pipeline));
+        GitRepos.git(repo, "tag", "-a", "v1.2.3", "-m", "Release v1.2.3 (patch)");
+        String commit = GitRepos.commit(repo, Map.of("x.txt", "x\n"), "feat: add x");
         ci.register(name, repo);
-        return GitRepos.git(repo, "rev-parse", "HEAD").trim();
+        return commit;
     }
 
     static JsonNode run(String repo, boolean fail) throws Exception {
@@ -95,13 +98,13 @@ class NotificationsIT {
 
     @Test
     void ntfyGetsSeed000sHeadersAndBodyOnceOnSuccessAndNothingOnFailure() throws Exception {
-        String sha = register("release", release("""
+        register("release", release("""
                   - ntfy:
                       url: %s/gitea-ci
                       title: "Images built: ${SLIPWAY_REPO}"
                       priority: default
                       tags: [white_check_mark, docker]
-                      message: "Version: ${SLIPWAY_COMMIT_SHORT}"
+                      message: "Version: ${SLIPWAY_VERSION}"
                     when: [success]
                 """.formatted(ntfy.baseUrl())));
 
@@ -127,7 +130,8 @@ class NotificationsIT {
         assertThat(post.header("Tags")).isEqualTo("white_check_mark,docker");
         assertThat(post.header("Authorization")).isNull();
         assertThat(post.header("Upgrade")).as("a plain HTTP/1.1 request, as curl makes").isNull();
-        assertThat(post.body()).isEqualTo("Version: " + sha.substring(0, 8));
+        assertThat(post.body()).isEqualTo("Version: v1.3.0");
+        assertThat(ok.get("version").get("version").asText()).isEqualTo("v1.3.0");
 
         // When test fails, on-failure runs, the run is a failure, and ntfy hears nothing.
         JsonNode failed = run("release", true);
@@ -181,6 +185,8 @@ class NotificationsIT {
             assertThat(body.get("id").asLong()).isEqualTo(id);
             assertThat(body.get("status").asText()).isEqualTo("failure");
             assertThat(body.get("url").asText()).isEqualTo(server.baseUrl() + "/api/v1/runs/" + id);
+            assertThat(body.get("version").get("version").asText()).isEqualTo("v1.3.0");
+            assertThat(body.get("version").get("pushed").asBoolean()).isFalse();
             assertThat(CiClient.tasks(body).get("publish").get("reason").asText()).isEqualTo("task 'test' it depends on did not succeed (failure)");
             assertThat(CiClient.tasks(body).get("on-failure").get("status").asText()).isEqualTo("success");
 
