@@ -78,7 +78,7 @@ public final class HttpServer implements AutoCloseable {
         ApiRoutes apiRoutes = new ApiRoutes(slipway.identity(), slipway.registry());
         this.runs = slipway.runService();
         CiRoutes ciRoutes = new CiRoutes(slipway.registrations(), slipway.triggers(), runs, slipway.logHub(), slipway.commitStatuses(),
-                slipway.identity(), apiRoutes::principal, config.externalUrl());
+                slipway.notifications(), slipway.identity(), apiRoutes::principal, config.externalUrl());
         SecretRoutes secretRoutes = new SecretRoutes(slipway.secrets(), slipway.deployKeys(), slipway.identity(), apiRoutes::principal);
         PackageRoutes packageRoutes = new PackageRoutes(slipway.identity(), slipway.registry(), slipway.pullThrough(), config.externalUrl());
         AdminRoutes adminRoutes = new AdminRoutes(slipway.identity(), slipway.proxies(), slipway.webhooks());
@@ -185,7 +185,7 @@ public final class HttpServer implements AutoCloseable {
         runs.start();
         slipway.backgroundTriggers().start(); // polling and cron run where the server runs, never in CLI commands
         slipway.events().start(); // webhook deliveries run where the server runs, never in CLI commands
-        slipway.outbox().start(); // so do commit statuses (CLI commands may enqueue; the server sends)
+        slipway.outbox().start(); // so do commit statuses and notifications (CLI commands may enqueue; the server sends)
         lifecycleSchedule = slipway.lifecycle().startSchedule();
         return this;
     }

@@ -33,6 +33,7 @@ import dev.slipway.ci.scheduler.RunLinks;
 import dev.slipway.ci.scheduler.RunQueue;
 import dev.slipway.ci.scheduler.RunService;
 import dev.slipway.ci.registration.Registrations;
+import dev.slipway.ci.notify.Notifications;
 import dev.slipway.ci.status.CommitStatuses;
 import dev.slipway.ci.trigger.BackgroundTriggers;
 import dev.slipway.ci.trigger.TriggerService;
@@ -68,6 +69,7 @@ public final class Slipway implements AutoCloseable {
     private final Caches caches;
     private final Outbox outbox;
     private final CommitStatuses commitStatuses;
+    private final Notifications notifications;
     private LogStore logStore;
     private LogHub logHub;
     private RunService runService;
@@ -126,8 +128,13 @@ public final class Slipway implements AutoCloseable {
         this.caches = new Caches(database.jdbi(), config.ciDir().resolve("caches"), clock, config.ci().cacheQuotaBytes());
         this.outbox = new Outbox(database.jdbi(), clock);
         // Every change of a run, also one a CLI command makes, enqueues its commit status; the server sends them.
-        this.commitStatuses = new CommitStatuses(registrations, this.secrets, outbox, database.jdbi(), clock, new RunLinks(config.externalUrl()));
+        RunLinks links = new RunLinks(config.externalUrl());
+        this.commitStatuses = new CommitStatuses(registrations, this.secrets, outbox, database.jdbi(), clock, links);
         ciStore.observe(commitStatuses.observer());
+        // Every run that ends, also one a CLI command ends, enqueues the notifications its pipeline asks for.
+        this.notifications = new Notifications(outbox, this.secrets, links, run -> registrations.find(run.owner(), run.repo())
+                .map(r -> worktrees.fullRef(run.owner(), r.storeEntry(), run.ref())).orElse(""));
+        ciStore.observe(notifications.observer());
     }
 
     public CiStore ciStore() { return ciStore; }
@@ -158,10 +165,12 @@ public final class Slipway implements AutoCloseable {
     /** Trigger status (polls, webhook deliveries) for the API and the CLI. */
     public TriggerState triggerState() { return triggerState; }
 
-    /** Deliveries to other systems (commit statuses; later notifications), sent once the server starts it. */
+    /** Deliveries to other systems (commit statuses, notifications), sent once the server starts it. */
     public Outbox outbox() { return outbox; }
 
     public CommitStatuses commitStatuses() { return commitStatuses; }
+
+    public Notifications notifications() { return notifications; }
 
     /** The runs, their queue and its executor; started by the server only (CLI commands do not run pipelines). */
     public synchronized RunService runService() {

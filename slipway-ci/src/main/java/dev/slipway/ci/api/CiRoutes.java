@@ -8,8 +8,10 @@ import dev.slipway.ci.scheduler.CiStore;
 import dev.slipway.ci.registration.Registration;
 import dev.slipway.ci.registration.Registrations;
 import dev.slipway.ci.release.RunVersions;
+import dev.slipway.ci.scheduler.RunJson;
 import dev.slipway.ci.scheduler.RunLinks;
 import dev.slipway.ci.scheduler.RunService;
+import dev.slipway.ci.notify.Notifications;
 import dev.slipway.ci.status.CommitStatuses;
 import dev.slipway.ci.trigger.HookDeliveries;
 import dev.slipway.ci.trigger.TriggerService;
@@ -30,7 +32,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -49,6 +50,7 @@ public final class CiRoutes {
     private final WebhookReceiver hooks;
     private final LogHub hub;
     private final CommitStatuses statuses;
+    private final Notifications notifications;
     private final Identity identity;
     private final Function<Context, Principal> auth;
     private final ObjectMapper json = new ObjectMapper();
@@ -57,10 +59,11 @@ public final class CiRoutes {
     /** @param auth returns the authenticated principal or throws Unauthorized */
     /** @param externalUrl the server's URL as forges reach it (webhook URLs name it) */
     public CiRoutes(Registrations registrations, TriggerService triggers, RunService runs, LogHub hub, CommitStatuses statuses,
-                    Identity identity, Function<Context, Principal> auth, String externalUrl) {
+                    Notifications notifications, Identity identity, Function<Context, Principal> auth, String externalUrl) {
         this.externalUrl = externalUrl.endsWith("/") ? externalUrl.substring(0, externalUrl.length() - 1) : externalUrl;
         this.hooks = new WebhookReceiver(triggers, new RunLinks(externalUrl)::run);
         this.statuses = statuses;
+        this.notifications = notifications;
         this.registrations = registrations;
         this.triggers = triggers;
         this.runs = runs;
@@ -404,68 +407,15 @@ public final class CiRoutes {
     }
 
     private ObjectNode runJson(CiStore.RunRow r) {
-        ObjectNode o = json.createObjectNode();
-        o.put("id", r.id());
-        o.put("repository", r.owner() + "/" + r.repo());
-        o.put("pipeline", r.pipeline());
-        o.put("ref", r.ref());
-        o.put("commit", r.commit());
-        o.put("status", r.status());
-        o.put("status_message", r.message());
-        o.put("event", r.trigger());
-        o.put("trigger", r.trigger());
-        CiStore.RunEvent e = r.event();
-        o.put("before", e.before());
-        o.put("message", e.message());
-        o.put("author", e.author());
-        if (e.pullRequest() == null) {
-            o.putNull("pull_request");
-        } else {
-            o.putObject("pull_request").put("number", e.pullRequest().number()).put("head_ref", e.pullRequest().headRef())
-                    .put("base_ref", e.pullRequest().baseRef()).put("fork", e.pullRequest().fork());
-        }
-        o.set("version", versionJson(r.id())); // version: of the pipeline, once the run started
-        o.put("created_by", r.createdBy());
-        o.put("created_at", Instant.ofEpochMilli(r.createdAt()).toString());
-        putTime(o, "started_at", r.startedAt());
-        putTime(o, "finished_at", r.finishedAt());
-        if (r.startedAt() != null && r.finishedAt() != null) {
-            o.put("duration_ms", r.finishedAt() - r.startedAt());
-        }
-        putTime(o, "evicted_at", r.evictedAt()); // its workspace is gone: no retry
+        // version: of the pipeline, once the run started
+        ObjectNode o = RunJson.of(r, runs.tasks(r.id()), versions.find(r.id()).orElse(null));
         o.set("commit_statuses", statuses.json(r)); // what the forge was told, or why nothing
-        ArrayNode tasks = o.putArray("tasks");
-        for (CiStore.TaskRow t : runs.tasks(r.id())) {
-            ObjectNode tn = tasks.addObject();
-            tn.put("name", t.name());
-            tn.put("status", t.status());
-            if (t.exitCode() != null) {
-                tn.put("exit_code", t.exitCode());
-            } else {
-                tn.putNull("exit_code");
-            }
-            tn.put("attempt", t.attempt());
-            putTime(tn, "started_at", t.startedAt());
-            putTime(tn, "finished_at", t.finishedAt());
-            if (t.startedAt() != null && t.finishedAt() != null) {
-                tn.put("duration_ms", t.finishedAt() - t.startedAt());
-            }
-        }
+        o.set("notifications", notifications.json(r)); // who was told that it ended, or is still to be
         return o;
     }
 
-    private JsonNode versionJson(long runId) {
-        return versions.find(runId).<JsonNode>map(v -> json.createObjectNode().put("version", v.version()).put("bump", v.bump())
-                .put("previous", v.previous()).put("tag", v.tag()).put("pushed", v.pushed()).put("error", v.error()))
-                .orElse(com.fasterxml.jackson.databind.node.NullNode.getInstance());
-    }
-
     private static void putTime(ObjectNode o, String field, Long millis) {
-        if (millis == null) {
-            o.putNull(field);
-        } else {
-            o.put(field, Instant.ofEpochMilli(millis).toString());
-        }
+        RunJson.time(o, field, millis);
     }
 
     // ---- logs

@@ -20,6 +20,12 @@ import java.util.Set;
 /**
  * The tasks of a pipeline as a graph: the order to run them in, and what a retry must rerun.
  * Every ordering is deterministic: among tasks that are ready together, file order decides.
+ *
+ * <p>A task waits for the tasks in its {@code depends_on}. A task that runs after failures
+ * ({@code when: { status: [failure] }}, or both statuses) and has no {@code depends_on} waits
+ * for the whole <em>main line</em> instead: every task without a status condition that does not
+ * depend, directly or not, on one that has one. That is GitHub's {@code if: failure()} at the end
+ * of a workflow, and it adds no cycle: the main line's own waits never lead back to such a task.
  */
 public final class Dag {
     private final List<String> order;
@@ -54,7 +60,24 @@ public final class Dag {
         if (!cycles.isEmpty()) {
             throw new IllegalArgumentException("depends_on forms a cycle: " + String.join(" -> ", cycles.getFirst()));
         }
+        List<String> mainLine = mainLine(tasks, edges);
+        for (Task t : tasks) {
+            if (t.when().runsOnFailure() && t.dependsOn().isEmpty()) {
+                edges.put(t.name(), mainLine);
+            }
+        }
         return new Dag(edges, topologicalOrder(edges));
+    }
+
+    /** The tasks without a status condition that depend on no task with one, in file order. */
+    private static List<String> mainLine(List<Task> tasks, Map<String, List<String>> edges) {
+        Set<String> conditioned = new HashSet<>();
+        tasks.stream().filter(t -> t.when().runsOnFailure()).forEach(t -> conditioned.add(t.name()));
+        Map<String, Boolean> onMainLine = new HashMap<>();
+        for (String name : topologicalOrder(edges)) { // a task's dependencies are decided before it
+            onMainLine.put(name, !conditioned.contains(name) && edges.get(name).stream().allMatch(onMainLine::get));
+        }
+        return tasks.stream().map(Task::name).filter(onMainLine::get).toList();
     }
 
     /** Every task, each after all it depends on. */
@@ -62,12 +85,21 @@ public final class Dag {
         return order;
     }
 
+    /** What {@code task} waits for before it starts: its {@code depends_on}, or the main line (see above). */
+    public List<String> waitsFor(String task) {
+        List<String> waits = dependencies.get(task);
+        if (waits == null) {
+            throw new IllegalArgumentException("no task '" + task + "'");
+        }
+        return waits;
+    }
+
     /** The tasks that depend on nothing: a run starts with these. */
     public List<String> roots() {
         return order.stream().filter(t -> dependencies.get(t).isEmpty()).toList();
     }
 
-    /** The tasks {@code task} needs, directly or not, in run order, without itself. */
+    /** The tasks {@code task} waits for, directly or not, in run order, without itself. */
     public SequencedSet<String> dependencies(String task) {
         return reachable(task, dependencies);
     }

@@ -1,6 +1,7 @@
 package dev.slipway.ci.definition;
 
 import dev.slipway.ci.model.ImageSpec;
+import dev.slipway.ci.model.Notification;
 import dev.slipway.ci.model.Pipeline;
 import dev.slipway.ci.model.RepositoryEntry;
 import dev.slipway.ci.model.Task;
@@ -23,7 +24,7 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 final class PipelineReader {
     /** {@code x-} keys are ignored, as in Compose files: a place for YAML anchors shared by tasks. */
-    private static final Set<String> KEYS = Set.of("on", "variables", "images", "repositories", "tasks", "version", "x-*");
+    private static final Set<String> KEYS = Set.of("on", "variables", "images", "repositories", "tasks", "version", "notify", "x-*");
     private static final Set<String> IMAGE_KEYS = Set.of("ref", "pull", "build");
     private static final Set<String> BUILD_KEYS = Set.of("repository", "context", "dockerfile");
     private static final Set<String> REPOSITORY_KEYS = Set.of("url", "revision", "mutable", "key", "credentials", "submodules", "name");
@@ -51,7 +52,8 @@ final class PipelineReader {
         List<RepositoryEntry> repositories = repositories(top);
         List<Task> tasks = tasks(top, imageNames, variables.keySet());
         Versioning version = new VersionReader(source).read(top);
-        return source.hasProblems() ? null : new Pipeline(name, images, repositories, tasks, triggers, variables, version);
+        List<Notification> notify = new NotifyReader(source, variables.keySet()).read(top);
+        return source.hasProblems() ? null : new Pipeline(name, images, repositories, tasks, triggers, variables, version, notify);
     }
 
     /** Defaults for {@code ${NAME}}; literal text, not themselves substituted. */

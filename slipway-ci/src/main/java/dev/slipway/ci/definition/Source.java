@@ -267,8 +267,11 @@ final class Source {
             return true;
         }
         String tag = node.getTag().getValue();
+        // `branch: !main` and `event: !pull_request` mean a negated pattern, but YAML reads a tag.
+        boolean negation = node instanceof ScalarNode && tag.startsWith("!") && !tag.startsWith("!!");
         report(node, "YAML tag '" + (tag.startsWith(Tag.PREFIX) ? "!!" + tag.substring(Tag.PREFIX.length()) : tag)
-                + "' is not supported here");
+                + "' is not supported here" + (negation ? "; quote a value that starts with '!': \"" + tag
+                + (((ScalarNode) node).getValue().isEmpty() ? "" : " " + ((ScalarNode) node).getValue()) + "\"" : ""));
         return false;
     }
 

@@ -1,5 +1,6 @@
 package dev.slipway.ci.definition;
 
+import dev.slipway.ci.model.Condition;
 import dev.slipway.ci.model.Task;
 import dev.slipway.ci.model.Task.CacheMount;
 import dev.slipway.ci.model.Task.DeployMount;
@@ -25,7 +26,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 final class TaskReader {
     private static final Set<String> KEYS = Set.of("image", "commands", "depends_on", "env", "secrets", "caches", "outputs",
-            "network", "deploy", "timeout", "resources");
+            "network", "deploy", "timeout", "resources", "when");
     private static final Set<String> SECRET_KEYS = Set.of("name", "env", "file");
     private static final Set<String> CACHE_KEYS = Set.of("name", "path", "shared");
     private static final Set<String> DEPLOY_KEYS = Set.of("target", "path");
@@ -36,6 +37,7 @@ final class TaskReader {
     private final Set<String> images;
     private final Set<String> tasks;
     private final Set<String> variables;
+    private final ConditionReader conditions;
     /** For each task, the depends_on item naming each dependency: where a cycle is reported. */
     private final Map<String, Map<String, Node>> dependencyNodes = new HashMap<>();
     /** The current task's mount points: path to what is mounted there. */
@@ -46,6 +48,7 @@ final class TaskReader {
         this.images = images;
         this.tasks = tasks;
         this.variables = variables;
+        this.conditions = new ConditionReader(source, variables);
     }
 
     Map<String, Map<String, Node>> dependencyNodes() {
@@ -70,11 +73,12 @@ final class TaskReader {
         DeployMount deploy = deploy(f, where);
         Duration timeout = timeout(f, where);
         Resources resources = resources(f, where);
+        Condition when = conditions.read(f, name);
 
         if (source.problemCount() > before || !f.isMapping()) {
             return null;
         }
-        return new Task(name, image, commands, dependsOn, env, secrets, caches, outputs, network, deploy, timeout, resources);
+        return new Task(name, image, commands, dependsOn, env, secrets, caches, outputs, network, deploy, timeout, resources, when);
     }
 
     private String imageOf(Fields f, String where) {
@@ -336,23 +340,8 @@ final class TaskReader {
         }
     }
 
-    /**
-     * In commands ({@code shell}), only references that start with SLIPWAY_ must be known: others
-     * are the shell's own variables. In env values every reference must be declared.
-     */
+    /** In commands ({@code shell}) references to undeclared names are the shell's; see {@link Variables#check}. */
     private void checkVariables(Node node, String text, String where, boolean shell) {
-        for (Variables.Reference ref : Variables.references(text)) {
-            String name = ref.name();
-            if (variables.contains(name) || Variables.BUILT_INS.contains(name) || (shell && !Variables.reserved(name))) {
-                continue;
-            }
-            Set<String> known = new HashSet<>(variables);
-            known.addAll(Variables.BUILT_INS);
-            String message = where + " uses " + (Variables.reserved(name) ? "unknown built-in" : "undeclared") + " variable '" + name + "'"
-                    + Syntax.didYouMean(name, known);
-            source.reportWithin(node, "${" + name + "}", message + (Variables.reserved(name)
-                    ? "; names starting with SLIPWAY_ are Slipway's (see the built-in variables)"
-                    : "; declare it under 'variables' (env values are not read by a shell)"));
-        }
+        Variables.check(source, node, text, where, shell ? null : "env values", variables);
     }
 }

@@ -82,6 +82,11 @@ final class TriggerReader {
     }
 
     private List<String> patterns(Fields f, String where, String key) {
+        return patterns(source, f, where, key);
+    }
+
+    /** The glob patterns ({@link Patterns}) under {@code key}: one or a list, none empty. */
+    static List<String> patterns(Source source, Fields f, String where, String key) {
         List<String> patterns = new ArrayList<>();
         String what = "a pattern in '" + where + "." + key + "'";
         for (Source.Text pattern : source.texts(f.get(key), "'" + where + "." + key + "'", what)) {

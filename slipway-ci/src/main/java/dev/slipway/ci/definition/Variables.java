@@ -45,6 +45,14 @@ public final class Variables {
             "SLIPWAY_VERSION_BUMP",   // major, minor or patch
             "SLIPWAY_PREVIOUS_VERSION"); // the version tag it was computed from (empty with none yet)
 
+    /**
+     * Values that only notification texts see, besides the built-ins: how the run ended and where
+     * to look at it. Tasks run before either is known.
+     */
+    public static final Set<String> NOTIFICATION_VALUES = Set.of(
+            "SLIPWAY_STATUS",         // success, failure, error or cancelled
+            "SLIPWAY_RUN_URL");       // the run's URL
+
     static final String RESERVED_PREFIX = "SLIPWAY_";
 
     /**
@@ -66,6 +74,29 @@ public final class Variables {
     }
 
     private Variables() {}
+
+    /**
+     * Reports the references in {@code text} that have no value. In commands ({@code unshelled}
+     * null), only references that start with SLIPWAY_ must be known: others are the shell's own
+     * variables. Elsewhere ("env values", "tags") every reference must be declared or built in.
+     */
+    static void check(Source source, org.yaml.snakeyaml.nodes.Node node, String text, String where, String unshelled,
+                      java.util.Set<String> declared) {
+        boolean shell = unshelled == null;
+        for (Reference ref : references(text)) {
+            String name = ref.name();
+            if (declared.contains(name) || BUILT_INS.contains(name) || (shell && !reserved(name))) {
+                continue;
+            }
+            java.util.Set<String> known = new java.util.HashSet<>(declared);
+            known.addAll(BUILT_INS);
+            String message = where + " uses " + (reserved(name) ? "unknown built-in" : "undeclared") + " variable '" + name + "'"
+                    + Syntax.didYouMean(name, known);
+            source.reportWithin(node, "${" + name + "}", message + (reserved(name)
+                    ? "; names starting with SLIPWAY_ are Slipway's (see the built-in variables)"
+                    : "; declare it under 'variables' (" + unshelled + " are not read by a shell)"));
+        }
+    }
 
     /** A variable reference: its name and where it starts in the text. */
     record Reference(String name, int offset) {}

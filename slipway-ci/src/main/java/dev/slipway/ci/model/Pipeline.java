@@ -14,20 +14,23 @@ import java.util.Map;
  * @param tasks tasks by name, in file order; {@code dependsOn} forms a DAG (validated)
  * @param variables default values of {@code ${VAR}} variables, overridable per run
  * @param version how the run's version is computed ({@code version:}), or null for none
+ * @param notifications who is told when a run ends ({@code notify:}), in file order
  */
 public record Pipeline(String name, Map<String, ImageSpec> images, List<RepositoryEntry> repositories,
-                       List<Task> tasks, Triggers triggers, Map<String, String> variables, Versioning version) {
+                       List<Task> tasks, Triggers triggers, Map<String, String> variables, Versioning version,
+                       List<Notification> notifications) {
     public Pipeline {
+        notifications = List.copyOf(notifications);
         images = Map.copyOf(images);
         repositories = List.copyOf(repositories);
         tasks = List.copyOf(tasks);
         variables = Map.copyOf(variables);
     }
 
-    /** A pipeline without {@code version:}. */
+    /** A pipeline without {@code version:} and {@code notify:}. */
     public Pipeline(String name, Map<String, ImageSpec> images, List<RepositoryEntry> repositories,
                     List<Task> tasks, Triggers triggers, Map<String, String> variables) {
-        this(name, images, repositories, tasks, triggers, variables, null);
+        this(name, images, repositories, tasks, triggers, variables, null, List.of());
     }
 
     public Task task(String name) {

@@ -12,11 +12,20 @@ import java.util.Map;
  * @param outputs paths relative to the working directory handed to dependent tasks
  * @param deployTarget the name of an admin-registered deploy target, or null
  * @param timeout null for the server default
+ * @param when when the task runs ({@link Condition#DEFAULT} without {@code when:})
  */
 public record Task(String name, String image, List<String> commands, List<String> dependsOn, Map<String, String> env,
                    List<SecretRef> secrets, List<CacheMount> caches, List<String> outputs, NetworkPolicy network,
-                   DeployMount deployTarget, Duration timeout, Resources resources) {
+                   DeployMount deployTarget, Duration timeout, Resources resources, Condition when) {
+    /** A task without {@code when:}. */
+    public Task(String name, String image, List<String> commands, List<String> dependsOn, Map<String, String> env,
+                List<SecretRef> secrets, List<CacheMount> caches, List<String> outputs, NetworkPolicy network,
+                DeployMount deployTarget, Duration timeout, Resources resources) {
+        this(name, image, commands, dependsOn, env, secrets, caches, outputs, network, deployTarget, timeout, resources, Condition.DEFAULT);
+    }
+
     public Task {
+        when = when == null ? Condition.DEFAULT : when;
         commands = List.copyOf(commands);
         dependsOn = List.copyOf(dependsOn);
         env = Map.copyOf(env);

@@ -1,6 +1,7 @@
 package dev.slipway.ci.release;
 
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -15,11 +16,16 @@ public final class RunVersions {
     }
 
     public Optional<RunVersion> find(long runId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT version, bump, previous, tag, pushed, error FROM ci_run_versions WHERE run_id = :id")
+        return jdbi.withHandle(h -> find(h, runId));
+    }
+
+    /** As {@link #find(long)}, with the caller's handle: inside a run's transaction (a run observer). */
+    public static Optional<RunVersion> find(Handle h, long runId) {
+        return h.createQuery("SELECT version, bump, previous, tag, pushed, error FROM ci_run_versions WHERE run_id = :id")
                 .bind("id", runId)
                 .map((rs, ctx) -> new RunVersion(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getBoolean(5),
                         rs.getString(6)))
-                .findOne());
+                .findOne();
     }
 
     void insert(long runId, RunVersion v) {

@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs in the database (schema {@code db/migration/ci/V6__ci_runs.sql}, {@code V8}, {@code V9}): runs
+ * Runs in the database (schema {@code db/migration/ci/V6__ci_runs.sql}, {@code V8}, {@code V9}, {@code V15}): runs
  * (the persistent queue: a run is {@code queued} until a worker takes it), their tasks, and the
  * worktrees each run used. Registrations are kept by {@code ci.registration}. Every change of a
  * run's state goes through here, and {@link RunObserver}s hear of it inside its transaction.
@@ -53,8 +53,9 @@ public final class CiStore {
     /** A finished run whose workspace is still kept; {@code bytes} is null until measured. */
     public record KeptRun(long id, long finishedAt, Long bytes) {}
 
+    /** A task of a run; {@code reason} says why it was skipped (its {@code when:}, a dependency), else null. */
     public record TaskRow(long runId, String name, int position, String status, Integer exitCode, int attempt, Long startedAt,
-                          Long finishedAt) {}
+                          Long finishedAt, String reason) {}
 
     public record WorktreeRow(String mount, String path, String commit) {}
 
@@ -307,7 +308,7 @@ public final class CiStore {
             }
             h.createUpdate("UPDATE ci_runs SET workspace_bytes = NULL WHERE id = :id").bind("id", id).execute(); // it will change
             for (String t : tasks) {
-                h.createUpdate("UPDATE ci_tasks SET status = 'pending', exit_code = NULL, started_at = NULL, finished_at = NULL "
+                h.createUpdate("UPDATE ci_tasks SET status = 'pending', exit_code = NULL, started_at = NULL, finished_at = NULL, reason = NULL "
                         + "WHERE run_id = :id AND name = :n").bind("id", id).bind("n", t).execute();
             }
             observed(h, RunChange.Kind.REQUEUED, id, made);
@@ -324,8 +325,8 @@ public final class CiStore {
             long now = clock.millis();
             List<Long> interrupted = h.createQuery("SELECT id FROM ci_runs WHERE status = 'running' ORDER BY id").mapTo(Long.class).list();
             h.createUpdate("UPDATE ci_tasks SET status = 'error', finished_at = :t WHERE status = 'running'").bind("t", now).execute();
-            h.createUpdate("UPDATE ci_tasks SET status = 'skipped' WHERE status = 'pending' AND run_id IN (SELECT id FROM ci_runs WHERE status = 'running')")
-                    .execute();
+            h.createUpdate("UPDATE ci_tasks SET status = 'skipped', reason = 'the server stopped before it started' WHERE status = 'pending' "
+                    + "AND run_id IN (SELECT id FROM ci_runs WHERE status = 'running')").execute();
             int n = h.createUpdate("UPDATE ci_runs SET status = 'error', finished_at = :t, "
                     + "message = 'the server stopped while this run was running; retry a task to resume it' WHERE status = 'running'")
                     .bind("t", now).execute();
@@ -397,11 +398,12 @@ public final class CiStore {
     }
 
     private static List<TaskRow> tasks(Handle h, long runId) {
-        return h.createQuery("SELECT run_id, name, position, status, exit_code, attempt, started_at, finished_at FROM ci_tasks "
+        return h.createQuery("SELECT run_id, name, position, status, exit_code, attempt, started_at, finished_at, reason FROM ci_tasks "
                         + "WHERE run_id = :id ORDER BY position").bind("id", runId)
                 .map((rs, ctx) -> new TaskRow(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4),
                         (Integer) rs.getObject(5) == null ? null : rs.getInt(5), rs.getInt(6),
-                        (Long) rs.getObject(7) == null ? null : rs.getLong(7), (Long) rs.getObject(8) == null ? null : rs.getLong(8)))
+                        (Long) rs.getObject(7) == null ? null : rs.getLong(7), (Long) rs.getObject(8) == null ? null : rs.getLong(8),
+                        rs.getString(9)))
                 .list();
     }
 
@@ -410,20 +412,22 @@ public final class CiStore {
         return jdbi.withHandle(h -> h.createQuery("SELECT run_id, name, position, status, exit_code, attempt, started_at, finished_at FROM ci_tasks "
                         + "WHERE status = 'running' ORDER BY run_id, position")
                 .map((rs, ctx) -> new TaskRow(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4), null, rs.getInt(6),
-                        (Long) rs.getObject(7) == null ? null : rs.getLong(7), null))
+                        (Long) rs.getObject(7) == null ? null : rs.getLong(7), null, null))
                 .list());
     }
 
     public void taskStarted(long runId, String task) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE ci_tasks SET status = 'running', attempt = attempt + 1, started_at = :t, finished_at = NULL, "
-                        + "exit_code = NULL WHERE run_id = :id AND name = :n")
+                        + "exit_code = NULL, reason = NULL WHERE run_id = :id AND name = :n")
                 .bind("t", clock.millis()).bind("id", runId).bind("n", task).execute());
         changes.fire();
     }
 
-    public void taskFinished(long runId, String task, String status, Integer exitCode) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE ci_tasks SET status = :s, exit_code = :e, finished_at = :t WHERE run_id = :id AND name = :n")
-                .bind("s", status).bind("e", exitCode).bind("t", clock.millis()).bind("id", runId).bind("n", task).execute());
+    /** @param reason why a skipped task did not run; null otherwise */
+    public void taskFinished(long runId, String task, String status, Integer exitCode, String reason) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE ci_tasks SET status = :s, exit_code = :e, finished_at = :t, reason = :r "
+                        + "WHERE run_id = :id AND name = :n")
+                .bind("s", status).bind("e", exitCode).bind("t", clock.millis()).bind("r", reason == null || reason.length() <= 1000 ? reason : reason.substring(0, 997) + "...").bind("id", runId).bind("n", task).execute());
         changes.fire();
     }
 

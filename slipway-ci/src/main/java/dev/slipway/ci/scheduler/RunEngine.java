@@ -23,9 +23,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Runs one pipeline's tasks as a DAG on an {@link Executor}: a task starts when every task it
- * depends on succeeded, independent tasks run in parallel, and the dependents of a failed task are
- * skipped. Used by the server's run queue and by {@code slipway exec}.
+ * Runs one pipeline's tasks as a DAG on an {@link Executor}: a task is decided once every task it
+ * waits for has ended ({@link Dag}), independent tasks run in parallel, and a task runs or is
+ * skipped by its {@code when:} ({@link Conditions}: by default, the dependents of a task that did
+ * not succeed are skipped). Used by the server's run queue and by {@code slipway exec}.
  *
  * <p>Per-run layout under {@link Plan#runDir()}:
  * <pre>
@@ -87,6 +88,12 @@ public final class RunEngine {
         void system(String task, String line);
 
         void status(String task, TaskStatus status, Integer exitCode);
+
+        /** The task does not run, for {@code reason} (its {@code when:}, or a dependency that did not succeed). */
+        default void skipped(String task, String reason) {
+            system(task, "skipped: " + reason);
+            status(task, TaskStatus.SKIPPED, null);
+        }
     }
 
     /** Stops the tasks of a run that is being cancelled. */
@@ -114,8 +121,13 @@ public final class RunEngine {
 
     /** Each task's final status, and the containers that ran (kept until removed or evicted). */
     public record Result(Map<String, TaskStatus> statuses, List<Executor.TaskHandle> handles) {
+        /**
+         * No task failed, errored or was cancelled. Skipped tasks do not count: a task skipped by
+         * its condition is how a run that succeeds looks, and one skipped after a failure comes
+         * with that failure. A failure that a {@code status: [failure]} task handled still counts.
+         */
         public boolean success() {
-            return statuses.values().stream().allMatch(s -> s == TaskStatus.SUCCESS);
+            return statuses.values().stream().allMatch(s -> s == TaskStatus.SUCCESS || s == TaskStatus.SKIPPED);
         }
     }
 
@@ -123,27 +135,35 @@ public final class RunEngine {
     public Result run(Plan plan, Listener listener, Cancellation cancellation) {
         List<Executor.TaskHandle> handles = new java.util.concurrent.CopyOnWriteArrayList<>();
         Pipeline p = plan.pipeline();
+        Dag dag = Dag.of(p);
+        Map<String, String> variables = new HashMap<>(p.variables());
+        variables.putAll(plan.variables());
+        Conditions.Facts facts = Conditions.facts(plan.extraEnv(), variables);
         Map<String, CompletableFuture<TaskStatus>> futures = new LinkedHashMap<>();
-        for (Task t : topological(p)) {
-            List<CompletableFuture<TaskStatus>> deps = t.dependsOn().stream().map(futures::get).toList();
-            CompletableFuture<TaskStatus> f = CompletableFuture.allOf(deps.toArray(CompletableFuture[]::new))
+        for (String name : dag.topologicalOrder()) {
+            Task t = p.task(name);
+            List<String> waitsFor = dag.waitsFor(name);
+            Map<String, CompletableFuture<TaskStatus>> before = new LinkedHashMap<>();
+            dag.dependencies(name).forEach(d -> before.put(d, futures.get(d)));
+            CompletableFuture<TaskStatus> f = CompletableFuture.allOf(before.values().toArray(CompletableFuture[]::new))
                     .thenApplyAsync(ignored -> {
-                        if (!plan.tasks().contains(t.name())) {
+                        if (!plan.tasks().contains(name)) {
                             return TaskStatus.SUCCESS; // done in an earlier attempt of this run
                         }
-                        boolean depsOk = deps.stream().allMatch(d -> d.join() == TaskStatus.SUCCESS);
                         if (cancellation.cancelled()) {
-                            listener.status(t.name(), TaskStatus.CANCELLED, null);
+                            listener.status(name, TaskStatus.CANCELLED, null);
                             return TaskStatus.CANCELLED;
                         }
-                        if (!depsOk) {
-                            listener.system(t.name(), "skipped: a task it depends on did not succeed");
-                            listener.status(t.name(), TaskStatus.SKIPPED, null);
+                        Map<String, TaskStatus> ended = new LinkedHashMap<>();
+                        before.forEach((d, status) -> ended.put(d, status.join()));
+                        String skip = Conditions.whyNot(t, waitsFor, ended, facts);
+                        if (skip != null) {
+                            listener.skipped(name, skip);
                             return TaskStatus.SKIPPED;
                         }
                         return runTask(plan, t, listener, cancellation, handles);
-                    }, command -> Thread.ofVirtual().name("task-" + t.name()).start(command));
-            futures.put(t.name(), f);
+                    }, command -> Thread.ofVirtual().name("task-" + name).start(command));
+            futures.put(name, f);
         }
         Map<String, TaskStatus> out = new LinkedHashMap<>();
         futures.forEach((name, f) -> out.put(name, f.join()));
@@ -332,12 +352,7 @@ public final class RunEngine {
         return out;
     }
 
-    /** Tasks in an order where every task comes after those it depends on (the parser rejects cycles). */
-    static List<Task> topological(Pipeline p) {
-        return Dag.of(p).topologicalOrder().stream().map(p::task).toList();
-    }
-
-    /** The task and everything that depends on it, transitively (what a retry re-runs). */
+    /** The task and everything that waits for it, transitively (what a retry re-runs). */
     public static Set<String> withDependents(Pipeline p, String task) {
         Set<String> out = new java.util.LinkedHashSet<>();
         out.add(task);

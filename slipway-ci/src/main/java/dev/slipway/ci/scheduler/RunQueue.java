@@ -391,14 +391,24 @@ public final class RunQueue implements AutoCloseable {
         }
 
         @Override
+        public void skipped(String task, String reason) {
+            system(task, "skipped: " + reason);
+            ended(task, TaskStatus.SKIPPED, null, reason);
+        }
+
+        @Override
         public void status(String task, TaskStatus status, Integer exitCode) {
             if (status == TaskStatus.RUNNING) {
                 writer(task);
                 store.taskStarted(id, task);
                 return;
             }
+            ended(task, status, exitCode, null);
+        }
+
+        private void ended(String task, TaskStatus status, Integer exitCode, String reason) {
             releaseCaches(task);
-            store.taskFinished(id, task, status.wire(), exitCode);
+            store.taskFinished(id, task, status.wire(), exitCode, reason);
             LogWriter w = writers.remove(task);
             if (w != null) {
                 try {

@@ -1,5 +1,6 @@
 package dev.slipway.ci.trigger;
 
+import dev.slipway.ci.definition.Patterns;
 import dev.slipway.ci.model.Triggers;
 import java.util.List;
 import java.util.Optional;

@@ -3,11 +3,13 @@ package dev.slipway.ci.definition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.slipway.ci.model.Condition;
 import dev.slipway.ci.model.Task;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class DagTest {
@@ -15,6 +17,15 @@ class DagTest {
         return new Task(name, "box", List.of("true"), Arrays.asList(dependsOn), Map.of(), List.of(), List.of(), List.of(),
                 Task.NetworkPolicy.DEFAULT, null, null, Task.Resources.NONE);
     }
+
+    /** A task with a status condition ({@code when: { status: [...] }}). */
+    static Task on(Set<Condition.Status> status, String name, String... dependsOn) {
+        return new Task(name, "box", List.of("true"), Arrays.asList(dependsOn), Map.of(), List.of(), List.of(), List.of(),
+                Task.NetworkPolicy.DEFAULT, null, null, Task.Resources.NONE, new Condition(status, List.of(), List.of(), List.of(), Map.of()));
+    }
+
+    static final Set<Condition.Status> FAILURE = Set.of(Condition.Status.FAILURE);
+    static final Set<Condition.Status> ALWAYS = Set.of(Condition.Status.SUCCESS, Condition.Status.FAILURE);
 
     //        setup
     //        /    \
@@ -45,6 +56,31 @@ class DagTest {
         assertThat(dag.dependencies("deploy")).containsExactly("setup", "build", "test", "docs");
         assertThat(dag.dependencies("setup")).isEmpty();
         assertThatThrownBy(() -> dag.dependents("nope")).isInstanceOf(IllegalArgumentException.class).hasMessage("no task 'nope'");
+    }
+
+    /**
+     * A failure or always task without depends_on waits for the main line: the tasks without a
+     * status condition that depend on none (cleanup depends on one, so on-failure does not wait
+     * for it, which would be a cycle). With depends_on, a task waits for what it names only.
+     */
+    @Test
+    void tasksThatRunOnFailureWithoutDependsOnWaitForTheMainLine() {
+        Dag dag = Dag.of(List.of(task("build"), task("test", "build"), on(FAILURE, "on-failure"), task("cleanup", "on-failure"),
+                task("lint"), on(ALWAYS, "always"), on(FAILURE, "report", "test"), on(Set.of(Condition.Status.SUCCESS), "plain")));
+
+        assertThat(dag.waitsFor("on-failure")).containsExactly("build", "test", "lint", "plain");
+        assertThat(dag.waitsFor("always")).containsExactly("build", "test", "lint", "plain");
+        assertThat(dag.waitsFor("report")).containsExactly("test");
+        assertThat(dag.waitsFor("cleanup")).containsExactly("on-failure");
+        assertThat(dag.waitsFor("plain")).isEmpty();
+        assertThat(dag.roots()).containsExactly("build", "lint", "plain");
+        assertThat(dag.topologicalOrder()).containsExactly("build", "test", "lint", "report", "plain", "on-failure", "cleanup", "always");
+        // Retrying a main line task reruns what handles its failure.
+        assertThat(dag.dependents("lint")).containsExactly("on-failure", "cleanup", "always");
+        assertThat(dag.dependencies("cleanup")).containsExactly("build", "test", "lint", "plain", "on-failure");
+
+        // Only tasks that run on failure: nothing to wait for.
+        assertThat(Dag.of(List.of(on(FAILURE, "a"), on(ALWAYS, "b"))).roots()).containsExactly("a", "b");
     }
 
     @Test

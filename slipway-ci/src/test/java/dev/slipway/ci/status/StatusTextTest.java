@@ -15,7 +15,7 @@ class StatusTextTest {
     }
 
     static CiStore.TaskRow task(String name, String status) {
-        return new CiStore.TaskRow(1, name, 0, status, null, 1, null, null);
+        return new CiStore.TaskRow(1, name, 0, status, null, 1, null, null, null);
     }
 
     static StatusText.Status of(RunChange.Kind kind, CiStore.RunRow run, CiStore.TaskRow... tasks) {
