@@ -10,12 +10,13 @@ import java.util.regex.Pattern;
  * than {@code /}, {@code [abc]} and {@code [a-z]} one of those characters; a leading {@code !}
  * excludes what the pattern matches. Patterns apply in order and the last one that matches a name
  * decides; a list of exclusions only (such as {@code ['!wip/**']}) starts from "everything".
+ * Public because the GitHub Actions workflow reader ({@code slipway-actions}) filters with the same rules.
  */
-final class Patterns {
+public final class Patterns {
     private Patterns() {}
 
     /** Whether {@code name} (a branch, a tag, a path) passes the patterns. */
-    static boolean matches(List<String> patterns, String name) {
+    public static boolean matches(List<String> patterns, String name) {
         boolean included = patterns.stream().allMatch(p -> p.startsWith("!"));
         for (String p : patterns) {
             boolean negated = p.startsWith("!");
@@ -27,7 +28,7 @@ final class Patterns {
     }
 
     /** Whether any of {@code names} passes: a paths filter wants at least one changed file. */
-    static boolean anyMatches(List<String> patterns, Collection<String> names) {
+    public static boolean anyMatches(List<String> patterns, Collection<String> names) {
         return names.stream().anyMatch(n -> matches(patterns, n));
     }
 
