@@ -3,6 +3,7 @@ package dev.slipway.actions.workflow;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.slipway.actions.workflow.On.InputType;
+import dev.slipway.ci.definition.CronSyntax;
 import dev.slipway.core.Suggestions;
 import java.time.DateTimeException;
 import java.time.ZoneId;
@@ -309,7 +310,7 @@ final class OnReader {
                 }
             }
             if (cron != null) {
-                String reason = Schedules.check(cron);
+                String reason = CronSyntax.problem(cron);
                 if (reason != null) {
                     doc.error(cronNode, "cron schedule '" + cron + "': " + reason);
                 } else {
