@@ -4,6 +4,7 @@ import dev.slipway.ci.model.Pipeline;
 import dev.slipway.ci.model.Task;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
@@ -14,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.SequencedMap;
 import java.util.SequencedSet;
 import java.util.Set;
 
@@ -53,6 +55,22 @@ public final class Dag {
                 throw new IllegalArgumentException("two tasks are named '" + t.name() + "'");
             }
         }
+        return checked(edges);
+    }
+
+    /**
+     * Any graph of named nodes (GitHub Actions jobs and their {@code needs} use it too): each name
+     * in file order with the names it depends on.
+     *
+     * @throws IllegalArgumentException for an unknown dependency or a cycle
+     */
+    public static Dag of(SequencedMap<String, ? extends Collection<String>> dependencies) {
+        Map<String, List<String>> edges = new LinkedHashMap<>();
+        dependencies.forEach((name, deps) -> edges.put(name, List.copyOf(new LinkedHashSet<>(deps))));
+        return checked(edges);
+    }
+
+    private static Dag checked(Map<String, List<String>> edges) {
         edges.forEach((name, deps) -> deps.stream().filter(d -> !edges.containsKey(d)).findFirst().ifPresent(d -> {
             throw new IllegalArgumentException("task '" + name + "' depends on unknown task '" + d + "'");
         }));
@@ -174,7 +192,7 @@ public final class Dag {
      * and closed ({@code build -> test -> build}: test needs build, build needs test), starting at
      * the task that comes first in the file. Dependencies on unknown tasks are ignored.
      */
-    static List<List<String>> cycles(Map<String, List<String>> edges) {
+    public static List<List<String>> cycles(Map<String, List<String>> edges) {
         Set<String> blocked = new LinkedHashSet<>(edges.keySet());
         topologicalOrder(known(edges)).forEach(blocked::remove);
         // Each blocked task depends on another blocked task, so following those dependencies

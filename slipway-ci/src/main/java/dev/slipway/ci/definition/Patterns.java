@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
  * {@code /}, {@code ?} one character other than {@code /}, {@code [abc]} and {@code [a-z]} one of
  * those characters; a leading {@code !} excludes what the pattern matches. Patterns apply in order and the last one that matches a name
  * decides; a list of exclusions only (such as {@code ['!wip/**']}) starts from "everything".
+ * Public because the GitHub Actions workflow reader ({@code slipway-actions}) filters with the same rules.
  */
 public final class Patterns {
     private Patterns() {}
