@@ -415,6 +415,9 @@ final class JobExecution {
         } catch (StepFailure | ExpressionException e) {
             commands.error(e.getMessage());
             body = new Body(Conclusion.FAILURE, null, Map.of());
+        } catch (RuntimeException e) { // the session failed in a way it did not declare: the step fails, the job goes on
+            commands.error("the step could not run: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            body = new Body(Conclusion.FAILURE, null, Map.of());
         } finally {
             output.close();
         }
@@ -439,7 +442,7 @@ final class JobExecution {
     }
 
     private void start(int number, Phase phase, String name) {
-        log.stepStarted(number, phase, masks.mask(name));
+        log.stepStarted(number, phase, name);
         system("##[step]" + name);
     }
 
@@ -538,7 +541,12 @@ final class JobExecution {
         commands.error(e.getMessage());
     }
 
+    /** The step's display name, masked (an expression in it may give a secret). */
     private String name(Unit u, Scope scope) {
+        return masks.mask(unmaskedName(u, scope));
+    }
+
+    private String unmaskedName(Unit u, Scope scope) {
         String main = u.step().options().name() != null ? evaluateName(u.step().options().name(), scope) : defaultName(u.step());
         if (u.phase() == Phase.MAIN) {
             return main;
@@ -844,6 +852,7 @@ final class JobExecution {
             return stopped(call.stopped, commands);
         }
         if (stopped || interrupted) {
+            runtime.cancel(); // does nothing when cancel() stopped it; an interrupt from elsewhere cancels the job
             return stopped(new Stopped(false), commands);
         }
         if (error != null) {
@@ -984,8 +993,9 @@ final class JobExecution {
             code = run(argv, env, workdir, output, limits);
         } catch (InterruptedException e) {
             runtime.leave();
+            runtime.cancel(); // an interrupt that did not come from cancel() cancels the job all the same
             throw new Stopped(false);
-        } catch (IOException | Stopped e) {
+        } catch (IOException | Stopped | RuntimeException e) {
             runtime.leave();
             throw e;
         }

@@ -30,7 +30,7 @@ class JobCommandsTest {
         JobResult r = f.run(job(
                 run("echo \"pw=${{ secrets.PW }} token=$TOKEN\"\necho \"## Deployed with ${{ secrets.PW }}\" >> $GITHUB_STEP_SUMMARY")
                         .env("TOKEN", "${{ secrets.GITHUB_TOKEN }}"),
-                run("echo base64=$(printf 'user:hunter2-secret-pw' | base64)")),
+                run("echo base64=$(printf 'user:hunter2-secret-pw' | base64)").name("Deploy with ${{ secrets.PW }}")),
                 JobContexts.of(Map.of("PW", "hunter2-secret-pw"), Map.of()));
         assertThat(f.log.stdout()).as("the secret's base64 is hidden too").isEqualTo("pw=*** token=***\nbase64=dXNlcjpo***w==\n");
         assertThat(f.log.stdout()).doesNotContain("hunter2-secret-pw").doesNotContain(JobFixture.TOKEN).doesNotContain("dW50ZXIyLXNlY3JldC1wd");
@@ -38,6 +38,8 @@ class JobCommandsTest {
         assertThat(f.log.system()).contains("echo \"pw=*** token=$TOKEN\"", "  TOKEN: ***");
         assertThat(r.steps().getFirst().summary()).isEqualTo("## Deployed with ***\n");
         assertThat(r.steps().get(1).summary()).isNull();
+        assertThat(r.steps().get(1).name()).isEqualTo("Deploy with ***");
+        assertThat(f.log.started()).contains("2 MAIN Deploy with ***");
     }
 
     @Test
@@ -170,6 +172,24 @@ class JobCommandsTest {
                 tuple(Level.WARNING, "unused variable 'x' [-Wunused-variable]", "src/main.c", 1, 18),
                 tuple(Level.ERROR, "this file is not in the workspace", null, 3, 1));
         assertThat(f.log.stdout()).as("matched lines stay in the log as written").contains("\u001b[01;35m\u001b[Kwarning: ");
+    }
+
+    /** fromPath: a file named relative to the project file a tool reports (as MSBuild-style matchers use it). */
+    @Test
+    void fromPathRootsAMatchedFileAtTheDirectoryOfAnotherFile() throws Exception {
+        Files.createDirectories(f.workspace().resolve("libs/core"));
+        Files.writeString(f.workspace().resolve("libs/core/util.c"), "");
+        Files.writeString(f.workspace().resolve("m.json"), """
+                {"problemMatcher": [{"owner": "proj", "pattern": [
+                  {"regexp": "^(\\\\S+): (\\\\S+)\\\\((\\\\d+)\\\\): (warning|error) (\\\\w+): (.*)$",
+                   "fromPath": 1, "file": 2, "line": 3, "severity": 4, "code": 5, "message": 6}]}]}
+                """);
+        JobResult r = f.run(job(run("echo ::add-matcher::m.json\n"
+                + "echo 'libs/core/core.proj: util.c(12): warning W42: implicit conversion'\n"
+                + "echo 'libs/core/core.proj: ../../escape.c(1): error E1: outside the workspace'")));
+        assertThat(r.steps().getFirst().annotations()).extracting(Annotation::file, Annotation::line, Annotation::code, Annotation::message)
+                .containsExactly(tuple("libs/core/util.c", 12, "W42", "implicit conversion"),
+                        tuple(null, 1, "E1", "outside the workspace"));
     }
 
     /** A three-line matcher over a real python3 traceback: file and line, the code line, then the exception. */
