@@ -391,6 +391,7 @@ final class JobExecution {
         }
         github.put("env", files.sessionPath("env"));
         github.put("path", files.sessionPath("path"));
+        scope = scope(envContext); // with this step's github.env and github.path
         StepCommands commands = new StepCommands(commandsJob, u.state(), isTrue(envContext.get("ACTIONS_ALLOW_UNSECURE_COMMANDS")));
         StepOutput output = new StepOutput(commands, masks, log);
         boolean continueOnError = false;

@@ -116,9 +116,10 @@ class JobRuntimeTest {
                         + "echo 'ghadelimiter_b8273c6d-d535-419a-a010-b0aaac240e36' >> $GITHUB_ENV"),
                 run("[ \"$KEY\" = value=anothervalue ] && [ \"$KEY2\" = \"$(printf 'line1\\nline2')\" ] && [ \"$KEY3\" = value3 ] && echo env-ok"),
                 run("echo \"KEY=value\" >> $GITHUB_OUTPUT\n{ echo 'MULTI<<EOF'; echo a; echo b; echo EOF; } >> $GITHUB_OUTPUT").id("out"),
-                run("[ \"${{ steps.out.outputs.KEY }}\" = value ] && [ \"${{ steps.out.outputs.MULTI }}\" = \"$(printf 'a\\nb')\" ] && echo output-ok")));
+                run("[ \"${{ steps.out.outputs.KEY }}\" = value ] && [ \"${{ steps.out.outputs.MULTI }}\" = \"$(printf 'a\\nb')\" ] && echo output-ok"),
+                run("[ \"${{ github.env }}\" = \"$GITHUB_ENV\" ] && [ \"${{ github.path }}\" = \"$GITHUB_PATH\" ] && echo github-files-ok")));
         assertThat(r.result()).as(f.log.text()).isEqualTo(Conclusion.SUCCESS);
-        assertThat(f.log.stdout()).isEqualTo("path-ok\nls-overridden\nenv-ok\noutput-ok\n");
+        assertThat(f.log.stdout()).isEqualTo("path-ok\nls-overridden\nenv-ok\noutput-ok\ngithub-files-ok\n");
         assertThat(r.steps().get(7).outputs()).containsExactly(Map.entry("KEY", "value"), Map.entry("MULTI", "a\nb"));
         assertThat(Files.list(dir.resolve("temp/_runner_file_commands"))).as("a step's files are removed when it ends").isEmpty();
     }
