@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * An output stream that hides secret values on their way to a log: every byte that belongs to an
@@ -58,7 +59,7 @@ public final class SecretMasker extends OutputStream {
 
         /** A masker in front of {@code out}; closing it closes {@code out}. */
         public SecretMasker wrap(OutputStream out) {
-            return new SecretMasker(out, automaton);
+            return new SecretMasker(out, automaton, null);
         }
     }
 
@@ -67,28 +68,39 @@ public final class SecretMasker extends OutputStream {
         Map<String, byte[]> unique = new LinkedHashMap<>();
         List<String> tooShort = new ArrayList<>();
         secrets.forEach((name, value) -> {
-            if (!isMaskable(value)) {
+            if (!derive(unique, value)) {
                 tooShort.add(name);
-                return;
-            }
-            add(unique, value);
-            add(unique, trim(value, 0, value.length));
-            for (int start = 0, i = 0; i <= value.length; i++) {
-                if (i == value.length || value[i] == '\n') {
-                    if (start > 0 || i < value.length) {
-                        add(unique, trim(value, start, i));
-                    }
-                    start = i + 1;
-                }
-            }
-            for (int shift = 0; shift < 3; shift++) {
-                byte[] encoded = stableBase64(value, shift);
-                if (encoded.length >= MIN_BASE64_LENGTH) {
-                    add(unique, encoded);
-                }
             }
         });
         return new Patterns(new MaskAutomaton(unique.values()), tooShort);
+    }
+
+    /**
+     * Adds what hides {@code value} to {@code unique} (keyed by the pattern's bytes): the value, its
+     * trimmed form, its lines and its base64 at the three alignments. False when the value is too
+     * short to mask, and then nothing is added.
+     */
+    static boolean derive(Map<String, byte[]> unique, byte[] value) {
+        if (!isMaskable(value)) {
+            return false;
+        }
+        add(unique, value);
+        add(unique, trim(value, 0, value.length));
+        for (int start = 0, i = 0; i <= value.length; i++) {
+            if (i == value.length || value[i] == '\n') {
+                if (start > 0 || i < value.length) {
+                    add(unique, trim(value, start, i));
+                }
+                start = i + 1;
+            }
+        }
+        for (int shift = 0; shift < 3; shift++) {
+            byte[] encoded = stableBase64(value, shift);
+            if (encoded.length >= MIN_BASE64_LENGTH) {
+                add(unique, encoded);
+            }
+        }
+        return true;
     }
 
     /** False for values too short to mask without surrounding whitespace (as Woodpecker: "abc\n" or blanks would hide ordinary text). */
@@ -141,9 +153,11 @@ public final class SecretMasker extends OutputStream {
     }
 
     private final OutputStream out;
-    private final MaskAutomaton automaton;
+    /** Where newer patterns come from ({@link Masks}), or null when they never change. */
+    private final Supplier<MaskAutomaton> source;
+    private MaskAutomaton automaton;
     /** Undecided bytes: carry[0] is stream position {@code decided}; carryLength bytes up to {@code position}. */
-    private final byte[] carry;
+    private byte[] carry;
     private final ArrayDeque<Hidden> hidden = new ArrayDeque<>();
     private int carryLength;
     private int state;
@@ -151,10 +165,40 @@ public final class SecretMasker extends OutputStream {
     private long decided;
     private boolean closed;
 
-    private SecretMasker(OutputStream out, MaskAutomaton automaton) {
+    SecretMasker(OutputStream out, MaskAutomaton automaton, Supplier<MaskAutomaton> source) {
         this.out = Objects.requireNonNull(out);
         this.automaton = automaton;
+        this.source = source;
         this.carry = new byte[Math.max(1, automaton.longest)];
+    }
+
+    /**
+     * Switches to the source's newer patterns, if any. The bytes held back are scanned again with
+     * them: every match in progress starts inside the held tail (that is why it is held), so
+     * restarting the scan at its first byte loses none, and a newly added value found in it is
+     * hidden too. Runs already found there are found again; runs that began in bytes already
+     * passed on stay as they are.
+     */
+    private void follow() throws IOException {
+        if (source == null) {
+            return;
+        }
+        MaskAutomaton next = source.get();
+        if (next == automaton) {
+            return;
+        }
+        byte[] held = Arrays.copyOf(carry, carryLength);
+        hidden.removeIf(h -> h.start >= decided);
+        automaton = next;
+        if (carry.length < next.longest) {
+            carry = new byte[next.longest];
+        }
+        state = 0;
+        position = decided;
+        carryLength = 0;
+        if (held.length > 0) {
+            scan(held, 0, held.length);
+        }
     }
 
     @Override
@@ -168,9 +212,14 @@ public final class SecretMasker extends OutputStream {
         if (closed) {
             throw new IOException("secret masker is closed");
         }
+        follow();
         if (len == 0) {
             return;
         }
+        scan(b, off, len);
+    }
+
+    private void scan(byte[] b, int off, int len) throws IOException {
         long chunkStart = position;
         int[] root = automaton.root;
         int[] maskLength = automaton.maskLength;
@@ -273,6 +322,7 @@ public final class SecretMasker extends OutputStream {
         }
         closed = true;
         try {
+            follow();
             emit(position, carry, 0, decided);
         } finally {
             out.close();
