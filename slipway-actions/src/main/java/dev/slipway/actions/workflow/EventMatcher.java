@@ -1,6 +1,6 @@
 package dev.slipway.actions.workflow;
 
-import dev.slipway.ci.trigger.Patterns;
+import dev.slipway.ci.definition.Patterns;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;

@@ -55,7 +55,14 @@ public final class Dag {
                 throw new IllegalArgumentException("two tasks are named '" + t.name() + "'");
             }
         }
-        return checked(edges);
+        check(edges);
+        List<String> mainLine = mainLine(tasks, edges);
+        for (Task t : tasks) {
+            if (t.when().runsOnFailure() && t.dependsOn().isEmpty()) {
+                edges.put(t.name(), mainLine);
+            }
+        }
+        return new Dag(edges, topologicalOrder(edges));
     }
 
     /**
@@ -67,10 +74,11 @@ public final class Dag {
     public static Dag of(SequencedMap<String, ? extends Collection<String>> dependencies) {
         Map<String, List<String>> edges = new LinkedHashMap<>();
         dependencies.forEach((name, deps) -> edges.put(name, List.copyOf(new LinkedHashSet<>(deps))));
-        return checked(edges);
+        check(edges);
+        return new Dag(edges, topologicalOrder(edges));
     }
 
-    private static Dag checked(Map<String, List<String>> edges) {
+    private static void check(Map<String, List<String>> edges) {
         edges.forEach((name, deps) -> deps.stream().filter(d -> !edges.containsKey(d)).findFirst().ifPresent(d -> {
             throw new IllegalArgumentException("task '" + name + "' depends on unknown task '" + d + "'");
         }));
@@ -78,13 +86,6 @@ public final class Dag {
         if (!cycles.isEmpty()) {
             throw new IllegalArgumentException("depends_on forms a cycle: " + String.join(" -> ", cycles.getFirst()));
         }
-        List<String> mainLine = mainLine(tasks, edges);
-        for (Task t : tasks) {
-            if (t.when().runsOnFailure() && t.dependsOn().isEmpty()) {
-                edges.put(t.name(), mainLine);
-            }
-        }
-        return new Dag(edges, topologicalOrder(edges));
     }
 
     /** The tasks without a status condition that depend on no task with one, in file order. */
