@@ -75,8 +75,10 @@ public final class Worktrees {
     private final AcceptNewHostKeys hostKeys;
     private final GitCertificateAuthorities certificateAuthorities;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
-    /** Git network operations performed (clone and fetch), for tests and metrics. */
+    /** Git network operations performed (clone, fetch, ls-remote, push), for tests and metrics. */
     private final AtomicLong gitOperations = new AtomicLong();
+    /** The same, per volume name: a test on a shared server counts its own repositories' traffic. */
+    private final Map<String, AtomicLong> gitOperationsByVolume = new ConcurrentHashMap<>();
 
     /** Finds the private key of a named deploy key, or throws an exception whose message says why it cannot. */
     @FunctionalInterface
@@ -105,6 +107,17 @@ public final class Worktrees {
 
     public long gitOperations() {
         return gitOperations.get();
+    }
+
+    /** Git network operations for one volume ({@link #volumeName}): its store, worktrees and remote. */
+    public long gitOperations(String volumeName) {
+        AtomicLong n = gitOperationsByVolume.get(volumeName);
+        return n == null ? 0 : n.get();
+    }
+
+    private void countGitOperation(String volumeName) {
+        gitOperations.incrementAndGet();
+        gitOperationsByVolume.computeIfAbsent(volumeName, k -> new AtomicLong()).incrementAndGet();
     }
 
     /** Seed 004's volume name for an entry of {@code owner}. */
@@ -252,7 +265,7 @@ public final class Worktrees {
      */
     public Map<String, String> remoteHeads(String owner, RepositoryEntry entry, HttpCredentials credentials) throws CheckoutException {
         GitAccess access = access(owner, entry, credentials);
-        gitOperations.incrementAndGet();
+        countGitOperation(volumeName(owner, entry));
         try (access) {
             Map<String, String> heads = new java.util.TreeMap<>();
             for (org.eclipse.jgit.lib.Ref ref : Git.lsRemoteRepository().setRemote(entry.url()).setHeads(true).setTags(true)
@@ -283,7 +296,7 @@ public final class Worktrees {
         GitAccess access = access(owner, entry, credentials);
         synchronized (locks.computeIfAbsent(name, k -> new Object())) {
             try (Git git = openOrInitStore(root.resolve(name + ".git"))) {
-                fetch(entry, git, access, entry.revision());
+                fetch(name, entry, git, access, entry.revision());
             }
         }
     }
@@ -328,7 +341,7 @@ public final class Worktrees {
                         inserter.flush();
                     }
                 }
-                gitOperations.incrementAndGet();
+                countGitOperation(name);
                 // A new tag must not exist on the remote yet (zeroId); one the store had is pushed as it is.
                 RemoteRefUpdate update = new RemoteRefUpdate(repo, refName, object, refName, false, null,
                         existing == null ? ObjectId.zeroId() : null);
@@ -386,7 +399,7 @@ public final class Worktrees {
             return new Worktree(name, dir, readCommit(dir), true);
         }
         Path tmp = root.resolve(".tmp-" + name + "-" + System.nanoTime());
-        String commit = cloneAndCheckout(entry, tmp, access);
+        String commit = cloneAndCheckout(name, entry, tmp, access);
         publish(tmp, dir);
         return new Worktree(name, dir, commit, false);
     }
@@ -395,7 +408,7 @@ public final class Worktrees {
         Path store = root.resolve(name + ".git");
         try (Git git = openOrInitStore(store)) {
             if (!hasCommit(git.getRepository(), revision)) {
-                fetch(entry, git, access, revision);
+                fetch(name, entry, git, access, revision);
             }
             ObjectId id = resolve(git.getRepository(), revision);
             String commit = id.name();
@@ -414,7 +427,7 @@ public final class Worktrees {
             }
             Path tmp = root.resolve(".tmp-" + name + "-" + System.nanoTime());
             RepositoryEntry local = new RepositoryEntry(store.toUri().toString(), commit, false, null, null, entry.submodules(), entry.name());
-            String checkedOut = cloneAndCheckout(local, tmp, new GitAccess(null, local, null, null, root, hostKeys, null));
+            String checkedOut = cloneAndCheckout(name, local, tmp, new GitAccess(null, local, null, null, root, hostKeys, null));
             publish(tmp, dir);
             touch(dir);
             return new Worktree(name, dir, checkedOut, false);
@@ -433,8 +446,8 @@ public final class Worktrees {
     }
 
     /** Fetches every branch and tag, and {@code revision} too when it is another full ref (a pull request's head). */
-    private void fetch(RepositoryEntry entry, Git git, GitAccess access, String revision) throws CheckoutException {
-        gitOperations.incrementAndGet();
+    private void fetch(String volumeName, RepositoryEntry entry, Git git, GitAccess access, String revision) throws CheckoutException {
+        countGitOperation(volumeName);
         List<RefSpec> specs = new java.util.ArrayList<>(List.of(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*")));
         if (revision.startsWith(Constants.R_REFS) && !revision.startsWith(Constants.R_HEADS) && !revision.startsWith(Constants.R_TAGS)) {
             specs.add(new RefSpec("+" + revision + ":" + revision));
@@ -456,8 +469,8 @@ public final class Worktrees {
      * commit no branch or tag reaches). Not git's own clone: it insists on the source's HEAD, which a
      * mutable entry's store points at the commit to check out.
      */
-    private String cloneAndCheckout(RepositoryEntry entry, Path dir, GitAccess access) throws CheckoutException {
-        gitOperations.incrementAndGet();
+    private String cloneAndCheckout(String volumeName, RepositoryEntry entry, Path dir, GitAccess access) throws CheckoutException {
+        countGitOperation(volumeName);
         try (access; Git git = Git.init().setDirectory(dir.toFile()).call()) {
             git.remoteAdd().setName("origin").setUri(new org.eclipse.jgit.transport.URIish(entry.url())).call();
             git.fetch().setRemote("origin").setTimeout(NETWORK_TIMEOUT_SECONDS).setTransportConfigCallback(access)
