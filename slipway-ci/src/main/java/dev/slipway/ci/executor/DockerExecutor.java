@@ -278,11 +278,16 @@ public final class DockerExecutor implements Executor {
         } catch (NotFoundException missing) {
             // build below
         }
-        java.io.File file = context.resolve(dockerfile).toFile();
-        if (!file.isFile()) {
-            throw new ExecutorException("Dockerfile " + dockerfile + " not found in the build context");
-        }
         output.accept("building image " + tag + " from " + dockerfile);
+        build(context, context.resolve(dockerfile), java.util.Set.of(tag), Map.of(), output);
+    }
+
+    /** One build with the classic builder: the context streamed as docker sends it, the output a line at a time. */
+    private void build(java.nio.file.Path context, java.nio.file.Path dockerfile, java.util.Set<String> tags, Map<String, String> labels,
+                       java.util.function.Consumer<String> output) throws ExecutorException {
+        if (!java.nio.file.Files.isRegularFile(dockerfile)) {
+            throw new ExecutorException("Dockerfile " + context.relativize(dockerfile) + " not found in the build context");
+        }
         StringBuilder partial = new StringBuilder();
         var callback = new com.github.dockerjava.api.command.BuildImageResultCallback() {
             @Override
@@ -300,38 +305,44 @@ public final class DockerExecutor implements Executor {
                 super.onNext(item);
             }
         };
-        try {
+        try (ContextTar.Context tar = ContextTar.open(context, dockerfile, labels)) {
             // forcerm: no intermediate container is left behind, also when the build fails.
-            docker.buildImageCmd(context.toFile()).withDockerfile(file).withTags(java.util.Set.of(tag)).withPull(false)
+            docker.buildImageCmd(tar.tar()).withDockerfilePath(tar.dockerfile()).withTags(tags).withPull(false)
                     .withForcerm(true).exec(callback).awaitImageId(30, TimeUnit.MINUTES);
-        } catch (DockerException | com.github.dockerjava.api.exception.DockerClientException e) {
-            throw new ExecutorException("building image " + tag + " failed: " + e.getMessage(), e);
+        } catch (IOException | DockerException | com.github.dockerjava.api.exception.DockerClientException e) {
+            throw new ExecutorException("building image " + String.join(", ", tags) + " failed: " + e.getMessage(), e);
         }
     }
 
     /**
-     * Labels by a derived build ({@code FROM <image>} with the labels, as {@code docker build
-     * --label} adds them: a config change, no layer), tagged {@code repository:tag} for each tag,
-     * pushed tag by tag, and untagged again: the engine keeps no trace but shared layers. Pushes to
-     * one repository go one at a time, so two runs never untag each other's tags mid-push.
+     * The image with its labels, tagged {@code repository:tag} for each tag: a built image is
+     * built with them ({@code docker build --label}); a referenced one gets them by a derived build
+     * ({@code FROM <image>} with the labels: a config change, no layer). Then pushed tag by tag,
+     * and untagged again: the engine keeps no trace but shared layers. Pushes to one repository go
+     * one at a time, so two runs never untag each other's tags mid-push.
      */
     @Override
     public PushSpec.Outcome push(PushSpec spec, java.util.function.Consumer<String> output) throws ExecutorException {
-        if (spec.pullAlways()) {
-            pull(spec.image(), spec.pullAuth());
-        } else {
-            try {
-                docker.inspectImageCmd(spec.image()).exec();
-            } catch (NotFoundException missing) {
-                output.accept("pulling " + spec.image());
-                pull(spec.image(), spec.pullAuth());
+        if (spec.source() instanceof PushSpec.Source.Image image) {
+            if (image.pullAlways()) {
+                pull(image.ref(), image.pullAuth());
+            } else {
+                try {
+                    docker.inspectImageCmd(image.ref()).exec();
+                } catch (NotFoundException missing) {
+                    output.accept("pulling " + image.ref());
+                    pull(image.ref(), image.pullAuth());
+                }
             }
         }
         java.util.Set<String> targets = new java.util.LinkedHashSet<>();
         spec.tags().forEach(t -> targets.add(spec.repository() + ":" + t));
         synchronized (pushLocks.computeIfAbsent(spec.repository(), k -> new Object())) {
             try {
-                labelled(spec, targets);
+                switch (spec.source()) {
+                    case PushSpec.Source.Build b -> build(b.context(), b.dockerfile(), targets, spec.labels(), output);
+                    case PushSpec.Source.Image i -> labelled(i.ref(), spec.labels(), targets);
+                }
                 String digest = null;
                 for (String tag : spec.tags()) {
                     PushProgress progress = new PushProgress(output, System::nanoTime);
@@ -379,27 +390,22 @@ public final class DockerExecutor implements Executor {
     }
 
     /** The derived image: {@code FROM <image>} plus the labels, tagged as every push target. */
-    private void labelled(PushSpec spec, java.util.Set<String> targets) throws ExecutorException {
-        java.nio.file.Path context = null;
+    private void labelled(String image, Map<String, String> labels, java.util.Set<String> targets) throws ExecutorException {
+        java.nio.file.Path context;
         try {
             context = java.nio.file.Files.createTempDirectory("slipway-publish-");
-            java.nio.file.Path dockerfile = context.resolve("Dockerfile");
-            java.nio.file.Files.writeString(dockerfile, "FROM " + spec.image() + "\n");
-            docker.buildImageCmd(context.toFile()).withDockerfile(dockerfile.toFile()).withLabels(spec.labels()).withTags(targets)
-                    .withPull(false).withForcerm(true).exec(new com.github.dockerjava.api.command.BuildImageResultCallback())
-                    .awaitImageId(10, TimeUnit.MINUTES);
-        } catch (IOException | DockerException | com.github.dockerjava.api.exception.DockerClientException e) {
-            throw new ExecutorException("cannot label " + spec.image() + " for the push: " + e.getMessage(), e);
+            java.nio.file.Files.writeString(context.resolve("Dockerfile"), "FROM " + image + "\n");
+        } catch (IOException e) {
+            throw new ExecutorException("cannot label " + image + " for the push: " + e.getMessage(), e);
+        }
+        try {
+            build(context, context.resolve("Dockerfile"), targets, labels, line -> { });
         } finally {
-            if (context != null) {
-                try (var files = java.nio.file.Files.list(context)) {
-                    for (java.nio.file.Path f : files.toList()) {
-                        java.nio.file.Files.deleteIfExists(f);
-                    }
-                    java.nio.file.Files.deleteIfExists(context);
-                } catch (IOException ignored) {
-                    // a temporary directory with one small file
-                }
+            try {
+                java.nio.file.Files.deleteIfExists(context.resolve("Dockerfile"));
+                java.nio.file.Files.deleteIfExists(context);
+            } catch (IOException ignored) {
+                // a temporary directory with one small file
             }
         }
     }

@@ -8,22 +8,34 @@ import java.util.Map;
  * labels and credentials. Like {@link TaskSpec}, no YAML, no secrets lookup: the executor only
  * labels, tags, pushes and cleans up.
  *
- * @param image the image to push, as the engine names it (pulled first when missing, with {@code pullAuth})
- * @param pullAlways pull {@code image} even when present
- * @param pullAuth how to authenticate that pull, or null
+ * @param source the image to push: an image the engine has or pulls, or a Dockerfile it builds
  * @param repository where it goes, {@code host[:port]/path/name}, as the engine reaches the registry
  * @param tags the tags to push, each valid
  * @param labels labels the pushed image carries (OCI annotations such as org.opencontainers.image.revision)
  * @param auth the push's credentials, or null for a registry that takes anonymous pushes
  */
-public record PushSpec(String image, boolean pullAlways, TaskSpec.PullAuth pullAuth, String repository, List<String> tags,
-                       Map<String, String> labels, Auth auth) {
+public record PushSpec(Source source, String repository, List<String> tags, Map<String, String> labels, Auth auth) {
     public PushSpec {
         tags = List.copyOf(tags);
         labels = Map.copyOf(labels);
         if (tags.isEmpty()) {
             throw new IllegalArgumentException("a push needs at least one tag");
         }
+    }
+
+    /** Where the image comes from. */
+    public sealed interface Source {
+        /**
+         * An image by reference (pulled first when missing or {@code pullAlways}, with
+         * {@code pullAuth}); the labels are added by a derived image.
+         */
+        record Image(String ref, boolean pullAlways, TaskSpec.PullAuth pullAuth) implements Source {}
+
+        /**
+         * Built from {@code dockerfile} (a path under {@code context}, or outside it) with the
+         * labels, as {@code docker build --label} sets them: no second image.
+         */
+        record Build(java.nio.file.Path context, java.nio.file.Path dockerfile) implements Source {}
     }
 
     /** Credentials for the registry of {@code repository}, as the engine's {@code X-Registry-Auth} carries them. */

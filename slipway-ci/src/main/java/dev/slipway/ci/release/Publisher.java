@@ -3,7 +3,6 @@ package dev.slipway.ci.release;
 import dev.slipway.ci.definition.Variables;
 import dev.slipway.ci.executor.Executor;
 import dev.slipway.ci.executor.PushSpec;
-import dev.slipway.ci.executor.TaskSpec;
 import dev.slipway.ci.model.Publish;
 import dev.slipway.ci.model.Task;
 import java.nio.charset.StandardCharsets;
@@ -94,13 +93,13 @@ public final class Publisher {
     /**
      * Publishes {@code task}'s image.
      *
-     * @param image the image as the engine names it (a reference, or the tag Slipway built it under)
+     * @param source the image: a reference, or the Dockerfile it is built from (with the labels)
      * @param values the run's variables and built-ins, for the tag templates and the labels
      * @throws PublishException when the task fails (the message is for its log)
      * @throws Executor.ExecutorException when the push cannot be tried (the task errors)
      */
-    public Published publish(Task task, String image, boolean pullAlways, TaskSpec.PullAuth pullAuth, Map<String, String> values,
-                             Consumer<String> log) throws PublishException, Executor.ExecutorException {
+    public Published publish(Task task, PushSpec.Source source, Map<String, String> values, Consumer<String> log)
+            throws PublishException, Executor.ExecutorException {
         Publish p = task.publish();
         if (run.fork()) {
             throw new PublishException("runs of pull requests from forks do not publish images");
@@ -122,8 +121,11 @@ public final class Publisher {
             recorded = p.to();
             auth = p.credentials() == null ? null : credentials(p, task.name());
         }
-        log.accept("publishing " + image + " to " + recorded + " as " + String.join(", ", tags));
-        PushSpec spec = new PushSpec(image, pullAlways, pullAuth, repository, tags, labels(values), auth);
+        log.accept("publishing " + switch (source) {
+            case PushSpec.Source.Image i -> i.ref();
+            case PushSpec.Source.Build b -> "image '" + p.image() + "', built from " + b.context().relativize(b.dockerfile()) + " with its labels,";
+        } + " to " + recorded + " as " + String.join(", ", tags));
+        PushSpec spec = new PushSpec(source, repository, tags, labels(values), auth);
         PushSpec.Outcome outcome = executor.push(spec, log);
         if (outcome instanceof PushSpec.Outcome.Refused refused) {
             throw new PublishException("the registry refused " + recorded + ":" + refused.tag() + ": " + refused.message());

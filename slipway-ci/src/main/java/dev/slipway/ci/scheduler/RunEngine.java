@@ -3,6 +3,7 @@ package dev.slipway.ci.scheduler;
 import dev.slipway.ci.definition.Dag;
 import dev.slipway.ci.definition.Variables;
 import dev.slipway.ci.executor.Executor;
+import dev.slipway.ci.executor.PushSpec;
 import dev.slipway.ci.executor.TaskSpec;
 import dev.slipway.ci.model.ImageSpec;
 import dev.slipway.ci.model.Pipeline;
@@ -247,8 +248,16 @@ public final class RunEngine {
             if (plan.publisher() == null) {
                 throw new Publisher.PublishException("this run cannot publish images");
             }
-            Image image = image(plan, task.image(), log);
-            plan.publisher().publish(task, image.ref(), image.pullAlways(), plan.pullAuth().apply(image.ref()), values(plan, task), log);
+            // A built image is built by the push itself, with its labels (docker build --label): one build, not two.
+            PushSpec.Source source = switch (plan.pipeline().images().get(task.image())) {
+                case ImageSpec.Reference ref -> new PushSpec.Source.Image(ref.ref(), ref.pull() == ImageSpec.PullPolicy.ALWAYS,
+                        plan.pullAuth().apply(ref.ref()));
+                case ImageSpec.Build b -> {
+                    BuildContext c = buildContext(plan, task.image(), b);
+                    yield new PushSpec.Source.Build(c.dir(), c.dir().resolve(c.dockerfile()).normalize());
+                }
+            };
+            plan.publisher().publish(task, source, values(plan, task), log);
             listener.status(task.name(), TaskStatus.SUCCESS, 0);
             return TaskStatus.SUCCESS;
         } catch (Publisher.PublishException e) {
@@ -340,6 +349,22 @@ public final class RunEngine {
      * (paths, modes and bytes, sorted), so every task and run naming the same content reuses it.
      */
     private String build(Plan plan, String name, ImageSpec.Build b, java.util.function.Consumer<String> output) throws IOException {
+        BuildContext c = buildContext(plan, name, b);
+        String tag = "slipway-build/" + name + ":" + Dirs.contentDigest(c.dir()).substring(0, 24);
+        synchronized (buildLocks.computeIfAbsent(tag, k -> new Object())) {
+            try {
+                executor.buildImage(c.dir(), c.dockerfile(), tag, output);
+            } catch (Executor.ExecutorException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        }
+        return tag;
+    }
+
+    /** A declared image's build context in the run's checkout, and its Dockerfile relative to it. */
+    private record BuildContext(Path dir, String dockerfile) {}
+
+    private static BuildContext buildContext(Plan plan, String name, ImageSpec.Build b) throws IOException {
         String mount = b.repository() == null ? plan.workMount() : b.repository();
         Path base = plan.bases().get(mount);
         if (base == null) {
@@ -350,15 +375,7 @@ public final class RunEngine {
             throw new IOException("build context " + b.context() + " of image '" + name + "' is not a directory of " + mount);
         }
         String dockerfile = b.dockerfile() == null ? "Dockerfile" : context.relativize(base.resolve(b.dockerfile()).normalize()).toString();
-        String tag = "slipway-build/" + name + ":" + Dirs.contentDigest(context).substring(0, 24);
-        synchronized (buildLocks.computeIfAbsent(tag, k -> new Object())) {
-            try {
-                executor.buildImage(context, dockerfile, tag, output);
-            } catch (Executor.ExecutorException e) {
-                throw new IOException(e.getMessage(), e);
-            }
-        }
-        return tag;
+        return new BuildContext(context, dockerfile);
     }
 
     static Path taskDir(Plan plan, String task) {

@@ -45,6 +45,13 @@ class PublishIT {
         if (server != null) {
             server.close();
         }
+        // The images Slipway built for these runs (its own name, so no other test's image goes).
+        String built = Tools.run(Map.of(), null, "docker", "images", "-q", "--filter", "reference=slipway-build/publishit").out();
+        if (!built.isBlank()) {
+            List<String> rmi = new ArrayList<>(List.of("docker", "rmi", "-f"));
+            rmi.addAll(built.lines().distinct().toList());
+            Tools.run(Map.of(), null, rmi.toArray(String[]::new));
+        }
     }
 
     /** A pipeline that tests with busybox, then publishes the repository's Dockerfile image with {@code publish}. */
@@ -52,7 +59,7 @@ class PublishIT {
         return """
                 images:
                   box: local/busybox:1
-                  app:
+                  publishit:
                     build: { context: . }
                 tasks:
                   test:
@@ -88,7 +95,7 @@ class PublishIT {
     @Test
     void publishesToSlipwaysOwnRegistryUnderEveryTagWithOneDigestAndTheOciLabels() throws Exception {
         Path repo = repository("""
-                image: app
+                image: publishit
                 to: alice/app
                 tags: [ "${SLIPWAY_COMMIT_SHORT}", latest, "v1.3.0" ]
                 """);
@@ -112,7 +119,9 @@ class PublishIT {
             assertThat(digestOf(aliceRegistry, "alice/app", tag)).isEqualTo(digest);
         }
         // Pushed by the engine, as `docker push` shows it, and nothing of it left tagged on the engine.
-        assertThat(log).contains("publishing slipway-build/app:").contains("The push refers to repository [" + image + "]")
+        assertThat(log).contains("publishing image 'publishit', built from Dockerfile with its labels, to " + image + " as " + sha8
+                        + ", latest, v1.3.0").contains(": RUN echo published > /marker")
+                .containsPattern(": LABEL .*\"org.opencontainers.image.revision\"=\"" + commit + "\"").contains("The push refers to repository [" + image + "]")
                 .contains("published " + image + "@" + digest + " as " + sha8 + ", latest, v1.3.0");
         assertThat(log).containsPattern("[0-9a-f]{12}: (Pushed|Layer already exists|Mounted from)");
         assertThat(Tools.run(Map.of(), null, "docker", "images", "-q", image).ok().out()).isBlank();
@@ -142,9 +151,33 @@ class PublishIT {
     }
 
     @Test
+    void aReferencedImageGetsTheLabelsOnPushAndStaysAsItWas() throws Exception {
+        String before = Tools.run(Map.of(), null, "docker", "inspect", "-f", "{{.Id}}", "local/busybox:1").ok().out().strip();
+        Path repo = repository("""
+                image: box
+                to: alice/base
+                tags: [ "1" ]
+                """);
+        alice.register("base", repo);
+        JsonNode run = alice.run("base", "{}");
+        String log = alice.log(run, "publish");
+        assertThat(run.get("status").asText()).as(log).isEqualTo("success");
+        assertThat(log).contains("publishing local/busybox:1 to " + server.registryHost() + "/alice/base as 1");
+        String digest = run.get("published").get(0).get("digest").asText();
+        JsonNode manifest = JSON.readTree(aliceRegistry.send(aliceRegistry.request("/v2/alice/base/manifests/" + digest)
+                .header("Accept", MANIFEST_TYPES).GET()).body());
+        JsonNode config = JSON.readTree(aliceRegistry.get("/v2/alice/base/blobs/" + manifest.get("config").get("digest").asText()).body());
+        assertThat(config.get("config").get("Labels").get("org.opencontainers.image.revision").asText()).isEqualTo(run.get("commit").asText());
+        assertThat(config.get("config").get("Labels").get("org.opencontainers.image.source").asText()).isEqualTo(repo.toUri().toString());
+        // The engine's image is untouched: the labels went on a derived image, which is gone again.
+        assertThat(Tools.run(Map.of(), null, "docker", "inspect", "-f", "{{.Id}}", "local/busybox:1").ok().out().strip()).isEqualTo(before);
+        assertThat(Tools.run(Map.of(), null, "docker", "images", "-q", server.registryHost() + "/alice/base").ok().out()).isBlank();
+    }
+
+    @Test
     void keepRemovesTheOlderTagsButNeverLatest() throws Exception {
         Path repo = repository("""
-                image: app
+                image: publishit
                 to: alice/kept
                 tags: [ "r${SLIPWAY_RUN_ID}", latest ]
                 keep: 2
@@ -169,7 +202,7 @@ class PublishIT {
         server.createUser("bob", "bob-password");
         CiClient bob = new CiClient(Http.token(server.baseUrl(), server.token("bob", "write:repository")), "bob");
         bob.register("steal", repository("""
-                image: app
+                image: publishit
                 to: alice/app
                 tags: [ stolen ]
                 """));
@@ -186,7 +219,7 @@ class PublishIT {
     void aRefusedPushFailsTheTaskWithTheRegistrysMessage() throws Exception {
         server.slipway().lifecycle().immutableTags().add("alice/frozen", "v*");
         alice.register("frozen", repository("""
-                image: app
+                image: publishit
                 to: alice/frozen
                 tags: [ v1 ]
                 """));
@@ -204,7 +237,7 @@ class PublishIT {
     void publishesToAnotherRegistryWithCredentialsFromASecret() throws Exception {
         try (PeerRegistry peer = PeerRegistry.startWithPassword("ci", "peer-secret-1")) {
             Path repo = repository("""
-                    image: app
+                    image: publishit
                     to: %s/team/app
                     tags: [ latest, "${SLIPWAY_COMMIT_SHORT}" ]
                     credentials: PEER_LOGIN
