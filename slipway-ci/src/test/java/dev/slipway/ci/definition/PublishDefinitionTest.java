@@ -40,6 +40,7 @@ class PublishDefinitionTest {
                       keep: 10
                   mirror:
                     depends_on: [publish]
+                    when: { branch: main }
                     publish: { image: app, to: "registry.example:5000/team/app", tags: latest, credentials: MIRROR_CREDENTIALS }
                 """);
         Task publish = p.task("publish");
@@ -54,6 +55,8 @@ class PublishDefinitionTest {
         assertThat(mirror.publish()).isEqualTo(new Publish("app", "registry.example:5000/team/app", List.of("latest"), null,
                 "MIRROR_CREDENTIALS"));
         assertThat(mirror.publish().ownRegistry()).isFalse();
+        assertThat(mirror.when()).isNotEqualTo(dev.slipway.ci.model.Condition.DEFAULT);
+        assertThat(publish.when()).isEqualTo(dev.slipway.ci.model.Condition.DEFAULT);
         assertThat(p.task("test").publish()).isNull();
         assertThat(p.permissions()).isEqualTo(Permissions.DEFAULT);
     }
@@ -83,7 +86,7 @@ class PublishDefinitionTest {
                         + " (publish: { image: ..., to: ..., tags: [...] })",
                 F + "5:5: 'commands' does not go with 'publish' in task 'p': a publish task pushes an image and runs no commands;"
                         + " put the commands in a task of their own",
-                F + "6:5: 'env' does not apply to a publish task (task 'p' runs no container; it may have depends_on and timeout)");
+                F + "6:5: 'env' does not apply to a publish task (task 'p' runs no container; it may have depends_on, timeout and when)");
     }
 
     @Test

@@ -229,7 +229,8 @@ class PublishIT {
         JsonNode second = alice.run("frozen", "{}");
         String log = alice.log(second, "publish");
         assertThat(second.get("status").asText()).as(log).isEqualTo("failure");
-        assertThat(log).contains("the registry refused " + server.registryHost() + "/alice/frozen:v1: denied");
+        assertThat(log).contains("the registry refused " + server.registryHost() + "/alice/frozen:v1: denied: tag 'v1' in alice/frozen is"
+                + " immutable by");
         assertThat(digestOf(aliceRegistry, "alice/frozen", "v1")).isEqualTo(first.get("published").get(0).get("digest").asText());
     }
 
