@@ -127,14 +127,7 @@ jar=$work/slipway.jar
 
 # ---- image ---------------------------------------------------------------------------------
 
-if ! timeout 15 docker image inspect "$IMAGE" >/dev/null 2>&1; then
-    log "building $IMAGE from /bin/busybox (FROM scratch, legacy builder; nothing is pulled)"
-    mkdir -p "$work/image"
-    cp /bin/busybox "$work/image/"
-    printf 'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox","--install","-s","/bin"]\nENV PATH=/bin\nCMD ["sh"]\n' \
-        >"$work/image/Dockerfile"
-    DOCKER_BUILDKIT=0 timeout 120 docker build -q -t "$IMAGE" "$work/image" >/dev/null || die "cannot build $IMAGE"
-fi
+bench_busybox_image "$IMAGE" "$work/image"
 
 # ---- git repositories ----------------------------------------------------------------------
 
@@ -196,22 +189,8 @@ git_commit "$src" "bench pipelines"
 
 port=$(bench_free_port)
 base=http://127.0.0.1:$port
-mkdir -p "$work/data"
 log "starting Slipway on 127.0.0.1:$port (scratch dir $work)"
-# shellcheck disable=SC2086  # JVM_OPTS is meant to be word-split
-SLIPWAY_ADMIN_PASSWORD=$ADMIN_PASSWORD "$java" $JVM_OPTS -jar "$jar" server --data "$work/data" --listen "127.0.0.1:$port" \
-    >"$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 600); do
-    kill -0 "$server_pid" 2>/dev/null || die "slipway exited during startup: $(tail -n 20 "$work/server.log")"
-    if curl -s -o /dev/null --max-time 1 "$base/healthz"; then
-        break
-    fi
-    sleep 0.1
-done
-curl -s -o /dev/null --max-time 1 "$base/healthz" || die "slipway did not answer on $base within 60 s"
-grep -qi 'local executor\|WITHOUT isolation' "$work/server.log" &&
-    die "slipway fell back to the local executor (the Docker engine was not usable by the server): $(grep -i executor "$work/server.log" | head -n 3)"
+bench_start_server "$work/data" "$port"
 token=$("$java" -jar "$jar" token create --data "$work/data" --user admin --name bench --scopes write:repository,admin \
     2>>"$work/cli.log" | tail -n 1)
 [ -n "$token" ] || die "slipway token create printed nothing (see $work/cli.log)"

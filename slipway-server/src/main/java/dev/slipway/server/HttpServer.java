@@ -78,7 +78,7 @@ public final class HttpServer implements AutoCloseable {
         ApiRoutes apiRoutes = new ApiRoutes(slipway.identity(), slipway.registry());
         this.runs = slipway.runService();
         CiRoutes ciRoutes = new CiRoutes(slipway.registrations(), slipway.triggers(), runs, slipway.logHub(), slipway.commitStatuses(),
-                slipway.notifications(), slipway.identity(), apiRoutes::principal, config.externalUrl());
+                slipway.notifications(), slipway.publishedImages(), slipway.identity(), apiRoutes::principal, config.externalUrl());
         SecretRoutes secretRoutes = new SecretRoutes(slipway.secrets(), slipway.deployKeys(), slipway.identity(), apiRoutes::principal);
         PackageRoutes packageRoutes = new PackageRoutes(slipway.identity(), slipway.registry(), slipway.pullThrough(), config.externalUrl());
         AdminRoutes adminRoutes = new AdminRoutes(slipway.identity(), slipway.proxies(), slipway.webhooks());
@@ -182,12 +182,39 @@ public final class HttpServer implements AutoCloseable {
         lockDataDir();
         app.start();
         recordAddress();
+        listenForTasks(slipway.serving(port()));
         runs.start();
         slipway.backgroundTriggers().start(); // polling and cron run where the server runs, never in CLI commands
         slipway.events().start(); // webhook deliveries run where the server runs, never in CLI commands
         slipway.outbox().start(); // so do commit statuses and notifications (CLI commands may enqueue; the server sends)
         lifecycleSchedule = slipway.lifecycle().startSchedule();
         return this;
+    }
+
+    /**
+     * Tasks reach this host at {@code address} (the task network's gateway). A server that listens
+     * on loopback only listens there too, on the same port, so tasks reach it without the server
+     * being exposed anywhere else.
+     */
+    private void listenForTasks(String address) {
+        boolean wildcard = listenHost.isEmpty() || listenHost.equals("0.0.0.0") || listenHost.equals("::");
+        if (address == null || wildcard || address.equals(listenHost)) {
+            return;
+        }
+        org.eclipse.jetty.server.Server server = app.jettyServer().server();
+        ServerConnector first = (ServerConnector) server.getConnectors()[0];
+        ServerConnector forTasks = new ServerConnector(server, first.getConnectionFactories().toArray(org.eclipse.jetty.server.ConnectionFactory[]::new));
+        forTasks.setHost(address);
+        forTasks.setPort(port());
+        server.addConnector(forTasks);
+        try {
+            forTasks.start();
+            LOG.info("tasks reach this server at http://{}:{}", address, port());
+        } catch (Exception e) {
+            server.removeConnector(forTasks);
+            LOG.warn("cannot listen on {}:{} for tasks: {}; tasks cannot reach this server (set ci.task-server-url, or listen on 0.0.0.0)",
+                    address, port(), e.getMessage());
+        }
     }
 
     /** The port actually bound (useful with port 0). */

@@ -66,15 +66,36 @@ final class OwnRegistryPulls implements RunQueue.ImageAuth {
         } catch (RegistryException invalid) {
             return null; // the pull fails with the engine's own message
         }
-        Principal principal = actor == null ? Principal.ANONYMOUS
-                : identity.user(actor).map(u -> new Principal(actor, u.admin(), Set.of(Scope.READ_PACKAGE))).orElse(Principal.ANONYMOUS);
-        String repoOwner = Names.owner(repository);
-        boolean isPublic = registry.repository(repository).map(Metadata.RepositoryRow::isPublic).orElse(false);
-        Set<Action> rights = pullThrough.rights(repoOwner, principal, identity.repositoryActions(principal, repoOwner, isPublic));
-        if (!rights.contains(Action.PULL)) {
+        Principal principal = runUser(identity, actor, Scope.READ_PACKAGE);
+        if (!rights(principal, repository).contains(Action.PULL)) {
             return null; // not readable by the run's user: the registry refuses the pull
         }
-        return new TaskSpec.PullAuth(image.substring(0, slash), tokens.issue(principal, service, Map.of(repository, EnumSet.of(Action.PULL)), false));
+        return new TaskSpec.PullAuth(image.substring(0, slash), token(principal, repository, EnumSet.of(Action.PULL)));
+    }
+
+    /**
+     * The run's user as a principal with one scope: a user with its admin flag; an organization
+     * (runs its repository's webhooks started belong to it) by its name, which gives it its own
+     * namespace only; nobody (anonymous) when neither exists.
+     */
+    static Principal runUser(Identity identity, String actor, Scope scope) {
+        if (actor == null || identity.ownerKind(actor).isEmpty()) {
+            return Principal.ANONYMOUS;
+        }
+        boolean admin = identity.user(actor).map(Identity.User::admin).orElse(false);
+        return new Principal(actor, admin, Set.of(scope));
+    }
+
+    /** What {@code principal} may do to {@code repository}, as the registry would decide it. */
+    Set<Action> rights(Principal principal, String repository) {
+        String repoOwner = Names.owner(repository);
+        boolean isPublic = registry.repository(repository).map(Metadata.RepositoryRow::isPublic).orElse(false);
+        return pullThrough.rights(repoOwner, principal, identity.repositoryActions(principal, repoOwner, isPublic));
+    }
+
+    /** A registry token for the engine: {@code actions} on {@code repository} only, for an hour. */
+    String token(Principal principal, String repository, Set<Action> actions) {
+        return tokens.issue(principal, service, Map.of(repository, EnumSet.copyOf(actions)), false);
     }
 
     /** {@code owner/name[:tag|@digest]} without the tag or digest. */

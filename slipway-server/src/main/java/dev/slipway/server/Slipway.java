@@ -34,6 +34,8 @@ import dev.slipway.ci.scheduler.RunQueue;
 import dev.slipway.ci.scheduler.RunService;
 import dev.slipway.ci.registration.Registrations;
 import dev.slipway.ci.notify.Notifications;
+import dev.slipway.ci.release.PublishedImages;
+import dev.slipway.ci.release.Releases;
 import dev.slipway.ci.status.CommitStatuses;
 import dev.slipway.ci.trigger.BackgroundTriggers;
 import dev.slipway.ci.trigger.TriggerService;
@@ -81,6 +83,10 @@ public final class Slipway implements AutoCloseable {
     private final Webhooks webhooks;
     private final PullThroughCache pullThrough;
     private final Lifecycle lifecycle;
+    private final PublishedImages publishedImages;
+    private Executor executor;
+    private JobAccess jobAccess;
+    private OwnRegistryPushes ownPushes;
 
     public Slipway(SlipwayConfig config) {
         this(config, Clock.system());
@@ -126,6 +132,7 @@ public final class Slipway implements AutoCloseable {
         this.worktrees = new Worktrees(config.ciDir().resolve("worktrees"), deployKeys::privateKeyPath, config.ci().gitCaFile());
         this.deployTargets = new DeployTargets(database.jdbi(), clock);
         this.caches = new Caches(database.jdbi(), config.ciDir().resolve("caches"), clock, config.ci().cacheQuotaBytes());
+        this.publishedImages = new PublishedImages(database.jdbi(), clock);
         this.outbox = new Outbox(database.jdbi(), clock);
         // Every change of a run, also one a CLI command makes, enqueues its commit status; the server sends them.
         RunLinks links = new RunLinks(config.externalUrl());
@@ -175,19 +182,38 @@ public final class Slipway implements AutoCloseable {
     /** The runs, their queue and its executor; started by the server only (CLI commands do not run pipelines). */
     public synchronized RunService runService() {
         if (runService == null) {
-            Executor executor = chooseExecutor(config.ci().executor(), instanceId(), config.ci().hostIsolation());
+            executor = chooseExecutor(config.ci().executor(), instanceId(), config.ci().hostIsolation());
             RunEngine engine = new RunEngine(executor);
             java.nio.file.Path runsRoot = config.ciDir().resolve("runs");
             Checkouts checkouts = new Checkouts(worktrees, secrets);
+            OwnRegistryPulls pulls = new OwnRegistryPulls(config, registry, identity, pullThrough);
+            jobAccess = new JobAccess(identity.jobTokens(), config.secretsDir(), config.ci().taskServerUrl());
+            ownPushes = new OwnRegistryPushes(config.ci().engineRegistry(), java.net.URI.create(config.externalUrl()).getAuthority(), pulls,
+                    identity, pullThrough, lifecycle);
+            Releases releases = new Releases(executor, jobAccess, ownPushes, publishedImages);
             runService = new RunService(ciStore, worktrees, logStore(), new RunEviction(ciStore, executor, runsRoot, config.ci().keep()),
                     finished -> new RunQueue(ciStore, registrations, checkouts, deployTargets, caches, secrets, logStore(), engine, runsRoot,
-                            config.ci().maxConcurrentRuns(), new OwnRegistryPulls(config, registry, identity, pullThrough), finished));
+                            config.ci().maxConcurrentRuns(), pulls, releases, finished));
             triggers = new TriggerService(registrations, checkouts, deployTargets, secrets, ciStore, runService.queue(), database.jdbi(),
                     triggerClock, triggerState);
             triggers.addDeliveryListener(commitStatuses::learn);
         }
         return runService;
     }
+
+    /**
+     * The server listens on {@code port}: publish tasks push there (unless {@code ci.engine-registry}
+     * says otherwise), and tasks get their way back to it. Returns the address tasks reach this host
+     * at, where the server must listen too, or null when nothing more is needed.
+     */
+    public synchronized String serving(int port) {
+        runService();
+        ownPushes.bound(port);
+        return jobAccess.start(executor, port, Clock.system());
+    }
+
+    /** What publish tasks pushed, by run (the run JSON's {@code published}). */
+    public PublishedImages publishedImages() { return publishedImages; }
 
     /** Turns events (API triggers, webhooks, polls, schedules) into queued runs. */
     public synchronized TriggerService triggers() {
@@ -268,6 +294,7 @@ public final class Slipway implements AutoCloseable {
         }
         if (runService != null) {
             runService.close();
+            executor.close(); // and with it the way back from tasks (the firewall's exception for this server's port)
         }
         outbox.close(); // after the runs: the statuses of runs ended by the shutdown are enqueued by then
         events.close();

@@ -9,6 +9,8 @@ import dev.slipway.ci.registration.Registration;
 import dev.slipway.ci.registration.Registrations;
 import dev.slipway.ci.release.RunVersions;
 import dev.slipway.ci.scheduler.RunJson;
+import dev.slipway.ci.release.PublishedImages;
+import dev.slipway.ci.release.Publisher;
 import dev.slipway.ci.scheduler.RunLinks;
 import dev.slipway.ci.scheduler.RunService;
 import dev.slipway.ci.notify.Notifications;
@@ -51,6 +53,7 @@ public final class CiRoutes {
     private final LogHub hub;
     private final CommitStatuses statuses;
     private final Notifications notifications;
+    private final PublishedImages publishedImages;
     private final Identity identity;
     private final Function<Context, Principal> auth;
     private final ObjectMapper json = new ObjectMapper();
@@ -59,7 +62,9 @@ public final class CiRoutes {
     /** @param auth returns the authenticated principal or throws Unauthorized */
     /** @param externalUrl the server's URL as forges reach it (webhook URLs name it) */
     public CiRoutes(Registrations registrations, TriggerService triggers, RunService runs, LogHub hub, CommitStatuses statuses,
-                    Notifications notifications, Identity identity, Function<Context, Principal> auth, String externalUrl) {
+                    Notifications notifications, PublishedImages publishedImages, Identity identity, Function<Context, Principal> auth,
+                    String externalUrl) {
+        this.publishedImages = publishedImages;
         this.externalUrl = externalUrl.endsWith("/") ? externalUrl.substring(0, externalUrl.length() - 1) : externalUrl;
         this.hooks = new WebhookReceiver(triggers, new RunLinks(externalUrl)::run);
         this.statuses = statuses;
@@ -95,8 +100,17 @@ public final class CiRoutes {
 
     // ---- permissions
 
-    private Principal require(Context ctx, String owner, boolean write) {
+    /**
+     * The caller, if it may read (or {@code write}) {@code owner}'s repository {@code name}, or
+     * {@code owner}'s repositories as a whole when {@code name} is null. A job token reaches only
+     * its own run's repository.
+     */
+    private Principal require(Context ctx, String owner, String name, boolean write) {
         Principal p = auth.apply(ctx);
+        if (p.job() != null && (name == null || !p.job().repository().equals(owner + "/" + name))) {
+            throw new SlipwayException.Forbidden("this job token belongs to a run of " + p.job().repository()
+                    + "; it reaches that repository's runs only");
+        }
         if (!identity.inNamespace(p, owner)) {
             throw new SlipwayException.Forbidden("user '" + p.username() + "' has no access to " + owner + "'s repositories");
         }
@@ -119,7 +133,7 @@ public final class CiRoutes {
     private CiStore.RunRow run(Context ctx, boolean write) {
         long id = runId(ctx);
         CiStore.RunRow r = runs.require(id);
-        require(ctx, r.owner(), write);
+        require(ctx, r.owner(), r.repo(), write);
         return r;
     }
 
@@ -135,7 +149,7 @@ public final class CiRoutes {
         if (owner == null || identity.ownerKind(owner).isEmpty()) {
             throw new SlipwayException.BadRequest("'owner' must name an existing user or organization");
         }
-        require(ctx, owner, true);
+        require(ctx, owner, null, true);
         Registrations.Registered r = registrations.register(owner, b.text("name"), settings(b, false));
         ObjectNode o = repoJson(r.registration());
         o.put("webhook_secret", r.webhookSecret()); // shown this once
@@ -175,14 +189,14 @@ public final class CiRoutes {
 
     private void getRepository(Context ctx) {
         String owner = ctx.pathParam("owner");
-        require(ctx, owner, false);
+        require(ctx, owner, ctx.pathParam("name"), false);
         Registration r = registrations.require(owner, ctx.pathParam("name"));
         ctx.contentType("application/json").result(repoJson(r).toString());
     }
 
     private void listRepositories(Context ctx) {
         String owner = ctx.pathParam("owner");
-        require(ctx, owner, false);
+        require(ctx, owner, null, false);
         ArrayNode arr = json.createArrayNode();
         registrations.of(owner).forEach(r -> arr.add(repoJson(r)));
         ctx.contentType("application/json").result(arr.toString());
@@ -191,7 +205,7 @@ public final class CiRoutes {
     /** Fields present change (null or "" clears key, credentials and the forge fields); absent fields stay. */
     private void updateRepository(Context ctx) {
         String owner = ctx.pathParam("owner");
-        require(ctx, owner, true);
+        require(ctx, owner, ctx.pathParam("name"), true);
         RequestBody b = RequestBody.parse(ctx.bodyAsBytes(), RequestBody.Fields.of("clone_url", "default_branch", "key", "credentials",
                 "webhook_secret", "rotate_webhook_secret", "poll_interval", "forge", "forge_url", "forge_repository", "status_token")
                 .alias("branch", "default_branch").alias("url", "clone_url").alias("rotate", "rotate_webhook_secret"));
@@ -210,7 +224,7 @@ public final class CiRoutes {
 
     private void removeRepository(Context ctx) {
         String owner = ctx.pathParam("owner");
-        require(ctx, owner, true);
+        require(ctx, owner, ctx.pathParam("name"), true);
         registrations.remove(owner, ctx.pathParam("name"));
         ctx.status(204);
     }
@@ -252,7 +266,7 @@ public final class CiRoutes {
 
     private void trigger(Context ctx) {
         String owner = ctx.pathParam("owner");
-        Principal p = require(ctx, owner, true);
+        Principal p = require(ctx, owner, ctx.pathParam("name"), true);
         RequestBody b = RequestBody.parse(ctx.bodyAsBytes(), RequestBody.Fields.of("ref", "pipeline", "variables")
                 .alias("branch", "ref").alias("tag", "ref").alias("commit", "ref").alias("sha", "ref").alias("vars", "variables"));
         Map<String, String> vars = new LinkedHashMap<>();
@@ -269,7 +283,7 @@ public final class CiRoutes {
 
     private void listRuns(Context ctx) {
         String owner = ctx.pathParam("owner");
-        require(ctx, owner, false);
+        require(ctx, owner, ctx.pathParam("name"), false);
         ArrayNode arr = json.createArrayNode();
         runs.runsOf(owner, ctx.pathParam("name"), limit(ctx, 50)).forEach(r -> arr.add(runJson(r)));
         ctx.contentType("application/json").result(arr.toString());
@@ -368,7 +382,7 @@ public final class CiRoutes {
 
     private void deliveries(Context ctx) {
         String owner = ctx.pathParam("owner");
-        require(ctx, owner, false);
+        require(ctx, owner, ctx.pathParam("name"), false);
         Registration r = registrations.require(owner, ctx.pathParam("name"));
         ArrayNode arr = json.createArrayNode();
         for (HookDeliveries.Delivery d : triggers.state().deliveries(r, limit(ctx, 50))) {
@@ -411,6 +425,12 @@ public final class CiRoutes {
         ObjectNode o = RunJson.of(r, runs.tasks(r.id()), versions.find(r.id()).orElse(null));
         o.set("commit_statuses", statuses.json(r)); // what the forge was told, or why nothing
         o.set("notifications", notifications.json(r)); // who was told that it ended, or is still to be
+        ArrayNode published = o.putArray("published"); // what its publish tasks pushed
+        for (Publisher.Published p : publishedImages.of(r.id())) {
+            ObjectNode pn = published.addObject().put("task", p.task()).put("image", p.image());
+            p.tags().forEach(pn.putArray("tags")::add);
+            pn.put("digest", p.digest());
+        }
         return o;
     }
 

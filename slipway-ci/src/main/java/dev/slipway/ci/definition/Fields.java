@@ -112,6 +112,11 @@ final class Fields {
         return mapping;
     }
 
+    /** Whether the key is written, even with an empty value. */
+    boolean has(String key) {
+        return entries.containsKey(key);
+    }
+
     /** The value, or null when the key is absent or its value is empty ({@code key:} or {@code key: null}). */
     Node get(String key) {
         Entry e = entries.get(key);

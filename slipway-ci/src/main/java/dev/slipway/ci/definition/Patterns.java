@@ -33,38 +33,6 @@ public final class Patterns {
     }
 
     static Pattern glob(String glob) {
-        StringBuilder re = new StringBuilder();
-        for (int i = 0; i < glob.length(); i++) {
-            char c = glob.charAt(i);
-            switch (c) {
-                case '*' -> {
-                    if (i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
-                        i++;
-                        // "**/" also matches nothing at all: "a/**/b" matches "a/b".
-                        if (i + 1 < glob.length() && glob.charAt(i + 1) == '/') {
-                            i++;
-                            re.append("(?:.*/)?");
-                        } else {
-                            re.append(".*");
-                        }
-                    } else {
-                        re.append("[^/]*");
-                    }
-                }
-                case '?' -> re.append("[^/]");
-                case '[' -> {
-                    int end = glob.indexOf(']', i + 1);
-                    if (end < 0) {
-                        re.append("\\[");
-                    } else {
-                        String set = glob.substring(i + 1, end);
-                        re.append('[').append(set.startsWith("!") ? "^" + set.substring(1) : set.replace("\\", "\\\\")).append(']');
-                        i = end;
-                    }
-                }
-                default -> re.append(Pattern.quote(String.valueOf(c)));
-            }
-        }
-        return Pattern.compile(re.toString());
+        return dev.slipway.core.Globs.compile(glob);
     }
 }

@@ -2,6 +2,7 @@ package dev.slipway.ci.definition;
 
 import dev.slipway.ci.model.ImageSpec;
 import dev.slipway.ci.model.Notification;
+import dev.slipway.ci.model.Permissions;
 import dev.slipway.ci.model.Pipeline;
 import dev.slipway.ci.model.RepositoryEntry;
 import dev.slipway.ci.model.Task;
@@ -24,7 +25,8 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 final class PipelineReader {
     /** {@code x-} keys are ignored, as in Compose files: a place for YAML anchors shared by tasks. */
-    private static final Set<String> KEYS = Set.of("on", "variables", "images", "repositories", "tasks", "version", "notify", "x-*");
+    private static final Set<String> KEYS = Set.of("on", "variables", "images", "repositories", "tasks", "version", "notify",
+            "permissions", "x-*");
     private static final Set<String> IMAGE_KEYS = Set.of("ref", "pull", "build");
     private static final Set<String> BUILD_KEYS = Set.of("repository", "context", "dockerfile");
     private static final Set<String> REPOSITORY_KEYS = Set.of("url", "revision", "mutable", "key", "credentials", "submodules", "name");
@@ -50,10 +52,12 @@ final class PipelineReader {
         Map<String, ImageSpec> images = new LinkedHashMap<>();
         Set<String> imageNames = images(top, images);
         List<RepositoryEntry> repositories = repositories(top);
-        List<Task> tasks = tasks(top, imageNames, variables.keySet());
+        Permissions permissions = PermissionsReader.read(source, top);
+        List<Task> tasks = tasks(top, imageNames, variables.keySet(), permissions);
         Versioning version = new VersionReader(source).read(top);
         List<Notification> notify = new NotifyReader(source, variables.keySet()).read(top);
-        return source.hasProblems() ? null : new Pipeline(name, images, repositories, tasks, triggers, variables, version, notify);
+        return source.hasProblems() ? null
+                : new Pipeline(name, images, repositories, tasks, triggers, variables, version, notify, permissions);
     }
 
     /** Defaults for {@code ${NAME}}; literal text, not themselves substituted. */
@@ -247,7 +251,7 @@ final class PipelineReader {
         return node == null ? Boolean.valueOf(absent) : source.flag(node, "'" + key + "' of " + where);
     }
 
-    private List<Task> tasks(Fields top, Set<String> images, Set<String> variables) {
+    private List<Task> tasks(Fields top, Set<String> images, Set<String> variables, Permissions permissions) {
         Node node = top.require("tasks");
         List<Task> tasks = new ArrayList<>();
         if (node == null) {
@@ -261,7 +265,7 @@ final class PipelineReader {
                 source.report(e.keyNode(), "task name '" + e.key() + "' must be " + Syntax.IDENTIFIER_RULE);
             }
         }
-        TaskReader reader = new TaskReader(source, images, names, variables);
+        TaskReader reader = new TaskReader(source, images, names, variables, permissions);
         for (Fields.Entry e : f.entries()) {
             Task task = reader.read(e.key(), e.keyNode(), e.value());
             if (task != null) {

@@ -23,16 +23,24 @@ final class Syntax {
 
     private static final String COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
     private static final String DOMAIN_LABEL = "[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?";
+    /** A registry host, with an optional port, and the '/' after it. */
+    private static final String REGISTRY_HOST = "(?:(?:" + DOMAIN_LABEL + "(?:\\." + DOMAIN_LABEL + ")*|\\[[0-9a-fA-F:]+\\])(?::[0-9]{1,5})?/)";
 
     /**
      * An image reference as docker and the OCI distribution spec read it: optional registry host
      * and port, lower-case path components, optional tag, optional digest.
      */
     static final Pattern IMAGE_REFERENCE = Pattern.compile(
-            "(?:(?:" + DOMAIN_LABEL + "(?:\\." + DOMAIN_LABEL + ")*|\\[[0-9a-fA-F:]+\\])(?::[0-9]{1,5})?/)?"
+            REGISTRY_HOST + "?"
             + COMPONENT + "(?:/" + COMPONENT + ")*"
             + "(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?"
             + "(?:@sha256:[0-9a-f]{64}|@sha512:[0-9a-f]{128})?");
+
+    /** A repository in Slipway's own registry: {@code owner/name[/path]}, no tag, no digest. */
+    static final Pattern OWN_REPOSITORY = Pattern.compile(COMPONENT + "(?:/" + COMPONENT + ")+");
+
+    /** A repository in another registry: {@code host[:port]/path/name}, no tag, no digest. */
+    static final Pattern OTHER_REPOSITORY = Pattern.compile(REGISTRY_HOST + COMPONENT + "(?:/" + COMPONENT + ")*");
 
     /** The URL forms git clones from: a URL with a scheme git knows, or scp-like {@code git@host:path}. */
     static final Pattern GIT_URL = Pattern.compile(

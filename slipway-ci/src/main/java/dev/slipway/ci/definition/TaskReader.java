@@ -1,6 +1,8 @@
 package dev.slipway.ci.definition;
 
 import dev.slipway.ci.model.Condition;
+import dev.slipway.ci.model.Permissions;
+import dev.slipway.ci.model.Publish;
 import dev.slipway.ci.model.Task;
 import dev.slipway.ci.model.Task.CacheMount;
 import dev.slipway.ci.model.Task.DeployMount;
@@ -26,7 +28,9 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 final class TaskReader {
     private static final Set<String> KEYS = Set.of("image", "commands", "depends_on", "env", "secrets", "caches", "outputs",
-            "network", "deploy", "timeout", "resources", "when");
+            "network", "deploy", "timeout", "resources", "when", "publish");
+    /** What a publish task may have besides 'publish': it runs no container of its own. */
+    private static final Set<String> PUBLISH_TASK_KEYS = Set.of("publish", "depends_on", "timeout", "when");
     private static final Set<String> SECRET_KEYS = Set.of("name", "env", "file");
     private static final Set<String> CACHE_KEYS = Set.of("name", "path", "shared");
     private static final Set<String> DEPLOY_KEYS = Set.of("target", "path");
@@ -38,17 +42,19 @@ final class TaskReader {
     private final Set<String> tasks;
     private final Set<String> variables;
     private final ConditionReader conditions;
+    private final PublishReader publishes;
     /** For each task, the depends_on item naming each dependency: where a cycle is reported. */
     private final Map<String, Map<String, Node>> dependencyNodes = new HashMap<>();
     /** The current task's mount points: path to what is mounted there. */
     private final Map<String, String> mountPoints = new HashMap<>();
 
-    TaskReader(Source source, Set<String> images, Set<String> tasks, Set<String> variables) {
+    TaskReader(Source source, Set<String> images, Set<String> tasks, Set<String> variables, Permissions permissions) {
         this.source = source;
         this.images = images;
         this.tasks = tasks;
         this.variables = variables;
         this.conditions = new ConditionReader(source, variables);
+        this.publishes = new PublishReader(source, images, variables, permissions);
     }
 
     Map<String, Map<String, Node>> dependencyNodes() {
@@ -61,6 +67,9 @@ final class TaskReader {
         int before = source.problemCount();
         mountPoints.clear();
         Fields f = source.fields(value, nameNode, where, KEYS);
+        if (f.has("publish")) {
+            return publishTask(name, f, where, before);
+        }
 
         String image = imageOf(f, where);
         List<String> commands = commands(f, where);
@@ -81,7 +90,42 @@ final class TaskReader {
         return new Task(name, image, commands, dependsOn, env, secrets, caches, outputs, network, deploy, timeout, resources, when);
     }
 
+    /** A task that pushes an image: {@code publish}, and when it runs ({@code depends_on}, {@code timeout}, {@code when}). */
+    private Task publishTask(String name, Fields f, String where, int before) {
+        for (Fields.Entry e : f.entries()) {
+            if (PUBLISH_TASK_KEYS.contains(e.key()) || !KEYS.contains(e.key())) {
+                continue;
+            }
+            source.report(e.keyNode(), switch (e.key()) {
+                case "commands" -> "'commands' does not go with 'publish' in " + where + ": a publish task pushes an image and runs"
+                        + " no commands; put the commands in a task of their own";
+                case "image" -> "'image' does not go with 'publish' in " + where + ": name the image to push under 'publish'"
+                        + " (publish: { image: ..., to: ..., tags: [...] })";
+                default -> "'" + e.key() + "' does not apply to a publish task (" + where + " runs no container; it may have"
+                        + " depends_on, timeout and when)";
+            });
+        }
+        Node node = f.get("publish");
+        if (node == null) {
+            source.report(f.keyNode("publish"), "'publish' in " + where + " needs a value: { image: ..., to: ..., tags: [...] }");
+        }
+        Publish publish = node == null ? null : publishes.read(node, f.keyNode("publish"), where);
+        List<String> dependsOn = dependsOn(name, f, where);
+        Duration timeout = timeout(f, where);
+        Condition when = conditions.read(f, name);
+        if (source.problemCount() > before || publish == null) {
+            return null;
+        }
+        return new Task(name, publish.image(), List.of(), dependsOn, Map.of(), List.of(), List.of(), List.of(), NetworkPolicy.DEFAULT,
+                null, timeout, Resources.NONE, when, publish);
+    }
+
     private String imageOf(Fields f, String where) {
+        return declaredImage(source, f, where, images);
+    }
+
+    /** {@code image}, which must name an image the pipeline declares (a task's, or a publish task's). */
+    static String declaredImage(Source source, Fields f, String where, Set<String> images) {
         Node node = f.require("image");
         String image = node == null ? null : source.text(node, "'image' of " + where);
         if (image != null && !images.contains(image)) {

@@ -43,7 +43,10 @@ public final class Variables {
             "SLIPWAY_RUN_ID",         // the run's id
             "SLIPWAY_VERSION",        // the run's version from 'version:', such as v1.3.0
             "SLIPWAY_VERSION_BUMP",   // major, minor or patch
-            "SLIPWAY_PREVIOUS_VERSION"); // the version tag it was computed from (empty with none yet)
+            "SLIPWAY_PREVIOUS_VERSION", // the version tag it was computed from (empty with none yet)
+            "SLIPWAY_TOKEN",          // the run's job token (empty in slipway exec)
+            "SLIPWAY_SERVER",         // the server's URL as tasks reach it
+            "SLIPWAY_REGISTRY");      // host:port of the server's registry as tasks reach it
 
     /**
      * Values that only notification texts see, besides the built-ins: how the run ended and where

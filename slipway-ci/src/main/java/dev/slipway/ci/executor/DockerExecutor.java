@@ -79,6 +79,9 @@ public final class DockerExecutor implements Executor {
     private final String instance;
     private final Map<String, ResultCallback.Adapter<Frame>> attachments = new ConcurrentHashMap<>();
     private final Map<String, Boolean> stopped = new ConcurrentHashMap<>();
+    private final Map<String, Object> pushLocks = new ConcurrentHashMap<>();
+    /** The server's port that tasks may reach (the exception to host isolation), or 0. */
+    private volatile int openPort;
     private volatile boolean networkReady;
     private final String hostIsolation;
 
@@ -275,11 +278,16 @@ public final class DockerExecutor implements Executor {
         } catch (NotFoundException missing) {
             // build below
         }
-        java.io.File file = context.resolve(dockerfile).toFile();
-        if (!file.isFile()) {
-            throw new ExecutorException("Dockerfile " + dockerfile + " not found in the build context");
-        }
         output.accept("building image " + tag + " from " + dockerfile);
+        build(context, context.resolve(dockerfile), java.util.Set.of(tag), Map.of(), output);
+    }
+
+    /** One build with the classic builder: the context streamed as docker sends it, the output a line at a time. */
+    private void build(java.nio.file.Path context, java.nio.file.Path dockerfile, java.util.Set<String> tags, Map<String, String> labels,
+                       java.util.function.Consumer<String> output) throws ExecutorException {
+        if (!java.nio.file.Files.isRegularFile(dockerfile)) {
+            throw new ExecutorException("Dockerfile " + context.relativize(dockerfile) + " not found in the build context");
+        }
         StringBuilder partial = new StringBuilder();
         var callback = new com.github.dockerjava.api.command.BuildImageResultCallback() {
             @Override
@@ -297,13 +305,117 @@ public final class DockerExecutor implements Executor {
                 super.onNext(item);
             }
         };
-        try {
+        try (ContextTar.Context tar = ContextTar.open(context, dockerfile, labels)) {
             // forcerm: no intermediate container is left behind, also when the build fails.
-            docker.buildImageCmd(context.toFile()).withDockerfile(file).withTags(java.util.Set.of(tag)).withPull(false)
+            docker.buildImageCmd(tar.tar()).withDockerfilePath(tar.dockerfile()).withTags(tags).withPull(false)
                     .withForcerm(true).exec(callback).awaitImageId(30, TimeUnit.MINUTES);
-        } catch (DockerException | com.github.dockerjava.api.exception.DockerClientException e) {
-            throw new ExecutorException("building image " + tag + " failed: " + e.getMessage(), e);
+        } catch (IOException | DockerException | com.github.dockerjava.api.exception.DockerClientException e) {
+            throw new ExecutorException("building image " + String.join(", ", tags) + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The image with its labels, tagged {@code repository:tag} for each tag: a built image is
+     * built with them ({@code docker build --label}); a referenced one gets them by a derived build
+     * ({@code FROM <image>} with the labels: a config change, no layer). Then pushed tag by tag,
+     * and untagged again: the engine keeps no trace but shared layers. Pushes to one repository go
+     * one at a time, so two runs never untag each other's tags mid-push.
+     */
+    @Override
+    public PushSpec.Outcome push(PushSpec spec, java.util.function.Consumer<String> output) throws ExecutorException {
+        if (spec.source() instanceof PushSpec.Source.Image image) {
+            if (image.pullAlways()) {
+                pull(image.ref(), image.pullAuth());
+            } else {
+                try {
+                    docker.inspectImageCmd(image.ref()).exec();
+                } catch (NotFoundException missing) {
+                    output.accept("pulling " + image.ref());
+                    pull(image.ref(), image.pullAuth());
+                }
+            }
+        }
+        java.util.Set<String> targets = new java.util.LinkedHashSet<>();
+        spec.tags().forEach(t -> targets.add(spec.repository() + ":" + t));
+        synchronized (pushLocks.computeIfAbsent(spec.repository(), k -> new Object())) {
+            try {
+                switch (spec.source()) {
+                    case PushSpec.Source.Build b -> build(b.context(), b.dockerfile(), targets, spec.labels(), output);
+                    case PushSpec.Source.Image i -> labelled(i.ref(), spec.labels(), targets);
+                }
+                String digest = null;
+                for (String tag : spec.tags()) {
+                    PushProgress progress = new PushProgress(output, System::nanoTime);
+                    var callback = new ResultCallback.Adapter<com.github.dockerjava.api.model.PushResponseItem>() {
+                        @Override
+                        public void onNext(com.github.dockerjava.api.model.PushResponseItem item) {
+                            progress.accept(item);
+                        }
+                    };
+                    var cmd = docker.pushImageCmd(spec.repository()).withTag(tag);
+                    if (spec.auth() != null) {
+                        cmd.withAuthConfig(authConfig(spec.auth()));
+                    }
+                    try {
+                        cmd.exec(callback).awaitCompletion(6, TimeUnit.HOURS);
+                    } catch (DockerException | com.github.dockerjava.api.exception.DockerClientException e) {
+                        return new PushSpec.Outcome.Refused(tag, e.getMessage());
+                    }
+                    if (progress.error() != null) {
+                        return new PushSpec.Outcome.Refused(tag, progress.error());
+                    }
+                    if (progress.digest() == null) {
+                        throw new ExecutorException("the engine pushed " + spec.repository() + ":" + tag + " but reported no digest");
+                    }
+                    if (digest != null && !digest.equals(progress.digest())) {
+                        throw new ExecutorException(spec.repository() + ":" + tag + " was pushed as " + progress.digest() + ", the tags before it as "
+                                + digest + "; the image changed during the push");
+                    }
+                    digest = progress.digest();
+                }
+                return new PushSpec.Outcome.Pushed(digest);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ExecutorException("interrupted while pushing " + spec.repository(), e);
+            } finally {
+                for (String target : targets) {
+                    try {
+                        docker.removeImageCmd(target).exec(); // the last tag of the derived image takes it along
+                    } catch (DockerException ignored) {
+                        // not tagged (the build failed)
+                    }
+                }
+            }
+        }
+    }
+
+    /** The derived image: {@code FROM <image>} plus the labels, tagged as every push target. */
+    private void labelled(String image, Map<String, String> labels, java.util.Set<String> targets) throws ExecutorException {
+        java.nio.file.Path context;
+        try {
+            context = java.nio.file.Files.createTempDirectory("slipway-publish-");
+            java.nio.file.Files.writeString(context.resolve("Dockerfile"), "FROM " + image + "\n");
+        } catch (IOException e) {
+            throw new ExecutorException("cannot label " + image + " for the push: " + e.getMessage(), e);
+        }
+        try {
+            build(context, context.resolve("Dockerfile"), targets, labels, line -> { });
+        } finally {
+            try {
+                java.nio.file.Files.deleteIfExists(context.resolve("Dockerfile"));
+                java.nio.file.Files.deleteIfExists(context);
+            } catch (IOException ignored) {
+                // a temporary directory with one small file
+            }
+        }
+    }
+
+    private static com.github.dockerjava.api.model.AuthConfig authConfig(PushSpec.Auth auth) {
+        var config = new com.github.dockerjava.api.model.AuthConfig().withRegistryAddress(auth.registry());
+        return switch (auth) {
+            case PushSpec.Auth.Token t -> config.withRegistrytoken(t.token());
+            case PushSpec.Auth.Password p -> config.withUsername(p.username()).withPassword(p.password());
+        };
     }
 
     /** Pulls the image (with {@code auth}'s bearer token when given); returns its id. */
@@ -356,6 +468,31 @@ public final class DockerExecutor implements Executor {
                     + "Slipway does not check it", BRIDGE);
             case "off" -> LOG.warn("ci.host-isolation=off: tasks on the default network can reach services on this host");
             default -> HostFirewall.blockBridgeToHost(BRIDGE);
+        }
+    }
+
+    /**
+     * Tasks reach this host at the task network's gateway; with {@code ci.host-isolation=iptables}
+     * the server's port is let through there, above the rule that drops the rest.
+     */
+    @Override
+    public String openHostPort(int port) throws ExecutorException {
+        network(Task.NetworkPolicy.DEFAULT); // the network, and the DROP rule the exception goes above
+        if (hostIsolation.equals("iptables")) {
+            HostFirewall.allowPort(BRIDGE, port);
+            openPort = port;
+        }
+        try {
+            var ipam = docker.inspectNetworkCmd().withNetworkId(NETWORK).exec().getIpam();
+            String gateway = ipam == null || ipam.getConfig() == null ? null : ipam.getConfig().stream()
+                    .map(com.github.dockerjava.api.model.Network.Ipam.Config::getGateway)
+                    .filter(g -> g != null && !g.contains(":")).findFirst().orElse(null);
+            if (gateway == null) {
+                throw new ExecutorException("the task network " + NETWORK + " has no IPv4 gateway");
+            }
+            return gateway;
+        } catch (DockerException e) {
+            throw new ExecutorException("cannot inspect the task network " + NETWORK + ": " + e.getMessage(), e);
         }
     }
 
@@ -574,6 +711,9 @@ public final class DockerExecutor implements Executor {
 
     @Override
     public void close() {
+        if (openPort > 0) {
+            HostFirewall.closePort(BRIDGE, openPort);
+        }
         try {
             docker.close();
         } catch (IOException ignored) {

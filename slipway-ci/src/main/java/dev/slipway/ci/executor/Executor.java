@@ -34,6 +34,24 @@ public interface Executor extends AutoCloseable {
     void buildImage(java.nio.file.Path context, String dockerfile, String tag, java.util.function.Consumer<String> output)
             throws ExecutorException;
 
+    /**
+     * Pushes {@code spec.image()} to {@code spec.repository()} under each of its tags, carrying its
+     * labels (the pushed image is the image with those labels added), and leaves no tag of it
+     * behind on the engine. Progress goes to {@code output} a line at a time. A refusal by the
+     * registry (denied, immutable tag) is an {@link PushSpec.Outcome.Refused outcome}; the
+     * exception is for what keeps the push from being tried (image missing, engine unreachable).
+     */
+    PushSpec.Outcome push(PushSpec spec, java.util.function.Consumer<String> output) throws ExecutorException;
+
+    /**
+     * Opens the one exception to host isolation: lets tasks on the default network reach
+     * {@code port} on this host (the server's own port), and returns the address tasks reach this
+     * host at. Executors whose tasks run on the host itself return {@code 127.0.0.1}.
+     */
+    default String openHostPort(int port) throws ExecutorException {
+        return "127.0.0.1";
+    }
+
     /** The exit code; -1 if stopped or timed out (see {@link Exit}). */
     Exit await(TaskHandle task, Duration timeout) throws ExecutorException;
 

@@ -7,7 +7,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The host-isolation rule for task networks: {@code iptables -I INPUT -i <bridge> -j DROP}. Packets
  * from task containers to any address of the host itself arrive through INPUT on the bridge and
- * are dropped; forwarded traffic to the outside world is untouched. Needs root and iptables on the
+ * are dropped; forwarded traffic to the outside world is untouched. One exception sits above it:
+ * the server's own port ({@link #allowPort}), so tasks can use Slipway's API and registry. Needs root and iptables on the
  * host that runs the engine (the server's host: the engine must be local for overlays anyway).
  */
 final class HostFirewall {
@@ -23,6 +24,40 @@ final class HostFirewall {
             throw new Executor.ExecutorException("cannot install the host-isolation firewall rule (iptables -I INPUT -i " + bridge
                     + " -j DROP exited " + rc + "); run the server as root with iptables, or install the rule yourself and set "
                     + "ci.host-isolation=external (docs/ci.md), or give tasks 'network: none'");
+        }
+    }
+
+    /**
+     * The one exception: {@code iptables -I INPUT -i <bridge> -p tcp --dport <port> -j ACCEPT},
+     * inserted above the DROP (any copy is removed first, so it is never below it), so tasks reach
+     * the server's own port and nothing else on the host.
+     */
+    static void allowPort(String bridge, int port) throws Executor.ExecutorException {
+        List<String> rule = portRule(bridge, port);
+        removeAll(rule);
+        int rc = run("iptables", "-I", rule);
+        if (rc != 0) {
+            throw new Executor.ExecutorException("cannot open port " + port + " to tasks (iptables -I " + String.join(" ", rule)
+                    + " exited " + rc + "); tasks cannot reach the server");
+        }
+    }
+
+    /** Removes the exception for {@code port} (the server stops). */
+    static void closePort(String bridge, int port) {
+        try {
+            removeAll(portRule(bridge, port));
+        } catch (Executor.ExecutorException ignored) {
+            // no iptables: nothing was opened
+        }
+    }
+
+    private static List<String> portRule(String bridge, int port) {
+        return List.of("INPUT", "-i", bridge, "-p", "tcp", "--dport", Integer.toString(port), "-j", "ACCEPT");
+    }
+
+    private static void removeAll(List<String> rule) throws Executor.ExecutorException {
+        for (int i = 0; i < 100 && run("iptables", "-D", rule) == 0; i++) {
+            // one copy removed
         }
     }
 

@@ -133,6 +133,11 @@ public final class LocalExecutor implements Executor {
     }
 
     @Override
+    public PushSpec.Outcome push(PushSpec spec, java.util.function.Consumer<String> output) throws ExecutorException {
+        throw new ExecutorException("the local executor cannot push images (it has no image store); publish tasks need the docker executor");
+    }
+
+    @Override
     public Exit await(TaskHandle task, Duration timeout) throws ExecutorException {
         Running r = running.get(task.id());
         if (r == null) {

@@ -15,11 +15,20 @@ import java.util.Map;
  * @param variables default values of {@code ${VAR}} variables, overridable per run
  * @param version how the run's version is computed ({@code version:}), or null for none
  * @param notifications who is told when a run ends ({@code notify:}), in file order
+ * @param permissions what the run's job token may do ({@code permissions:}; {@link Permissions#DEFAULT} without it)
  */
 public record Pipeline(String name, Map<String, ImageSpec> images, List<RepositoryEntry> repositories,
                        List<Task> tasks, Triggers triggers, Map<String, String> variables, Versioning version,
-                       List<Notification> notifications) {
+                       List<Notification> notifications, Permissions permissions) {
+    /** A pipeline without {@code permissions:}. */
+    public Pipeline(String name, Map<String, ImageSpec> images, List<RepositoryEntry> repositories,
+                    List<Task> tasks, Triggers triggers, Map<String, String> variables, Versioning version,
+                    List<Notification> notifications) {
+        this(name, images, repositories, tasks, triggers, variables, version, notifications, Permissions.DEFAULT);
+    }
+
     public Pipeline {
+        permissions = permissions == null ? Permissions.DEFAULT : permissions;
         notifications = List.copyOf(notifications);
         images = Map.copyOf(images);
         repositories = List.copyOf(repositories);

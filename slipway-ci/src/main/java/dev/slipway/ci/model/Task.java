@@ -5,23 +5,32 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A task: commands run in one container.
+ * A task: commands run in one container, or (with {@code publish}) an image pushed to a registry.
  *
- * @param image an image name declared in the pipeline's {@code images}
+ * @param image an image name declared in the pipeline's {@code images} (for a publish task, the image it pushes)
  * @param commands shell lines, run in order with {@code sh -e}; the task fails at the first failing line
+ *                 (none for a publish task)
  * @param outputs paths relative to the working directory handed to dependent tasks
  * @param deployTarget the name of an admin-registered deploy target, or null
  * @param timeout null for the server default
  * @param when when the task runs ({@link Condition#DEFAULT} without {@code when:})
+ * @param publish what a publish task pushes; null for a task of commands
  */
 public record Task(String name, String image, List<String> commands, List<String> dependsOn, Map<String, String> env,
                    List<SecretRef> secrets, List<CacheMount> caches, List<String> outputs, NetworkPolicy network,
-                   DeployMount deployTarget, Duration timeout, Resources resources, Condition when) {
-    /** A task without {@code when:}. */
+                   DeployMount deployTarget, Duration timeout, Resources resources, Condition when, Publish publish) {
+    /** A task of commands without {@code when:}. */
     public Task(String name, String image, List<String> commands, List<String> dependsOn, Map<String, String> env,
                 List<SecretRef> secrets, List<CacheMount> caches, List<String> outputs, NetworkPolicy network,
                 DeployMount deployTarget, Duration timeout, Resources resources) {
         this(name, image, commands, dependsOn, env, secrets, caches, outputs, network, deployTarget, timeout, resources, Condition.DEFAULT);
+    }
+
+    /** A task of commands. */
+    public Task(String name, String image, List<String> commands, List<String> dependsOn, Map<String, String> env,
+                List<SecretRef> secrets, List<CacheMount> caches, List<String> outputs, NetworkPolicy network,
+                DeployMount deployTarget, Duration timeout, Resources resources, Condition when) {
+        this(name, image, commands, dependsOn, env, secrets, caches, outputs, network, deployTarget, timeout, resources, when, null);
     }
 
     public Task {

@@ -369,6 +369,7 @@ public final class CiStore {
             }
             h.createUpdate("DELETE FROM ci_tasks WHERE run_id = :id").bind("id", id).execute();
             h.createUpdate("DELETE FROM ci_run_worktrees WHERE run_id = :id").bind("id", id).execute();
+            h.createUpdate("DELETE FROM ci_published_images WHERE run_id = :id").bind("id", id).execute();
             h.createUpdate("DELETE FROM ci_runs WHERE id = :id").bind("id", id).execute();
             return true;
         }));

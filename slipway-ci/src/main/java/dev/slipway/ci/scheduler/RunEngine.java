@@ -3,10 +3,12 @@ package dev.slipway.ci.scheduler;
 import dev.slipway.ci.definition.Dag;
 import dev.slipway.ci.definition.Variables;
 import dev.slipway.ci.executor.Executor;
+import dev.slipway.ci.executor.PushSpec;
 import dev.slipway.ci.executor.TaskSpec;
 import dev.slipway.ci.model.ImageSpec;
 import dev.slipway.ci.model.Pipeline;
 import dev.slipway.ci.model.Task;
+import dev.slipway.ci.release.Publisher;
 import dev.slipway.ci.workspace.Dirs;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -63,11 +65,26 @@ public final class RunEngine {
      * @param extraEnv environment for every task (built-ins such as SLIPWAY_RUN_ID)
      * @param taskEnv per-task extra environment (resolved secrets given as env)
      * @param taskMounts per-task extra mounts (deploy targets, caches, secret files)
+     * @param publisher carries out publish tasks; null where nothing can be published
      */
     public record Plan(String runId, Pipeline pipeline, String workMount, Map<String, Path> bases, Path runDir,
                        Set<String> tasks, Map<String, String> variables, Map<String, String> extraEnv,
                        Map<String, Map<String, String>> taskEnv, Map<String, List<TaskSpec.Mount>> taskMounts,
-                       java.util.function.Function<String, TaskSpec.PullAuth> pullAuth) {
+                       java.util.function.Function<String, TaskSpec.PullAuth> pullAuth, Publisher publisher) {
+        public Plan(String runId, Pipeline pipeline, String workMount, Map<String, Path> bases, Path runDir,
+                    Set<String> tasks, Map<String, String> variables, Map<String, String> extraEnv,
+                    Map<String, Map<String, String>> taskEnv, Map<String, List<TaskSpec.Mount>> taskMounts,
+                    java.util.function.Function<String, TaskSpec.PullAuth> pullAuth) {
+            this(runId, pipeline, workMount, bases, runDir, tasks, variables, extraEnv, taskEnv, taskMounts, pullAuth, null);
+        }
+
+        /** The plan with the run's way back to Slipway: more environment for every task (the job token) and a publisher. */
+        public Plan withAccess(Map<String, String> env, Publisher publisher) {
+            Map<String, String> more = new LinkedHashMap<>(extraEnv);
+            more.putAll(env);
+            return new Plan(runId, pipeline, workMount, bases, runDir, tasks, variables, more, taskEnv, taskMounts, pullAuth, publisher);
+        }
+
         public Plan {
             pullAuth = pullAuth == null ? image -> null : pullAuth;
             bases = Map.copyOf(bases);
@@ -171,6 +188,9 @@ public final class RunEngine {
     }
 
     private TaskStatus runTask(Plan plan, Task task, Listener listener, Cancellation cancellation, List<Executor.TaskHandle> handles) {
+        if (task.publish() != null) {
+            return publish(plan, task, listener);
+        }
         Executor.OutputSink sink = listener.output(task.name());
         listener.status(task.name(), TaskStatus.RUNNING, null);
         Executor.TaskHandle handle = null;
@@ -219,6 +239,59 @@ public final class RunEngine {
         }
     }
 
+    /** A publish task: the image resolved as for a task that runs in it, then pushed by the plan's publisher (ci/release). */
+    private TaskStatus publish(Plan plan, Task task, Listener listener) {
+        listener.output(task.name()).close();
+        listener.status(task.name(), TaskStatus.RUNNING, null);
+        java.util.function.Consumer<String> log = line -> listener.system(task.name(), line);
+        try {
+            if (plan.publisher() == null) {
+                throw new Publisher.PublishException("this run cannot publish images");
+            }
+            // A built image is built by the push itself, with its labels (docker build --label): one build, not two.
+            PushSpec.Source source = switch (plan.pipeline().images().get(task.image())) {
+                case ImageSpec.Reference ref -> new PushSpec.Source.Image(ref.ref(), ref.pull() == ImageSpec.PullPolicy.ALWAYS,
+                        plan.pullAuth().apply(ref.ref()));
+                case ImageSpec.Build b -> {
+                    BuildContext c = buildContext(plan, task.image(), b);
+                    yield new PushSpec.Source.Build(c.dir(), c.dir().resolve(c.dockerfile()).normalize());
+                }
+            };
+            plan.publisher().publish(task, source, values(plan, task), log);
+            listener.status(task.name(), TaskStatus.SUCCESS, 0);
+            return TaskStatus.SUCCESS;
+        } catch (Publisher.PublishException e) {
+            listener.system(task.name(), e.getMessage());
+            listener.status(task.name(), TaskStatus.FAILURE, null);
+            return TaskStatus.FAILURE;
+        } catch (Executor.ExecutorException | IOException | RuntimeException e) {
+            listener.system(task.name(), "error: " + e.getMessage());
+            listener.status(task.name(), TaskStatus.ERROR, null);
+            return TaskStatus.ERROR;
+        }
+    }
+
+    /** A task's image as the engine names it, and whether to pull it before use. */
+    private record Image(String ref, boolean pullAlways) {}
+
+    private Image image(Plan plan, String name, java.util.function.Consumer<String> buildOutput) throws IOException {
+        ImageSpec image = plan.pipeline().images().get(name);
+        if (image instanceof ImageSpec.Reference ref) {
+            return new Image(ref.ref(), ref.pull() == ImageSpec.PullPolicy.ALWAYS);
+        }
+        return new Image(build(plan, name, (ImageSpec.Build) image, buildOutput), false);
+    }
+
+    /** What {@code ${NAME}} means in the task: declared defaults, the run's values, built-ins. */
+    private static Map<String, String> values(Plan plan, Task task) {
+        Map<String, String> vars = new HashMap<>(plan.pipeline().variables());
+        vars.putAll(plan.variables());
+        vars.putAll(plan.extraEnv());
+        vars.put("SLIPWAY_PIPELINE", plan.pipeline().name());
+        vars.put("SLIPWAY_TASK", task.name());
+        return vars;
+    }
+
     TaskSpec spec(Plan plan, Task task) throws IOException {
         return spec(plan, task, line -> {});
     }
@@ -226,20 +299,10 @@ public final class RunEngine {
     /** @param buildOutput where the output of building the task's image goes (if it is built) */
     TaskSpec spec(Plan plan, Task task, java.util.function.Consumer<String> buildOutput) throws IOException {
         Pipeline p = plan.pipeline();
-        ImageSpec image = p.images().get(task.image());
-        String imageRef;
-        boolean pullAlways = false;
-        if (image instanceof ImageSpec.Reference ref) {
-            imageRef = ref.ref();
-            pullAlways = ref.pull() == ImageSpec.PullPolicy.ALWAYS;
-        } else {
-            imageRef = build(plan, task.image(), (ImageSpec.Build) image, buildOutput);
-        }
-        Map<String, String> vars = new HashMap<>(p.variables());
-        vars.putAll(plan.variables());
-        vars.putAll(plan.extraEnv());
-        vars.put("SLIPWAY_PIPELINE", p.name());
-        vars.put("SLIPWAY_TASK", task.name());
+        Image image = image(plan, task.image(), buildOutput);
+        String imageRef = image.ref();
+        boolean pullAlways = image.pullAlways();
+        Map<String, String> vars = values(plan, task);
         List<TaskSpec.Mount> mounts = new ArrayList<>();
         List<String> ancestors = ancestorsNearestFirst(p, task);
         for (var base : plan.bases().entrySet()) {
@@ -286,6 +349,22 @@ public final class RunEngine {
      * (paths, modes and bytes, sorted), so every task and run naming the same content reuses it.
      */
     private String build(Plan plan, String name, ImageSpec.Build b, java.util.function.Consumer<String> output) throws IOException {
+        BuildContext c = buildContext(plan, name, b);
+        String tag = "slipway-build/" + name + ":" + Dirs.contentDigest(c.dir()).substring(0, 24);
+        synchronized (buildLocks.computeIfAbsent(tag, k -> new Object())) {
+            try {
+                executor.buildImage(c.dir(), c.dockerfile(), tag, output);
+            } catch (Executor.ExecutorException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        }
+        return tag;
+    }
+
+    /** A declared image's build context in the run's checkout, and its Dockerfile relative to it. */
+    private record BuildContext(Path dir, String dockerfile) {}
+
+    private static BuildContext buildContext(Plan plan, String name, ImageSpec.Build b) throws IOException {
         String mount = b.repository() == null ? plan.workMount() : b.repository();
         Path base = plan.bases().get(mount);
         if (base == null) {
@@ -296,15 +375,7 @@ public final class RunEngine {
             throw new IOException("build context " + b.context() + " of image '" + name + "' is not a directory of " + mount);
         }
         String dockerfile = b.dockerfile() == null ? "Dockerfile" : context.relativize(base.resolve(b.dockerfile()).normalize()).toString();
-        String tag = "slipway-build/" + name + ":" + Dirs.contentDigest(context).substring(0, 24);
-        synchronized (buildLocks.computeIfAbsent(tag, k -> new Object())) {
-            try {
-                executor.buildImage(context, dockerfile, tag, output);
-            } catch (Executor.ExecutorException e) {
-                throw new IOException(e.getMessage(), e);
-            }
-        }
-        return tag;
+        return new BuildContext(context, dockerfile);
     }
 
     static Path taskDir(Plan plan, String task) {

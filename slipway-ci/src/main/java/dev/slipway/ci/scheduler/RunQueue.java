@@ -10,6 +10,7 @@ import dev.slipway.ci.model.RepositoryEntry;
 import dev.slipway.ci.model.Task;
 import dev.slipway.ci.registration.Registration;
 import dev.slipway.ci.registration.Registrations;
+import dev.slipway.ci.release.Releases;
 import dev.slipway.ci.release.RunVersion;
 import dev.slipway.ci.release.Versions;
 import dev.slipway.ci.secret.SecretMasker;
@@ -69,6 +70,7 @@ public final class RunQueue implements AutoCloseable {
     private final RunEngine engine;
     private final Path runsRoot;
     private final ImageAuth imageAuth;
+    private final Releases releases;
     private final Semaphore slots;
     private final Runnable finished;
     private final Map<Long, RunEngine.Cancellation> active = new ConcurrentHashMap<>();
@@ -78,10 +80,13 @@ public final class RunQueue implements AutoCloseable {
     private volatile boolean stopping;
     private Thread dispatcher;
 
-    /** @param finished called after each run ends (the eviction pass that follows finished runs) */
+    /**
+     * @param releases the job token and publisher each run gets (ci/release)
+     * @param finished called after each run ends (the eviction pass that follows finished runs)
+     */
     public RunQueue(CiStore store, Registrations registrations, Checkouts checkouts, DeployTargets deployTargets, Caches caches,
                     SecretResolver secrets, LogStore logs, RunEngine engine, Path runsRoot, int maxConcurrent, ImageAuth imageAuth,
-                    Runnable finished) {
+                    Releases releases, Runnable finished) {
         this.store = store;
         this.registrations = registrations;
         this.checkouts = checkouts;
@@ -92,6 +97,7 @@ public final class RunQueue implements AutoCloseable {
         this.engine = engine;
         this.runsRoot = runsRoot;
         this.imageAuth = imageAuth == null ? (owner, actor, image) -> null : imageAuth;
+        this.releases = releases;
         this.slots = new Semaphore(maxConcurrent);
         this.finished = finished;
         this.versions = new Versions(checkouts, store.jdbi());
@@ -235,9 +241,11 @@ public final class RunQueue implements AutoCloseable {
         active.put(id, cancellation);
         Map<String, List<String>> heldCaches = new ConcurrentHashMap<>();
         Map<String, LogWriter> writers = new ConcurrentHashMap<>();
+        Releases.ForRun release = null;
         try {
             Pipeline pipeline = PipelineParser.parseOrRefuse(run.pipeline(), run.definition());
             Registration repo = registrations.require(run.owner(), run.repo());
+            release = openRelease(run, repo, pipeline);
             Map<String, Path> bases = new LinkedHashMap<>();
             for (CiStore.WorktreeRow w : store.worktrees(id)) {
                 bases.put(w.mount(), Path.of(w.path()));
@@ -266,9 +274,10 @@ public final class RunQueue implements AutoCloseable {
             boolean fork = event.pullRequest() != null && event.pullRequest().fork();
             built.cachesByTask().forEach((task, mounts) -> cachesByTask.put(task, mounts.stream()
                     .map(c -> fork ? Caches.id(forkScope(repo), c.name(), false) : Caches.id(repo.fullName(), c.name(), c.shared())).toList()));
-            RunEngine.Listener listener = new RunListener(id, attempts, fork ? Map.of() : built.secretsByTask(), cachesByTask, heldCaches,
-                    writers);
-            RunEngine.Result result = engine.run(built.plan(), listener, cancellation);
+            RunEngine.Listener listener = new RunListener(id, attempts, release.masks(pipeline, fork ? Map.of() : built.secretsByTask()),
+                    cachesByTask, heldCaches, writers);
+            RunEngine.Result result = engine.run(built.plan().withAccess(release.env(), release.publisher()), listener, cancellation);
+            release.close(); // before the run is seen finished: its token must not outlive it
             if (stopping && cancellation.cancelled()) {
                 store.finishRun(id, "error", INTERRUPTED); // stopped by the server's shutdown, not by a user
                 return;
@@ -290,6 +299,9 @@ public final class RunQueue implements AutoCloseable {
             LOG.warn("run {} failed: {}", id, e.getMessage());
             store.finishRun(id, "error", e.getMessage());
         } finally {
+            if (release != null) {
+                release.close(); // also when the run failed before its tasks (closing twice is harmless)
+            }
             heldCaches.values().forEach(list -> list.forEach(c -> caches.lock(c).release()));
             writers.values().forEach(w -> {
                 try {
@@ -301,6 +313,14 @@ public final class RunQueue implements AutoCloseable {
             active.remove(id);
             finished.run();
         }
+    }
+
+    /** The run's job token and publisher: as its user, with its repository's secrets; forks read only (ci/release). */
+    private Releases.ForRun openRelease(CiStore.RunRow run, Registration repo, Pipeline pipeline) {
+        boolean fork = run.event().pullRequest() != null && run.event().pullRequest().fork();
+        String user = run.createdBy() != null ? run.createdBy() : repo.owner();
+        return releases.open(run.id(), user, repo.fullName(), repo.cloneUrl(), pipeline, fork,
+                name -> secrets.resolve(repo.owner(), repo.name(), List.of(name)).get(name));
     }
 
     /** Writes a run's task output to the log store (masked) and its task states to the database. */

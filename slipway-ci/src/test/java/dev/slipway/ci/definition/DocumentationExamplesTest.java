@@ -37,7 +37,8 @@ class DocumentationExamplesTest {
         PipelineParser parser = new PipelineParser();
 
         assertThat(examples.keySet()).containsExactly(".slipway/build.yml", ".slipway/everything.yml", ".slipway/versioned.yml",
-                ".slipway/anchors.yml", ".slipway/publish.yml", ".slipway/release.yml", ".slipway/images.yml", ".slipway/deploy.yml",
+                ".slipway/anchors.yml", ".slipway/publish.yml", ".slipway/containers.yml",
+                ".slipway/release.yml", ".slipway/images.yml", ".slipway/deploy.yml",
                 ".slipway/nightly.yml");
         examples.forEach((file, text) -> assertThat(parser.parse(file, text).name()).isEqualTo(PipelineParser.pipelineName(file)));
     }

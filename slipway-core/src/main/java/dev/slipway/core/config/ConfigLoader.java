@@ -40,6 +40,8 @@ import java.util.Map;
  * ci.keep.max-size          SLIPWAY_CI_KEEP_MAX_SIZE          10GiB (run directories together; -1: no limit)
  * ci.keep.min-free          SLIPWAY_CI_KEEP_MIN_FREE          1GiB (free space on the data filesystem; 0: off)
  * ci.poll-interval          SLIPWAY_CI_POLL_INTERVAL          60s (how often repositories are polled for missed pushes; 0: off)
+ * ci.engine-registry        SLIPWAY_CI_ENGINE_REGISTRY        127.0.0.1:&lt;port&gt; (where the Docker engine pushes published images)
+ * ci.task-server-url        SLIPWAY_CI_TASK_SERVER_URL        http://&lt;task network gateway&gt;:&lt;port&gt; (SLIPWAY_SERVER)
  * registry.gc-interval      SLIPWAY_REGISTRY_GC_INTERVAL      1h (0 turns the background run off)
  * registry.gc-grace         SLIPWAY_REGISTRY_GC_GRACE         24h
  * registry.retention-interval SLIPWAY_REGISTRY_RETENTION_INTERVAL 1h (0: off)
@@ -54,7 +56,7 @@ public final class ConfigLoader {
             "registry.gc-interval", "registry.gc-grace", "registry.retention-interval", "registry.upload-max-age",
             "ci.executor", "ci.max-concurrent-runs", "ci.cache-quota", "ci.git-ca-file",
             "ci.keep.max-age", "ci.keep.max-runs", "ci.keep.max-size", "ci.keep.min-free", "ci.host-isolation",
-            "ci.poll-interval");
+            "ci.poll-interval", "ci.engine-registry", "ci.task-server-url");
 
     private final Map<String, String> env;
 
@@ -116,7 +118,8 @@ public final class ConfigLoader {
         SlipwayConfig.Ci ci = new SlipwayConfig.Ci(values.getOrDefault("ci.executor", "docker"),
                 count(values, "ci.max-concurrent-runs", 2), size(values, "ci.cache-quota", 1L << 30),
                 values.get("ci.git-ca-file") == null ? null : Path.of(values.get("ci.git-ca-file")).toAbsolutePath(), keep,
-                values.getOrDefault("ci.host-isolation", "iptables"), duration(values, "ci.poll-interval", Duration.ofSeconds(60)));
+                values.getOrDefault("ci.host-isolation", "iptables"), duration(values, "ci.poll-interval", Duration.ofSeconds(60)),
+                values.get("ci.engine-registry"), values.get("ci.task-server-url"));
         SlipwayConfig.Lifecycle d = SlipwayConfig.Lifecycle.DEFAULTS;
         SlipwayConfig.Lifecycle lifecycle = new SlipwayConfig.Lifecycle(
                 duration(values, "registry.gc-interval", d.gcInterval()), duration(values, "registry.gc-grace", d.gcGrace()),

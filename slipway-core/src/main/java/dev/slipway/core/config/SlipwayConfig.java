@@ -70,10 +70,27 @@ public record SlipwayConfig(
      *                      or {@code off} (tasks can reach the host; not recommended)
      * @param pollInterval how often registered repositories are polled for pushes a webhook did not
      *                     report (a registration's own poll_interval wins); zero turns polling off
+     * @param engineRegistry {@code host:port} where the Docker engine reaches this server's
+     *                       registry to push what publish tasks publish; null: {@code 127.0.0.1:<listen port>}
+     * @param taskServerUrl the server's URL as tasks reach it ({@code SLIPWAY_SERVER}); null: the
+     *                      task network's gateway and the listen port
      */
     public record Ci(String executor, int maxConcurrentRuns, long cacheQuotaBytes, Path gitCaFile, Keep keep, String hostIsolation,
-                     Duration pollInterval) {
+                     Duration pollInterval, String engineRegistry, String taskServerUrl) {
         public Ci {
+            if (engineRegistry != null && !engineRegistry.matches("[A-Za-z0-9.-]+:[0-9]{1,5}|\\[[0-9A-Fa-f:.]+\\]:[0-9]{1,5}")) {
+                throw new IllegalArgumentException("ci.engine-registry must be host:port (where the Docker engine reaches this server), got '"
+                        + engineRegistry + "'");
+            }
+            if (taskServerUrl != null) {
+                while (taskServerUrl.endsWith("/")) {
+                    taskServerUrl = taskServerUrl.substring(0, taskServerUrl.length() - 1);
+                }
+                if (!taskServerUrl.matches("https?://[^/\\s]+")) {
+                    throw new IllegalArgumentException("ci.task-server-url must be http(s)://host[:port] (how tasks reach this server), got '"
+                            + taskServerUrl + "'");
+                }
+            }
             if (pollInterval.isNegative() || (!pollInterval.isZero() && pollInterval.toSeconds() < 1)) {
                 throw new IllegalArgumentException("ci.poll-interval must be 0 (no polling) or at least 1s, got " + pollInterval);
             }

@@ -43,10 +43,17 @@ public final class Identity {
     private final Clock clock;
     /** Successful password checks, keyed by a hash of user and password: PBKDF2 is slow on purpose. */
     private final Map<String, Long> passwordCache = new ConcurrentHashMap<>();
+    private final JobTokens jobTokens;
 
     public Identity(Jdbi jdbi, Clock clock) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.jobTokens = new JobTokens(jdbi, clock);
+    }
+
+    /** CI runs' job tokens: they authenticate here like personal access tokens. */
+    public JobTokens jobTokens() {
+        return jobTokens;
     }
 
     // ---- owners, users and organizations
@@ -231,10 +238,13 @@ public final class Identity {
 
     // ---- authentication
 
-    /** A personal access token alone (headers {@code token X} and {@code Bearer X}). */
+    /** A personal access token or a job token alone (headers {@code token X} and {@code Bearer X}). */
     public Optional<Principal> authenticateToken(String secret) {
         if (secret == null || secret.isEmpty() || secret.length() > 256) {
             return Optional.empty();
+        }
+        if (secret.startsWith(JobTokens.PREFIX)) {
+            return jobTokens.authenticate(secret);
         }
         record Row(String id, String user, String scopes, boolean admin, Long lastUsed) {}
         Optional<Row> row = jdbi.withHandle(h -> h.createQuery(
@@ -256,14 +266,18 @@ public final class Identity {
         });
     }
 
-    /** Basic credentials: the secret may be the user's password or one of the user's tokens. */
+    /**
+     * Basic credentials: the secret may be the user's password or one of the user's tokens. A job
+     * token is taken with any user name: tasks do not know whose run they are in, and
+     * {@code docker login -u ci} must work.
+     */
     public Optional<Principal> authenticate(String username, String secret) {
         if (username == null || secret == null) {
             return Optional.empty();
         }
         Optional<Principal> byToken = authenticateToken(secret);
         if (byToken.isPresent()) {
-            return byToken.filter(p -> p.username().equals(username));
+            return byToken.filter(p -> p.job() != null || p.username().equals(username));
         }
         record Row(String hash, boolean admin) {}
         Optional<Row> row = jdbi.withHandle(h -> h.createQuery("SELECT password_hash, is_admin FROM users WHERE name = :n")
@@ -290,14 +304,16 @@ public final class Identity {
 
     /**
      * What {@code principal} may do in the namespace of {@code owner}: the user's rights (own
-     * namespace, organization membership, site admin, public read) narrowed by the token's scopes.
+     * namespace, organization membership, site admin, public read) narrowed by the token's scopes,
+     * and for a job token to public reads outside its repository's owner.
      */
     public Set<Action> repositoryActions(Principal principal, String owner, boolean isPublic) {
         EnumSet<Action> rights = EnumSet.noneOf(Action.class);
         if (isPublic) {
             rights.add(Action.PULL);
         }
-        if (!principal.isAnonymous()) {
+        boolean confined = principal.job() != null && !principal.job().owner().equals(owner);
+        if (!principal.isAnonymous() && !confined) {
             boolean writer = principal.siteAdmin() || principal.username().equals(owner)
                     || (ownerKind(owner).orElse(null) == OwnerKind.ORG && isMember(owner, principal.username()));
             if (writer) {
@@ -313,22 +329,28 @@ public final class Identity {
      * whatever the token's scopes (callers check scopes for their own feature).
      */
     public boolean inNamespace(Principal principal, String owner) {
-        if (principal.isAnonymous()) {
+        if (principal.isAnonymous() || (principal.job() != null && !principal.job().owner().equals(owner))) {
             return false;
         }
         return principal.siteAdmin() || principal.username().equals(owner)
                 || (ownerKind(owner).orElse(null) == OwnerKind.ORG && isMember(owner, principal.username()));
     }
 
-    /** True if the principal may manage the owner's settings (its own namespace, an org it belongs to, or admin). */
+    /**
+     * True if the principal may manage the owner's settings (its own namespace, an org it belongs
+     * to, or admin); a job token manages nothing.
+     */
     public boolean canManage(Principal principal, String owner) {
-        return repositoryActions(principal, owner, false).contains(Action.PUSH);
+        return principal.job() == null && repositoryActions(principal, owner, false).contains(Action.PUSH);
     }
 
     /** Owners whose private repositories the principal may read; null means all (site admin). */
     public Set<String> readableOwners(Principal principal) {
         if (principal.isAnonymous() || !principal.scopeActions().contains(Action.PULL)) {
             return Set.of();
+        }
+        if (principal.job() != null) {
+            return inNamespace(principal, principal.job().owner()) ? Set.of(principal.job().owner()) : Set.of();
         }
         if (principal.siteAdmin()) {
             return null;

@@ -5,13 +5,35 @@ import java.util.Set;
 
 /**
  * Who is calling. A password login carries every scope; a personal access token carries its own.
- * The anonymous principal has no name.
+ * The anonymous principal has no name. A job token ({@link JobTokens}) carries its run's
+ * {@link Job}: whatever its user may do, it reaches only that run's repository and the packages
+ * of that repository's owner, and it administers nothing.
+ *
+ * @param job the run a job token belongs to; null for users and their personal tokens
  */
-public record Principal(String username, boolean siteAdmin, Set<Scope> scopes) {
+public record Principal(String username, boolean siteAdmin, Set<Scope> scopes, Job job) {
     public static final Principal ANONYMOUS = new Principal(null, false, Set.of());
+
+    /**
+     * What a job token is confined to.
+     *
+     * @param id the job token's id (it is revoked when the run ends)
+     * @param run the run's id
+     * @param repository the run's CI repository, {@code owner/name}
+     */
+    public record Job(String id, long run, String repository) {
+        /** The owner whose packages the token may use: the repository's. */
+        public String owner() {
+            return repository.substring(0, repository.indexOf('/'));
+        }
+    }
 
     public Principal {
         scopes = scopes.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(scopes));
+    }
+
+    public Principal(String username, boolean siteAdmin, Set<Scope> scopes) {
+        this(username, siteAdmin, scopes, null);
     }
 
     public static Principal user(String username, boolean siteAdmin) {
@@ -32,8 +54,8 @@ public record Principal(String username, boolean siteAdmin, Set<Scope> scopes) {
         return out;
     }
 
-    /** Site administration needs both the admin flag and, for tokens, the admin scope. */
+    /** Site administration needs both the admin flag and, for tokens, the admin scope; never a job token. */
     public boolean canAdminister() {
-        return siteAdmin && scopes.contains(Scope.ADMIN);
+        return siteAdmin && scopes.contains(Scope.ADMIN) && job == null;
     }
 }

@@ -226,6 +226,10 @@ public final class RegistryRoutes {
         if (type.equalsIgnoreCase("Bearer") || type.equalsIgnoreCase("token")) {
             Optional<RegistryTokens.Grant> grant = type.equalsIgnoreCase("Bearer") ? tokens.verify(value) : Optional.empty();
             if (grant.isPresent()) {
+                Principal.Job job = grant.get().principal().job();
+                if (job != null && !identity.jobTokens().active(job.id())) {
+                    throw unauthorized("the token was issued to run " + job.run() + " of " + job.repository() + ", which has ended", null, null);
+                }
                 return new Caller(grant.get().principal(), grant.get());
             }
             return new Caller(identity.authenticateToken(value)

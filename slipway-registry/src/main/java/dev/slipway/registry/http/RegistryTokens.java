@@ -61,7 +61,7 @@ public final class RegistryTokens {
         if (catalog) {
             access.add(Map.of("type", "registry", "name", "catalog", "actions", List.of("*")));
         }
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+        JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder()
                 .issuer(issuer)
                 .subject(principal.isAnonymous() ? "" : principal.username())
                 .audience(service)
@@ -71,8 +71,13 @@ public final class RegistryTokens {
                 .jwtID(Ids.randomHex(12))
                 .claim("access", access)
                 .claim("adm", principal.siteAdmin())
-                .claim("scp", principal.scopes().stream().map(Scope::wireName).sorted().toList())
-                .build();
+                .claim("scp", principal.scopes().stream().map(Scope::wireName).sorted().toList());
+        if (principal.job() != null) {
+            // A job token's JWT stays its run's: the registry checks the run is still live (RegistryRoutes).
+            Principal.Job j = principal.job();
+            builder.claim("job", Map.of("id", j.id(), "run", j.run(), "repository", j.repository()));
+        }
+        JWTClaimsSet claims = builder.build();
         SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
         try {
             jwt.sign(new MACSigner(key));
@@ -107,8 +112,11 @@ public final class RegistryTokens {
                 }
             }
             Boolean adm = c.getBooleanClaim("adm");
+            Map<String, Object> jobClaim = c.getJSONObjectClaim("job");
+            Principal.Job job = jobClaim == null ? null : new Principal.Job(String.valueOf(jobClaim.get("id")),
+                    ((Number) jobClaim.get("run")).longValue(), String.valueOf(jobClaim.get("repository")));
             Principal principal = sub == null || sub.isEmpty() ? Principal.ANONYMOUS
-                    : new Principal(sub, adm != null && adm, scopes);
+                    : new Principal(sub, adm != null && adm, scopes, job);
             Map<String, Set<Action>> repos = new LinkedHashMap<>();
             boolean catalog = false;
             Object accessClaim = c.getClaim("access");
@@ -133,7 +141,7 @@ public final class RegistryTokens {
                 }
             }
             return Optional.of(new Grant(principal, repos, catalog));
-        } catch (ParseException | JOSEException | IllegalArgumentException e) {
+        } catch (ParseException | JOSEException | IllegalArgumentException | ClassCastException | NullPointerException e) {
             return Optional.empty();
         }
     }

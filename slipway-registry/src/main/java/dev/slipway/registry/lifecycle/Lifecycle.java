@@ -66,6 +66,17 @@ public final class Lifecycle {
         return retention.run(owner, dryRun);
     }
 
+    /**
+     * Keeps the newest {@code n} tags of {@code repository} and removes the others, with what only
+     * they kept, as a policy {@code keep-last=n} of that repository would, now (a publish task's
+     * {@code keep}). {@code latest} and immutable tags are always kept; stored policies are not
+     * changed.
+     */
+    public RetentionReport keepNewest(String repository, int n) {
+        return retention.runOnce(new RetentionPolicy(dev.slipway.registry.oci.Names.owner(repository), repository, n, null, null,
+                null, null));
+    }
+
     // ---- garbage collection
 
     public GcReport collectGarbage(boolean dryRun) {

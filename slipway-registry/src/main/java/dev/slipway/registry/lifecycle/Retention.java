@@ -40,45 +40,59 @@ final class Retention {
         List<String> skipped = new ArrayList<>();
         for (String repository : repositories(owner)) {
             Optional<RetentionPolicy> policy = policies.effective(repository);
-            if (policy.isEmpty()) {
-                continue;
-            }
-            Function<String, Optional<ImmutableRule>> rules = immutableTags.rulesOf(repository);
-            RetentionPlanner.Plan plan = RetentionPlanner.plan(policy.get(), snapshot(repository), clock.millis(),
-                    tag -> rules.apply(tag).isPresent());
-            if (dryRun) {
-                tags.addAll(plan.tags());
-                manifests.addAll(plan.manifests());
-                continue;
-            }
-            for (RetentionReport.Tag t : plan.tags()) {
-                switch (metadata.deleteTag(repository, t.tag(), t.digest(), rules.apply(t.tag()).isPresent(),
-                        (h, digest) -> events.record(h, new RegistryEvent.TagDeleted(events.newId(), clock.millis(), repository, null,
-                                t.tag(), digest)))) {
-                    case DELETED -> tags.add(t);
-                    case MISSING -> skipped.add(repository + ":" + t.tag() + " was deleted meanwhile");
-                    case MOVED -> skipped.add(repository + ":" + t.tag() + " was pushed again meanwhile");
-                    case IMMUTABLE -> skipped.add(repository + ":" + t.tag() + " became immutable meanwhile");
-                }
-            }
-            for (RetentionReport.Manifest m : plan.manifests()) {
-                switch (metadata.deleteManifest(repository, m.digest(), tag -> rules.apply(tag).isPresent(), true,
-                        (h, gone) -> events.record(h, new RegistryEvent.ManifestDeleted(events.newId(), clock.millis(), repository, null,
-                                m.digest(), gone)))) {
-                    case Metadata.Deletion.Deleted d -> manifests.add(m);
-                    case Metadata.Deletion.Missing x -> skipped.add(repository + "@" + m.digest() + " was deleted meanwhile");
-                    case Metadata.Deletion.InIndex(List<Digest> p) ->
-                            skipped.add(repository + "@" + m.digest() + " is kept: index " + p.getFirst() + " lists it");
-                    case Metadata.Deletion.ProtectedTag(String tag) ->
-                            skipped.add(repository + "@" + m.digest() + " is kept: immutable tag '" + tag + "'");
-                    case Metadata.Deletion.InUse(String why) -> skipped.add(repository + "@" + m.digest() + " is kept: " + why);
-                }
+            if (policy.isPresent()) {
+                apply(repository, policy.get(), dryRun, tags, manifests, skipped);
             }
         }
         if (!dryRun) {
             events.committed();
         }
         return new RetentionReport(dryRun, tags, manifests, skipped);
+    }
+
+    /** Applies {@code policy}, which need not be stored, to its repository now. */
+    RetentionReport runOnce(RetentionPolicy policy) {
+        List<RetentionReport.Tag> tags = new ArrayList<>();
+        List<RetentionReport.Manifest> manifests = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        apply(policy.repository(), policy, false, tags, manifests, skipped);
+        events.committed();
+        return new RetentionReport(false, tags, manifests, skipped);
+    }
+
+    private void apply(String repository, RetentionPolicy policy, boolean dryRun, List<RetentionReport.Tag> tags,
+                       List<RetentionReport.Manifest> manifests, List<String> skipped) {
+        Function<String, Optional<ImmutableRule>> rules = immutableTags.rulesOf(repository);
+        RetentionPlanner.Plan plan = RetentionPlanner.plan(policy, snapshot(repository), clock.millis(),
+                tag -> rules.apply(tag).isPresent());
+        if (dryRun) {
+            tags.addAll(plan.tags());
+            manifests.addAll(plan.manifests());
+            return;
+        }
+        for (RetentionReport.Tag t : plan.tags()) {
+            switch (metadata.deleteTag(repository, t.tag(), t.digest(), rules.apply(t.tag()).isPresent(),
+                    (h, digest) -> events.record(h, new RegistryEvent.TagDeleted(events.newId(), clock.millis(), repository, null,
+                            t.tag(), digest)))) {
+                case DELETED -> tags.add(t);
+                case MISSING -> skipped.add(repository + ":" + t.tag() + " was deleted meanwhile");
+                case MOVED -> skipped.add(repository + ":" + t.tag() + " was pushed again meanwhile");
+                case IMMUTABLE -> skipped.add(repository + ":" + t.tag() + " became immutable meanwhile");
+            }
+        }
+        for (RetentionReport.Manifest m : plan.manifests()) {
+            switch (metadata.deleteManifest(repository, m.digest(), tag -> rules.apply(tag).isPresent(), true,
+                    (h, gone) -> events.record(h, new RegistryEvent.ManifestDeleted(events.newId(), clock.millis(), repository, null,
+                            m.digest(), gone)))) {
+                case Metadata.Deletion.Deleted d -> manifests.add(m);
+                case Metadata.Deletion.Missing x -> skipped.add(repository + "@" + m.digest() + " was deleted meanwhile");
+                case Metadata.Deletion.InIndex(List<Digest> p) ->
+                        skipped.add(repository + "@" + m.digest() + " is kept: index " + p.getFirst() + " lists it");
+                case Metadata.Deletion.ProtectedTag(String tag) ->
+                        skipped.add(repository + "@" + m.digest() + " is kept: immutable tag '" + tag + "'");
+                case Metadata.Deletion.InUse(String why) -> skipped.add(repository + "@" + m.digest() + " is kept: " + why);
+            }
+        }
     }
 
     private List<String> repositories(String owner) {

@@ -11,6 +11,7 @@ import dev.slipway.ci.model.Pipeline;
 import dev.slipway.ci.model.RepositoryEntry;
 import dev.slipway.ci.model.Task;
 import dev.slipway.ci.workspace.Dirs;
+import dev.slipway.ci.release.Publisher;
 import dev.slipway.ci.scheduler.RunEngine;
 import dev.slipway.ci.scheduler.MaskedSink;
 import dev.slipway.ci.scheduler.PlanBuilder;
@@ -127,7 +128,10 @@ public final class ExecCommand implements Callable<Integer> {
                 System.err.println("[slipway] WARNING: the local executor runs tasks on this machine without isolation");
             }
             TerminalListener listener = new TerminalListener(System.out, SecretMasker.patterns(secrets));
-            RunEngine.Result result = new RunEngine(executor).run(plan, listener, new RunEngine.Cancellation());
+            // Publish tasks push to other registries with --secret credentials; there is no Slipway registry here.
+            Publisher publisher = new Publisher(executor, null, new Publisher.Run(System.getProperty("user.name"), null, false), secrets::get,
+                    p -> System.err.println("[slipway] published " + p.image() + "@" + p.digest() + " as " + String.join(", ", p.tags())));
+            RunEngine.Result result = new RunEngine(executor).run(plan.withAccess(Map.of(), publisher), listener, new RunEngine.Cancellation());
             result.handles().forEach(executor::remove);
             System.err.println("[slipway] " + result.statuses().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue().wire())
                     .collect(Collectors.joining(", ")));

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -323,20 +322,7 @@ class CiEngineIT {
 
     @Test
     void defaultNetworkCannotReachAServiceOnTheHost() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 50, java.net.InetAddress.getByName("0.0.0.0"))) {
-            port = s.getLocalPort();
-            Thread acceptor = Thread.ofVirtual().start(() -> {
-                try {
-                    while (true) {
-                        var c = s.accept();
-                        c.getOutputStream().write("HTTP/1.0 200 OK\r\n\r\nreachable\n".getBytes(StandardCharsets.UTF_8));
-                        c.close();
-                    }
-                } catch (Exception closed) {
-                    // socket closed at the end of the test
-                }
-            });
+        try (HostService service = new HostService()) {
             String pipeline = """
                     images: { box: local/busybox:1 }
                     tasks:
@@ -346,14 +332,13 @@ class CiEngineIT {
                           - GW=$(ip route | awk '/default/ {print $3}')
                           - echo "gateway $GW"
                           - if wget -q -T 3 -O - http://$GW:%d/ ; then echo HOST-REACHABLE; exit 1; else echo host-blocked; fi
-                    """.formatted(port);
+                    """.formatted(service.port());
             Path repo = GitRepos.create(Map.of(".slipway/ci.yml", pipeline));
             ci.register("netpolicy", repo);
             JsonNode run = ci.await(ci.trigger("netpolicy", "{}").get("id").asLong());
             String log = new String(ci.rawLog(run.get("id").asLong(), "probe"), StandardCharsets.UTF_8);
             assertThat(log).contains("gateway ").contains("host-blocked").doesNotContain("HOST-REACHABLE");
             assertThat(run.get("status").asText()).as(log).isEqualTo("success");
-            acceptor.interrupt();
         }
     }
 
