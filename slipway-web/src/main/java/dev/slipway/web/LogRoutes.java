@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * bytes. Every line is rendered here by the one renderer ({@code dev.slipway.logs.render}); the page
  * only places the HTML it is given.
  *
- * <p>A line is {@code {"n": number, "html": ..., "fold": [kind, text]}} with {@code fold} only on
+ * <p>A page also says {@code exit_code} once the log is finished. A line is {@code {"n": number, "html": ..., "fold": [kind, text]}} with {@code fold} only on
  * fold markers ({@code group}, {@code endgroup}, {@code step}, {@code endstep}), {@code ts} (epoch
  * milliseconds) when asked for with {@code ts=1}, and {@code text} with {@code text=1}.
  */
@@ -112,6 +112,12 @@ final class LogRoutes {
         o.put("line_count", page.lineCount());
         o.put("final_line_count", page.finalLineCount());
         o.put("finished", page.finished());
+        if (page.finished()) {
+            OptionalInt exit = store().exitCode(tl.logId());
+            if (exit.isPresent()) {
+                o.put("exit_code", exit.getAsInt());
+            }
+        }
         ArrayNode lines = o.putArray("lines");
         for (Line l : page.lines()) {
             ObjectNode n = line(lines.addObject(), l, text);

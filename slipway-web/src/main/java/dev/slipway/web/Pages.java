@@ -55,7 +55,7 @@ final class Pages {
             nav.add(new Chrome.NavItem("Dashboard", "/", "dashboard".equals(f.section())));
         }
         return new Chrome(f.title(), p.isAnonymous() ? null : p.username(), p.siteAdmin(), csrf.token(ctx), urls, nav, f.crumbs(),
-                f.liveUrl(), f.runPage(), signInUrl(ctx));
+                f.liveUrl(), f.runPage(), "login".equals(f.section()) ? null : signInUrl(ctx));
     }
 
     /** The sign-in page, coming back here afterwards. */

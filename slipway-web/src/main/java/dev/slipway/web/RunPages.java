@@ -200,9 +200,10 @@ final class RunPages {
 
     /** The Run pipeline form: starts the pipeline and goes to its run; a refusal shows the form again with the reason. */
     void trigger(Context ctx) {
+        String owner = ctx.pathParam("owner");
+        notReserved(owner);
         csrf.check(ctx);
         Principal p = auth.principal(ctx);
-        String owner = ctx.pathParam("owner");
         String name = ctx.pathParam("repo");
         access.requireWrite(p, owner, "repository " + owner + "/" + name);
         RepoView.RunForm form = new RepoView.RunForm(text(ctx, "pipeline"), text(ctx, "ref"), text(ctx, "variables"));
@@ -380,11 +381,19 @@ final class RunPages {
     }
 
     private CiStore.RunRow writable(Context ctx) {
+        notReserved(ctx.pathParam("owner"));
         csrf.check(ctx);
         Principal p = auth.principal(ctx);
         CiStore.RunRow r = run(ctx, p);
         access.requireWrite(p, r.owner(), "run " + r.id());
         return r;
+    }
+
+    /** Paths under Slipway's own first segments ({@code /api/v1/runs}) are never forms of the UI: 404, before the form token is looked at. */
+    private static void notReserved(String owner) {
+        if (Access.reserved(owner)) {
+            throw new SlipwayException.NotFound("no such page");
+        }
     }
 
     private static void back(Context ctx, CiStore.RunRow r) {

@@ -40,6 +40,7 @@ class WebBrowserIT {
                     image: box
                     timeout: 3m
                     commands:
+                      - set +x  # the shell traces commands on stderr, which interleaves with stdout at random
                       - printf '\\033[31mred\\033[0m and \\033[1;32mbold green\\033[0m and \\033[38;2;255;136;0mtruecolor\\033[0m\\n'
                       - printf 'progress 10%%%%\\rprogress 55%%%%\\rprogress 100%%%%\\n'
                       - printf 'bad byte \\377 here\\n'
@@ -48,7 +49,7 @@ class WebBrowserIT {
                       - echo "::endgroup::"
                       - echo "greeting=${GREETING}"
                       - echo "waiting for the gate"
-                      - set +x; while [ ! -f %s ]; do sleep 0.1; done
+                      - while [ ! -f %s ]; do sleep 0.1; done
                       - echo "through the gate"
                   flaky:
                     image: box
@@ -185,7 +186,8 @@ class WebBrowserIT {
         assertThat(browser.script("return window.__sameDocument")).isEqualTo("yes");
         browser.find(".log-search input[type=search]").clear();
         browser.find(".log-search input[type=search]").sendKeys(Keys.ESCAPE);
-        browser.get(runUrl + "#build/1");
+        browser.get(url("/"));
+        browser.get(runUrl + "#build"); // a fresh page: nothing selected or focused, for the screenshots
         browser.awaitText(".log-rows", "red and bold green");
         browser.screenshot("run");
         browser.darkMode(true);

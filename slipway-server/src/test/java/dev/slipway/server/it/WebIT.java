@@ -25,6 +25,7 @@ class WebIT {
               build:
                 image: box
                 commands:
+                  - set +x  # the shell's trace on stderr would interleave with stdout at random
                   - printf '\\033[31mred\\033[0m plain\\n'
                   - printf 'progress 10%%\\rprogress 100%%\\n'
                   - printf 'bad \\377 byte\\n'
@@ -247,6 +248,14 @@ class WebIT {
         assertThat(api.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
         assertThat(c.get("/v2/alice/x/manifests/latest").body()).contains("\"errors\"");
         assertThat(c.get("/api/v1").headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+        // The UI's patterns also match API paths (/api/v1/runs/{id}/cancel is /{owner}/{repo}/runs/{id}/cancel): the API's routes win,
+        // and an API path no route has is a JSON 404 for a script, never a form's 403.
+        HttpResponse<String> apiCancel = Http.token(server.baseUrl(), aliceToken).post("/api/v1/runs/999999/cancel", "application/json", new byte[0]);
+        assertThat(apiCancel.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(apiCancel.body()).get("message").asText()).isEqualTo("no run 999999");
+        HttpResponse<String> noEndpoint = Http.anonymous(server.baseUrl()).post("/api/v1/runs", "application/json", "{}".getBytes());
+        assertThat(noEndpoint.statusCode()).isEqualTo(404);
+        assertThat(noEndpoint.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
         HttpResponse<String> unknown = c.get("/no-such-page");
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(unknown.body()).contains("Not found");
@@ -279,13 +288,14 @@ class WebIT {
         WebClient c = WebClient.signedIn(server.baseUrl(), "alice", "alice-password");
         JsonNode page = JSON.readTree(c.fetch(runPath() + "/tasks/build/lines?from=0&count=50&text=1&ts=1").body());
         assertThat(page.get("finished").asBoolean()).isTrue();
+        assertThat(page.get("exit_code").asInt()).isZero();
         List<String> texts = new java.util.ArrayList<>();
         page.get("lines").forEach(l -> texts.add(l.get("text").asText()));
-        assertThat(texts).contains("red plain", "progress 100%", "bad \\xff byte").noneMatch(t -> t.startsWith("progress 10%")); // ("+ printf ..." is the shell's trace)
+        assertThat(texts).contains("red plain", "progress 100%", "bad \\xff byte").noneMatch(t -> t.contains("progress 10%"));
         JsonNode red = page.get("lines").get(texts.indexOf("red plain"));
         assertThat(red.get("html").asText()).isEqualTo("<span class=\"a-fg1\">red</span> plain");
         assertThat(red.get("ts").asLong()).isGreaterThan(0);
-        // Search looks at what lines show: the invalid byte as its escape (the shell's trace shows the octal it was given).
+        // Search looks at what lines show: the invalid byte as its escape.
         JsonNode found = JSON.readTree(c.fetch(runPath() + "/tasks/build/search?q=" + java.net.URLEncoder.encode("BAD \\XFF", "UTF-8")).body());
         assertThat(found.get("lines")).hasSize(1);
         assertThat(found.get("lines").get(0).asInt()).isEqualTo(texts.indexOf("bad \\xff byte"));

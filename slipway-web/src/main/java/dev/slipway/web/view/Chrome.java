@@ -11,6 +11,7 @@ import java.util.List;
  * @param crumbs where the page sits (owner, repository, run); the last one is the page itself
  * @param liveUrl an event stream that sends new HTML for parts of the page as they change, or null
  * @param runPage the page shows logs (it loads their stylesheet and the viewer)
+ * @param signInUrl the sign-in page, coming back here; null on the sign-in page itself
  */
 public record Chrome(String title, String username, boolean siteAdmin, String csrf, AssetUrls assets, List<NavItem> nav,
                      List<Crumb> crumbs, String liveUrl, boolean runPage, String signInUrl) {

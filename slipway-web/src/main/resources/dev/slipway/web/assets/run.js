@@ -160,6 +160,7 @@ class Viewer {
       this.n = page.line_count;
       this.finalCount = page.final_line_count;
       this.finished = page.finished;
+      if (page.exit_code != null) this.exitCode = page.exit_code;
     }
     for (const l of page.lines) {
       if (this.es && l.n >= this.liveFirst) continue; // the live stream is newer
