@@ -193,6 +193,9 @@ public class UiBench {
         }
         double toEnd = ((Number) jsAsync(jump, "end")).doubleValue();
         String lastShown = (String) js("const r = document.querySelectorAll('.log-rows .ln .tx'); return r[r.length - 1].textContent");
+        if (!lastShown.contains(" " + (lines - 1))) {
+            throw new AssertionError("after a jump to the end the last row is not the log's last line: " + lastShown);
+        }
 
         // Search of the whole log for the text of one line three quarters in.
         int target = lines * 3 / 4 / 10 * 10 + 1;
