@@ -316,7 +316,7 @@ final class RunPages {
             }
             boolean retryable = finished && !evicted && !t.status().equals("success") && !t.status().equals("pending");
             stages.get(s).add(new TaskItem(t.name(), t.status(), t.exitCode(), t.attempt(), t.startedAt(), t.finishedAt(),
-                    deps.getOrDefault(t.name(), List.of()), s, retryable));
+                    deps.getOrDefault(t.name(), List.of()), s, retryable, t.reason()));
         }
         stages.removeIf(List::isEmpty);
         return new RunDetail(RunItem.of(r), r.message(), givenVariables(r), stages, access.canWrite(p, r.owner()), evicted);

@@ -7,9 +7,10 @@ import java.util.List;
  *
  * @param stage its column: 0 for tasks that depend on nothing, else one more than its deepest dependency
  * @param retryable a retry button is offered (it did not succeed, the run has finished and kept its workspace)
+ * @param reason why it was skipped (its condition, a dependency), or null
  */
 public record TaskItem(String name, String status, Integer exitCode, int attempt, Long startedAt, Long finishedAt,
-                       List<String> dependsOn, int stage, boolean retryable) {
+                       List<String> dependsOn, int stage, boolean retryable, String reason) {
     public TaskItem {
         dependsOn = List.copyOf(dependsOn);
     }
