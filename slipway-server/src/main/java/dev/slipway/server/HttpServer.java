@@ -14,6 +14,8 @@ import dev.slipway.server.api.AdminRoutes;
 import dev.slipway.server.api.ApiRoutes;
 import dev.slipway.server.api.PackageRoutes;
 import dev.slipway.server.api.LifecycleRoutes;
+import dev.slipway.web.Web;
+import dev.slipway.web.WebAuth;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -44,6 +46,7 @@ public final class HttpServer implements AutoCloseable {
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ObjectMapper json = new ObjectMapper();
     private final RunService runs;
+    private final Web web;
     private final java.nio.file.Path dataDir;
     private final String listenHost;
     private final String databaseUrl;
@@ -83,6 +86,9 @@ public final class HttpServer implements AutoCloseable {
         PackageRoutes packageRoutes = new PackageRoutes(slipway.identity(), slipway.registry(), slipway.pullThrough(), config.externalUrl());
         AdminRoutes adminRoutes = new AdminRoutes(slipway.identity(), slipway.proxies(), slipway.webhooks());
         LifecycleRoutes lifecycleRoutes = new LifecycleRoutes(slipway.identity(), slipway.lifecycle());
+        // The UI resolves its sign-in cookie, then the API's credentials: the seam the shared auth pipeline takes over.
+        this.web = new Web(WebAuth.sessionsThenApi(slipway.sessions(), apiRoutes::principal), slipway.identity(), slipway.sessions(),
+                runs, slipway.triggers(), slipway.logHub(), config.externalUrl());
         this.slipway = slipway;
         this.app = Javalin.create(c -> {
             c.concurrency.useVirtualThreads = true;
@@ -105,6 +111,7 @@ public final class HttpServer implements AutoCloseable {
             packageRoutes.register(c.routes);
             adminRoutes.register(c.routes);
             lifecycleRoutes.register(c.routes);
+            web.register(c.routes); // last: its /{owner}/{repo} pages would match other routes' paths
             c.routes.exception(SlipwayException.class, (e, ctx) -> problem(ctx, e.status(), e.getMessage()));
             // Javalin's own errors (413 over maxRequestSize, 404 unknown endpoint, 405) are otherwise text/plain.
             c.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus(), e.getMessage()));
@@ -117,8 +124,12 @@ public final class HttpServer implements AutoCloseable {
         });
     }
 
-    /** Errors on /v2/ use the registry's JSON error format; elsewhere a Gitea-style {"message": ...}. */
+    /** Errors on /v2/ use the registry's JSON error format; a browser on a UI page gets a page; elsewhere a Gitea-style {"message": ...}. */
     private void problem(Context ctx, int status, String message) {
+        if (Web.isPage(ctx)) {
+            web.errorPage(ctx, status, message);
+            return;
+        }
         ctx.status(status);
         ObjectNode body = json.createObjectNode();
         if (ctx.path().startsWith("/v2")) {

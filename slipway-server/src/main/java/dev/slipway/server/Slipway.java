@@ -9,6 +9,7 @@ import dev.slipway.core.config.SlipwayConfig;
 import dev.slipway.core.db.Database;
 import dev.slipway.core.outbox.Outbox;
 import dev.slipway.core.identity.Identity;
+import dev.slipway.core.identity.Sessions;
 import dev.slipway.registry.Registry;
 import dev.slipway.registry.events.RegistryEvents;
 import dev.slipway.registry.events.Webhooks;
@@ -59,6 +60,7 @@ public final class Slipway implements AutoCloseable {
     private final SlipwayConfig config;
     private final Database database;
     private final Identity identity;
+    private final Sessions sessions;
     private final Registry registry;
     private final Secrets secrets;
     private final DeployKeys deployKeys;
@@ -107,6 +109,7 @@ public final class Slipway implements AutoCloseable {
         this.database = Database.open(config, List.of("core", "registry", "ci"));
         Clock clock = Clock.system();
         this.identity = new Identity(database.jdbi(), clock);
+        this.sessions = new Sessions(database.jdbi(), clock, config.web().sessionIdle(), config.web().sessionMaxAge());
         SecretBox secrets = SecretBox.open(config.secretsDir());
         this.events = new RegistryEvents(database.jdbi(), clock, secrets);
         this.webhooks = new Webhooks(database.jdbi(), identity, secrets, clock);
@@ -270,6 +273,9 @@ public final class Slipway implements AutoCloseable {
     public Database database() { return database; }
 
     public Identity identity() { return identity; }
+
+    /** The web UI's sign-in sessions. */
+    public Sessions sessions() { return sessions; }
 
     public Registry registry() { return registry; }
 

@@ -46,6 +46,8 @@ import java.util.Map;
  * registry.gc-grace         SLIPWAY_REGISTRY_GC_GRACE         24h
  * registry.retention-interval SLIPWAY_REGISTRY_RETENTION_INTERVAL 1h (0: off)
  * registry.upload-max-age   SLIPWAY_REGISTRY_UPLOAD_MAX_AGE   24h
+ * web.session-idle          SLIPWAY_WEB_SESSION_IDLE          24h (a web sign-in ends after this long without a request)
+ * web.session-max-age       SLIPWAY_WEB_SESSION_MAX_AGE       7d (and this long after sign-in in any case)
  * </pre>
  * The file itself is named by {@code --config} or {@code SLIPWAY_CONFIG}.
  */
@@ -56,7 +58,7 @@ public final class ConfigLoader {
             "registry.gc-interval", "registry.gc-grace", "registry.retention-interval", "registry.upload-max-age",
             "ci.executor", "ci.max-concurrent-runs", "ci.cache-quota", "ci.git-ca-file",
             "ci.keep.max-age", "ci.keep.max-runs", "ci.keep.max-size", "ci.keep.min-free", "ci.host-isolation",
-            "ci.poll-interval", "ci.engine-registry", "ci.task-server-url");
+            "ci.poll-interval", "ci.engine-registry", "ci.task-server-url", "web.session-idle", "web.session-max-age");
 
     private final Map<String, String> env;
 
@@ -127,8 +129,10 @@ public final class ConfigLoader {
                 duration(values, "registry.upload-max-age", d.uploadMaxAge()));
         SlipwayConfig.UploadLimits limits = new SlipwayConfig.UploadLimits(size(values, "registry.max-blob-size", -1),
                 size(values, "registry.max-image-size", -1));
+        SlipwayConfig.Web web = new SlipwayConfig.Web(duration(values, "web.session-idle", SlipwayConfig.Web.DEFAULTS.sessionIdle()),
+                duration(values, "web.session-max-age", SlipwayConfig.Web.DEFAULTS.sessionMaxAge()));
         return new SlipwayConfig(data, host, port, dbUrl, values.get("database.user"), values.get("database.password"),
-                external, quota, ttl, lifecycle, ci, limits);
+                external, quota, ttl, lifecycle, ci, limits, web);
     }
 
     private static Duration duration(Map<String, String> values, String key, Duration fallback) {

@@ -20,7 +20,25 @@ public record SlipwayConfig(
         Duration registryTokenTtl,
         Lifecycle lifecycle,
         Ci ci,
-        UploadLimits uploadLimits) {
+        UploadLimits uploadLimits,
+        Web web) {
+
+    /**
+     * The web UI's sign-in sessions: a session ends after {@code sessionIdle} without a request, and
+     * {@code sessionMaxAge} after sign-in in any case.
+     */
+    public record Web(Duration sessionIdle, Duration sessionMaxAge) {
+        public static final Web DEFAULTS = new Web(Duration.ofHours(24), Duration.ofDays(7));
+
+        public Web {
+            if (sessionIdle.isNegative() || sessionIdle.isZero()) {
+                throw new IllegalArgumentException("web.session-idle must be positive, got " + sessionIdle);
+            }
+            if (sessionMaxAge.isNegative() || sessionMaxAge.isZero()) {
+                throw new IllegalArgumentException("web.session-max-age must be positive, got " + sessionMaxAge);
+            }
+        }
+    }
 
     /**
      * The largest blob and image a push may store ({@code registry.max-blob-size},
@@ -161,11 +179,11 @@ public record SlipwayConfig(
 
     public SlipwayConfig withListenPort(int port) {
         return new SlipwayConfig(dataDir, listenHost, port, databaseUrl, databaseUser, databasePassword,
-                externalUrl, ownerQuotaBytes, registryTokenTtl, lifecycle, ci, uploadLimits);
+                externalUrl, ownerQuotaBytes, registryTokenTtl, lifecycle, ci, uploadLimits, web);
     }
 
     public SlipwayConfig withExternalUrl(String url) {
         return new SlipwayConfig(dataDir, listenHost, listenPort, databaseUrl, databaseUser, databasePassword,
-                url, ownerQuotaBytes, registryTokenTtl, lifecycle, ci, uploadLimits);
+                url, ownerQuotaBytes, registryTokenTtl, lifecycle, ci, uploadLimits, web);
     }
 }

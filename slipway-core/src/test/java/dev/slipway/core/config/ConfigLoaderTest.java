@@ -48,6 +48,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void webSessionsLastADayIdleAndAWeekAtMost() throws Exception {
+        SlipwayConfig c = new ConfigLoader(Map.of()).load(Map.of(), null);
+        assertThat(c.web().sessionIdle()).isEqualTo(java.time.Duration.ofHours(24));
+        assertThat(c.web().sessionMaxAge()).isEqualTo(java.time.Duration.ofDays(7));
+        Path file = dir.resolve("slipway.yml");
+        Files.writeString(file, "web:\n  session-idle: 30m\n  session-max-age: 12h\n");
+        SlipwayConfig f = new ConfigLoader(Map.of("SLIPWAY_WEB_SESSION_IDLE", "2h")).load(Map.of(), file);
+        assertThat(f.web().sessionIdle()).isEqualTo(java.time.Duration.ofHours(2));
+        assertThat(f.web().sessionMaxAge()).isEqualTo(java.time.Duration.ofHours(12));
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("SLIPWAY_WEB_SESSION_IDLE", "0")).load(Map.of(), null))
+                .hasMessageContaining("web.session-idle must be positive");
+    }
+
+    @Test
     void ciDefaultsToTheDockerExecutorAndIptablesHostIsolation() {
         SlipwayConfig c = new ConfigLoader(Map.of()).load(Map.of(), null);
         assertThat(c.ci().executor()).isEqualTo("docker");

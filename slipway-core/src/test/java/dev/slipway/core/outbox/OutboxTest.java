@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slipway.core.Clock;
 import dev.slipway.core.db.Database;
+import dev.slipway.core.db.TestDatabases;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

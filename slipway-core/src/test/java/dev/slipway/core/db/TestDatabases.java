@@ -1,7 +1,6 @@
-package dev.slipway.core.outbox;
+package dev.slipway.core.db;
 
 import dev.slipway.core.config.ConfigLoader;
-import dev.slipway.core.db.Database;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -12,14 +11,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Fresh migrated databases for the outbox's tests: SQLite always, and PostgreSQL on the server
+ * Fresh migrated databases (the core migrations) for tests of core's stores: SQLite always, and PostgreSQL on the server
  * {@code ./scripts/test} starts ({@code SLIPWAY_TEST_PG_URL}). Outside CI a missing PostgreSQL
  * skips its cases; under {@code CI=true} it fails them.
  */
-final class TestDatabases {
+public final class TestDatabases {
     private TestDatabases() {}
 
-    static List<String> kinds() {
+    public static List<String> kinds() {
         List<String> kinds = new ArrayList<>(List.of("sqlite"));
         if (System.getenv("SLIPWAY_TEST_PG_URL") != null || "true".equalsIgnoreCase(System.getenv("CI"))) {
             kinds.add("postgres");
@@ -27,8 +26,8 @@ final class TestDatabases {
         return kinds;
     }
 
-    static Database open(String kind) throws Exception {
-        Path dir = Files.createTempDirectory("slipway-outbox-");
+    public static Database open(String kind) throws Exception {
+        Path dir = Files.createTempDirectory("slipway-core-db-");
         Map<String, String> values = new java.util.HashMap<>(Map.of("data", dir.toString()));
         if (kind.equals("postgres")) {
             String url = System.getenv("SLIPWAY_TEST_PG_URL");
@@ -37,7 +36,7 @@ final class TestDatabases {
             }
             String user = System.getenv().getOrDefault("SLIPWAY_TEST_PG_USER", "slipway");
             String password = System.getenv().getOrDefault("SLIPWAY_TEST_PG_PASSWORD", "slipway");
-            String db = "slipway_outbox_" + Long.toHexString(System.nanoTime());
+            String db = "slipway_core_" + Long.toHexString(System.nanoTime());
             try (Connection c = DriverManager.getConnection(url, user, password); Statement st = c.createStatement()) {
                 st.execute("CREATE DATABASE " + db);
             }

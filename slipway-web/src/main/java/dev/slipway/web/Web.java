@@ -1,0 +1,118 @@
+package dev.slipway.web;
+
+import dev.slipway.ci.scheduler.RunService;
+import dev.slipway.ci.trigger.TriggerService;
+import dev.slipway.core.identity.Identity;
+import dev.slipway.core.identity.Principal;
+import dev.slipway.core.identity.Sessions;
+import dev.slipway.logs.LogHub;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.List;
+
+/**
+ * The web UI: server-rendered pages (templates compiled at build time), static files from the jar,
+ * and small scripts for what must be live (run status, log tails). It calls the same services as
+ * the API. The server mounts it with {@link #register} after its other routes, and lets it write
+ * error pages for browsers ({@link #isPage}, {@link #errorPage}).
+ *
+ * <p>Routes (see docs/ui.md):
+ * <pre>
+ * GET  /                                            dashboard (signed out: to the sign-in page)
+ * GET  /-/login, POST /-/login, POST /-/logout      sign in and out
+ * GET  /-/assets/{file}                             static files, named by content hash
+ * GET  /-/live/dashboard                            dashboard rows as they change (SSE)
+ * GET  /{owner}/{repo}                              a repository's runs, triggers, Run pipeline form
+ * GET  /{owner}/{repo}/live                         its runs as they change (SSE)
+ * POST /{owner}/{repo}/runs                         run a pipeline
+ * GET  /{owner}/{repo}/runs/{id}                    a run: tasks and the log viewer
+ * GET  /{owner}/{repo}/runs/{id}/live               its header and tasks as they change (SSE)
+ * POST /{owner}/{repo}/runs/{id}/cancel|approve|delete, .../tasks/{task}/retry
+ * GET  /{owner}/{repo}/runs/{id}/tasks/{task}/lines|outline|search|follow|raw   the log viewer's data
+ * </pre>
+ */
+public final class Web {
+    /** The sign-in cookie: a session id (see {@link Sessions}). */
+    public static final String SESSION_COOKIE = "slipway_session";
+
+    private final WebAuth auth;
+    private final Pages pages;
+    private final SignIn signIn;
+    private final RunPages runPages;
+    private final LogRoutes logRoutes;
+    private final Assets assets;
+
+    /**
+     * @param auth who makes a request (see {@link WebAuth}); usually {@link WebAuth#sessionsThenApi}
+     * @param externalUrl the server's URL as browsers and forges reach it
+     */
+    public Web(WebAuth auth, Identity identity, Sessions sessions, RunService runs, TriggerService triggers, LogHub hub, String externalUrl) {
+        this.auth = auth;
+        Cookies cookies = new Cookies(externalUrl);
+        Csrf csrf = new Csrf(cookies);
+        this.assets = new Assets();
+        this.pages = new Pages(assets, csrf);
+        Access access = new Access(identity);
+        Live live = new Live(runs.changes());
+        this.signIn = new SignIn(identity, sessions, cookies, csrf, pages, auth);
+        this.runPages = new RunPages(auth, access, pages, csrf, live, runs, triggers, externalUrl);
+        this.logRoutes = new LogRoutes(auth, runPages, runs, hub, new LogViews(runs.logs()));
+    }
+
+    /** Mounts the UI's routes; register it after the API and the registry (its paths would match theirs). */
+    public void register(RoutesConfig routes) {
+        routes.get("/-/assets/{file}", assets::serve);
+        routes.get("/-/login", signIn::form);
+        routes.post("/-/login", signIn::signIn);
+        routes.post("/-/logout", signIn::signOut);
+        routes.get("/-/live/dashboard", runPages::dashboardLive);
+        routes.get("/", runPages::dashboard);
+        routes.get("/{owner}/{repo}", runPages::repository);
+        routes.get("/{owner}/{repo}/live", runPages::repositoryLive);
+        routes.post("/{owner}/{repo}/runs", runPages::trigger);
+        routes.get("/{owner}/{repo}/runs/{id}", runPages::run);
+        routes.get("/{owner}/{repo}/runs/{id}/live", runPages::runLive);
+        routes.post("/{owner}/{repo}/runs/{id}/cancel", runPages::cancel);
+        routes.post("/{owner}/{repo}/runs/{id}/approve", runPages::approve);
+        routes.post("/{owner}/{repo}/runs/{id}/delete", runPages::delete);
+        routes.post("/{owner}/{repo}/runs/{id}/tasks/{task}/retry", runPages::retry);
+        routes.get("/{owner}/{repo}/runs/{id}/tasks/{task}/lines", logRoutes::lines);
+        routes.get("/{owner}/{repo}/runs/{id}/tasks/{task}/outline", logRoutes::outline);
+        routes.get("/{owner}/{repo}/runs/{id}/tasks/{task}/search", logRoutes::search);
+        routes.get("/{owner}/{repo}/runs/{id}/tasks/{task}/follow", logRoutes::follow);
+        routes.get("/{owner}/{repo}/runs/{id}/tasks/{task}/raw", logRoutes::raw);
+    }
+
+    /**
+     * Whether an error on this request should be answered with a page: a browser (it accepts HTML)
+     * asking for a path of the UI. The API, the registry and the UI's own JSON and event streams
+     * get the server's JSON errors.
+     */
+    public static boolean isPage(Context ctx) {
+        String path = ctx.path();
+        String first = path.length() <= 1 ? "" : path.substring(1, path.indexOf('/', 1) < 0 ? path.length() : path.indexOf('/', 1));
+        boolean ours = first.isEmpty() || first.equals("-") && !path.startsWith(Assets.PREFIX) || !Access.reserved(first);
+        String accept = ctx.header("Accept");
+        return ours && accept != null && accept.contains("text/html");
+    }
+
+    /** An error page with the server's status and message. */
+    public void errorPage(Context ctx, int status, String message) {
+        Principal p;
+        try {
+            p = auth.principal(ctx);
+        } catch (RuntimeException badCredentials) {
+            p = Principal.ANONYMOUS;
+        }
+        String heading = switch (status) {
+            case 404 -> "Not found";
+            case 403 -> "Not allowed";
+            case 401 -> "Sign-in needed";
+            case 409 -> "Not possible now";
+            case 400, 422 -> "That did not work";
+            default -> status >= 500 ? "Something went wrong" : "Error " + status;
+        };
+        pages.render(ctx, status, "error.jte", pages.chrome(ctx, p, new Pages.Frame(heading, "error", List.of(), null, false)),
+                "status", status, "heading", heading, "message", message == null ? "" : message);
+    }
+}
