@@ -59,6 +59,7 @@ public class CiBench {
             List<EchoRun> echo = echoPhase();
             profile(echo);
             firstBytePhase();
+            hookPhase();
             pinPhase();
             floodPhase();
         } catch (Exception e) {
@@ -577,6 +578,89 @@ public class CiBench {
                     sample("first.raw_ms", (r.firstNanos() - r.startNanos()) / 1e6);
                 }
             }
+        }
+    }
+
+    // ---- phase 2b: forge webhook -> first output byte -----------------------------------------------
+
+    /** A push the way Gitea delivers it: the repository, the ref, the commits before and after. */
+    static byte[] giteaPush(String fullName, String cloneUrl, String before, String after, String message) {
+        ObjectNode p = JSON.createObjectNode();
+        p.put("ref", "refs/heads/main");
+        p.put("before", before);
+        p.put("after", after);
+        ObjectNode commit = JSON.createObjectNode();
+        commit.put("id", after);
+        commit.put("message", message);
+        commit.putObject("author").put("name", "bench").put("email", "bench@localhost");
+        p.putArray("commits").add(commit);
+        p.set("head_commit", commit);
+        ObjectNode repo = p.putObject("repository");
+        repo.put("full_name", fullName);
+        repo.put("name", fullName.substring(fullName.indexOf('/') + 1));
+        repo.putObject("owner").put("login", fullName.substring(0, fullName.indexOf('/')));
+        repo.put("clone_url", cloneUrl);
+        repo.put("default_branch", "main");
+        p.putObject("pusher").put("login", "bench");
+        return p.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String git(String dir, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("git", "-C", dir, "-c", "user.name=bench", "-c", "user.email=bench@localhost",
+                "-c", "commit.gpgsign=false"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (p.waitFor() != 0) {
+            throw new BenchFailure("git " + String.join(" ", args) + ": " + out);
+        }
+        return out;
+    }
+
+    /**
+     * The same one-task run started by a Gitea push webhook (a new empty commit pushed with git
+     * first, not timed): from the POST to /api/v1/hooks to the first stdout byte, next to the
+     * API trigger's figure of the phase before.
+     */
+    static void hookPhase() throws Exception {
+        String task = cfg("echo_task"), work = cfg("hook_work"), secret = cfg("hook_secret");
+        int runs = cfgInt("first_runs"), poll = cfgInt("poll_ms");
+        progress("webhook -> first output byte: " + runs + " Gitea push deliveries, each for a new commit");
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        for (int i = 0; i < runs; i++) {
+            checkDeadline("webhook phase");
+            String before = git(work, "rev-parse", "HEAD");
+            git(work, "commit", "-q", "--allow-empty", "-m", "bench push " + i);
+            git(work, "push", "-q", "origin", "HEAD:main");
+            String after = git(work, "rev-parse", "HEAD");
+            byte[] body = giteaPush(cfg("hook_repo"), cfg("hook_clone_url"), before, after, "bench push " + i);
+            HttpRequest req = HttpRequest.newBuilder(URI.create(cfg("base") + "/api/v1/hooks")).timeout(Duration.ofSeconds(60))
+                    .header("Content-Type", "application/json").header("X-Gitea-Event", "push")
+                    .header("X-Gitea-Delivery", java.util.UUID.randomUUID().toString())
+                    .header("X-Gitea-Signature", HexFormat.of().formatHex(mac.doFinal(body)))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+            long ms = System.currentTimeMillis();
+            long t0 = System.nanoTime();
+            HttpResponse<String> r = HTTP.send(req, HttpResponse.BodyHandlers.ofString());
+            long t1 = System.nanoTime();
+            JsonNode answer = JSON.readTree(r.body());
+            if (r.statusCode() != 200 || answer.path("runs").size() != 1) {
+                throw new BenchFailure("webhook delivery " + i + ": HTTP " + r.statusCode() + " " + r.body());
+            }
+            long id = answer.get("runs").get(0).get("id").asLong();
+            Follow f = new Follow();
+            follow(id, task, f);
+            if (f.failure != null) {
+                throw f.failure;
+            }
+            awaitSuccess(id, poll);
+            if (f.firstStdoutNanos == 0 || !f.text.toString(StandardCharsets.UTF_8).equals("hi\n")) {
+                throw new BenchFailure("run " + id + ": the log stream's stdout was '" + f.text + "'");
+            }
+            sample("hook.answer_ms", (t1 - t0) / 1e6);
+            sample("hook.sse_ms", (f.firstStdoutNanos - t0) / 1e6);
+            sample("hook.stored_ms", f.firstStdoutTs - ms);
         }
     }
 

@@ -185,6 +185,25 @@ tasks:
 EOF
 git_commit "$src" "bench pipelines"
 
+# The repository a forge's webhooks report pushes of: a bare one (the forge's) and a work clone that pushes to it.
+hook_bare=$work/git/hooked.git
+hook_work=$work/git/hooked-work
+git init -q --bare -b main "$hook_bare"
+mkdir -p "$hook_work/.slipway"
+git -C "$hook_work" init -q -b main
+cat >"$hook_work/.slipway/ci.yml" <<EOF
+on: { push: { branches: [main] } }
+images: { box: $IMAGE }
+tasks:
+  $ECHO_TASK:
+    image: box
+    network: none
+    commands: [ "echo hi" ]
+EOF
+git_commit "$hook_work" "pushed pipeline"
+git -C "$hook_work" remote add origin "$hook_bare"
+git -C "$hook_work" push -q origin main
+
 # ---- server --------------------------------------------------------------------------------
 
 port=$(bench_free_port)
@@ -197,6 +216,11 @@ token=$("$java" -jar "$jar" token create --data "$work/data" --user admin --name
 code=$(curl -sS -o "$work/body" -w '%{http_code}' -H "Authorization: token $token" -H 'Content-Type: application/json' \
     -d "{\"owner\":\"admin\",\"name\":\"bench\",\"clone_url\":\"file://$src\",\"default_branch\":\"main\"}" "$base/api/v1/repos")
 [ "$code" = 201 ] || [ "$code" = 200 ] || die "registering the repository: HTTP $code $(cat "$work/body")"
+# No polling: only the webhook reports its pushes.
+code=$(curl -sS -o "$work/body" -w '%{http_code}' -H "Authorization: token $token" -H 'Content-Type: application/json' \
+    -d "{\"owner\":\"admin\",\"name\":\"hooked\",\"clone_url\":\"file://$hook_bare\",\"default_branch\":\"main\",\"webhook_secret\":\"bench-hook-secret\",\"poll_interval\":0}" \
+    "$base/api/v1/repos")
+[ "$code" = 201 ] || [ "$code" = 200 ] || die "registering the webhook repository: HTTP $code $(cat "$work/body")"
 
 # ---- measured phases -----------------------------------------------------------------------
 
@@ -213,7 +237,8 @@ timeout -k 5 "$MAX_SECONDS" "$java" -cp "$jar:$work/classes" CiBench \
     out="$samples" profile="$profile" deadline_s=$((MAX_SECONDS - 10)) runs="$RUNS" first_runs="$FIRST_RUNS" warmup="$WARMUP" \
     pin_runs="$PIN_RUNS" flood_bytes=$((FLOOD_MB * 1000000)) flood_runs="$FLOOD_RUNS" follow="$FOLLOW" poll_ms="$POLL_MS" \
     lib="$lib" lib_away="$work/git/lib.moved-away" marker="$marker" echo_task="$ECHO_TASK" pin_task="$PIN_TASK" \
-    flood_task="$FLOOD_TASK" flood_line="$FLOOD_LINE" ||
+    flood_task="$FLOOD_TASK" flood_line="$FLOOD_LINE" hook_repo=admin/hooked hook_work="$hook_work" \
+    hook_clone_url="file://$hook_bare" hook_secret=bench-hook-secret ||
     die "the measurement failed or ran out of time (exit $?); server log: $work/server.log"
 elapsed=$(($(date +%s) - start_all))
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -257,6 +282,9 @@ row "  task finished -> run finished ms" slipway.finish_ms "" "log finish, run r
 row "  server CPU ms per run" slipway.cpu_ms_per_run "" "incl. answering this client's polls"
 row "trigger -> first stdout byte, SSE ms" first.sse_ms first.raw_ms "raw: docker run exec -> first byte"
 row "trigger -> first stdout byte stored ms" first.stored_ms first.raw_ms "the chunk's server timestamp"
+row "webhook -> first stdout byte, SSE ms" hook.sse_ms first.sse_ms "2nd column: the API trigger's (above)"
+row "  webhook -> first byte stored ms" hook.stored_ms first.stored_ms "the chunk's server timestamp"
+row "  webhook answered ms" hook.answer_ms "" "checkout of the pushed commit, on: matching, run queued"
 row "immutable re-run: run start -> task ms" pin.warm_setup_ms "" "worktree ready; target < 50 (upper bound)"
 row "  same, first (cold) run ms" pin.cold_setup_ms "" "includes the JGit clone + checkout"
 row "  same, echo runs (no extra repository) ms" slipway.setup_ms "" "baseline"
