@@ -150,14 +150,11 @@ FLOOD_LINE=0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ
 src=$work/git/bench
 mkdir -p "$src/.slipway"
 git -C "$src" init -q -b main
-cat >"$src/.slipway/echo.yml" <<EOF
-images: { box: $IMAGE }
-tasks:
-  $ECHO_TASK:
-    image: box
-    network: none
-    commands: [ "echo hi" ]
-EOF
+# The one-task echo pipeline, measured through the API (echo.yml) and through webhooks (hooked's ci.yml).
+echo_pipeline() {
+    printf 'images: { box: %s }\ntasks:\n  %s:\n    image: box\n    network: none\n    commands: [ "echo hi" ]\n' "$IMAGE" "$ECHO_TASK"
+}
+echo_pipeline >"$src/.slipway/echo.yml"
 cat >"$src/.slipway/pinned.yml" <<EOF
 images: { box: $IMAGE }
 repositories:
@@ -191,15 +188,7 @@ hook_work=$work/git/hooked-work
 git init -q --bare -b main "$hook_bare"
 mkdir -p "$hook_work/.slipway"
 git -C "$hook_work" init -q -b main
-cat >"$hook_work/.slipway/ci.yml" <<EOF
-on: { push: { branches: [main] } }
-images: { box: $IMAGE }
-tasks:
-  $ECHO_TASK:
-    image: box
-    network: none
-    commands: [ "echo hi" ]
-EOF
+{ echo 'on: { push: { branches: [main] } }'; echo_pipeline; } >"$hook_work/.slipway/ci.yml"
 git_commit "$hook_work" "pushed pipeline"
 git -C "$hook_work" remote add origin "$hook_bare"
 git -C "$hook_work" push -q origin main
