@@ -559,15 +559,16 @@ public final class DockerExecutor implements Executor {
         };
         try {
             docker.execStartCmd(execId).withDetach(false).withTty(false).exec(output);
-            if (!output.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                Long pid = docker.inspectExecCmd(execId).exec().getPidLong();
-                if (pid != null && pid > 0) {
-                    ProcessHandle.of(pid).ifPresent(h -> { // the process first, so a shell does not run its next command
-                        List<ProcessHandle> children = h.descendants().toList();
-                        h.destroyForcibly();
-                        children.forEach(ProcessHandle::destroyForcibly);
-                    });
-                }
+            boolean done;
+            try {
+                done = output.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                killExec(execId); // cancelled: the command must not run on
+                Thread.currentThread().interrupt();
+                throw new ExecutorException("interrupted while running " + argv.getFirst() + " in task " + task.spec().task(), e);
+            }
+            if (!done) {
+                killExec(execId);
                 output.awaitCompletion(10, TimeUnit.SECONDS);
                 return -1;
             }
@@ -584,6 +585,22 @@ public final class DockerExecutor implements Executor {
             } catch (IOException ignored) {
                 // finished
             }
+        }
+    }
+
+    /** Stops an exec's process and what it started, the process first (a shell must not run its next command). */
+    private void killExec(String execId) {
+        try {
+            Long pid = docker.inspectExecCmd(execId).exec().getPidLong();
+            if (pid != null && pid > 0) {
+                ProcessHandle.of(pid).ifPresent(h -> {
+                    List<ProcessHandle> children = h.descendants().toList();
+                    h.destroyForcibly();
+                    children.forEach(ProcessHandle::destroyForcibly);
+                });
+            }
+        } catch (DockerException ignored) {
+            // it ended meanwhile
         }
     }
 
