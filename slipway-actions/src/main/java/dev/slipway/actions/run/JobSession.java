@@ -87,6 +87,18 @@ public interface JobSession {
         return content.toByteArray();
     }
 
+    /**
+     * Runs a container beside the session, for a Docker action: it shares the workspace and the
+     * temp directory with the session (see {@link ContainerSpec}); output streams to {@code out}.
+     * Returns the exit code, or -1 when {@code timeout} passed (the container is stopped); an
+     * interrupt stops it too and throws {@link InterruptedException}. Sessions that cannot run
+     * containers say so.
+     */
+    default int runContainer(ContainerSpec spec, Executor.OutputSink out, Duration timeout) throws IOException, InterruptedException {
+        throw new IOException("Docker actions need a container executor; this job runs on " + getClass().getSimpleName()
+                + ", which cannot start a container beside it");
+    }
+
     /** Where a session path under temp() or the workspace is on this machine. */
     private static Optional<Path> hostPath(JobSession session, String path) {
         Optional<Path> inTemp = under(session.temp(), session.hostTemp(), path);
