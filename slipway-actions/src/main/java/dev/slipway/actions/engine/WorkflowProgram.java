@@ -407,7 +407,7 @@ public final class WorkflowProgram implements RunProgram {
                 });
                 JobResult result;
                 try {
-                    result = runtime.run(runtimeJob(job, task, timeout), runInfo, RunnerInfo.linux("slipway", "/opt/hostedtoolcache"),
+                    result = runtime.run(runtimeJob(workflow.env(), job, task, timeout), runInfo, RunnerInfo.linux("slipway", "/opt/hostedtoolcache"),
                             new JobContexts(Map.of(), secrets, inputs, combination.context(), expansion.strategyContext(index), needs, null, null));
                 } finally {
                     watcher.interrupt();
@@ -465,7 +465,7 @@ public final class WorkflowProgram implements RunProgram {
     }
 
     /** The runtime's job for one combination: its steps and settings, templates as the reader parsed them. */
-    static dev.slipway.actions.run.Job runtimeJob(Job.Steps job, String name, Duration timeout) {
+    static dev.slipway.actions.run.Job runtimeJob(Map<String, Value> workflowEnv, Job.Steps job, String name, Duration timeout) {
         RunDefaults defaults = job.defaults();
         List<dev.slipway.actions.run.Step> steps = new ArrayList<>();
         for (Step s : job.steps()) {
@@ -481,7 +481,7 @@ public final class WorkflowProgram implements RunProgram {
                 case Step.Uses u -> new dev.slipway.actions.run.Step.Uses(o, u.uses().source(), templates(u.with()));
             });
         }
-        return new dev.slipway.actions.run.Job(job.id(), name, steps, Map.of(), templates(job.env()),
+        return new dev.slipway.actions.run.Job(job.id(), name, steps, templates(workflowEnv), templates(job.env()),
                 new dev.slipway.actions.run.Job.Defaults(defaults.shell() == null ? null : defaults.shell().source(),
                         defaults.workingDirectory() == null ? null : defaults.workingDirectory().template()),
                 templates(job.outputs()), timeout);

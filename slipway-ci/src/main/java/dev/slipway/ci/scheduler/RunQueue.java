@@ -110,7 +110,30 @@ public final class RunQueue implements AutoCloseable {
     }
 
     public static String logId(long runId, String task, int attempt) {
-        return "runs/" + runId + "/" + task + "/" + Math.max(1, attempt);
+        return "runs/" + runId + "/" + logSegment(task) + "/" + Math.max(1, attempt);
+    }
+
+    private static final java.util.regex.Pattern PLAIN_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    /**
+     * A task name as one log-id segment. Native names are already plain; a workflow's matrix
+     * names ({@code build (a, 18)}) become their plain characters plus a hash of the whole name,
+     * so two names never share a log.
+     */
+    static String logSegment(String task) {
+        if (PLAIN_NAME.matcher(task).matches()) {
+            return task;
+        }
+        String plain = task.replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^[^A-Za-z0-9]+|-+$", "");
+        if (plain.length() > 48) {
+            plain = plain.substring(0, 48);
+        }
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(task.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return (plain.isEmpty() ? "task" : plain)  + "-" + java.util.HexFormat.of().formatHex(d, 0, 4);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Closes the logs of tasks a crash left running, marks their runs as errors, and starts the dispatcher. */

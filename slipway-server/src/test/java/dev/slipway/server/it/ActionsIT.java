@@ -117,8 +117,6 @@ class ActionsIT {
     }
 
     String log(JsonNode run, String task) {
-        String path = URLEncoder.encode(task, StandardCharsets.UTF_8).replace("+", "%20");
-        byte[] b = admin.http().sendBytes(admin.http().request("/api/v1/runs/" + run.get("id").asLong() + "/tasks/" + path + "/log").GET()).body();
-        return new String(b, StandardCharsets.UTF_8);
+        return admin.log(run, task);
     }
 }
