@@ -35,6 +35,9 @@ public final class BuiltinActions implements ActionRunner {
          */
         String buildAndPush(ActionCall call, String context, String dockerfile, List<String> tags, Map<String, String> buildArgs, String target,
                             Map<String, String> labels, boolean push) throws IOException, InterruptedException;
+
+        /** Keeps {@code registry}'s credentials for the job's later pushes (its docker config, as {@code docker login} writes it). */
+        void login(ActionCall call, String registry, String username, String password) throws IOException, InterruptedException;
     }
 
     public BuiltinActions(ActionRunner others, ImageBuilds builds) {
@@ -142,12 +145,20 @@ public final class BuiltinActions implements ActionRunner {
         return code == 0 ? ActionResult.success(Map.of("download-path", path)) : ActionResult.exit(code);
     }
 
-    private ActionResult login(ActionCall call) {
+    private ActionResult login(ActionCall call) throws IOException, InterruptedException {
         Map<String, String> in = call.inputs();
         warnUnsupported(call, Set.of("ecr", "logout", "scope"), Set.of("registry", "username", "password"));
-        String registry = in.getOrDefault("registry", "");
-        call.log((registry.isBlank() ? "Docker Hub" : registry) + ": Slipway's publishing authenticates on its own (its own registry with the "
-                + "job's token; others with credentials given to docker/build-push-action's secret or login)");
+        String registry = in.getOrDefault("registry", "").strip().replaceFirst("^https?://", "").replaceFirst("/+$", "");
+        String username = in.getOrDefault("username", "");
+        String password = in.getOrDefault("password", "");
+        if (username.isBlank() || password.isEmpty()) {
+            call.log("error: docker/login-action needs 'username' and 'password'"
+                    + (password.isEmpty() ? " (the password is empty: is the secret set?)" : ""));
+            return ActionResult.failure();
+        }
+        builds.login(call, registry.isBlank() ? "https://index.docker.io/v1/" : registry, username, password);
+        call.log("logged in to " + (registry.isBlank() ? "Docker Hub" : registry) + " as " + username + " (for this job's pushes; "
+                + "Slipway's own registry is pushed to with the job's rights, and plain HTTP registries work: no TLS is required)");
         return ActionResult.success(Map.of());
     }
 

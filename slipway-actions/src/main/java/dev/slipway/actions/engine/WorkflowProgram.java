@@ -22,6 +22,7 @@ import dev.slipway.actions.workflow.Runners;
 import dev.slipway.actions.workflow.Step;
 import dev.slipway.actions.workflow.Value;
 import dev.slipway.actions.workflow.Workflow;
+import dev.slipway.actions.workflow.TokenScopes;
 import dev.slipway.actions.workflow.Workflows;
 import dev.slipway.ci.executor.Executor;
 import dev.slipway.ci.executor.TaskSpec;
@@ -70,14 +71,17 @@ public final class WorkflowProgram implements RunProgram {
     private final Map<String, String> labels;
     private final ActionsFactory actions;
 
-    /** How a job's {@code uses} steps run: the built-in actions and, later, fetched ones. */
+    /**
+     * How a job's {@code uses} steps that are not built in run (local and fetched actions); the
+     * built-in ones ({@link BuiltinActions}) come first.
+     */
     @FunctionalInterface
     public interface ActionsFactory {
         dev.slipway.actions.run.ActionRunner forJob(JobRun job);
     }
 
-    /** What a job's actions need of the run around them. */
-    public record JobRun(Setup setup, String task, Path taskDir, Map<String, Path> bases, String workspace) {}
+    /** What a job's actions need of the run around them: the job's container is {@code handle}. */
+    public record JobRun(Setup setup, String task, Path taskDir, Map<String, Path> bases, String workspace, Executor.TaskHandle handle) {}
 
     /**
      * @param labels {@code ci.actions.labels}: runner label to image ({@code ubuntu-latest: local/runner:bookworm})
@@ -96,6 +100,36 @@ public final class WorkflowProgram implements RunProgram {
     public RunEngine.Result run(Setup setup, RunEngine.Listener listener, RunEngine.Cancellation cancellation) throws Exception {
         Workflow workflow = Workflows.read(setup.definitionFile(), setup.definition());
         return new Execution(setup, workflow, listener, cancellation).run();
+    }
+
+    /**
+     * The run's job token may do what any of its jobs asks ({@code packages} for the registry,
+     * {@code actions} for the run's repository in the CI API): one token serves the run.
+     */
+    @Override
+    public dev.slipway.ci.model.Permissions permissions(String definitionFile, String definition) {
+        Workflow workflow = Workflows.read(definitionFile, definition);
+        dev.slipway.ci.model.Permissions.Access packages = dev.slipway.ci.model.Permissions.Access.NONE;
+        dev.slipway.ci.model.Permissions.Access repository = dev.slipway.ci.model.Permissions.Access.NONE;
+        for (Job job : workflow.jobs().values()) {
+            TokenScopes scopes = TokenScopes.of(workflow, job, false);
+            packages = max(packages, access(scopes.access("packages")));
+            repository = max(repository, access(scopes.access("actions")));
+        }
+        return new dev.slipway.ci.model.Permissions(packages, repository);
+    }
+
+    private static dev.slipway.ci.model.Permissions.Access access(dev.slipway.actions.workflow.Permissions.Access a) {
+        return switch (a) {
+            case NONE -> dev.slipway.ci.model.Permissions.Access.NONE;
+            case READ -> dev.slipway.ci.model.Permissions.Access.READ;
+            case WRITE -> dev.slipway.ci.model.Permissions.Access.WRITE;
+        };
+    }
+
+    private static dev.slipway.ci.model.Permissions.Access max(dev.slipway.ci.model.Permissions.Access a,
+                                                             dev.slipway.ci.model.Permissions.Access b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     /** The names of the secrets a workflow mentions: those are read (and masked) for its jobs. */
@@ -238,6 +272,11 @@ public final class WorkflowProgram implements RunProgram {
                 combos.add(CompletableFuture.supplyAsync(() -> {
                     parallel.acquireUninterruptibly();
                     try {
+                        Outcome before = setup.tasks().contains(names.get(index)) ? null : previous(names.get(index));
+                        if (before != null) { // succeeded in an earlier attempt of this run
+                            outputs.putAll(before.outputs());
+                            return Status.Conclusion.SUCCESS;
+                        }
                         if (failedFast[0]) {
                             listener.skipped(names.get(index), "another combination of " + id + " failed (fail-fast)");
                             statuses.put(names.get(index), TaskStatus.CANCELLED);
@@ -349,8 +388,9 @@ public final class WorkflowProgram implements RunProgram {
                         listener.system(task, line);
                     }
                 };
-                JobRuntime runtime = new JobRuntime(session, log,
-                        actions.forJob(new JobRun(setup, task, taskDir, setup.bases(), workspace)));
+                JobRuntime runtime = new JobRuntime(session, log, new BuiltinActions(
+                        actions.forJob(new JobRun(setup, task, taskDir, setup.bases(), workspace, handle)),
+                        new EngineImages(setup, handle, taskDir, task)));
                 running.add(runtime);
                 Thread watcher = Thread.ofVirtual().start(() -> {
                     while (!Thread.currentThread().isInterrupted()) {
@@ -367,7 +407,7 @@ public final class WorkflowProgram implements RunProgram {
                 });
                 JobResult result;
                 try {
-                    result = runtime.run(runtimeJob(job, task, timeout), runInfo, RunnerInfo.linux("slipway", "/opt/hostedtoolcache"),
+                    result = runtime.run(runtimeJob(workflow.env(), job, task, timeout), runInfo, RunnerInfo.linux("slipway", "/opt/hostedtoolcache"),
                             new JobContexts(Map.of(), secrets, inputs, combination.context(), expansion.strategyContext(index), needs, null, null));
                 } finally {
                     watcher.interrupt();
@@ -425,7 +465,7 @@ public final class WorkflowProgram implements RunProgram {
     }
 
     /** The runtime's job for one combination: its steps and settings, templates as the reader parsed them. */
-    static dev.slipway.actions.run.Job runtimeJob(Job.Steps job, String name, Duration timeout) {
+    static dev.slipway.actions.run.Job runtimeJob(Map<String, Value> workflowEnv, Job.Steps job, String name, Duration timeout) {
         RunDefaults defaults = job.defaults();
         List<dev.slipway.actions.run.Step> steps = new ArrayList<>();
         for (Step s : job.steps()) {
@@ -441,7 +481,7 @@ public final class WorkflowProgram implements RunProgram {
                 case Step.Uses u -> new dev.slipway.actions.run.Step.Uses(o, u.uses().source(), templates(u.with()));
             });
         }
-        return new dev.slipway.actions.run.Job(job.id(), name, steps, Map.of(), templates(job.env()),
+        return new dev.slipway.actions.run.Job(job.id(), name, steps, templates(workflowEnv), templates(job.env()),
                 new dev.slipway.actions.run.Job.Defaults(defaults.shell() == null ? null : defaults.shell().source(),
                         defaults.workingDirectory() == null ? null : defaults.workingDirectory().template()),
                 templates(job.outputs()), timeout);
@@ -455,7 +495,8 @@ public final class WorkflowProgram implements RunProgram {
 
     /** A task name: what GitHub shows, made unique in the run and short enough for the task table. */
     static String taskName(String shown, List<String> taken) {
-        String base = shown.length() > 60 ? shown.substring(0, 60) : shown;
+        String clean = shown.replace('/', '-').replaceAll("\\p{Cntrl}", " ").strip(); // a task name is part of its log's path
+        String base = clean.length() > 60 ? clean.substring(0, 60) : clean.isEmpty() ? "job" : clean;
         String name = base;
         for (int n = 2; taken.contains(name); n++) {
             name = base + " #" + n;

@@ -22,6 +22,14 @@ public interface RunProgram {
     RunEngine.Result run(Setup setup, RunEngine.Listener listener, RunEngine.Cancellation cancellation) throws Exception;
 
     /**
+     * What the run's job token may do, as the definition asks ({@code permissions:}); a pull
+     * request from a fork gets read access at most, whatever this says.
+     */
+    default dev.slipway.ci.model.Permissions permissions(String definitionFile, String definition) {
+        return dev.slipway.ci.model.Permissions.DEFAULT;
+    }
+
+    /**
      * What a run has to work with.
      *
      * @param definitionFile the definition's path in the repository ({@code .gitea/workflows/build.yaml})
@@ -35,10 +43,11 @@ public interface RunProgram {
      * @param secrets the secrets of the run's repository by name; a missing one is absent, never an error
      * @param serverUrl where tasks reach Slipway ({@code github.server_url})
      * @param previousDetails the {@link RunEngine.Listener#details} of tasks that ran in an earlier attempt (a retry reuses what succeeded)
+     * @param publisher pushes the images the run builds, to Slipway's own registry with the run's rights or to others
      */
     record Setup(CiStore.RunRow run, String repository, String definitionFile, String definition, String workMount,
                  Map<String, Path> bases, Path runDir, Set<String> tasks, int attempt, Map<String, String> variables,
                  Map<String, String> environment, Function<List<String>, Map<String, byte[]>> secrets,
                  Function<String, TaskSpec.PullAuth> pullAuth, Executor executor, String serverUrl,
-                 Map<String, String> previousDetails) {}
+                 Map<String, String> previousDetails, dev.slipway.ci.release.Publisher publisher) {}
 }
