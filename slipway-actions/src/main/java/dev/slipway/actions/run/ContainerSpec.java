@@ -27,6 +27,11 @@ public record ContainerSpec(Image image, String entrypoint, List<String> args, M
         env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
     }
 
+    /** {@code with.args} of a Docker action as GitHub's runner splits it: at spaces, double quotes group, backslashes escape them. */
+    public static List<String> args(String line) {
+        return Shell.split(line);
+    }
+
     /** Which image. */
     public sealed interface Image permits Build, Pull {}
 

@@ -68,9 +68,14 @@ public interface JobSession {
         if (host.isPresent()) {
             return Files.readAllBytes(host.get());
         }
+        return cat(this, path);
+    }
+
+    /** A file as the session sees it, read with {@code cat} through {@link #exec}. */
+    static byte[] cat(JobSession session, String path) throws IOException, InterruptedException {
         ByteArrayOutputStream content = new ByteArrayOutputStream();
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
-        int code = exec(List.of("cat", path), Map.of(), workspace(), new Executor.OutputSink() {
+        int code = session.exec(List.of("cat", path), Map.of(), session.workspace(), new Executor.OutputSink() {
             @Override
             public void stdout(byte[] bytes, int off, int len) {
                 content.write(bytes, off, len);
