@@ -6,19 +6,16 @@ import dev.slipway.actions.expr.Expressions;
 import dev.slipway.actions.expr.Status.Conclusion;
 import dev.slipway.actions.run.Job;
 import dev.slipway.actions.run.JobContexts;
-import dev.slipway.actions.run.JobLog;
 import dev.slipway.actions.run.JobResult;
 import dev.slipway.actions.run.JobRuntime;
 import dev.slipway.actions.run.LocalSession;
+import dev.slipway.actions.run.RecordingLog;
 import dev.slipway.actions.run.RunInfo;
 import dev.slipway.actions.run.RunnerInfo;
 import dev.slipway.actions.run.Step;
 import dev.slipway.actions.run.StepResult;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +35,7 @@ class RepositoryActionsTest {
     LocalSession session;
     Path workspace;
     Path remotes;
-    final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    final List<String> system = new ArrayList<>();
+    final RecordingLog log = new RecordingLog();
 
     @BeforeEach
     void setUp() throws Exception {
@@ -51,22 +47,6 @@ class RepositoryActionsTest {
     JobResult run(Step... steps) {
         RepositoryActions actions = new RepositoryActions(new ActionCache(remotes.toUri().toString(), dir.resolve("cache")), session.workspace(),
                 workspace);
-        JobLog log = new JobLog() {
-            @Override
-            public synchronized void stdout(byte[] bytes, int off, int len) {
-                out.write(bytes, off, len);
-            }
-
-            @Override
-            public synchronized void stderr(byte[] bytes, int off, int len) {
-                out.write(bytes, off, len);
-            }
-
-            @Override
-            public synchronized void system(String line) {
-                system.add(line);
-            }
-        };
         RunInfo info = RunInfo.builder().serverUrl("http://forge.test/").repository("alice/app").sha("0123456789abcdef0123456789abcdef01234567")
                 .ref("refs/heads/main").event("push", new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()).runId("1").runNumber(1)
                 .actor("alice").workflow("w").token("t").build();
@@ -91,7 +71,7 @@ class RepositoryActionsTest {
     }
 
     String output() {
-        return out.toString(StandardCharsets.UTF_8);
+        return log.stdout() + log.stderr();
     }
 
     @Test
@@ -136,9 +116,9 @@ class RepositoryActionsTest {
                       run: echo "path ${{ github.action_path }}"
                 """);
         JobResult r = run(uses("greet", "./actions/greet", Map.of("who", "bob")), run("echo \"got ${{ steps.greet.outputs.said }}\""));
-        assertThat(r.result()).as(output() + system).isEqualTo(Conclusion.SUCCESS);
+        assertThat(r.result()).as(log.text()).isEqualTo(Conclusion.SUCCESS);
         assertThat(output()).isEqualTo("path " + workspace.resolve("actions/greet") + "\ngot HELLO ALICE/APP, BOB\n");
-        assertThat(system).anyMatch(l -> l.startsWith("octo/shout@v1: fetching " + remotes.toUri() + "octo/shout at v1"));
+        assertThat(log.system()).anyMatch(l -> l.startsWith("octo/shout@v1: fetching " + remotes.toUri() + "octo/shout at v1"));
     }
 
     @Test
