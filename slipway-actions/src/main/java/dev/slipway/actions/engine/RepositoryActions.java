@@ -130,7 +130,7 @@ public final class RepositoryActions implements ActionRunner {
             case ActionManifest.Composite c -> composite(call, a, c);
             case ActionManifest.Node n -> {
                 if (!n.using().equals("node20") && !n.using().equals("node24")) {
-                    call.log("::warning::" + a.uses() + " runs on " + n.using() + ", which GitHub no longer supports; Slipway runs it with the"
+                    annotate(call, "warning", a.uses() + " runs on " + n.using() + ", which GitHub no longer supports; Slipway runs it with the"
                             + " node of the job's image");
                 }
                 if (n.post() != null) { // registered before main runs, so it runs however main ends (post-if decides)
@@ -287,12 +287,12 @@ public final class RepositoryActions implements ActionRunner {
             if (declared == null) {
                 unexpected.add(e.getKey());
             } else if (declared.deprecationMessage() != null) {
-                call.log("::warning::Input '" + e.getKey() + "' has been deprecated with message: " + declared.deprecationMessage());
+                annotate(call, "warning", "Input '" + e.getKey() + "' has been deprecated with message: " + declared.deprecationMessage());
             }
             inputs.put(e.getKey(), e.getValue());
         }
         if (!unexpected.isEmpty()) {
-            call.log("::warning::Unexpected input(s) '" + String.join("', '", unexpected) + "', valid inputs are "
+            annotate(call, "warning", "Unexpected input(s) '" + String.join("', '", unexpected) + "', valid inputs are "
                     + a.manifest().inputs().keySet());
         }
         for (Map.Entry<String, ActionManifest.Input> e : a.manifest().inputs().entrySet()) {
@@ -302,6 +302,13 @@ public final class RepositoryActions implements ActionRunner {
             }
         }
         return inputs;
+    }
+
+    /** A warning or error of the step, as a workflow command through its output: an annotation, as the runner makes it. */
+    private static void annotate(ActionCall call, String level, String message) {
+        String data = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A");
+        byte[] line = ("::" + level + "::" + data + "\n").getBytes(StandardCharsets.UTF_8);
+        call.output().stdout(line, 0, line.length);
     }
 
     private static ActionManifest.Input declared(ActionManifest m, String name) {
@@ -338,7 +345,7 @@ public final class RepositoryActions implements ActionRunner {
         String script = file.startsWith("/") ? file : path + "/" + file;
         int code = call.exec(List.of("node", script), processEnv(call, inputs(call, a), path), call.session().workspace());
         if (code == 127) {
-            call.log("::error::" + a.uses() + " is a JavaScript action (" + ((ActionManifest.Node) a.manifest().runs()).using() + "), and the"
+            annotate(call, "error", a.uses() + " is a JavaScript action (" + ((ActionManifest.Node) a.manifest().runs()).using() + "), and the"
                     + " job's image has no node on its PATH: run the job in an image with Node.js (ci.actions.labels, or the job's container)");
         }
         return ActionResult.exit(code);

@@ -115,10 +115,12 @@ class RepositoryActionsTest {
                     - shell: bash
                       run: echo "path ${{ github.action_path }}"
                 """);
-        JobResult r = run(uses("greet", "./actions/greet", Map.of("who", "bob")), run("echo \"got ${{ steps.greet.outputs.said }}\""));
+        JobResult r = run(uses("greet", "./actions/greet", Map.of("who", "bob", "extra", "x")), run("echo \"got ${{ steps.greet.outputs.said }}\""));
         assertThat(r.result()).as(log.text()).isEqualTo(Conclusion.SUCCESS);
         assertThat(output()).isEqualTo("path " + workspace.resolve("actions/greet") + "\ngot HELLO ALICE/APP, BOB\n");
         assertThat(log.system()).anyMatch(l -> l.startsWith("octo/shout@v1: fetching " + remotes.toUri() + "octo/shout at v1"));
+        assertThat(r.steps().getFirst().annotations()).extracting(a -> a.level().word() + ": " + a.message())
+                .containsExactly("warning: Unexpected input(s) 'extra', valid inputs are [who, greeting]");
     }
 
     @Test
