@@ -36,6 +36,8 @@ import org.eclipse.jgit.lib.Ref;
  */
 public final class ActionCache {
     private static final ConcurrentHashMap<Path, Object> LOCKS = new ConcurrentHashMap<>();
+    /** How long a remote may stay silent before a fetch gives up (JGit waits forever by default). */
+    private static final int TIMEOUT_SECONDS = 60;
 
     private final String defaultUrl;
     private final Path dir;
@@ -88,7 +90,7 @@ public final class ActionCache {
         for (String url : urls) {
             Collection<Ref> refs;
             try {
-                refs = Git.lsRemoteRepository().setRemote(url).setHeads(true).setTags(true).call();
+                refs = Git.lsRemoteRepository().setRemote(url).setHeads(true).setTags(true).setTimeout(TIMEOUT_SECONDS).call();
             } catch (GitAPIException | RuntimeException e) {
                 problems.add(url + ": " + message(e));
                 continue;
@@ -129,7 +131,7 @@ public final class ActionCache {
         Files.createDirectories(tmp.getParent());
         try {
             String id;
-            try (Git git = Git.cloneRepository().setURI(url).setDirectory(tmp.toFile()).setNoCheckout(true).call()) {
+            try (Git git = Git.cloneRepository().setURI(url).setDirectory(tmp.toFile()).setNoCheckout(true).setTimeout(TIMEOUT_SECONDS).call()) {
                 ObjectId resolved = git.getRepository().resolve((commit != null ? commit : ref.ref()) + "^{commit}");
                 if (resolved == null) {
                     throw new FetchException("cannot fetch " + ref.source() + ": " + url + " has no branch, tag or commit '" + ref.ref() + "'", null);

@@ -89,9 +89,8 @@ public final class RepositoryActions implements ActionRunner {
         Action action = null;
         try {
             if (ref instanceof ActionRef.Remote remote) {
-                List<String> said = new ArrayList<>();
-                notes.put(step.uses(), said); // said in the step's log when it runs
-                action = remote(remote, said::add);
+                // said in the log of the first step that uses it, when it runs
+                action = remote(remote, notes.computeIfAbsent(step.uses(), u -> new ArrayList<>())::add);
             } else if (ref instanceof ActionRef.Local local && hostWorkspace != null) {
                 action = localAtStart(local);
             }
@@ -117,15 +116,10 @@ public final class RepositoryActions implements ActionRunner {
         if (said != null) {
             said.forEach(call::log);
         }
-        Action action = switch (ref) {
-            case ActionRef.Docker d -> null;
-            case ActionRef.Local l -> local(call, l);
-            case ActionRef.Remote r -> remote(r, call::log);
-        };
-        if (action == null) {
-            return image(call, ((ActionRef.Docker) ref).image());
+        if (ref instanceof ActionRef.Docker d) {
+            return image(call, d.image());
         }
-        Action a = action;
+        Action a = ref instanceof ActionRef.Local l ? local(call, l) : remote((ActionRef.Remote) ref, call::log);
         return switch (a.manifest().runs()) {
             case ActionManifest.Composite c -> composite(call, a, c);
             case ActionManifest.Node n -> {
