@@ -209,6 +209,13 @@ class ActionsUsesIT {
                           with:
                             who: docker
                         - run: echo "outputs ${{ steps.image.outputs.seen }} ${{ steps.box.outputs.said }}; $(cat from-action.txt)"
+                        - uses: docker://local/busybox:1
+                          id: slow
+                          timeout-minutes: 0.05
+                          continue-on-error: true
+                          with:
+                            args: sleep 120
+                        - run: echo "slow was ${{ steps.slow.outcome }}"
                         """),
                 "box/action.yml", """
                         inputs:
@@ -232,12 +239,16 @@ class ActionsUsesIT {
                         echo "written by the action" > from-action.txt
                         """));
         admin.register("docker", repo);
+        long start = System.nanoTime();
         JsonNode run = admin.run("docker", "{\"workflow\":\"w.yaml\"}");
         String log = admin.log(run, "j");
         assertThat(run.get("status").asText()).as(log).isEqualTo("success");
         assertThat(log).contains("image in /github/workspace reads made-42")
                 .contains("action greets docker INPUT_WHO=docker EXTRA=extra-docker workspace=/github/workspace")
-                .contains("outputs yes yes; written by the action");
+                .contains("outputs yes yes; written by the action")
+                .contains("The action has timed out.").contains("slow was failure");
+        java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - start);
+        assertThat(took).as("the sleeping container was stopped at the step's timeout").isLessThan(java.time.Duration.ofSeconds(90));
     }
 
     /** A bare repository at {@code <remotes>/<path>} with {@code files} committed and tagged {@code tag}. */
