@@ -70,6 +70,8 @@ public final class WorkflowProgram implements RunProgram {
 
     private final Map<String, String> labels;
     private final ActionsFactory actions;
+    /** The jobs to run with what they need ({@code slipway exec -j}); null for every job. */
+    private final Set<String> only;
 
     /**
      * How a job's {@code uses} steps that are not built in run (local and fetched actions); the
@@ -87,8 +89,21 @@ public final class WorkflowProgram implements RunProgram {
      * @param labels {@code ci.actions.labels}: runner label to image ({@code ubuntu-latest: local/runner:bookworm})
      */
     public WorkflowProgram(Map<String, String> labels, ActionsFactory actions) {
+        this(labels, actions, null);
+    }
+
+    private WorkflowProgram(Map<String, String> labels, ActionsFactory actions, Set<String> only) {
         this.labels = Map.copyOf(labels);
         this.actions = actions;
+        this.only = only == null ? null : Set.copyOf(only);
+    }
+
+    /**
+     * This program for these jobs and the jobs they need, as act's {@code -j} does; the others
+     * do not run and are not reported.
+     */
+    public WorkflowProgram only(Set<String> jobs) {
+        return new WorkflowProgram(labels, actions, jobs);
     }
 
     @Override
@@ -130,6 +145,43 @@ public final class WorkflowProgram implements RunProgram {
     private static dev.slipway.ci.model.Permissions.Access max(dev.slipway.ci.model.Permissions.Access a,
                                                              dev.slipway.ci.model.Permissions.Access b) {
         return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    /**
+     * The task and the tasks of every job that needs its job, directly or not: a task belongs to
+     * the job its details name (a matrix combination), or is the job of its name.
+     */
+    @Override
+    public List<String> withDependents(String definitionFile, String definition, Map<String, String> details, List<String> tasks,
+                                       String task) {
+        Workflow workflow = Workflows.read(definitionFile, definition);
+        Map<String, String> jobOf = new LinkedHashMap<>();
+        for (String t : tasks) {
+            String job = t;
+            String d = details.get(t);
+            if (d != null) {
+                try {
+                    job = JSON.readTree(d).path("job").asText(t);
+                } catch (IOException e) {
+                    // the task's name is its job's
+                }
+            }
+            jobOf.put(t, job);
+        }
+        String job = jobOf.getOrDefault(task, task);
+        Set<String> dependents = new LinkedHashSet<>();
+        for (String id : workflow.jobs().keySet()) {
+            if (workflow.graph().ancestors(id).contains(job)) {
+                dependents.add(id);
+            }
+        }
+        List<String> again = new ArrayList<>(List.of(task));
+        jobOf.forEach((t, j) -> {
+            if (dependents.contains(j) && !again.contains(t)) {
+                again.add(t);
+            }
+        });
+        return again;
     }
 
     /** The names of the secrets a workflow mentions: those are read (and masked) for its jobs. */
@@ -175,7 +227,18 @@ public final class WorkflowProgram implements RunProgram {
         }
 
         RunEngine.Result run() {
+            Set<String> selected = new LinkedHashSet<>();
             for (String id : workflow.graph().order()) {
+                if (only == null || only.contains(id)) {
+                    selected.add(id);
+                    selected.addAll(workflow.graph().ancestors(id));
+                }
+            }
+            for (String id : workflow.graph().order()) {
+                if (!selected.contains(id)) {
+                    outcomes.put(id, CompletableFuture.completedFuture(new Outcome(Status.Conclusion.SKIPPED, Map.of())));
+                    continue;
+                }
                 Job job = workflow.job(id);
                 List<CompletableFuture<Outcome>> deps = job.needs().stream().map(outcomes::get).toList();
                 outcomes.put(id, CompletableFuture.allOf(deps.toArray(CompletableFuture[]::new))
@@ -261,6 +324,9 @@ public final class WorkflowProgram implements RunProgram {
             }
             if (!names.equals(List.of(id))) {
                 listener.tasksExpanded(id, names);
+                for (String name : names) { // which job a combination belongs to, for retries, also if it never runs
+                    listener.details(name, JSON.createObjectNode().put("job", id).toString());
+                }
             }
             Semaphore parallel = new Semaphore(expansion.maxParallel());
             Map<String, String> outputs = new ConcurrentHashMap<>();
@@ -414,7 +480,7 @@ public final class WorkflowProgram implements RunProgram {
                     running.remove(runtime);
                 }
                 outputs.putAll(result.outputs());
-                listener.details(task, details(result));
+                listener.details(task, details(job.id(), result));
                 setup.executor().stop(handle);
                 setup.executor().await(handle, Duration.ofSeconds(30));
                 sink.close();
@@ -515,8 +581,9 @@ public final class WorkflowProgram implements RunProgram {
     }
 
     /** The job's steps, outputs and annotations for the run JSON. */
-    static String details(JobResult result) {
+    static String details(String jobId, JobResult result) {
         ObjectNode d = JSON.createObjectNode();
+        d.put("job", jobId);
         d.put("result", result.result().word());
         ObjectNode outputs = d.putObject("outputs");
         result.outputs().forEach(outputs::put);
