@@ -209,6 +209,8 @@ public final class WorkflowProgram implements RunProgram {
         private final Map<String, TaskStatus> statuses = new ConcurrentHashMap<>();
         private final List<Executor.TaskHandle> handles = new CopyOnWriteArrayList<>();
         private final Map<String, CompletableFuture<Outcome>> outcomes = new LinkedHashMap<>();
+        /** GitHub's name of each task: {@code build (worker-a)}, or the job's {@code name}. */
+        private final Map<String, String> displayNames = new ConcurrentHashMap<>();
 
         Execution(Setup setup, Workflow workflow, RunEngine.Listener listener, RunEngine.Cancellation cancellation) {
             this.setup = setup;
@@ -317,17 +319,21 @@ public final class WorkflowProgram implements RunProgram {
                 return fail(id, "the job's matrix could not be expanded: " + e.getMessage());
             }
             List<String> names = new ArrayList<>();
+            Map<String, String> shown = new LinkedHashMap<>();
             for (int i = 0; i < expansion.combinations().size(); i++) {
                 Combination combination = expansion.combinations().get(i);
                 Scope named = jobScope(job, needs, combination.context(), expansion.strategyContext(i));
-                names.add(taskName(job.displayName(combination, named), names));
+                String name = taskName(id, combination, names);
+                names.add(name);
+                shown.put(name, job.displayName(combination, named));
             }
             if (!names.equals(List.of(id))) {
                 listener.tasksExpanded(id, names);
-                for (String name : names) { // which job a combination belongs to, for retries, also if it never runs
-                    listener.details(name, JSON.createObjectNode().put("job", id).toString());
-                }
             }
+            for (String name : names) { // the job a task belongs to (for retries) and GitHub's name for it, also if it never runs
+                listener.details(name, JSON.createObjectNode().put("job", id).put("display_name", shown.get(name)).toString());
+            }
+            displayNames.putAll(shown);
             Semaphore parallel = new Semaphore(expansion.maxParallel());
             Map<String, String> outputs = new ConcurrentHashMap<>();
             List<JobRuntime> running = new CopyOnWriteArrayList<>();
@@ -473,14 +479,14 @@ public final class WorkflowProgram implements RunProgram {
                 });
                 JobResult result;
                 try {
-                    result = runtime.run(runtimeJob(workflow.env(), job, task, timeout), runInfo, RunnerInfo.linux("slipway", "/opt/hostedtoolcache"),
+                    result = runtime.run(runtimeJob(workflow.env(), job, displayNames.getOrDefault(task, task), timeout), runInfo, RunnerInfo.linux("slipway", "/opt/hostedtoolcache"),
                             new JobContexts(Map.of(), secrets, inputs, combination.context(), expansion.strategyContext(index), needs, null, null));
                 } finally {
                     watcher.interrupt();
                     running.remove(runtime);
                 }
                 outputs.putAll(result.outputs());
-                listener.details(task, details(job.id(), result));
+                listener.details(task, details(job.id(), displayNames.getOrDefault(task, task), result));
                 setup.executor().stop(handle);
                 setup.executor().await(handle, Duration.ofSeconds(30));
                 sink.close();
@@ -565,14 +571,32 @@ public final class WorkflowProgram implements RunProgram {
     }
 
     /** A task name: what GitHub shows, made unique in the run and short enough for the task table. */
-    static String taskName(String shown, List<String> taken) {
-        String clean = shown.replace('/', '-').replaceAll("\\p{Cntrl}", " ").strip(); // a task name is part of its log's path
-        String base = clean.length() > 60 ? clean.substring(0, 60) : clean.isEmpty() ? "job" : clean;
+    /**
+     * A task's name: the job's id, and for a matrix combination its values after it
+     * ({@code build-worker-a-20}), in characters a URL path and a log id take as they are; the
+     * name GitHub shows ({@code build (worker-a, 20)}) is the task's {@code display_name}.
+     */
+    static String taskName(String jobId, Combination combination, List<String> taken) {
+        StringBuilder b = new StringBuilder(jobId);
+        combination.values().values().forEach(v -> appendValues(b, v));
+        String clean = b.toString().replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("-+$", "");
+        String base = clean.length() > 80 ? clean.substring(0, 80) : clean.isEmpty() ? "job" : clean;
         String name = base;
         for (int n = 2; taken.contains(name); n++) {
-            name = base + " #" + n;
+            name = base + "-" + n;
         }
         return name;
+    }
+
+    private static void appendValues(StringBuilder b, JsonNode v) {
+        if (v == null || v.isNull() || (v.isValueNode() && v.asText().isEmpty())) {
+            return;
+        }
+        if (v.isContainerNode()) {
+            v.elements().forEachRemaining(e -> appendValues(b, e));
+            return;
+        }
+        b.append('-').append(v.asText());
     }
 
     /** A task name as a file name and a container name part. */
@@ -581,9 +605,10 @@ public final class WorkflowProgram implements RunProgram {
     }
 
     /** The job's steps, outputs and annotations for the run JSON. */
-    static String details(String jobId, JobResult result) {
+    static String details(String jobId, String displayName, JobResult result) {
         ObjectNode d = JSON.createObjectNode();
         d.put("job", jobId);
+        d.put("display_name", displayName);
         d.put("result", result.result().word());
         ObjectNode outputs = d.putObject("outputs");
         result.outputs().forEach(outputs::put);

@@ -140,7 +140,7 @@ public final class RunQueue implements AutoCloseable {
     /** The tasks a retry of {@code task} runs again, for a run of any format. */
     public List<String> withDependents(CiStore.RunRow run, String task) {
         if (run.isNative()) {
-            return RunEngine.withDependents(PipelineParser.parseOrRefuse(run.pipeline(), run.definition()), task);
+            return List.copyOf(RunEngine.withDependents(PipelineParser.parseOrRefuse(run.pipeline(), run.definition()), task));
         }
         RunProgram program = PipelineFormat.find(formats, run.format()).map(PipelineFormat::program)
                 .orElseThrow(() -> new SlipwayException.Conflict("this server does not run '" + run.format() + "' pipelines"));

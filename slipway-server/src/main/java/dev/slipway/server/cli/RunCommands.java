@@ -287,7 +287,7 @@ public final class RunCommands {
         @Parameters(index = "0", paramLabel = "ID", description = "The run's id.")
         long id;
         @Parameters(index = "1", arity = "0..1", paramLabel = "TASK", description = "The task to run again (a matrix job's task is "
-                + "named with its values: 'build (a)').")
+                + "named with its values: build-worker-a).")
         String task;
         @Option(names = "--all", description = "Run every task of the run again (without TASK).")
         boolean all;
