@@ -87,9 +87,6 @@ final class JobAccess implements RunAccess {
         if (permissions.repository() != Permissions.Access.NONE) {
             scopes.add(Scope.READ_REPOSITORY);
         }
-        if (permissions.repository() == Permissions.Access.WRITE) { // a workflow's actions: write (native pipelines read at most)
-            scopes.add(Scope.WRITE_REPOSITORY); // start, cancel and retry runs of its own repository, as GitHub's workflow_dispatch
-        }
         tokens.activate(secret, user, runId, repository, scopes);
         String url = serverUrl == null ? "" : serverUrl;
         return new Grant(secret, url, url.isEmpty() ? "" : URI.create(url).getAuthority());
