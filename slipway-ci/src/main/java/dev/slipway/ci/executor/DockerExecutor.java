@@ -279,12 +279,18 @@ public final class DockerExecutor implements Executor {
             // build below
         }
         output.accept("building image " + tag + " from " + dockerfile);
-        build(context, context.resolve(dockerfile), java.util.Set.of(tag), Map.of(), output);
+        build(context, context.resolve(dockerfile), java.util.Set.of(tag), Map.of(), Map.of(), null, output);
+    }
+
+    @Override
+    public void build(PushSpec.Source.Build source, java.util.Set<String> tags, Map<String, String> labels,
+                      java.util.function.Consumer<String> output) throws ExecutorException {
+        build(source.context(), source.dockerfile(), tags, labels, source.buildArgs(), source.target(), output);
     }
 
     /** One build with the classic builder: the context streamed as docker sends it, the output a line at a time. */
     private void build(java.nio.file.Path context, java.nio.file.Path dockerfile, java.util.Set<String> tags, Map<String, String> labels,
-                       java.util.function.Consumer<String> output) throws ExecutorException {
+                       Map<String, String> buildArgs, String target, java.util.function.Consumer<String> output) throws ExecutorException {
         if (!java.nio.file.Files.isRegularFile(dockerfile)) {
             throw new ExecutorException("Dockerfile " + context.relativize(dockerfile) + " not found in the build context");
         }
@@ -307,8 +313,12 @@ public final class DockerExecutor implements Executor {
         };
         try (ContextTar.Context tar = ContextTar.open(context, dockerfile, labels)) {
             // forcerm: no intermediate container is left behind, also when the build fails.
-            docker.buildImageCmd(tar.tar()).withDockerfilePath(tar.dockerfile()).withTags(tags).withPull(false)
-                    .withForcerm(true).exec(callback).awaitImageId(30, TimeUnit.MINUTES);
+            var cmd = docker.buildImageCmd(tar.tar()).withDockerfilePath(tar.dockerfile()).withTags(tags).withPull(false).withForcerm(true);
+            buildArgs.forEach(cmd::withBuildArg);
+            if (target != null && !target.isBlank()) {
+                cmd.withTarget(target);
+            }
+            cmd.exec(callback).awaitImageId(30, TimeUnit.MINUTES);
         } catch (IOException | DockerException | com.github.dockerjava.api.exception.DockerClientException e) {
             throw new ExecutorException("building image " + String.join(", ", tags) + " failed: " + e.getMessage(), e);
         }
@@ -340,7 +350,7 @@ public final class DockerExecutor implements Executor {
         synchronized (pushLocks.computeIfAbsent(spec.repository(), k -> new Object())) {
             try {
                 switch (spec.source()) {
-                    case PushSpec.Source.Build b -> build(b.context(), b.dockerfile(), targets, spec.labels(), output);
+                    case PushSpec.Source.Build b -> build(b.context(), b.dockerfile(), targets, spec.labels(), b.buildArgs(), b.target(), output);
                     case PushSpec.Source.Image i -> labelled(i.ref(), spec.labels(), targets);
                 }
                 String digest = null;
@@ -399,7 +409,7 @@ public final class DockerExecutor implements Executor {
             throw new ExecutorException("cannot label " + image + " for the push: " + e.getMessage(), e);
         }
         try {
-            build(context, context.resolve("Dockerfile"), targets, labels, line -> { });
+            build(context, context.resolve("Dockerfile"), targets, labels, Map.of(), null, line -> { });
         } finally {
             try {
                 java.nio.file.Files.deleteIfExists(context.resolve("Dockerfile"));
@@ -508,17 +518,7 @@ public final class DockerExecutor implements Executor {
         } catch (IOException e) {
             throw new ExecutorException("lost the task " + task.spec().task() + ": " + e.getMessage(), e);
         }
-        ResultCallback.Adapter<Frame> attach = attachments.remove(task.id());
-        if (attach != null) {
-            try {
-                attach.awaitCompletion(30, TimeUnit.SECONDS); // the rest of the output
-                attach.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (IOException ignored) {
-                // closing a finished stream
-            }
-        }
+        drain(task.id());
         boolean wasStopped = stopped.remove(task.id()) != null;
         if (code == null) {
             code = -1;
@@ -532,6 +532,43 @@ public final class DockerExecutor implements Executor {
      * call to stop an exec): that works when the engine runs on this host, which the overlay
      * worktrees need anyway.
      */
+    /** {@code docker cp}: the engine's archive of the path, unpacked without its top directory. */
+    @Override
+    public void copyOut(TaskHandle task, String path, java.nio.file.Path into) throws ExecutorException {
+        try (java.io.InputStream in = docker.copyArchiveFromContainerCmd(task.id(), path).exec();
+             var tar = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(in)) {
+            java.nio.file.Path root = into.toAbsolutePath().normalize();
+            for (var entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
+                String name = entry.getName();
+                int slash = name.indexOf('/');
+                String inside = slash < 0 || slash == name.length() - 1 ? (entry.isDirectory() ? "" : name) : name.substring(slash + 1);
+                if (inside.isEmpty()) {
+                    continue;
+                }
+                java.nio.file.Path target = root.resolve(inside).normalize();
+                if (!target.startsWith(root)) {
+                    throw new ExecutorException("refusing " + name + " from " + path + ": it points outside the copy");
+                }
+                if (entry.isDirectory()) {
+                    java.nio.file.Files.createDirectories(target);
+                } else if (entry.isSymbolicLink()) {
+                    java.nio.file.Files.createDirectories(target.getParent());
+                    java.nio.file.Files.createSymbolicLink(target, java.nio.file.Path.of(entry.getLinkName()));
+                } else if (entry.isFile()) {
+                    java.nio.file.Files.createDirectories(target.getParent());
+                    java.nio.file.Files.copy(tar, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    if ((entry.getMode() & 0100) != 0) {
+                        target.toFile().setExecutable(true, false);
+                    }
+                }
+            }
+        } catch (NotFoundException e) {
+            throw new ExecutorException(path + " does not exist in task " + task.spec().task(), e);
+        } catch (IOException | DockerException e) {
+            throw new ExecutorException("cannot copy " + path + " out of task " + task.spec().task() + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public int exec(TaskHandle task, List<String> argv, Map<String, String> env, String workdir, OutputSink sink, Duration timeout)
             throws ExecutorException {
@@ -559,15 +596,16 @@ public final class DockerExecutor implements Executor {
         };
         try {
             docker.execStartCmd(execId).withDetach(false).withTty(false).exec(output);
-            if (!output.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                Long pid = docker.inspectExecCmd(execId).exec().getPidLong();
-                if (pid != null && pid > 0) {
-                    ProcessHandle.of(pid).ifPresent(h -> { // the process first, so a shell does not run its next command
-                        List<ProcessHandle> children = h.descendants().toList();
-                        h.destroyForcibly();
-                        children.forEach(ProcessHandle::destroyForcibly);
-                    });
-                }
+            boolean done;
+            try {
+                done = output.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                killExec(execId); // cancelled: the command must not run on
+                Thread.currentThread().interrupt();
+                throw new ExecutorException("interrupted while running " + argv.getFirst() + " in task " + task.spec().task(), e);
+            }
+            if (!done) {
+                killExec(execId);
                 output.awaitCompletion(10, TimeUnit.SECONDS);
                 return -1;
             }
@@ -583,6 +621,117 @@ public final class DockerExecutor implements Executor {
                 output.close();
             } catch (IOException ignored) {
                 // finished
+            }
+        }
+    }
+
+    /** Stops an exec's process and what it started, the process first (a shell must not run its next command). */
+    private void killExec(String execId) {
+        try {
+            Long pid = docker.inspectExecCmd(execId).exec().getPidLong();
+            if (pid != null && pid > 0) {
+                ProcessHandle.of(pid).ifPresent(h -> {
+                    List<ProcessHandle> children = h.descendants().toList();
+                    h.destroyForcibly();
+                    children.forEach(ProcessHandle::destroyForcibly);
+                });
+            }
+        } catch (DockerException ignored) {
+            // it ended meanwhile
+        }
+    }
+
+    /**
+     * The task's mounts are looked up on the engine: an overlay is a named volume, which a second
+     * container shares (the engine mounts it once), a bind is bound again.
+     */
+    @Override
+    public int runBeside(TaskHandle task, Beside spec, OutputSink sink, Duration timeout) throws ExecutorException {
+        InspectContainerResponse job = inspect(task.id());
+        if (job == null) {
+            throw new ExecutorException("task " + task.spec().task() + " is not running");
+        }
+        List<Mount> mounts = new ArrayList<>();
+        for (Map.Entry<String, String> share : spec.shared().entrySet()) {
+            InspectContainerResponse.Mount m = job.getMounts() == null ? null : job.getMounts().stream()
+                    .filter(x -> x.getDestination() != null && share.getKey().equals(x.getDestination().getPath())).findFirst().orElse(null);
+            if (m == null) {
+                throw new ExecutorException("task " + task.spec().task() + " has nothing mounted at " + share.getKey());
+            }
+            mounts.add(m.getName() != null && !m.getName().isEmpty()
+                    ? new Mount().withType(MountType.VOLUME).withSource(m.getName()).withTarget(share.getValue())
+                    : new Mount().withType(MountType.BIND).withSource(m.getSource()).withTarget(share.getValue()));
+        }
+        HostConfig host = HostConfig.newHostConfig().withMounts(mounts).withNetworkMode(job.getHostConfig().getNetworkMode())
+                .withLogConfig(new LogConfig(LogConfig.LoggingType.NONE));
+        Map<String, String> labels = Map.of(INSTANCE, instance, RUN, task.spec().runId(), TASK, task.spec().task());
+        String name = containerName(task.spec()) + "-action-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        List<String> env = spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().toList();
+        String id = null;
+        boolean pulled = false;
+        try {
+            while (id == null) {
+                try (CreateContainerCmd create = docker.createContainerCmd(spec.image())) {
+                    create.withName(name).withEnv(env).withLabels(labels).withAttachStdout(true).withAttachStderr(true).withHostConfig(host);
+                    if (spec.entrypoint() != null) {
+                        create.withEntrypoint(spec.entrypoint());
+                    }
+                    if (!spec.args().isEmpty() || spec.entrypoint() != null) {
+                        create.withCmd(spec.args());
+                    }
+                    if (spec.workdir() != null) {
+                        create.withWorkingDir(spec.workdir());
+                    }
+                    id = create.exec().getId();
+                } catch (NotFoundException e) {
+                    if (pulled || !String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("no such image")) {
+                        throw new ExecutorException("cannot create the container of " + spec.image() + ": " + e.getMessage(), e);
+                    }
+                    pull(spec.image(), null);
+                    pulled = true;
+                }
+            }
+            TaskHandle beside = attachAndStart(id, task.spec(), sink);
+            try (WaitContainerResultCallback wait = docker.waitContainerCmd(id).exec(new WaitContainerResultCallback())) {
+                Integer code;
+                try {
+                    code = wait.awaitStatusCode(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (com.github.dockerjava.api.exception.DockerClientException e) {
+                    boolean interrupted = Thread.interrupted() || e.getCause() instanceof InterruptedException;
+                    stop(beside);
+                    if (interrupted) {
+                        Thread.currentThread().interrupt();
+                        throw new ExecutorException("interrupted while " + spec.image() + " ran", e);
+                    }
+                    code = -1;
+                }
+                drain(id);
+                stopped.remove(id);
+                return code == null ? -1 : code;
+            } catch (IOException e) {
+                throw new ExecutorException("lost the container of " + spec.image() + ": " + e.getMessage(), e);
+            }
+        } catch (DockerException e) {
+            throw new ExecutorException("cannot run " + spec.image() + " beside task " + task.spec().task() + ": " + e.getMessage(), e);
+        } finally {
+            if (id != null) {
+                attachments.remove(id);
+                removeQuietly(id);
+            }
+        }
+    }
+
+    /** Waits for the rest of an ended container's output and closes its attachment. */
+    private void drain(String container) {
+        ResultCallback.Adapter<Frame> attach = attachments.remove(container);
+        if (attach != null) {
+            try {
+                attach.awaitCompletion(30, TimeUnit.SECONDS);
+                attach.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (IOException ignored) {
+                // closing a finished stream
             }
         }
     }

@@ -44,6 +44,24 @@ public interface Executor extends AutoCloseable {
     PushSpec.Outcome push(PushSpec spec, java.util.function.Consumer<String> output) throws ExecutorException;
 
     /**
+     * Builds {@code source} under {@code tags} on the engine and keeps it there (a build that is not
+     * pushed: {@code docker/build-push-action} with {@code push: false}), with {@code labels}.
+     */
+    default void build(PushSpec.Source.Build source, java.util.Set<String> tags, java.util.Map<String, String> labels,
+                       java.util.function.Consumer<String> output) throws ExecutorException {
+        throw new ExecutorException("this executor cannot build images");
+    }
+
+    /**
+     * Copies {@code path} (a directory or a file) as the running task sees it into the empty
+     * directory {@code into} on this machine: a directory's content, or the file under its name.
+     * What a task wrote into its workspace is only there as the task sees it (an overlay).
+     */
+    default void copyOut(TaskHandle task, String path, java.nio.file.Path into) throws ExecutorException {
+        throw new ExecutorException("this executor cannot copy files out of a task");
+    }
+
+    /**
      * Opens the one exception to host isolation: lets tasks on the default network reach
      * {@code port} on this host (the server's own port), and returns the address tasks reach this
      * host at. Executors whose tasks run on the host itself return {@code 127.0.0.1}.
@@ -67,6 +85,34 @@ public interface Executor extends AutoCloseable {
     default int exec(TaskHandle task, java.util.List<String> argv, java.util.Map<String, String> env, String workdir, OutputSink sink,
                      Duration timeout) throws ExecutorException {
         throw new ExecutorException("the " + name() + " executor cannot run commands inside a running task");
+    }
+
+    /**
+     * Runs one container to its end beside the running {@code task} (a GitHub Docker action): the
+     * image's own ENTRYPOINT unless {@code spec} gives one, {@code args} as its command, on the
+     * task's network, seeing what the task sees at each key of {@code shared} at the value's path.
+     * Output streams to {@code sink}; the container is removed afterwards. Returns the exit code,
+     * or -1 when {@code timeout} passed (the container is stopped). An interrupt stops it too and
+     * throws, with the thread's interrupt flag set.
+     */
+    default int runBeside(TaskHandle task, Beside spec, OutputSink sink, Duration timeout) throws ExecutorException {
+        throw new ExecutorException("the " + name() + " executor cannot run a container beside a task");
+    }
+
+    /**
+     * A container to run beside a task ({@link #runBeside}).
+     *
+     * @param entrypoint the executable, or null for the image's ENTRYPOINT
+     * @param shared the task's paths (its mounts' targets) to the paths this container sees them at
+     */
+    record Beside(String image, String entrypoint, java.util.List<String> args, java.util.Map<String, String> env, String workdir,
+                  java.util.Map<String, String> shared) {
+        public Beside {
+            java.util.Objects.requireNonNull(image, "image");
+            args = java.util.List.copyOf(args);
+            env = java.util.Map.copyOf(env);
+            shared = java.util.Map.copyOf(shared);
+        }
     }
 
     void remove(TaskHandle task);
