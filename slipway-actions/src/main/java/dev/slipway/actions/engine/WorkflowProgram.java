@@ -439,7 +439,16 @@ public final class WorkflowProgram implements RunProgram {
                 TaskSpec spec = new TaskSpec(Long.toString(setup.run().id()), safe(task), image, false, IDLE, env, workspace, mounts,
                         Task.NetworkPolicy.DEFAULT, Task.Resources.NONE, timeout.plusMinutes(10), setup.pullAuth().apply(image));
                 listener.system(task, "job " + job.id() + " in " + image);
-                handle = setup.executor().start(spec, sink);
+                try {
+                    handle = setup.executor().start(spec, sink);
+                } catch (Executor.ExecutorException e) {
+                    if (job.container() == null || job.container().image() == null) { // the image came from a runs-on label
+                        throw new Executor.ExecutorException(e.getMessage().strip() + "; runs-on " + job.runsOn().evaluate(scope)
+                                + " maps to " + image + " through ci.actions.labels: name an image this Docker engine has or can pull "
+                                + "there (slipway exec: -P LABEL=IMAGE)", e);
+                    }
+                    throw e;
+                }
                 handles.add(handle);
                 cancellation.started(task, handle);
                 ExecutorSession session = new ExecutorSession(setup.executor(), handle, TEMP, hostTemp, workspace,

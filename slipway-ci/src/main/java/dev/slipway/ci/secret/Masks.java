@@ -28,7 +28,7 @@ public final class Masks {
     private Masks(Map<String, byte[]> secrets) {
         java.util.ArrayList<String> shortOnes = new java.util.ArrayList<>();
         secrets.forEach((name, value) -> {
-            if (!SecretMasker.derive(patterns, value.clone())) {
+            if (value.length > 0 && !SecretMasker.derive(patterns, value.clone())) { // an empty value shows nothing to hide
                 shortOnes.add(name);
             }
         });

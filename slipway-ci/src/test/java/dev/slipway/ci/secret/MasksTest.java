@@ -76,8 +76,8 @@ class MasksTest {
 
     @Test
     void shortValuesAreRefusedAndLinesAndBase64OfAddedValuesAreHidden() throws IOException {
-        Masks masks = Masks.of(Map.of("PIN", b("12")));
-        assertThat(masks.tooShort()).containsExactly("PIN");
+        Masks masks = Masks.of(Map.of("PIN", b("12"), "UNSET", b("")));
+        assertThat(masks.tooShort()).as("an empty value has nothing to hide").containsExactly("PIN");
         assertThat(masks.add("abc")).isFalse();
         assertThat(masks.mask("abc 12")).isEqualTo("abc 12");
         assertThat(masks.add("first-line\nsecond-line")).isTrue();

@@ -169,7 +169,8 @@ final class ExecWorkflows {
         boolean success = true;
         for (Selected s : selected) {
             checkInputs(s, o);
-            System.err.println("[slipway] workflow " + s.relative() + " (" + s.workflow().displayName() + ") on " + o.event());
+            String shown = s.workflow().displayName().equals(s.relative()) ? "" : " (" + s.workflow().displayName() + ")";
+            System.err.println("[slipway] workflow " + s.relative() + shown + " on " + o.event());
             Path runDir = Files.createTempDirectory("slipway-exec-");
             try {
                 long now = System.currentTimeMillis();

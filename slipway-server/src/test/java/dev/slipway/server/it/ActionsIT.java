@@ -210,6 +210,11 @@ class ActionsIT {
         assertThat(withSecrets.exit()).as(withSecrets.out() + withSecrets.err()).isZero();
         assertThat(withSecrets.out()).contains("token=*** where=here").doesNotContain("s3cr3t-value");
 
+        Tools.Result noImage = exec(dir, "-W", ".gitea/workflows/secret.yml", "-P", "ubuntu-latest=local/no-such-runner:1");
+        assertThat(noImage.exit()).isEqualTo(1);
+        assertThat(noImage.out()).contains("maps to local/no-such-runner:1 through ci.actions.labels").contains("-P LABEL=IMAGE")
+                .doesNotContain("too short to mask");
+
         Tools.Result unknownJob = exec(dir, "-W", ".gitea/workflows/build.yaml", "--event", "workflow_dispatch", "-j", "nope");
         assertThat(unknownJob.exit()).isEqualTo(2);
         assertThat(unknownJob.err()).contains("no job nope").contains("version, build");
