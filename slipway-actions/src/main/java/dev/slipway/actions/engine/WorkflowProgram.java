@@ -403,6 +403,8 @@ public final class WorkflowProgram implements RunProgram {
             Executor.OutputSink sink = listener.output(task);
             listener.status(task, TaskStatus.RUNNING, null);
             Executor.TaskHandle handle = null;
+            JobServices services = new JobServices(setup.executor(), Long.toString(setup.run().id()), safe(task), job.id(),
+                    line -> listener.system(task, line), sink, secrets);
             try {
                 String image = image(job, scope, task);
                 if (image == null) {
@@ -438,6 +440,7 @@ public final class WorkflowProgram implements RunProgram {
                 String workspace = "/src/" + setup.workMount();
                 TaskSpec spec = new TaskSpec(Long.toString(setup.run().id()), safe(task), image, false, IDLE, env, workspace, mounts,
                         Task.NetworkPolicy.DEFAULT, Task.Resources.NONE, timeout.plusMinutes(10), setup.pullAuth().apply(image));
+                var serviceSpecs = services.specs(job.services(), scope, setup.pullAuth());
                 listener.system(task, "job " + job.id() + " in " + image);
                 try {
                     handle = setup.executor().start(spec, sink);
@@ -451,6 +454,7 @@ public final class WorkflowProgram implements RunProgram {
                 }
                 handles.add(handle);
                 cancellation.started(task, handle);
+                services.start(serviceSpecs, handle, cancellation::cancelled);
                 ExecutorSession session = new ExecutorSession(setup.executor(), handle, TEMP, hostTemp, workspace,
                         setup.bases().get(setup.workMount()), PATH);
                 JobLog log = new JobLog() {
@@ -489,7 +493,9 @@ public final class WorkflowProgram implements RunProgram {
                 JobResult result;
                 try {
                     result = runtime.run(runtimeJob(workflow.env(), job, displayNames.getOrDefault(task, task), timeout), runInfo, RunnerInfo.linux("slipway", "/opt/hostedtoolcache"),
-                            new JobContexts(Map.of(), secrets, inputs, combination.context(), expansion.strategyContext(index), needs, null, null));
+                            new JobContexts(Map.of(), secrets, inputs, combination.context(), expansion.strategyContext(index), needs,
+                                    services.network() == null ? null : JSON.createObjectNode().put("id", handle.id()).put("network", services.network()),
+                                    services.context()));
                 } finally {
                     watcher.interrupt();
                     running.remove(runtime);
@@ -498,6 +504,7 @@ public final class WorkflowProgram implements RunProgram {
                 listener.details(task, details(job.id(), displayNames.getOrDefault(task, task), result));
                 setup.executor().stop(handle);
                 setup.executor().await(handle, Duration.ofSeconds(30));
+                services.close();
                 sink.close();
                 TaskStatus status = switch (result.result()) {
                     case SUCCESS -> TaskStatus.SUCCESS;
@@ -510,10 +517,17 @@ public final class WorkflowProgram implements RunProgram {
                 return result.result();
             } catch (Executor.ExecutorException | IOException | RuntimeException e) {
                 listener.system(task, "error: " + e.getMessage());
+                services.close(); // their logs before the task's status ends its log
+                if (cancellation.cancelled()) { // while waiting for a service, say
+                    listener.status(task, TaskStatus.CANCELLED, null);
+                    statuses.put(task, TaskStatus.CANCELLED);
+                    return Status.Conclusion.CANCELLED;
+                }
                 listener.status(task, TaskStatus.ERROR, null);
                 statuses.put(task, TaskStatus.ERROR);
                 return Status.Conclusion.FAILURE;
             } finally {
+                services.close(); // removed even when the job ended otherwise (nothing left to do then)
                 if (handle != null) {
                     cancellation.ended(task);
                 }

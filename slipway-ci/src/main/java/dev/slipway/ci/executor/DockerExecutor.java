@@ -74,6 +74,9 @@ public final class DockerExecutor implements Executor {
     static final String RUN = "slipway.run";
     static final String TASK = "slipway.task";
     static final String SPEC = "slipway.spec";
+    static final String SERVICE = "slipway.service";
+    /** The bridges of tasks' own networks (services) start so; {@code slw-j+} in iptables. */
+    static final String JOB_BRIDGES = "slw-j";
 
     private final DockerClient docker;
     private final String instance;
@@ -83,6 +86,7 @@ public final class DockerExecutor implements Executor {
     /** The server's port that tasks may reach (the exception to host isolation), or 0. */
     private volatile int openPort;
     private volatile boolean networkReady;
+    private volatile boolean jobBridgesBlocked;
     private final String hostIsolation;
 
     /** @param instance this Slipway's {@link InstanceId}: only its own containers and volumes are touched */
@@ -210,20 +214,7 @@ public final class DockerExecutor implements Executor {
 
     /** Attaches to the container's output before starting it, so no byte is missed. */
     private TaskHandle attachAndStart(String id, TaskSpec spec, OutputSink sink) throws ExecutorException {
-        ResultCallback.Adapter<Frame> attach = new ResultCallback.Adapter<>() {
-            @Override
-            public void onNext(Frame frame) {
-                byte[] p = frame.getPayload();
-                if (p == null || p.length == 0) {
-                    return;
-                }
-                if (frame.getStreamType() == StreamType.STDERR) {
-                    sink.stderr(p, 0, p.length);
-                } else {
-                    sink.stdout(p, 0, p.length);
-                }
-            }
-        };
+        ResultCallback.Adapter<Frame> attach = toSink(sink);
         try {
             docker.attachContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true).withLogs(false).exec(attach);
             attach.awaitStarted(30, TimeUnit.SECONDS);
@@ -238,6 +229,24 @@ public final class DockerExecutor implements Executor {
         return new TaskHandle(id, spec);
     }
 
+
+    /** A container's output frames to the sink, stdout and stderr apart. */
+    private static ResultCallback.Adapter<Frame> toSink(OutputSink sink) {
+        return new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(Frame frame) {
+                byte[] p = frame.getPayload();
+                if (p == null || p.length == 0) {
+                    return;
+                }
+                if (frame.getStreamType() == StreamType.STDERR) {
+                    sink.stderr(p, 0, p.length);
+                } else {
+                    sink.stdout(p, 0, p.length);
+                }
+            }
+        };
+    }
 
     private InspectContainerResponse inspect(String container) {
         try {
@@ -430,11 +439,15 @@ public final class DockerExecutor implements Executor {
 
     /** Pulls the image (with {@code auth}'s bearer token when given); returns its id. */
     private String pull(String image, TaskSpec.PullAuth auth) throws ExecutorException {
+        return pull(image, auth == null ? null : new com.github.dockerjava.api.model.AuthConfig().withRegistryAddress(auth.registry())
+                .withRegistrytoken(auth.token()));
+    }
+
+    private String pull(String image, com.github.dockerjava.api.model.AuthConfig auth) throws ExecutorException {
         try {
             var cmd = docker.pullImageCmd(image);
             if (auth != null) {
-                cmd.withAuthConfig(new com.github.dockerjava.api.model.AuthConfig().withRegistryAddress(auth.registry())
-                        .withRegistrytoken(auth.token()));
+                cmd.withAuthConfig(auth);
             }
             cmd.exec(new ResultCallback.Adapter<PullResponseItem>()).awaitCompletion(30, TimeUnit.MINUTES);
             return docker.inspectImageCmd(image).exec().getId();
@@ -580,20 +593,7 @@ public final class DockerExecutor implements Executor {
         } catch (DockerException e) {
             throw new ExecutorException("cannot run " + argv.getFirst() + " in task " + task.spec().task() + ": " + e.getMessage(), e);
         }
-        ResultCallback.Adapter<Frame> output = new ResultCallback.Adapter<>() {
-            @Override
-            public void onNext(Frame frame) {
-                byte[] p = frame.getPayload();
-                if (p == null || p.length == 0) {
-                    return;
-                }
-                if (frame.getStreamType() == StreamType.STDERR) {
-                    sink.stderr(p, 0, p.length);
-                } else {
-                    sink.stdout(p, 0, p.length);
-                }
-            }
-        };
+        ResultCallback.Adapter<Frame> output = toSink(sink);
         try {
             docker.execStartCmd(execId).withDetach(false).withTty(false).exec(output);
             boolean done;
@@ -752,6 +752,216 @@ public final class DockerExecutor implements Executor {
         volumeNames(task.spec(), fingerprint(task.spec())).forEach(this::removeVolumeQuietly);
     }
 
+    /**
+     * The task's network: an internal bridge ({@code slw-j} and 10 digits of its name's hash) with
+     * no address of the host on it, and in {@code iptables} mode a DROP rule for every such bridge
+     * besides, so services and the task reach each other but not the host through it. The task
+     * keeps its own network for the outside world and the server.
+     */
+    @Override
+    public String createNetwork(String runId, String task) throws ExecutorException {
+        String name = (prefix() + runId + "-" + task).replaceAll("[^a-zA-Z0-9_.-]", "-");
+        String bridge = JOB_BRIDGES + dev.slipway.core.Digest.sha256(name).hex().substring(0, 10);
+        if (hostIsolation.equals("iptables") && !jobBridgesBlocked) {
+            HostFirewall.blockBridgeToHost(JOB_BRIDGES + "+");
+            jobBridgesBlocked = true;
+        }
+        removeNetwork(name); // a leftover of an earlier attempt
+        try {
+            docker.createNetworkCmd().withName(name).withDriver("bridge").withInternal(true)
+                    .withOptions(Map.of("com.docker.network.bridge.name", bridge, "com.docker.network.bridge.inhibit_ipv4", "true"))
+                    .withLabels(Map.of(INSTANCE, instance, RUN, runId, TASK, task)).exec();
+        } catch (DockerException e) {
+            throw new ExecutorException("cannot create the network of task " + task + " for its services: " + e.getMessage(), e);
+        }
+        return name;
+    }
+
+    @Override
+    public void join(TaskHandle task, String network) throws ExecutorException {
+        try {
+            docker.connectToNetworkCmd().withNetworkId(network).withContainerId(task.id()).exec();
+        } catch (DockerException e) {
+            throw new ExecutorException("cannot connect task " + task.spec().task() + " to its services' network: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Created on the task network (the outside world, published ports) with the engine's json-file
+     * log (read back for the job log), then connected to the task's own network under its alias.
+     */
+    @Override
+    public ServiceSpec.Handle startService(ServiceSpec spec, String network) throws ExecutorException {
+        String name = (prefix() + spec.runId() + "-" + spec.task() + "-svc-" + spec.alias()).replaceAll("[^a-zA-Z0-9_.-]", "-");
+        removeQuietly(name);
+        String what = "service " + spec.alias() + " (" + spec.image() + ")";
+        com.github.dockerjava.api.model.Ports bindings = new com.github.dockerjava.api.model.Ports();
+        List<com.github.dockerjava.api.model.ExposedPort> exposed = new ArrayList<>();
+        for (ServiceSpec.Port p : spec.ports()) {
+            var port = new com.github.dockerjava.api.model.ExposedPort(p.container(),
+                    com.github.dockerjava.api.model.InternetProtocol.parse(p.protocol()));
+            exposed.add(port);
+            bindings.bind(port, new com.github.dockerjava.api.model.Ports.Binding(p.hostIp(),
+                    p.hostPort() == null ? "" : p.hostPort().toString()));
+        }
+        HostConfig host = HostConfig.newHostConfig().withNetworkMode(network(Task.NetworkPolicy.DEFAULT)).withPortBindings(bindings)
+                .withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE, Map.of("max-size", "10m", "max-file", "1")));
+        if (spec.resources().memoryBytes() != null) {
+            host.withMemory(spec.resources().memoryBytes()).withMemorySwap(spec.resources().memoryBytes());
+        }
+        if (spec.resources().cpus() != null) {
+            host.withNanoCPUs((long) (spec.resources().cpus() * 1_000_000_000L));
+        }
+        boolean pulled = false;
+        String id;
+        while (true) {
+            try (CreateContainerCmd create = docker.createContainerCmd(spec.image())) {
+                create.withName(name).withHostName(spec.alias()).withEnv(spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().toList())
+                        .withLabels(Map.of(INSTANCE, instance, RUN, spec.runId(), TASK, spec.task(), SERVICE, spec.alias()))
+                        .withExposedPorts(exposed).withHostConfig(host);
+                if (!spec.entrypoint().isEmpty()) {
+                    create.withEntrypoint(spec.entrypoint());
+                }
+                if (!spec.command().isEmpty()) {
+                    create.withCmd(spec.command());
+                }
+                if (spec.user() != null) {
+                    create.withUser(spec.user());
+                }
+                if (spec.workdir() != null) {
+                    create.withWorkingDir(spec.workdir());
+                }
+                if (spec.health() != null) {
+                    ServiceSpec.Health h = spec.health();
+                    var check = new com.github.dockerjava.api.model.HealthCheck()
+                            .withTest(h.disabled() ? List.of("NONE") : h.command() == null ? null : List.of("CMD-SHELL", h.command()));
+                    if (h.interval() != null) {
+                        check.withInterval(h.interval().toNanos());
+                    }
+                    if (h.timeout() != null) {
+                        check.withTimeout(h.timeout().toNanos());
+                    }
+                    if (h.retries() != null) {
+                        check.withRetries(h.retries());
+                    }
+                    if (h.startPeriod() != null) {
+                        check.withStartPeriod(h.startPeriod().toNanos());
+                    }
+                    create.withHealthcheck(check);
+                }
+                id = create.exec().getId();
+                break;
+            } catch (NotFoundException e) {
+                if (pulled || !String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("no such image")) {
+                    throw new ExecutorException("cannot create " + what + ": " + e.getMessage(), e);
+                }
+                pull(spec.image(), spec.pullAuth() == null ? null : authConfig(spec.pullAuth()));
+                pulled = true;
+            } catch (DockerException e) {
+                throw new ExecutorException("cannot create " + what + ": " + e.getMessage(), e);
+            }
+        }
+        try {
+            docker.connectToNetworkCmd().withNetworkId(network).withContainerId(id)
+                    .withContainerNetwork(new com.github.dockerjava.api.model.ContainerNetwork().withAliases(spec.alias())).exec();
+            docker.startContainerCmd(id).exec();
+            Map<String, String> published = new java.util.TreeMap<>();
+            var ports = docker.inspectContainerCmd(id).exec().getNetworkSettings().getPorts();
+            if (ports != null) {
+                ports.getBindings().forEach((port, bound) -> {
+                    if (bound != null && bound.length > 0) {
+                        published.put(port.getPort() + (port.getProtocol() == com.github.dockerjava.api.model.InternetProtocol.TCP ? ""
+                                : "/" + port.getProtocol().toString()), bound[0].getHostPortSpec());
+                    }
+                });
+            }
+            return new ServiceSpec.Handle(id, spec, network, published);
+        } catch (DockerException e) {
+            removeQuietly(id);
+            throw new ExecutorException("cannot start " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Polls the engine's health state: the engine runs the checks. */
+    @Override
+    public void awaitHealthy(ServiceSpec.Handle service, Duration timeout, java.util.function.BooleanSupplier cancelled)
+            throws ExecutorException {
+        String what = "service " + service.spec().alias();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            InspectContainerResponse c;
+            try {
+                c = docker.inspectContainerCmd(service.id()).exec();
+            } catch (DockerException e) {
+                throw new ExecutorException("lost " + what + ": " + e.getMessage(), e);
+            }
+            var state = c.getState();
+            var health = state == null ? null : state.getHealth();
+            if (state == null || !Boolean.TRUE.equals(state.getRunning())) {
+                throw new ExecutorException(what + " stopped before the job started (exit code "
+                        + (state == null ? "unknown" : state.getExitCodeLong()) + "); its log is below");
+            }
+            if (health == null || "healthy".equals(health.getStatus())) {
+                return;
+            }
+            String last = health.getLog() == null || health.getLog().isEmpty() ? null : health.getLog().getLast().getOutput();
+            String output = last == null ? "no check has finished yet" : "its last health check said: "
+                    + (last.strip().isEmpty() ? "(nothing; exit code " + health.getLog().getLast().getExitCodeLong() + ")" : last.strip());
+            if ("unhealthy".equals(health.getStatus())) {
+                throw new ExecutorException(what + " is unhealthy: " + health.getFailingStreak() + " health checks failed in a row; " + output);
+            }
+            if (cancelled.getAsBoolean()) {
+                throw new ExecutorException("cancelled while waiting for " + what + " to become healthy");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new ExecutorException(what + " did not become healthy within " + timeout.toSeconds() + "s; " + output);
+            }
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ExecutorException("interrupted while waiting for " + what, e);
+            }
+        }
+    }
+
+    @Override
+    public void serviceLogs(ServiceSpec.Handle service, OutputSink sink) {
+        try (var logs = docker.logContainerCmd(service.id()).withStdOut(true).withStdErr(true).withFollowStream(false).exec(toSink(sink))) {
+            logs.awaitCompletion(30, TimeUnit.SECONDS);
+        } catch (DockerException | IOException e) {
+            LOG.debug("no log of service {}: {}", service.spec().alias(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void removeService(ServiceSpec.Handle service) {
+        removeQuietly(service.id());
+    }
+
+    @Override
+    public void removeNetwork(String network) {
+        try {
+            var n = docker.inspectNetworkCmd().withNetworkId(network).exec();
+            if (n.getContainers() != null) {
+                for (String container : n.getContainers().keySet()) {
+                    try {
+                        docker.disconnectFromNetworkCmd().withNetworkId(network).withContainerId(container).withForce(true).exec();
+                    } catch (DockerException ignored) {
+                        // gone meanwhile
+                    }
+                }
+            }
+            docker.removeNetworkCmd(network).exec();
+        } catch (NotFoundException ignored) {
+            // not there
+        } catch (DockerException e) {
+            LOG.warn("cannot remove network {}: {}", network, e.getMessage());
+        }
+    }
+
     private void removeWithVolumes(InspectContainerResponse c) {
         if (c == null) {
             return;
@@ -808,6 +1018,9 @@ public final class DockerExecutor implements Executor {
         }
         for (InspectVolumeResponse v : volumes(runId)) {
             removeVolumeQuietly(v.getName());
+        }
+        for (Network n : docker.listNetworksCmd().withFilter("label", List.of(INSTANCE + "=" + instance, RUN + "=" + runId)).exec()) {
+            removeNetwork(n.getId());
         }
     }
 

@@ -118,6 +118,44 @@ public interface Executor extends AutoCloseable {
     void remove(TaskHandle task);
 
     /**
+     * Creates a network of a task's own for it and its services ({@code services:}): members
+     * reach each other by alias, not the host. Returns its name, for {@link #join},
+     * {@link #startService} and {@link #removeNetwork}.
+     */
+    default String createNetwork(String runId, String task) throws ExecutorException {
+        throw new ExecutorException("the " + name() + " executor cannot run service containers");
+    }
+
+    /** Connects a started task to {@code network} besides the network it has. */
+    default void join(TaskHandle task, String network) throws ExecutorException {
+        throw new ExecutorException("the " + name() + " executor cannot run service containers");
+    }
+
+    /** Creates and starts a service on {@code network} under its alias (pulling its image when missing). */
+    default ServiceSpec.Handle startService(ServiceSpec spec, String network) throws ExecutorException {
+        throw new ExecutorException("the " + name() + " executor cannot run service containers");
+    }
+
+    /**
+     * Returns once the service is healthy (or runs, without a health check); fails naming the
+     * service and its last health check output when it turns unhealthy, exits or
+     * {@code timeout} passes, or when {@code cancelled} says so.
+     */
+    default void awaitHealthy(ServiceSpec.Handle service, Duration timeout, java.util.function.BooleanSupplier cancelled)
+            throws ExecutorException {
+        throw new ExecutorException("the " + name() + " executor cannot run service containers");
+    }
+
+    /** What the service wrote so far, stdout and stderr. */
+    default void serviceLogs(ServiceSpec.Handle service, OutputSink sink) {}
+
+    /** Removes the service's container; it may be called twice. */
+    default void removeService(ServiceSpec.Handle service) {}
+
+    /** Disconnects every container from {@code network} and removes it; it may be called twice. */
+    default void removeNetwork(String network) {}
+
+    /**
      * Removes what this executor kept for a run's tasks (stopped containers, overlay volumes); it
      * may be called twice. The caller makes sure the run is not running. Executors that keep
      * nothing do nothing.

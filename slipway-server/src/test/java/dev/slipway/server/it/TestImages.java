@@ -18,6 +18,11 @@ public final class TestImages {
 
     /** {@code FROM scratch} plus busybox, built with the legacy builder and tagged {@code tag}. */
     public static void buildBusybox(Map<String, String> env, String tag) throws Exception {
+        buildBusybox(env, tag, "CMD [\"sh\"]\n");
+    }
+
+    /** {@code FROM scratch} plus busybox, then {@code more} (Dockerfile lines: RUN, CMD, ...), tagged {@code tag}. */
+    public static void buildBusybox(Map<String, String> env, String tag, String more) throws Exception {
         Path ctx = Files.createTempDirectory("busybox-ctx-");
         Files.copy(busybox(), ctx.resolve("busybox"));
         Files.writeString(ctx.resolve("Dockerfile"), """
@@ -25,8 +30,7 @@ public final class TestImages {
                 COPY busybox /bin/busybox
                 RUN ["/bin/busybox","--install","-s","/bin"]
                 ENV PATH=/bin
-                CMD ["sh"]
-                """);
+                """ + more);
         build(env, tag, ctx);
     }
 
