@@ -183,7 +183,9 @@ jobs:
       - run: echo "files=$(git ls-files | wc -l) head=$(git rev-parse HEAD)"
 EOF
     git_commit "$big" "$FILES files"
+    # Packed, as a forge serves it (a local clone would hardlink 10,000 loose objects).
     git clone -q --bare "$big" "$bare"
+    git -C "$bare" repack -adq
     big_commit=$(git -C "$bare" rev-parse HEAD)
     big_files=$(git -C "$bare" ls-tree -r --name-only HEAD | wc -l)
 fi
