@@ -115,6 +115,60 @@ public final class BuiltinActions implements ActionRunner {
         return sha.length() > 8 ? sha.substring(0, 8) : sha;
     }
 
+    /**
+     * upload-artifact's copy into the run's store (run in the job's container: {@code $1} the
+     * store, {@code $2} the name, {@code $3} if-no-files-found, then the paths). The artifact's
+     * root is GitHub's: a directory given alone, else the least common ancestor of what matched,
+     * so {@code path: out} stores {@code out/x} as {@code x}.
+     */
+    static final String UPLOAD = """
+            set -e; dest="$1/$2"; ifnone="$3"; shift 3
+            rm -rf "$dest"; mkdir -p "$dest"
+            list=""; n=0
+            for p in "$@"; do
+              case "$p" in '!'*) echo "::warning::upload-artifact: exclusions ($p) are not supported by Slipway's built-in action; nothing is excluded"; continue;; esac
+              for f in $p; do
+                [ -e "$f" ] || continue
+                a="$(cd "$(dirname "$f")" && pwd)/$(basename "$f")"
+                list="$list$a
+            "
+                n=$((n+1))
+              done
+            done
+            if [ "$n" = 0 ]; then
+              case "$ifnone" in
+                error) echo "::error::No files were found with the provided path: $*. No artifacts will be uploaded."; exit 1;;
+                ignore) echo "No files were found with the provided path: $*. No artifacts will be uploaded."; exit 0;;
+                *) echo "::warning::No files were found with the provided path: $*. No artifacts will be uploaded."; exit 0;;
+              esac
+            fi
+            # The artifact's root, as GitHub's: a directory given alone is the root; else the least common ancestor of the matches.
+            one="${list%?}"
+            if [ "$n" = 1 ] && [ -d "$one" ]; then
+              root="$one"
+            else
+              root=""
+              while IFS= read -r a; do
+                [ -n "$a" ] || continue
+                d=$(dirname "$a")
+                if [ -z "$root" ]; then root="$d"; continue; fi
+                until [ "$root" = / ] || [ "$d" = "$root" ] || case "$d" in "$root"/*) true;; *) false;; esac; do root=$(dirname "$root"); done
+              done <<EOF
+            $list
+            EOF
+            fi
+            while IFS= read -r a; do
+              [ -n "$a" ] || continue
+              if [ "$a" = "$root" ]; then cp -a "$a/." "$dest/"; continue; fi
+              rel="${a#"${root%/}"/}"
+              mkdir -p "$dest/$(dirname "$rel")"
+              cp -a "$a" "$dest/$(dirname "$rel")/"
+            done <<EOF
+            $list
+            EOF
+            echo "$n path(s) uploaded, relative to $root"
+            """;
+
     /** Artifacts live in the run's store, shared by its jobs: upload copies there, download copies back. */
     private ActionResult uploadArtifact(ActionCall call) throws IOException, InterruptedException {
         Map<String, String> in = call.inputs();
@@ -130,12 +184,12 @@ public final class BuiltinActions implements ActionRunner {
             call.log("error: upload-artifact needs 'path'");
             return ActionResult.failure();
         }
-        String ifNone = in.getOrDefault("if-no-files-found", "warn");
-        List<String> argv = new ArrayList<>(List.of("sh", "-c", """
-                set -e; dest="$1/$2"; shift 2; rm -rf "$dest"; mkdir -p "$dest"; n=0
-                for p in "$@"; do for f in $p; do [ -e "$f" ] || continue; mkdir -p "$dest/$(dirname "$f")"; cp -a "$f" "$dest/$(dirname "$f")/"; n=$((n+1)); done; done
-                echo "$n"
-                """, "upload", ARTIFACTS, name));
+        String ifNone = in.getOrDefault("if-no-files-found", "warn").strip();
+        if (!Set.of("warn", "error", "ignore").contains(ifNone)) {
+            call.log("error: if-no-files-found must be warn, error or ignore, not '" + ifNone + "'");
+            return ActionResult.failure();
+        }
+        List<String> argv = new ArrayList<>(List.of("sh", "-c", UPLOAD, "upload", ARTIFACTS, name, ifNone));
         argv.addAll(paths);
         int code = call.exec(argv, Map.of(), call.session().workspace());
         if (code != 0) {

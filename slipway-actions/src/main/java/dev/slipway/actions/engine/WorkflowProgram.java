@@ -63,7 +63,7 @@ import java.util.regex.Pattern;
 public final class WorkflowProgram implements RunProgram {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Keeps a job's container up while its steps run in it; stopped at the job's end. */
-    static final String IDLE = "trap 'exit 0' TERM INT; while :; do sleep 1; done";
+    static final String IDLE = "trap 'exit 0' TERM INT; while :; do sleep 1 & wait $!; done"; // wait returns at once on a signal
     static final String TEMP = "/__w/_temp";
     private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private static final Pattern SECRET_NAMES = Pattern.compile("secrets\\s*(?:\\.\\s*([A-Za-z_][A-Za-z0-9_]*)|\\[\\s*'([^']+)'\\s*\\])");

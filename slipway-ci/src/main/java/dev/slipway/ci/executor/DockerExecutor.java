@@ -687,7 +687,7 @@ public final class DockerExecutor implements Executor {
                     if (pulled || !String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("no such image")) {
                         throw new ExecutorException("cannot create the container of " + spec.image() + ": " + e.getMessage(), e);
                     }
-                    pull(spec.image(), null);
+                    pull(spec.image(), (TaskSpec.PullAuth) null);
                     pulled = true;
                 }
             }

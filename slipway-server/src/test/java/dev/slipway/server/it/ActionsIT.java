@@ -118,6 +118,45 @@ class ActionsIT {
     }
 
     @Test
+    void artifactsKeepGithubsLayoutBetweenJobs() throws Exception {
+        Path repo = GitRepos.create(Map.of(".gitea/workflows/art.yml", """
+                on: workflow_dispatch
+                jobs:
+                  make:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - run: mkdir -p out/sub a/x a/y && echo p > out/prepared.txt && echo s > out/sub/s.txt && echo 1 > a/x/1 && echo 2 > a/y/2
+                      - uses: actions/upload-artifact@v4
+                        with: { name: dir, path: out }
+                      - uses: actions/upload-artifact@v4
+                        with:
+                          name: two
+                          path: |
+                            a/x/1
+                            a/y/2
+                      - uses: actions/upload-artifact@v4
+                        with: { name: none, path: nothing-here, if-no-files-found: error }
+                        continue-on-error: true
+                  use:
+                    needs: make
+                    runs-on: ubuntu-latest
+                    steps:
+                      - uses: actions/download-artifact@v4
+                        with: { name: dir, path: out }
+                      - uses: actions/download-artifact@v4
+                        with: { name: two, path: t }
+                      - run: cat out/prepared.txt out/sub/s.txt t/x/1 t/y/2
+                """));
+        admin.register("artifacts", repo);
+        JsonNode run = admin.run("artifacts", "{}");
+        assertThat(run.get("status").asText()).as(run.toPrettyString() + log(run, "make") + log(run, "use")).isEqualTo("success");
+        assertThat(log(run, "use")).contains("p\ns\n1\n2\n");
+        assertThat(log(run, "make")).contains("No files were found with the provided path: nothing-here");
+        JsonNode steps = CiClient.tasks(run).get("make").get("steps");
+        assertThat(steps.get(3).get("outcome").asText()).isEqualTo("failure"); // if-no-files-found: error
+    }
+
+    @Test
     void reRunningFailedJobsRepeatsThemAndTheirDependentsOnly() throws Exception {
         Path repo = GitRepos.create(Map.of(".gitea/workflows/flaky.yml", """
                 on: workflow_dispatch
