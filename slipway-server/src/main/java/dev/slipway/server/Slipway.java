@@ -1,6 +1,9 @@
 package dev.slipway.server;
 
 import dev.slipway.ci.secret.DeployKeys;
+import dev.slipway.ci.secret.Environments;
+import dev.slipway.ci.secret.RunValues;
+import dev.slipway.ci.secret.Variables;
 import dev.slipway.ci.secret.KeyReferences;
 import dev.slipway.ci.secret.Secrets;
 import dev.slipway.core.Clock;
@@ -63,6 +66,8 @@ public final class Slipway implements AutoCloseable {
     private final Sessions sessions;
     private final Registry registry;
     private final Secrets secrets;
+    private final Variables variables;
+    private final Environments environments;
     private final DeployKeys deployKeys;
 
     private final CiStore ciStore;
@@ -129,6 +134,8 @@ public final class Slipway implements AutoCloseable {
         this.registrations = new Registrations(database.jdbi(), clock, secrets);
         this.triggerState = new TriggerState(database.jdbi(), (int) config.ci().pollInterval().toSeconds());
         this.secrets = new Secrets(database.jdbi(), config.secretsDir(), identity, clock);
+        this.variables = new Variables(database.jdbi(), identity, clock);
+        this.environments = new Environments(database.jdbi(), identity, clock);
         // A key may not be deleted while a registered repository names it.
         this.deployKeys = new DeployKeys(config.secretsDir(), identity, (owner, key) ->
                 registrations.usingKey(owner, key).stream().map(r -> "repository " + r.fullName()).toList());
@@ -280,6 +287,15 @@ public final class Slipway implements AutoCloseable {
     public Registry registry() { return registry; }
 
     public Secrets secrets() { return secrets; }
+
+    /** Configuration variables ({@code vars}), scoped like secrets. */
+    public Variables variables() { return variables; }
+
+    /** Repositories' deployment environments. */
+    public Environments environments() { return environments; }
+
+    /** What a job sees of variables, secrets and its environment, with GitHub's precedence: for the Actions engine. */
+    public RunValues runValues() { return new RunValues(secrets, variables, environments); }
 
     public DeployKeys deployKeys() { return deployKeys; }
 
