@@ -31,6 +31,10 @@ import dev.slipway.ci.executor.Executor;
 import dev.slipway.ci.executor.InstanceId;
 import dev.slipway.ci.executor.LocalExecutor;
 import dev.slipway.ci.scheduler.CiStore;
+import dev.slipway.actions.engine.ActionsFormat;
+import dev.slipway.actions.engine.WorkflowProgram;
+import dev.slipway.actions.run.ActionRunner;
+import dev.slipway.ci.format.PipelineFormat;
 import dev.slipway.ci.scheduler.RunEngine;
 import dev.slipway.ci.scheduler.RunEviction;
 import dev.slipway.ci.scheduler.RunLinks;
@@ -201,11 +205,13 @@ public final class Slipway implements AutoCloseable {
             ownPushes = new OwnRegistryPushes(config.ci().engineRegistry(), java.net.URI.create(config.externalUrl()).getAuthority(), pulls,
                     identity, pullThrough, lifecycle);
             Releases releases = new Releases(executor, jobAccess, ownPushes, publishedImages);
+            List<PipelineFormat> formats = List.of(new ActionsFormat(
+                    new WorkflowProgram(config.ci().actionsLabels(), job -> ActionRunner.none())));
             runService = new RunService(ciStore, worktrees, logStore(), new RunEviction(ciStore, executor, runsRoot, config.ci().keep()),
                     finished -> new RunQueue(ciStore, registrations, checkouts, deployTargets, caches, secrets, logStore(), engine, runsRoot,
-                            config.ci().maxConcurrentRuns(), pulls, releases, finished));
+                            config.ci().maxConcurrentRuns(), pulls, releases, formats, finished));
             triggers = new TriggerService(registrations, checkouts, deployTargets, secrets, ciStore, runService.queue(), database.jdbi(),
-                    triggerClock, triggerState);
+                    triggerClock, triggerState, formats);
             triggers.addDeliveryListener(commitStatuses::learn);
         }
         return runService;

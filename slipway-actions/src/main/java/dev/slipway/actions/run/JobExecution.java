@@ -234,38 +234,8 @@ final class JobExecution {
     // ---- contexts -------------------------------------------------------------------------
 
     private ObjectNode githubContext() {
-        ObjectNode g = JSON.createObjectNode();
-        g.put("action", "");
-        g.put("action_path", "");
-        g.put("action_ref", "");
-        g.put("action_repository", "");
-        g.put("actor", run.actor());
-        g.put("api_url", run.apiUrl());
-        g.put("base_ref", run.baseRef());
-        g.put("env", "");
-        g.set("event", run.event());
-        g.put("event_name", run.eventName());
         eventPath = session.temp() + "/_github_workflow/event.json";
-        g.put("event_path", eventPath);
-        g.put("graphql_url", run.graphqlUrl());
-        g.put("head_ref", run.headRef());
-        g.put("job", job.id());
-        g.put("path", "");
-        g.put("ref", run.ref());
-        g.put("ref_name", run.refName());
-        g.put("ref_type", run.refType());
-        g.put("repository", run.repository());
-        g.put("repository_owner", run.repositoryOwner());
-        g.put("run_attempt", String.valueOf(run.runAttempt()));
-        g.put("run_id", run.runId());
-        g.put("run_number", String.valueOf(run.runNumber()));
-        g.put("server_url", run.serverUrl());
-        g.put("sha", run.sha());
-        g.put("token", run.token());
-        g.put("triggering_actor", run.triggeringActor());
-        g.put("workflow", run.workflow());
-        g.put("workflow_ref", run.workflowRef());
-        g.put("workspace", session.workspace());
+        ObjectNode g = run.github(job.id(), session.workspace(), eventPath);
         baseContexts.put("github", g);
         baseContexts.put("gitea", g);
         baseContexts.put("forgejo", g);

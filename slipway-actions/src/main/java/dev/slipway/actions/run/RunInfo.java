@@ -46,6 +46,48 @@ public record RunInfo(String serverUrl, String apiUrl, String graphqlUrl, String
         token = orEmpty(token);
     }
 
+    /**
+     * The {@code github} context (also {@code gitea} and {@code forgejo}) of a job of this run.
+     *
+     * @param job the job's id, or "" for values of the workflow level (a job's {@code if}, its matrix)
+     * @param workspace GITHUB_WORKSPACE as the job sees it, or ""
+     * @param eventPath where the job finds the event payload, or ""
+     */
+    public com.fasterxml.jackson.databind.node.ObjectNode github(String job, String workspace, String eventPath) {
+        com.fasterxml.jackson.databind.node.ObjectNode g = JsonNodeFactory.instance.objectNode();
+        g.put("action", "");
+        g.put("action_path", "");
+        g.put("action_ref", "");
+        g.put("action_repository", "");
+        g.put("actor", actor);
+        g.put("api_url", apiUrl);
+        g.put("base_ref", baseRef);
+        g.put("env", "");
+        g.set("event", event);
+        g.put("event_name", eventName);
+        g.put("event_path", eventPath);
+        g.put("graphql_url", graphqlUrl);
+        g.put("head_ref", headRef);
+        g.put("job", job);
+        g.put("path", "");
+        g.put("ref", ref);
+        g.put("ref_name", refName);
+        g.put("ref_type", refType);
+        g.put("repository", repository);
+        g.put("repository_owner", repositoryOwner);
+        g.put("run_attempt", String.valueOf(runAttempt));
+        g.put("run_id", runId);
+        g.put("run_number", String.valueOf(runNumber));
+        g.put("server_url", serverUrl);
+        g.put("sha", sha);
+        g.put("token", token);
+        g.put("triggering_actor", triggeringActor);
+        g.put("workflow", workflow);
+        g.put("workflow_ref", workflowRef);
+        g.put("workspace", workspace);
+        return g;
+    }
+
     public static Builder builder() {
         return new Builder();
     }

@@ -36,6 +36,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
@@ -267,17 +268,19 @@ public final class CiRoutes {
     private void trigger(Context ctx) {
         String owner = ctx.pathParam("owner");
         Principal p = require(ctx, owner, ctx.pathParam("name"), true);
-        RequestBody b = RequestBody.parse(ctx.bodyAsBytes(), RequestBody.Fields.of("ref", "pipeline", "variables")
+        RequestBody b = RequestBody.parse(ctx.bodyAsBytes(), RequestBody.Fields.of("ref", "pipeline", "variables", "workflow", "inputs")
                 .alias("branch", "ref").alias("tag", "ref").alias("commit", "ref").alias("sha", "ref").alias("vars", "variables"));
-        Map<String, String> vars = new LinkedHashMap<>();
-        JsonNode v = b.get("variables");
-        if (v != null && !v.isNull()) {
-            if (!v.isObject()) {
-                throw new SlipwayException.BadRequest("'variables' must be an object of strings");
+        Map<String, JsonNode> values = new LinkedHashMap<>();
+        for (String field : List.of("variables", "inputs")) { // a pipeline's variables, a workflow's inputs: one map
+            JsonNode v = b.get(field);
+            if (v != null && !v.isNull()) {
+                if (!v.isObject()) {
+                    throw new SlipwayException.BadRequest("'" + field + "' must be an object of names and values");
+                }
+                v.fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue()));
             }
-            v.fields().forEachRemaining(e -> vars.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString()));
         }
-        long id = triggers.trigger(owner, ctx.pathParam("name"), b.text("ref"), b.text("pipeline"), vars, p.username(), "api");
+        long id = triggers.trigger(owner, ctx.pathParam("name"), b.text("ref"), b.text("pipeline"), b.text("workflow"), values, p.username(), "api");
         ctx.status(201).contentType("application/json").result(runJson(runs.require(id)).toString());
     }
 
@@ -422,7 +425,7 @@ public final class CiRoutes {
 
     private ObjectNode runJson(CiStore.RunRow r) {
         // version: of the pipeline, once the run started
-        ObjectNode o = RunJson.of(r, runs.tasks(r.id()), versions.find(r.id()).orElse(null));
+        ObjectNode o = RunJson.of(r, runs.tasks(r.id()), versions.find(r.id()).orElse(null), runs.taskDetails(r.id()));
         o.set("commit_statuses", statuses.json(r)); // what the forge was told, or why nothing
         o.set("notifications", notifications.json(r)); // who was told that it ended, or is still to be
         ArrayNode published = o.putArray("published"); // what its publish tasks pushed

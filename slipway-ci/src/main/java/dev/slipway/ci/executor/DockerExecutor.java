@@ -279,12 +279,18 @@ public final class DockerExecutor implements Executor {
             // build below
         }
         output.accept("building image " + tag + " from " + dockerfile);
-        build(context, context.resolve(dockerfile), java.util.Set.of(tag), Map.of(), output);
+        build(context, context.resolve(dockerfile), java.util.Set.of(tag), Map.of(), Map.of(), null, output);
+    }
+
+    @Override
+    public void build(PushSpec.Source.Build source, java.util.Set<String> tags, Map<String, String> labels,
+                      java.util.function.Consumer<String> output) throws ExecutorException {
+        build(source.context(), source.dockerfile(), tags, labels, source.buildArgs(), source.target(), output);
     }
 
     /** One build with the classic builder: the context streamed as docker sends it, the output a line at a time. */
     private void build(java.nio.file.Path context, java.nio.file.Path dockerfile, java.util.Set<String> tags, Map<String, String> labels,
-                       java.util.function.Consumer<String> output) throws ExecutorException {
+                       Map<String, String> buildArgs, String target, java.util.function.Consumer<String> output) throws ExecutorException {
         if (!java.nio.file.Files.isRegularFile(dockerfile)) {
             throw new ExecutorException("Dockerfile " + context.relativize(dockerfile) + " not found in the build context");
         }
@@ -307,8 +313,12 @@ public final class DockerExecutor implements Executor {
         };
         try (ContextTar.Context tar = ContextTar.open(context, dockerfile, labels)) {
             // forcerm: no intermediate container is left behind, also when the build fails.
-            docker.buildImageCmd(tar.tar()).withDockerfilePath(tar.dockerfile()).withTags(tags).withPull(false)
-                    .withForcerm(true).exec(callback).awaitImageId(30, TimeUnit.MINUTES);
+            var cmd = docker.buildImageCmd(tar.tar()).withDockerfilePath(tar.dockerfile()).withTags(tags).withPull(false).withForcerm(true);
+            buildArgs.forEach(cmd::withBuildArg);
+            if (target != null && !target.isBlank()) {
+                cmd.withTarget(target);
+            }
+            cmd.exec(callback).awaitImageId(30, TimeUnit.MINUTES);
         } catch (IOException | DockerException | com.github.dockerjava.api.exception.DockerClientException e) {
             throw new ExecutorException("building image " + String.join(", ", tags) + " failed: " + e.getMessage(), e);
         }
@@ -340,7 +350,7 @@ public final class DockerExecutor implements Executor {
         synchronized (pushLocks.computeIfAbsent(spec.repository(), k -> new Object())) {
             try {
                 switch (spec.source()) {
-                    case PushSpec.Source.Build b -> build(b.context(), b.dockerfile(), targets, spec.labels(), output);
+                    case PushSpec.Source.Build b -> build(b.context(), b.dockerfile(), targets, spec.labels(), b.buildArgs(), b.target(), output);
                     case PushSpec.Source.Image i -> labelled(i.ref(), spec.labels(), targets);
                 }
                 String digest = null;
@@ -399,7 +409,7 @@ public final class DockerExecutor implements Executor {
             throw new ExecutorException("cannot label " + image + " for the push: " + e.getMessage(), e);
         }
         try {
-            build(context, context.resolve("Dockerfile"), targets, labels, line -> { });
+            build(context, context.resolve("Dockerfile"), targets, labels, Map.of(), null, line -> { });
         } finally {
             try {
                 java.nio.file.Files.deleteIfExists(context.resolve("Dockerfile"));
@@ -532,6 +542,43 @@ public final class DockerExecutor implements Executor {
      * call to stop an exec): that works when the engine runs on this host, which the overlay
      * worktrees need anyway.
      */
+    /** {@code docker cp}: the engine's archive of the path, unpacked without its top directory. */
+    @Override
+    public void copyOut(TaskHandle task, String path, java.nio.file.Path into) throws ExecutorException {
+        try (java.io.InputStream in = docker.copyArchiveFromContainerCmd(task.id(), path).exec();
+             var tar = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(in)) {
+            java.nio.file.Path root = into.toAbsolutePath().normalize();
+            for (var entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
+                String name = entry.getName();
+                int slash = name.indexOf('/');
+                String inside = slash < 0 || slash == name.length() - 1 ? (entry.isDirectory() ? "" : name) : name.substring(slash + 1);
+                if (inside.isEmpty()) {
+                    continue;
+                }
+                java.nio.file.Path target = root.resolve(inside).normalize();
+                if (!target.startsWith(root)) {
+                    throw new ExecutorException("refusing " + name + " from " + path + ": it points outside the copy");
+                }
+                if (entry.isDirectory()) {
+                    java.nio.file.Files.createDirectories(target);
+                } else if (entry.isSymbolicLink()) {
+                    java.nio.file.Files.createDirectories(target.getParent());
+                    java.nio.file.Files.createSymbolicLink(target, java.nio.file.Path.of(entry.getLinkName()));
+                } else if (entry.isFile()) {
+                    java.nio.file.Files.createDirectories(target.getParent());
+                    java.nio.file.Files.copy(tar, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    if ((entry.getMode() & 0100) != 0) {
+                        target.toFile().setExecutable(true, false);
+                    }
+                }
+            }
+        } catch (NotFoundException e) {
+            throw new ExecutorException(path + " does not exist in task " + task.spec().task(), e);
+        } catch (IOException | DockerException e) {
+            throw new ExecutorException("cannot copy " + path + " out of task " + task.spec().task() + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public int exec(TaskHandle task, List<String> argv, Map<String, String> env, String workdir, OutputSink sink, Duration timeout)
             throws ExecutorException {
@@ -559,15 +606,16 @@ public final class DockerExecutor implements Executor {
         };
         try {
             docker.execStartCmd(execId).withDetach(false).withTty(false).exec(output);
-            if (!output.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                Long pid = docker.inspectExecCmd(execId).exec().getPidLong();
-                if (pid != null && pid > 0) {
-                    ProcessHandle.of(pid).ifPresent(h -> { // the process first, so a shell does not run its next command
-                        List<ProcessHandle> children = h.descendants().toList();
-                        h.destroyForcibly();
-                        children.forEach(ProcessHandle::destroyForcibly);
-                    });
-                }
+            boolean done;
+            try {
+                done = output.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                killExec(execId); // cancelled: the command must not run on
+                Thread.currentThread().interrupt();
+                throw new ExecutorException("interrupted while running " + argv.getFirst() + " in task " + task.spec().task(), e);
+            }
+            if (!done) {
+                killExec(execId);
                 output.awaitCompletion(10, TimeUnit.SECONDS);
                 return -1;
             }
@@ -584,6 +632,22 @@ public final class DockerExecutor implements Executor {
             } catch (IOException ignored) {
                 // finished
             }
+        }
+    }
+
+    /** Stops an exec's process and what it started, the process first (a shell must not run its next command). */
+    private void killExec(String execId) {
+        try {
+            Long pid = docker.inspectExecCmd(execId).exec().getPidLong();
+            if (pid != null && pid > 0) {
+                ProcessHandle.of(pid).ifPresent(h -> {
+                    List<ProcessHandle> children = h.descendants().toList();
+                    h.destroyForcibly();
+                    children.forEach(ProcessHandle::destroyForcibly);
+                });
+            }
+        } catch (DockerException ignored) {
+            // it ended meanwhile
         }
     }
 

@@ -44,6 +44,24 @@ public interface Executor extends AutoCloseable {
     PushSpec.Outcome push(PushSpec spec, java.util.function.Consumer<String> output) throws ExecutorException;
 
     /**
+     * Builds {@code source} under {@code tags} on the engine and keeps it there (a build that is not
+     * pushed: {@code docker/build-push-action} with {@code push: false}), with {@code labels}.
+     */
+    default void build(PushSpec.Source.Build source, java.util.Set<String> tags, java.util.Map<String, String> labels,
+                       java.util.function.Consumer<String> output) throws ExecutorException {
+        throw new ExecutorException("this executor cannot build images");
+    }
+
+    /**
+     * Copies {@code path} (a directory or a file) as the running task sees it into the empty
+     * directory {@code into} on this machine: a directory's content, or the file under its name.
+     * What a task wrote into its workspace is only there as the task sees it (an overlay).
+     */
+    default void copyOut(TaskHandle task, String path, java.nio.file.Path into) throws ExecutorException {
+        throw new ExecutorException("this executor cannot copy files out of a task");
+    }
+
+    /**
      * Opens the one exception to host isolation: lets tasks on the default network reach
      * {@code port} on this host (the server's own port), and returns the address tasks reach this
      * host at. Executors whose tasks run on the host itself return {@code 127.0.0.1}.

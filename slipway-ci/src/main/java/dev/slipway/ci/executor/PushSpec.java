@@ -33,9 +33,19 @@ public record PushSpec(Source source, String repository, List<String> tags, Map<
 
         /**
          * Built from {@code dockerfile} (a path under {@code context}, or outside it) with the
-         * labels, as {@code docker build --label} sets them: no second image.
+         * labels, as {@code docker build --label} sets them: no second image. {@code buildArgs}
+         * and {@code target} as {@code docker build --build-arg} and {@code --target} take them
+         * (null: the last stage).
          */
-        record Build(java.nio.file.Path context, java.nio.file.Path dockerfile) implements Source {}
+        record Build(java.nio.file.Path context, java.nio.file.Path dockerfile, Map<String, String> buildArgs, String target) implements Source {
+            public Build {
+                buildArgs = Map.copyOf(buildArgs);
+            }
+
+            public Build(java.nio.file.Path context, java.nio.file.Path dockerfile) {
+                this(context, dockerfile, Map.of(), null);
+            }
+        }
     }
 
     /** Credentials for the registry of {@code repository}, as the engine's {@code X-Registry-Auth} carries them. */

@@ -142,6 +142,77 @@ public final class Publisher {
         return published;
     }
 
+    /**
+     * Pushes an image under full references ({@code host[:port]/path/name:tag}), as
+     * {@code docker/build-push-action} names them: references whose host is Slipway's own
+     * registry (its public address, the address the engine pushes to, or one of
+     * {@code ownHosts}: where tasks reach it) go there with the run's rights, as a publish task's;
+     * others go to their registry with {@code credentials} for its host (null: anonymous). One push
+     * per repository; every tag of the image gets one digest per registry.
+     *
+     * @param extraLabels labels the image gets besides the OCI ones (which they override)
+     * @param credentials the credentials the job has for a registry host (its docker config), or null
+     * @return where the image went, one entry per repository
+     * @throws PublishException when a reference is invalid, the run may not push there, or a registry refused
+     */
+    public List<Published> pushReferences(String task, PushSpec.Source source, List<String> references, Map<String, String> values,
+                                          Map<String, String> extraLabels, Set<String> ownHosts, Function<String, PushSpec.Auth> credentials,
+                                          Consumer<String> log)
+            throws PublishException, Executor.ExecutorException {
+        if (run.fork()) {
+            throw new PublishException("runs of pull requests from forks do not publish images");
+        }
+        Map<String, List<String>> byRepository = new LinkedHashMap<>();
+        for (String reference : references) {
+            int slash = reference.indexOf('/');
+            int colon = reference.lastIndexOf(':');
+            if (slash <= 0 || colon < slash || reference.contains("@")) {
+                throw new PublishException("'" + reference + "' is not an image reference with a registry and a tag (registry.example/owner/app:1.0)");
+            }
+            String tag = reference.substring(colon + 1);
+            if (!Publish.isTag(tag)) {
+                throw new PublishException("tag '" + tag + "' of " + reference + " is not a valid tag (" + Publish.TAG_RULE + ")");
+            }
+            byRepository.computeIfAbsent(reference.substring(0, colon), k -> new ArrayList<>()).add(tag);
+        }
+        List<Published> out = new ArrayList<>();
+        Set<String> own = new LinkedHashSet<>(ownHosts);
+        if (this.own != null) {
+            own.add(this.own.publicAddress());
+            own.add(this.own.pushAddress());
+        }
+        for (var e : byRepository.entrySet()) {
+            String host = e.getKey().substring(0, e.getKey().indexOf('/'));
+            String path = e.getKey().substring(host.length() + 1);
+            List<String> tags = e.getValue();
+            String repository;
+            String recorded;
+            PushSpec.Auth auth;
+            if (this.own != null && own.stream().anyMatch(h -> h.equalsIgnoreCase(host))) {
+                repository = this.own.pushAddress() + "/" + path;
+                recorded = this.own.publicAddress() + "/" + path;
+                auth = new PushSpec.Auth.Token(this.own.pushAddress(), this.own.pushToken(run.user(), path));
+            } else {
+                repository = e.getKey();
+                recorded = e.getKey();
+                auth = credentials == null ? null : credentials.apply(host);
+            }
+            log.accept("pushing to " + recorded + " as " + String.join(", ", tags)
+                    + (repository.equals(recorded) ? "" : " (Slipway's own registry, with the run's rights)"));
+            Map<String, String> labels = labels(values);
+            labels.putAll(extraLabels);
+            PushSpec.Outcome outcome = executor.push(new PushSpec(source, repository, tags, labels, auth), log);
+            if (outcome instanceof PushSpec.Outcome.Refused refused) {
+                throw new PublishException("the registry refused " + recorded + ":" + refused.tag() + ": " + refused.message());
+            }
+            Published published = new Published(task, recorded, tags, ((PushSpec.Outcome.Pushed) outcome).digest());
+            record.accept(published);
+            log.accept("published " + recorded + "@" + published.digest() + " as " + String.join(", ", tags));
+            out.add(published);
+        }
+        return out;
+    }
+
     /** The templates with their values, each checked, in order, without repeats. */
     static List<String> tags(String task, Publish p, Map<String, String> values) throws PublishException {
         Set<String> tags = new LinkedHashSet<>();
@@ -170,7 +241,7 @@ public final class Publisher {
      * The OCI labels the pushed image carries. {@code created} is now: the image published is made
      * now (a derived image), whatever its layers' age.
      */
-    Map<String, String> labels(Map<String, String> values) {
+    public Map<String, String> labels(Map<String, String> values) {
         Map<String, String> labels = new LinkedHashMap<>();
         String commit = values.getOrDefault("SLIPWAY_COMMIT", "");
         if (!commit.isEmpty()) {

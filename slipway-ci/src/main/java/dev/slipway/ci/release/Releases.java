@@ -36,8 +36,13 @@ public final class Releases {
      */
     public ForRun open(long runId, String user, String repository, String source, Pipeline pipeline, boolean fork,
                        Function<String, byte[]> secrets) {
-        Permissions permissions = fork ? pipeline.permissions().atMost(new Permissions(Permissions.Access.READ, Permissions.Access.READ))
-                : pipeline.permissions();
+        return open(runId, user, repository, source, pipeline.permissions(), fork, secrets);
+    }
+
+    /** {@link #open(long, String, String, String, Pipeline, boolean, Function)} for a run whose definition says {@code asked}. */
+    public ForRun open(long runId, String user, String repository, String source, Permissions asked, boolean fork,
+                       Function<String, byte[]> secrets) {
+        Permissions permissions = fork ? asked.atMost(new Permissions(Permissions.Access.READ, Permissions.Access.READ)) : asked;
         RunAccess.Grant grant = access.open(runId, user, repository, permissions);
         Publisher publisher = new Publisher(executor, own, new Publisher.Run(user, source, fork), secrets, p -> published.record(runId, p));
         return new ForRun(runId, grant, publisher);
@@ -66,6 +71,11 @@ public final class Releases {
 
         public Publisher publisher() {
             return publisher;
+        }
+
+        /** The job token, to mask in every task's output. */
+        public byte[] token() {
+            return grant.token().getBytes(StandardCharsets.UTF_8);
         }
 
         /** The values to mask in each task's output: {@code masks} plus the job token for every task. */

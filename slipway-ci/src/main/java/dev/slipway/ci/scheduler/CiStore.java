@@ -24,14 +24,33 @@ public final class CiStore {
     /**
      * A run. {@code trigger} is its event (push, tag, pull_request, manual, api, cron);
      * {@code message} the outcome (why it failed), not the commit message, which is in {@code event}.
+     *
+     * @param format the pipeline format ({@link #NATIVE}, or a {@link dev.slipway.ci.format.PipelineFormat}'s name)
+     * @param definitionFile the file the definition was read from ({@code .gitea/workflows/build.yaml}), or null
      */
     public record RunRow(long id, String owner, String repo, String pipeline, String ref, String commit, String status, String trigger,
                          String variables, String definition, String message, String createdBy, long createdAt, Long startedAt,
-                         Long finishedAt, Long evictedAt, RunEvent event) {
+                         Long finishedAt, Long evictedAt, RunEvent event, String format, String definitionFile) {
         public RunRow {
             event = event == null ? RunEvent.NONE : event;
+            format = format == null ? NATIVE : format;
+        }
+
+        /** A run of a Slipway pipeline ({@code .slipway/*.yml}). */
+        public RunRow(long id, String owner, String repo, String pipeline, String ref, String commit, String status, String trigger,
+                      String variables, String definition, String message, String createdBy, long createdAt, Long startedAt,
+                      Long finishedAt, Long evictedAt, RunEvent event) {
+            this(id, owner, repo, pipeline, ref, commit, status, trigger, variables, definition, message, createdBy, createdAt, startedAt,
+                    finishedAt, evictedAt, event, NATIVE, null);
+        }
+
+        public boolean isNative() {
+            return NATIVE.equals(format);
         }
     }
+
+    /** The format of Slipway's own pipelines. */
+    public static final String NATIVE = "slipway";
 
     /**
      * What started a run, beyond its ref and commit.
@@ -196,15 +215,15 @@ public final class CiStore {
         PullRequest pr = e.pullRequest();
         h.createUpdate("INSERT INTO ci_runs(id, owner, repo, pipeline, ref, commit_sha, status, trigger_kind, variables, definition, "
                         + "message, created_by, created_at, before_sha, commit_message, commit_author, pr_number, pr_head_ref, pr_base_ref, "
-                        + "pr_fork, event_payload, dedupe_key) VALUES (:id, :o, :r, :p, :ref, :c, :s, :tr, :v, :d, :m, :by, :t, :before, :cm, "
-                        + ":ca, :prn, :prh, :prb, :prf, :payload, :key)")
+                        + "pr_fork, event_payload, dedupe_key, format, definition_file) VALUES (:id, :o, :r, :p, :ref, :c, :s, :tr, :v, :d, :m, :by, "
+                        + ":t, :before, :cm, :ca, :prn, :prh, :prb, :prf, :payload, :key, :format, :file)")
                 .bind("id", id).bind("o", run.owner()).bind("r", run.repo()).bind("p", run.pipeline()).bind("ref", run.ref())
                 .bind("c", run.commit()).bind("s", run.status()).bind("tr", run.trigger()).bind("v", run.variables())
                 .bind("d", run.definition()).bind("m", run.message()).bind("by", run.createdBy()).bind("t", clock.millis())
                 .bind("before", e.before()).bind("cm", e.message()).bind("ca", e.author())
                 .bind("prn", pr == null ? null : pr.number()).bind("prh", pr == null ? null : pr.headRef())
                 .bind("prb", pr == null ? null : pr.baseRef()).bind("prf", pr == null ? null : pr.fork())
-                .bind("payload", e.payload()).bind("key", e.dedupeKey()).execute();
+                .bind("payload", e.payload()).bind("key", e.dedupeKey()).bind("format", run.format()).bind("file", run.definitionFile()).execute();
         int pos = 0;
         for (String t : tasks) {
             h.createUpdate("INSERT INTO ci_tasks(run_id, name, position, status, attempt) VALUES (:id, :n, :p, 'pending', 0)")
@@ -223,7 +242,7 @@ public final class CiStore {
                 rs.getString("commit_sha"), rs.getString("status"), rs.getString("trigger_kind"), rs.getString("variables"),
                 rs.getString("definition"), rs.getString("message"), rs.getString("created_by"), rs.getLong("created_at"),
                 (Long) nullable(rs, "started_at", rs.getLong("started_at")), (Long) nullable(rs, "finished_at", rs.getLong("finished_at")),
-                (Long) nullable(rs, "evicted_at", rs.getLong("evicted_at")), event);
+                (Long) nullable(rs, "evicted_at", rs.getLong("evicted_at")), event, rs.getString("format"), rs.getString("definition_file"));
     }
 
     /** {@code value} (just read from {@code column}), or null when the column was SQL NULL. */

@@ -111,6 +111,19 @@ public final class RunEngine {
             system(task, "skipped: " + reason);
             status(task, TaskStatus.SKIPPED, null);
         }
+
+        /**
+         * A task known when the run was created became {@code tasks} (a GitHub Actions job whose
+         * matrix is expanded when it is about to start: {@code build} becomes {@code build (a)}
+         * and {@code build (b)}). Called before any of them starts.
+         */
+        default void tasksExpanded(String placeholder, List<String> tasks) {}
+
+        /**
+         * What a task's format records beyond its status (a GitHub Actions job's steps with their
+         * outcomes, annotations and step summaries), as a JSON object the run JSON shows.
+         */
+        default void details(String task, String json) {}
     }
 
     /** Stops the tasks of a run that is being cancelled. */
@@ -122,11 +135,12 @@ public final class RunEngine {
             return cancelled;
         }
 
-        void started(String task, Executor.TaskHandle h) {
+        /** A task's container is running: a cancel stops it. */
+        public void started(String task, Executor.TaskHandle h) {
             running.put(task, h);
         }
 
-        void ended(String task) {
+        public void ended(String task) {
             running.remove(task);
         }
 

@@ -19,10 +19,20 @@ public final class RunJson {
 
     /** @param version the run's version ({@code version:}), or null for none (yet) */
     public static ObjectNode of(CiStore.RunRow r, List<CiStore.TaskRow> taskRows, RunVersion version) {
+        return of(r, taskRows, version, java.util.Map.of());
+    }
+
+    /**
+     * @param details what a format records about each task beyond its status (a GitHub Actions
+     *                job's steps, outputs and annotations, as JSON objects), by task name
+     */
+    public static ObjectNode of(CiStore.RunRow r, List<CiStore.TaskRow> taskRows, RunVersion version, java.util.Map<String, String> details) {
         ObjectNode o = JSON.createObjectNode();
         o.put("id", r.id());
         o.put("repository", r.owner() + "/" + r.repo());
         o.put("pipeline", r.pipeline());
+        o.put("format", r.format());
+        o.put("file", r.definitionFile() != null ? r.definitionFile() : ".slipway/" + r.pipeline() + ".yml");
         o.put("ref", r.ref());
         o.put("commit", r.commit());
         o.put("status", r.status());
@@ -69,6 +79,19 @@ public final class RunJson {
             time(tn, "finished_at", t.finishedAt());
             if (t.startedAt() != null && t.finishedAt() != null) {
                 tn.put("duration_ms", t.finishedAt() - t.startedAt());
+            }
+            String d = details.get(t.name());
+            if (d != null) {
+                try {
+                    var node = JSON.readTree(d);
+                    node.fields().forEachRemaining(f -> {
+                        if (!tn.has(f.getKey())) {
+                            tn.set(f.getKey(), f.getValue());
+                        }
+                    });
+                } catch (java.io.IOException unreadable) {
+                    tn.put("details_error", "unreadable details: " + unreadable.getMessage());
+                }
             }
         }
         return o;

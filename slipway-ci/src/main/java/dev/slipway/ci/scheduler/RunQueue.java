@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.ci.definition.PipelineParser;
 import dev.slipway.ci.executor.Executor;
 import dev.slipway.ci.executor.TaskSpec;
+import dev.slipway.ci.format.PipelineFormat;
 import dev.slipway.ci.model.Pipeline;
 import dev.slipway.ci.model.RepositoryEntry;
 import dev.slipway.ci.model.Task;
@@ -71,6 +72,8 @@ public final class RunQueue implements AutoCloseable {
     private final Path runsRoot;
     private final ImageAuth imageAuth;
     private final Releases releases;
+    private final List<PipelineFormat> formats;
+    private final TaskRecords taskRecords;
     private final Semaphore slots;
     private final Runnable finished;
     private final Map<Long, RunEngine.Cancellation> active = new ConcurrentHashMap<>();
@@ -82,11 +85,14 @@ public final class RunQueue implements AutoCloseable {
 
     /**
      * @param releases the job token and publisher each run gets (ci/release)
+     * @param formats the pipeline formats besides Slipway's own, whose runs their {@link RunProgram} executes
      * @param finished called after each run ends (the eviction pass that follows finished runs)
      */
     public RunQueue(CiStore store, Registrations registrations, Checkouts checkouts, DeployTargets deployTargets, Caches caches,
                     SecretResolver secrets, LogStore logs, RunEngine engine, Path runsRoot, int maxConcurrent, ImageAuth imageAuth,
-                    Releases releases, Runnable finished) {
+                    Releases releases, List<PipelineFormat> formats, Runnable finished) {
+        this.formats = List.copyOf(formats);
+        this.taskRecords = new TaskRecords(store);
         this.store = store;
         this.registrations = registrations;
         this.checkouts = checkouts;
@@ -104,7 +110,30 @@ public final class RunQueue implements AutoCloseable {
     }
 
     public static String logId(long runId, String task, int attempt) {
-        return "runs/" + runId + "/" + task + "/" + Math.max(1, attempt);
+        return "runs/" + runId + "/" + logSegment(task) + "/" + Math.max(1, attempt);
+    }
+
+    private static final java.util.regex.Pattern PLAIN_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    /**
+     * A task name as one log-id segment. Native names are already plain; a workflow's matrix
+     * names ({@code build (a, 18)}) become their plain characters plus a hash of the whole name,
+     * so two names never share a log.
+     */
+    static String logSegment(String task) {
+        if (PLAIN_NAME.matcher(task).matches()) {
+            return task;
+        }
+        String plain = task.replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^[^A-Za-z0-9]+|-+$", "");
+        if (plain.length() > 48) {
+            plain = plain.substring(0, 48);
+        }
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(task.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return (plain.isEmpty() ? "task" : plain)  + "-" + java.util.HexFormat.of().formatHex(d, 0, 4);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Closes the logs of tasks a crash left running, marks their runs as errors, and starts the dispatcher. */
@@ -237,6 +266,10 @@ public final class RunQueue implements AutoCloseable {
 
     private void execute(long id) {
         CiStore.RunRow run = store.run(id).orElseThrow();
+        if (!run.isNative()) {
+            executeProgram(run);
+            return;
+        }
         RunEngine.Cancellation cancellation = new RunEngine.Cancellation();
         active.put(id, cancellation);
         Map<String, List<String>> heldCaches = new ConcurrentHashMap<>();
@@ -274,33 +307,114 @@ public final class RunQueue implements AutoCloseable {
             boolean fork = event.pullRequest() != null && event.pullRequest().fork();
             built.cachesByTask().forEach((task, mounts) -> cachesByTask.put(task, mounts.stream()
                     .map(c -> fork ? Caches.id(forkScope(repo), c.name(), false) : Caches.id(repo.fullName(), c.name(), c.shared())).toList()));
-            RunEngine.Listener listener = new RunListener(id, attempts, release.masks(pipeline, fork ? Map.of() : built.secretsByTask()),
-                    cachesByTask, heldCaches, writers);
+            Map<String, Map<String, byte[]>> masks = release.masks(pipeline, fork ? Map.of() : built.secretsByTask());
+            RunEngine.Listener listener = new RunListener(id, attempts, task -> masks.getOrDefault(task, Map.of()), cachesByTask, heldCaches,
+                    writers);
             RunEngine.Result result = engine.run(built.plan().withAccess(release.env(), release.publisher()), listener, cancellation);
             release.close(); // before the run is seen finished: its token must not outlive it
-            if (stopping && cancellation.cancelled()) {
-                store.finishRun(id, "error", INTERRUPTED); // stopped by the server's shutdown, not by a user
-                return;
-            }
-            String status = cancellation.cancelled() ? "cancelled"
-                    : result.success() ? "success"
-                    : result.statuses().containsValue(TaskStatus.ERROR) ? "error" : "failure";
-            // Say which tasks made the run fail (their logs say why).
-            List<String> failed = result.statuses().entrySet().stream()
-                    .filter(e -> e.getValue() == TaskStatus.ERROR || e.getValue() == TaskStatus.FAILURE)
-                    .map(e -> e.getKey() + " (" + e.getValue().wire() + ")").sorted().toList();
-            String message = failed.isEmpty() ? null : "task" + (failed.size() > 1 ? "s " : " ") + String.join(", ", failed)
-                    + " did not succeed; see the task log" + (failed.size() > 1 ? "s" : "");
-            versions.finish(id, repo, run.commit(), pipeline.version(), status.equals("success")); // the tag, before the run shows as done
-            store.finishRun(id, status, status.equals("success") || status.equals("cancelled") ? null : message);
-            LOG.info("run {} of {}/{} ({}) finished: {}{}", id, run.owner(), run.repo(), run.pipeline(), status,
-                    message == null ? "" : " - " + message);
+            finish(run, result, cancellation, ok -> versions.finish(id, repo, run.commit(), pipeline.version(), ok));
         } catch (Exception e) {
             LOG.warn("run {} failed: {}", id, e.getMessage());
             store.finishRun(id, "error", e.getMessage());
         } finally {
             if (release != null) {
                 release.close(); // also when the run failed before its tasks (closing twice is harmless)
+            }
+            heldCaches.values().forEach(list -> list.forEach(c -> caches.lock(c).release()));
+            writers.values().forEach(w -> {
+                try {
+                    w.close();
+                } catch (IOException ignored) {
+                    // best effort
+                }
+            });
+            active.remove(id);
+            finished.run();
+        }
+    }
+
+    /** A run's outcome from its tasks' statuses: recorded, with the tasks that made it fail; {@code beforeDone} sees whether it succeeded. */
+    private void finish(CiStore.RunRow run, RunEngine.Result result, RunEngine.Cancellation cancellation,
+                        java.util.function.Consumer<Boolean> beforeDone) throws Exception {
+        long id = run.id();
+        if (stopping && cancellation.cancelled()) {
+            store.finishRun(id, "error", INTERRUPTED); // stopped by the server's shutdown, not by a user
+            return;
+        }
+        String status = cancellation.cancelled() ? "cancelled"
+                : result.success() ? "success"
+                : result.statuses().containsValue(TaskStatus.ERROR) ? "error" : "failure";
+        // Say which tasks made the run fail (their logs say why).
+        List<String> failed = result.statuses().entrySet().stream()
+                .filter(e -> e.getValue() == TaskStatus.ERROR || e.getValue() == TaskStatus.FAILURE)
+                .map(e -> e.getKey() + " (" + e.getValue().wire() + ")").sorted().toList();
+        String message = failed.isEmpty() ? null : "task" + (failed.size() > 1 ? "s " : " ") + String.join(", ", failed)
+                + " did not succeed; see the task log" + (failed.size() > 1 ? "s" : "");
+        beforeDone.accept(status.equals("success")); // a version's tag, before the run shows as done
+        store.finishRun(id, status, status.equals("success") || status.equals("cancelled") ? null : message);
+        LOG.info("run {} of {}/{} ({}) finished: {}{}", id, run.owner(), run.repo(), run.pipeline(), status,
+                message == null ? "" : " - " + message);
+    }
+
+    /**
+     * Runs a run of another format with its {@link RunProgram}: the same worktrees, secrets, job
+     * token, logs and task states as a native run; the program decides how its tasks run.
+     */
+    private void executeProgram(CiStore.RunRow run) {
+        long id = run.id();
+        RunEngine.Cancellation cancellation = new RunEngine.Cancellation();
+        active.put(id, cancellation);
+        Map<String, List<String>> heldCaches = new ConcurrentHashMap<>();
+        Map<String, LogWriter> writers = new ConcurrentHashMap<>();
+        Releases.ForRun release = null;
+        try {
+            RunProgram program = PipelineFormat.find(formats, run.format()).map(PipelineFormat::program)
+                    .orElseThrow(() -> new IllegalStateException("this server does not run '" + run.format() + "' pipelines"));
+            Registration repo = registrations.require(run.owner(), run.repo());
+            boolean fork = run.event().pullRequest() != null && run.event().pullRequest().fork();
+            String user = run.createdBy() != null ? run.createdBy() : repo.owner();
+            release = releases.open(id, user, repo.fullName(), repo.cloneUrl(), program.permissions(run.definitionFile(), run.definition()), fork,
+                    name -> secrets.resolve(repo.owner(), repo.name(), List.of(name)).get(name));
+            Map<String, Path> bases = new LinkedHashMap<>();
+            for (CiStore.WorktreeRow w : store.worktrees(id)) {
+                bases.put(w.mount(), Path.of(w.path()));
+            }
+            Set<String> toRun = new HashSet<>();
+            Map<String, Integer> attempts = new HashMap<>();
+            int attempt = 1;
+            for (CiStore.TaskRow t : store.tasks(id)) {
+                attempts.put(t.name(), t.attempt());
+                if (!t.status().equals("success")) {
+                    toRun.add(t.name());
+                }
+                attempt = Math.max(attempt, t.attempt() + (t.status().equals("success") ? 0 : 1));
+            }
+            Map<String, String> previous = new HashMap<>(taskRecords.details(id));
+            Map<String, String> variables = new LinkedHashMap<>();
+            JSON.readTree(run.variables()).fields().forEachRemaining(e -> variables.put(e.getKey(),
+                    e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString()));
+            String fullRef = checkouts.worktrees().fullRef(run.owner(), repo.storeEntry(), run.ref());
+            CiStore.RunEvent event = run.event();
+            RunValues values = new RunValues(Long.toString(id), repo.fullName(), run.trigger(), fullRef.isEmpty() ? run.ref() : fullRef,
+                    run.commit(), event.before(), event.message(), event.author(), event.pullRequest());
+            Map<String, String> environment = new LinkedHashMap<>(values.env());
+            environment.putAll(release.env());
+            byte[] token = release.token();
+            RunProgram.Setup setup = new RunProgram.Setup(run, repo.fullName(), run.definitionFile(), run.definition(), repo.name(), bases,
+                    runsRoot.resolve(Long.toString(id)), toRun, attempt, variables, environment,
+                    names -> fork ? Map.of() : secrets.resolveSet(repo.owner(), repo.name(), names),
+                    image -> imageAuth.forImage(run.owner(), run.createdBy(), image), engine.executor(),
+                    release.env().get("SLIPWAY_SERVER"), previous, release.publisher());
+            RunEngine.Listener listener = new RunListener(id, attempts, task -> Map.of("SLIPWAY_TOKEN", token), Map.of(), heldCaches, writers);
+            RunEngine.Result result = program.run(setup, listener, cancellation);
+            release.close(); // before the run is seen finished: its token must not outlive it
+            finish(run, result, cancellation, ok -> {});
+        } catch (Exception e) {
+            LOG.warn("run {} failed: {}", id, e.getMessage(), e);
+            store.finishRun(id, "error", e.getMessage());
+        } finally {
+            if (release != null) {
+                release.close();
             }
             heldCaches.values().forEach(list -> list.forEach(c -> caches.lock(c).release()));
             writers.values().forEach(w -> {
@@ -327,12 +441,13 @@ public final class RunQueue implements AutoCloseable {
     private final class RunListener implements RunEngine.Listener {
         private final long id;
         private final Map<String, Integer> attempts;
-        private final Map<String, Map<String, byte[]>> maskByTask;
+        private final java.util.function.Function<String, Map<String, byte[]>> maskByTask;
         private final Map<String, List<String>> cachesByTask;
         private final Map<String, List<String>> heldCaches;
         private final Map<String, LogWriter> writers;
 
-        RunListener(long id, Map<String, Integer> attempts, Map<String, Map<String, byte[]>> maskByTask, Map<String, List<String>> cachesByTask,
+        RunListener(long id, Map<String, Integer> attempts, java.util.function.Function<String, Map<String, byte[]>> maskByTask,
+                    Map<String, List<String>> cachesByTask,
                     Map<String, List<String>> heldCaches, Map<String, LogWriter> writers) {
             this.id = id;
             this.attempts = attempts;
@@ -361,7 +476,7 @@ public final class RunQueue implements AutoCloseable {
                     append(w, LogStream.STDERR, b, off, len);
                 }
             };
-            Map<String, byte[]> mask = maskByTask.getOrDefault(task, Map.of());
+            Map<String, byte[]> mask = maskByTask.apply(task);
             if (mask.isEmpty()) {
                 return raw;
             }
@@ -408,6 +523,16 @@ public final class RunQueue implements AutoCloseable {
                     caches.lock(cache).release();
                 }
             }
+        }
+
+        @Override
+        public void tasksExpanded(String placeholder, List<String> tasks) {
+            taskRecords.expand(id, placeholder, tasks);
+        }
+
+        @Override
+        public void details(String task, String json) {
+            taskRecords.details(id, task, json);
         }
 
         @Override

@@ -94,6 +94,11 @@ public final class RunService implements AutoCloseable {
         return store.tasks(id);
     }
 
+    /** What other formats record about a run's tasks (a GitHub Actions job's steps), by task name. */
+    public java.util.Map<String, String> taskDetails(long id) {
+        return new TaskRecords(store).details(id);
+    }
+
     /**
      * Deletes a finished run: its workspace (containers, volumes, run directory), its logs and its
      * rows. Refused (409) while it is queued or running.

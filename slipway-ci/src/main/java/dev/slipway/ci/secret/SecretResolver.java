@@ -14,4 +14,20 @@ public interface SecretResolver {
      * @throws MissingSecretException naming every secret that none of the scopes has, and the scopes searched
      */
     Map<String, byte[]> resolve(String owner, String repository, Collection<String> names);
+
+    /**
+     * The values of those of {@code names} that are set, as {@link #resolve} finds them; a secret
+     * that is not set is absent from the map (GitHub Actions gives it as an empty string).
+     */
+    default Map<String, byte[]> resolveSet(String owner, String repository, Collection<String> names) {
+        Map<String, byte[]> out = new java.util.LinkedHashMap<>();
+        for (String name : names) {
+            try {
+                out.putAll(resolve(owner, repository, java.util.List.of(name)));
+            } catch (MissingSecretException missing) {
+                // absent
+            }
+        }
+        return out;
+    }
 }

@@ -55,17 +55,17 @@ final class CronScheduler implements TriggerService.PipelinesListener {
     }
 
     @Override
-    public void pipelines(Registration r, String branch, List<Pipeline> pipelines) {
+    public void pipelines(Registration r, String branch, Map<String, List<Triggers.Schedule>> byPipeline) {
         if (!branch.equals(r.defaultBranch())) {
             return;
         }
         Set<Schedules.Key> wanted = new LinkedHashSet<>();
-        for (Pipeline p : pipelines) {
-            for (Triggers.Schedule s : p.triggers().schedules()) {
-                wanted.add(new Schedules.Key(p.name(), s.cron(), s.branch() == null ? "" : s.branch(),
+        byPipeline.forEach((pipeline, list) -> {
+            for (Triggers.Schedule s : list) {
+                wanted.add(new Schedules.Key(pipeline, s.cron(), s.branch() == null ? "" : s.branch(),
                         s.timezone() == null ? "UTC" : s.timezone()));
             }
-        }
+        });
         if (schedules.sync(r.owner(), r.name(), wanted, triggers.clock().millis())) {
             LOG.info("schedules of {} at {}: {}", r.fullName(), branch, wanted.isEmpty() ? "none" : wanted.stream()
                     .map(k -> k.pipeline() + " '" + k.cron() + "'" + (k.branch().isEmpty() ? "" : " on " + k.branch())

@@ -2,11 +2,14 @@ package dev.slipway.ci.trigger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.slipway.ci.definition.PipelineParser;
 import dev.slipway.ci.definition.Variables;
+import dev.slipway.ci.format.PipelineFormat;
 import dev.slipway.ci.model.Pipeline;
 import dev.slipway.ci.model.RepositoryEntry;
 import dev.slipway.ci.model.Task;
+import dev.slipway.ci.model.Triggers;
 import dev.slipway.ci.registration.Registration;
 import dev.slipway.ci.registration.Registrations;
 import dev.slipway.ci.scheduler.CiStore;
@@ -23,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,13 +63,17 @@ public final class TriggerService {
     private final KnownHeads knownHeads;
     private final TriggerState state;
     private final Clock clock;
+    private final List<PipelineFormat> formats;
     private final List<PipelinesListener> listeners = new CopyOnWriteArrayList<>();
     private final List<DeliveryListener> deliveryListeners = new CopyOnWriteArrayList<>();
 
-    /** Told the pipelines of a branch whenever they are read for an event on it (the cron scheduler keeps its schedules so). */
+    /**
+     * Told the schedules of a branch's pipelines (of every format, by pipeline name) whenever they
+     * are read for an event on it: the cron scheduler keeps its schedules so.
+     */
     @FunctionalInterface
     public interface PipelinesListener {
-        void pipelines(Registration registration, String branch, List<Pipeline> pipelines);
+        void pipelines(Registration registration, String branch, Map<String, List<Triggers.Schedule>> schedules);
     }
 
     /**
@@ -88,8 +96,10 @@ public final class TriggerService {
     /** @param created false when the run existed already (the same event reported again) */
     public record StartedRun(long id, String pipeline, String status, boolean created) {}
 
+    /** @param formats the pipeline formats besides Slipway's own (GitHub Actions workflows) */
     public TriggerService(Registrations registrations, Checkouts checkouts, DeployTargets deployTargets, SecretResolver secrets,
-                          CiStore store, RunQueue queue, Jdbi jdbi, Clock clock, TriggerState state) {
+                          CiStore store, RunQueue queue, Jdbi jdbi, Clock clock, TriggerState state, List<PipelineFormat> formats) {
+        this.formats = List.copyOf(formats);
         this.registrations = registrations;
         this.checkouts = checkouts;
         this.deployTargets = deployTargets;
@@ -167,15 +177,32 @@ public final class TriggerService {
      */
     void readPipelines(Registration r) {
         Worktrees.Worktree wt = checkouts.checkout(r.owner(), r.name(), storeEntry(r), "refs/heads/" + r.defaultBranch());
-        List<Pipeline> read = new ArrayList<>();
+        Map<String, List<Triggers.Schedule>> schedules = new LinkedHashMap<>();
         for (Path file : PipelineFiles.list(wt.path())) {
             try {
-                read.add(new PipelineParser().parse(wt.path().relativize(file).toString(), read(file)));
+                Pipeline p = new PipelineParser().parse(wt.path().relativize(file).toString(), read(file));
+                schedules.put(p.name(), p.triggers().schedules());
             } catch (RuntimeException invalid) {
                 LOG.debug("{} at {}: {} is not read: {}", r.fullName(), r.defaultBranch(), file.getFileName(), firstLine(invalid.getMessage()));
             }
         }
-        listeners.forEach(l -> l.pipelines(r, r.defaultBranch(), read));
+        for (PipelineFormat f : formats) {
+            for (PipelineFormat.Definition d : definitions(f, wt.path()).definitions()) {
+                if (d.invalid().isEmpty()) {
+                    schedules.put(d.name(), d.schedules());
+                }
+            }
+        }
+        listeners.forEach(l -> l.pipelines(r, r.defaultBranch(), schedules));
+    }
+
+    /** A format's definitions in a checkout; 400 when they cannot be listed. */
+    private static PipelineFormat.Definitions definitions(PipelineFormat f, Path checkout) {
+        try {
+            return f.read(checkout);
+        } catch (IOException e) {
+            throw new SlipwayException.BadRequest("cannot read the " + f.name() + " definitions: " + e.getMessage());
+        }
     }
 
     // ---- the API
@@ -185,31 +212,127 @@ public final class TriggerService {
      * branch when blank), whatever its {@code on:} says, as the API does.
      */
     public long trigger(String owner, String repo, String ref, String pipelineName, Map<String, String> variables, String actor, String kind) {
+        Map<String, JsonNode> values = new LinkedHashMap<>();
+        if (variables != null) {
+            variables.forEach((k, v) -> values.put(k, TextNode.valueOf(v)));
+        }
+        return trigger(owner, repo, ref, pipelineName, null, values, actor, kind);
+    }
+
+    /**
+     * Starts a pipeline or a workflow at {@code ref} (the default branch when blank), as the API
+     * does: {@code pipelineName} names a native pipeline ({@code ci}, {@code ci.yml}) or a
+     * definition of another format; {@code workflow} names a workflow only ({@code build.yaml},
+     * GitHub's workflow_dispatch, which the workflow must allow). With neither, the repository's
+     * only pipeline or workflow. A native pipeline runs whatever its {@code on:} says.
+     *
+     * @param values a native pipeline's variables (as text), or a workflow's dispatch inputs
+     */
+    public long trigger(String owner, String repo, String ref, String pipelineName, String workflow, Map<String, JsonNode> values,
+                        String actor, String kind) {
         Registration r = registrations.require(owner, repo);
         String revision = ref == null || ref.isBlank() ? r.defaultBranch() : ref;
         Worktrees.Worktree wt = checkouts.checkout(owner, repo, storeEntry(r), revision);
-        Path file = PipelineFiles.choose(wt.path(), pipelineName);
-        String definition = read(file);
-        Pipeline pipeline = PipelineParser.parseOrRefuse(wt.path().relativize(file).toString(), definition);
-        String badVariable = Variables.checkGiven(variables == null ? List.of() : variables.keySet(), pipeline.variables());
-        if (badVariable != null) {
-            throw new SlipwayException.BadRequest(badVariable);
-        }
-        preflight(r, revision, pipeline);
-        String vars;
-        try {
-            vars = JSON.writeValueAsString(variables == null ? Map.of() : variables);
-        } catch (IOException e) {
-            throw new SlipwayException.BadRequest("invalid variables");
-        }
+        Map<String, JsonNode> given = values == null ? Map.of() : values;
         Optional<GitHistory.CommitInfo> info = commitInfo(r, wt.commit());
         CiStore.RunEvent event = new CiStore.RunEvent(null, info.map(GitHistory.CommitInfo::message).orElse(null),
                 info.map(TriggerService::author).orElse(null), null, null, null);
-        long id = store.createRun(new CiStore.RunRow(0, owner, repo, pipeline.name(), revision, wt.commit(), "queued", kind, vars, definition,
-                null, actor, 0, null, null, null, event), pipeline.tasks().stream().map(Task::name).toList()).id();
+        Chosen chosen = choose(wt.path(), pipelineName, workflow);
+        long id;
+        if (chosen.definition() == null) {
+            String definition = read(chosen.nativeFile());
+            Pipeline pipeline = PipelineParser.parseOrRefuse(wt.path().relativize(chosen.nativeFile()).toString(), definition);
+            Map<String, String> variables = new LinkedHashMap<>();
+            given.forEach((k, v) -> variables.put(k, v == null || v.isNull() ? "" : v.isValueNode() ? v.asText() : v.toString()));
+            String badVariable = Variables.checkGiven(variables.keySet(), pipeline.variables());
+            if (badVariable != null) {
+                throw new SlipwayException.BadRequest(badVariable);
+            }
+            preflight(r, revision, pipeline);
+            id = store.createRun(new CiStore.RunRow(0, owner, repo, pipeline.name(), revision, wt.commit(), "queued", kind, json(variables),
+                    definition, null, actor, 0, null, null, null, event), pipeline.tasks().stream().map(Task::name).toList()).id();
+        } else {
+            PipelineFormat.Definition d = chosen.definition();
+            Optional<String> invalid = d.invalid();
+            if (invalid.isPresent()) {
+                throw new SlipwayException.BadRequest(d.file() + " cannot run:\n" + invalid.get());
+            }
+            Event asked = new Event("manual".equals(kind) ? Event.Kind.MANUAL : Event.Kind.API, revision.startsWith("refs/") ? revision : "refs/heads/" + revision, wt.commit(), null, null, null, null, null, null, kind, actor, null);
+            Optional<String> whyNot = d.whyNot(asked, Set::of);
+            if (whyNot.isPresent()) {
+                throw new SlipwayException.BadRequest(d.file() + " cannot be started by hand: " + whyNot.get());
+            }
+            String variables = d.variables(given);
+            id = store.createRun(new CiStore.RunRow(0, owner, repo, d.name(), revision, wt.commit(), "queued", kind, variables, d.text(), null,
+                    actor, 0, null, null, null, event, chosen.format().name(), d.file()), d.tasks()).id();
+        }
         store.recordWorktree(id, r.name(), wt.path().toString(), wt.commit());
         queue.wake();
         return id;
+    }
+
+    /** The native pipeline file, or another format's definition, that a trigger names. */
+    private record Chosen(Path nativeFile, PipelineFormat format, PipelineFormat.Definition definition) {}
+
+    private Chosen choose(Path checkout, String pipelineName, String workflow) {
+        List<Path> natives = PipelineFiles.list(checkout);
+        Map<PipelineFormat.Definition, PipelineFormat> others = new LinkedHashMap<>();
+        List<String> notes = new ArrayList<>();
+        for (PipelineFormat f : formats) {
+            PipelineFormat.Definitions defs = definitions(f, checkout);
+            defs.definitions().forEach(d -> others.put(d, f));
+            notes.addAll(defs.notes());
+        }
+        List<String> nativeNames = natives.stream().map(p -> p.getFileName().toString()).toList();
+        List<String> otherNames = others.keySet().stream().map(PipelineFormat.Definition::name).toList();
+        String named = workflow != null && !workflow.isBlank() ? workflow : pipelineName != null && !pipelineName.isBlank() ? pipelineName : null;
+        if (named != null) {
+            if (workflow == null || workflow.isBlank()) {
+                for (Path f : natives) {
+                    if (matches(f.getFileName().toString(), named)) {
+                        return new Chosen(f, null, null);
+                    }
+                }
+            }
+            for (var e : others.entrySet()) {
+                if (matches(e.getKey().name(), named) || e.getKey().file().equals(named)) {
+                    return new Chosen(null, e.getValue(), e.getKey());
+                }
+            }
+            String what = workflow != null && !workflow.isBlank() ? "workflow" : "pipeline";
+            throw new SlipwayException.BadRequest("no " + what + " '" + named + "' (pipelines in .slipway/: " + nativeNames
+                    + (others.isEmpty() && formats.isEmpty() ? "" : "; workflows: " + otherNames) + ")"
+                    + (notes.isEmpty() ? "" : "; " + String.join("; ", notes)));
+        }
+        if (natives.size() + others.size() == 1) {
+            return natives.isEmpty() ? others.entrySet().stream().findFirst().map(e -> new Chosen(null, e.getValue(), e.getKey())).orElseThrow()
+                    : new Chosen(natives.getFirst(), null, null);
+        }
+        if (natives.isEmpty() && others.isEmpty()) {
+            throw new SlipwayException.BadRequest("the repository has no pipeline (.slipway/*.yml)"
+                    + (formats.isEmpty() ? "" : " and no workflow (.forgejo/workflows, .gitea/workflows or .github/workflows)")
+                    + (notes.isEmpty() ? "" : "; " + String.join("; ", notes)));
+        }
+        throw new SlipwayException.BadRequest("the repository has several pipelines; name one with \"pipeline\""
+                + (others.isEmpty() ? "" : " or \"workflow\"") + ": " + concat(nativeNames, otherNames));
+    }
+
+    private static boolean matches(String fileName, String named) {
+        return fileName.equals(named) || fileName.equals(named + ".yml") || fileName.equals(named + ".yaml");
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new SlipwayException.BadRequest("invalid variables");
+        }
     }
 
     // ---- events from forges, polls and schedules
@@ -233,11 +356,8 @@ public final class TriggerService {
         String message = e.message() != null ? e.message() : info.map(GitHistory.CommitInfo::message).orElse("");
         String author = e.author() != null ? e.author() : info.map(TriggerService::author).orElse(null);
         List<Path> files = PipelineFiles.list(wt.path());
-        if (files.isEmpty()) {
-            notes.add("the repository has no pipeline (.slipway/*.yml) at " + shortId(commit));
-        }
         Supplier<Set<String>> changed = memo(() -> changedPaths(r, e, commit));
-        List<Pipeline> read = new ArrayList<>();
+        Map<String, List<Triggers.Schedule>> schedules = new LinkedHashMap<>();
         for (Path file : files) {
             String fileName = wt.path().relativize(file).toString();
             String name = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
@@ -249,31 +369,59 @@ public final class TriggerService {
             try {
                 pipeline = new PipelineParser().parse(fileName, definition);
             } catch (RuntimeException invalid) {
-                started.add(errorRun(r, e, name, commit, definition, message, author, "invalid pipeline:\n" + invalid.getMessage()));
+                started.add(errorRun(r, e, Candidate.nativeNamed(name, definition), commit, message, author, "invalid pipeline:\n" + invalid.getMessage()));
                 notes.add(name + ": invalid (" + firstLine(invalid.getMessage()) + ")");
                 continue;
             }
-            read.add(pipeline);
+            schedules.put(pipeline.name(), pipeline.triggers().schedules());
             Optional<String> whyNot = Selection.whyNot(pipeline.triggers(), e, changed);
             if (whyNot.isPresent()) {
                 notes.add(pipeline.name() + ": not started, " + whyNot.get());
                 continue;
             }
-            if (e.kind() == Event.Kind.PUSH || e.kind() == Event.Kind.TAG || e.kind() == Event.Kind.PULL_REQUEST) {
-                List<String> custom = pipeline.triggers().push() == null ? List.of() : pipeline.triggers().push().skip();
-                Optional<String> marker = SkipMarkers.find(message, custom);
-                if (marker.isPresent()) {
-                    notes.add(pipeline.name() + ": skipped, the head commit's message contains " + marker.get());
+            List<String> custom = pipeline.triggers().push() == null ? List.of() : pipeline.triggers().push().skip();
+            if (skipped(e, message, custom, pipeline.name(), notes)) {
+                continue;
+            }
+            Candidate c = Candidate.of(pipeline, definition);
+            started.add(start(r, e, c, commit, message, author, wt, () -> preflight(r, e.shortRef(), pipeline)));
+        }
+        int definitions = files.size();
+        for (PipelineFormat f : formats) {
+            PipelineFormat.Definitions defs = definitions(f, wt.path());
+            notes.addAll(defs.notes());
+            definitions += defs.definitions().size();
+            for (PipelineFormat.Definition d : defs.definitions()) {
+                if (only != null && !only.equals(d.name())) {
                     continue;
                 }
+                Candidate c = Candidate.of(f, d);
+                Optional<String> invalid = d.invalid();
+                if (invalid.isPresent()) {
+                    started.add(errorRun(r, e, c, commit, message, author, d.file() + " is invalid:\n" + invalid.get()));
+                    notes.add(d.name() + ": invalid (" + firstLine(invalid.get()) + ")");
+                    continue;
+                }
+                schedules.put(d.name(), d.schedules());
+                Optional<String> whyNot = d.whyNot(e, changed);
+                if (whyNot.isPresent()) {
+                    notes.add(d.name() + ": not started, " + whyNot.get());
+                    continue;
+                }
+                if (skipped(e, message, List.of(), d.name(), notes)) {
+                    continue;
+                }
+                started.add(start(r, e, c, commit, message, author, wt, () -> {}));
             }
-            started.add(start(r, e, pipeline, commit, definition, message, author, wt));
+        }
+        if (definitions == 0) {
+            notes.add("the repository has no pipeline (.slipway/*.yml)" + (formats.isEmpty() ? "" : " and no workflow") + " at " + shortId(commit));
         }
         // Only the whole set of a branch's pipelines tells what its schedules are (a cron event reads one).
         if (e.kind() != Event.Kind.PULL_REQUEST && only == null) {
             String branch = e.ref().startsWith("refs/heads/") ? e.shortRef() : null;
             if (branch != null) {
-                listeners.forEach(l -> l.pipelines(r, branch, read));
+                listeners.forEach(l -> l.pipelines(r, branch, schedules));
             }
         }
         queue.wake();
@@ -282,41 +430,67 @@ public final class TriggerService {
         return new Outcome(started, notes);
     }
 
+    /** A push or pull request whose head commit says [skip ci] (or a pipeline's own marker) starts nothing; noted. */
+    private static boolean skipped(Event e, String message, List<String> custom, String name, List<String> notes) {
+        if (e.kind() != Event.Kind.PUSH && e.kind() != Event.Kind.TAG && e.kind() != Event.Kind.PULL_REQUEST) {
+            return false;
+        }
+        Optional<String> marker = SkipMarkers.find(message, custom);
+        marker.ifPresent(m -> notes.add(name + ": skipped, the head commit's message contains " + m));
+        return marker.isPresent();
+    }
+
+    /** What a run is made of, whatever the format: its name, format, file, definition text and first tasks. */
+    private record Candidate(String name, String format, String file, String definition, List<String> tasks) {
+        static Candidate of(Pipeline p, String definition) {
+            return new Candidate(p.name(), CiStore.NATIVE, null, definition, p.tasks().stream().map(Task::name).toList());
+        }
+
+        static Candidate nativeNamed(String name, String definition) {
+            return new Candidate(name, CiStore.NATIVE, null, definition, List.of());
+        }
+
+        static Candidate of(PipelineFormat f, PipelineFormat.Definition d) {
+            return new Candidate(d.name(), f.name(), d.file(), d.text(), d.tasks());
+        }
+
+        CiStore.RunRow row(Registration r, Event e, String commit, String status, String actor, CiStore.RunEvent event) {
+            return new CiStore.RunRow(0, r.owner(), r.name(), name, e.ref(), commit, status, e.kind().wire(), "{}", definition, null, actor,
+                    0, null, null, null, event, format, file);
+        }
+    }
+
     /** One pipeline's run for an event: waiting for approval (a fork's pull request), queued, or an error that says why it cannot run. */
-    private StartedRun start(Registration r, Event e, Pipeline pipeline, String commit, String definition, String message, String author,
-                             Worktrees.Worktree wt) {
+    private StartedRun start(Registration r, Event e, Candidate c, String commit, String message, String author, Worktrees.Worktree wt,
+                             Runnable preflight) {
         boolean fork = e.pullRequest() != null && e.pullRequest().fork();
         if (!fork) {
             try {
-                preflight(r, e.shortRef(), pipeline);
+                preflight.run();
             } catch (RuntimeException refused) {
-                return errorRun(r, e, pipeline.name(), commit, definition, message, author, refused.getMessage());
+                return errorRun(r, e, c, commit, message, author, refused.getMessage());
             }
         }
         String status = fork ? "approval" : "queued";
-        CiStore.Created c = store.createRun(new CiStore.RunRow(0, r.owner(), r.name(), pipeline.name(), e.ref(), commit, status,
-                        e.kind().wire(), "{}", definition, null, actor(r, e), 0, null, null, null,
-                        runEvent(e, message, author, dedupeKey(e, commit))),
-                pipeline.tasks().stream().map(Task::name).toList());
-        if (c.created()) {
-            store.recordWorktree(c.id(), r.name(), wt.path().toString(), commit);
+        CiStore.Created created = store.createRun(c.row(r, e, commit, status, actor(r, e), runEvent(e, message, author, dedupeKey(e, commit))),
+                c.tasks());
+        if (created.created()) {
+            store.recordWorktree(created.id(), r.name(), wt.path().toString(), commit);
         }
-        return new StartedRun(c.id(), pipeline.name(), c.created() ? status : store.run(c.id()).map(CiStore.RunRow::status).orElse(status),
-                c.created());
+        return new StartedRun(created.id(), c.name(), created.created() ? status
+                : store.run(created.id()).map(CiStore.RunRow::status).orElse(status), created.created());
     }
 
     /** A run that ends at once as an error with {@code why}: the forge's status says what to fix. */
-    private StartedRun errorRun(Registration r, Event e, String pipeline, String commit, String definition, String message, String author,
-                                String why) {
-        CiStore.Created c = store.createRun(new CiStore.RunRow(0, r.owner(), r.name(), pipeline, e.ref(), commit, "queued",
-                e.kind().wire(), "{}", definition, null, actor(r, e), 0, null, null, null,
-                runEvent(e, message, author, dedupeKey(e, commit))), List.of());
-        if (c.created()) {
+    private StartedRun errorRun(Registration r, Event e, Candidate c, String commit, String message, String author, String why) {
+        CiStore.Created created = store.createRun(c.row(r, e, commit, "queued", actor(r, e), runEvent(e, message, author, dedupeKey(e, commit))),
+                List.of());
+        if (created.created()) {
             // Claimed first, so the dispatcher never takes it: it has nothing to run.
-            store.claim(c.id());
-            store.finishRun(c.id(), "error", why);
+            store.claim(created.id());
+            store.finishRun(created.id(), "error", why);
         }
-        return new StartedRun(c.id(), pipeline, "error", c.created());
+        return new StartedRun(created.id(), c.name(), "error", created.created());
     }
 
     private static CiStore.RunEvent runEvent(Event e, String message, String author, String key) {

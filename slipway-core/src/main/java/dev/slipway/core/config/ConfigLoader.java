@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Builds a {@link SlipwayConfig} from command-line values, environment and a YAML file.
@@ -58,7 +59,9 @@ public final class ConfigLoader {
             "registry.gc-interval", "registry.gc-grace", "registry.retention-interval", "registry.upload-max-age",
             "ci.executor", "ci.max-concurrent-runs", "ci.cache-quota", "ci.git-ca-file",
             "ci.keep.max-age", "ci.keep.max-runs", "ci.keep.max-size", "ci.keep.min-free", "ci.host-isolation",
-            "ci.poll-interval", "ci.engine-registry", "ci.task-server-url", "web.session-idle", "web.session-max-age");
+            "ci.poll-interval", "ci.engine-registry", "ci.task-server-url", "ci.actions.labels", "web.session-idle", "web.session-max-age");
+    /** Keys whose value in the YAML file is a mapping (label: image), kept as act_runner writes it: {@code label:target,...}. */
+    private static final Set<String> MAP_KEYS = Set.of("ci.actions.labels");
 
     private final Map<String, String> env;
 
@@ -121,7 +124,8 @@ public final class ConfigLoader {
                 count(values, "ci.max-concurrent-runs", 2), size(values, "ci.cache-quota", 1L << 30),
                 values.get("ci.git-ca-file") == null ? null : Path.of(values.get("ci.git-ca-file")).toAbsolutePath(), keep,
                 values.getOrDefault("ci.host-isolation", "iptables"), duration(values, "ci.poll-interval", Duration.ofSeconds(60)),
-                values.get("ci.engine-registry"), values.get("ci.task-server-url"));
+                values.get("ci.engine-registry"), values.get("ci.task-server-url"),
+                labels(values.getOrDefault("ci.actions.labels", SlipwayConfig.Ci.DEFAULT_ACTIONS_LABELS)));
         SlipwayConfig.Lifecycle d = SlipwayConfig.Lifecycle.DEFAULTS;
         SlipwayConfig.Lifecycle lifecycle = new SlipwayConfig.Lifecycle(
                 duration(values, "registry.gc-interval", d.gcInterval()), duration(values, "registry.gc-grace", d.gcGrace()),
@@ -191,8 +195,33 @@ public final class ConfigLoader {
         return out;
     }
 
+    /**
+     * {@code ci.actions.labels} as act_runner writes labels, {@code ubuntu-latest:docker://node:20-bookworm,self-hosted:host}
+     * (commas or newlines between them), as label to target in order.
+     */
+    static Map<String, String> labels(String text) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String item : text.split("[,\n]")) {
+            String t = item.strip();
+            if (t.isEmpty()) {
+                continue;
+            }
+            int colon = t.indexOf(':');
+            if (colon <= 0 || colon == t.length() - 1) {
+                throw new IllegalArgumentException("ci.actions.labels: '" + t + "' is not LABEL:IMAGE (ubuntu-latest:docker://node:20-bookworm)"
+                        + " or LABEL:host");
+            }
+            out.put(t.substring(0, colon).strip(), t.substring(colon + 1).strip());
+        }
+        return out;
+    }
+
     private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
-        if (node.isObject()) {
+        if (node.isObject() && MAP_KEYS.contains(prefix)) {
+            List<String> items = new java.util.ArrayList<>();
+            node.fields().forEachRemaining(e -> items.add(e.getKey() + ":" + e.getValue().asText()));
+            out.put(prefix, String.join(",", items));
+        } else if (node.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 var e = it.next();
                 flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out);

@@ -92,10 +92,17 @@ public record SlipwayConfig(
      *                       registry to push what publish tasks publish; null: {@code 127.0.0.1:<listen port>}
      * @param taskServerUrl the server's URL as tasks reach it ({@code SLIPWAY_SERVER}); null: the
      *                      task network's gateway and the listen port
+     * @param actionsLabels GitHub Actions {@code runs-on} labels and what each means: an image,
+     *                      {@code docker://image} or {@code host} ({@code ci.actions.labels}), in order
      */
     public record Ci(String executor, int maxConcurrentRuns, long cacheQuotaBytes, Path gitCaFile, Keep keep, String hostIsolation,
-                     Duration pollInterval, String engineRegistry, String taskServerUrl) {
+                     Duration pollInterval, String engineRegistry, String taskServerUrl, java.util.Map<String, String> actionsLabels) {
+        /** {@code ci.actions.labels} when the configuration sets none: GitHub's Linux labels, on Node's Debian image (git, bash, curl, python3). */
+        public static final String DEFAULT_ACTIONS_LABELS = "ubuntu-latest:docker://node:20-bookworm,ubuntu-24.04:docker://node:20-bookworm,"
+                + "ubuntu-22.04:docker://node:20-bookworm";
+
         public Ci {
+            actionsLabels = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(actionsLabels));
             if (engineRegistry != null && !engineRegistry.matches("[A-Za-z0-9.-]+:[0-9]{1,5}|\\[[0-9A-Fa-f:.]+\\]:[0-9]{1,5}")) {
                 throw new IllegalArgumentException("ci.engine-registry must be host:port (where the Docker engine reaches this server), got '"
                         + engineRegistry + "'");

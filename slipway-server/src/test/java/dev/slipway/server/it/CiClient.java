@@ -114,7 +114,8 @@ public record CiClient(Http http, String owner) {
     }
 
     public byte[] rawLog(long run, String task) {
-        return http.sendBytes(http.request("/api/v1/runs/" + run + "/tasks/" + task + "/log").GET()).body();
+        return http.sendBytes(http.request("/api/v1/runs/" + run + "/tasks/"
+                + java.net.URLEncoder.encode(task, StandardCharsets.UTF_8).replace("+", "%20") + "/log").GET()).body();
     }
 
     public String log(JsonNode run, String task) {

@@ -52,6 +52,36 @@ public final class TestImages {
         Tools.deleteTree(ctx);
     }
 
+    /** The Debian runner image for GitHub Actions jobs (see {@link #runner()}). */
+    public static final String RUNNER = "local/runner:bookworm";
+    /** What the runner image has: bumping it makes the next run build the image again. */
+    static final String RUNNER_PACKAGES = "bash,git,ca-certificates,curl,python3,nodejs,procps";
+
+    /**
+     * {@value #RUNNER}: Debian bookworm with bash, git, curl, python3 and node, made by mmdebstrap
+     * from the machine's own apt sources (../shared/TESTING.md), never pulled. Built once per
+     * engine and package list (about a minute), then reused: its label records the package list.
+     */
+    public static synchronized String runner() throws Exception {
+        Tools.Result have = Tools.run(Map.of(), null, "docker", "image", "inspect", "-f", "{{index .Config.Labels \"slipway.test.packages\"}}", RUNNER);
+        if (have.exit() == 0 && have.out().strip().equals(RUNNER_PACKAGES)) {
+            return RUNNER;
+        }
+        if (Tools.run(Map.of(), null, "sh", "-c", "command -v mmdebstrap").exit() != 0) {
+            throw new AssertionError("mmdebstrap is needed to build the runner image; ./scripts/test installs it");
+        }
+        Path tar = Files.createTempFile("runner-", ".tar");
+        try {
+            Files.delete(tar);
+            Tools.run(Map.of(), null, "mmdebstrap", "--quiet", "--variant=apt", "--include=" + RUNNER_PACKAGES, "bookworm", tar.toString()).ok();
+            Tools.run(Map.of(), null, "docker", "import", "-c", "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                    "-c", "LABEL slipway.test.packages=" + RUNNER_PACKAGES, tar.toString(), RUNNER).ok();
+        } finally {
+            Files.deleteIfExists(tar);
+        }
+        return RUNNER;
+    }
+
     /** {@code n} incompressible pseudo-random bytes, the same for the same seed. */
     public static byte[] randomBytes(int n, long seed) {
         byte[] b = new byte[n];

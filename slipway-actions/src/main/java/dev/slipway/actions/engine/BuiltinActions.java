@@ -1,0 +1,221 @@
+package dev.slipway.actions.engine;
+
+import dev.slipway.actions.expr.Status.Conclusion;
+import dev.slipway.actions.run.ActionCall;
+import dev.slipway.actions.run.ActionResult;
+import dev.slipway.actions.run.ActionRunner;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The actions Slipway runs itself, because users depend on them and they should be fast and work
+ * offline: {@code actions/checkout} (the workspace is already the run's checkout), the artifact
+ * actions (a run-scoped store), and the docker ones ({@code docker/build-push-action} builds on the
+ * engine and publishes through Slipway, to its own registry with the job's rights). A {@code uses}
+ * they do not know goes to {@code others}.
+ *
+ * <p>Inputs they do not support are said in the log as warnings, never dropped silently.
+ */
+public final class BuiltinActions implements ActionRunner {
+    /** Where a run's artifacts are in the job's container (the run's {@code artifacts} directory). */
+    static final String ARTIFACTS = "/__w/_artifacts";
+
+    private final ActionRunner others;
+    private final ImageBuilds builds;
+
+    /** Builds and pushes images for {@code docker/build-push-action}. */
+    public interface ImageBuilds {
+        /**
+         * Builds {@code dockerfile} in {@code context} (paths as the job sees them) and, when
+         * {@code push}, pushes it under each of {@code tags}; returns the image's digest or id.
+         */
+        String buildAndPush(ActionCall call, String context, String dockerfile, List<String> tags, Map<String, String> buildArgs, String target,
+                            Map<String, String> labels, boolean push) throws IOException, InterruptedException;
+
+        /** Keeps {@code registry}'s credentials for the job's later pushes (its docker config, as {@code docker login} writes it). */
+        void login(ActionCall call, String registry, String username, String password) throws IOException, InterruptedException;
+    }
+
+    public BuiltinActions(ActionRunner others, ImageBuilds builds) {
+        this.others = others;
+        this.builds = builds;
+    }
+
+    @Override
+    public ActionResult run(ActionCall call) throws IOException, InterruptedException {
+        String uses = call.step().uses();
+        String name = uses.contains("@") ? uses.substring(0, uses.indexOf('@')) : uses;
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "actions/checkout" -> checkout(call);
+            case "actions/upload-artifact" -> uploadArtifact(call);
+            case "actions/download-artifact" -> downloadArtifact(call);
+            case "docker/setup-buildx-action", "docker/setup-qemu-action" -> {
+                call.log("Slipway builds with the engine's own builder; " + name + " has nothing to set up (platforms: the engine's)");
+                warnUnsupported(call, Set.of("install", "driver", "version", "use", "buildkitd-config-inline", "buildkitd-flags", "platforms",
+                        "image", "cache-image"), Set.of());
+                yield ActionResult.success(Map.of("name", "slipway", "platforms", "linux/amd64"));
+            }
+            case "docker/login-action" -> login(call);
+            case "docker/build-push-action" -> buildPush(call);
+            default -> others.run(call);
+        };
+    }
+
+    /** The workspace already holds the run's commit (with full history and tags): only other refs and paths need work. */
+    private ActionResult checkout(ActionCall call) throws IOException, InterruptedException {
+        Map<String, String> in = call.inputs();
+        warnUnsupported(call, Set.of("repository", "ssh-key", "ssh-known-hosts", "ssh-strict", "persist-credentials", "lfs", "sparse-checkout",
+                "sparse-checkout-cone-mode", "set-safe-directory", "github-server-url", "show-progress", "filter", "fetch-tags"),
+                Set.of("ref", "path", "fetch-depth", "token", "submodules", "clean"));
+        String repository = in.getOrDefault("repository", "");
+        if (!repository.isBlank() && !repository.equalsIgnoreCase(call.scope().contexts().get("github").path("repository").asText())) {
+            call.log("error: checking out another repository (" + repository + ") is not supported yet; list it under a native pipeline's repositories");
+            return ActionResult.failure();
+        }
+        call.log("the workspace " + call.session().workspace() + " is the run's checkout (" + shortSha(call) + "), with its history and tags: "
+                + "no clone needed");
+        String ref = in.getOrDefault("ref", "");
+        if (!ref.isBlank()) {
+            int code = call.exec(List.of("git", "-c", "advice.detachedHead=false", "checkout", "--detach", ref), Map.of(), call.session().workspace());
+            if (code != 0) {
+                return ActionResult.exit(code);
+            }
+        }
+        String path = in.getOrDefault("path", "");
+        if (!path.isBlank() && !path.equals(".")) {
+            int code = call.exec(List.of("sh", "-c", "set -e; mkdir -p \"$1\"; for f in .[!.]* ..?* *; do [ -e \"$f\" ] || continue; "
+                    + "case \"$1\" in \"$f\"|\"$f\"/*) continue;; esac; cp -a \"$f\" \"$1\"/; done", "checkout", path), Map.of(), call.session().workspace());
+            if (code != 0) {
+                return ActionResult.exit(code);
+            }
+            call.log("copied the checkout to " + path);
+        }
+        return ActionResult.success(Map.of("ref", ref.isBlank() ? call.scope().contexts().get("github").path("ref").asText() : ref,
+                "commit", call.scope().contexts().get("github").path("sha").asText()));
+    }
+
+    private static String shortSha(ActionCall call) {
+        String sha = call.scope().contexts().get("github").path("sha").asText();
+        return sha.length() > 8 ? sha.substring(0, 8) : sha;
+    }
+
+    /** Artifacts live in the run's store, shared by its jobs: upload copies there, download copies back. */
+    private ActionResult uploadArtifact(ActionCall call) throws IOException, InterruptedException {
+        Map<String, String> in = call.inputs();
+        warnUnsupported(call, Set.of("retention-days", "compression-level", "overwrite", "include-hidden-files"),
+                Set.of("name", "path", "if-no-files-found"));
+        String name = in.getOrDefault("name", "artifact").isBlank() ? "artifact" : in.get("name");
+        if (!name.matches("[A-Za-z0-9._ -]{1,100}")) {
+            call.log("error: artifact name '" + name + "' has characters Slipway does not allow (letters, digits, . _ - and spaces)");
+            return ActionResult.failure();
+        }
+        List<String> paths = lines(in.getOrDefault("path", ""));
+        if (paths.isEmpty()) {
+            call.log("error: upload-artifact needs 'path'");
+            return ActionResult.failure();
+        }
+        String ifNone = in.getOrDefault("if-no-files-found", "warn");
+        List<String> argv = new ArrayList<>(List.of("sh", "-c", """
+                set -e; dest="$1/$2"; shift 2; rm -rf "$dest"; mkdir -p "$dest"; n=0
+                for p in "$@"; do for f in $p; do [ -e "$f" ] || continue; mkdir -p "$dest/$(dirname "$f")"; cp -a "$f" "$dest/$(dirname "$f")/"; n=$((n+1)); done; done
+                echo "$n"
+                """, "upload", ARTIFACTS, name));
+        argv.addAll(paths);
+        int code = call.exec(argv, Map.of(), call.session().workspace());
+        if (code != 0) {
+            return ActionResult.exit(code);
+        }
+        call.log("artifact '" + name + "' stored with the run");
+        return ActionResult.success(Map.of("artifact-id", name));
+    }
+
+    private ActionResult downloadArtifact(ActionCall call) throws IOException, InterruptedException {
+        Map<String, String> in = call.inputs();
+        warnUnsupported(call, Set.of("pattern", "merge-multiple", "github-token", "repository", "run-id", "artifact-ids"), Set.of("name", "path"));
+        String name = in.getOrDefault("name", "");
+        String path = in.getOrDefault("path", "").isBlank() ? "." : in.get("path");
+        String script = name.isBlank()
+                ? "set -e; mkdir -p \"$2\"; for d in \"$1\"/*/; do [ -d \"$d\" ] || continue; n=$(basename \"$d\"); mkdir -p \"$2/$n\"; cp -a \"$d\". \"$2/$n\"/; done"
+                : "set -e; [ -d \"$1/$3\" ] || { echo \"no artifact '$3' in this run\" >&2; exit 1; }; mkdir -p \"$2\"; cp -a \"$1/$3/.\" \"$2\"/";
+        int code = call.exec(List.of("sh", "-c", script, "download", ARTIFACTS, path, name), Map.of(), call.session().workspace());
+        return code == 0 ? ActionResult.success(Map.of("download-path", path)) : ActionResult.exit(code);
+    }
+
+    private ActionResult login(ActionCall call) throws IOException, InterruptedException {
+        Map<String, String> in = call.inputs();
+        warnUnsupported(call, Set.of("ecr", "logout", "scope"), Set.of("registry", "username", "password"));
+        String registry = in.getOrDefault("registry", "").strip().replaceFirst("^https?://", "").replaceFirst("/+$", "");
+        String username = in.getOrDefault("username", "");
+        String password = in.getOrDefault("password", "");
+        if (username.isBlank() || password.isEmpty()) {
+            call.log("error: docker/login-action needs 'username' and 'password'"
+                    + (password.isEmpty() ? " (the password is empty: is the secret set?)" : ""));
+            return ActionResult.failure();
+        }
+        builds.login(call, registry.isBlank() ? "https://index.docker.io/v1/" : registry, username, password);
+        call.log("logged in to " + (registry.isBlank() ? "Docker Hub" : registry) + " as " + username + " (for this job's pushes; "
+                + "Slipway's own registry is pushed to with the job's rights, and plain HTTP registries work: no TLS is required)");
+        return ActionResult.success(Map.of());
+    }
+
+    private ActionResult buildPush(ActionCall call) throws IOException, InterruptedException {
+        Map<String, String> in = call.inputs();
+        warnUnsupported(call, Set.of("platforms", "cache-from", "cache-to", "provenance", "sbom", "outputs", "secrets", "ssh", "builder",
+                "load", "no-cache", "pull", "annotations", "attests", "network", "shm-size", "ulimit", "allow", "cgroup-parent",
+                "add-hosts", "secret-files", "secret-envs", "github-token"), Set.of("context", "file", "tags", "push", "build-args",
+                "target", "labels"));
+        String context = in.getOrDefault("context", "").isBlank() ? "." : in.get("context");
+        String file = in.getOrDefault("file", "");
+        List<String> tags = new ArrayList<>();
+        for (String t : lines(in.getOrDefault("tags", ""))) {
+            for (String part : t.split(",")) {
+                if (!part.isBlank()) {
+                    tags.add(part.strip());
+                }
+            }
+        }
+        boolean push = Boolean.parseBoolean(in.getOrDefault("push", "false").strip());
+        String digest = builds.buildAndPush(call, context, file.isBlank() ? null : file, tags, keyValues(in.getOrDefault("build-args", "")),
+                in.getOrDefault("target", "").isBlank() ? null : in.get("target"), keyValues(in.getOrDefault("labels", "")), push);
+        return ActionResult.success(Map.of("digest", digest == null ? "" : digest, "imageid", digest == null ? "" : digest));
+    }
+
+    /** Inputs given that Slipway takes and ignores (or does not know) are said, never dropped silently. */
+    private static void warnUnsupported(ActionCall call, Set<String> ignored, Set<String> known) {
+        for (String input : call.inputs().keySet()) {
+            if (call.inputs().get(input) == null || call.inputs().get(input).isBlank()) {
+                continue;
+            }
+            if (ignored.contains(input)) {
+                call.log("::warning::" + call.step().uses() + ": input '" + input + "' is ignored by Slipway's built-in action");
+            } else if (!known.contains(input)) {
+                call.log("::warning::" + call.step().uses() + ": input '" + input + "' is not one Slipway's built-in action knows");
+            }
+        }
+    }
+
+    static List<String> lines(String text) {
+        List<String> out = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            if (!line.isBlank()) {
+                out.add(line.strip());
+            }
+        }
+        return out;
+    }
+
+    static Map<String, String> keyValues(String text) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String line : lines(text)) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                out.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,617 @@
+package dev.slipway.actions.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.slipway.actions.expr.Scope;
+import dev.slipway.actions.expr.Status;
+import dev.slipway.actions.expr.Template;
+import dev.slipway.actions.run.JobContexts;
+import dev.slipway.actions.run.JobLog;
+import dev.slipway.actions.run.JobResult;
+import dev.slipway.actions.run.JobRuntime;
+import dev.slipway.actions.run.RunInfo;
+import dev.slipway.actions.run.RunnerInfo;
+import dev.slipway.actions.workflow.Combination;
+import dev.slipway.actions.workflow.Expansion;
+import dev.slipway.actions.workflow.Job;
+import dev.slipway.actions.workflow.RunDefaults;
+import dev.slipway.actions.workflow.Runners;
+import dev.slipway.actions.workflow.Step;
+import dev.slipway.actions.workflow.Value;
+import dev.slipway.actions.workflow.Workflow;
+import dev.slipway.actions.workflow.TokenScopes;
+import dev.slipway.actions.workflow.Workflows;
+import dev.slipway.ci.executor.Executor;
+import dev.slipway.ci.executor.TaskSpec;
+import dev.slipway.ci.model.Task;
+import dev.slipway.ci.scheduler.CiStore;
+import dev.slipway.ci.scheduler.RunEngine;
+import dev.slipway.ci.scheduler.RunProgram;
+import dev.slipway.ci.scheduler.TaskStatus;
+import dev.slipway.ci.workspace.Dirs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs a GitHub Actions workflow: its jobs in the order their {@code needs} give, each job's
+ * {@code if}, its matrix expanded when it is about to start (into one task per combination, named
+ * as GitHub names them: {@code build (worker-a)}), and each combination as one container that idles
+ * while the {@link JobRuntime} runs the steps in it one after another.
+ *
+ * <p>Per task under the run directory: {@code tasks/<task>/<mount>/upper|work} (the overlay of the
+ * base worktree the steps see at {@code /src/<mount>}, which is GITHUB_WORKSPACE) and
+ * {@code tasks/<task>/runner-temp} (RUNNER_TEMP at {@code /__w/_temp}: step scripts and the files
+ * of file commands, read by the runtime on this machine).
+ */
+public final class WorkflowProgram implements RunProgram {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Keeps a job's container up while its steps run in it; stopped at the job's end. */
+    static final String IDLE = "trap 'exit 0' TERM INT; while :; do sleep 1; done";
+    static final String TEMP = "/__w/_temp";
+    private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    private static final Pattern SECRET_NAMES = Pattern.compile("secrets\\s*(?:\\.\\s*([A-Za-z_][A-Za-z0-9_]*)|\\[\\s*'([^']+)'\\s*\\])");
+
+    private final Map<String, String> labels;
+    private final ActionsFactory actions;
+
+    /**
+     * How a job's {@code uses} steps that are not built in run (local and fetched actions); the
+     * built-in ones ({@link BuiltinActions}) come first.
+     */
+    @FunctionalInterface
+    public interface ActionsFactory {
+        dev.slipway.actions.run.ActionRunner forJob(JobRun job);
+    }
+
+    /** What a job's actions need of the run around them: the job's container is {@code handle}. */
+    public record JobRun(Setup setup, String task, Path taskDir, Map<String, Path> bases, String workspace, Executor.TaskHandle handle) {}
+
+    /**
+     * @param labels {@code ci.actions.labels}: runner label to image ({@code ubuntu-latest: local/runner:bookworm})
+     */
+    public WorkflowProgram(Map<String, String> labels, ActionsFactory actions) {
+        this.labels = Map.copyOf(labels);
+        this.actions = actions;
+    }
+
+    @Override
+    public String format() {
+        return "actions";
+    }
+
+    @Override
+    public RunEngine.Result run(Setup setup, RunEngine.Listener listener, RunEngine.Cancellation cancellation) throws Exception {
+        Workflow workflow = Workflows.read(setup.definitionFile(), setup.definition());
+        return new Execution(setup, workflow, listener, cancellation).run();
+    }
+
+    /**
+     * The run's job token may do what any of its jobs asks ({@code packages} for the registry,
+     * {@code actions} for the run's repository in the CI API): one token serves the run.
+     */
+    @Override
+    public dev.slipway.ci.model.Permissions permissions(String definitionFile, String definition) {
+        Workflow workflow = Workflows.read(definitionFile, definition);
+        dev.slipway.ci.model.Permissions.Access packages = dev.slipway.ci.model.Permissions.Access.NONE;
+        dev.slipway.ci.model.Permissions.Access repository = dev.slipway.ci.model.Permissions.Access.NONE;
+        for (Job job : workflow.jobs().values()) {
+            TokenScopes scopes = TokenScopes.of(workflow, job, false);
+            packages = max(packages, access(scopes.access("packages")));
+            repository = max(repository, access(scopes.access("actions")));
+        }
+        return new dev.slipway.ci.model.Permissions(packages, repository);
+    }
+
+    private static dev.slipway.ci.model.Permissions.Access access(dev.slipway.actions.workflow.Permissions.Access a) {
+        return switch (a) {
+            case NONE -> dev.slipway.ci.model.Permissions.Access.NONE;
+            case READ -> dev.slipway.ci.model.Permissions.Access.READ;
+            case WRITE -> dev.slipway.ci.model.Permissions.Access.WRITE;
+        };
+    }
+
+    private static dev.slipway.ci.model.Permissions.Access max(dev.slipway.ci.model.Permissions.Access a,
+                                                             dev.slipway.ci.model.Permissions.Access b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    /** The names of the secrets a workflow mentions: those are read (and masked) for its jobs. */
+    static Set<String> secretNames(String definition) {
+        Set<String> names = new LinkedHashSet<>();
+        Matcher m = SECRET_NAMES.matcher(definition);
+        while (m.find()) {
+            names.add(m.group(1) != null ? m.group(1) : m.group(2));
+        }
+        names.removeIf(n -> n.equalsIgnoreCase("GITHUB_TOKEN") || n.equalsIgnoreCase("GITEA_TOKEN"));
+        return names;
+    }
+
+    /** A job's outcome as its dependents see it ({@code needs.<job>}). */
+    private record Outcome(Status.Conclusion result, Map<String, String> outputs) {}
+
+    private final class Execution {
+        private final Setup setup;
+        private final Workflow workflow;
+        private final RunEngine.Listener listener;
+        private final RunEngine.Cancellation cancellation;
+        private final RunInfo runInfo;
+        private final Map<String, String> secrets;
+        private final ObjectNode inputs;
+        private final Map<String, TaskStatus> statuses = new ConcurrentHashMap<>();
+        private final List<Executor.TaskHandle> handles = new CopyOnWriteArrayList<>();
+        private final Map<String, CompletableFuture<Outcome>> outcomes = new LinkedHashMap<>();
+
+        Execution(Setup setup, Workflow workflow, RunEngine.Listener listener, RunEngine.Cancellation cancellation) {
+            this.setup = setup;
+            this.workflow = workflow;
+            this.listener = listener;
+            this.cancellation = cancellation;
+            this.runInfo = runInfo(setup, workflow);
+            Map<String, String> s = new LinkedHashMap<>();
+            List<String> names = new ArrayList<>(secretNames(setup.definition()));
+            setup.secrets().apply(names).forEach((k, v) -> s.put(k, new String(v, java.nio.charset.StandardCharsets.UTF_8)));
+            String token = setup.environment().getOrDefault("SLIPWAY_TOKEN", "");
+            s.put("GITHUB_TOKEN", token);
+            s.put("GITEA_TOKEN", token);
+            this.secrets = s;
+            this.inputs = inputs(setup, workflow);
+        }
+
+        RunEngine.Result run() {
+            for (String id : workflow.graph().order()) {
+                Job job = workflow.job(id);
+                List<CompletableFuture<Outcome>> deps = job.needs().stream().map(outcomes::get).toList();
+                outcomes.put(id, CompletableFuture.allOf(deps.toArray(CompletableFuture[]::new))
+                        .thenApplyAsync(ignored -> runJob(job), command -> Thread.ofVirtual().name("job-" + id).start(command)));
+            }
+            outcomes.values().forEach(CompletableFuture::join);
+            return new RunEngine.Result(Map.copyOf(statuses), List.copyOf(handles));
+        }
+
+        /** The job's {@code needs} context and the status its {@code if} sees (every ancestor). */
+        private ObjectNode needsContext(Job job) {
+            ObjectNode needs = JSON.createObjectNode();
+            for (String n : job.needs()) {
+                Outcome o = outcomes.get(n).join();
+                ObjectNode entry = needs.putObject(n);
+                entry.put("result", o.result().word());
+                ObjectNode out = entry.putObject("outputs");
+                o.outputs().forEach(out::put);
+            }
+            return needs;
+        }
+
+        private Scope jobScope(Job job, ObjectNode needs, ObjectNode matrix, ObjectNode strategy) {
+            Map<String, JsonNode> c = new LinkedHashMap<>();
+            ObjectNode github = runInfo.github(job.id(), "/src/" + setup.workMount(), TEMP + "/_github_workflow/event.json");
+            c.put("github", github);
+            c.put("gitea", github);
+            c.put("forgejo", github);
+            c.put("inputs", inputs);
+            c.put("vars", JSON.createObjectNode());
+            c.put("needs", needs);
+            c.put("matrix", matrix == null ? JSON.createObjectNode() : matrix);
+            c.put("strategy", strategy == null ? JSON.createObjectNode() : strategy);
+            c.put("secrets", JSON.valueToTree(secrets));
+            c.put("env", JSON.valueToTree(envOf(workflow.env(), null)));
+            Map<String, Status.Conclusion> ancestors = new LinkedHashMap<>();
+            for (String a : workflow.graph().ancestors(job.id())) {
+                ancestors.put(a, outcomes.get(a).join().result());
+            }
+            return Scope.of(c).withStatus(new Status.Needs(ancestors, cancellation.cancelled()));
+        }
+
+        private Map<String, String> envOf(Map<String, Value> env, Scope scope) {
+            Map<String, String> out = new LinkedHashMap<>();
+            env.forEach((k, v) -> out.put(k, scope == null || v.isLiteral() ? v.source() : v.evaluateString(scope)));
+            return out;
+        }
+
+        private Outcome runJob(Job job) {
+            String id = job.id();
+            ObjectNode needs = needsContext(job);
+            if (!setup.tasks().contains(id) && previous(id) != null) {
+                return previous(id); // succeeded in an earlier attempt of this run
+            }
+            Scope scope = jobScope(job, needs, null, null);
+            boolean wanted;
+            try {
+                wanted = !cancellation.cancelled() && job.condition().test(scope);
+            } catch (RuntimeException e) {
+                return fail(id, "the job's if: " + job.condition().source() + " could not be evaluated: " + e.getMessage());
+            }
+            if (!wanted) {
+                listener.skipped(id, cancellation.cancelled() ? "the run was cancelled"
+                        : "its if: " + (job.condition().source().isBlank() ? "success()" : job.condition().source()) + " was false");
+                statuses.put(id, TaskStatus.SKIPPED);
+                return new Outcome(Status.Conclusion.SKIPPED, Map.of());
+            }
+            if (job instanceof Job.Call) {
+                return fail(id, "reusable workflows (jobs." + id + ".uses) do not run yet in Slipway");
+            }
+            Job.Steps steps = (Job.Steps) job;
+            Expansion expansion;
+            try {
+                expansion = job.expand(scope);
+            } catch (RuntimeException e) {
+                return fail(id, "the job's matrix could not be expanded: " + e.getMessage());
+            }
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < expansion.combinations().size(); i++) {
+                Combination combination = expansion.combinations().get(i);
+                Scope named = jobScope(job, needs, combination.context(), expansion.strategyContext(i));
+                names.add(taskName(job.displayName(combination, named), names));
+            }
+            if (!names.equals(List.of(id))) {
+                listener.tasksExpanded(id, names);
+            }
+            Semaphore parallel = new Semaphore(expansion.maxParallel());
+            Map<String, String> outputs = new ConcurrentHashMap<>();
+            List<JobRuntime> running = new CopyOnWriteArrayList<>();
+            boolean[] failedFast = {false};
+            List<CompletableFuture<Status.Conclusion>> combos = new ArrayList<>();
+            for (int i = 0; i < names.size(); i++) {
+                int index = i;
+                combos.add(CompletableFuture.supplyAsync(() -> {
+                    parallel.acquireUninterruptibly();
+                    try {
+                        Outcome before = setup.tasks().contains(names.get(index)) ? null : previous(names.get(index));
+                        if (before != null) { // succeeded in an earlier attempt of this run
+                            outputs.putAll(before.outputs());
+                            return Status.Conclusion.SUCCESS;
+                        }
+                        if (failedFast[0]) {
+                            listener.skipped(names.get(index), "another combination of " + id + " failed (fail-fast)");
+                            statuses.put(names.get(index), TaskStatus.CANCELLED);
+                            return Status.Conclusion.CANCELLED;
+                        }
+                        Combination combination = expansion.combinations().get(index);
+                        Scope s = jobScope(job, needs, combination.context(), expansion.strategyContext(index));
+                        Status.Conclusion c = runCombination(steps, names.get(index), s, combination, expansion, index, needs, outputs, running);
+                        if (c == Status.Conclusion.FAILURE && expansion.failFast() && names.size() > 1) {
+                            failedFast[0] = true;
+                            running.forEach(JobRuntime::cancel);
+                        }
+                        return c;
+                    } finally {
+                        parallel.release();
+                    }
+                }, command -> Thread.ofVirtual().start(command)));
+            }
+            List<Status.Conclusion> results = combos.stream().map(CompletableFuture::join).toList();
+            boolean continueOnError = flag(steps.continueOnError(), scope);
+            Status.Conclusion result = results.contains(Status.Conclusion.FAILURE) ? (continueOnError ? Status.Conclusion.SUCCESS : Status.Conclusion.FAILURE)
+                    : results.contains(Status.Conclusion.CANCELLED) ? Status.Conclusion.CANCELLED : Status.Conclusion.SUCCESS;
+            return new Outcome(result, Map.copyOf(outputs));
+        }
+
+        private Outcome previous(String job) {
+            String json = setup.previousDetails().get(job);
+            if (json == null) {
+                return null;
+            }
+            try {
+                JsonNode d = JSON.readTree(json);
+                Map<String, String> out = new LinkedHashMap<>();
+                d.path("outputs").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+                return new Outcome(Status.Conclusion.SUCCESS, out);
+            } catch (IOException e) {
+                return null;
+            }
+        }
+
+        private Outcome fail(String task, String why) {
+            listener.output(task);
+            listener.status(task, TaskStatus.RUNNING, null);
+            listener.system(task, "error: " + why);
+            listener.status(task, TaskStatus.ERROR, null);
+            statuses.put(task, TaskStatus.ERROR);
+            return new Outcome(Status.Conclusion.FAILURE, Map.of());
+        }
+
+        private Status.Conclusion runCombination(Job.Steps job, String task, Scope scope, Combination combination, Expansion expansion, int index,
+                                                 ObjectNode needs, Map<String, String> outputs, List<JobRuntime> running) {
+            Executor.OutputSink sink = listener.output(task);
+            listener.status(task, TaskStatus.RUNNING, null);
+            Executor.TaskHandle handle = null;
+            try {
+                String image = image(job, scope, task);
+                if (image == null) {
+                    listener.status(task, TaskStatus.ERROR, null);
+                    statuses.put(task, TaskStatus.ERROR);
+                    return Status.Conclusion.FAILURE;
+                }
+                Path taskDir = setup.runDir().resolve("tasks").resolve(safe(task));
+                Path hostTemp = taskDir.resolve("runner-temp");
+                Dirs.reset(hostTemp);
+                Files.createDirectories(hostTemp);
+                List<TaskSpec.Mount> mounts = new ArrayList<>();
+                for (var base : setup.bases().entrySet()) {
+                    Path dir = taskDir.resolve(base.getKey());
+                    Dirs.reset(dir);
+                    Files.createDirectories(dir.resolve("upper"));
+                    Files.createDirectories(dir.resolve("work"));
+                    mounts.add(new TaskSpec.Mount.Overlay(List.of(base.getValue()), dir.resolve("upper"), dir.resolve("work"), "/src/" + base.getKey()));
+                }
+                mounts.add(new TaskSpec.Mount.Bind(hostTemp, TEMP, false));
+                Path artifacts = Files.createDirectories(setup.runDir().resolve("artifacts"));
+                mounts.add(new TaskSpec.Mount.Bind(artifacts, BuiltinActions.ARTIFACTS, false));
+                Map<String, String> env = new LinkedHashMap<>();
+                env.put("CI", "true");
+                env.put("TERM", "xterm-256color");
+                env.putAll(setup.environment());
+                env.remove("SLIPWAY_TOKEN"); // the token reaches steps as secrets.GITHUB_TOKEN, as on GitHub
+                if (job.container() != null) {
+                    env.putAll(envOf(job.container().env(), scope));
+                }
+                Duration timeout = job.timeoutMinutes() == null ? dev.slipway.actions.run.Job.DEFAULT_TIMEOUT
+                        : Duration.ofSeconds(Math.round(job.timeoutMinutes().evaluateNumber(scope) * 60));
+                String workspace = "/src/" + setup.workMount();
+                TaskSpec spec = new TaskSpec(Long.toString(setup.run().id()), safe(task), image, false, IDLE, env, workspace, mounts,
+                        Task.NetworkPolicy.DEFAULT, Task.Resources.NONE, timeout.plusMinutes(10), setup.pullAuth().apply(image));
+                listener.system(task, "job " + job.id() + " in " + image);
+                handle = setup.executor().start(spec, sink);
+                handles.add(handle);
+                cancellation.started(task, handle);
+                ExecutorSession session = new ExecutorSession(setup.executor(), handle, TEMP, hostTemp, workspace,
+                        setup.bases().get(setup.workMount()), PATH);
+                JobLog log = new JobLog() {
+                    @Override
+                    public void stdout(byte[] bytes, int off, int len) {
+                        sink.stdout(bytes, off, len);
+                    }
+
+                    @Override
+                    public void stderr(byte[] bytes, int off, int len) {
+                        sink.stderr(bytes, off, len);
+                    }
+
+                    @Override
+                    public void system(String line) {
+                        listener.system(task, line);
+                    }
+                };
+                JobRuntime runtime = new JobRuntime(session, log, new BuiltinActions(
+                        actions.forJob(new JobRun(setup, task, taskDir, setup.bases(), workspace, handle)),
+                        new EngineImages(setup, handle, taskDir, task)));
+                running.add(runtime);
+                Thread watcher = Thread.ofVirtual().start(() -> {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        if (cancellation.cancelled()) {
+                            runtime.cancel();
+                            return;
+                        }
+                        try {
+                            Thread.sleep(200);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                });
+                JobResult result;
+                try {
+                    result = runtime.run(runtimeJob(workflow.env(), job, task, timeout), runInfo, RunnerInfo.linux("slipway", "/opt/hostedtoolcache"),
+                            new JobContexts(Map.of(), secrets, inputs, combination.context(), expansion.strategyContext(index), needs, null, null));
+                } finally {
+                    watcher.interrupt();
+                    running.remove(runtime);
+                }
+                outputs.putAll(result.outputs());
+                listener.details(task, details(result));
+                setup.executor().stop(handle);
+                setup.executor().await(handle, Duration.ofSeconds(30));
+                sink.close();
+                TaskStatus status = switch (result.result()) {
+                    case SUCCESS -> TaskStatus.SUCCESS;
+                    case FAILURE -> TaskStatus.FAILURE;
+                    case CANCELLED -> TaskStatus.CANCELLED;
+                    case SKIPPED -> TaskStatus.SKIPPED;
+                };
+                listener.status(task, status, status == TaskStatus.SUCCESS ? 0 : null);
+                statuses.put(task, status);
+                return result.result();
+            } catch (Executor.ExecutorException | IOException | RuntimeException e) {
+                listener.system(task, "error: " + e.getMessage());
+                listener.status(task, TaskStatus.ERROR, null);
+                statuses.put(task, TaskStatus.ERROR);
+                return Status.Conclusion.FAILURE;
+            } finally {
+                if (handle != null) {
+                    cancellation.ended(task);
+                }
+            }
+        }
+
+        /** The image a job runs in: its {@code container}, else what its {@code runs-on} labels map to; null (said in the log) when none. */
+        private String image(Job.Steps job, Scope scope, String task) {
+            if (job.container() != null && job.container().image() != null) {
+                return job.container().image().evaluateString(scope);
+            }
+            List<String> wanted = job.runsOn().evaluate(scope);
+            Runners.Runner runner = Runners.of(labels, false).choose(wanted);
+            return switch (runner) {
+                case Runners.Runner.Container c -> c.image();
+                case Runners.Runner.Host h -> {
+                    listener.system(task, "error: runs-on " + h.label() + " would run the job on the server's machine, which ci.actions does not allow");
+                    yield null;
+                }
+                case Runners.Runner.Unavailable u -> {
+                    listener.system(task, "error: " + u.message());
+                    yield null;
+                }
+            };
+        }
+    }
+
+    private static boolean flag(Value v, Scope scope) {
+        return v != null && v.evaluateFlag(scope);
+    }
+
+    /** The runtime's job for one combination: its steps and settings, templates as the reader parsed them. */
+    static dev.slipway.actions.run.Job runtimeJob(Map<String, Value> workflowEnv, Job.Steps job, String name, Duration timeout) {
+        RunDefaults defaults = job.defaults();
+        List<dev.slipway.actions.run.Step> steps = new ArrayList<>();
+        for (Step s : job.steps()) {
+            dev.slipway.actions.run.Step.Options o = new dev.slipway.actions.run.Step.Options(s.id(), s.name() == null ? null : s.name().template(),
+                    s.condition().condition(), templates(s.env()), s.continueOnError().template(),
+                    s.timeoutMinutes() == null ? null : s.timeoutMinutes().template());
+            steps.add(switch (s) {
+                case Step.Run r -> {
+                    RunDefaults d = r.settings(defaults);
+                    yield new dev.slipway.actions.run.Step.Run(o, r.run().template(), d.shell() == null ? null : d.shell().source(),
+                            d.workingDirectory() == null ? null : d.workingDirectory().template());
+                }
+                case Step.Uses u -> new dev.slipway.actions.run.Step.Uses(o, u.uses().source(), templates(u.with()));
+            });
+        }
+        return new dev.slipway.actions.run.Job(job.id(), name, steps, templates(workflowEnv), templates(job.env()),
+                new dev.slipway.actions.run.Job.Defaults(defaults.shell() == null ? null : defaults.shell().source(),
+                        defaults.workingDirectory() == null ? null : defaults.workingDirectory().template()),
+                templates(job.outputs()), timeout);
+    }
+
+    private static Map<String, Template> templates(Map<String, Value> values) {
+        Map<String, Template> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> out.put(k, v.template()));
+        return out;
+    }
+
+    /** A task name: what GitHub shows, made unique in the run and short enough for the task table. */
+    static String taskName(String shown, List<String> taken) {
+        String clean = shown.replace('/', '-').replaceAll("\\p{Cntrl}", " ").strip(); // a task name is part of its log's path
+        String base = clean.length() > 60 ? clean.substring(0, 60) : clean.isEmpty() ? "job" : clean;
+        String name = base;
+        for (int n = 2; taken.contains(name); n++) {
+            name = base + " #" + n;
+        }
+        return name;
+    }
+
+    /** A task name as a file name and a container name part. */
+    static String safe(String task) {
+        return task.replaceAll("[^A-Za-z0-9_.-]", "_");
+    }
+
+    /** The job's steps, outputs and annotations for the run JSON. */
+    static String details(JobResult result) {
+        ObjectNode d = JSON.createObjectNode();
+        d.put("result", result.result().word());
+        ObjectNode outputs = d.putObject("outputs");
+        result.outputs().forEach(outputs::put);
+        var steps = d.putArray("steps");
+        for (var s : result.steps()) {
+            ObjectNode o = steps.addObject();
+            o.put("number", s.number());
+            o.put("phase", s.phase().name().toLowerCase(java.util.Locale.ROOT));
+            o.put("id", s.id());
+            o.put("name", s.name());
+            o.put("outcome", s.outcome().word());
+            o.put("conclusion", s.conclusion().word());
+            o.put("started_at", s.started().toString());
+            o.put("finished_at", s.ended().toString());
+            o.put("duration_ms", s.duration().toMillis());
+            if (s.exitCode() != null) {
+                o.put("exit_code", s.exitCode());
+            }
+            if (s.summary() != null) {
+                o.put("summary", s.summary());
+            }
+        }
+        var annotations = d.putArray("annotations");
+        for (var a : result.allAnnotations()) {
+            ObjectNode o = annotations.addObject();
+            o.put("level", a.level().word());
+            o.put("message", a.message());
+            o.put("title", a.title());
+            o.put("file", a.file());
+            if (a.line() != null) {
+                o.put("line", a.line());
+            }
+            if (a.column() != null) {
+                o.put("column", a.column());
+            }
+        }
+        return d.toString();
+    }
+
+    /** GitHub's event name for a Slipway run's event. */
+    static String eventName(String slipwayEvent) {
+        return switch (slipwayEvent) {
+            case "push", "tag" -> "push";
+            case "pull_request" -> "pull_request";
+            case "cron" -> "schedule";
+            default -> "workflow_dispatch"; // api, manual
+        };
+    }
+
+    private static RunInfo runInfo(Setup setup, Workflow workflow) {
+        CiStore.RunRow run = setup.run();
+        Map<String, String> env = setup.environment();
+        String ref = env.getOrDefault("SLIPWAY_REF", run.ref());
+        JsonNode event = event(setup, workflow);
+        CiStore.PullRequest pr = run.event().pullRequest();
+        return RunInfo.builder().serverUrl(setup.serverUrl()).repository(setup.repository()).sha(run.commit()).ref(ref)
+                .headRef(pr == null ? "" : pr.headRef()).baseRef(pr == null ? "" : pr.baseRef()).event(eventName(run.trigger()), event).runId(Long.toString(run.id())).runNumber(run.id()).runAttempt(Math.max(1, setup.attempt()))
+                .actor(run.createdBy()).workflow(workflow.displayName())
+                .workflowRef(setup.repository() + "/" + setup.definitionFile() + "@" + ref)
+                .token(env.getOrDefault("SLIPWAY_TOKEN", "")).build();
+    }
+
+    /** The forge's payload when a webhook started the run; else one with the fields scripts read most. */
+    private static JsonNode event(Setup setup, Workflow workflow) {
+        CiStore.RunRow run = setup.run();
+        if (run.event().payload() != null) {
+            try {
+                return JSON.readTree(run.event().payload());
+            } catch (IOException e) {
+                // made below
+            }
+        }
+        ObjectNode e = JSON.createObjectNode();
+        e.put("ref", setup.environment().getOrDefault("SLIPWAY_REF", run.ref()));
+        e.put("after", run.commit());
+        ObjectNode head = e.putObject("head_commit");
+        head.put("id", run.commit());
+        head.put("message", run.event().message() == null ? "" : run.event().message());
+        ObjectNode repo = e.putObject("repository");
+        repo.put("full_name", setup.repository());
+        repo.put("name", setup.repository().substring(setup.repository().indexOf('/') + 1));
+        if (eventName(run.trigger()).equals("workflow_dispatch")) {
+            e.set("inputs", On_eventInputs(inputs(setup, workflow)));
+        }
+        return e;
+    }
+
+    private static ObjectNode On_eventInputs(ObjectNode inputs) {
+        return dev.slipway.actions.workflow.On.Dispatch.eventInputs(inputs);
+    }
+
+    /** The {@code inputs} context: a dispatch's inputs, typed and with defaults filled in. */
+    private static ObjectNode inputs(Setup setup, Workflow workflow) {
+        Map<String, JsonNode> given = new LinkedHashMap<>();
+        setup.variables().forEach((k, v) -> given.put(k, TextNode.valueOf(v)));
+        if (workflow.on().workflowDispatch() != null) {
+            return workflow.on().workflowDispatch().inputs(given);
+        }
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        given.forEach(o::set);
+        return o;
+    }
+}

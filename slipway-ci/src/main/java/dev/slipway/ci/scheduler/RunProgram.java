@@ -1,0 +1,53 @@
+package dev.slipway.ci.scheduler;
+
+import dev.slipway.ci.executor.Executor;
+import dev.slipway.ci.executor.TaskSpec;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * How the runs of a pipeline format other than Slipway's own execute (GitHub Actions workflows:
+ * jobs whose steps share a container, matrices expanded when a job starts). The run queue does
+ * everything around it the same for every format: claiming the run, worktrees, secrets, caches,
+ * logs, task states, the outcome. A program reports each task through the listener, as the
+ * {@link RunEngine} does, and never throws for a task's failure.
+ */
+public interface RunProgram {
+    /** The format's name, as runs record it ({@code actions}). */
+    String format();
+
+    RunEngine.Result run(Setup setup, RunEngine.Listener listener, RunEngine.Cancellation cancellation) throws Exception;
+
+    /**
+     * What the run's job token may do, as the definition asks ({@code permissions:}); a pull
+     * request from a fork gets read access at most, whatever this says.
+     */
+    default dev.slipway.ci.model.Permissions permissions(String definitionFile, String definition) {
+        return dev.slipway.ci.model.Permissions.DEFAULT;
+    }
+
+    /**
+     * What a run has to work with.
+     *
+     * @param definitionFile the definition's path in the repository ({@code .gitea/workflows/build.yaml})
+     * @param workMount the triggering repository's mount name (tasks see it at {@code /src/<workMount>})
+     * @param bases base worktrees by mount name
+     * @param runDir the run's directory ({@code <data>/ci/runs/<id>}): per-task layers go under {@code tasks/<task>}
+     * @param tasks the tasks to run now (a retry: the failed ones and what depends on them)
+     * @param attempt 1, then one more for each retry of the run
+     * @param variables the run's variables (for GitHub Actions: the dispatch inputs)
+     * @param environment for every task: the run's built-in values and the job token
+     * @param secrets the secrets of the run's repository by name; a missing one is absent, never an error
+     * @param serverUrl where tasks reach Slipway ({@code github.server_url})
+     * @param previousDetails the {@link RunEngine.Listener#details} of tasks that ran in an earlier attempt (a retry reuses what succeeded)
+     * @param publisher pushes the images the run builds, to Slipway's own registry with the run's rights or to others
+     */
+    record Setup(CiStore.RunRow run, String repository, String definitionFile, String definition, String workMount,
+                 Map<String, Path> bases, Path runDir, Set<String> tasks, int attempt, Map<String, String> variables,
+                 Map<String, String> environment, Function<List<String>, Map<String, byte[]>> secrets,
+                 Function<String, TaskSpec.PullAuth> pullAuth, Executor executor, String serverUrl,
+                 Map<String, String> previousDetails, dev.slipway.ci.release.Publisher publisher) {}
+}
