@@ -15,7 +15,7 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * Deployment environments of repositories: name, URL and reviewers.
  *
- * <p>Layout. Table {@code ci_environments} (migration {@code V90__actions_variables.sql}), one row
+ * <p>Layout. Table {@code ci_environments} (migration {@code V21__actions_variables.sql}), one row
  * per (owner, repository, name): {@code name} is the lower-case key (GitHub compares environment
  * names case-insensitively), {@code display_name} the name as last set, {@code reviewers} user
  * names separated by single spaces. An environment's secrets and variables live in

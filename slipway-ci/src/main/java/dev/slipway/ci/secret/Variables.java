@@ -14,7 +14,7 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * Configuration variables ({@code vars} in workflows), in the same scopes as secrets.
  *
- * <p>Layout. Table {@code ci_variables} (migration {@code V90__actions_variables.sql}), one row per
+ * <p>Layout. Table {@code ci_variables} (migration {@code V21__actions_variables.sql}), one row per
  * (scope, name): {@code scope} is {@link SecretScope#wireName()}, {@code name} upper case,
  * {@code data} the value in plain text, {@code description} the empty string when there is none.
  *
