@@ -209,7 +209,7 @@ public final class Slipway implements AutoCloseable {
                     new WorkflowProgram(config.ci().actionsLabels(), job -> ActionRunner.none())));
             runService = new RunService(ciStore, worktrees, logStore(), new RunEviction(ciStore, executor, runsRoot, config.ci().keep()),
                     finished -> new RunQueue(ciStore, registrations, checkouts, deployTargets, caches, secrets, logStore(), engine, runsRoot,
-                            config.ci().maxConcurrentRuns(), pulls, releases, formats, finished));
+                            config.ci().maxConcurrentRuns(), pulls, releases, runValues(), formats, finished));
             triggers = new TriggerService(registrations, checkouts, deployTargets, secrets, ciStore, runService.queue(), database.jdbi(),
                     triggerClock, triggerState, formats);
             triggers.addDeliveryListener(commitStatuses::learn);

@@ -146,13 +146,18 @@ public final class WorkflowProgram implements RunProgram {
     /** A job's outcome as its dependents see it ({@code needs.<job>}). */
     private record Outcome(Status.Conclusion result, Map<String, String> outputs) {}
 
+    /** What a job sees of the configuration for its environment: {@code vars} and {@code secrets}. */
+    private record JobValues(Map<String, String> vars, Map<String, String> secrets) {}
+
     private final class Execution {
         private final Setup setup;
         private final Workflow workflow;
         private final RunEngine.Listener listener;
         private final RunEngine.Cancellation cancellation;
         private final RunInfo runInfo;
-        private final Map<String, String> secrets;
+        private final List<String> secretNames;
+        /** By environment, lower case ("" for none): names compare case-insensitively. */
+        private final Map<String, JobValues> values = new ConcurrentHashMap<>();
         private final ObjectNode inputs;
         private final Map<String, TaskStatus> statuses = new ConcurrentHashMap<>();
         private final List<Executor.TaskHandle> handles = new CopyOnWriteArrayList<>();
@@ -164,14 +169,25 @@ public final class WorkflowProgram implements RunProgram {
             this.listener = listener;
             this.cancellation = cancellation;
             this.runInfo = runInfo(setup, workflow);
-            Map<String, String> s = new LinkedHashMap<>();
-            List<String> names = new ArrayList<>(secretNames(setup.definition()));
-            setup.secrets().apply(names).forEach((k, v) -> s.put(k, new String(v, java.nio.charset.StandardCharsets.UTF_8)));
-            String token = setup.environment().getOrDefault("SLIPWAY_TOKEN", "");
-            s.put("GITHUB_TOKEN", token);
-            s.put("GITEA_TOKEN", token);
-            this.secrets = s;
+            this.secretNames = List.copyOf(secretNames(setup.definition()));
             this.inputs = inputs(setup, workflow);
+        }
+
+        /**
+         * The variables, and the secrets the workflow mentions, that a job with {@code environment}
+         * (null for none) sees; read once per environment in a run.
+         */
+        private JobValues values(String environment) {
+            String key = environment == null ? "" : environment.toLowerCase(java.util.Locale.ROOT);
+            return values.computeIfAbsent(key, k -> {
+                Map<String, String> s = new LinkedHashMap<>();
+                setup.values().secrets(environment, secretNames)
+                        .forEach((name, v) -> s.put(name, new String(v, java.nio.charset.StandardCharsets.UTF_8)));
+                String token = setup.environment().getOrDefault("SLIPWAY_TOKEN", "");
+                s.put("GITHUB_TOKEN", token);
+                s.put("GITEA_TOKEN", token);
+                return new JobValues(setup.values().variables(environment), s);
+            });
         }
 
         RunEngine.Result run() {
@@ -198,18 +214,18 @@ public final class WorkflowProgram implements RunProgram {
             return needs;
         }
 
-        private Scope jobScope(Job job, ObjectNode needs, ObjectNode matrix, ObjectNode strategy) {
+        private Scope jobScope(Job job, ObjectNode needs, ObjectNode matrix, ObjectNode strategy, JobValues values) {
             Map<String, JsonNode> c = new LinkedHashMap<>();
             ObjectNode github = runInfo.github(job.id(), "/src/" + setup.workMount(), TEMP + "/_github_workflow/event.json");
             c.put("github", github);
             c.put("gitea", github);
             c.put("forgejo", github);
             c.put("inputs", inputs);
-            c.put("vars", JSON.createObjectNode());
+            c.put("vars", JSON.valueToTree(values.vars()));
             c.put("needs", needs);
             c.put("matrix", matrix == null ? JSON.createObjectNode() : matrix);
             c.put("strategy", strategy == null ? JSON.createObjectNode() : strategy);
-            c.put("secrets", JSON.valueToTree(secrets));
+            c.put("secrets", JSON.valueToTree(values.secrets()));
             c.put("env", JSON.valueToTree(envOf(workflow.env(), null)));
             Map<String, Status.Conclusion> ancestors = new LinkedHashMap<>();
             for (String a : workflow.graph().ancestors(job.id())) {
@@ -230,7 +246,7 @@ public final class WorkflowProgram implements RunProgram {
             if (!setup.tasks().contains(id) && previous(id) != null) {
                 return previous(id); // succeeded in an earlier attempt of this run
             }
-            Scope scope = jobScope(job, needs, null, null);
+            Scope scope = jobScope(job, needs, null, null, values(null));
             boolean wanted;
             try {
                 wanted = !cancellation.cancelled() && job.condition().test(scope);
@@ -256,7 +272,7 @@ public final class WorkflowProgram implements RunProgram {
             List<String> names = new ArrayList<>();
             for (int i = 0; i < expansion.combinations().size(); i++) {
                 Combination combination = expansion.combinations().get(i);
-                Scope named = jobScope(job, needs, combination.context(), expansion.strategyContext(i));
+                Scope named = jobScope(job, needs, combination.context(), expansion.strategyContext(i), values(null));
                 names.add(taskName(job.displayName(combination, named), names));
             }
             if (!names.equals(List.of(id))) {
@@ -283,8 +299,25 @@ public final class WorkflowProgram implements RunProgram {
                             return Status.Conclusion.CANCELLED;
                         }
                         Combination combination = expansion.combinations().get(index);
-                        Scope s = jobScope(job, needs, combination.context(), expansion.strategyContext(index));
-                        Status.Conclusion c = runCombination(steps, names.get(index), s, combination, expansion, index, needs, outputs, running);
+                        Scope s = jobScope(job, needs, combination.context(), expansion.strategyContext(index), values(null));
+                        String environment;
+                        List<String> reviewers;
+                        JobValues v;
+                        try {
+                            environment = environment(steps, s);
+                            reviewers = environment == null ? List.of() : setup.values().reviewers(environment);
+                            v = values(environment);
+                        } catch (RuntimeException e) {
+                            return fail(names.get(index), "the job's environment: " + e.getMessage()).result();
+                        }
+                        if (!reviewers.isEmpty()) {
+                            return fail(names.get(index), "environment " + environment + " requires approval by "
+                                    + String.join(" or ", reviewers) + ", which Slipway does not support yet, so the job does not run; "
+                                    + "remove the environment's reviewers to run it without approval").result();
+                        }
+                        s = jobScope(job, needs, combination.context(), expansion.strategyContext(index), v);
+                        Status.Conclusion c = runCombination(steps, names.get(index), s, v, environment, combination, expansion, index, needs,
+                                outputs, running);
                         if (c == Status.Conclusion.FAILURE && expansion.failFast() && names.size() > 1) {
                             failedFast[0] = true;
                             running.forEach(JobRuntime::cancel);
@@ -326,7 +359,8 @@ public final class WorkflowProgram implements RunProgram {
             return new Outcome(Status.Conclusion.FAILURE, Map.of());
         }
 
-        private Status.Conclusion runCombination(Job.Steps job, String task, Scope scope, Combination combination, Expansion expansion, int index,
+        private Status.Conclusion runCombination(Job.Steps job, String task, Scope scope, JobValues values, String environment,
+                                                 Combination combination, Expansion expansion, int index,
                                                  ObjectNode needs, Map<String, String> outputs, List<JobRuntime> running) {
             Executor.OutputSink sink = listener.output(task);
             listener.status(task, TaskStatus.RUNNING, null);
@@ -366,7 +400,7 @@ public final class WorkflowProgram implements RunProgram {
                 String workspace = "/src/" + setup.workMount();
                 TaskSpec spec = new TaskSpec(Long.toString(setup.run().id()), safe(task), image, false, IDLE, env, workspace, mounts,
                         Task.NetworkPolicy.DEFAULT, Task.Resources.NONE, timeout.plusMinutes(10), setup.pullAuth().apply(image));
-                listener.system(task, "job " + job.id() + " in " + image);
+                listener.system(task, "job " + job.id() + " in " + image + (environment == null ? "" : ", environment " + environment));
                 handle = setup.executor().start(spec, sink);
                 handles.add(handle);
                 cancellation.started(task, handle);
@@ -408,7 +442,8 @@ public final class WorkflowProgram implements RunProgram {
                 JobResult result;
                 try {
                     result = runtime.run(runtimeJob(workflow.env(), job, task, timeout), runInfo, RunnerInfo.linux("slipway", "/opt/hostedtoolcache"),
-                            new JobContexts(Map.of(), secrets, inputs, combination.context(), expansion.strategyContext(index), needs, null, null));
+                            new JobContexts(values.vars(), values.secrets(), inputs, combination.context(), expansion.strategyContext(index), needs,
+                                    null, null));
                 } finally {
                     watcher.interrupt();
                     running.remove(runtime);
@@ -437,6 +472,15 @@ public final class WorkflowProgram implements RunProgram {
                     cancellation.ended(task);
                 }
             }
+        }
+
+        /** The job's {@code environment} name, or null without one (or when it evaluates to an empty string). */
+        private static String environment(Job.Steps job, Scope scope) {
+            if (job.environment() == null) {
+                return null;
+            }
+            String name = job.environment().name().evaluateString(scope).trim();
+            return name.isEmpty() ? null : name;
         }
 
         /** The image a job runs in: its {@code container}, else what its {@code runs-on} labels map to; null (said in the log) when none. */

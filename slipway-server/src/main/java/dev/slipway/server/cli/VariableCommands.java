@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
 public final class VariableCommands {
     private VariableCommands() {}
 
-    @Command(name = "vars", aliases = "var", mixinStandardHelpOptions = true,
+    @Command(name = "var", aliases = "vars", mixinStandardHelpOptions = true,
             description = {"Manage configuration variables: the vars.NAME values of GitHub Actions workflows.",
                     "Values are plain text, shown by list and get (use 'slipway secret' for credentials). A job sees its "
                             + "environment's variable first, then its repository's, then its owner's, then the site's.",
@@ -161,8 +161,9 @@ public final class VariableCommands {
     @Command(name = "envs", aliases = "env", mixinStandardHelpOptions = true,
             description = {"Manage a repository's deployment environments: the environment of a GitHub Actions job.",
                     "An environment has its own secrets and variables, which override the repository's for jobs that use it "
-                            + "('slipway vars set --repo OWNER/NAME --env NAME ...', 'slipway secret set --scope env:OWNER/NAME/ENV ...'), "
-                            + "an optional URL, and optional reviewers: a job that uses it waits until one of them approves."},
+                            + "('slipway var set --repo OWNER/NAME --env NAME ...', 'slipway secret set --scope env:OWNER/NAME/ENV ...'), "
+                            + "an optional URL, and optional reviewers who must approve a job that uses it. Approval is not implemented yet: "
+                            + "such a job fails without running and says so."},
             subcommands = {EnvsList.class, EnvsSet.class, EnvsDelete.class})
     public static final class Envs {}
 
@@ -199,8 +200,8 @@ public final class VariableCommands {
         @Option(names = "--url", paramLabel = "URL", description = "Where the environment is deployed (http or https).")
         String url;
         @Option(names = "--reviewer", paramLabel = "USER",
-                description = "A user who may approve jobs that use the environment; repeat for more (at most 6). Without any, jobs run "
-                        + "without approval.")
+                description = "A user who must approve jobs that use the environment; repeat for more (at most 6). Without any, jobs run "
+                        + "without approval. (Approval is not implemented yet: with reviewers, such jobs do not run.)")
         List<String> reviewers = List.of();
 
         @Override
@@ -209,7 +210,8 @@ public final class VariableCommands {
             boolean created = s.environments().put(on[0], on[1], name, url, reviewers);
             Environment e = s.environments().require(on[0], on[1], name);
             System.out.println((created ? "Created" : "Updated") + " environment " + e.name() + " of " + repo
-                    + (e.requiresApproval() ? "; jobs that use it wait for approval by " + String.join(" or ", e.reviewers())
+                    + (e.requiresApproval() ? "; jobs that use it need approval by " + String.join(" or ", e.reviewers())
+                    + " (not implemented yet: they do not run)"
                     : "; jobs that use it run without approval"));
             return 0;
         }

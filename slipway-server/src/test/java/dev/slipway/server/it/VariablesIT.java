@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Configuration variables (Gitea's Actions variables API) and deployment environments (GitHub's
  * shape) through HTTP as Gitea and GitHub clients send it, and through the CLI, on the database
- * under test; then what a job sees of them ({@link RunValues}).
+ * under test; then what a job sees of them ({@link RunValues}), and what a workflow's jobs print of
+ * them in the Debian runner image.
  */
 class VariablesIT {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -29,7 +30,8 @@ class VariablesIT {
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServer.start();
+        // The runner image is built (docker) only by the test that runs a workflow.
+        server = TestServer.start(Map.of("ci.actions.labels", "ubuntu-latest:" + TestImages.RUNNER));
         server.createUser("alice", "alice-password");
         server.createUser("bob", "bob-password");
         server.slipway().identity().createOrg("acme", "alice");
@@ -227,28 +229,28 @@ class VariablesIT {
     void theCliManagesVariablesAndEnvironmentsOfARunningServer() throws Exception {
         try (ServerProcess p = new ServerProcess(Files.createTempDirectory("slipway-vars-cli-")).start()) {
             p.cli("org", "create", "crew").ok();
-            assertThat(p.cli("vars", "set", "node_version", "20", "--repo", "crew/site", "--description", "for setup-node").ok().out())
+            assertThat(p.cli("var", "set", "node_version", "20", "--repo", "crew/site", "--description", "for setup-node").ok().out())
                     .contains("Created variable NODE_VERSION in repo:crew/site");
-            assertThat(p.cli("vars", "set", "NODE_VERSION", "22", "--repo", "crew/site").ok().out())
+            assertThat(p.cli("var", "set", "NODE_VERSION", "22", "--repo", "crew/site").ok().out())
                     .contains("Updated variable NODE_VERSION in repo:crew/site");
             Path file = p.data().resolve("value.txt");
             Files.writeString(file, "line one\r\nline\ttwo\n");
-            p.cli("vars", "set", "NOTES", "--from-file", file.toString(), "--org", "crew").ok();
-            p.cli("vars", "set", "REGION", "eu", "--site").ok();
-            assertThat(p.cli("vars", "set", "X", "1", "--user", "crew").err()).contains("error: user 'crew' does not exist");
-            p.cli("vars", "set", "MINE", "admin's", "--user", "admin").ok();
-            assertThat(p.cli("vars", "get", "node_version", "--repo", "crew/site").ok().out()).isEqualTo("22\n");
-            assertThat(p.cli("vars", "list").ok().out()).contains("NODE_VERSION\trepo:crew/site\t22\n")
+            p.cli("var", "set", "NOTES", "--from-file", file.toString(), "--org", "crew").ok();
+            p.cli("var", "set", "REGION", "eu", "--site").ok();
+            assertThat(p.cli("var", "set", "X", "1", "--user", "crew").err()).contains("error: user 'crew' does not exist");
+            p.cli("var", "set", "MINE", "admin's", "--user", "admin").ok();
+            assertThat(p.cli("var", "get", "node_version", "--repo", "crew/site").ok().out()).isEqualTo("22\n");
+            assertThat(p.cli("var", "list").ok().out()).contains("NODE_VERSION\trepo:crew/site\t22\n")
                     .contains("NOTES\towner:crew\tline one\\nline\\ttwo\\n\n").contains("REGION\tglobal\teu\n")
                     .contains("MINE\towner:admin\tadmin's\n");
-            assertThat(p.cli("vars", "list", "--org", "crew").ok().out()).isEqualTo("NOTES\towner:crew\tline one\\nline\\ttwo\\n\n");
+            assertThat(p.cli("var", "list", "--org", "crew").ok().out()).isEqualTo("NOTES\towner:crew\tline one\\nline\\ttwo\\n\n");
 
             assertThat(p.cli("envs", "set", "--repo", "crew/site", "production", "--url", "https://site.crew.example",
                     "--reviewer", "admin").ok().out()).contains("Created environment production of crew/site")
-                    .contains("wait for approval by admin");
+                    .contains("need approval by admin");
             assertThat(p.cli("envs", "list", "--repo", "crew/site").ok().out())
                     .isEqualTo("production\thttps://site.crew.example\tadmin\n");
-            p.cli("vars", "set", "NODE_VERSION", "24", "--repo", "crew/site", "--env", "PRODUCTION").ok();
+            p.cli("var", "set", "NODE_VERSION", "24", "--repo", "crew/site", "--env", "PRODUCTION").ok();
             assertThat(p.cliWithInput("env-token-value\n", "secret", "set", "DEPLOY_TOKEN", "--scope", "env:crew/site/production",
                     "--value-stdin").ok().out()).contains("Created secret DEPLOY_TOKEN in env:crew/site/production");
 
@@ -268,16 +270,16 @@ class VariablesIT {
             }
 
             // Usage errors exit 2; refusals exit 1 with the reason; neither changes anything.
-            Tools.Result noScope = p.cli("vars", "set", "X", "1");
+            Tools.Result noScope = p.cli("var", "set", "X", "1");
             assertThat(noScope.exit()).isEqualTo(2);
             assertThat(noScope.err()).contains("say where: --repo OWNER/NAME");
-            assertThat(p.cli("vars", "set", "X", "1", "--site", "--org", "crew").exit()).isEqualTo(2);
-            assertThat(p.cli("vars", "set", "X", "--site").err()).contains("give the value either as VALUE or with --from-file");
-            assertThat(p.cli("vars", "get", "X", "--org", "crew", "--env", "production").err()).contains("--env needs --repo");
-            assertThat(p.cli("vars", "get", "X", "--repo", "crew/site", "--env", "qa").err())
+            assertThat(p.cli("var", "set", "X", "1", "--site", "--org", "crew").exit()).isEqualTo(2);
+            assertThat(p.cli("var", "set", "X", "--site").err()).contains("give the value either as VALUE or with --from-file");
+            assertThat(p.cli("var", "get", "X", "--org", "crew", "--env", "production").err()).contains("--env needs --repo");
+            assertThat(p.cli("var", "get", "X", "--repo", "crew/site", "--env", "qa").err())
                     .contains("error: environment 'qa' does not exist in crew/site");
-            assertThat(p.cli("vars", "get", "NOPE", "--repo", "crew/site").err()).contains("error: variable 'NOPE' is not set in scope repo:crew/site");
-            assertThat(p.cli("vars", "set", "GITHUB_X", "1", "--site").err()).contains("names starting with GITHUB_ are reserved");
+            assertThat(p.cli("var", "get", "NOPE", "--repo", "crew/site").err()).contains("error: variable 'NOPE' is not set in scope repo:crew/site");
+            assertThat(p.cli("var", "set", "GITHUB_X", "1", "--site").err()).contains("names starting with GITHUB_ are reserved");
             assertThat(p.cli("envs", "set", "--repo", "crew/site", "production", "--reviewer", "nobody").err())
                     .contains("error: reviewer 'nobody' is not a user");
             assertThat(p.cli("envs", "set", "--repo", "crewsite", "production").err()).contains("expected OWNER/NAME");
@@ -287,9 +289,76 @@ class VariablesIT {
                     .contains("Deleted environment Production of crew/site with its secrets and variables");
             assertThat(p.cli("envs", "list", "--repo", "crew/site").ok().out()).isEmpty();
             assertThat(p.cli("secret", "list").ok().out()).doesNotContain("env:crew/site/production");
-            p.cli("vars", "delete", "node_version", "--repo", "crew/site").ok();
-            assertThat(p.cli("vars", "list", "--repo", "crew/site").ok().out()).isEmpty();
+            p.cli("var", "delete", "node_version", "--repo", "crew/site").ok();
+            assertThat(p.cli("var", "list", "--repo", "crew/site").ok().out()).isEmpty();
         }
+    }
+
+    static final String WORKFLOW = """
+            on: workflow_dispatch
+            jobs:
+              plain:
+                if: vars.run_plain == 'yes'
+                runs-on: ubuntu-latest
+                steps:
+                  - run: echo "plain target=${{ vars.TARGET }} region=${{ vars.WF_REGION }} site=${{ vars.WF_SITE }} none=[${{ vars.NOPE }}] token=${{ secrets.DEPLOY_TOKEN }}"
+                  - run: echo "spaced=${T//-/ }"
+                    env:
+                      T: ${{ secrets.DEPLOY_TOKEN }}
+              deploy:
+                runs-on: ubuntu-latest
+                environment:
+                  name: ${{ vars.DEPLOY_ENV }}
+                  url: https://wf.example
+                steps:
+                  - run: echo "deploy target=${{ vars.TARGET }} region=${{ vars.WF_REGION }} token=${{ secrets.DEPLOY_TOKEN }}"
+                  - run: echo "spaced=${T//-/ }"
+                    env:
+                      T: ${{ secrets.DEPLOY_TOKEN }}
+              guarded:
+                runs-on: ubuntu-latest
+                environment: guarded
+                steps:
+                  - run: echo "guarded ran with ${{ secrets.DEPLOY_TOKEN }}"
+            """;
+
+    @Test
+    void aWorkflowSeesVariablesAndItsEnvironmentsSecretsAndVariables() throws Exception {
+        Tools.require("docker");
+        TestImages.runner();
+        CiClient ci = new CiClient(admin, "admin");
+        ci.register("wf", GitRepos.create(Map.of(".gitea/workflows/vars.yaml", WORKFLOW)));
+        String repo = "/api/v1/repos/admin/wf";
+        assertThat(post(admin, repo + "/actions/variables/TARGET", "{\"value\":\"dev\"}").statusCode()).isEqualTo(201);
+        assertThat(post(admin, repo + "/actions/variables/RUN_PLAIN", "{\"value\":\"yes\"}").statusCode()).isEqualTo(201);
+        assertThat(post(admin, repo + "/actions/variables/DEPLOY_ENV", "{\"value\":\"Production\"}").statusCode()).isEqualTo(201);
+        assertThat(put(admin, repo + "/actions/secrets/DEPLOY_TOKEN", "{\"data\":\"repo-token-value\"}").statusCode()).isEqualTo(201);
+        // The owner's beats the site's.
+        assertThat(post(admin, "/api/v1/user/actions/variables/WF_REGION", "{\"value\":\"eu\"}").statusCode()).isEqualTo(201);
+        assertThat(post(admin, "/api/v1/admin/actions/variables/WF_REGION", "{\"value\":\"us\"}").statusCode()).isEqualTo(201);
+        assertThat(post(admin, "/api/v1/admin/actions/variables/WF_SITE", "{\"value\":\"site-wide\"}").statusCode()).isEqualTo(201);
+        // The environment's beat the repository's.
+        assertThat(put(admin, repo + "/environments/production", "{\"url\":\"https://wf.example\"}").statusCode()).isEqualTo(200);
+        assertThat(post(admin, repo + "/environments/production/variables/TARGET", "{\"value\":\"prod\"}").statusCode()).isEqualTo(201);
+        assertThat(put(admin, repo + "/environments/production/secrets/DEPLOY_TOKEN", "{\"data\":\"prod-token-value\"}").statusCode())
+                .isEqualTo(201);
+        // Approval is not supported yet: a job in an environment with reviewers does not run.
+        assertThat(put(admin, repo + "/environments/guarded", "{\"reviewers\":[\"admin\"]}").statusCode()).isEqualTo(200);
+
+        JsonNode run = ci.run("wf", "{\"workflow\":\"vars.yaml\"}");
+        Map<String, JsonNode> tasks = CiClient.tasks(run);
+        String plain = ci.log(run, "plain");
+        String deploy = ci.log(run, "deploy");
+        String guarded = ci.log(run, "guarded");
+        assertThat(tasks.get("plain").get("status").asText()).as(plain).isEqualTo("success");
+        assertThat(tasks.get("deploy").get("status").asText()).as(deploy).isEqualTo("success");
+        assertThat(plain).contains("plain target=dev region=eu site=site-wide none=[] token=***").contains("spaced=repo token value")
+                .doesNotContain("repo-token-value");
+        assertThat(deploy).contains("environment Production").contains("deploy target=prod region=eu token=***")
+                .contains("spaced=prod token value").doesNotContain("prod-token-value").doesNotContain("repo-token");
+        assertThat(tasks.get("guarded").get("status").asText()).as(guarded).isEqualTo("error");
+        assertThat(guarded).contains("environment guarded requires approval by admin").doesNotContain("guarded ran");
+        assertThat(run.get("status").asText()).isEqualTo("error");
     }
 
     private static HttpResponse<String> post(Http h, String path, String body) {
