@@ -21,3 +21,20 @@ CREATE TABLE ci_environments (
     updated_at   BIGINT       NOT NULL,
     PRIMARY KEY (owner, repository, name)
 );
+
+-- Approvals of jobs that use an environment with reviewers (GitHub's pending deployments).
+-- See dev.slipway.ci.secret.EnvironmentApprovals.
+CREATE TABLE ci_environment_approvals (
+    run_id      BIGINT       NOT NULL,
+    attempt     INTEGER      NOT NULL,  -- a retry of the run needs approval again
+    environment VARCHAR(50)  NOT NULL,  -- lower case, as ci_environments.name
+    owner       VARCHAR(64)  NOT NULL,
+    repository  VARCHAR(100) NOT NULL,
+    reviewers   TEXT         NOT NULL,  -- user names separated by single spaces, when the wait began
+    state       VARCHAR(16)  NOT NULL,  -- waiting, approved, rejected
+    decided_by  VARCHAR(64),
+    comment     TEXT,
+    created_at  BIGINT       NOT NULL,
+    decided_at  BIGINT,
+    PRIMARY KEY (run_id, attempt, environment)
+);

@@ -85,8 +85,8 @@ public final class HttpServer implements AutoCloseable {
                 slipway.notifications(), slipway.publishedImages(), slipway.identity(), apiRoutes::principal, config.externalUrl());
         SecretRoutes secretRoutes = new SecretRoutes(slipway.secrets(), slipway.deployKeys(), slipway.environments(), slipway.identity(),
                 apiRoutes::principal);
-        VariableRoutes variableRoutes = new VariableRoutes(slipway.variables(), slipway.environments(), slipway.identity(),
-                apiRoutes::principal);
+        VariableRoutes variableRoutes = new VariableRoutes(slipway.variables(), slipway.environments(), slipway.environmentApprovals(),
+                slipway.identity(), apiRoutes::principal);
         PackageRoutes packageRoutes = new PackageRoutes(slipway.identity(), slipway.registry(), slipway.pullThrough(), config.externalUrl());
         AdminRoutes adminRoutes = new AdminRoutes(slipway.identity(), slipway.proxies(), slipway.webhooks());
         LifecycleRoutes lifecycleRoutes = new LifecycleRoutes(slipway.identity(), slipway.lifecycle());

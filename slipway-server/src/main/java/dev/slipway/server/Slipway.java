@@ -1,6 +1,7 @@
 package dev.slipway.server;
 
 import dev.slipway.ci.secret.DeployKeys;
+import dev.slipway.ci.secret.EnvironmentApprovals;
 import dev.slipway.ci.secret.Environments;
 import dev.slipway.ci.secret.RunValues;
 import dev.slipway.ci.secret.Variables;
@@ -72,6 +73,7 @@ public final class Slipway implements AutoCloseable {
     private final Secrets secrets;
     private final Variables variables;
     private final Environments environments;
+    private final EnvironmentApprovals environmentApprovals;
     private final DeployKeys deployKeys;
 
     private final CiStore ciStore;
@@ -140,6 +142,7 @@ public final class Slipway implements AutoCloseable {
         this.secrets = new Secrets(database.jdbi(), config.secretsDir(), identity, clock);
         this.variables = new Variables(database.jdbi(), identity, clock);
         this.environments = new Environments(database.jdbi(), identity, clock);
+        this.environmentApprovals = new EnvironmentApprovals(database.jdbi(), clock);
         // A key may not be deleted while a registered repository names it.
         this.deployKeys = new DeployKeys(config.secretsDir(), identity, (owner, key) ->
                 registrations.usingKey(owner, key).stream().map(r -> "repository " + r.fullName()).toList());
@@ -301,7 +304,10 @@ public final class Slipway implements AutoCloseable {
     public Environments environments() { return environments; }
 
     /** What a job sees of variables, secrets and its environment, with GitHub's precedence: for the Actions engine. */
-    public RunValues runValues() { return new RunValues(secrets, variables, environments); }
+    public RunValues runValues() { return new RunValues(secrets, variables, environments, environmentApprovals); }
+
+    /** Reviewers' decisions on jobs that use an environment with reviewers. */
+    public EnvironmentApprovals environmentApprovals() { return environmentApprovals; }
 
     public DeployKeys deployKeys() { return deployKeys; }
 

@@ -301,19 +301,16 @@ public final class WorkflowProgram implements RunProgram {
                         Combination combination = expansion.combinations().get(index);
                         Scope s = jobScope(job, needs, combination.context(), expansion.strategyContext(index), values(null));
                         String environment;
-                        List<String> reviewers;
                         JobValues v;
                         try {
                             environment = environment(steps, s);
-                            reviewers = environment == null ? List.of() : setup.values().reviewers(environment);
+                            String refused = environment == null ? null : approval(names.get(index), environment);
+                            if (refused != null) {
+                                return fail(names.get(index), refused).result();
+                            }
                             v = values(environment);
                         } catch (RuntimeException e) {
                             return fail(names.get(index), "the job's environment: " + e.getMessage()).result();
-                        }
-                        if (!reviewers.isEmpty()) {
-                            return fail(names.get(index), "environment " + environment + " requires approval by "
-                                    + String.join(" or ", reviewers) + ", which Slipway does not support yet, so the job does not run; "
-                                    + "remove the environment's reviewers to run it without approval").result();
                         }
                         s = jobScope(job, needs, combination.context(), expansion.strategyContext(index), v);
                         Status.Conclusion c = runCombination(steps, names.get(index), s, v, environment, combination, expansion, index, needs,
@@ -472,6 +469,31 @@ public final class WorkflowProgram implements RunProgram {
                     cancellation.ended(task);
                 }
             }
+        }
+
+        /**
+         * Waits, while the job is pending, until a reviewer decides when its environment requires
+         * approval. Returns why the job may not run, or null when it may.
+         */
+        private String approval(String task, String environment) {
+            List<String> reviewers = setup.values().reviewers(environment);
+            if (reviewers.isEmpty()) {
+                return null;
+            }
+            listener.system(task, "waiting for approval of environment " + environment + " by " + String.join(" or ", reviewers)
+                    + " (POST /api/v1/repos/" + setup.repository() + "/actions/runs/" + setup.run().id() + "/pending_deployments)");
+            RunProgram.Decision decision;
+            try {
+                decision = setup.values().awaitApproval(environment, cancellation::cancelled);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "interrupted while waiting for approval of environment " + environment;
+            }
+            if (!decision.approved()) {
+                return "environment " + environment + ": " + decision.message();
+            }
+            listener.system(task, "environment " + environment + ": " + decision.message());
+            return null;
         }
 
         /** The job's {@code environment} name, or null without one (or when it evaluates to an empty string). */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.ci.secret.Environment;
+import dev.slipway.ci.secret.EnvironmentApprovals;
 import dev.slipway.ci.secret.Environments;
 import dev.slipway.ci.secret.SecretScope;
 import dev.slipway.ci.secret.Variable;
@@ -31,6 +32,11 @@ import java.util.function.Function;
  * not exist), {@code DELETE .../{name}} deletes (204). Each variable is Gitea's
  * {@code ActionVariable} ({@code owner_id}, {@code repo_id}, {@code name}, {@code data},
  * {@code description}) plus Slipway's {@code scope}, {@code created_at} and {@code updated_at}.
+ *
+ * <p>Pending deployments (GitHub's): {@code GET /repos/{owner}/{repo}/actions/runs/{run}/pending_deployments}
+ * lists the environments a run's jobs wait for; {@code POST} with
+ * {@code {"environments": ["production"], "state": "approved"|"rejected", "comment"}} decides, by one
+ * of each environment's reviewers.
  */
 public final class VariableRoutes {
     /** Gitea's paging: 30 a page unless {@code limit} says otherwise, at most 50. */
@@ -41,16 +47,21 @@ public final class VariableRoutes {
     private static final RequestBody.Fields UPDATE = RequestBody.Fields.of("value", "name", "description").alias("data", "value");
     private static final RequestBody.Fields ENVIRONMENT = RequestBody.Fields.of("url", "reviewers")
             .alias("required_reviewers", "reviewers").alias("environment_url", "url");
+    private static final RequestBody.Fields DECISION = RequestBody.Fields.of("environments", "state", "comment")
+            .alias("environment_ids", "environments").alias("environment", "environments");
 
     private final Variables variables;
     private final Environments environments;
+    private final EnvironmentApprovals approvals;
     private final ScopeAccess access;
     private final ObjectMapper json = new ObjectMapper();
 
     /** @param authenticate the API's authentication: the caller, or a 401 when there are no credentials */
-    public VariableRoutes(Variables variables, Environments environments, Identity identity, Function<Context, Principal> authenticate) {
+    public VariableRoutes(Variables variables, Environments environments, EnvironmentApprovals approvals, Identity identity,
+                          Function<Context, Principal> authenticate) {
         this.variables = variables;
         this.environments = environments;
+        this.approvals = approvals;
         this.access = new ScopeAccess(identity, environments, authenticate);
     }
 
@@ -68,6 +79,10 @@ public final class VariableRoutes {
         routes.get(environment + "/{environment}", ctx -> respond(ctx, 200, environmentJson(access.environmentOf(ctx))));
         routes.put(environment + "/{environment}", this::putEnvironment);
         routes.delete(environment + "/{environment}", this::deleteEnvironment);
+
+        String pending = "/api/v1/repos/{owner}/{repo}/actions/runs/{run}/pending_deployments";
+        routes.get(pending, this::pendingDeployments);
+        routes.post(pending, this::decide);
     }
 
     // ---- variables
@@ -206,6 +221,66 @@ public final class VariableRoutes {
         o.put("created_at", Instant.ofEpochMilli(e.createdAt()).toString());
         o.put("updated_at", Instant.ofEpochMilli(e.updatedAt()).toString());
         return o;
+    }
+
+    // ---- pending deployments
+
+    private void pendingDeployments(Context ctx) {
+        SecretScope.Repository repo = access.repository(ctx);
+        String user = access.requireAdminScope(ctx).username();
+        ArrayNode arr = json.createArrayNode();
+        for (EnvironmentApprovals.Deployment d : approvals.waiting(repo.owner(), repo.name(), runId(ctx))) {
+            ObjectNode o = arr.addObject();
+            o.putObject("environment").put("name", d.environment());
+            o.put("wait_timer", 0);
+            o.put("current_user_can_approve", d.reviewers().contains(user));
+            ArrayNode people = o.putArray("reviewers");
+            d.reviewers().forEach(r -> people.addObject().put("type", "User").putObject("reviewer").put("login", r));
+        }
+        respond(ctx, 200, arr);
+    }
+
+    /** Any caller with a password or an admin-scoped token; {@link EnvironmentApprovals#decide} checks that they are a reviewer. */
+    private void decide(Context ctx) {
+        String user = access.requireAdminScope(ctx).username();
+        SecretScope.Repository repo = new SecretScope.Repository(ctx.pathParam("owner"), ctx.pathParam("repo"));
+        long run = runId(ctx);
+        RequestBody body = RequestBody.parse(ctx.bodyAsBytes(), DECISION);
+        String state = body.text("state");
+        if (state == null || !(state.equals("approved") || state.equals("rejected"))) {
+            throw new SlipwayException.BadRequest("send \"state\": \"approved\" or \"rejected\", with \"environments\": [\"<name>\"]");
+        }
+        JsonNode named = body.get("environments");
+        List<String> names = new ArrayList<>();
+        if (named != null && named.isTextual()) {
+            names.add(named.asText());
+        } else if (named != null && named.isArray() && named.size() > 0) {
+            for (JsonNode n : named) {
+                if (!n.isTextual()) {
+                    throw new SlipwayException.BadRequest("environment " + n + " is not a name: send \"environments\": [\"production\"] "
+                            + "(Slipway names environments; GitHub's numeric ids are not taken)");
+                }
+                names.add(n.asText());
+            }
+        } else {
+            throw new SlipwayException.BadRequest("send \"environments\": [\"<name>\", ...], the environments to decide on");
+        }
+        ArrayNode arr = json.createArrayNode();
+        for (String name : names) {
+            EnvironmentApprovals.Deployment d = approvals.decide(repo.owner(), repo.name(), run, name, user, state.equals("approved"),
+                    body.text("comment"));
+            arr.addObject().put("environment", d.environment()).put("state", d.state()).put("decided_by", d.decidedBy());
+        }
+        respond(ctx, 200, arr);
+    }
+
+    private static long runId(Context ctx) {
+        String run = ctx.pathParam("run");
+        try {
+            return Long.parseLong(run);
+        } catch (NumberFormatException e) {
+            throw new SlipwayException.BadRequest("invalid run id '" + run + "': use the run's number");
+        }
     }
 
     private static void respond(Context ctx, int status, JsonNode node) {

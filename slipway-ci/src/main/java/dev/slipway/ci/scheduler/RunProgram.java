@@ -69,7 +69,21 @@ public interface RunProgram {
          */
         Map<String, byte[]> secrets(String environment, Collection<String> names);
 
-        /** Who may approve a job that uses the environment; empty when it needs no approval. */
+        /** Who must approve a job that uses the environment; empty when it needs no approval. */
         List<String> reviewers(String environment);
+
+        /**
+         * Waits until one of the environment's reviewers approves or rejects the run's jobs that
+         * use it (one decision per environment and attempt of the run); returns at once when it
+         * needs no approval or the decision has been made, and when {@code cancelled} says so.
+         */
+        Decision awaitApproval(String environment, java.util.function.BooleanSupplier cancelled) throws InterruptedException;
     }
+
+    /**
+     * A reviewer's decision on a job's environment.
+     *
+     * @param message for the job's log: who decided and why ({@code approved by alice: ship it})
+     */
+    record Decision(boolean approved, String message) {}
 }

@@ -405,7 +405,7 @@ public final class RunQueue implements AutoCloseable {
             Map<String, byte[]> masked = new ConcurrentHashMap<>();
             masked.put("SLIPWAY_TOKEN", release.token());
             RunProgram.Setup setup = new RunProgram.Setup(run, repo.fullName(), run.definitionFile(), run.definition(), repo.name(), bases,
-                    runsRoot.resolve(Long.toString(id)), toRun, attempt, variables, environment, values(repo, fork, masked),
+                    runsRoot.resolve(Long.toString(id)), toRun, attempt, variables, environment, values(id, attempt, repo, fork, masked),
                     image -> imageAuth.forImage(run.owner(), run.createdBy(), image), engine.executor(),
                     release.env().get("SLIPWAY_SERVER"), previous, release.publisher());
             RunEngine.Listener listener = new RunListener(id, attempts, task -> Map.copyOf(masked), Map.of(), heldCaches, writers);
@@ -438,7 +438,7 @@ public final class RunQueue implements AutoCloseable {
      * run's logs hide from then on (a program resolves a job's values before its output starts).
      * Values too short to mask are left to the program, which says so in the job's log.
      */
-    private RunProgram.Values values(Registration repo, boolean fork, Map<String, byte[]> masked) {
+    private RunProgram.Values values(long run, int attempt, Registration repo, boolean fork, Map<String, byte[]> masked) {
         return new RunProgram.Values() {
             @Override
             public Map<String, String> variables(String environment) {
@@ -467,6 +467,15 @@ public final class RunQueue implements AutoCloseable {
             @Override
             public List<String> reviewers(String environment) {
                 return configuration.resolve(repo.owner(), repo.name(), environment).reviewers();
+            }
+
+            @Override
+            public RunProgram.Decision awaitApproval(String environment, java.util.function.BooleanSupplier cancelled)
+                    throws InterruptedException {
+                return configuration.awaitApproval(run, attempt, repo.owner(), repo.name(), environment, cancelled)
+                        .map(d -> new RunProgram.Decision(d.approved(), d.decidedBy() == null ? "no approval needed"
+                                : d.state() + " by " + d.decidedBy() + (d.comment() == null || d.comment().isBlank() ? "" : ": " + d.comment())))
+                        .orElse(new RunProgram.Decision(false, "the run was cancelled while it waited for approval"));
             }
         };
     }

@@ -13,17 +13,35 @@ import java.util.function.Function;
  * What a job sees of the configuration: the variables and secrets visible to it with GitHub's
  * precedence (the job's environment over the repository over its owner over the site), and the
  * environment's approval rule. The GitHub Actions engine builds its {@code vars} and
- * {@code secrets} contexts from {@link Visible}.
+ * {@code secrets} contexts from {@link Visible}, and waits for approval with {@link #awaitApproval}.
  */
 public final class RunValues {
     private final Secrets secrets;
     private final Variables variables;
     private final Environments environments;
+    private final EnvironmentApprovals approvals;
 
-    public RunValues(Secrets secrets, Variables variables, Environments environments) {
+    public RunValues(Secrets secrets, Variables variables, Environments environments, EnvironmentApprovals approvals) {
         this.secrets = secrets;
         this.variables = variables;
         this.environments = environments;
+        this.approvals = approvals;
+    }
+
+    /**
+     * Waits until a reviewer decides on the deployment of this attempt of a run in
+     * {@code owner/repository} to {@code environment} ({@link EnvironmentApprovals#await}).
+     * Returns at once, approved, when the environment does not exist or has no reviewers; empty
+     * when the run was cancelled meanwhile.
+     */
+    public Optional<EnvironmentApprovals.Deployment> awaitApproval(long run, int attempt, String owner, String repository, String environment,
+                                                                   java.util.function.BooleanSupplier cancelled) throws InterruptedException {
+        Optional<Environment> env = environments.find(owner, repository, environment);
+        if (env.isEmpty() || !env.get().requiresApproval()) {
+            return Optional.of(new EnvironmentApprovals.Deployment(run, attempt, owner, repository, environment, List.of(), "approved",
+                    null, null));
+        }
+        return approvals.await(run, attempt, env.get(), cancelled);
     }
 
     /**

@@ -106,7 +106,7 @@ class EnvironmentsTest {
             Secrets secrets = state.secrets();
             Variables vars = state.variables();
             Environments envs = state.environments();
-            RunValues values = new RunValues(secrets, vars, envs);
+            RunValues values = new RunValues(secrets, vars, envs, state.approvals());
             envs.put("acme", "web", "Production", null, List.of("alice", "root"));
             envs.put("acme", "web", "staging", null, List.of());
             envs.put("acme", "api", "production", null, List.of()); // another repository's: never seen by acme/web
@@ -187,5 +187,65 @@ class EnvironmentsTest {
         Map<String, String> out = new java.util.TreeMap<>();
         m.forEach((k, v) -> out.put(k, new String(v, StandardCharsets.UTF_8)));
         return out;
+    }
+
+    @ParameterizedTest
+    @MethodSource(DATABASES)
+    void aDeploymentWaitsUntilAReviewerDecidesOncePerAttempt(String db) throws Exception {
+        try (TestState state = open(db)) {
+            Environments envs = state.environments();
+            EnvironmentApprovals approvals = state.approvals();
+            RunValues values = new RunValues(state.secrets(), state.variables(), envs, approvals);
+            envs.put("acme", "web", "Production", null, List.of("alice"));
+            envs.put("acme", "web", "staging", null, List.of());
+            // No reviewers, or no such environment: approved at once, nothing recorded.
+            assertThat(values.awaitApproval(7, 1, "acme", "web", "staging", () -> false)).hasValueSatisfying(d ->
+                    assertThat(d.approved()).isTrue());
+            assertThat(values.awaitApproval(7, 1, "acme", "web", "qa", () -> false).orElseThrow().approved()).isTrue();
+            assertThat(approvals.waiting("acme", "web", 7)).isEmpty();
+
+            java.util.concurrent.CompletableFuture<java.util.Optional<EnvironmentApprovals.Deployment>> job =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return values.awaitApproval(7, 1, "acme", "web", "production", () -> false);
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+            while (approvals.waiting("acme", "web", 7).isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(approvals.waiting("acme", "web", 7)).singleElement().satisfies(d -> {
+                assertThat(d.environment()).isEqualTo("production");
+                assertThat(d.reviewers()).containsExactly("alice");
+            });
+            assertThat(approvals.waiting("acme", "api", 7)).isEmpty();
+            Thread.sleep(300);
+            assertThat(job).isNotDone();
+            assertThatThrownBy(() -> approvals.decide("acme", "web", 7, "production", "bob", true, null))
+                    .isInstanceOf(SlipwayException.Forbidden.class).hasMessageContaining("only the reviewers");
+            assertThatThrownBy(() -> approvals.decide("acme", "web", 8, "production", "alice", true, null))
+                    .isInstanceOf(SlipwayException.NotFound.class).hasMessageContaining("no deployment to environment 'production'");
+            assertThatThrownBy(() -> approvals.decide("acme", "web", 7, "a b", "alice", true, null))
+                    .isInstanceOf(SlipwayException.BadRequest.class);
+            EnvironmentApprovals.Deployment decided = approvals.decide("acme", "web", 7, "PRODUCTION", "alice", true, "ship it");
+            assertThat(decided.state()).isEqualTo("approved");
+            EnvironmentApprovals.Deployment seen = job.get(20, java.util.concurrent.TimeUnit.SECONDS).orElseThrow();
+            assertThat(seen.approved()).isTrue();
+            assertThat(seen.decidedBy()).isEqualTo("alice");
+            assertThat(seen.comment()).isEqualTo("ship it");
+            // Decided once for the attempt: later jobs pass at once; a second decision is a 404.
+            assertThat(values.awaitApproval(7, 1, "acme", "web", "production", () -> false).orElseThrow().approved()).isTrue();
+            assertThatThrownBy(() -> approvals.decide("acme", "web", 7, "production", "alice", false, null))
+                    .isInstanceOf(SlipwayException.NotFound.class);
+            // A retry asks again; a cancelled run stops waiting.
+            assertThat(values.awaitApproval(7, 2, "acme", "web", "production", () -> true)).isEmpty();
+            assertThat(approvals.waiting("acme", "web", 7)).singleElement().satisfies(d -> assertThat(d.attempt()).isEqualTo(2));
+            approvals.decide("acme", "web", 7, "production", "alice", false, "not today");
+            EnvironmentApprovals.Deployment rejected = values.awaitApproval(7, 2, "acme", "web", "production", () -> false).orElseThrow();
+            assertThat(rejected.approved()).isFalse();
+            assertThat(rejected.state()).isEqualTo("rejected");
+        }
     }
 }

@@ -46,6 +46,10 @@ final class TestState implements AutoCloseable {
         return new Secrets(database.jdbi(), config.secretsDir(), identity, Clock.system());
     }
 
+    EnvironmentApprovals approvals() {
+        return new EnvironmentApprovals(database.jdbi(), Clock.system());
+    }
+
     Variables variables() {
         return new Variables(database.jdbi(), identity, Clock.system());
     }

@@ -162,8 +162,8 @@ public final class VariableCommands {
             description = {"Manage a repository's deployment environments: the environment of a GitHub Actions job.",
                     "An environment has its own secrets and variables, which override the repository's for jobs that use it "
                             + "('slipway var set --repo OWNER/NAME --env NAME ...', 'slipway secret set --scope env:OWNER/NAME/ENV ...'), "
-                            + "an optional URL, and optional reviewers who must approve a job that uses it. Approval is not implemented yet: "
-                            + "such a job fails without running and says so."},
+                            + "an optional URL, and optional reviewers: a job that uses it waits until one of them approves "
+                            + "(POST /api/v1/repos/OWNER/NAME/actions/runs/RUN/pending_deployments)."},
             subcommands = {EnvsList.class, EnvsSet.class, EnvsDelete.class})
     public static final class Envs {}
 
@@ -201,7 +201,7 @@ public final class VariableCommands {
         String url;
         @Option(names = "--reviewer", paramLabel = "USER",
                 description = "A user who must approve jobs that use the environment; repeat for more (at most 6). Without any, jobs run "
-                        + "without approval. (Approval is not implemented yet: with reviewers, such jobs do not run.)")
+                        + "without approval.")
         List<String> reviewers = List.of();
 
         @Override
@@ -210,8 +210,7 @@ public final class VariableCommands {
             boolean created = s.environments().put(on[0], on[1], name, url, reviewers);
             Environment e = s.environments().require(on[0], on[1], name);
             System.out.println((created ? "Created" : "Updated") + " environment " + e.name() + " of " + repo
-                    + (e.requiresApproval() ? "; jobs that use it need approval by " + String.join(" or ", e.reviewers())
-                    + " (not implemented yet: they do not run)"
+                    + (e.requiresApproval() ? "; jobs that use it wait for approval by " + String.join(" or ", e.reviewers())
                     : "; jobs that use it run without approval"));
             return 0;
         }

@@ -247,7 +247,7 @@ class VariablesIT {
 
             assertThat(p.cli("envs", "set", "--repo", "crew/site", "production", "--url", "https://site.crew.example",
                     "--reviewer", "admin").ok().out()).contains("Created environment production of crew/site")
-                    .contains("need approval by admin");
+                    .contains("wait for approval by admin");
             assertThat(p.cli("envs", "list", "--repo", "crew/site").ok().out())
                     .isEqualTo("production\thttps://site.crew.example\tadmin\n");
             p.cli("var", "set", "NODE_VERSION", "24", "--repo", "crew/site", "--env", "PRODUCTION").ok();
@@ -319,7 +319,7 @@ class VariablesIT {
                 runs-on: ubuntu-latest
                 environment: guarded
                 steps:
-                  - run: echo "guarded ran with ${{ secrets.DEPLOY_TOKEN }}"
+                  - run: echo "guarded ran with ${{ secrets.DEPLOY_TOKEN }} target=${{ vars.TARGET }}"
             """;
 
     @Test
@@ -342,10 +342,33 @@ class VariablesIT {
         assertThat(post(admin, repo + "/environments/production/variables/TARGET", "{\"value\":\"prod\"}").statusCode()).isEqualTo(201);
         assertThat(put(admin, repo + "/environments/production/secrets/DEPLOY_TOKEN", "{\"data\":\"prod-token-value\"}").statusCode())
                 .isEqualTo(201);
-        // Approval is not supported yet: a job in an environment with reviewers does not run.
+        // A job in an environment with reviewers waits until one approves.
         assertThat(put(admin, repo + "/environments/guarded", "{\"reviewers\":[\"admin\"]}").statusCode()).isEqualTo(200);
 
-        JsonNode run = ci.run("wf", "{\"workflow\":\"vars.yaml\"}");
+        long id = ci.trigger("wf", "{\"workflow\":\"vars.yaml\"}").get("id").asLong();
+        String pending = repo + "/actions/runs/" + id + "/pending_deployments";
+        JsonNode waiting = awaitPending(pending);
+        assertThat(waiting).isEqualTo(JSON.readTree("[{\"environment\":{\"name\":\"guarded\"},\"wait_timer\":0,"
+                + "\"current_user_can_approve\":true,\"reviewers\":[{\"type\":\"User\",\"reviewer\":{\"login\":\"admin\"}}]}]"));
+        // Only a reviewer decides; bad decisions are 400s and change nothing.
+        assertThat(json(post(alice, pending, "{\"environments\":[\"guarded\"],\"state\":\"approved\"}"), 403).get("message").asText())
+                .contains("only the reviewers of environment 'guarded' may decide: admin");
+        for (String[] c : new String[][] {
+                {"{\"environments\":[\"guarded\"],\"state\":\"maybe\"}", "\"approved\" or \"rejected\""},
+                {"{\"state\":\"approved\"}", "the environments to decide on"},
+                {"{\"environment_ids\":[1],\"state\":\"approved\"}", "did you mean 'environments'?"},
+                {"{\"environments\":[1],\"state\":\"approved\"}", "is not a name"}}) {
+            assertThat(json(post(admin, pending, c[0]), 400).get("message").asText()).as(c[0]).contains(c[1]);
+        }
+        assertThat(json(post(admin, repo + "/actions/runs/x/pending_deployments", "{}"), 400).get("message").asText())
+                .contains("invalid run id 'x'");
+        assertThat(json(post(admin, pending, "{\"environments\":[\"production\"],\"state\":\"approved\"}"), 404)
+                .get("message").asText()).contains("no deployment to environment 'production' waits for approval in run " + id);
+        assertThat(json(post(admin, pending, "{\"environments\":[\"Guarded\"],\"state\":\"approved\",\"comment\":\"ship it\"}"), 200))
+                .isEqualTo(JSON.readTree("[{\"environment\":\"guarded\",\"state\":\"approved\",\"decided_by\":\"admin\"}]"));
+        assertThat(json(alice.get(pending), 403)).isNotNull();
+
+        JsonNode run = ci.await(id);
         Map<String, JsonNode> tasks = CiClient.tasks(run);
         String plain = ci.log(run, "plain");
         String deploy = ci.log(run, "deploy");
@@ -356,9 +379,35 @@ class VariablesIT {
                 .doesNotContain("repo-token-value");
         assertThat(deploy).contains("environment Production").contains("deploy target=prod region=eu token=***")
                 .contains("spaced=prod token value").doesNotContain("prod-token-value").doesNotContain("repo-token");
-        assertThat(tasks.get("guarded").get("status").asText()).as(guarded).isEqualTo("error");
-        assertThat(guarded).contains("environment guarded requires approval by admin").doesNotContain("guarded ran");
-        assertThat(run.get("status").asText()).isEqualTo("error");
+        assertThat(tasks.get("guarded").get("status").asText()).as(guarded).isEqualTo("success");
+        assertThat(guarded).contains("waiting for approval of environment guarded by admin").contains("environment guarded: approved by admin: ship it").contains("guarded ran with *** target=dev");
+        assertThat(run.get("status").asText()).isEqualTo("success");
+        assertThat(json(admin.get(pending), 200)).isEmpty();
+
+        // Rejected: the job does not run.
+        long again = ci.trigger("wf", "{\"workflow\":\"vars.yaml\"}").get("id").asLong();
+        String pendingAgain = repo + "/actions/runs/" + again + "/pending_deployments";
+        awaitPending(pendingAgain);
+        assertThat(post(admin, pendingAgain, "{\"environments\":[\"guarded\"],\"state\":\"rejected\",\"comment\":\"not today\"}")
+                .statusCode()).isEqualTo(200);
+        JsonNode rejected = ci.await(again);
+        String log = ci.log(rejected, "guarded");
+        assertThat(CiClient.tasks(rejected).get("guarded").get("status").asText()).as(log).isEqualTo("error");
+        assertThat(log).contains("environment guarded: rejected by admin: not today").doesNotContain("guarded ran");
+        assertThat(CiClient.tasks(rejected).get("deploy").get("status").asText()).isEqualTo("success");
+    }
+
+    /** The run's pending deployments once there are some. */
+    private static JsonNode awaitPending(String path) throws InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode waiting = json(admin.get(path), 200);
+            if (!waiting.isEmpty()) {
+                return waiting;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("nothing waits for approval at " + path);
     }
 
     private static HttpResponse<String> post(Http h, String path, String body) {
