@@ -1,6 +1,7 @@
 package dev.slipway.server.cli;
 
 import dev.slipway.ci.secret.Environment;
+import dev.slipway.ci.secret.EnvironmentApprovals;
 import dev.slipway.ci.secret.SecretScope;
 import dev.slipway.ci.secret.Variable;
 import dev.slipway.ci.secret.Variables;
@@ -163,8 +164,8 @@ public final class VariableCommands {
                     "An environment has its own secrets and variables, which override the repository's for jobs that use it "
                             + "('slipway var set --repo OWNER/NAME --env NAME ...', 'slipway secret set --scope env:OWNER/NAME/ENV ...'), "
                             + "an optional URL, and optional reviewers: a job that uses it waits until one of them approves "
-                            + "(POST /api/v1/repos/OWNER/NAME/actions/runs/RUN/pending_deployments)."},
-            subcommands = {EnvsList.class, EnvsSet.class, EnvsDelete.class})
+                            + "('slipway envs approve', or POST /api/v1/repos/OWNER/NAME/actions/runs/RUN/pending_deployments)."},
+            subcommands = {EnvsList.class, EnvsSet.class, EnvsDelete.class, EnvsPending.class, EnvsApprove.class})
     public static final class Envs {}
 
     /** The repository option every environment command takes. */
@@ -226,6 +227,46 @@ public final class VariableCommands {
             String[] on = ownerAndName();
             s.environments().delete(on[0], on[1], name);
             System.out.println("Deleted environment " + name + " of " + repo + " with its secrets and variables");
+            return 0;
+        }
+    }
+
+    @Command(name = "pending", mixinStandardHelpOptions = true,
+            description = "List the environments a run's jobs wait for: environment and reviewers, one a line with a tab between.")
+    static final class EnvsPending extends RepoCommand {
+        @Parameters(paramLabel = "RUN", description = "The run's number.")
+        long run;
+
+        @Override
+        int run(Slipway s) {
+            String[] on = ownerAndName();
+            for (EnvironmentApprovals.Deployment d : s.environmentApprovals().waiting(on[0], on[1], run)) {
+                System.out.println(d.environment() + "\t" + String.join(",", d.reviewers()));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "approve", mixinStandardHelpOptions = true,
+            description = {"Approve (or with --reject, reject) the jobs of a run that wait for an environment's approval.",
+                    "The decision is made as --as USER, who must be one of the environment's reviewers. A rejected job fails."})
+    static final class EnvsApprove extends RepoCommand {
+        @Parameters(index = "0", paramLabel = "RUN", description = "The run's number.")
+        long run;
+        @Parameters(index = "1", paramLabel = "ENVIRONMENT", description = "The environment the jobs wait for.")
+        String environment;
+        @Option(names = "--as", required = true, paramLabel = "USER", description = "The reviewer deciding.")
+        String user;
+        @Option(names = "--reject", description = "Reject instead of approving.")
+        boolean reject;
+        @Option(names = "--comment", paramLabel = "TEXT", description = "Why; shown in the jobs' logs.")
+        String comment;
+
+        @Override
+        int run(Slipway s) {
+            String[] on = ownerAndName();
+            EnvironmentApprovals.Deployment d = s.environmentApprovals().decide(on[0], on[1], run, environment, user, !reject, comment);
+            System.out.println("Environment " + d.environment() + " " + d.state() + " for run " + run + " of " + repo + " by " + user);
             return 0;
         }
     }

@@ -267,6 +267,31 @@ class VariablesIT {
                 assertThat(new String(seen.secrets().get("DEPLOY_TOKEN"), StandardCharsets.UTF_8)).isEqualTo("env-token-value");
                 assertThat(seen.reviewers()).containsExactly("admin");
                 assertThat(other.runValues().resolve("crew", "site", null).variables()).containsEntry("NODE_VERSION", "22");
+
+                // A job of run 99 waits for production's approval (as the engine waits); the CLI decides.
+                var job = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return other.runValues().awaitApproval(99, 1, "crew", "site", "production", () -> false);
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+                String pending = "";
+                while (pending.isEmpty() && System.nanoTime() < deadline) {
+                    pending = p.cli("envs", "pending", "--repo", "crew/site", "99").ok().out();
+                }
+                assertThat(pending).isEqualTo("production\tadmin\n");
+                assertThat(p.cli("envs", "approve", "--repo", "crew/site", "99", "production", "--as", "crew").err())
+                        .contains("error: only the reviewers of environment 'production' may decide: admin");
+                assertThat(p.cli("envs", "approve", "--repo", "crew/site", "99", "production", "--as", "admin", "--comment", "ok").ok().out())
+                        .contains("Environment production approved for run 99 of crew/site by admin");
+                assertThat(job.get(30, java.util.concurrent.TimeUnit.SECONDS)).hasValueSatisfying(d -> {
+                    assertThat(d.approved()).isTrue();
+                    assertThat(d.decidedBy()).isEqualTo("admin");
+                    assertThat(d.comment()).isEqualTo("ok");
+                });
+                assertThat(p.cli("envs", "pending", "--repo", "crew/site", "99").ok().out()).isEmpty();
             }
 
             // Usage errors exit 2; refusals exit 1 with the reason; neither changes anything.
