@@ -184,11 +184,17 @@ public final class BuiltinActions implements ActionRunner {
         return ActionResult.success(Map.of("digest", digest == null ? "" : digest, "imageid", digest == null ? "" : digest));
     }
 
+    /** Inputs whose {@code false} asks for what Slipway's builds do anyway. */
+    private static final Set<String> OFF_ALREADY = Set.of("provenance", "sbom");
+
     /** Inputs given that Slipway takes and ignores (or does not know) are said, never dropped silently. */
     private static void warnUnsupported(ActionCall call, Set<String> ignored, Set<String> known) {
         for (String input : call.inputs().keySet()) {
             if (call.inputs().get(input) == null || call.inputs().get(input).isBlank()) {
                 continue;
+            }
+            if (OFF_ALREADY.contains(input) && call.inputs().get(input).strip().equalsIgnoreCase("false")) {
+                continue; // what Slipway does anyway: no attestations are made
             }
             if (ignored.contains(input)) {
                 call.log("::warning::" + call.step().uses() + ": input '" + input + "' is ignored by Slipway's built-in action");

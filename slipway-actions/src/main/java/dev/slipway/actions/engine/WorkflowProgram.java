@@ -70,6 +70,8 @@ public final class WorkflowProgram implements RunProgram {
 
     private final Map<String, String> labels;
     private final ActionsFactory actions;
+    /** The jobs to run with what they need ({@code slipway exec -j}); null for every job. */
+    private final Set<String> only;
 
     /**
      * How a job's {@code uses} steps that are not built in run (local and fetched actions); the
@@ -87,8 +89,21 @@ public final class WorkflowProgram implements RunProgram {
      * @param labels {@code ci.actions.labels}: runner label to image ({@code ubuntu-latest: local/runner:bookworm})
      */
     public WorkflowProgram(Map<String, String> labels, ActionsFactory actions) {
+        this(labels, actions, null);
+    }
+
+    private WorkflowProgram(Map<String, String> labels, ActionsFactory actions, Set<String> only) {
         this.labels = Map.copyOf(labels);
         this.actions = actions;
+        this.only = only == null ? null : Set.copyOf(only);
+    }
+
+    /**
+     * This program for these jobs and the jobs they need, as act's {@code -j} does; the others
+     * do not run and are not reported.
+     */
+    public WorkflowProgram only(Set<String> jobs) {
+        return new WorkflowProgram(labels, actions, jobs);
     }
 
     @Override
@@ -132,6 +147,43 @@ public final class WorkflowProgram implements RunProgram {
         return a.compareTo(b) >= 0 ? a : b;
     }
 
+    /**
+     * The task and the tasks of every job that needs its job, directly or not: a task belongs to
+     * the job its details name (a matrix combination), or is the job of its name.
+     */
+    @Override
+    public List<String> withDependents(String definitionFile, String definition, Map<String, String> details, List<String> tasks,
+                                       String task) {
+        Workflow workflow = Workflows.read(definitionFile, definition);
+        Map<String, String> jobOf = new LinkedHashMap<>();
+        for (String t : tasks) {
+            String job = t;
+            String d = details.get(t);
+            if (d != null) {
+                try {
+                    job = JSON.readTree(d).path("job").asText(t);
+                } catch (IOException e) {
+                    // the task's name is its job's
+                }
+            }
+            jobOf.put(t, job);
+        }
+        String job = jobOf.getOrDefault(task, task);
+        Set<String> dependents = new LinkedHashSet<>();
+        for (String id : workflow.jobs().keySet()) {
+            if (workflow.graph().ancestors(id).contains(job)) {
+                dependents.add(id);
+            }
+        }
+        List<String> again = new ArrayList<>(List.of(task));
+        jobOf.forEach((t, j) -> {
+            if (dependents.contains(j) && !again.contains(t)) {
+                again.add(t);
+            }
+        });
+        return again;
+    }
+
     /** The names of the secrets a workflow mentions: those are read (and masked) for its jobs. */
     static Set<String> secretNames(String definition) {
         Set<String> names = new LinkedHashSet<>();
@@ -162,6 +214,8 @@ public final class WorkflowProgram implements RunProgram {
         private final Map<String, TaskStatus> statuses = new ConcurrentHashMap<>();
         private final List<Executor.TaskHandle> handles = new CopyOnWriteArrayList<>();
         private final Map<String, CompletableFuture<Outcome>> outcomes = new LinkedHashMap<>();
+        /** GitHub's name of each task: {@code build (worker-a)}, or the job's {@code name}. */
+        private final Map<String, String> displayNames = new ConcurrentHashMap<>();
 
         Execution(Setup setup, Workflow workflow, RunEngine.Listener listener, RunEngine.Cancellation cancellation) {
             this.setup = setup;
@@ -191,7 +245,18 @@ public final class WorkflowProgram implements RunProgram {
         }
 
         RunEngine.Result run() {
+            Set<String> selected = new LinkedHashSet<>();
             for (String id : workflow.graph().order()) {
+                if (only == null || only.contains(id)) {
+                    selected.add(id);
+                    selected.addAll(workflow.graph().ancestors(id));
+                }
+            }
+            for (String id : workflow.graph().order()) {
+                if (!selected.contains(id)) {
+                    outcomes.put(id, CompletableFuture.completedFuture(new Outcome(Status.Conclusion.SKIPPED, Map.of())));
+                    continue;
+                }
                 Job job = workflow.job(id);
                 List<CompletableFuture<Outcome>> deps = job.needs().stream().map(outcomes::get).toList();
                 outcomes.put(id, CompletableFuture.allOf(deps.toArray(CompletableFuture[]::new))
@@ -270,14 +335,21 @@ public final class WorkflowProgram implements RunProgram {
                 return fail(id, "the job's matrix could not be expanded: " + e.getMessage());
             }
             List<String> names = new ArrayList<>();
+            Map<String, String> shown = new LinkedHashMap<>();
             for (int i = 0; i < expansion.combinations().size(); i++) {
                 Combination combination = expansion.combinations().get(i);
                 Scope named = jobScope(job, needs, combination.context(), expansion.strategyContext(i), values(null));
-                names.add(taskName(job.displayName(combination, named), names));
+                String name = taskName(id, combination, names);
+                names.add(name);
+                shown.put(name, job.displayName(combination, named));
             }
             if (!names.equals(List.of(id))) {
                 listener.tasksExpanded(id, names);
             }
+            for (String name : names) { // the job a task belongs to (for retries) and GitHub's name for it, also if it never runs
+                listener.details(name, JSON.createObjectNode().put("job", id).put("display_name", shown.get(name)).toString());
+            }
+            displayNames.putAll(shown);
             Semaphore parallel = new Semaphore(expansion.maxParallel());
             Map<String, String> outputs = new ConcurrentHashMap<>();
             List<JobRuntime> running = new CopyOnWriteArrayList<>();
@@ -438,7 +510,7 @@ public final class WorkflowProgram implements RunProgram {
                 });
                 JobResult result;
                 try {
-                    result = runtime.run(runtimeJob(workflow.env(), job, task, timeout), runInfo, RunnerInfo.linux("slipway", "/opt/hostedtoolcache"),
+                    result = runtime.run(runtimeJob(workflow.env(), job, displayNames.getOrDefault(task, task), timeout), runInfo, RunnerInfo.linux("slipway", "/opt/hostedtoolcache"),
                             new JobContexts(values.vars(), values.secrets(), inputs, combination.context(), expansion.strategyContext(index), needs,
                                     null, null));
                 } finally {
@@ -446,7 +518,7 @@ public final class WorkflowProgram implements RunProgram {
                     running.remove(runtime);
                 }
                 outputs.putAll(result.outputs());
-                listener.details(task, details(result));
+                listener.details(task, details(job.id(), displayNames.getOrDefault(task, task), result));
                 setup.executor().stop(handle);
                 setup.executor().await(handle, Duration.ofSeconds(30));
                 sink.close();
@@ -560,14 +632,32 @@ public final class WorkflowProgram implements RunProgram {
     }
 
     /** A task name: what GitHub shows, made unique in the run and short enough for the task table. */
-    static String taskName(String shown, List<String> taken) {
-        String clean = shown.replace('/', '-').replaceAll("\\p{Cntrl}", " ").strip(); // a task name is part of its log's path
-        String base = clean.length() > 60 ? clean.substring(0, 60) : clean.isEmpty() ? "job" : clean;
+    /**
+     * A task's name: the job's id, and for a matrix combination its values after it
+     * ({@code build-worker-a-20}), in characters a URL path and a log id take as they are; the
+     * name GitHub shows ({@code build (worker-a, 20)}) is the task's {@code display_name}.
+     */
+    static String taskName(String jobId, Combination combination, List<String> taken) {
+        StringBuilder b = new StringBuilder(jobId);
+        combination.values().values().forEach(v -> appendValues(b, v));
+        String clean = b.toString().replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("-+$", "");
+        String base = clean.length() > 80 ? clean.substring(0, 80) : clean.isEmpty() ? "job" : clean;
         String name = base;
         for (int n = 2; taken.contains(name); n++) {
-            name = base + " #" + n;
+            name = base + "-" + n;
         }
         return name;
+    }
+
+    private static void appendValues(StringBuilder b, JsonNode v) {
+        if (v == null || v.isNull() || (v.isValueNode() && v.asText().isEmpty())) {
+            return;
+        }
+        if (v.isContainerNode()) {
+            v.elements().forEachRemaining(e -> appendValues(b, e));
+            return;
+        }
+        b.append('-').append(v.asText());
     }
 
     /** A task name as a file name and a container name part. */
@@ -576,8 +666,10 @@ public final class WorkflowProgram implements RunProgram {
     }
 
     /** The job's steps, outputs and annotations for the run JSON. */
-    static String details(JobResult result) {
+    static String details(String jobId, String displayName, JobResult result) {
         ObjectNode d = JSON.createObjectNode();
+        d.put("job", jobId);
+        d.put("display_name", displayName);
         d.put("result", result.result().word());
         ObjectNode outputs = d.putObject("outputs");
         result.outputs().forEach(outputs::put);

@@ -95,6 +95,7 @@ public final class CiRoutes {
         routes.post("/api/v1/hooks", this::hook);
         routes.get("/api/v1/repos/{owner}/{name}/hooks/deliveries", this::deliveries);
         routes.post("/api/v1/runs/{id}/tasks/{task}/retry", this::retry);
+        routes.post("/api/v1/runs/{id}/retry", this::retryRun);
         routes.get("/api/v1/runs/{id}/tasks/{task}/log", this::rawLog);
         routes.get("/api/v1/runs/{id}/tasks/{task}/log/stream", this::streamLog);
     }
@@ -420,6 +421,17 @@ public final class CiRoutes {
     private void retry(Context ctx) {
         CiStore.RunRow r = run(ctx, true);
         runs.retry(r.id(), ctx.pathParam("task"));
+        ctx.status(202).contentType("application/json").result(runJson(runs.require(r.id())).toString());
+    }
+
+    /** The failed tasks and what depends on them ({@code ?all=true}: every task), as GitHub's re-runs. */
+    private void retryRun(Context ctx) {
+        CiStore.RunRow r = run(ctx, true);
+        String all = ctx.queryParam("all");
+        if (all != null && !all.equals("true") && !all.equals("false")) {
+            throw new SlipwayException.BadRequest("all must be true or false, not '" + all + "'");
+        }
+        runs.retryRun(r.id(), "true".equals(all));
         ctx.status(202).contentType("application/json").result(runJson(runs.require(r.id())).toString());
     }
 

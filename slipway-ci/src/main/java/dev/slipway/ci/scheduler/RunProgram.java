@@ -31,6 +31,17 @@ public interface RunProgram {
     }
 
     /**
+     * The tasks a retry of {@code task} runs again: it and every task that depends on it.
+     *
+     * @param details the {@link RunEngine.Listener#details} the run's tasks reported, by task
+     * @param tasks the run's tasks as they are now (a matrix job's combinations once it started)
+     */
+    default List<String> withDependents(String definitionFile, String definition, Map<String, String> details, List<String> tasks,
+                                        String task) {
+        return List.of(task);
+    }
+
+    /**
      * What a run has to work with.
      *
      * @param definitionFile the definition's path in the repository ({@code .gitea/workflows/build.yaml})

@@ -22,6 +22,7 @@ import dev.slipway.ci.workspace.DeployTargets;
 import dev.slipway.logs.LogStore;
 import dev.slipway.logs.LogStream;
 import dev.slipway.logs.LogWriter;
+import dev.slipway.core.SlipwayException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -137,6 +138,17 @@ public final class RunQueue implements AutoCloseable {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The tasks a retry of {@code task} runs again, for a run of any format. */
+    public List<String> withDependents(CiStore.RunRow run, String task) {
+        if (run.isNative()) {
+            return List.copyOf(RunEngine.withDependents(PipelineParser.parseOrRefuse(run.pipeline(), run.definition()), task));
+        }
+        RunProgram program = PipelineFormat.find(formats, run.format()).map(PipelineFormat::program)
+                .orElseThrow(() -> new SlipwayException.Conflict("this server does not run '" + run.format() + "' pipelines"));
+        List<String> names = store.tasks(run.id()).stream().map(CiStore.TaskRow::name).toList();
+        return program.withDependents(run.definitionFile(), run.definition(), taskRecords.details(run.id()), names, task);
     }
 
     /** Closes the logs of tasks a crash left running, marks their runs as errors, and starts the dispatcher. */

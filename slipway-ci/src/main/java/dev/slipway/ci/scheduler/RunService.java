@@ -157,27 +157,55 @@ public final class RunService implements AutoCloseable {
     public void retry(long id, String task) {
         CiStore.RunRow run = require(id);
         if (run.evictedAt() != null) {
-            throw evicted(run, task);
+            throw evicted(run, "task '" + task + "'");
         }
-        Pipeline pipeline = PipelineParser.parseOrRefuse(run.pipeline(), run.definition());
         CiStore.TaskRow row = store.tasks(id).stream().filter(t -> t.name().equals(task)).findFirst()
                 .orElseThrow(() -> new SlipwayException.NotFound("run " + id + " has no task '" + task + "'"));
         if (row.status().equals("success")) {
             throw new SlipwayException.Conflict("task '" + task + "' succeeded; only a failed, cancelled, skipped or errored task can be retried");
         }
-        List<String> again = new ArrayList<>(RunEngine.withDependents(pipeline, task));
-        if (!store.requeue(id, again)) {
-            CiStore.RunRow now = store.run(id).orElseThrow();
-            if (now.evictedAt() != null) {
-                throw evicted(now, task); // evicted since we looked
+        requeue(run, queue.withDependents(run, task), "task '" + task + "'");
+    }
+
+    /** Task statuses a retry of a run's failed tasks runs again (with what depends on them), as GitHub's "re-run failed jobs". */
+    private static final java.util.Set<String> FAILED = java.util.Set.of("failure", "error", "cancelled");
+
+    /**
+     * Runs a finished run's failed, errored and cancelled tasks again, with every task that
+     * depends on them; with {@code all}, every task. Returns the tasks queued.
+     */
+    public List<String> retryRun(long id, boolean all) {
+        CiStore.RunRow run = require(id);
+        if (run.evictedAt() != null) {
+            throw evicted(run, all ? "every task" : "the failed tasks");
+        }
+        java.util.Set<String> again = new java.util.LinkedHashSet<>();
+        for (CiStore.TaskRow t : store.tasks(id)) {
+            if ((all || FAILED.contains(t.status())) && !again.contains(t.name())) {
+                again.addAll(queue.withDependents(run, t.name()));
             }
-            throw new SlipwayException.Conflict("run " + id + " is still " + now.status() + "; retry when it has finished");
+        }
+        if (again.isEmpty()) {
+            throw new SlipwayException.Conflict("run " + id + " has no failed, errored or cancelled task to retry; "
+                    + "retry a task by name, or every task with all=true");
+        }
+        requeue(run, new ArrayList<>(again), all ? "every task" : "the failed tasks");
+        return List.copyOf(again);
+    }
+
+    private void requeue(CiStore.RunRow run, List<String> again, String what) {
+        if (!store.requeue(run.id(), again)) {
+            CiStore.RunRow now = store.run(run.id()).orElseThrow();
+            if (now.evictedAt() != null) {
+                throw evicted(now, what); // evicted since we looked
+            }
+            throw new SlipwayException.Conflict("run " + run.id() + " is still " + now.status() + "; retry when it has finished");
         }
         queue.wake();
     }
 
-    private static SlipwayException evicted(CiStore.RunRow run, String task) {
-        return new SlipwayException.Conflict("task '" + task + "' of run " + run.id() + " cannot be retried: the run's workspace (its task "
+    private static SlipwayException evicted(CiStore.RunRow run, String what) {
+        return new SlipwayException.Conflict(what + " of run " + run.id() + " cannot be retried: the run's workspace (its task "
                 + "layers, outputs and containers) was evicted at " + java.time.Instant.ofEpochMilli(run.evictedAt())
                 + " by the keep policy (ci.keep.*); trigger a new run instead");
     }

@@ -36,8 +36,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "exec", mixinStandardHelpOptions = true,
+@Command(name = "exec", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs a pipeline of a local checkout directly, without a server (like 'woodpecker exec' or 'act').",
+                "",
+                "A .slipway/*.yml pipeline runs by default. GitHub Actions workflows (.forgejo/workflows, .gitea/workflows, "
+                        + ".github/workflows) run when DIR has no .slipway pipeline, or when -W, --event, -j, -P, --input, "
+                        + "--env or --env-file is given: the workflows that run on --event (default push), each job in a "
+                        + "container of the image its runs-on label maps to (ci.actions.labels, or -P).",
                 "",
                 "DIR is mounted read-only as the base worktree at /src/<basename of DIR>; every write of a task lands "
                         + "in a per-task overlay layer, so DIR is never modified. Output streams to the terminal with task "
@@ -50,7 +55,7 @@ public final class ExecCommand implements Callable<Integer> {
     @Option(names = "--pipeline", paramLabel = "FILE", description = "Pipeline file, or its name under DIR/.slipway (ci or ci.yml; default: the only .slipway/*.yml)")
     Path pipelineFile;
 
-    @Option(names = "--var", paramLabel = "K=V", description = "Set a variable (repeatable)")
+    @Option(names = "--var", paramLabel = "K=V", description = "Set a variable (repeatable); in GitHub Actions workflows, vars.K")
     Map<String, String> vars = new LinkedHashMap<>();
 
     @Option(names = "--deploy-target", paramLabel = "NAME=PATH", description = "Make a deploy target available (repeatable)")
@@ -60,6 +65,43 @@ public final class ExecCommand implements Callable<Integer> {
             description = "Give a task secret (repeatable): NAME=VALUE, or NAME alone to take the value of the environment "
                     + "variable NAME (keeps it out of the shell history). Secrets are masked in the output.")
     List<String> secretArgs = new ArrayList<>();
+
+    @Option(names = {"-W", "--workflows"}, paramLabel = "PATH",
+            description = "GitHub Actions: a workflow file, or a directory of them, relative to DIR or absolute "
+                    + "(default: DIR's .forgejo/workflows, .gitea/workflows or .github/workflows)")
+    Path workflows;
+
+    @Option(names = "--event", paramLabel = "NAME", description = "GitHub Actions: the event (push, pull_request, workflow_dispatch, "
+            + "schedule, ...); runs the workflows whose on: has it. Default: push")
+    String event;
+
+    @Option(names = {"-e", "--eventpath"}, paramLabel = "FILE", description = "GitHub Actions: the event's payload, a JSON file "
+            + "(github.event); default: one made from DIR's HEAD commit")
+    Path eventPath;
+
+    @Option(names = {"-j", "--job"}, paramLabel = "ID", description = "GitHub Actions: run this job and the jobs it needs (repeatable)")
+    List<String> jobs = new ArrayList<>();
+
+    @Option(names = {"-P", "--platform"}, paramLabel = "LABEL=IMAGE",
+            description = "GitHub Actions: run jobs labelled LABEL (runs-on) in IMAGE, or on this machine with IMAGE "
+                    + "-self-hosted (repeatable; adds to ci.actions.labels)")
+    Map<String, String> platforms = new LinkedHashMap<>();
+
+    @Option(names = "--input", paramLabel = "K=V", description = "GitHub Actions: a workflow_dispatch input (repeatable)")
+    Map<String, String> inputs = new LinkedHashMap<>();
+
+    @Option(names = "--env", paramLabel = "K=V", description = "GitHub Actions: an environment variable of every job (repeatable)")
+    Map<String, String> env = new LinkedHashMap<>();
+
+    @Option(names = "--env-file", paramLabel = "FILE", description = "GitHub Actions: environment variables from a dotenv file "
+            + "(KEY=VALUE lines; quoted values may span lines)")
+    Path envFile;
+
+    @Option(names = "--secret-file", paramLabel = "FILE", description = "Secrets from a dotenv file, as --env-file reads it")
+    Path secretFile;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file (ci.actions.labels). Env: SLIPWAY_CONFIG")
+    Path config;
 
     @Option(names = "--executor", paramLabel = "docker|local",
             description = "docker (default) or local (runs commands on this machine, NOT isolated)")
@@ -71,6 +113,9 @@ public final class ExecCommand implements Callable<Integer> {
         if (!Files.isDirectory(base)) {
             System.err.println("error: " + base + " is not a directory");
             return 2;
+        }
+        if (workflowMode(base)) {
+            return workflows(base);
         }
         Path file = pipelineFile != null ? namedPipeline(base, pipelineFile) : onlyPipeline(base);
         if (file == null) {
@@ -138,6 +183,81 @@ public final class ExecCommand implements Callable<Integer> {
             return result.success() ? 0 : 1;
         } finally {
             Dirs.reset(runDir);
+        }
+    }
+
+    /** Whether this is a GitHub Actions run: an option only workflows have, or no .slipway pipeline beside workflows. */
+    private boolean workflowMode(Path base) throws IOException {
+        if (workflows != null || event != null || eventPath != null || !jobs.isEmpty() || !platforms.isEmpty() || !inputs.isEmpty()
+                || !env.isEmpty() || envFile != null) {
+            return true;
+        }
+        if (pipelineFile != null || !slipwayPipelines(base).isEmpty()) {
+            return false;
+        }
+        return !dev.slipway.actions.workflow.WorkflowFiles.scan(base).files().isEmpty();
+    }
+
+    private int workflows(Path base) throws Exception {
+        if (!deployTargets.isEmpty()) {
+            System.err.println("error: --deploy-target is for .slipway pipelines; workflows have no deploy targets");
+            return 2;
+        }
+        ExecWorkflows.Options options;
+        List<ExecWorkflows.Selected> selected;
+        try {
+            Map<String, byte[]> secrets = secrets();
+            if (secrets == null) {
+                return 2;
+            }
+            if (secretFile != null) {
+                dotenv(secretFile, "--secret-file").forEach((k, v) -> secrets.putIfAbsent(k, v.getBytes(StandardCharsets.UTF_8)));
+            }
+            Map<String, String> jobEnv = new LinkedHashMap<>();
+            if (envFile != null) {
+                jobEnv.putAll(dotenv(envFile, "--env-file"));
+            }
+            jobEnv.putAll(env);
+            String payload = null;
+            if (eventPath != null) {
+                Path p = eventPath.isAbsolute() ? eventPath : Path.of("").toAbsolutePath().resolve(eventPath);
+                try {
+                    payload = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(p)).toString();
+                } catch (IOException e) {
+                    throw new ExecWorkflows.Refused("--eventpath " + eventPath + ": " + e.getMessage().replaceAll("\\s*\\R\\s*", " "));
+                }
+            }
+            Map<String, String> labels = new LinkedHashMap<>(
+                    new dev.slipway.core.config.ConfigLoader(System.getenv()).load(Map.of(), config).ci().actionsLabels());
+            platforms.forEach((label, image) -> labels.put(label, image.equals("-self-hosted") ? "host" : "docker://" + image));
+            options = new ExecWorkflows.Options(base, workflows, event == null ? "push" : event, payload, jobs, labels, inputs, secrets, jobEnv, vars);
+            selected = ExecWorkflows.select(options);
+        } catch (ExecWorkflows.Refused | IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
+        Executor chosen;
+        try {
+            chosen = executor();
+        } catch (Executor.ExecutorException e) {
+            System.err.println("error: " + e.getMessage() + " (or run with --executor local, which does not isolate jobs)");
+            return 2;
+        }
+        try (Executor executor = chosen) {
+            return ExecWorkflows.run(options, selected, executor);
+        } catch (ExecWorkflows.Refused e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private static Map<String, String> dotenv(Path file, String option) throws ExecWorkflows.Refused {
+        try {
+            return Dotenv.parse(Files.readString(file, StandardCharsets.UTF_8), System::getenv);
+        } catch (IOException e) {
+            throw new ExecWorkflows.Refused(option + " " + file + ": cannot read it: " + e.getMessage());
+        } catch (Dotenv.DotenvException e) {
+            throw new ExecWorkflows.Refused(option + " " + file + ": " + e.getMessage());
         }
     }
 
@@ -262,7 +382,7 @@ public final class ExecCommand implements Callable<Integer> {
         }
     }
 
-    private static Path onlyPipeline(Path base) throws IOException {
+    private static List<Path> slipwayPipelines(Path base) throws IOException {
         Path dir = base.resolve(".slipway");
         List<Path> files = new ArrayList<>();
         if (Files.isDirectory(dir)) {
@@ -270,6 +390,12 @@ public final class ExecCommand implements Callable<Integer> {
                 s.filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml")).sorted().forEach(files::add);
             }
         }
+        return files;
+    }
+
+    private static Path onlyPipeline(Path base) throws IOException {
+        Path dir = base.resolve(".slipway");
+        List<Path> files = slipwayPipelines(base);
         if (files.size() == 1) {
             return files.getFirst();
         }

@@ -277,7 +277,8 @@ public final class RunCommands {
     }
 
     @Command(name = "retry", mixinStandardHelpOptions = true,
-            description = {"Run a task that did not succeed again, with every task that depends on it.",
+            description = {"Run a task that did not succeed again, with every task that depends on it; without TASK, every "
+                    + "failed, errored or cancelled task of the run (GitHub's \"re-run failed jobs\"), or with --all every task.",
                     "The run keeps its worktrees and the outputs of the tasks that succeeded. "
                             + "With --wait, wait for the run to finish and exit 0 only if it succeeded."})
     static final class Retry implements Callable<Integer> {
@@ -285,15 +286,26 @@ public final class RunCommands {
         Remote remote;
         @Parameters(index = "0", paramLabel = "ID", description = "The run's id.")
         long id;
-        @Parameters(index = "1", paramLabel = "TASK", description = "The task to run again.")
+        @Parameters(index = "1", arity = "0..1", paramLabel = "TASK", description = "The task to run again (a matrix job's task is "
+                + "named with its values: build-worker-a).")
         String task;
+        @Option(names = "--all", description = "Run every task of the run again (without TASK).")
+        boolean all;
         @Option(names = "--wait", description = "Wait until the run has finished; exit 0 only if it succeeded.")
         boolean await;
 
         @Override
         public Integer call() throws Exception {
-            JsonNode run = remote.send(remote.request("/api/v1/runs/" + id + "/tasks/" + task + "/retry").POST(HttpRequest.BodyPublishers.noBody()));
-            System.out.println("run " + id + " " + run.path("status").asText() + ": retrying " + task);
+            if (task != null && all) {
+                System.err.println("error: give a TASK or --all, not both");
+                return 2;
+            }
+            String path = task != null
+                    ? "/api/v1/runs/" + id + "/tasks/" + java.net.URLEncoder.encode(task, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20") + "/retry"
+                    : "/api/v1/runs/" + id + "/retry" + (all ? "?all=true" : "");
+            JsonNode run = remote.send(remote.request(path).POST(HttpRequest.BodyPublishers.noBody()));
+            System.out.println("run " + id + " " + run.path("status").asText() + ": retrying "
+                    + (task != null ? task : all ? "every task" : "the failed tasks"));
             return await ? print(RunCommands.await(remote, id)) : 0;
         }
     }

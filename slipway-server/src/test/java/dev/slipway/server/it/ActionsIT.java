@@ -83,15 +83,16 @@ class ActionsIT {
         assertThat(run.get("format").asText()).isEqualTo("actions");
         assertThat(run.get("file").asText()).isEqualTo(".gitea/workflows/build.yaml");
         Map<String, JsonNode> tasks = CiClient.tasks(run);
-        assertThat(run.get("status").asText()).as(run.toPrettyString() + log(run, "version") + log(run, "build (a)")).isEqualTo("success");
-        assertThat(tasks).containsOnlyKeys("version", "build (a)", "build (b)");
+        assertThat(run.get("status").asText()).as(run.toPrettyString() + log(run, "version") + log(run, "build-a")).isEqualTo("success");
+        assertThat(tasks).containsOnlyKeys("version", "build-a", "build-b");
+        assertThat(tasks.get("build-a").get("display_name").asText()).isEqualTo("build (a)"); // GitHub's name for it
         String version = log(run, "version");
         assertThat(version).contains("hi loud=true from admin/wf on workflow_dispatch");
         assertThat(tasks.get("version").get("outputs").get("version").asText()).isEqualTo("v1.2." + run.get("id").asLong());
-        String a = log(run, "build (a)");
+        String a = log(run, "build-a");
         assertThat(a).contains("building demo-a at v1.2." + run.get("id").asLong()).contains("the readme").contains("node v");
-        assertThat(log(run, "build (b)")).contains("building demo-b");
-        JsonNode steps = tasks.get("build (a)").get("steps");
+        assertThat(log(run, "build-b")).contains("building demo-b");
+        JsonNode steps = tasks.get("build-a").get("steps");
         assertThat(steps.findValuesAsText("name")).contains("Build a");
         assertThat(steps.findValuesAsText("conclusion")).containsOnly("success");
     }
@@ -114,6 +115,121 @@ class ActionsIT {
         var bad = admin.tryTrigger("nodispatch", "{\"workflow\":\"other\",\"inputs\":{\"greting\":\"x\"}}");
         assertThat(bad.statusCode()).as(bad.body()).isEqualTo(400);
         assertThat(bad.body()).contains("unknown input 'greting'").contains("greeting");
+    }
+
+    @Test
+    void reRunningFailedJobsRepeatsThemAndTheirDependentsOnly() throws Exception {
+        Path repo = GitRepos.create(Map.of(".gitea/workflows/flaky.yml", """
+                on: workflow_dispatch
+                jobs:
+                  build:
+                    runs-on: ubuntu-latest
+                    strategy:
+                      fail-fast: false
+                      matrix:
+                        part: [a, b]
+                    outputs:
+                      seen: ${{ steps.s.outputs.seen }}
+                    steps:
+                      - id: s
+                        run: |
+                          echo "part ${{ matrix.part }} attempt ${{ github.run_attempt }}"
+                          echo "seen=attempt-${{ github.run_attempt }}" >> "$GITHUB_OUTPUT"
+                          if [ "${{ matrix.part }}" = b ] && [ "${{ github.run_attempt }}" = 1 ]; then exit 3; fi
+                  after:
+                    needs: build
+                    runs-on: ubuntu-latest
+                    steps:
+                      - run: echo "after saw ${{ needs.build.outputs.seen }}"
+                  unrelated:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - run: echo unrelated
+                """));
+        admin.register("flakywf", repo);
+        JsonNode first = admin.run("flakywf", "{}");
+        assertThat(first.get("status").asText()).isEqualTo("failure");
+        Map<String, JsonNode> tasks = CiClient.tasks(first);
+        assertThat(tasks.get("build-b").get("status").asText()).isEqualTo("failure");
+        assertThat(tasks.get("build-b").get("job").asText()).isEqualTo("build");
+        assertThat(tasks.get("after").get("status").asText()).isEqualTo("skipped");
+
+        var noSuch = admin.http().send(admin.http().request("/api/v1/runs/" + first.get("id").asLong() + "/retry?all=maybe")
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()));
+        assertThat(noSuch.statusCode()).isEqualTo(400);
+        var accepted = admin.http().send(admin.http().request("/api/v1/runs/" + first.get("id").asLong() + "/retry")
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()));
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        JsonNode second = admin.await(first.get("id").asLong());
+        assertThat(second.get("status").asText()).as(second.toPrettyString()).isEqualTo("success");
+        tasks = CiClient.tasks(second);
+        assertThat(tasks.get("build-a").get("attempt").asInt()).isEqualTo(1); // kept
+        assertThat(tasks.get("unrelated").get("attempt").asInt()).isEqualTo(1); // kept
+        assertThat(tasks.get("build-b").get("attempt").asInt()).isEqualTo(2);
+        assertThat(tasks.get("after").get("status").asText()).isEqualTo("success"); // skipped before: its first attempt
+        assertThat(log(second, "build-b")).contains("part b attempt 2");
+        assertThat(log(second, "after")).contains("after saw attempt-");
+
+        // A run with nothing failed: only all=true repeats it.
+        var nothing = admin.http().send(admin.http().request("/api/v1/runs/" + first.get("id").asLong() + "/retry")
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()));
+        assertThat(nothing.statusCode()).as(nothing.body()).isEqualTo(409);
+        assertThat(nothing.body()).contains("no failed, errored or cancelled task");
+        var all = admin.http().send(admin.http().request("/api/v1/runs/" + first.get("id").asLong() + "/retry?all=true")
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()));
+        assertThat(all.statusCode()).as(all.body()).isEqualTo(202);
+        JsonNode third = admin.await(first.get("id").asLong());
+        assertThat(CiClient.tasks(third).get("unrelated").get("attempt").asInt()).isEqualTo(2);
+        assertThat(third.get("status").asText()).isEqualTo("success");
+    }
+
+    @Test
+    void execRunsAWorkflowLocallyWithActsFlags() throws Exception {
+        Path dir = java.nio.file.Files.createTempDirectory("slipway-exec-wf-").resolve("proj");
+        java.nio.file.Files.createDirectories(dir.resolve(".gitea/workflows"));
+        java.nio.file.Files.writeString(dir.resolve(".gitea/workflows/build.yaml"), WORKFLOW);
+        java.nio.file.Files.writeString(dir.resolve("README"), "the readme\n");
+        java.nio.file.Files.writeString(dir.resolve("secrets.env"), "TOKEN=\"s3cr3t-value\"\n");
+        java.nio.file.Files.writeString(dir.resolve(".gitea/workflows/secret.yml"), """
+                on: push
+                jobs:
+                  show:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - run: echo "token=${{ secrets.TOKEN }} where=$WHERE"
+                """);
+        String runner = TestImages.runner();
+        Tools.Result one = exec(dir, "-W", ".gitea/workflows/build.yaml", "--event", "workflow_dispatch", "-P", "ubuntu-latest=" + runner,
+                "-j", "version", "--input", "greeting=hey");
+        assertThat(one.exit()).as(one.out() + one.err()).isZero();
+        assertThat(one.out()).contains("hey loud=false").contains("on workflow_dispatch").doesNotContain("building");
+        assertThat(one.err()).contains("version: success");
+
+        Tools.Result withSecrets = exec(dir, "-W", ".gitea/workflows/secret.yml", "-P", "ubuntu-latest=" + runner,
+                "--secret-file", dir.resolve("secrets.env").toString(), "--env", "WHERE=here");
+        assertThat(withSecrets.exit()).as(withSecrets.out() + withSecrets.err()).isZero();
+        assertThat(withSecrets.out()).contains("token=*** where=here").doesNotContain("s3cr3t-value");
+
+        Tools.Result unknownJob = exec(dir, "-W", ".gitea/workflows/build.yaml", "--event", "workflow_dispatch", "-j", "nope");
+        assertThat(unknownJob.exit()).isEqualTo(2);
+        assertThat(unknownJob.err()).contains("no job nope").contains("version, build");
+        Tools.Result noEvent = exec(dir, "--event", "pull_request");
+        assertThat(noEvent.exit()).isEqualTo(2);
+        assertThat(noEvent.err()).contains("no workflow runs on pull_request").contains("build.yaml runs on push, workflow_dispatch");
+        Tools.Result badInput = exec(dir, "-W", ".gitea/workflows/build.yaml", "--event", "workflow_dispatch", "--input", "loud=maybe");
+        assertThat(badInput.exit()).isEqualTo(2);
+        assertThat(badInput.err()).contains("loud");
+        try (var files = java.nio.file.Files.list(dir)) { // the checkout is never written
+            assertThat(files.map(f -> f.getFileName().toString()).toList()).containsExactlyInAnyOrder(".gitea", "README", "secrets.env");
+        }
+    }
+
+    private static Tools.Result exec(Path dir, String... args) throws Exception {
+        ServerProcess jar = new ServerProcess(java.nio.file.Files.createTempDirectory("slipway-exec-data-"));
+        java.util.List<String> cmd = new java.util.ArrayList<>(jar.command("exec", dir.toString()));
+        cmd = new java.util.ArrayList<>(cmd.subList(0, cmd.indexOf("--data")));
+        cmd.addAll(java.util.List.of(args));
+        return Tools.run(Map.of(), null, cmd.toArray(String[]::new));
     }
 
     String log(JsonNode run, String task) {
