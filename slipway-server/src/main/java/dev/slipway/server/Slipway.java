@@ -32,9 +32,10 @@ import dev.slipway.ci.executor.Executor;
 import dev.slipway.ci.executor.InstanceId;
 import dev.slipway.ci.executor.LocalExecutor;
 import dev.slipway.ci.scheduler.CiStore;
+import dev.slipway.actions.engine.ActionCache;
 import dev.slipway.actions.engine.ActionsFormat;
+import dev.slipway.actions.engine.RepositoryActions;
 import dev.slipway.actions.engine.WorkflowProgram;
-import dev.slipway.actions.run.ActionRunner;
 import dev.slipway.ci.format.PipelineFormat;
 import dev.slipway.ci.scheduler.RunEngine;
 import dev.slipway.ci.scheduler.RunEviction;
@@ -209,7 +210,8 @@ public final class Slipway implements AutoCloseable {
                     identity, pullThrough, lifecycle);
             Releases releases = new Releases(executor, jobAccess, ownPushes, publishedImages);
             List<PipelineFormat> formats = List.of(new ActionsFormat(
-                    new WorkflowProgram(config.ci().actionsLabels(), job -> ActionRunner.none())));
+                    new WorkflowProgram(config.ci().actionsLabels(),
+                            RepositoryActions.using(new ActionCache(config.ci().actionsUrl(), config.ciDir().resolve("actions"))))));
             runService = new RunService(ciStore, worktrees, logStore(), new RunEviction(ciStore, executor, runsRoot, config.ci().keep()),
                     finished -> new RunQueue(ciStore, registrations, checkouts, deployTargets, caches, secrets, logStore(), engine, runsRoot,
                             config.ci().maxConcurrentRuns(), pulls, releases, runValues(), formats, finished));

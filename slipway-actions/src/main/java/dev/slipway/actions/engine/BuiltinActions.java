@@ -45,11 +45,23 @@ public final class BuiltinActions implements ActionRunner {
         this.builds = builds;
     }
 
+    /** Built-in actions have no pre steps; the others' are {@code others}' to prepare. */
+    @Override
+    public java.util.Optional<dev.slipway.actions.run.Hook> prepare(dev.slipway.actions.run.Step.Uses step) throws IOException, InterruptedException {
+        return BUILT_IN.contains(name(step.uses())) ? java.util.Optional.empty() : others.prepare(step);
+    }
+
+    private static final Set<String> BUILT_IN = Set.of("actions/checkout", "actions/upload-artifact", "actions/download-artifact",
+            "docker/setup-buildx-action", "docker/setup-qemu-action", "docker/login-action", "docker/build-push-action");
+
+    private static String name(String uses) {
+        return (uses.contains("@") ? uses.substring(0, uses.indexOf('@')) : uses).toLowerCase(Locale.ROOT);
+    }
+
     @Override
     public ActionResult run(ActionCall call) throws IOException, InterruptedException {
-        String uses = call.step().uses();
-        String name = uses.contains("@") ? uses.substring(0, uses.indexOf('@')) : uses;
-        return switch (name.toLowerCase(Locale.ROOT)) {
+        String name = name(call.step().uses());
+        return switch (name) {
             case "actions/checkout" -> checkout(call);
             case "actions/upload-artifact" -> uploadArtifact(call);
             case "actions/download-artifact" -> downloadArtifact(call);

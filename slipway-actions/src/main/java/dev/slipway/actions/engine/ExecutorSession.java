@@ -1,5 +1,6 @@
 package dev.slipway.actions.engine;
 
+import dev.slipway.actions.run.ContainerSpec;
 import dev.slipway.actions.run.JobSession;
 import dev.slipway.ci.executor.Executor;
 import java.io.ByteArrayOutputStream;
@@ -75,6 +76,30 @@ final class ExecutorSession implements JobSession {
             }
         }
         return code;
+    }
+
+    /** Built or pulled on the engine, then run beside the job's container, sharing its workspace and temp directory. */
+    @Override
+    public int runContainer(ContainerSpec spec, Executor.OutputSink out, Duration timeout) throws IOException, InterruptedException {
+        try {
+            String image = switch (spec.image()) {
+                case ContainerSpec.Build b -> {
+                    executor.buildImage(b.context(), b.dockerfile(), b.tag(), line -> {
+                        byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+                        out.stdout(bytes, 0, bytes.length);
+                    });
+                    yield b.tag();
+                }
+                case ContainerSpec.Pull p -> p.reference();
+            };
+            return executor.runBeside(task, new Executor.Beside(image, spec.entrypoint(), spec.args(), spec.env(), ContainerSpec.WORKSPACE,
+                    Map.of(workspace, ContainerSpec.WORKSPACE, temp, temp)), out, timeout);
+        } catch (Executor.ExecutorException e) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException("cancelled");
+            }
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     @Override

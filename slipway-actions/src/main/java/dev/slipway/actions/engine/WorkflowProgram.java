@@ -607,17 +607,7 @@ public final class WorkflowProgram implements RunProgram {
         RunDefaults defaults = job.defaults();
         List<dev.slipway.actions.run.Step> steps = new ArrayList<>();
         for (Step s : job.steps()) {
-            dev.slipway.actions.run.Step.Options o = new dev.slipway.actions.run.Step.Options(s.id(), s.name() == null ? null : s.name().template(),
-                    s.condition().condition(), templates(s.env()), s.continueOnError().template(),
-                    s.timeoutMinutes() == null ? null : s.timeoutMinutes().template());
-            steps.add(switch (s) {
-                case Step.Run r -> {
-                    RunDefaults d = r.settings(defaults);
-                    yield new dev.slipway.actions.run.Step.Run(o, r.run().template(), d.shell() == null ? null : d.shell().source(),
-                            d.workingDirectory() == null ? null : d.workingDirectory().template());
-                }
-                case Step.Uses u -> new dev.slipway.actions.run.Step.Uses(o, u.uses().source(), templates(u.with()));
-            });
+            steps.add(runtimeStep(s, defaults));
         }
         return new dev.slipway.actions.run.Job(job.id(), name, steps, templates(workflowEnv), templates(job.env()),
                 new dev.slipway.actions.run.Job.Defaults(defaults.shell() == null ? null : defaults.shell().source(),
@@ -625,7 +615,22 @@ public final class WorkflowProgram implements RunProgram {
                 templates(job.outputs()), timeout);
     }
 
-    private static Map<String, Template> templates(Map<String, Value> values) {
+    /** A step as the runtime takes it; {@code defaults} fill in a run step's shell and working directory. */
+    static dev.slipway.actions.run.Step runtimeStep(Step s, RunDefaults defaults) {
+        dev.slipway.actions.run.Step.Options o = new dev.slipway.actions.run.Step.Options(s.id(), s.name() == null ? null : s.name().template(),
+                s.condition().condition(), templates(s.env()), s.continueOnError().template(),
+                s.timeoutMinutes() == null ? null : s.timeoutMinutes().template());
+        return switch (s) {
+            case Step.Run r -> {
+                RunDefaults d = r.settings(defaults);
+                yield new dev.slipway.actions.run.Step.Run(o, r.run().template(), d.shell() == null ? null : d.shell().source(),
+                        d.workingDirectory() == null ? null : d.workingDirectory().template());
+            }
+            case Step.Uses u -> new dev.slipway.actions.run.Step.Uses(o, u.uses().source(), templates(u.with()));
+        };
+    }
+
+    static Map<String, Template> templates(Map<String, Value> values) {
         Map<String, Template> out = new LinkedHashMap<>();
         values.forEach((k, v) -> out.put(k, v.template()));
         return out;

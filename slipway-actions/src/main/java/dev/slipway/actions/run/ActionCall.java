@@ -42,4 +42,17 @@ public interface ActionCall {
 
     /** Adds a post step; only a main step may. Post steps run at the end of the job, the last registered first. */
     void registerPost(Hook post);
+
+    /**
+     * Runs a composite action's steps as part of this step (see {@link Composite}) and returns
+     * how they ended, with the action's outputs. A failed step fails the result; the steps'
+     * errors are this step's annotations.
+     */
+    ActionResult runComposite(Composite composite);
+
+    /**
+     * Runs a container beside the job's for a Docker action, with this step's output handling,
+     * remaining time and cancellation; returns its exit code, or -1 when the step's time ran out.
+     */
+    int runContainer(ContainerSpec spec) throws IOException, InterruptedException;
 }

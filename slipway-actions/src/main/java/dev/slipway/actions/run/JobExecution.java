@@ -72,8 +72,8 @@ final class JobExecution {
     private final Map<String, String> jobEnv = new LinkedHashMap<>();
     /** GITHUB_PATH directories in the order added; the last added comes first in PATH. */
     private final List<String> prependPath = new ArrayList<>();
-    private final ObjectNode steps = JSON.createObjectNode();
-    private final List<Conclusion> conclusions = new ArrayList<>();
+    /** The job's own steps; a composite action's steps run in a frame of their own. */
+    private final Frame top;
     private final List<StepResult> results = new ArrayList<>();
     private final List<Annotation> jobAnnotations = Collections.synchronizedList(new ArrayList<>());
     private final Deque<Unit> posts = new ArrayDeque<>();
@@ -107,6 +107,7 @@ final class JobExecution {
         this.masks = Masks.of(values);
         this.debug = run.debug() || isTrue(secrets.get("ACTIONS_STEP_DEBUG")) || isTrue(contexts.vars().get("ACTIONS_STEP_DEBUG"));
         this.github = githubContext();
+        this.top = new Frame(null, null, github);
         this.hasher = session.hostWorkspace().map(FileHasher::workspace).orElse((patterns, follow) -> {
             throw new IOException("this job's workspace is not on the machine running Slipway");
         });
@@ -129,10 +130,10 @@ final class JobExecution {
             List<Unit> pre = setUp();
             if (pre != null) {
                 for (Unit u : pre) {
-                    runUnit(u);
+                    runUnit(u, top);
                 }
                 for (Step s : job.steps()) {
-                    runUnit(new Unit(Phase.MAIN, s, null, s instanceof Step.Uses u ? state(u) : new LinkedHashMap<>()));
+                    runUnit(new Unit(Phase.MAIN, s, null, s instanceof Step.Uses u ? state(u) : new LinkedHashMap<>()), top);
                 }
             } else {
                 for (Step s : job.steps()) {
@@ -140,15 +141,13 @@ final class JobExecution {
                 }
             }
             while (!posts.isEmpty()) {
-                runUnit(posts.pop());
+                runUnit(posts.pop(), top);
             }
             outputs = outputs();
         } finally {
             watchdog.interrupt();
         }
-        Conclusion result = runtime.cancelled() ? Conclusion.CANCELLED
-                : failed || conclusions.contains(Conclusion.FAILURE) || conclusions.contains(Conclusion.CANCELLED) ? Conclusion.FAILURE
-                : Conclusion.SUCCESS;
+        Conclusion result = runtime.cancelled() ? Conclusion.CANCELLED : top.failed() || failed ? Conclusion.FAILURE : Conclusion.SUCCESS;
         return new JobResult(result, outputs, results, List.copyOf(jobAnnotations), started, Instant.now());
     }
 
@@ -186,7 +185,7 @@ final class JobExecution {
             return setUpFailed("cannot prepare the job's temp directory " + session.hostTemp() + ": " + e.getMessage());
         }
         try {
-            Scope scope = scope(Map.of());
+            Scope scope = scope(top, Map.of());
             jobEnv.putAll(evaluate(job.workflowEnv(), scope));
             jobEnv.putAll(evaluate(job.env(), scope));
         } catch (ExpressionException e) {
@@ -259,22 +258,31 @@ final class JobExecution {
         return g;
     }
 
-    /** The status functions' view: the steps so far, and whether the job was cancelled. */
-    private Status status(boolean cancelled) {
-        return new Status.Steps(conclusions, cancelled);
+    /**
+     * The status functions' view: the frame's steps so far (a composite action's own steps inside
+     * it, as GitHub's action_status), and whether the job was cancelled.
+     */
+    private static Status status(Frame frame, boolean cancelled) {
+        return new Status.Steps(frame.conclusions, cancelled);
     }
 
     private String jobStatus() {
         if (runtime.cancelled()) {
             return "cancelled";
         }
-        return failed || conclusions.contains(Conclusion.FAILURE) || conclusions.contains(Conclusion.CANCELLED) ? "failure" : "success";
+        return failed || top.failed() ? "failure" : "success";
     }
 
-    private Scope scope(Map<String, String> env) {
+    private Scope scope(Frame frame, Map<String, String> env) {
         Map<String, JsonNode> c = new LinkedHashMap<>(baseContexts);
         c.put("env", JSON.valueToTree(env));
-        c.put("steps", steps.deepCopy());
+        c.put("steps", frame.steps.deepCopy());
+        if (frame.composite != null) {
+            c.put("github", frame.github);
+            c.put("gitea", frame.github);
+            c.put("forgejo", frame.github);
+            c.put("inputs", JSON.valueToTree(frame.composite.inputs()));
+        }
         ObjectNode jobContext = JSON.createObjectNode();
         jobContext.put("status", jobStatus());
         if (contexts.container() != null) {
@@ -282,7 +290,7 @@ final class JobExecution {
         }
         jobContext.set("services", contexts.services());
         c.put("job", jobContext);
-        return new Scope(c, status(runtime.cancelled()), hasher);
+        return new Scope(c, status(frame, runtime.cancelled()), hasher);
     }
 
     private static Map<String, String> evaluate(Map<String, Template> templates, Scope scope) {
@@ -296,6 +304,46 @@ final class JobExecution {
     /** A step to run: a job's step (MAIN) or an action's pre or post step (with its hook). */
     private record Unit(Phase phase, Step step, Hook hook, Map<String, String> state) {}
 
+    /**
+     * The steps a step belongs to: the job's own (the top frame), or a composite action's, which
+     * run inside the job's step that uses the action (its {@link Call}) with a {@code steps}
+     * context and status of their own, the action's {@code inputs} and {@code github.action_path}.
+     */
+    private final class Frame {
+        final ObjectNode steps = JSON.createObjectNode();
+        final List<Conclusion> conclusions = new ArrayList<>();
+        /** The step that runs the composite action; null for the job's own steps. */
+        final Call call;
+        final Composite composite;
+        final ObjectNode github;
+        final int depth;
+
+        Frame(Call call, Composite composite, ObjectNode github) {
+            this.call = call;
+            this.composite = composite;
+            this.github = github;
+            this.depth = call == null ? 0 : call.frame.depth + 1;
+        }
+
+        boolean isJob() {
+            return call == null;
+        }
+
+        boolean failed() {
+            return conclusions.contains(Conclusion.FAILURE) || conclusions.contains(Conclusion.CANCELLED);
+        }
+
+        /** The env context a step starts from: the job's env and GITHUB_ENV, then the env of the steps that use the composite actions around it. */
+        Map<String, String> env() {
+            if (isJob()) {
+                return jobEnv;
+            }
+            Map<String, String> env = new LinkedHashMap<>(call.frame.env());
+            env.putAll(call.stepEnv);
+            return env;
+        }
+    }
+
     /** A step that failed before its body could run. */
     private static final class StepFailure extends Exception {
         StepFailure(String message) {
@@ -303,85 +351,96 @@ final class JobExecution {
         }
     }
 
-    /** How a step's body ended. */
-    private record Body(Conclusion outcome, Integer exitCode, Map<String, String> outputs) {}
+    /** How a step's body ended; {@code summaries} are what a composite action's steps wrote to GITHUB_STEP_SUMMARY. */
+    private record Body(Conclusion outcome, Integer exitCode, Map<String, String> outputs, List<String> summaries) {
+        Body(Conclusion outcome, Integer exitCode, Map<String, String> outputs) {
+            this(outcome, exitCode, outputs, List.of());
+        }
+    }
 
     /** Marks a step of a job that never started (its set-up failed). */
     private void skipUnrun(Step s) {
         Instant now = Instant.now();
-        record(new StepResult(results.size() + 1, Phase.MAIN, s.options().id(), defaultName(s), Conclusion.SKIPPED, Conclusion.SKIPPED,
+        record(top, new StepResult(results.size() + 1, Phase.MAIN, s.options().id(), defaultName(s), Conclusion.SKIPPED, Conclusion.SKIPPED,
                 now, now, null, Map.of(), List.of(), null));
     }
 
-    private void runUnit(Unit u) {
+    private void runUnit(Unit u, Frame f) {
         Step step = u.step();
         int number = results.size() + 1;
         String action = actionName(step);
-        github.put("action", action);
+        f.github.put("action", action);
         Instant started = Instant.now();
         Map<String, String> stepEnv;
         try {
-            stepEnv = evaluate(step.options().env(), scope(jobEnv));
+            stepEnv = evaluate(step.options().env(), scope(f, f.env()));
         } catch (ExpressionException e) {
-            failEarly(u, number, started, "the step's env: " + e.getMessage());
+            failEarly(u, f, number, started, "the step's env: " + e.getMessage());
             return;
         }
-        Map<String, String> envContext = new LinkedHashMap<>(jobEnv);
+        Map<String, String> envContext = new LinkedHashMap<>(f.env());
         envContext.putAll(stepEnv);
-        Scope scope = scope(envContext);
+        Scope scope = scope(f, envContext);
         String name = name(u, scope);
         Condition condition = u.phase() == Phase.MAIN ? step.options().condition() : u.hook().condition();
         boolean run;
         try {
             run = condition.test(scope);
         } catch (ExpressionException e) {
-            failEarly(u, number, started, "the step's if: " + e.getMessage());
+            failEarly(u, f, number, started, "the step's if: " + e.getMessage());
             return;
         }
         if (!run) {
-            start(number, u.phase(), name);
-            system("Skipped: if: " + (condition.source().isBlank() ? "success()" : condition.source().strip())
+            start(f, number, u.phase(), name);
+            system((f.isJob() ? "" : name + ": ") + "Skipped: if: " + (condition.source().isBlank() ? "success()" : condition.source().strip())
                     + (runtime.cancelled() ? " (the job was cancelled)" : ""));
             Instant now = Instant.now();
             StepResult result = new StepResult(number, u.phase(), u.phase() == Phase.MAIN ? step.options().id() : null, name,
                     Conclusion.SKIPPED, Conclusion.SKIPPED, started, now, null, Map.of(), List.of(), null);
-            system("##[endstep]skipped");
-            record(result);
+            if (f.isJob()) {
+                system("##[endstep]skipped");
+            }
+            record(f, result);
             return;
         }
-        start(number, u.phase(), name);
+        start(f, number, u.phase(), name);
         StepFiles files;
         try {
             files = StepFiles.create(session);
         } catch (IOException e) {
             StepCommands commands = new StepCommands(commandsJob, u.state(), false);
             commands.fail("cannot create the step's files in " + session.hostTemp() + ": " + e.getMessage());
-            finish(u, number, name, started, new Body(Conclusion.FAILURE, null, Map.of()), false, commands, null);
+            finish(u, f, number, name, started, new Body(Conclusion.FAILURE, null, Map.of()), false, commands, null);
             return;
         }
-        github.put("env", files.sessionPath("env"));
-        github.put("path", files.sessionPath("path"));
-        scope = scope(envContext); // with this step's github.env and github.path
+        f.github.put("env", files.sessionPath("env"));
+        f.github.put("path", files.sessionPath("path"));
+        scope = scope(f, envContext); // with this step's github.env and github.path
         StepCommands commands = new StepCommands(commandsJob, u.state(), isTrue(envContext.get("ACTIONS_ALLOW_UNSECURE_COMMANDS")));
         StepOutput output = new StepOutput(commands, masks, log);
         boolean continueOnError = false;
         Body body;
         try {
             Limits limits;
-            if (u.phase() == Phase.MAIN) {
+            if (!f.isJob()) {
+                continueOnError = continueOnError(step, scope);
+                limits = f.call.limits; // a composite action's steps share the time of the step that uses it
+            } else if (u.phase() == Phase.MAIN) {
                 continueOnError = continueOnError(step, scope);
                 limits = new Limits(started, timeout(step, scope));
             } else {
                 limits = new Limits(started, null);
             }
             Scope keepScope = scope;
-            BooleanSupplier keep = () -> condition.test(keepScope.withStatus(status(true)));
-            Map<String, String> env = processEnv(envContext, files, step, action, u.phase() == Phase.MAIN && step instanceof Step.Run ? null : u.state());
+            // Inside a composite action, the step that uses it holds the cancellable section: its if decides.
+            BooleanSupplier keep = f.isJob() ? () -> condition.test(keepScope.withStatus(status(f, true))) : null;
+            Map<String, String> env = processEnv(f, envContext, files, step, action,
+                    u.phase() == Phase.MAIN && step instanceof Step.Run ? null : u.state());
             body = switch (u.phase()) {
                 case MAIN -> step instanceof Step.Run r
-                        ? script(r, scope, envContext, env, output, commands, limits, keep)
-                        : action(u, scope, envContext, env, output, commands, limits, keep);
-                case PRE, POST -> action(u, scope, envContext, env, output, commands, limits, keep);
+                        ? script(r, f, scope, envContext, env, output, commands, limits, keep)
+                        : action(u, f, scope, stepEnv, envContext, env, output, commands, limits, keep);
+                case PRE, POST -> action(u, f, scope, stepEnv, envContext, env, output, commands, limits, keep);
             };
         } catch (StepFailure | ExpressionException e) {
             commands.error(e.getMessage());
@@ -392,33 +451,36 @@ final class JobExecution {
         } finally {
             output.close();
         }
-        finish(u, number, name, started, body, continueOnError, commands, files);
+        finish(u, f, number, name, started, body, continueOnError, commands, files);
     }
 
     /** A step that fails before it can run (its env or if cannot be evaluated); continue-on-error still applies. */
-    private void failEarly(Unit u, int number, Instant started, String message) {
+    private void failEarly(Unit u, Frame f, int number, Instant started, String message) {
         String name = name(u, null);
-        start(number, u.phase(), name);
+        start(f, number, u.phase(), name);
         StepCommands commands = new StepCommands(commandsJob, u.state(), false);
         commands.fail(message);
         boolean continueOnError = false;
         if (u.phase() == Phase.MAIN) {
             try {
-                continueOnError = continueOnError(u.step(), scope(jobEnv));
+                continueOnError = continueOnError(u.step(), scope(f, f.env()));
             } catch (StepFailure | ExpressionException e) {
                 commands.error(e.getMessage());
             }
         }
-        finish(u, number, name, started, new Body(Conclusion.FAILURE, null, Map.of()), continueOnError, commands, null);
+        finish(u, f, number, name, started, new Body(Conclusion.FAILURE, null, Map.of()), continueOnError, commands, null);
     }
 
-    private void start(int number, Phase phase, String name) {
-        log.stepStarted(number, phase, name);
-        system("##[step]" + name);
+    /** A job's step starts a section of the log; a composite action's steps are part of the section of the step that uses it. */
+    private void start(Frame f, int number, Phase phase, String name) {
+        if (f.isJob()) {
+            log.stepStarted(number, phase, name);
+            system("##[step]" + name);
+        }
     }
 
     /** Reads the file commands, decides the step's outcome and conclusion, closes its section of the log and records it. */
-    private void finish(Unit u, int number, String name, Instant started, Body body, boolean continueOnError, StepCommands commands,
+    private void finish(Unit u, Frame f, int number, String name, Instant started, Body body, boolean continueOnError, StepCommands commands,
                         StepFiles files) {
         Map<String, String> outputs = new LinkedHashMap<>(commands.outputs);
         String summary = null;
@@ -431,6 +493,13 @@ final class JobExecution {
             summary = readFiles(files, commands, outputs);
             files.delete();
         }
+        if (!body.summaries().isEmpty()) {
+            List<String> parts = new ArrayList<>(body.summaries());
+            if (summary != null) {
+                parts.add(summary);
+            }
+            summary = String.join("\n", parts);
+        }
         outputs.putAll(body.outputs());
         Conclusion outcome = body.outcome();
         if (outcome == Conclusion.SUCCESS && commands.failed()) {
@@ -441,26 +510,35 @@ final class JobExecution {
         StepResult result = new StepResult(number, u.phase(), u.phase() == Phase.MAIN ? u.step().options().id() : null, name, outcome,
                 conclusion, started, ended, body.exitCode(), outputs, commands.annotations(), summary);
         if (conclusion != outcome) {
-            system("continue-on-error: the step failed, and the job goes on as if it had succeeded");
+            system((f.isJob() ? "" : name + ": ") + "continue-on-error: the step failed, and the "
+                    + (f.isJob() ? "job" : "action") + " goes on as if it had succeeded");
         }
-        system("##[endstep]" + conclusion.word() + (conclusion != outcome ? " (outcome " + outcome.word() + ")" : "") + " "
-                + Clock.format(result.duration()));
-        record(result);
+        if (f.isJob()) {
+            system("##[endstep]" + conclusion.word() + (conclusion != outcome ? " (outcome " + outcome.word() + ")" : "") + " "
+                    + Clock.format(result.duration()));
+        } else if (outcome != Conclusion.SUCCESS) {
+            system(name + ": " + outcome.word());
+        }
+        record(f, result);
     }
 
-    private void record(StepResult result) {
-        results.add(result);
-        conclusions.add(result.conclusion());
+    /** Adds a step's result to its frame: the job's results and log, or the composite action's steps context and the step that uses it. */
+    private void record(Frame f, StepResult result) {
+        f.conclusions.add(result.conclusion());
         if (result.phase() == Phase.MAIN && result.id() != null) {
             ObjectNode s = JSON.createObjectNode();
             s.set("outputs", JSON.valueToTree(result.outputs()));
             s.put("outcome", result.outcome().word());
             s.put("conclusion", result.conclusion().word());
-            steps.set(result.id(), s);
+            f.steps.set(result.id(), s);
         }
-        log.stepFinished(result);
+        if (f.isJob()) {
+            results.add(result);
+            log.stepFinished(result);
+        } else {
+            f.call.nested(result);
+        }
     }
-
     /** GITHUB_ENV, GITHUB_PATH, GITHUB_OUTPUT, GITHUB_STATE, then the summary (returned, masked; null when empty). */
     private String readFiles(StepFiles files, StepCommands commands, Map<String, String> outputs) {
         try {
@@ -615,7 +693,7 @@ final class JobExecution {
      * with GITHUB_PATH in front, STATE_* for actions, and last the GITHUB_* and RUNNER_*
      * variables, which a workflow cannot change (as in GitHub).
      */
-    private Map<String, String> processEnv(Map<String, String> envContext, StepFiles files, Step step, String action,
+    private Map<String, String> processEnv(Frame f, Map<String, String> envContext, StepFiles files, Step step, String action,
                                            Map<String, String> state) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("CI", "true");
@@ -659,6 +737,9 @@ final class JobExecution {
         env.put("GITHUB_OUTPUT", files.sessionPath("output"));
         env.put("GITHUB_STATE", files.sessionPath("state"));
         env.put("GITHUB_STEP_SUMMARY", files.sessionPath("step_summary"));
+        if (f.composite != null) {
+            env.put("GITHUB_ACTION_PATH", f.composite.actionPath());
+        }
         if (step instanceof Step.Uses u && !u.uses().startsWith("./") && !u.uses().startsWith("docker://") && u.uses().contains("@")) {
             String ref = u.uses().substring(u.uses().lastIndexOf('@') + 1);
             String[] parts = u.uses().substring(0, u.uses().lastIndexOf('@')).split("/");
@@ -681,10 +762,12 @@ final class JobExecution {
 
     // ---- run steps ------------------------------------------------------------------------
 
-    private Body script(Step.Run r, Scope scope, Map<String, String> envContext, Map<String, String> env, StepOutput output,
+    private Body script(Step.Run r, Frame f, Scope scope, Map<String, String> envContext, Map<String, String> env, StepOutput output,
                         StepCommands commands, Limits limits, BooleanSupplier keep) throws StepFailure {
         String script = r.script().evaluateString(scope);
-        Template wdTemplate = r.workingDirectory() != null ? r.workingDirectory() : job.defaults().workingDirectory();
+        // A composite action's steps do not take the job's defaults.run, as in GitHub: they name their shell.
+        Job.Defaults defaults = f.isJob() ? job.defaults() : Job.Defaults.NONE;
+        Template wdTemplate = r.workingDirectory() != null ? r.workingDirectory() : defaults.workingDirectory();
         String workdir = session.workspace();
         if (wdTemplate != null) {
             String wd = wdTemplate.evaluateString(scope).trim();
@@ -692,7 +775,7 @@ final class JobExecution {
                 workdir = wd.startsWith("/") ? wd : session.workspace() + "/" + wd;
             }
         }
-        String spec = r.shell() != null ? r.shell() : job.defaults().shell();
+        String spec = r.shell() != null ? r.shell() : defaults.shell();
         Shell shell;
         try {
             shell = Shell.of(spec, command -> has(command, env.get("PATH")));
@@ -794,16 +877,20 @@ final class JobExecution {
 
     // ---- uses steps and hooks -------------------------------------------------------------
 
-    private Body action(Unit u, Scope scope, Map<String, String> envContext, Map<String, String> env, StepOutput output,
-                        StepCommands commands, Limits limits, BooleanSupplier keep) {
+    /** GitHub's limit on how deep composite actions may nest. */
+    static final int MAX_COMPOSITE_DEPTH = 10;
+
+    private Body action(Unit u, Frame f, Scope scope, Map<String, String> stepEnv, Map<String, String> envContext, Map<String, String> env,
+                        StepOutput output, StepCommands commands, Limits limits, BooleanSupplier keep) {
         Step.Uses step = (Step.Uses) u.step();
         Map<String, String> inputs = evaluate(step.with(), scope);
         system("##[group]Run " + step.uses());
         describe("with", inputs);
         describe("env", envContext);
         system("##[endgroup]");
-        Call call = new Call(u, step, inputs, env, scope, output, limits);
-        if (!runtime.enter(keep)) {
+        Call call = new Call(u, f, step, inputs, stepEnv, env, scope, output, commands, limits);
+        // A job's step enters the cancellable section; a composite action's steps run inside the section of the step that uses it.
+        if (f.isJob() && !runtime.enter(keep)) {
             runtime.leave();
             return stopped(new Stopped(false), commands);
         }
@@ -817,7 +904,7 @@ final class JobExecution {
         } catch (IOException | RuntimeException e) {
             error = e;
         }
-        boolean stopped = runtime.leave();
+        boolean stopped = f.isJob() && runtime.leave();
         call.done = true;
         if (call.stopped != null) {
             return stopped(call.stopped, commands);
@@ -828,37 +915,48 @@ final class JobExecution {
         }
         if (error != null) {
             commands.error(error.getMessage() == null ? error.toString() : error.getMessage());
-            return new Body(Conclusion.FAILURE, null, Map.of());
+            return new Body(Conclusion.FAILURE, null, Map.of(), call.summaries);
         }
         if (result == null) {
             commands.error("the action '" + step.uses() + "' returned no result");
-            return new Body(Conclusion.FAILURE, null, Map.of());
+            return new Body(Conclusion.FAILURE, null, Map.of(), call.summaries);
         }
         if (result.outcome() == Conclusion.FAILURE && commands.annotations().stream().noneMatch(a -> a.level() == Annotation.Level.ERROR)) {
             commands.error("The action '" + step.uses() + "' failed"
                     + (result.exitCode() != null ? " with exit code " + result.exitCode() : "") + ".");
         }
-        return new Body(result.outcome(), result.exitCode(), result.outputs());
+        return new Body(result.outcome(), result.exitCode(), result.outputs(), call.summaries);
     }
 
     private final class Call implements ActionCall {
         private final Unit unit;
+        /** The frame the step runs in; a composite action it runs gets a frame inside this one. */
+        final Frame frame;
         private final Step.Uses step;
         private final Map<String, String> inputs;
+        /** The step's own env: the env context of the composite action's steps adds it. */
+        final Map<String, String> stepEnv;
         private final Map<String, String> env;
         private final Scope scope;
         private final StepOutput output;
-        private final Limits limits;
+        private final StepCommands commands;
+        final Limits limits;
+        /** What a composite action's steps wrote to GITHUB_STEP_SUMMARY, in order. */
+        final List<String> summaries = new ArrayList<>();
         volatile boolean done;
         volatile Stopped stopped;
 
-        Call(Unit unit, Step.Uses step, Map<String, String> inputs, Map<String, String> env, Scope scope, StepOutput output, Limits limits) {
+        Call(Unit unit, Frame frame, Step.Uses step, Map<String, String> inputs, Map<String, String> stepEnv, Map<String, String> env,
+             Scope scope, StepOutput output, StepCommands commands, Limits limits) {
             this.unit = unit;
+            this.frame = frame;
             this.step = step;
             this.inputs = Collections.unmodifiableMap(inputs);
+            this.stepEnv = Map.copyOf(stepEnv);
             this.env = Collections.unmodifiableMap(env);
             this.scope = scope;
             this.output = output;
+            this.commands = commands;
             this.limits = limits;
         }
 
@@ -895,8 +993,19 @@ final class JobExecution {
         @Override
         public int exec(List<String> argv, Map<String, String> env, String workdir) throws IOException, InterruptedException {
             check();
+            return limited(left -> session.exec(argv, env, workdir, output, left));
+        }
+
+        @Override
+        public int runContainer(ContainerSpec spec) throws IOException, InterruptedException {
+            check();
+            return limited(left -> session.runContainer(spec, output, left));
+        }
+
+        /** A process within the step's time; a stop by the job's cancellation is an interrupt, one by the step's timeout gives -1. */
+        private int limited(Timed process) throws IOException, InterruptedException {
             try {
-                return JobExecution.this.run(argv, env, workdir, output, limits);
+                return JobExecution.this.run(process, limits);
             } catch (Stopped s) {
                 stopped = s;
                 if (s.byStepTimeout) {
@@ -926,6 +1035,46 @@ final class JobExecution {
             posts.push(new Unit(Phase.POST, step, post, unit.state()));
         }
 
+        @Override
+        public ActionResult runComposite(Composite composite) {
+            check();
+            if (unit.phase() != Phase.MAIN) {
+                throw new IllegalStateException("a composite action has no pre or post steps of its own");
+            }
+            if (frame.depth >= MAX_COMPOSITE_DEPTH) {
+                commands.error("'" + composite.action() + "' is nested in more than " + MAX_COMPOSITE_DEPTH
+                        + " composite actions; GitHub stops there too");
+                return ActionResult.failure();
+            }
+            ObjectNode g = frame.github.deepCopy();
+            g.put("action_path", composite.actionPath());
+            Frame nested = new Frame(this, composite, g);
+            for (Step s : composite.steps()) {
+                runUnit(new Unit(Phase.MAIN, s, null, new LinkedHashMap<>()), nested);
+            }
+            frame.github.put("action", g.path("action").asText()); // as the runner leaves it
+            Scope after = JobExecution.this.scope(nested, nested.env());
+            Map<String, String> outputs = new LinkedHashMap<>();
+            boolean failed = nested.failed();
+            for (Map.Entry<String, Template> e : composite.outputs().entrySet()) {
+                try {
+                    outputs.put(e.getKey(), e.getValue().evaluateString(after));
+                } catch (ExpressionException ex) {
+                    commands.error("Error when evaluating output '" + e.getKey() + "' of '" + composite.action() + "': " + ex.getMessage());
+                    failed = true;
+                }
+            }
+            return new ActionResult(failed ? Conclusion.FAILURE : Conclusion.SUCCESS, outputs, null);
+        }
+
+        /** A composite action's step ended: its annotations and summary are this step's too. */
+        void nested(StepResult result) {
+            commands.include(result.annotations());
+            if (result.summary() != null) {
+                summaries.add(result.summary());
+            }
+        }
+
         private void check() {
             if (done) {
                 throw new IllegalStateException("the step of 'uses: " + step.uses() + "' has ended");
@@ -952,16 +1101,34 @@ final class JobExecution {
         }
     }
 
-    /** Runs a script step's process in an interruptible section. */
+    /** A process of the session, run with the time it has left; -1 when that time passed. */
+    @FunctionalInterface
+    private interface Timed {
+        int run(Duration left) throws IOException, InterruptedException;
+    }
+
+    /**
+     * Runs a script step's process in an interruptible section; {@code keep} null means the
+     * section is held already (a composite action's step, inside the step that uses the action).
+     */
     private int exec(List<String> argv, Map<String, String> env, String workdir, StepOutput output, Limits limits, BooleanSupplier keep)
             throws IOException, Stopped {
+        Timed process = left -> session.exec(argv, env, workdir, output, left);
+        if (keep == null) {
+            try {
+                return run(process, limits);
+            } catch (InterruptedException e) {
+                runtime.cancel();
+                throw new Stopped(false);
+            }
+        }
         if (!runtime.enter(keep)) {
             runtime.leave();
             throw new Stopped(false);
         }
         int code;
         try {
-            code = run(argv, env, workdir, output, limits);
+            code = run(process, limits);
         } catch (InterruptedException e) {
             runtime.leave();
             runtime.cancel(); // an interrupt that did not come from cancel() cancels the job all the same
@@ -978,8 +1145,7 @@ final class JobExecution {
      * Runs a process with the time it has: until the step's timeout, and until the job's timeout
      * plus the grace for steps that run on cancellation (once cancelled: the grace from then).
      */
-    private int run(List<String> argv, Map<String, String> env, String workdir, StepOutput output, Limits limits)
-            throws IOException, InterruptedException, Stopped {
+    private int run(Timed process, Limits limits) throws IOException, InterruptedException, Stopped {
         Instant jobBound = runtime.cancelled() ? runtime.cancelledAt().plus(JobRuntime.CANCEL_GRACE) : deadline.plus(JobRuntime.CANCEL_GRACE);
         Instant stepDeadline = limits.stepDeadline();
         boolean byStep = stepDeadline != null && !stepDeadline.isAfter(jobBound);
@@ -988,7 +1154,7 @@ final class JobExecution {
         if (!left.isPositive()) {
             throw new Stopped(byStep);
         }
-        int code = session.exec(argv, env, workdir, output, left);
+        int code = process.run(left);
         if (code == -1) {
             throw new Stopped(byStep);
         }
@@ -1003,7 +1169,7 @@ final class JobExecution {
         if (job.outputs().isEmpty()) {
             return out;
         }
-        Scope scope = scope(jobEnv);
+        Scope scope = scope(top, jobEnv);
         for (Map.Entry<String, Template> e : job.outputs().entrySet()) {
             String value;
             try {

@@ -68,9 +68,14 @@ public interface JobSession {
         if (host.isPresent()) {
             return Files.readAllBytes(host.get());
         }
+        return cat(this, path);
+    }
+
+    /** A file as the session sees it, read with {@code cat} through {@link #exec}. */
+    static byte[] cat(JobSession session, String path) throws IOException, InterruptedException {
         ByteArrayOutputStream content = new ByteArrayOutputStream();
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
-        int code = exec(List.of("cat", path), Map.of(), workspace(), new Executor.OutputSink() {
+        int code = session.exec(List.of("cat", path), Map.of(), session.workspace(), new Executor.OutputSink() {
             @Override
             public void stdout(byte[] bytes, int off, int len) {
                 content.write(bytes, off, len);
@@ -85,6 +90,18 @@ public interface JobSession {
             throw new IOException("cannot read " + path + ": " + errors.toString(java.nio.charset.StandardCharsets.UTF_8).strip());
         }
         return content.toByteArray();
+    }
+
+    /**
+     * Runs a container beside the session, for a Docker action: it shares the workspace and the
+     * temp directory with the session (see {@link ContainerSpec}); output streams to {@code out}.
+     * Returns the exit code, or -1 when {@code timeout} passed (the container is stopped); an
+     * interrupt stops it too and throws {@link InterruptedException}. Sessions that cannot run
+     * containers say so.
+     */
+    default int runContainer(ContainerSpec spec, Executor.OutputSink out, Duration timeout) throws IOException, InterruptedException {
+        throw new IOException("Docker actions need a container executor; this job runs on " + getClass().getSimpleName()
+                + ", which cannot start a container beside it");
     }
 
     /** Where a session path under temp() or the workspace is on this machine. */

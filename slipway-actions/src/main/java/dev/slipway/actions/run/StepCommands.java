@@ -68,6 +68,11 @@ final class StepCommands implements StepOutput.Handler {
         return List.copyOf(annotations);
     }
 
+    /** Annotations a composite action's steps reported (and logged already): they are this step's too. */
+    synchronized void include(List<Annotation> nested) {
+        annotations.addAll(nested);
+    }
+
     /** Whether a command (or file command) failed, which fails the step even when its process succeeded. */
     synchronized boolean failed() {
         return failed;

@@ -35,7 +35,7 @@ public sealed interface ActionRef permits ActionRef.Local, ActionRef.Remote, Act
     record Docker(String image, String source) implements ActionRef {}
 
     /** @throws IllegalArgumentException saying what is wrong and what is expected */
-    static ActionRef parse(String uses) {
+    public static ActionRef parse(String uses) {
         if (uses.startsWith("./") || uses.equals(".")) {
             String path = RepoPaths.normalize(uses, "a local action");
             return new Local(path, uses);

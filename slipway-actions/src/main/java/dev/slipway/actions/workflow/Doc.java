@@ -66,6 +66,26 @@ final class Doc {
         this.text = text;
     }
 
+    /**
+     * Reads a file with {@code reader}, which reports to the doc and returns null on errors.
+     *
+     * @throws WorkflowException with every problem (and the warnings found with them)
+     */
+    static <T> T read(String file, String text, java.util.function.Function<Doc, T> reader) {
+        Doc doc = new Doc(file, text);
+        T read;
+        try {
+            read = reader.apply(doc);
+        } catch (RuntimeException e) { // anything the YAML library throws for odd input is the file's problem
+            doc.error(Position.file(file), "cannot be read: " + e.getMessage());
+            read = null;
+        }
+        if (read == null) {
+            throw new WorkflowException(doc.errors(), doc.warnings());
+        }
+        return read;
+    }
+
     /** The document's root node, or null when it is empty or not valid YAML (reported). */
     Node compose() {
         LoaderOptions options = new LoaderOptions();

@@ -34,7 +34,20 @@ enum Place {
             false, false),
     STEP_IF(List.of("github", "needs", "strategy", "matrix", "job", "runner", "env", "steps", "inputs", "vars"), true, true),
     /** name, run, env, with, working-directory, continue-on-error, timeout-minutes of a step. */
-    STEP(List.of("github", "needs", "strategy", "matrix", "job", "runner", "env", "secrets", "steps", "inputs", "vars"), false, true);
+    STEP(List.of("github", "needs", "strategy", "matrix", "job", "runner", "env", "secrets", "steps", "inputs", "vars"), false, true),
+
+    // An action's action.yml (GitHub's action_yaml.json): no secrets, needs or vars there; the inputs are the action's.
+    /** {@code inputs.<id>.default}. */
+    ACTION_INPUT_DEFAULT(List.of("github", "strategy", "matrix", "job", "runner"), false, true),
+    /** {@code outputs.<id>.value} of a composite action. */
+    ACTION_OUTPUT(List.of("github", "strategy", "matrix", "steps", "inputs", "job", "runner", "env"), false, false),
+    /** name, run, env, with, working-directory, continue-on-error of a composite action's step. */
+    ACTION_STEP(List.of("github", "inputs", "strategy", "matrix", "steps", "job", "runner", "env"), false, true),
+    ACTION_STEP_IF(List.of("github", "inputs", "strategy", "matrix", "steps", "job", "runner", "env"), true, true),
+    /** {@code runs.args} and {@code runs.env} of a Docker action. */
+    ACTION_CONTAINER(List.of("inputs"), false, false),
+    /** {@code runs.pre-if} and {@code runs.post-if}: status functions look at the job's status. */
+    ACTION_HOOK_IF(List.of("github", "inputs", "strategy", "matrix", "job", "runner", "env"), true, false);
 
     /** The contexts by GitHub's name, in the table's order, with the forge aliases after {@code github}. */
     final SequencedSet<String> contexts;

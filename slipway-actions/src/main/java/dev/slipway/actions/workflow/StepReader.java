@@ -9,24 +9,44 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
- * Reads {@code steps:} of a job: each a {@code run} or a {@code uses} step, never both, with
- * ids unique in the job.
+ * Reads {@code steps:} of a job, or of a composite action's {@code runs}: each a {@code run} or a
+ * {@code uses} step, never both, with ids unique in the list. A composite action's steps take
+ * the keys and contexts GitHub's action_yaml.json gives them: no {@code timeout-minutes}, and a
+ * {@code run} step names its {@code shell}.
  */
 final class StepReader {
     private static final Keys KEYS = Keys.of("id", "name", "if", "run", "uses", "with", "env", "shell", "working-directory",
                     "continue-on-error", "timeout-minutes")
             .unsupported("background", "the step runs in the foreground, and the job waits for it");
+    private static final Keys COMPOSITE_KEYS = Keys.of("id", "name", "if", "run", "uses", "with", "env", "shell", "working-directory",
+                    "continue-on-error")
+            .misplaced(List.of("timeout-minutes"), "a composite action's steps take no timeout-minutes in GitHub; set it on the"
+                    + " workflow step that uses the action");
     /** GitHub's steps that wait for or cancel background steps: with none in the background, they have nothing to do. */
     private static final List<String> BACKGROUND_CONTROL = List.of("wait", "wait-all", "cancel");
 
     private final Doc doc;
     private final ValueReader values;
     private final CommonReader common;
+    private final boolean composite;
+    private final Keys keys;
+    private final Place place;
+    private final Place ifPlace;
 
+    /** A job's steps. */
     StepReader(Doc doc, ValueReader values, CommonReader common) {
+        this(doc, values, common, false);
+    }
+
+    /** @param composite the steps of a composite action rather than a job's */
+    StepReader(Doc doc, ValueReader values, CommonReader common, boolean composite) {
         this.doc = doc;
         this.values = values;
         this.common = common;
+        this.composite = composite;
+        this.keys = composite ? COMPOSITE_KEYS : KEYS;
+        this.place = composite ? Place.ACTION_STEP : Place.STEP;
+        this.ifPlace = composite ? Place.ACTION_STEP_IF : Place.STEP_IF;
     }
 
     List<Step> read(Mapping job, String where) {
@@ -34,13 +54,13 @@ final class StepReader {
         Node node = job.get("steps");
         if (node == null) {
             if (job.isMapping()) {
-                doc.error(job.has("steps") ? job.keyNode("steps") : job.owner(), where + " needs 'steps': what the job runs");
+                doc.error(job.has("steps") ? job.keyNode("steps") : job.owner(), where + " needs 'steps': what the " + (composite ? "action" : "job") + " runs");
             }
             return steps;
         }
         List<Node> items = doc.items(node, where + ".steps");
         if (items.isEmpty() && node instanceof org.yaml.snakeyaml.nodes.SequenceNode) {
-            doc.error(node, where + ".steps is empty; a job needs at least one step");
+            doc.error(node, where + ".steps is empty; " + (composite ? "a composite action" : "a job") + " needs at least one step");
         }
         Map<String, Node> ids = new HashMap<>();
         for (int i = 0; i < items.size(); i++) {
@@ -66,7 +86,7 @@ final class StepReader {
                 return null;
             }
         }
-        Mapping m = doc.mapping(node, node, where, KEYS);
+        Mapping m = doc.mapping(node, node, where, keys);
         int before = doc.errorCount();
         Position at = doc.at(node);
         String id = null;
@@ -79,11 +99,11 @@ final class StepReader {
                 }
             }
         }
-        Value name = common.optional(m, "name", Place.STEP, where + ".name");
-        Conditional condition = m.get("if") == null ? Conditional.absent(at) : values.condition(m.get("if"), Place.STEP_IF, where + ".if");
-        SequencedMap<String, Value> env = values.values(m.get("env"), m.keyNode("env"), Place.STEP, where + ".env");
-        Value continueOnError = common.flag(m, "continue-on-error", Place.STEP, where + ".continue-on-error", false);
-        Value timeout = common.number(m, "timeout-minutes", Place.STEP, where + ".timeout-minutes", null);
+        Value name = common.optional(m, "name", place, where + ".name");
+        Conditional condition = m.get("if") == null ? Conditional.absent(at) : values.condition(m.get("if"), ifPlace, where + ".if");
+        SequencedMap<String, Value> env = values.values(m.get("env"), m.keyNode("env"), place, where + ".env");
+        Value continueOnError = common.flag(m, "continue-on-error", place, where + ".continue-on-error", false);
+        Value timeout = common.number(m, "timeout-minutes", place, where + ".timeout-minutes", null);
         boolean run = m.has("run");
         boolean uses = m.has("uses");
         if (run && uses) {
@@ -102,9 +122,13 @@ final class StepReader {
                 }
             }
             Node script = m.require("run");
-            Value value = script == null ? null : values.value(script, Place.STEP, where + ".run");
+            Value value = script == null ? null : values.value(script, place, where + ".run");
             Value shell = common.shell(m.get("shell"), Place.LITERAL, where + ".shell");
-            Value workingDirectory = common.optional(m, "working-directory", Place.STEP, where + ".working-directory");
+            if (composite && m.get("shell") == null) {
+                doc.error(m.has("shell") ? m.keyNode("shell") : node, where + " needs 'shell': a composite action's run steps name"
+                        + " their shell, as in GitHub (bash, sh, python, or a command with {0})");
+            }
+            Value workingDirectory = common.optional(m, "working-directory", place, where + ".working-directory");
             step = doc.errorCount() != before ? null : new Step.Run(index, id, name, condition, env, continueOnError, timeout, value,
                     shell, workingDirectory, at);
         } else {
@@ -123,7 +147,7 @@ final class StepReader {
                     doc.error(usesNode, where + ".uses: " + e.getMessage());
                 }
             }
-            SequencedMap<String, Value> with = values.values(m.get("with"), m.keyNode("with"), Place.STEP, where + ".with");
+            SequencedMap<String, Value> with = values.values(m.get("with"), m.keyNode("with"), place, where + ".with");
             step = doc.errorCount() != before ? null : new Step.Uses(index, id, name, condition, env, continueOnError, timeout, action,
                     with, at);
         }

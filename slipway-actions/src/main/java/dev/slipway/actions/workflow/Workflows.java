@@ -46,18 +46,7 @@ public final class Workflows {
      * @throws WorkflowException with every problem (and the warnings found with them)
      */
     public static Workflow read(String file, String text) {
-        Doc doc = new Doc(file, text);
-        Workflow workflow;
-        try {
-            workflow = new WorkflowReader(doc).read();
-        } catch (RuntimeException e) { // anything the YAML library throws for odd input is the file's problem
-            doc.error(Position.file(file), "cannot be read: " + e.getMessage());
-            workflow = null;
-        }
-        if (workflow == null) {
-            throw new WorkflowException(doc.errors(), doc.warnings());
-        }
-        return workflow;
+        return Doc.read(file, text, doc -> new WorkflowReader(doc).read());
     }
 
     /** One workflow file of a checkout: read, or with the problems that keep it from running. */

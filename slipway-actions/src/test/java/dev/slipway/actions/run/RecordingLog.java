@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A JobLog that keeps everything, in order, and lets a test wait for a text to appear. */
-final class RecordingLog implements JobLog {
+public final class RecordingLog implements JobLog {
     /** One write: stream 'o' (stdout), 'e' (stderr) or 's' (system line). */
     record Entry(char stream, String text) {}
 
@@ -50,15 +50,15 @@ final class RecordingLog implements JobLog {
         finished.add(result);
     }
 
-    synchronized String stdout() {
+    public synchronized String stdout() {
         return stdout.toString(StandardCharsets.UTF_8);
     }
 
-    synchronized String stderr() {
+    public synchronized String stderr() {
         return stderr.toString(StandardCharsets.UTF_8);
     }
 
-    synchronized List<String> system() {
+    public synchronized List<String> system() {
         return entries.stream().filter(e -> e.stream() == 's').map(Entry::text).toList();
     }
 
@@ -71,7 +71,7 @@ final class RecordingLog implements JobLog {
     }
 
     /** The whole log as one text: stdout and stderr as written, system lines as {@code [s] line}. */
-    synchronized String text() {
+    public synchronized String text() {
         StringBuilder out = new StringBuilder();
         for (Entry e : entries) {
             if (e.stream() == 's') {

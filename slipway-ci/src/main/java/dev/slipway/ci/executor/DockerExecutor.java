@@ -518,17 +518,7 @@ public final class DockerExecutor implements Executor {
         } catch (IOException e) {
             throw new ExecutorException("lost the task " + task.spec().task() + ": " + e.getMessage(), e);
         }
-        ResultCallback.Adapter<Frame> attach = attachments.remove(task.id());
-        if (attach != null) {
-            try {
-                attach.awaitCompletion(30, TimeUnit.SECONDS); // the rest of the output
-                attach.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (IOException ignored) {
-                // closing a finished stream
-            }
-        }
+        drain(task.id());
         boolean wasStopped = stopped.remove(task.id()) != null;
         if (code == null) {
             code = -1;
@@ -648,6 +638,101 @@ public final class DockerExecutor implements Executor {
             }
         } catch (DockerException ignored) {
             // it ended meanwhile
+        }
+    }
+
+    /**
+     * The task's mounts are looked up on the engine: an overlay is a named volume, which a second
+     * container shares (the engine mounts it once), a bind is bound again.
+     */
+    @Override
+    public int runBeside(TaskHandle task, Beside spec, OutputSink sink, Duration timeout) throws ExecutorException {
+        InspectContainerResponse job = inspect(task.id());
+        if (job == null) {
+            throw new ExecutorException("task " + task.spec().task() + " is not running");
+        }
+        List<Mount> mounts = new ArrayList<>();
+        for (Map.Entry<String, String> share : spec.shared().entrySet()) {
+            InspectContainerResponse.Mount m = job.getMounts() == null ? null : job.getMounts().stream()
+                    .filter(x -> x.getDestination() != null && share.getKey().equals(x.getDestination().getPath())).findFirst().orElse(null);
+            if (m == null) {
+                throw new ExecutorException("task " + task.spec().task() + " has nothing mounted at " + share.getKey());
+            }
+            mounts.add(m.getName() != null && !m.getName().isEmpty()
+                    ? new Mount().withType(MountType.VOLUME).withSource(m.getName()).withTarget(share.getValue())
+                    : new Mount().withType(MountType.BIND).withSource(m.getSource()).withTarget(share.getValue()));
+        }
+        HostConfig host = HostConfig.newHostConfig().withMounts(mounts).withNetworkMode(job.getHostConfig().getNetworkMode())
+                .withLogConfig(new LogConfig(LogConfig.LoggingType.NONE));
+        Map<String, String> labels = Map.of(INSTANCE, instance, RUN, task.spec().runId(), TASK, task.spec().task());
+        String name = containerName(task.spec()) + "-action-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        List<String> env = spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().toList();
+        String id = null;
+        boolean pulled = false;
+        try {
+            while (id == null) {
+                try (CreateContainerCmd create = docker.createContainerCmd(spec.image())) {
+                    create.withName(name).withEnv(env).withLabels(labels).withAttachStdout(true).withAttachStderr(true).withHostConfig(host);
+                    if (spec.entrypoint() != null) {
+                        create.withEntrypoint(spec.entrypoint());
+                    }
+                    if (!spec.args().isEmpty() || spec.entrypoint() != null) {
+                        create.withCmd(spec.args());
+                    }
+                    if (spec.workdir() != null) {
+                        create.withWorkingDir(spec.workdir());
+                    }
+                    id = create.exec().getId();
+                } catch (NotFoundException e) {
+                    if (pulled || !String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("no such image")) {
+                        throw new ExecutorException("cannot create the container of " + spec.image() + ": " + e.getMessage(), e);
+                    }
+                    pull(spec.image(), null);
+                    pulled = true;
+                }
+            }
+            TaskHandle beside = attachAndStart(id, task.spec(), sink);
+            try (WaitContainerResultCallback wait = docker.waitContainerCmd(id).exec(new WaitContainerResultCallback())) {
+                Integer code;
+                try {
+                    code = wait.awaitStatusCode(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (com.github.dockerjava.api.exception.DockerClientException e) {
+                    boolean interrupted = Thread.interrupted() || e.getCause() instanceof InterruptedException;
+                    stop(beside);
+                    if (interrupted) {
+                        Thread.currentThread().interrupt();
+                        throw new ExecutorException("interrupted while " + spec.image() + " ran", e);
+                    }
+                    code = -1;
+                }
+                drain(id);
+                stopped.remove(id);
+                return code == null ? -1 : code;
+            } catch (IOException e) {
+                throw new ExecutorException("lost the container of " + spec.image() + ": " + e.getMessage(), e);
+            }
+        } catch (DockerException e) {
+            throw new ExecutorException("cannot run " + spec.image() + " beside task " + task.spec().task() + ": " + e.getMessage(), e);
+        } finally {
+            if (id != null) {
+                attachments.remove(id);
+                removeQuietly(id);
+            }
+        }
+    }
+
+    /** Waits for the rest of an ended container's output and closes its attachment. */
+    private void drain(String container) {
+        ResultCallback.Adapter<Frame> attach = attachments.remove(container);
+        if (attach != null) {
+            try {
+                attach.awaitCompletion(30, TimeUnit.SECONDS);
+                attach.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (IOException ignored) {
+                // closing a finished stream
+            }
         }
     }
 

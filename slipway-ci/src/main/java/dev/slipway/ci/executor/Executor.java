@@ -87,6 +87,34 @@ public interface Executor extends AutoCloseable {
         throw new ExecutorException("the " + name() + " executor cannot run commands inside a running task");
     }
 
+    /**
+     * Runs one container to its end beside the running {@code task} (a GitHub Docker action): the
+     * image's own ENTRYPOINT unless {@code spec} gives one, {@code args} as its command, on the
+     * task's network, seeing what the task sees at each key of {@code shared} at the value's path.
+     * Output streams to {@code sink}; the container is removed afterwards. Returns the exit code,
+     * or -1 when {@code timeout} passed (the container is stopped). An interrupt stops it too and
+     * throws, with the thread's interrupt flag set.
+     */
+    default int runBeside(TaskHandle task, Beside spec, OutputSink sink, Duration timeout) throws ExecutorException {
+        throw new ExecutorException("the " + name() + " executor cannot run a container beside a task");
+    }
+
+    /**
+     * A container to run beside a task ({@link #runBeside}).
+     *
+     * @param entrypoint the executable, or null for the image's ENTRYPOINT
+     * @param shared the task's paths (its mounts' targets) to the paths this container sees them at
+     */
+    record Beside(String image, String entrypoint, java.util.List<String> args, java.util.Map<String, String> env, String workdir,
+                  java.util.Map<String, String> shared) {
+        public Beside {
+            java.util.Objects.requireNonNull(image, "image");
+            args = java.util.List.copyOf(args);
+            env = java.util.Map.copyOf(env);
+            shared = java.util.Map.copyOf(shared);
+        }
+    }
+
     void remove(TaskHandle task);
 
     /**

@@ -43,6 +43,7 @@ import java.util.Set;
  * ci.poll-interval          SLIPWAY_CI_POLL_INTERVAL          60s (how often repositories are polled for missed pushes; 0: off)
  * ci.engine-registry        SLIPWAY_CI_ENGINE_REGISTRY        127.0.0.1:&lt;port&gt; (where the Docker engine pushes published images)
  * ci.task-server-url        SLIPWAY_CI_TASK_SERVER_URL        http://&lt;task network gateway&gt;:&lt;port&gt; (SLIPWAY_SERVER)
+ * ci.actions.url            SLIPWAY_CI_ACTIONS_URL            https://github.com (where uses: owner/repo@ref actions are fetched from)
  * registry.gc-interval      SLIPWAY_REGISTRY_GC_INTERVAL      1h (0 turns the background run off)
  * registry.gc-grace         SLIPWAY_REGISTRY_GC_GRACE         24h
  * registry.retention-interval SLIPWAY_REGISTRY_RETENTION_INTERVAL 1h (0: off)
@@ -59,7 +60,7 @@ public final class ConfigLoader {
             "registry.gc-interval", "registry.gc-grace", "registry.retention-interval", "registry.upload-max-age",
             "ci.executor", "ci.max-concurrent-runs", "ci.cache-quota", "ci.git-ca-file",
             "ci.keep.max-age", "ci.keep.max-runs", "ci.keep.max-size", "ci.keep.min-free", "ci.host-isolation",
-            "ci.poll-interval", "ci.engine-registry", "ci.task-server-url", "ci.actions.labels", "web.session-idle", "web.session-max-age");
+            "ci.poll-interval", "ci.engine-registry", "ci.task-server-url", "ci.actions.labels", "ci.actions.url", "web.session-idle", "web.session-max-age");
     /** Keys whose value in the YAML file is a mapping (label: image), kept as act_runner writes it: {@code label:target,...}. */
     private static final Set<String> MAP_KEYS = Set.of("ci.actions.labels");
 
@@ -125,7 +126,8 @@ public final class ConfigLoader {
                 values.get("ci.git-ca-file") == null ? null : Path.of(values.get("ci.git-ca-file")).toAbsolutePath(), keep,
                 values.getOrDefault("ci.host-isolation", "iptables"), duration(values, "ci.poll-interval", Duration.ofSeconds(60)),
                 values.get("ci.engine-registry"), values.get("ci.task-server-url"),
-                labels(values.getOrDefault("ci.actions.labels", SlipwayConfig.Ci.DEFAULT_ACTIONS_LABELS)));
+                labels(values.getOrDefault("ci.actions.labels", SlipwayConfig.Ci.DEFAULT_ACTIONS_LABELS)),
+                values.getOrDefault("ci.actions.url", SlipwayConfig.Ci.DEFAULT_ACTIONS_URL));
         SlipwayConfig.Lifecycle d = SlipwayConfig.Lifecycle.DEFAULTS;
         SlipwayConfig.Lifecycle lifecycle = new SlipwayConfig.Lifecycle(
                 duration(values, "registry.gc-interval", d.gcInterval()), duration(values, "registry.gc-grace", d.gcGrace()),

@@ -94,15 +94,29 @@ public record SlipwayConfig(
      *                      task network's gateway and the listen port
      * @param actionsLabels GitHub Actions {@code runs-on} labels and what each means: an image,
      *                      {@code docker://image} or {@code host} ({@code ci.actions.labels}), in order
+     * @param actionsUrl where {@code uses: owner/repo@ref} actions are fetched from ({@code ci.actions.url}):
+     *                   {@code <url>/<owner>/<repo>} is a Git repository; no trailing slash
      */
     public record Ci(String executor, int maxConcurrentRuns, long cacheQuotaBytes, Path gitCaFile, Keep keep, String hostIsolation,
-                     Duration pollInterval, String engineRegistry, String taskServerUrl, java.util.Map<String, String> actionsLabels) {
+                     Duration pollInterval, String engineRegistry, String taskServerUrl, java.util.Map<String, String> actionsLabels,
+                     String actionsUrl) {
+        /** {@code ci.actions.url} when the configuration sets none. */
+        public static final String DEFAULT_ACTIONS_URL = "https://github.com";
+
         /** {@code ci.actions.labels} when the configuration sets none: GitHub's Linux labels, on Node's Debian image (git, bash, curl, python3). */
         public static final String DEFAULT_ACTIONS_LABELS = "ubuntu-latest:docker://node:20-bookworm,ubuntu-24.04:docker://node:20-bookworm,"
                 + "ubuntu-22.04:docker://node:20-bookworm";
 
         public Ci {
             actionsLabels = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(actionsLabels));
+            actionsUrl = actionsUrl == null ? DEFAULT_ACTIONS_URL : actionsUrl.strip();
+            while (actionsUrl.endsWith("/")) {
+                actionsUrl = actionsUrl.substring(0, actionsUrl.length() - 1);
+            }
+            if (!actionsUrl.matches("(https?|file)://\\S*[^/\\s]")) {
+                throw new IllegalArgumentException("ci.actions.url must be an http(s):// or file:// URL (where owner/repo actions are"
+                        + " fetched from, such as https://github.com), got '" + actionsUrl + "'");
+            }
             if (engineRegistry != null && !engineRegistry.matches("[A-Za-z0-9.-]+:[0-9]{1,5}|\\[[0-9A-Fa-f:.]+\\]:[0-9]{1,5}")) {
                 throw new IllegalArgumentException("ci.engine-registry must be host:port (where the Docker engine reaches this server), got '"
                         + engineRegistry + "'");

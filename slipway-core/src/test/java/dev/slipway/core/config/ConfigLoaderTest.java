@@ -144,4 +144,13 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> new ConfigLoader(Map.of("SLIPWAY_CI_KEEP_MAX_AGE", "forever")).load(Map.of(), null))
                 .hasMessageContaining("ci.keep.max-age");
     }
+
+    @Test
+    void actionsUrlDefaultsToGitHubAndIsAnHttpOrFileUrl() {
+        assertThat(new ConfigLoader(Map.of()).load(Map.of(), null).ci().actionsUrl()).isEqualTo("https://github.com");
+        SlipwayConfig c = new ConfigLoader(Map.of("SLIPWAY_CI_ACTIONS_URL", "file:///srv/actions/")).load(Map.of(), null);
+        assertThat(c.ci().actionsUrl()).isEqualTo("file:///srv/actions");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("SLIPWAY_CI_ACTIONS_URL", "git@github.com:x")).load(Map.of(), null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ci.actions.url must be an http(s):// or file:// URL");
+    }
 }

@@ -227,10 +227,14 @@ public final class ExecCommand implements Callable<Integer> {
                     throw new ExecWorkflows.Refused("--eventpath " + eventPath + ": " + e.getMessage().replaceAll("\\s*\\R\\s*", " "));
                 }
             }
-            Map<String, String> labels = new LinkedHashMap<>(
-                    new dev.slipway.core.config.ConfigLoader(System.getenv()).load(Map.of(), config).ci().actionsLabels());
+            dev.slipway.core.config.SlipwayConfig loaded = new dev.slipway.core.config.ConfigLoader(System.getenv()).load(Map.of(), config);
+            Map<String, String> labels = new LinkedHashMap<>(loaded.ci().actionsLabels());
+            // Fetched actions are kept between exec runs, as exec's caches and worktrees are.
+            var actions = dev.slipway.actions.engine.RepositoryActions.using(
+                    new dev.slipway.actions.engine.ActionCache(loaded.ci().actionsUrl(), cacheDir().resolve("actions")));
             platforms.forEach((label, image) -> labels.put(label, image.equals("-self-hosted") ? "host" : "docker://" + image));
-            options = new ExecWorkflows.Options(base, workflows, event == null ? "push" : event, payload, jobs, labels, inputs, secrets, jobEnv, vars);
+            options = new ExecWorkflows.Options(base, workflows, event == null ? "push" : event, payload, jobs, labels, inputs, secrets, jobEnv,
+                    vars, actions);
             selected = ExecWorkflows.select(options);
         } catch (ExecWorkflows.Refused | IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());

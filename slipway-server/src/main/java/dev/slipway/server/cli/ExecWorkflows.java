@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.slipway.actions.engine.WorkflowProgram;
-import dev.slipway.actions.run.ActionRunner;
 import dev.slipway.actions.workflow.On;
 import dev.slipway.actions.workflow.Workflow;
 import dev.slipway.actions.workflow.WorkflowException;
@@ -50,7 +49,8 @@ final class ExecWorkflows {
 
     /** The command line, already read: paths resolved, files parsed. */
     record Options(Path base, Path workflows, String event, String payload, List<String> jobs, Map<String, String> labels,
-                   Map<String, String> inputs, Map<String, byte[]> secrets, Map<String, String> env, Map<String, String> vars) {}
+                   Map<String, String> inputs, Map<String, byte[]> secrets, Map<String, String> env, Map<String, String> vars,
+                   WorkflowProgram.ActionsFactory actions) {}
 
     /** A reason exec cannot start: one line on stderr, exit 2. */
     static final class Refused extends Exception {
@@ -186,7 +186,7 @@ final class ExecWorkflows {
                 RunProgram.Setup setup = new RunProgram.Setup(run, repository, s.relative(), s.text(), workMount, Map.of(workMount, o.base()),
                         runDir, s.workflow().jobs().keySet(), 1, o.inputs(), environment, values(o),
                         image -> null, executor, SERVER_URL, Map.of(), publisher);
-                WorkflowProgram program = new WorkflowProgram(o.labels(), job -> ActionRunner.none());
+                WorkflowProgram program = new WorkflowProgram(o.labels(), o.actions());
                 if (!o.jobs().isEmpty()) {
                     program = program.only(Set.copyOf(o.jobs()));
                 }

@@ -55,10 +55,10 @@ public final class TestImages {
     /** The Debian runner image for GitHub Actions jobs (see {@link #runner()}). */
     public static final String RUNNER = "local/runner:bookworm";
     /** What the runner image has: bumping it makes the next run build the image again. */
-    static final String RUNNER_PACKAGES = "bash,git,ca-certificates,curl,python3,nodejs,procps";
+    static final String RUNNER_PACKAGES = "bash,git,ca-certificates,curl,python3,nodejs,procps,make";
 
     /**
-     * {@value #RUNNER}: Debian bookworm with bash, git, curl, python3 and node, made by mmdebstrap
+     * {@value #RUNNER}: Debian bookworm with bash, git, curl, python3, node and make, made by mmdebstrap
      * from the machine's own apt sources (../shared/TESTING.md), never pulled. Built once per
      * engine and package list (about a minute), then reused: its label records the package list.
      */
