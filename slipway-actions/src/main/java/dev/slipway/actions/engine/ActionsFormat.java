@@ -125,13 +125,15 @@ public final class ActionsFormat implements PipelineFormat {
         }
 
         @Override
-        public List<String> tasks() {
-            return workflow().graph().order();
+        public List<String> tasks() { // an invalid workflow's run has no tasks: it is an error that names the problems
+            return loaded instanceof Workflows.Loaded.Valid v ? v.workflow().graph().order() : List.of();
         }
 
         @Override
         public List<Triggers.Schedule> schedules() {
-            return workflow().on().schedules().stream().map(s -> new Triggers.Schedule(s.cron(), null, s.timezone())).toList();
+            return loaded instanceof Workflows.Loaded.Valid v
+                    ? v.workflow().on().schedules().stream().map(s -> new Triggers.Schedule(s.cron(), null, s.timezone())).toList()
+                    : List.of();
         }
 
         @Override

@@ -109,7 +109,7 @@ class SeedWorkflowsIT {
                     run: |
                       mkdir -p ~/.docker
                       AUTH=$(echo -n "${{ secrets.REGISTRY_USER }}:${{ secrets.REGISTRY_TOKEN }}" | base64 -w0)
-                      echo "{\\"auths\\":{\\"REGISTRY\\":{\\"auth\\":\\"$AUTH\\"}}}" > ~/.docker/config.json
+                      echo "{\\"auths\\":{\\"@REGISTRY@\\":{\\"auth\\":\\"$AUTH\\"}}}" > ~/.docker/config.json
                   - uses: docker/setup-buildx-action@v3
                   - name: Build and push
                     uses: docker/build-push-action@v6
@@ -117,14 +117,14 @@ class SeedWorkflowsIT {
                       context: dockerfiles/${{ matrix.image }}
                       push: ${{ github.event_name != 'pull_request' }}
                       tags: |
-                        REGISTRY/admin/${{ matrix.image }}:${{ needs.determine-version.outputs.version }}
-                        REGISTRY/admin/${{ matrix.image }}:latest
+                        @REGISTRY@/admin/${{ matrix.image }}:${{ needs.determine-version.outputs.version }}
+                        @REGISTRY@/admin/${{ matrix.image }}:latest
             """;
 
     @Test
     void seed000BuildPushRunsOnAPushAndPushesTheVersionToSlipwaysRegistry() throws Exception {
         ForgeHooks f = forge("kuberay", "seed-000-secret", Map.of(
-                ".gitea/workflows/build-push.yaml", SEED_000.replace("REGISTRY", registry),
+                ".gitea/workflows/build-push.yaml", SEED_000.replace("@REGISTRY@", registry),
                 "dockerfiles/worker/Dockerfile", "FROM local/busybox:1\nRUN echo worker > /name\n"));
         GitRepos.git(f.work, "tag", "v1.4.2");
         GitRepos.git(f.work, "push", "-q", "origin", "v1.4.2");
@@ -178,8 +178,8 @@ class SeedWorkflowsIT {
                       provenance: false
                       push: true
                       tags: |
-                        REGISTRY/admin/app:${{ github.sha }}
-                        REGISTRY/admin/app:latest
+                        @REGISTRY@/admin/app:${{ github.sha }}
+                        @REGISTRY@/admin/app:latest
               deploy:
                 needs: build
                 runs-on: ubuntu-latest
@@ -187,8 +187,8 @@ class SeedWorkflowsIT {
                   - name: Trigger deploy
                     run: |
                       curl -fsS -X POST "$SLIPWAY_SERVER/api/v1/repos/admin/app/runs" \\
-                        -H "Authorization: token ${{ secrets.GITHUB_TOKEN }}" -H 'Content-Type: application/json' \\
-                        -d '{"ref":"master","pipeline":"deploy","variables":{"IMAGE_TAG":"${{ github.sha }}","IMAGE_NAME":"REGISTRY/admin/app"}}'
+                        -H "Authorization: Bearer ${{ secrets.DEPLOY_TOKEN }}" -H 'Content-Type: application/json' \\
+                        -d '{"ref":"master","pipeline":"deploy","variables":{"IMAGE_TAG":"${{ github.sha }}","IMAGE_NAME":"@REGISTRY@/admin/app"}}'
             """;
 
     static final String DEPLOY = """
@@ -204,10 +204,15 @@ class SeedWorkflowsIT {
     @Test
     void seed001BuildsOnMasterOnlyPushesShaAndLatestAndTriggersTheDeployPipeline() throws Exception {
         ForgeHooks f = forge("app", "seed-001-secret", Map.of(
-                ".github/workflows/build.yml", SEED_001.replace("REGISTRY", registry),
+                ".github/workflows/build.yml", SEED_001.replace("@REGISTRY@", registry),
                 ".slipway/deploy.yml", DEPLOY,
                 "Makefile", "lint:\n\t@echo lint ok\ntest:\n\t@echo tests ok\n",
                 "Dockerfile", "FROM local/busybox:1\nCOPY Makefile /app/Makefile\n"));
+        // The deploy job's token, as the seed's WOODPECKER_TOKEN: a user's, kept as a secret.
+        String deployToken = server.token("admin", "write:repository");
+        var put = admin.http().send(admin.http().request("/api/v1/repos/admin/app/actions/secrets/DEPLOY_TOKEN")
+                .header("Content-Type", "application/json").PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"data\":\"" + deployToken + "\"}")));
+        assertThat(put.statusCode()).as(put.body()).isIn(201, 204);
         // A feature branch builds nothing (the seed's safety valve).
         GitRepos.git(f.work, "checkout", "-q", "-b", "feature");
         String base = f.head();
@@ -221,7 +226,7 @@ class SeedWorkflowsIT {
         assertThat(run.get("status").asText()).as(run.toPrettyString() + admin.log(run, "build") + admin.log(run, "deploy"))
                 .isEqualTo("success");
         assertThat(run.get("file").asText()).isEqualTo(".github/workflows/build.yml");
-        assertThat(admin.log(run, "build")).contains("lint ok").contains("tests ok").doesNotContain("provenance");
+        assertThat(admin.log(run, "build")).contains("lint ok").contains("tests ok").doesNotContain("input 'provenance'");
         assertThat(tags("app")).contains(master, "latest");
 
         // The deploy job started the native deploy pipeline with the image it built.
