@@ -3,6 +3,7 @@ package dev.slipway.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.ci.api.SecretRoutes;
+import dev.slipway.ci.api.VariableRoutes;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.core.config.SlipwayConfig;
 import dev.slipway.registry.http.RegistryRoutes;
@@ -82,7 +83,10 @@ public final class HttpServer implements AutoCloseable {
         this.runs = slipway.runService();
         CiRoutes ciRoutes = new CiRoutes(slipway.registrations(), slipway.triggers(), runs, slipway.logHub(), slipway.commitStatuses(),
                 slipway.notifications(), slipway.publishedImages(), slipway.identity(), apiRoutes::principal, config.externalUrl());
-        SecretRoutes secretRoutes = new SecretRoutes(slipway.secrets(), slipway.deployKeys(), slipway.identity(), apiRoutes::principal);
+        SecretRoutes secretRoutes = new SecretRoutes(slipway.secrets(), slipway.deployKeys(), slipway.environments(), slipway.identity(),
+                apiRoutes::principal);
+        VariableRoutes variableRoutes = new VariableRoutes(slipway.variables(), slipway.environments(), slipway.environmentApprovals(),
+                slipway.identity(), apiRoutes::principal);
         PackageRoutes packageRoutes = new PackageRoutes(slipway.identity(), slipway.registry(), slipway.pullThrough(), config.externalUrl());
         AdminRoutes adminRoutes = new AdminRoutes(slipway.identity(), slipway.proxies(), slipway.webhooks());
         LifecycleRoutes lifecycleRoutes = new LifecycleRoutes(slipway.identity(), slipway.lifecycle());
@@ -108,6 +112,7 @@ public final class HttpServer implements AutoCloseable {
             apiRoutes.register(c.routes);
             ciRoutes.register(c.routes);
             secretRoutes.register(c.routes);
+            variableRoutes.register(c.routes);
             packageRoutes.register(c.routes);
             adminRoutes.register(c.routes);
             lifecycleRoutes.register(c.routes);

@@ -9,6 +9,7 @@ import dev.slipway.server.cli.HelpFormat;
 import dev.slipway.server.cli.RunCommands;
 import dev.slipway.server.cli.SecretCommands;
 import dev.slipway.server.cli.ServerCommand;
+import dev.slipway.server.cli.VariableCommands;
 import dev.slipway.server.cli.WebhookCommands;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Command;
         subcommands = {ServerCommand.class, AdminCommands.User.class, AdminCommands.Token.class, AdminCommands.Org.class,
                 AdminCommands.RegistryCmd.class, WebhookCommands.Webhook.class, ExecCommand.class, CiCommands.Repo.class, CiCommands.Hooks.class, RunCommands.Run.class,
                 CiCommands.DeployTarget.class, CiCommands.Cache.class, SecretCommands.Secret.class, SecretCommands.Keys.class,
+                VariableCommands.Vars.class, VariableCommands.Envs.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {

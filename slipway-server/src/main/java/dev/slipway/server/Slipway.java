@@ -1,6 +1,10 @@
 package dev.slipway.server;
 
 import dev.slipway.ci.secret.DeployKeys;
+import dev.slipway.ci.secret.EnvironmentApprovals;
+import dev.slipway.ci.secret.Environments;
+import dev.slipway.ci.secret.RunValues;
+import dev.slipway.ci.secret.Variables;
 import dev.slipway.ci.secret.KeyReferences;
 import dev.slipway.ci.secret.Secrets;
 import dev.slipway.core.Clock;
@@ -68,6 +72,9 @@ public final class Slipway implements AutoCloseable {
     private final Sessions sessions;
     private final Registry registry;
     private final Secrets secrets;
+    private final Variables variables;
+    private final Environments environments;
+    private final EnvironmentApprovals environmentApprovals;
     private final DeployKeys deployKeys;
 
     private final CiStore ciStore;
@@ -134,6 +141,9 @@ public final class Slipway implements AutoCloseable {
         this.registrations = new Registrations(database.jdbi(), clock, secrets);
         this.triggerState = new TriggerState(database.jdbi(), (int) config.ci().pollInterval().toSeconds());
         this.secrets = new Secrets(database.jdbi(), config.secretsDir(), identity, clock);
+        this.variables = new Variables(database.jdbi(), identity, clock);
+        this.environments = new Environments(database.jdbi(), identity, clock);
+        this.environmentApprovals = new EnvironmentApprovals(database.jdbi(), clock);
         // A key may not be deleted while a registered repository names it.
         this.deployKeys = new DeployKeys(config.secretsDir(), identity, (owner, key) ->
                 registrations.usingKey(owner, key).stream().map(r -> "repository " + r.fullName()).toList());
@@ -204,7 +214,7 @@ public final class Slipway implements AutoCloseable {
                             RepositoryActions.using(new ActionCache(config.ci().actionsUrl(), config.ciDir().resolve("actions"))))));
             runService = new RunService(ciStore, worktrees, logStore(), new RunEviction(ciStore, executor, runsRoot, config.ci().keep()),
                     finished -> new RunQueue(ciStore, registrations, checkouts, deployTargets, caches, secrets, logStore(), engine, runsRoot,
-                            config.ci().maxConcurrentRuns(), pulls, releases, formats, finished));
+                            config.ci().maxConcurrentRuns(), pulls, releases, runValues(), formats, finished));
             triggers = new TriggerService(registrations, checkouts, deployTargets, secrets, ciStore, runService.queue(), database.jdbi(),
                     triggerClock, triggerState, formats);
             triggers.addDeliveryListener(commitStatuses::learn);
@@ -288,6 +298,18 @@ public final class Slipway implements AutoCloseable {
     public Registry registry() { return registry; }
 
     public Secrets secrets() { return secrets; }
+
+    /** Configuration variables ({@code vars}), scoped like secrets. */
+    public Variables variables() { return variables; }
+
+    /** Repositories' deployment environments. */
+    public Environments environments() { return environments; }
+
+    /** What a job sees of variables, secrets and its environment, with GitHub's precedence: for the Actions engine. */
+    public RunValues runValues() { return new RunValues(secrets, variables, environments, environmentApprovals); }
+
+    /** Reviewers' decisions on jobs that use an environment with reviewers. */
+    public EnvironmentApprovals environmentApprovals() { return environmentApprovals; }
 
     public DeployKeys deployKeys() { return deployKeys; }
 

@@ -198,13 +198,18 @@ public final class WorkflowProgram implements RunProgram {
     /** A job's outcome as its dependents see it ({@code needs.<job>}). */
     private record Outcome(Status.Conclusion result, Map<String, String> outputs) {}
 
+    /** What a job sees of the configuration for its environment: {@code vars} and {@code secrets}. */
+    private record JobValues(Map<String, String> vars, Map<String, String> secrets) {}
+
     private final class Execution {
         private final Setup setup;
         private final Workflow workflow;
         private final RunEngine.Listener listener;
         private final RunEngine.Cancellation cancellation;
         private final RunInfo runInfo;
-        private final Map<String, String> secrets;
+        private final List<String> secretNames;
+        /** By environment, lower case ("" for none): names compare case-insensitively. */
+        private final Map<String, JobValues> values = new ConcurrentHashMap<>();
         private final ObjectNode inputs;
         private final Map<String, TaskStatus> statuses = new ConcurrentHashMap<>();
         private final List<Executor.TaskHandle> handles = new CopyOnWriteArrayList<>();
@@ -218,14 +223,25 @@ public final class WorkflowProgram implements RunProgram {
             this.listener = listener;
             this.cancellation = cancellation;
             this.runInfo = runInfo(setup, workflow);
-            Map<String, String> s = new LinkedHashMap<>();
-            List<String> names = new ArrayList<>(secretNames(setup.definition()));
-            setup.secrets().apply(names).forEach((k, v) -> s.put(k, new String(v, java.nio.charset.StandardCharsets.UTF_8)));
-            String token = setup.environment().getOrDefault("SLIPWAY_TOKEN", "");
-            s.put("GITHUB_TOKEN", token);
-            s.put("GITEA_TOKEN", token);
-            this.secrets = s;
+            this.secretNames = List.copyOf(secretNames(setup.definition()));
             this.inputs = inputs(setup, workflow);
+        }
+
+        /**
+         * The variables, and the secrets the workflow mentions, that a job with {@code environment}
+         * (null for none) sees; read once per environment in a run.
+         */
+        private JobValues values(String environment) {
+            String key = environment == null ? "" : environment.toLowerCase(java.util.Locale.ROOT);
+            return values.computeIfAbsent(key, k -> {
+                Map<String, String> s = new LinkedHashMap<>();
+                setup.values().secrets(environment, secretNames)
+                        .forEach((name, v) -> s.put(name, new String(v, java.nio.charset.StandardCharsets.UTF_8)));
+                String token = setup.environment().getOrDefault("SLIPWAY_TOKEN", "");
+                s.put("GITHUB_TOKEN", token);
+                s.put("GITEA_TOKEN", token);
+                return new JobValues(setup.values().variables(environment), s);
+            });
         }
 
         RunEngine.Result run() {
@@ -263,18 +279,18 @@ public final class WorkflowProgram implements RunProgram {
             return needs;
         }
 
-        private Scope jobScope(Job job, ObjectNode needs, ObjectNode matrix, ObjectNode strategy) {
+        private Scope jobScope(Job job, ObjectNode needs, ObjectNode matrix, ObjectNode strategy, JobValues values) {
             Map<String, JsonNode> c = new LinkedHashMap<>();
             ObjectNode github = runInfo.github(job.id(), "/src/" + setup.workMount(), TEMP + "/_github_workflow/event.json");
             c.put("github", github);
             c.put("gitea", github);
             c.put("forgejo", github);
             c.put("inputs", inputs);
-            c.put("vars", JSON.createObjectNode());
+            c.put("vars", JSON.valueToTree(values.vars()));
             c.put("needs", needs);
             c.put("matrix", matrix == null ? JSON.createObjectNode() : matrix);
             c.put("strategy", strategy == null ? JSON.createObjectNode() : strategy);
-            c.put("secrets", JSON.valueToTree(secrets));
+            c.put("secrets", JSON.valueToTree(values.secrets()));
             c.put("env", JSON.valueToTree(envOf(workflow.env(), null)));
             Map<String, Status.Conclusion> ancestors = new LinkedHashMap<>();
             for (String a : workflow.graph().ancestors(job.id())) {
@@ -295,7 +311,7 @@ public final class WorkflowProgram implements RunProgram {
             if (!setup.tasks().contains(id) && previous(id) != null) {
                 return previous(id); // succeeded in an earlier attempt of this run
             }
-            Scope scope = jobScope(job, needs, null, null);
+            Scope scope = jobScope(job, needs, null, null, values(null));
             boolean wanted;
             try {
                 wanted = !cancellation.cancelled() && job.condition().test(scope);
@@ -322,7 +338,7 @@ public final class WorkflowProgram implements RunProgram {
             Map<String, String> shown = new LinkedHashMap<>();
             for (int i = 0; i < expansion.combinations().size(); i++) {
                 Combination combination = expansion.combinations().get(i);
-                Scope named = jobScope(job, needs, combination.context(), expansion.strategyContext(i));
+                Scope named = jobScope(job, needs, combination.context(), expansion.strategyContext(i), values(null));
                 String name = taskName(id, combination, names);
                 names.add(name);
                 shown.put(name, job.displayName(combination, named));
@@ -355,8 +371,22 @@ public final class WorkflowProgram implements RunProgram {
                             return Status.Conclusion.CANCELLED;
                         }
                         Combination combination = expansion.combinations().get(index);
-                        Scope s = jobScope(job, needs, combination.context(), expansion.strategyContext(index));
-                        Status.Conclusion c = runCombination(steps, names.get(index), s, combination, expansion, index, needs, outputs, running);
+                        Scope s = jobScope(job, needs, combination.context(), expansion.strategyContext(index), values(null));
+                        String environment;
+                        JobValues v;
+                        try {
+                            environment = environment(steps, s);
+                            String refused = environment == null ? null : approval(names.get(index), environment);
+                            if (refused != null) {
+                                return fail(names.get(index), refused).result();
+                            }
+                            v = values(environment);
+                        } catch (RuntimeException e) {
+                            return fail(names.get(index), "the job's environment: " + e.getMessage()).result();
+                        }
+                        s = jobScope(job, needs, combination.context(), expansion.strategyContext(index), v);
+                        Status.Conclusion c = runCombination(steps, names.get(index), s, v, environment, combination, expansion, index, needs,
+                                outputs, running);
                         if (c == Status.Conclusion.FAILURE && expansion.failFast() && names.size() > 1) {
                             failedFast[0] = true;
                             running.forEach(JobRuntime::cancel);
@@ -398,13 +428,14 @@ public final class WorkflowProgram implements RunProgram {
             return new Outcome(Status.Conclusion.FAILURE, Map.of());
         }
 
-        private Status.Conclusion runCombination(Job.Steps job, String task, Scope scope, Combination combination, Expansion expansion, int index,
+        private Status.Conclusion runCombination(Job.Steps job, String task, Scope scope, JobValues values, String environment,
+                                                 Combination combination, Expansion expansion, int index,
                                                  ObjectNode needs, Map<String, String> outputs, List<JobRuntime> running) {
             Executor.OutputSink sink = listener.output(task);
             listener.status(task, TaskStatus.RUNNING, null);
             Executor.TaskHandle handle = null;
             JobServices services = new JobServices(setup.executor(), Long.toString(setup.run().id()), safe(task), job.id(),
-                    line -> listener.system(task, line), sink, secrets);
+                    line -> listener.system(task, line), sink, values.secrets());
             try {
                 String image = image(job, scope, task);
                 if (image == null) {
@@ -441,7 +472,7 @@ public final class WorkflowProgram implements RunProgram {
                 TaskSpec spec = new TaskSpec(Long.toString(setup.run().id()), safe(task), image, false, IDLE, env, workspace, mounts,
                         Task.NetworkPolicy.DEFAULT, Task.Resources.NONE, timeout.plusMinutes(10), setup.pullAuth().apply(image));
                 var serviceSpecs = services.specs(job.services(), scope, setup.pullAuth());
-                listener.system(task, "job " + job.id() + " in " + image);
+                listener.system(task, "job " + job.id() + " in " + image + (environment == null ? "" : ", environment " + environment));
                 try {
                     handle = setup.executor().start(spec, sink);
                 } catch (Executor.ExecutorException e) {
@@ -493,7 +524,7 @@ public final class WorkflowProgram implements RunProgram {
                 JobResult result;
                 try {
                     result = runtime.run(runtimeJob(workflow.env(), job, displayNames.getOrDefault(task, task), timeout), runInfo, RunnerInfo.linux("slipway", "/opt/hostedtoolcache"),
-                            new JobContexts(Map.of(), secrets, inputs, combination.context(), expansion.strategyContext(index), needs,
+                            new JobContexts(values.vars(), values.secrets(), inputs, combination.context(), expansion.strategyContext(index), needs,
                                     services.network() == null ? null : JSON.createObjectNode().put("id", handle.id()).put("network", services.network()),
                                     services.context()));
                 } finally {
@@ -532,6 +563,40 @@ public final class WorkflowProgram implements RunProgram {
                     cancellation.ended(task);
                 }
             }
+        }
+
+        /**
+         * Waits, while the job is pending, until a reviewer decides when its environment requires
+         * approval. Returns why the job may not run, or null when it may.
+         */
+        private String approval(String task, String environment) {
+            List<String> reviewers = setup.values().reviewers(environment);
+            if (reviewers.isEmpty()) {
+                return null;
+            }
+            listener.system(task, "waiting for approval of environment " + environment + " by " + String.join(" or ", reviewers)
+                    + " (POST /api/v1/repos/" + setup.repository() + "/actions/runs/" + setup.run().id() + "/pending_deployments)");
+            RunProgram.Decision decision;
+            try {
+                decision = setup.values().awaitApproval(environment, cancellation::cancelled);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "interrupted while waiting for approval of environment " + environment;
+            }
+            if (!decision.approved()) {
+                return "environment " + environment + ": " + decision.message();
+            }
+            listener.system(task, "environment " + environment + ": " + decision.message());
+            return null;
+        }
+
+        /** The job's {@code environment} name, or null without one (or when it evaluates to an empty string). */
+        private static String environment(Job.Steps job, Scope scope) {
+            if (job.environment() == null) {
+                return null;
+            }
+            String name = job.environment().name().evaluateString(scope).trim();
+            return name.isEmpty() ? null : name;
         }
 
         /** The image a job runs in: its {@code container}, else what its {@code runs-on} labels map to; null (said in the log) when none. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.ci.secret.DeployKey;
 import dev.slipway.ci.secret.DeployKeys;
+import dev.slipway.ci.secret.Environments;
 import dev.slipway.ci.secret.SecretInfo;
 import dev.slipway.ci.secret.SecretScope;
 import dev.slipway.ci.secret.Secrets;
@@ -13,14 +14,13 @@ import dev.slipway.core.SlipwayException;
 import dev.slipway.core.json.RequestBody;
 import dev.slipway.core.identity.Identity;
 import dev.slipway.core.identity.Principal;
-import dev.slipway.core.identity.Scope;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -29,92 +29,39 @@ import java.util.function.Function;
  * replaced), so Gitea scripts work; values are write-only and no response carries one.
  *
  * <p>Managing an owner's secrets or keys needs the owner itself, a member of the organization, or
- * a site admin, each with a password login or an {@code admin}-scoped token: a
- * {@code write:package} token (what CI jobs and docker logins hold) must not read or plant
- * secrets. Global secrets are for site admins only.
+ * a site admin, each with a password login or an {@code admin}-scoped token ({@link ScopeAccess}):
+ * a {@code write:package} token (what CI jobs and docker logins hold) must not read or plant
+ * secrets. Global secrets are for site admins only. An environment's secrets
+ * ({@code .../environments/{environment}/secrets}) need the environment to exist.
  */
 public final class SecretRoutes {
     private final Secrets secrets;
     private final DeployKeys keys;
-    private final Identity identity;
-    private final Function<Context, Principal> authenticate;
+    private final ScopeAccess access;
     private final ObjectMapper json = new ObjectMapper();
 
     /** @param authenticate the API's authentication: the caller, or a 401 when there are no credentials */
-    public SecretRoutes(Secrets secrets, DeployKeys keys, Identity identity, Function<Context, Principal> authenticate) {
+    public SecretRoutes(Secrets secrets, DeployKeys keys, Environments environments, Identity identity,
+                        Function<Context, Principal> authenticate) {
         this.secrets = secrets;
         this.keys = keys;
-        this.identity = identity;
-        this.authenticate = authenticate;
+        this.access = new ScopeAccess(identity, environments, authenticate);
     }
 
     public void register(RoutesConfig routes) {
-        // Gitea's paths, plus /repos/{owner}/{repo}/secrets as a shorter alias.
-        for (String repo : List.of("/api/v1/repos/{owner}/{repo}/actions/secrets", "/api/v1/repos/{owner}/{repo}/secrets")) {
-            routes.get(repo, ctx -> list(ctx, repoScope(ctx)));
-            routes.put(repo + "/{name}", ctx -> put(ctx, repoScope(ctx)));
-            routes.delete(repo + "/{name}", ctx -> delete(ctx, repoScope(ctx)));
-        }
-        routes.get("/api/v1/orgs/{org}/actions/secrets", ctx -> list(ctx, orgScope(ctx)));
-        routes.put("/api/v1/orgs/{org}/actions/secrets/{name}", ctx -> put(ctx, orgScope(ctx)));
-        routes.delete("/api/v1/orgs/{org}/actions/secrets/{name}", ctx -> delete(ctx, orgScope(ctx)));
-        routes.get("/api/v1/user/actions/secrets", ctx -> list(ctx, userScope(ctx)));
-        routes.put("/api/v1/user/actions/secrets/{name}", ctx -> put(ctx, userScope(ctx)));
-        routes.delete("/api/v1/user/actions/secrets/{name}", ctx -> delete(ctx, userScope(ctx)));
-        routes.get("/api/v1/admin/actions/secrets", ctx -> list(ctx, globalScope(ctx)));
-        routes.put("/api/v1/admin/actions/secrets/{name}", ctx -> put(ctx, globalScope(ctx)));
-        routes.delete("/api/v1/admin/actions/secrets/{name}", ctx -> delete(ctx, globalScope(ctx)));
+        // Gitea's paths, GitHub's for an environment's, and /repos/{owner}/{repo}/secrets as a shorter alias.
+        Map<String, Function<Context, SecretScope>> scopes = access.collections("secrets");
+        scopes.put("/api/v1/repos/{owner}/{repo}/secrets", access::repository);
+        scopes.forEach((path, scope) -> {
+            routes.get(path, ctx -> list(ctx, scope.apply(ctx)));
+            routes.put(path + "/{name}", ctx -> put(ctx, scope.apply(ctx)));
+            routes.delete(path + "/{name}", ctx -> delete(ctx, scope.apply(ctx)));
+        });
 
         routes.post("/api/v1/keys", this::createKey);
         routes.get("/api/v1/keys/{owner}", this::listKeys);
         routes.get("/api/v1/keys/{owner}/{name}", this::getKey);
         routes.delete("/api/v1/keys/{owner}/{name}", this::deleteKey);
-    }
-
-    // ---- scopes, each after its permission check
-
-    private SecretScope repoScope(Context ctx) {
-        requireManager(ctx, ctx.pathParam("owner"));
-        return SecretScope.repository(ctx.pathParam("owner"), ctx.pathParam("repo"));
-    }
-
-    private SecretScope orgScope(Context ctx) {
-        String org = ctx.pathParam("org");
-        requireManager(ctx, org);
-        if (identity.ownerKind(org).orElse(null) != Identity.OwnerKind.ORG) {
-            throw new SlipwayException.NotFound("organization '" + org + "' does not exist");
-        }
-        return SecretScope.owner(org);
-    }
-
-    private SecretScope userScope(Context ctx) {
-        Principal p = requireAdminScope(ctx);
-        return SecretScope.owner(p.username());
-    }
-
-    private SecretScope globalScope(Context ctx) {
-        if (!authenticate.apply(ctx).canAdminister()) {
-            throw new SlipwayException.Forbidden("global secrets need a site admin with a password or an admin-scoped token");
-        }
-        return SecretScope.global();
-    }
-
-    private Principal requireAdminScope(Context ctx) {
-        Principal p = authenticate.apply(ctx);
-        if (!p.scopes().contains(Scope.ADMIN)) {
-            throw new SlipwayException.Forbidden("secrets and deploy keys need a password login or an admin-scoped token; "
-                    + "a package token is not enough");
-        }
-        return p;
-    }
-
-    private Principal requireManager(Context ctx, String owner) {
-        Principal p = requireAdminScope(ctx);
-        if (!identity.canManage(p, owner)) {
-            throw new SlipwayException.Forbidden("only '" + owner + "' (or a member, for an organization) or a site admin "
-                    + "may manage its secrets and deploy keys");
-        }
-        return p;
     }
 
     // ---- secrets
@@ -155,16 +102,16 @@ public final class SecretRoutes {
     // ---- deploy keys
 
     private void createKey(Context ctx) {
-        Principal p = requireAdminScope(ctx);
+        Principal p = access.requireAdminScope(ctx);
         JsonNode body = RequestBody.parse(ctx.bodyAsBytes(), "owner", "name").node();
         String owner = body.path("owner").isTextual() ? body.get("owner").asText() : p.username();
-        requireManager(ctx, owner);
+        access.requireManager(ctx, owner);
         respond(ctx, 201, keyJson(keys.create(owner, body.path("name").asText(null))));
     }
 
     private void listKeys(Context ctx) {
         String owner = ctx.pathParam("owner");
-        requireManager(ctx, owner);
+        access.requireManager(ctx, owner);
         ArrayNode arr = json.createArrayNode();
         keys.list(owner).forEach(k -> arr.add(keyJson(k)));
         respond(ctx, 200, arr);
@@ -172,7 +119,7 @@ public final class SecretRoutes {
 
     private void getKey(Context ctx) {
         String owner = ctx.pathParam("owner");
-        requireManager(ctx, owner);
+        access.requireManager(ctx, owner);
         String name = ctx.pathParam("name");
         ObjectNode o = keyJson(keys.get(owner, name));
         ArrayNode used = o.putArray("used_by");
@@ -182,7 +129,7 @@ public final class SecretRoutes {
 
     private void deleteKey(Context ctx) {
         String owner = ctx.pathParam("owner");
-        requireManager(ctx, owner);
+        access.requireManager(ctx, owner);
         keys.delete(owner, ctx.pathParam("name"), "true".equals(ctx.queryParam("force")));
         ctx.status(204);
     }

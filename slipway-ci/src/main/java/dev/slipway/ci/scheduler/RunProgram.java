@@ -3,6 +3,7 @@ package dev.slipway.ci.scheduler;
 import dev.slipway.ci.executor.Executor;
 import dev.slipway.ci.executor.TaskSpec;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,14 +52,49 @@ public interface RunProgram {
      * @param attempt 1, then one more for each retry of the run
      * @param variables the run's variables (for GitHub Actions: the dispatch inputs)
      * @param environment for every task: the run's built-in values and the job token
-     * @param secrets the secrets of the run's repository by name; a missing one is absent, never an error
+     * @param values the configuration variables and secrets a job sees, by its environment
      * @param serverUrl where tasks reach Slipway ({@code github.server_url})
      * @param previousDetails the {@link RunEngine.Listener#details} of tasks that ran in an earlier attempt (a retry reuses what succeeded)
      * @param publisher pushes the images the run builds, to Slipway's own registry with the run's rights or to others
      */
     record Setup(CiStore.RunRow run, String repository, String definitionFile, String definition, String workMount,
                  Map<String, Path> bases, Path runDir, Set<String> tasks, int attempt, Map<String, String> variables,
-                 Map<String, String> environment, Function<List<String>, Map<String, byte[]>> secrets,
+                 Map<String, String> environment, Values values,
                  Function<String, TaskSpec.PullAuth> pullAuth, Executor executor, String serverUrl,
                  Map<String, String> previousDetails, dev.slipway.ci.release.Publisher publisher) {}
+
+    /**
+     * What a job of the run sees of its repository's configuration: the variables and secrets of
+     * its environment, its repository, its owner and the site, the first that has a name winning.
+     * An environment is a name the job gives ({@code environment:}), or null for none; one that
+     * does not exist adds nothing. Every secret handed out is masked in the run's logs.
+     */
+    interface Values {
+        /** The configuration variables ({@code vars}) by upper-case name. */
+        Map<String, String> variables(String environment);
+
+        /**
+         * The values of those of {@code names} that are set, keyed by the names as given; one that
+         * is not set is absent, never an error (GitHub Actions gives it as an empty string). Fresh
+         * arrays, which the caller may clear.
+         */
+        Map<String, byte[]> secrets(String environment, Collection<String> names);
+
+        /** Who must approve a job that uses the environment; empty when it needs no approval. */
+        List<String> reviewers(String environment);
+
+        /**
+         * Waits until one of the environment's reviewers approves or rejects the run's jobs that
+         * use it (one decision per environment and attempt of the run); returns at once when it
+         * needs no approval or the decision has been made, and when {@code cancelled} says so.
+         */
+        Decision awaitApproval(String environment, java.util.function.BooleanSupplier cancelled) throws InterruptedException;
+    }
+
+    /**
+     * A reviewer's decision on a job's environment.
+     *
+     * @param message for the job's log: who decided and why ({@code approved by alice: ship it})
+     */
+    record Decision(boolean approved, String message) {}
 }

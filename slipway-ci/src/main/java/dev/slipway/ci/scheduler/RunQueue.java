@@ -68,6 +68,7 @@ public final class RunQueue implements AutoCloseable {
     private final DeployTargets deployTargets;
     private final Caches caches;
     private final SecretResolver secrets;
+    private final dev.slipway.ci.secret.RunValues configuration;
     private final LogStore logs;
     private final RunEngine engine;
     private final Path runsRoot;
@@ -86,12 +87,13 @@ public final class RunQueue implements AutoCloseable {
 
     /**
      * @param releases the job token and publisher each run gets (ci/release)
+     * @param configuration the variables and secrets a job of another format sees, by its environment
      * @param formats the pipeline formats besides Slipway's own, whose runs their {@link RunProgram} executes
      * @param finished called after each run ends (the eviction pass that follows finished runs)
      */
     public RunQueue(CiStore store, Registrations registrations, Checkouts checkouts, DeployTargets deployTargets, Caches caches,
                     SecretResolver secrets, LogStore logs, RunEngine engine, Path runsRoot, int maxConcurrent, ImageAuth imageAuth,
-                    Releases releases, List<PipelineFormat> formats, Runnable finished) {
+                    Releases releases, dev.slipway.ci.secret.RunValues configuration, List<PipelineFormat> formats, Runnable finished) {
         this.formats = List.copyOf(formats);
         this.taskRecords = new TaskRecords(store);
         this.store = store;
@@ -100,6 +102,7 @@ public final class RunQueue implements AutoCloseable {
         this.deployTargets = deployTargets;
         this.caches = caches;
         this.secrets = secrets;
+        this.configuration = configuration;
         this.logs = logs;
         this.engine = engine;
         this.runsRoot = runsRoot;
@@ -411,13 +414,13 @@ public final class RunQueue implements AutoCloseable {
                     run.commit(), event.before(), event.message(), event.author(), event.pullRequest());
             Map<String, String> environment = new LinkedHashMap<>(values.env());
             environment.putAll(release.env());
-            byte[] token = release.token();
+            Map<String, byte[]> masked = new ConcurrentHashMap<>();
+            masked.put("SLIPWAY_TOKEN", release.token());
             RunProgram.Setup setup = new RunProgram.Setup(run, repo.fullName(), run.definitionFile(), run.definition(), repo.name(), bases,
-                    runsRoot.resolve(Long.toString(id)), toRun, attempt, variables, environment,
-                    names -> fork ? Map.of() : secrets.resolveSet(repo.owner(), repo.name(), names),
+                    runsRoot.resolve(Long.toString(id)), toRun, attempt, variables, environment, values(id, attempt, repo, fork, masked),
                     image -> imageAuth.forImage(run.owner(), run.createdBy(), image), engine.executor(),
                     release.env().get("SLIPWAY_SERVER"), previous, release.publisher());
-            RunEngine.Listener listener = new RunListener(id, attempts, task -> Map.of("SLIPWAY_TOKEN", token), Map.of(), heldCaches, writers);
+            RunEngine.Listener listener = new RunListener(id, attempts, task -> Map.copyOf(masked), Map.of(), heldCaches, writers);
             RunEngine.Result result = program.run(setup, listener, cancellation);
             release.close(); // before the run is seen finished: its token must not outlive it
             finish(run, result, cancellation, ok -> {});
@@ -439,6 +442,54 @@ public final class RunQueue implements AutoCloseable {
             active.remove(id);
             finished.run();
         }
+    }
+
+    /**
+     * A program's view of its repository's variables and secrets ({@link #configuration}); a pull
+     * request from a fork gets no secrets. Each secret handed out joins {@code masked}, which the
+     * run's logs hide from then on (a program resolves a job's values before its output starts).
+     * Values too short to mask are left to the program, which says so in the job's log.
+     */
+    private RunProgram.Values values(long run, int attempt, Registration repo, boolean fork, Map<String, byte[]> masked) {
+        return new RunProgram.Values() {
+            @Override
+            public Map<String, String> variables(String environment) {
+                return configuration.resolve(repo.owner(), repo.name(), environment).variables();
+            }
+
+            @Override
+            public Map<String, byte[]> secrets(String environment, java.util.Collection<String> names) {
+                if (fork) {
+                    return Map.of();
+                }
+                Map<String, byte[]> visible = configuration.resolve(repo.owner(), repo.name(), environment).secrets();
+                Map<String, byte[]> out = new LinkedHashMap<>();
+                for (String name : names) {
+                    byte[] value = visible.get(name.toUpperCase(java.util.Locale.ROOT));
+                    if (value != null) {
+                        out.put(name, value.clone());
+                        if (new String(value, StandardCharsets.UTF_8).strip().length() >= SecretMasker.MIN_LENGTH) {
+                            masked.put(name + (environment == null ? "" : " (environment " + environment + ")"), value.clone());
+                        }
+                    }
+                }
+                return out;
+            }
+
+            @Override
+            public List<String> reviewers(String environment) {
+                return configuration.resolve(repo.owner(), repo.name(), environment).reviewers();
+            }
+
+            @Override
+            public RunProgram.Decision awaitApproval(String environment, java.util.function.BooleanSupplier cancelled)
+                    throws InterruptedException {
+                return configuration.awaitApproval(run, attempt, repo.owner(), repo.name(), environment, cancelled)
+                        .map(d -> new RunProgram.Decision(d.approved(), d.decidedBy() == null ? "no approval needed"
+                                : d.state() + " by " + d.decidedBy() + (d.comment() == null || d.comment().isBlank() ? "" : ": " + d.comment())))
+                        .orElse(new RunProgram.Decision(false, "the run was cancelled while it waited for approval"));
+            }
+        };
     }
 
     /** The run's job token and publisher: as its user, with its repository's secrets; forks read only (ci/release). */

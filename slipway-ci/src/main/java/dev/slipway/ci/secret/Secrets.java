@@ -11,19 +11,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import javax.crypto.AEADBadTagException;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
 
 /**
- * The secrets store: named values scoped globally, to an owner or to a repository.
+ * The secrets store: named values scoped globally, to an owner, to a repository or to one of a
+ * repository's deployment environments ({@link SecretScope}).
  *
  * <p>Layout. Values live in table {@code ci_secrets} (migration {@code V5__ci_secrets.sql}), one
  * row per (scope, name): {@code scope} is {@link SecretScope#wireName()}, {@code name} is upper
@@ -59,14 +60,19 @@ public final class Secrets implements SecretResolver {
 
     /** The stored form of a name (upper case), or 400 explaining the rules. */
     public static String canonicalName(String name) {
+        return canonicalName("secret", name);
+    }
+
+    /** The stored form of a secret's or variable's name ({@code what}): Gitea gives both the same rules. */
+    static String canonicalName(String what, String name) {
         String n = name == null ? "" : name.toUpperCase(Locale.ROOT);
         if (!NAME.matcher(n).matches()) {
-            throw new SlipwayException.BadRequest("invalid secret name '" + name + "': use letters, digits and '_', "
+            throw new SlipwayException.BadRequest("invalid " + what + " name '" + name + "': use letters, digits and '_', "
                     + "not starting with a digit, at most 128 characters");
         }
         for (String prefix : RESERVED_PREFIXES) {
             if (n.startsWith(prefix)) {
-                throw new SlipwayException.BadRequest("invalid secret name '" + name + "': names starting with "
+                throw new SlipwayException.BadRequest("invalid " + what + " name '" + name + "': names starting with "
                         + prefix + " are reserved");
             }
         }
@@ -83,14 +89,7 @@ public final class Secrets implements SecretResolver {
             throw new SlipwayException.BadRequest("the value of secret '" + n + "' has " + value.length
                     + " bytes; at most " + MAX_VALUE_BYTES + " are allowed");
         }
-        String owner = switch (scope) {
-            case SecretScope.Global g -> null;
-            case SecretScope.Owner o -> o.owner();
-            case SecretScope.Repository r -> r.owner();
-        };
-        if (owner != null && identity.ownerKind(owner).isEmpty()) {
-            throw new SlipwayException.NotFound("user or organization '" + owner + "' does not exist");
-        }
+        Environments.requireScope(jdbi, identity, scope);
         Aead c = cipher();
         String sealed = Base64.getEncoder().encodeToString(c.seal(value, aad(scope, n)));
         long now = clock.millis();
@@ -139,33 +138,50 @@ public final class Secrets implements SecretResolver {
         if (names.isEmpty()) {
             return Map.of();
         }
-        record Row(String scope, String name, String keyId, String sealed) {}
-        List<String> wanted = names.stream().map(n -> n.toUpperCase(Locale.ROOT)).distinct().toList();
-        List<Row> rows = jdbi.withHandle(h -> h.createQuery(
-                        "SELECT scope, name, key_id, sealed FROM ci_secrets WHERE scope IN (<scopes>) AND name IN (<names>)")
-                .bindList("scopes", order.stream().map(SecretScope::wireName).toList())
-                .bindList("names", wanted)
-                .map((rs, ctx) -> new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)))
-                .list());
-        Map<String, Row> byKey = new HashMap<>();
-        rows.forEach(r -> byKey.put(r.scope() + "\0" + r.name(), r));
+        Map<String, Sealed> found = winners(order, names.stream().map(n -> n.toUpperCase(Locale.ROOT)).distinct().toList());
         Map<String, byte[]> out = new LinkedHashMap<>();
         List<String> missing = new ArrayList<>();
         for (String asked : names) {
-            String n = asked.toUpperCase(Locale.ROOT);
-            Optional<SecretScope> found = order.stream().filter(s -> byKey.containsKey(s.wireName() + "\0" + n)).findFirst();
-            if (found.isEmpty()) {
+            Sealed s = found.get(asked.toUpperCase(Locale.ROOT));
+            if (s == null) {
                 missing.add(asked);
-                continue;
+            } else {
+                out.put(asked, open(s));
             }
-            Row r = byKey.get(found.get().wireName() + "\0" + n);
-            out.put(asked, open(found.get(), n, r.keyId(), r.sealed()));
         }
         if (!missing.isEmpty()) {
             out.values().forEach(v -> java.util.Arrays.fill(v, (byte) 0));
             throw new MissingSecretException(missing, order);
         }
         return out;
+    }
+
+    /** Every secret the scopes hold, by name, each from the first scope in {@code order} that has it. Fresh arrays. */
+    SortedMap<String, byte[]> visible(List<SecretScope> order) {
+        SortedMap<String, byte[]> out = new TreeMap<>();
+        winners(order, null).forEach((name, s) -> out.put(name, open(s)));
+        return out;
+    }
+
+    private record Sealed(SecretScope scope, String name, String keyId, String sealed) {}
+
+    /** The stored row of each name ({@code names}, upper case; null for all) from the first scope in {@code order} that has it. */
+    private Map<String, Sealed> winners(List<SecretScope> order, List<String> names) {
+        List<Sealed> rows = jdbi.withHandle(h -> {
+            Query q = h.createQuery("SELECT scope, name, key_id, sealed FROM ci_secrets WHERE scope IN (<scopes>)"
+                            + (names == null ? "" : " AND name IN (<names>)"))
+                    .bindList("scopes", order.stream().map(SecretScope::wireName).toList());
+            if (names != null) {
+                q.bindList("names", names);
+            }
+            return q.map((rs, ctx) -> new Sealed(SecretScope.parse(rs.getString(1)), rs.getString(2), rs.getString(3), rs.getString(4)))
+                    .list();
+        });
+        return RunValues.byPrecedence(order, rows, Sealed::scope, Sealed::name);
+    }
+
+    private byte[] open(Sealed s) {
+        return open(s.scope(), s.name(), s.keyId(), s.sealed());
     }
 
     private byte[] open(SecretScope scope, String name, String keyId, String sealed) {

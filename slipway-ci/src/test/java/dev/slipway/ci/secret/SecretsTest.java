@@ -160,11 +160,14 @@ class SecretsTest {
         assertThatThrownBy(() -> secrets.put(SecretScope.global(), "BIG", new byte[Secrets.MAX_VALUE_BYTES + 1]))
                 .hasMessageContaining("at most");
         assertThatThrownBy(() -> secrets.put(SecretScope.owner("nobody"), "X", b("value"))).isInstanceOf(SlipwayException.NotFound.class);
-        for (String scope : List.of("", "org:acme", "owner:", "repo:acme", "repo:acme/", "repo:acme/..", "repo:Acme/web", "repo:acme/a/b")) {
+        for (String scope : List.of("", "org:acme", "owner:", "repo:acme", "repo:acme/", "repo:acme/..", "repo:Acme/web", "repo:acme/a/b",
+                "env:acme/web", "env:acme/web/", "env:acme/web/a/b", "env:acme/web/a b", "env:acme/a b/prod")) {
             assertThatThrownBy(() -> SecretScope.parse(scope)).as(scope).isInstanceOf(SlipwayException.BadRequest.class);
         }
         assertThat(SecretScope.parse("repo:acme/web.site_2")).isEqualTo(SecretScope.repository("acme", "web.site_2"));
         assertThat(SecretScope.parse("owner:acme").wireName()).isEqualTo("owner:acme");
+        assertThat(SecretScope.parse("env:acme/web/Prod")).isEqualTo(SecretScope.environment("acme", "web", "prod"));
+        assertThat(SecretScope.parse("env:acme/web/Prod").wireName()).isEqualTo("env:acme/web/prod");
     }
 
     private static Map<String, String> text(Map<String, byte[]> m) {

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Fresh migrated databases (the core migrations) for tests of core's stores: SQLite always, and PostgreSQL on the server
+ * Fresh migrated databases for store tests: SQLite always, and PostgreSQL on the server
  * {@code ./scripts/test} starts ({@code SLIPWAY_TEST_PG_URL}). Outside CI a missing PostgreSQL
  * skips its cases; under {@code CI=true} it fails them.
  */
@@ -26,7 +26,13 @@ public final class TestDatabases {
         return kinds;
     }
 
+    /** A fresh database with the core migrations. */
     public static Database open(String kind) throws Exception {
+        return open(kind, List.of("core"));
+    }
+
+    /** A fresh database with the migrations of {@code modules} (such as core and ci; see {@link Database#open}). */
+    public static Database open(String kind, List<String> modules) throws Exception {
         Path dir = Files.createTempDirectory("slipway-core-db-");
         Map<String, String> values = new java.util.HashMap<>(Map.of("data", dir.toString()));
         if (kind.equals("postgres")) {
@@ -44,6 +50,6 @@ public final class TestDatabases {
             values.put("database.user", user);
             values.put("database.password", password);
         }
-        return Database.open(new ConfigLoader(Map.of()).load(values, null), List.of("core"));
+        return Database.open(new ConfigLoader(Map.of()).load(values, null), modules);
     }
 }

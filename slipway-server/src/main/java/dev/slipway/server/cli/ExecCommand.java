@@ -55,7 +55,7 @@ public final class ExecCommand implements Callable<Integer> {
     @Option(names = "--pipeline", paramLabel = "FILE", description = "Pipeline file, or its name under DIR/.slipway (ci or ci.yml; default: the only .slipway/*.yml)")
     Path pipelineFile;
 
-    @Option(names = "--var", paramLabel = "K=V", description = "Set a variable (repeatable)")
+    @Option(names = "--var", paramLabel = "K=V", description = "Set a variable (repeatable); in GitHub Actions workflows, vars.K")
     Map<String, String> vars = new LinkedHashMap<>();
 
     @Option(names = "--deploy-target", paramLabel = "NAME=PATH", description = "Make a deploy target available (repeatable)")
@@ -234,7 +234,7 @@ public final class ExecCommand implements Callable<Integer> {
                     new dev.slipway.actions.engine.ActionCache(loaded.ci().actionsUrl(), cacheDir().resolve("actions")));
             platforms.forEach((label, image) -> labels.put(label, image.equals("-self-hosted") ? "host" : "docker://" + image));
             options = new ExecWorkflows.Options(base, workflows, event == null ? "push" : event, payload, jobs, labels, inputs, secrets, jobEnv,
-                    actions);
+                    vars, actions);
             selected = ExecWorkflows.select(options);
         } catch (ExecWorkflows.Refused | IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());

@@ -49,7 +49,7 @@ final class ExecWorkflows {
 
     /** The command line, already read: paths resolved, files parsed. */
     record Options(Path base, Path workflows, String event, String payload, List<String> jobs, Map<String, String> labels,
-                   Map<String, String> inputs, Map<String, byte[]> secrets, Map<String, String> env,
+                   Map<String, String> inputs, Map<String, byte[]> secrets, Map<String, String> env, Map<String, String> vars,
                    WorkflowProgram.ActionsFactory actions) {}
 
     /** A reason exec cannot start: one line on stderr, exit 2. */
@@ -185,7 +185,7 @@ final class ExecWorkflows {
                 Publisher publisher = new Publisher(executor, null, new Publisher.Run(user, null, false), o.secrets()::get,
                         p -> System.err.println("[slipway] pushed " + p.image() + "@" + p.digest() + " as " + String.join(", ", p.tags())));
                 RunProgram.Setup setup = new RunProgram.Setup(run, repository, s.relative(), s.text(), workMount, Map.of(workMount, o.base()),
-                        runDir, s.workflow().jobs().keySet(), 1, o.inputs(), environment, names -> secrets(o.secrets(), names),
+                        runDir, s.workflow().jobs().keySet(), 1, o.inputs(), environment, values(o),
                         image -> null, executor, SERVER_URL, Map.of(), publisher);
                 WorkflowProgram program = new WorkflowProgram(o.labels(), o.actions());
                 if (!o.jobs().isEmpty()) {
@@ -219,7 +219,32 @@ final class ExecWorkflows {
         }
     }
 
-    private static Map<String, byte[]> secrets(Map<String, byte[]> given, List<String> names) {
+    /** What jobs see: --var as vars, --secret as secrets, whatever their environment; none waits for approval. */
+    private static RunProgram.Values values(Options o) {
+        return new RunProgram.Values() {
+            @Override
+            public Map<String, String> variables(String environment) {
+                return o.vars();
+            }
+
+            @Override
+            public Map<String, byte[]> secrets(String environment, java.util.Collection<String> names) {
+                return ExecWorkflows.secrets(o.secrets(), names);
+            }
+
+            @Override
+            public List<String> reviewers(String environment) {
+                return List.of();
+            }
+
+            @Override
+            public RunProgram.Decision awaitApproval(String environment, java.util.function.BooleanSupplier cancelled) {
+                return new RunProgram.Decision(true, "no approval needed");
+            }
+        };
+    }
+
+    private static Map<String, byte[]> secrets(Map<String, byte[]> given, java.util.Collection<String> names) {
         Map<String, byte[]> out = new LinkedHashMap<>();
         for (String n : names) {
             byte[] v = given.get(n);

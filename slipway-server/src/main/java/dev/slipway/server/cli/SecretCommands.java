@@ -21,11 +21,13 @@ import picocli.CommandLine.Parameters;
 public final class SecretCommands {
     private SecretCommands() {}
 
-    private static final String SCOPE_HELP = "global, owner:OWNER (a user or organization) or repo:OWNER/NAME";
+    private static final String SCOPE_HELP = "global, owner:OWNER (a user or organization), repo:OWNER/NAME or env:OWNER/NAME/ENVIRONMENT "
+            + "(an environment of the repository; see 'slipway envs')";
 
     @Command(name = "secret", mixinStandardHelpOptions = true,
             description = {"Manage CI secrets. Values are encrypted at rest and never shown again.",
-                    "A run in OWNER/NAME sees repo:OWNER/NAME first, then owner:OWNER, then global."},
+                    "A run in OWNER/NAME sees repo:OWNER/NAME first, then owner:OWNER, then global; a GitHub Actions job "
+                            + "with an environment sees env:OWNER/NAME/ENVIRONMENT before them."},
             subcommands = {SecretSet.class, SecretList.class, SecretDelete.class})
     public static final class Secret {}
 

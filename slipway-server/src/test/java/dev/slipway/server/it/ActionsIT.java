@@ -235,7 +235,7 @@ class ActionsIT {
                   show:
                     runs-on: ubuntu-latest
                     steps:
-                      - run: echo "token=${{ secrets.TOKEN }} where=$WHERE"
+                      - run: echo "token=${{ secrets.TOKEN }} where=$WHERE kind=${{ vars.kind }}"
                 """);
         String runner = TestImages.runner();
         Tools.Result one = exec(dir, "-W", ".gitea/workflows/build.yaml", "--event", "workflow_dispatch", "-P", "ubuntu-latest=" + runner,
@@ -245,9 +245,9 @@ class ActionsIT {
         assertThat(one.err()).contains("version: success");
 
         Tools.Result withSecrets = exec(dir, "-W", ".gitea/workflows/secret.yml", "-P", "ubuntu-latest=" + runner,
-                "--secret-file", dir.resolve("secrets.env").toString(), "--env", "WHERE=here");
+                "--secret-file", dir.resolve("secrets.env").toString(), "--env", "WHERE=here", "--var", "KIND=local");
         assertThat(withSecrets.exit()).as(withSecrets.out() + withSecrets.err()).isZero();
-        assertThat(withSecrets.out()).contains("token=*** where=here").doesNotContain("s3cr3t-value");
+        assertThat(withSecrets.out()).contains("token=*** where=here kind=local").doesNotContain("s3cr3t-value");
 
         Tools.Result noImage = exec(dir, "-W", ".gitea/workflows/secret.yml", "-P", "ubuntu-latest=local/no-such-runner:1");
         assertThat(noImage.exit()).isEqualTo(1);
