@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
 
 /** The HTTP server: registry, API, health, metrics and the access log, on Javalin with virtual threads. */
 public final class HttpServer implements AutoCloseable {
+    /** The largest request body an API, webhook or UI endpoint reads (the registry streams its own). */
+    static final long MAX_REQUEST_BODY = 1 << 20;
+
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
     private static final Logger ACCESS = LoggerFactory.getLogger("access");
 
@@ -97,7 +100,7 @@ public final class HttpServer implements AutoCloseable {
         this.app = Javalin.create(c -> {
             c.concurrency.useVirtualThreads = true;
             c.startup.showJavalinBanner = false;
-            c.http.maxRequestSize = 1 << 20;
+            c.http.maxRequestSize = MAX_REQUEST_BODY;
             c.jetty.host = config.listenHost();
             c.jetty.port = config.listenPort();
             // Let odd paths reach the handlers, which answer in the protocol's own error format.
@@ -106,6 +109,16 @@ public final class HttpServer implements AutoCloseable {
             // Requests Jetty refuses before routing (path above the root, NUL, bad %-escape, 414, 431) answer JSON too.
             c.jetty.modifyServer(s -> s.setErrorHandler(new JsonErrorHandler()));
             c.requestLogger.http(this::logRequest);
+            // A body announced over the limit is refused before any of it is read, so a client that sent
+            // Expect: 100-continue gets the 413 instead of a 100 and a connection closed mid-body. The
+            // registry (/v2/) streams its uploads and has limits of its own.
+            c.routes.before(ctx -> {
+                long announced = ctx.req().getContentLengthLong();
+                if (announced > MAX_REQUEST_BODY && !ctx.path().startsWith("/v2/")) {
+                    throw new io.javalin.http.HttpResponseException(413, "the request body is " + announced
+                            + " bytes; this endpoint takes at most " + MAX_REQUEST_BODY);
+                }
+            });
             c.routes.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));
             c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             registryRoutes.register(c.routes);
