@@ -279,6 +279,25 @@ public final class RunQueue implements AutoCloseable {
         return repo.fullName() + "#forks";
     }
 
+    /**
+     * The checkouts a run's tasks start from, by mount. A trigger only resolves the commit (see
+     * {@code Worktrees.resolve}): the triggering repository's checkout is made here, as the run
+     * starts, and made again if a sweep removed it before a retry.
+     */
+    private Map<String, Path> bases(long id, Registration repo) {
+        Map<String, Path> bases = new LinkedHashMap<>();
+        for (CiStore.WorktreeRow w : store.worktrees(id)) {
+            Path path = Path.of(w.path());
+            if (!java.nio.file.Files.isDirectory(path) && w.mount().equals(repo.name()) && w.commit() != null) {
+                long started = System.nanoTime();
+                path = checkouts.checkout(repo.owner(), repo.name(), repo.storeEntry(), w.commit()).path();
+                LOG.info("run {}: checked out {} of {} in {} ms", id, w.commit(), repo.fullName(), (System.nanoTime() - started) / 1_000_000);
+            }
+            bases.put(w.mount(), path);
+        }
+        return bases;
+    }
+
     private void execute(long id) {
         CiStore.RunRow run = store.run(id).orElseThrow();
         if (!run.isNative()) {
@@ -294,10 +313,7 @@ public final class RunQueue implements AutoCloseable {
             Pipeline pipeline = PipelineParser.parseOrRefuse(run.pipeline(), run.definition());
             Registration repo = registrations.require(run.owner(), run.repo());
             release = openRelease(run, repo, pipeline);
-            Map<String, Path> bases = new LinkedHashMap<>();
-            for (CiStore.WorktreeRow w : store.worktrees(id)) {
-                bases.put(w.mount(), Path.of(w.path()));
-            }
+            Map<String, Path> bases = bases(id, repo);
             Set<String> toRun = new HashSet<>();
             Map<String, Integer> attempts = new HashMap<>(); // before this run's attempt: its log is the next one
             for (CiStore.TaskRow t : store.tasks(id)) {
@@ -390,10 +406,7 @@ public final class RunQueue implements AutoCloseable {
             String user = run.createdBy() != null ? run.createdBy() : repo.owner();
             release = releases.open(id, user, repo.fullName(), repo.cloneUrl(), program.permissions(run.definitionFile(), run.definition()), fork,
                     name -> secrets.resolve(repo.owner(), repo.name(), List.of(name)).get(name));
-            Map<String, Path> bases = new LinkedHashMap<>();
-            for (CiStore.WorktreeRow w : store.worktrees(id)) {
-                bases.put(w.mount(), Path.of(w.path()));
-            }
+            Map<String, Path> bases = bases(id, repo);
             Set<String> toRun = new HashSet<>();
             Map<String, Integer> attempts = new HashMap<>();
             int attempt = 1;

@@ -176,18 +176,18 @@ public final class TriggerService {
      * are left out (the push that broke one got an error run that says why).
      */
     void readPipelines(Registration r) {
-        Worktrees.Worktree wt = checkouts.checkout(r.owner(), r.name(), storeEntry(r), "refs/heads/" + r.defaultBranch());
+        Path files = checkouts.resolve(r.owner(), r.name(), storeEntry(r), "refs/heads/" + r.defaultBranch()).definitions();
         Map<String, List<Triggers.Schedule>> schedules = new LinkedHashMap<>();
-        for (Path file : PipelineFiles.list(wt.path())) {
+        for (Path file : PipelineFiles.list(files)) {
             try {
-                Pipeline p = new PipelineParser().parse(wt.path().relativize(file).toString(), read(file));
+                Pipeline p = new PipelineParser().parse(files.relativize(file).toString(), read(file));
                 schedules.put(p.name(), p.triggers().schedules());
             } catch (RuntimeException invalid) {
                 LOG.debug("{} at {}: {} is not read: {}", r.fullName(), r.defaultBranch(), file.getFileName(), firstLine(invalid.getMessage()));
             }
         }
         for (PipelineFormat f : formats) {
-            for (PipelineFormat.Definition d : definitions(f, wt.path()).definitions()) {
+            for (PipelineFormat.Definition d : definitions(f, files).definitions()) {
                 if (d.invalid().isEmpty()) {
                     schedules.put(d.name(), d.schedules());
                 }
@@ -232,16 +232,18 @@ public final class TriggerService {
                         String actor, String kind) {
         Registration r = registrations.require(owner, repo);
         String revision = ref == null || ref.isBlank() ? r.defaultBranch() : ref;
-        Worktrees.Worktree wt = checkouts.checkout(owner, repo, storeEntry(r), revision);
+        Worktrees.Resolved resolved = checkouts.resolve(owner, repo, storeEntry(r), revision);
+        Worktrees.Worktree wt = resolved.worktree();
+        Path files = resolved.definitions();
         Map<String, JsonNode> given = values == null ? Map.of() : values;
         Optional<GitHistory.CommitInfo> info = commitInfo(r, wt.commit());
         CiStore.RunEvent event = new CiStore.RunEvent(null, info.map(GitHistory.CommitInfo::message).orElse(null),
                 info.map(TriggerService::author).orElse(null), null, null, null);
-        Chosen chosen = choose(wt.path(), pipelineName, workflow);
+        Chosen chosen = choose(files, pipelineName, workflow);
         long id;
         if (chosen.definition() == null) {
             String definition = read(chosen.nativeFile());
-            Pipeline pipeline = PipelineParser.parseOrRefuse(wt.path().relativize(chosen.nativeFile()).toString(), definition);
+            Pipeline pipeline = PipelineParser.parseOrRefuse(files.relativize(chosen.nativeFile()).toString(), definition);
             Map<String, String> variables = new LinkedHashMap<>();
             given.forEach((k, v) -> variables.put(k, v == null || v.isNull() ? "" : v.isValueNode() ? v.asText() : v.toString()));
             String badVariable = Variables.checkGiven(variables.keySet(), pipeline.variables());
@@ -347,7 +349,9 @@ public final class TriggerService {
         List<StartedRun> started = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         String revision = e.kind() == Event.Kind.PULL_REQUEST ? e.ref() : e.commit() != null ? e.commit() : e.ref();
-        Worktrees.Worktree wt = checkouts.checkout(r.owner(), r.name(), storeEntry(r), revision);
+        Worktrees.Resolved resolved = checkouts.resolve(r.owner(), r.name(), storeEntry(r), revision);
+        Worktrees.Worktree wt = resolved.worktree();
+        Path defs = resolved.definitions();
         String commit = wt.commit();
         if (e.kind() == Event.Kind.PUSH || e.kind() == Event.Kind.TAG) {
             rememberHead(r, e.ref(), commit);
@@ -355,11 +359,11 @@ public final class TriggerService {
         Optional<GitHistory.CommitInfo> info = e.message() != null ? Optional.empty() : commitInfo(r, commit);
         String message = e.message() != null ? e.message() : info.map(GitHistory.CommitInfo::message).orElse("");
         String author = e.author() != null ? e.author() : info.map(TriggerService::author).orElse(null);
-        List<Path> files = PipelineFiles.list(wt.path());
+        List<Path> files = PipelineFiles.list(defs);
         Supplier<Set<String>> changed = memo(() -> changedPaths(r, e, commit));
         Map<String, List<Triggers.Schedule>> schedules = new LinkedHashMap<>();
         for (Path file : files) {
-            String fileName = wt.path().relativize(file).toString();
+            String fileName = defs.relativize(file).toString();
             String name = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
             if (only != null && !only.equals(name)) {
                 continue;
@@ -388,10 +392,10 @@ public final class TriggerService {
         }
         int definitions = files.size();
         for (PipelineFormat f : formats) {
-            PipelineFormat.Definitions defs = definitions(f, wt.path());
-            notes.addAll(defs.notes());
-            definitions += defs.definitions().size();
-            for (PipelineFormat.Definition d : defs.definitions()) {
+            PipelineFormat.Definitions found = definitions(f, defs);
+            notes.addAll(found.notes());
+            definitions += found.definitions().size();
+            for (PipelineFormat.Definition d : found.definitions()) {
                 if (only != null && !only.equals(d.name())) {
                     continue;
                 }

@@ -38,6 +38,15 @@ public final class Checkouts {
         }
     }
 
+    /** The commit {@code revision} names and its definition files, with no checkout (see {@link Worktrees#resolve}); 400 with the reason when that fails. */
+    public Worktrees.Resolved resolve(String owner, String repo, RepositoryEntry entry, String revision) {
+        try {
+            return worktrees.resolve(owner, entry, credentials(owner, repo, entry), revision);
+        } catch (Worktrees.CheckoutException e) {
+            throw new SlipwayException.BadRequest(e.getMessage());
+        }
+    }
+
     /** The heads of the entry's remote (see {@link Worktrees#remoteHeads}); 400 with the reason when they cannot be listed. */
     public java.util.Map<String, String> remoteHeads(String owner, String repo, RepositoryEntry entry) {
         try {

@@ -55,6 +55,7 @@ import org.eclipse.jgit.treewalk.filter.TreeFilter;
  * ci-worktree-&lt;hash&gt;.git/             mutable entry: object store, fetched on every run (unless the
  *                                     revision is a full commit id it already has)
  * ci-worktree-&lt;hash&gt;@&lt;commit&gt;/        mutable entry: one checkout per commit, never changed
+ * .definitions/ci-worktree-&lt;hash&gt;@&lt;commit&gt;/  a commit's pipeline files only, for triggers (see DefinitionFiles)
  * .ssh/known_hosts                    ssh host keys, accepted on first use (see AcceptNewHostKeys)
  * </pre>
  * {@code <hash>} is seed 004's: SHA-256 over the owner, a NUL byte and the entry's canonical JSON
@@ -69,6 +70,8 @@ public final class Worktrees {
     private static final ObjectMapper CANONICAL = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
     /** A git server that sends nothing for this long fails the checkout instead of holding the trigger forever. */
     private static final int NETWORK_TIMEOUT_SECONDS = 120;
+    /** Where {@link #resolve} writes commits' definition files, under the root. */
+    private static final String DEFINITIONS = ".definitions";
 
     private final Path root;
     private final KeyLocator keys;
@@ -210,7 +213,69 @@ public final class Worktrees {
                 }
             }
         }
+        sweepDefinitions(cutoff);
         return removed;
+    }
+
+    /** Definition files are read by a trigger right after {@link #resolve}; older ones go. */
+    private void sweepDefinitions(long cutoff) {
+        Path dir = root.resolve(DEFINITIONS);
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                if (Files.getLastModifiedTime(p).toMillis() <= cutoff) {
+                    Path doomed = dir.resolve(".tmp-sweep-" + p.getFileName() + "-" + System.nanoTime());
+                    Files.move(p, doomed, StandardCopyOption.ATOMIC_MOVE);
+                    deleteQuietly(doomed);
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // tried again at the next sweep
+        }
+    }
+
+    /**
+     * A commit a trigger chose, before its checkout exists: {@code worktree} says where the run's
+     * checkout will be (made by {@link #prepare} with the commit when the run starts) and
+     * {@code definitions} holds the commit's pipeline definition files (see {@link DefinitionFiles}).
+     */
+    public record Resolved(Worktree worktree, Path definitions) {}
+
+    /**
+     * The commit {@code revision} names in a mutable entry's store, fetched when the store does
+     * not have it, and its definition files; nothing else of the tree is written. A trigger uses
+     * it so that a large repository's checkout never holds up a webhook delivery or an API call.
+     */
+    public Resolved resolve(String owner, RepositoryEntry entry, HttpCredentials credentials, String revision) throws CheckoutException {
+        if (!entry.mutable()) {
+            throw new IllegalArgumentException("only a mutable entry has a store to resolve revisions in");
+        }
+        String name = volumeName(owner, entry);
+        GitAccess access = access(owner, entry, credentials);
+        synchronized (locks.computeIfAbsent(name, k -> new Object())) {
+            Path store = root.resolve(name + ".git");
+            try (Git git = openOrInitStore(store)) {
+                ObjectId id = fetchAndResolve(name, entry, git, access, revision);
+                String commit = id.name();
+                Path dir = root.resolve(name + "@" + commit);
+                Path definitions = root.resolve(DEFINITIONS).resolve(name + "@" + commit);
+                if (Files.isDirectory(definitions)) {
+                    touch(definitions);
+                } else {
+                    Path tmp = root.resolve(DEFINITIONS).resolve(".tmp-" + name + "-" + System.nanoTime());
+                    try {
+                        DefinitionFiles.write(git.getRepository(), id, tmp);
+                    } catch (IOException | RuntimeException e) {
+                        deleteQuietly(tmp);
+                        throw new CheckoutException("cannot read the pipeline files of " + commit + " from " + store + ": " + e.getMessage(), e);
+                    }
+                    publish(tmp, definitions);
+                }
+                return new Resolved(new Worktree(name, dir, commit, Files.isDirectory(dir)), definitions);
+            }
+        }
     }
 
     /**
@@ -407,10 +472,7 @@ public final class Worktrees {
     private Worktree prepareMutable(RepositoryEntry entry, String name, GitAccess access, String revision) throws CheckoutException {
         Path store = root.resolve(name + ".git");
         try (Git git = openOrInitStore(store)) {
-            if (!hasCommit(git.getRepository(), revision)) {
-                fetch(name, entry, git, access, revision);
-            }
-            ObjectId id = resolve(git.getRepository(), revision);
+            ObjectId id = fetchAndResolve(name, entry, git, access, revision);
             String commit = id.name();
             // Point the store's HEAD at the commit, so a clone from it has something to check out.
             try {
@@ -432,6 +494,14 @@ public final class Worktrees {
             touch(dir);
             return new Worktree(name, dir, checkedOut, false);
         }
+    }
+
+    /** The commit {@code revision} names in a mutable entry's store, fetched first unless it is a commit the store has. */
+    private ObjectId fetchAndResolve(String name, RepositoryEntry entry, Git git, GitAccess access, String revision) throws CheckoutException {
+        if (!hasCommit(git.getRepository(), revision)) {
+            fetch(name, entry, git, access, revision);
+        }
+        return resolve(git.getRepository(), revision);
     }
 
     private Git openOrInitStore(Path store) throws CheckoutException {

@@ -55,6 +55,38 @@ class WorktreesTest {
     }
 
     @Test
+    void resolvingARevisionWritesOnlyTheHiddenTopLevelFilesAndTheCheckoutComesLaterAtThePathItNamed() throws Exception {
+        try (Git git = Git.init().setInitialBranch("main").setDirectory(dir.resolve("repo").toFile()).call()) {
+            Files.createDirectories(dir.resolve("repo/.slipway"));
+            Files.createDirectories(dir.resolve("repo/.gitea/workflows"));
+            Files.createDirectories(dir.resolve("repo/src"));
+            commit(git, ".slipway/ci.yml", "tasks: {}\n");
+            commit(git, ".gitea/workflows/build.yaml", "on: push\n");
+            commit(git, ".woodpecker.yml", "steps: []\n");
+            RevCommit head = commit(git, "src/main.c", "int main;\n");
+            String url = dir.resolve("repo").toUri().toString();
+            Worktrees w = worktrees();
+            RepositoryEntry entry = new RepositoryEntry(url, "main", true, null, null, false, "repo");
+
+            Worktrees.Resolved resolved = w.resolve("alice", entry, null, "main");
+            assertThat(resolved.worktree().commit()).isEqualTo(head.name());
+            assertThat(resolved.definitions().resolve(".slipway/ci.yml")).hasContent("tasks: {}");
+            assertThat(resolved.definitions().resolve(".gitea/workflows/build.yaml")).hasContent("on: push");
+            assertThat(resolved.definitions().resolve(".woodpecker.yml")).exists();
+            assertThat(resolved.definitions().resolve("src")).as("only where definitions live").doesNotExist();
+            assertThat(resolved.definitions().resolve(".git")).doesNotExist();
+            assertThat(resolved.worktree().path()).as("no checkout yet").doesNotExist();
+            assertThat(w.gitOperations()).as("one fetch").isEqualTo(1);
+
+            Worktrees.Worktree checkout = w.prepare("alice", entry, null, head.name());
+            assertThat(checkout.path()).isEqualTo(resolved.worktree().path());
+            assertThat(checkout.path().resolve("src/main.c")).hasContent("int main;");
+            assertThat(w.gitOperations()).as("the commit is in the store: only the clone from it").isEqualTo(2);
+            assertThat(w.resolve("alice", entry, null, head.name()).worktree().reused()).isTrue();
+        }
+    }
+
+    @Test
     void pinsToAnOlderCommitOrTagWhoseFilesDifferFromTheTipCheckOutTheOldContent() throws Exception {
         try (Git git = Git.init().setInitialBranch("main").setDirectory(dir.resolve("repo").toFile()).call()) {
             RevCommit old = commit(git, "f", "old\n");
