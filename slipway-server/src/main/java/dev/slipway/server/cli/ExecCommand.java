@@ -176,13 +176,18 @@ public final class ExecCommand implements Callable<Integer> {
             // Publish tasks push to other registries with --secret credentials; there is no Slipway registry here.
             Publisher publisher = new Publisher(executor, null, new Publisher.Run(System.getProperty("user.name"), null, false), secrets::get,
                     p -> System.err.println("[slipway] published " + p.image() + "@" + p.digest() + " as " + String.join(", ", p.tags())));
-            RunEngine.Result result = new RunEngine(executor).run(plan.withAccess(Map.of(), publisher), listener, new RunEngine.Cancellation());
-            result.handles().forEach(executor::remove);
-            System.err.println("[slipway] " + result.statuses().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue().wire())
-                    .collect(Collectors.joining(", ")));
-            return result.success() ? 0 : 1;
-        } finally {
-            Dirs.reset(runDir);
+            RunEngine.Cancellation cancellation = new RunEngine.Cancellation();
+            try (ExecInterrupt interrupt = new ExecInterrupt(cancellation, executor)) {
+                try {
+                    RunEngine.Result result = new RunEngine(executor).run(plan.withAccess(Map.of(), publisher), listener, cancellation);
+                    result.handles().forEach(executor::remove);
+                    System.err.println("[slipway] " + result.statuses().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue().wire())
+                            .collect(Collectors.joining(", ")));
+                    return result.success() ? 0 : 1;
+                } finally {
+                    Dirs.reset(runDir);
+                }
+            }
         }
     }
 

@@ -172,33 +172,36 @@ final class ExecWorkflows {
             String shown = s.workflow().displayName().equals(s.relative()) ? "" : " (" + s.workflow().displayName() + ")";
             System.err.println("[slipway] workflow " + s.relative() + shown + " on " + o.event());
             Path runDir = Files.createTempDirectory("slipway-exec-");
-            try {
-                long now = System.currentTimeMillis();
-                CiStore.RunEvent event = new CiStore.RunEvent(null, head.message(), head.author(), null, o.payload(), null);
-                CiStore.RunRow run = new CiStore.RunRow(1, repository.substring(0, repository.indexOf('/')), workMount,
-                        s.file().getFileName().toString(), head.ref(), head.commit(), "running", trigger(o.event()),
-                        JSON.writeValueAsString(o.inputs()), s.text(), head.message(), user, now, now, null, null, event,
-                        "actions", s.relative());
-                Map<String, String> environment = new LinkedHashMap<>(
-                        new RunValues("1", repository, trigger(o.event()), head.ref(), head.commit()).env());
-                environment.putAll(o.env());
-                Publisher publisher = new Publisher(executor, null, new Publisher.Run(user, null, false), o.secrets()::get,
-                        p -> System.err.println("[slipway] pushed " + p.image() + "@" + p.digest() + " as " + String.join(", ", p.tags())));
-                RunProgram.Setup setup = new RunProgram.Setup(run, repository, s.relative(), s.text(), workMount, Map.of(workMount, o.base()),
-                        runDir, s.workflow().jobs().keySet(), 1, o.inputs(), environment, values(o),
-                        image -> null, executor, SERVER_URL, Map.of(), publisher);
-                WorkflowProgram program = new WorkflowProgram(o.labels(), o.actions());
-                if (!o.jobs().isEmpty()) {
-                    program = program.only(Set.copyOf(o.jobs()));
+            RunEngine.Cancellation cancellation = new RunEngine.Cancellation();
+            try (ExecInterrupt interrupt = new ExecInterrupt(cancellation, executor)) {
+                try {
+                    long now = System.currentTimeMillis();
+                    CiStore.RunEvent event = new CiStore.RunEvent(null, head.message(), head.author(), null, o.payload(), null);
+                    CiStore.RunRow run = new CiStore.RunRow(1, repository.substring(0, repository.indexOf('/')), workMount,
+                            s.file().getFileName().toString(), head.ref(), head.commit(), "running", trigger(o.event()),
+                            JSON.writeValueAsString(o.inputs()), s.text(), head.message(), user, now, now, null, null, event,
+                            "actions", s.relative());
+                    Map<String, String> environment = new LinkedHashMap<>(
+                            new RunValues("1", repository, trigger(o.event()), head.ref(), head.commit()).env());
+                    environment.putAll(o.env());
+                    Publisher publisher = new Publisher(executor, null, new Publisher.Run(user, null, false), o.secrets()::get,
+                            p -> System.err.println("[slipway] pushed " + p.image() + "@" + p.digest() + " as " + String.join(", ", p.tags())));
+                    RunProgram.Setup setup = new RunProgram.Setup(run, repository, s.relative(), s.text(), workMount, Map.of(workMount, o.base()),
+                            runDir, s.workflow().jobs().keySet(), 1, o.inputs(), environment, values(o),
+                            image -> null, executor, SERVER_URL, Map.of(), publisher);
+                    WorkflowProgram program = new WorkflowProgram(o.labels(), o.actions());
+                    if (!o.jobs().isEmpty()) {
+                        program = program.only(Set.copyOf(o.jobs()));
+                    }
+                    ExecCommand.TerminalListener listener = new ExecCommand.TerminalListener(System.out, SecretMasker.patterns(o.secrets()));
+                    RunEngine.Result result = program.run(setup, listener, cancellation);
+                    result.handles().forEach(executor::remove);
+                    System.err.println("[slipway] " + s.relative() + ": " + result.statuses().entrySet().stream()
+                            .map(e -> e.getKey() + ": " + e.getValue().wire()).sorted().collect(Collectors.joining(", ")));
+                    success &= result.statuses().values().stream().allMatch(st -> st == TaskStatus.SUCCESS || st == TaskStatus.SKIPPED);
+                } finally {
+                    Dirs.reset(runDir);
                 }
-                ExecCommand.TerminalListener listener = new ExecCommand.TerminalListener(System.out, SecretMasker.patterns(o.secrets()));
-                RunEngine.Result result = program.run(setup, listener, new RunEngine.Cancellation());
-                result.handles().forEach(executor::remove);
-                System.err.println("[slipway] " + s.relative() + ": " + result.statuses().entrySet().stream()
-                        .map(e -> e.getKey() + ": " + e.getValue().wire()).sorted().collect(Collectors.joining(", ")));
-                success &= result.statuses().values().stream().allMatch(st -> st == TaskStatus.SUCCESS || st == TaskStatus.SKIPPED);
-            } finally {
-                Dirs.reset(runDir);
             }
         }
         return success ? 0 : 1;

@@ -207,6 +207,51 @@ class CiWorkspaceIT {
         assertThat(invalid.err()).contains(".slipway/ci.yml:");
     }
 
+    /** Ctrl-C (or a TERM signal) during exec stops the running task's container and removes it before the process exits. */
+    @Test
+    void ctrlCDuringExecStopsTheRunningTaskAndLeavesNoContainer() throws Exception {
+        Path dir = Files.createTempDirectory("slipway-exec-").resolve("project");
+        Files.createDirectories(dir.resolve(".slipway"));
+        String marker = "interrupt-" + System.nanoTime();
+        Files.writeString(dir.resolve(".slipway/ci.yml"), """
+                images: { box: local/busybox:1 }
+                tasks:
+                  wait:
+                    image: box
+                    commands:
+                      - echo started
+                      - sleep 300 || echo %s
+                """.formatted(marker));
+        ServerProcess jar = new ServerProcess(Files.createTempDirectory("slipway-exec-data-"));
+        List<String> cmd = jar.command("exec", dir.toString());
+        Process p = new ProcessBuilder(cmd.subList(0, cmd.indexOf("--data"))).redirectErrorStream(true).start();
+        StringBuilder out = new StringBuilder();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    synchronized (out) {
+                        out.append(line).append('\n');
+                    }
+                }
+            } catch (java.io.IOException ignored) {
+                // the process ended
+            }
+        });
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+        while (!out.toString().contains("[wait] started") && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(out.toString()).as("the task started").contains("[wait] started");
+        // SIGTERM: a test started in the background inherits an ignored SIGINT, which the JVM then keeps ignoring; both run the same hook.
+        Tools.run(Map.of(), null, "kill", "-TERM", Long.toString(p.pid())).ok();
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("exec ends after Ctrl-C:\n" + out).isTrue();
+        reader.join(5000);
+        assertThat(p.exitValue()).as(out.toString()).isEqualTo(143); // 128 + SIGTERM; Ctrl-C gives 130
+        assertThat(out.toString()).contains("interrupted: stopping the running tasks");
+        String containers = Tools.run(Map.of(), null, "docker", "ps", "-a", "--no-trunc", "--format", "{{.Command}}").ok().out();
+        assertThat(containers).as("no container of the interrupted task is left").doesNotContain(marker);
+    }
+
     /**
      * Issue 8: pins to an older commit (immutable) and a tag (mutable) whose files differ from the
      * tip check out the old content on the server and in exec; shell variables reach the shell.
