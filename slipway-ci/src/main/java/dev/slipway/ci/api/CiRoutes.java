@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.ci.artifact.RunArtifacts;
 import dev.slipway.ci.scheduler.CiStore;
 import dev.slipway.ci.registration.Registration;
 import dev.slipway.ci.registration.Registrations;
@@ -98,6 +99,8 @@ public final class CiRoutes {
         routes.post("/api/v1/runs/{id}/retry", this::retryRun);
         routes.get("/api/v1/runs/{id}/tasks/{task}/log", this::rawLog);
         routes.get("/api/v1/runs/{id}/tasks/{task}/log/stream", this::streamLog);
+        routes.get("/api/v1/runs/{id}/artifacts", this::listArtifacts);
+        routes.get("/api/v1/runs/{id}/artifacts/{name}", this::downloadArtifact);
     }
 
     // ---- permissions
@@ -475,6 +478,40 @@ public final class CiRoutes {
             in.transferTo(out);
             out.flush();
         }
+    }
+
+    /** GitHub's list of a run's artifacts: {@code total_count} and {@code artifacts} with name, size, download URL and time. */
+    private void listArtifacts(Context ctx) {
+        CiStore.RunRow r = run(ctx, false);
+        List<RunArtifacts.Artifact> list = runs.artifacts().list(r.id());
+        ObjectNode body = json.createObjectNode();
+        body.put("total_count", list.size());
+        ArrayNode items = body.putArray("artifacts");
+        for (RunArtifacts.Artifact a : list) {
+            items.add(artifactJson(r.id(), a));
+        }
+        ctx.json(body);
+    }
+
+    private ObjectNode artifactJson(long run, RunArtifacts.Artifact a) {
+        ObjectNode o = json.createObjectNode();
+        o.put("name", a.name()).put("size_in_bytes", a.sizeInBytes()).put("files", a.files())
+                .put("archive_download_url", externalUrl + "/api/v1/runs/" + run + "/artifacts/"
+                        + java.net.URLEncoder.encode(a.name(), java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"))
+                .put("expired", false).put("created_at", a.createdAt().toString());
+        return o;
+    }
+
+    /** An artifact as a zip archive ({@code <name>.zip}), as GitHub's archive download gives it. */
+    private void downloadArtifact(Context ctx) throws IOException {
+        CiStore.RunRow r = run(ctx, false);
+        String name = ctx.pathParam("name");
+        runs.artifacts().require(r.id(), name); // 404 before any byte
+        ctx.contentType("application/zip");
+        ctx.header("Content-Disposition", "attachment; filename=\"" + name.replace("\"", "") + ".zip\"");
+        OutputStream out = ctx.res().getOutputStream();
+        runs.artifacts().zip(r.id(), name, out);
+        out.flush();
     }
 
     /**

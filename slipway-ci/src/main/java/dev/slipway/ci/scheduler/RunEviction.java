@@ -172,7 +172,7 @@ public final class RunEviction {
         }
     }
 
-    private Path runDir(long id) {
+    Path runDir(long id) {
         return runsRoot.resolve(Long.toString(id));
     }
 }

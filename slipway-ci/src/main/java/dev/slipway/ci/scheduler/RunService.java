@@ -1,5 +1,6 @@
 package dev.slipway.ci.scheduler;
 
+import dev.slipway.ci.artifact.RunArtifacts;
 import dev.slipway.ci.model.Pipeline;
 import dev.slipway.ci.definition.PipelineParser;
 import dev.slipway.ci.workspace.Worktrees;
@@ -32,6 +33,7 @@ public final class RunService implements AutoCloseable {
     private final LogStore logs;
     private final RunQueue queue;
     private final RunEviction eviction;
+    private final RunArtifacts artifacts;
     private final Object evictionSignal = new Object();
     private long evictionDue; // guarded by evictionSignal; 0: no pass requested
     private volatile boolean stopping;
@@ -47,6 +49,7 @@ public final class RunService implements AutoCloseable {
         this.worktrees = worktrees;
         this.logs = logs;
         this.eviction = eviction;
+        this.artifacts = new RunArtifacts(eviction::runDir);
         this.queue = queueFactory.apply(this::evictSoon);
     }
 
@@ -60,6 +63,11 @@ public final class RunService implements AutoCloseable {
 
     public Worktrees worktrees() {
         return worktrees;
+    }
+
+    /** The artifacts runs' jobs uploaded. */
+    public RunArtifacts artifacts() {
+        return artifacts;
     }
 
     public RunQueue queue() {

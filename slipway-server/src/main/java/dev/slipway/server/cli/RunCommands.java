@@ -42,10 +42,10 @@ public final class RunCommands {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     @Command(name = "run", mixinStandardHelpOptions = true,
-            description = {"CI runs on a running server, through its API: trigger, list, show, logs, cancel, retry.",
+            description = {"CI runs on a running server, through its API: trigger, list, show, logs, cancel, retry, artifacts.",
                     "They need the server's URL (--server or SLIPWAY_SERVER) and a token with the repository scopes "
                             + "(--token or SLIPWAY_TOKEN; write:repository to trigger, cancel and retry, read:repository to read)."},
-            subcommands = {Trigger.class, ListRuns.class, Show.class, Logs.class, Cancel.class, Retry.class})
+            subcommands = {Trigger.class, ListRuns.class, Show.class, Logs.class, Cancel.class, Retry.class, Artifacts.class})
     public static final class Run {}
 
     /** Where the server is and how to authenticate; options win over the environment. */
@@ -307,6 +307,53 @@ public final class RunCommands {
             System.out.println("run " + id + " " + run.path("status").asText() + ": retrying "
                     + (task != null ? task : all ? "every task" : "the failed tasks"));
             return await ? print(RunCommands.await(remote, id)) : 0;
+        }
+    }
+
+    @Command(name = "artifacts", mixinStandardHelpOptions = true,
+            description = {"List the artifacts a run's jobs uploaded (actions/upload-artifact), or download one into a directory, "
+                    + "as 'gh run download' does.",
+                    "Without NAME: one artifact per line (name, bytes, files). With NAME: its files are written under DIR "
+                            + "(default: ./NAME), which is created; existing files are overwritten."})
+    static final class Artifacts implements Callable<Integer> {
+        @Mixin
+        Remote remote;
+        @Parameters(index = "0", paramLabel = "ID", description = "The run's id.")
+        long id;
+        @Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "The artifact to download.")
+        String name;
+        @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "Where to write the artifact's files (default: ./NAME).")
+        java.nio.file.Path output;
+
+        @Override
+        public Integer call() throws Exception {
+            if (name == null) {
+                JsonNode list = remote.send(remote.request("/api/v1/runs/" + id + "/artifacts").GET());
+                if (list.path("total_count").asInt() == 0) {
+                    System.out.println("run " + id + " has no artifacts");
+                }
+                for (JsonNode a : list.path("artifacts")) {
+                    System.out.println(a.path("name").asText() + "\t" + a.path("size_in_bytes").asLong() + " bytes\t" + a.path("files").asInt() + " files");
+                }
+                return 0;
+            }
+            java.nio.file.Path dir = (output != null ? output : java.nio.file.Path.of(name)).toAbsolutePath().normalize();
+            java.nio.file.Files.createDirectories(dir);
+            int files = 0;
+            String path = "/api/v1/runs/" + id + "/artifacts/" + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+            try (InputStream in = remote.stream(remote.request(path).GET()); var zip = new java.util.zip.ZipInputStream(in)) {
+                for (var e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                    java.nio.file.Path target = dir.resolve(e.getName()).normalize();
+                    if (!target.startsWith(dir) || e.isDirectory()) {
+                        continue; // never outside DIR
+                    }
+                    java.nio.file.Files.createDirectories(target.getParent());
+                    java.nio.file.Files.copy(zip, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    files++;
+                }
+            }
+            System.out.println("artifact '" + name + "' of run " + id + ": " + files + " file" + (files == 1 ? "" : "s") + " in " + dir);
+            return 0;
         }
     }
 

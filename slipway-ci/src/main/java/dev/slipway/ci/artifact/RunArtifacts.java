@@ -1,0 +1,131 @@
+package dev.slipway.ci.artifact;
+
+import dev.slipway.core.SlipwayException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongFunction;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * The artifacts a run's jobs uploaded ({@code actions/upload-artifact}), for the API: listed, and
+ * downloaded as a zip archive, as GitHub serves them. They live in the run's directory,
+ * {@code <runs>/<id>/artifacts/<name>/}, one directory per artifact with its files under the
+ * artifact's root, and go when the run's workspace is evicted.
+ */
+public final class RunArtifacts {
+    /** The names upload-artifact accepts; {@code .} and {@code ..} never. */
+    public static final Pattern NAME = Pattern.compile("(?!\\.{1,2}$)[A-Za-z0-9._ -]{1,100}");
+
+    /** One artifact: its name, the bytes of its files, how many, and when it was stored. */
+    public record Artifact(String name, long sizeInBytes, int files, Instant createdAt) {}
+
+    private final LongFunction<Path> runDir;
+
+    /** @param runDir the directory of a run by its id */
+    public RunArtifacts(LongFunction<Path> runDir) {
+        this.runDir = runDir;
+    }
+
+    /** A run's artifacts by name; none when it stored none or its workspace was evicted. */
+    public List<Artifact> list(long run) {
+        Path root = root(run);
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        List<Artifact> out = new ArrayList<>();
+        try (Stream<Path> s = Files.list(root)) {
+            for (Path dir : s.sorted().toList()) {
+                String name = dir.getFileName().toString();
+                if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) && NAME.matcher(name).matches()) {
+                    out.add(describe(name, dir));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /** One artifact, or 404 saying which the run has. */
+    public Artifact require(long run, String name) {
+        Path dir = dir(run, name);
+        try {
+            return describe(name, dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes an artifact's files as a zip archive (paths relative to its root; links left out). */
+    public void zip(long run, String name, OutputStream out) throws IOException {
+        Path dir = dir(run, name);
+        ZipOutputStream zip = new ZipOutputStream(out);
+        for (Path f : files(dir)) {
+            ZipEntry entry = new ZipEntry(dir.relativize(f).toString().replace('\\', '/'));
+            entry.setLastModifiedTime(Files.getLastModifiedTime(f));
+            zip.putNextEntry(entry);
+            try (InputStream in = Files.newInputStream(f)) {
+                in.transferTo(zip);
+            }
+            zip.closeEntry();
+        }
+        zip.finish();
+        zip.flush();
+    }
+
+    private Path root(long run) {
+        return runDir.apply(run).resolve("artifacts");
+    }
+
+    private Path dir(long run, String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new SlipwayException.NotFound("no artifact '" + name + "' in run " + run);
+        }
+        Path dir = root(run).resolve(name);
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            List<String> names = list(run).stream().map(Artifact::name).toList();
+            throw new SlipwayException.NotFound("no artifact '" + name + "' in run " + run
+                    + (names.isEmpty() ? " (it has none, or its workspace was evicted)" : "; it has " + String.join(", ", names)));
+        }
+        return dir;
+    }
+
+    private static Artifact describe(String name, Path dir) throws IOException {
+        long size = 0;
+        List<Path> files = files(dir);
+        for (Path f : files) {
+            size += Files.size(f);
+        }
+        return new Artifact(name, size, files.size(), Files.getLastModifiedTime(dir).toInstant());
+    }
+
+    /** Regular files under {@code dir}, in path order; links are neither followed nor listed. */
+    private static List<Path> files(Path dir) throws IOException {
+        List<Path> out = new ArrayList<>();
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                if (attrs.isRegularFile()) {
+                    out.add(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        out.sort(null);
+        return out;
+    }
+}
