@@ -26,6 +26,7 @@ public final class BuiltinActions implements ActionRunner {
 
     private final ActionRunner others;
     private final ImageBuilds builds;
+    private final java.util.function.BiFunction<String, String, java.nio.file.Path> otherCheckouts;
 
     /** Builds and pushes images for {@code docker/build-push-action}. */
     public interface ImageBuilds {
@@ -41,8 +42,20 @@ public final class BuiltinActions implements ActionRunner {
     }
 
     public BuiltinActions(ActionRunner others, ImageBuilds builds) {
+        this(others, builds, (repository, ref) -> {
+            throw new IllegalArgumentException("checking out another repository (" + repository + ") needs the Slipway server, where it is registered");
+        });
+    }
+
+    /**
+     * @param otherCheckouts a checkout on this machine of another repository ({@code owner/name})
+     *     at a ref (blank: its default branch), for {@code actions/checkout}'s {@code repository};
+     *     throws IllegalArgumentException saying why not
+     */
+    public BuiltinActions(ActionRunner others, ImageBuilds builds, java.util.function.BiFunction<String, String, java.nio.file.Path> otherCheckouts) {
         this.others = others;
         this.builds = builds;
+        this.otherCheckouts = otherCheckouts;
     }
 
     /** Built-in actions have no pre steps; the others' are {@code others}' to prepare. */
@@ -80,13 +93,12 @@ public final class BuiltinActions implements ActionRunner {
     /** The workspace already holds the run's commit (with full history and tags): only other refs and paths need work. */
     private ActionResult checkout(ActionCall call) throws IOException, InterruptedException {
         Map<String, String> in = call.inputs();
-        warnUnsupported(call, Set.of("repository", "ssh-key", "ssh-known-hosts", "ssh-strict", "persist-credentials", "lfs", "sparse-checkout",
+        warnUnsupported(call, Set.of("ssh-key", "ssh-known-hosts", "ssh-strict", "persist-credentials", "lfs", "sparse-checkout",
                 "sparse-checkout-cone-mode", "set-safe-directory", "github-server-url", "show-progress", "filter", "fetch-tags"),
-                Set.of("ref", "path", "fetch-depth", "token", "submodules", "clean"));
-        String repository = in.getOrDefault("repository", "");
+                Set.of("repository", "ref", "path", "fetch-depth", "token", "submodules", "clean"));
+        String repository = in.getOrDefault("repository", "").strip();
         if (!repository.isBlank() && !repository.equalsIgnoreCase(call.scope().contexts().get("github").path("repository").asText())) {
-            call.log("error: checking out another repository (" + repository + ") is not supported yet; list it under a native pipeline's repositories");
-            return ActionResult.failure();
+            return checkoutOther(call, repository, in.getOrDefault("ref", "").strip(), in.getOrDefault("path", "").strip());
         }
         call.log("the workspace " + call.session().workspace() + " is the run's checkout (" + shortSha(call) + "), with its history and tags: "
                 + "no clone needed");
@@ -110,6 +122,40 @@ public final class BuiltinActions implements ActionRunner {
                 "commit", call.scope().contexts().get("github").path("sha").asText()));
     }
 
+    /**
+     * Another registered repository: the server checks it out with its registration's key or
+     * credentials (no clone in the job, no token needed), and its tree, with {@code .git}, is
+     * copied to {@code path}, or replaces the workspace's content when there is none, as on GitHub.
+     */
+    private ActionResult checkoutOther(ActionCall call, String repository, String ref, String path) throws IOException, InterruptedException {
+        java.nio.file.Path source;
+        try {
+            source = otherCheckouts.apply(repository, ref);
+        } catch (RuntimeException e) {
+            call.log("error: " + e.getMessage());
+            return ActionResult.failure();
+        }
+        String staging = "checkout-" + System.nanoTime();
+        java.nio.file.Path hostStaging = call.session().hostTemp().resolve(staging);
+        try {
+            dev.slipway.ci.workspace.Dirs.copyTree(source, hostStaging);
+            String target = path.isBlank() || path.equals(".") ? "" : path;
+            int code = call.exec(List.of("sh", "-c", "set -e; dest=\"${2:-.}\"; mkdir -p \"$dest\"; "
+                            + "if [ -z \"$2\" ]; then find . -mindepth 1 -maxdepth 1 -exec rm -rf {} +; fi; cp -a \"$1/.\" \"$dest\"/",
+                    "checkout", call.session().temp() + "/" + staging, target), Map.of(), call.session().workspace());
+            if (code != 0) {
+                return ActionResult.exit(code);
+            }
+        } finally {
+            dev.slipway.ci.workspace.Dirs.reset(hostStaging);
+        }
+        java.nio.file.Path commitFile = source.resolve(".git").resolve("slipway-commit");
+        String commit = java.nio.file.Files.isRegularFile(commitFile) ? java.nio.file.Files.readString(commitFile).strip() : "";
+        call.log("checked out " + repository + (ref.isBlank() ? "" : " " + ref) + " (" + (commit.length() > 8 ? commit.substring(0, 8) : commit)
+                + ") into " + (path.isBlank() ? "the workspace" : path) + ", from the server's checkout: no clone in the job");
+        return ActionResult.success(Map.of("ref", ref, "commit", commit));
+    }
+
     private static String shortSha(ActionCall call) {
         String sha = call.scope().contexts().get("github").path("sha").asText();
         return sha.length() > 8 ? sha.substring(0, 8) : sha;
@@ -123,7 +169,7 @@ public final class BuiltinActions implements ActionRunner {
      */
     static final String UPLOAD = """
             set -e; dest="$1/$2"; ifnone="$3"; shift 3
-            rm -rf "$dest"; mkdir -p "$dest"
+            rm -rf "$dest"
             list=""; n=0
             for p in "$@"; do
               case "$p" in '!'*) echo "::warning::upload-artifact: exclusions ($p) are not supported by Slipway's built-in action; nothing is excluded"; continue;; esac
@@ -142,6 +188,7 @@ public final class BuiltinActions implements ActionRunner {
                 *) echo "::warning::No files were found with the provided path: $*. No artifacts will be uploaded."; exit 0;;
               esac
             fi
+            mkdir -p "$dest"
             # The artifact's root, as GitHub's: a directory given alone is the root; else the least common ancestor of the matches.
             one="${list%?}"
             if [ "$n" = 1 ] && [ -d "$one" ]; then
@@ -175,8 +222,8 @@ public final class BuiltinActions implements ActionRunner {
         warnUnsupported(call, Set.of("retention-days", "compression-level", "overwrite", "include-hidden-files"),
                 Set.of("name", "path", "if-no-files-found"));
         String name = in.getOrDefault("name", "artifact").isBlank() ? "artifact" : in.get("name");
-        if (!name.matches("[A-Za-z0-9._ -]{1,100}")) {
-            call.log("error: artifact name '" + name + "' has characters Slipway does not allow (letters, digits, . _ - and spaces)");
+        if (!dev.slipway.ci.artifact.RunArtifacts.NAME.matcher(name).matches()) {
+            call.log("error: artifact name '" + name + "' has characters Slipway does not allow (letters, digits, . _ - and spaces; not . or ..)");
             return ActionResult.failure();
         }
         List<String> paths = lines(in.getOrDefault("path", ""));

@@ -101,11 +101,16 @@ final class JobServices implements AutoCloseable {
 
     /** The service's {@code credentials}, else what Slipway's own registry wants for the image (or nothing). */
     private static PushSpec.Auth auth(Container.Credentials credentials, String image, Scope scope, Function<String, TaskSpec.PullAuth> pullAuth) {
+        TaskSpec.PullAuth auth = pullAuth(credentials, image, scope, pullAuth);
+        return auth == null ? null : auth.auth();
+    }
+
+    /** A container's {@code credentials} for its image's registry, else what Slipway's own registry wants for the image (or nothing). */
+    static TaskSpec.PullAuth pullAuth(Container.Credentials credentials, String image, Scope scope, Function<String, TaskSpec.PullAuth> ownPulls) {
         if (credentials != null) {
-            return new PushSpec.Auth.Password(registry(image), credentials.username().evaluateString(scope), credentials.password().evaluateString(scope));
+            return TaskSpec.PullAuth.password(registry(image), credentials.username().evaluateString(scope), credentials.password().evaluateString(scope));
         }
-        TaskSpec.PullAuth own = pullAuth.apply(image);
-        return own == null ? null : new PushSpec.Auth.Token(own.registry(), own.token());
+        return ownPulls.apply(image);
     }
 
     /** The registry host of an image reference, as docker reads it: Docker Hub without a host part. */

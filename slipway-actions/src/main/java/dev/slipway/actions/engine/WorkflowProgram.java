@@ -463,6 +463,8 @@ public final class WorkflowProgram implements RunProgram {
                 env.put("TERM", "xterm-256color");
                 env.putAll(setup.environment());
                 env.remove("SLIPWAY_TOKEN"); // the token reaches steps as secrets.GITHUB_TOKEN, as on GitHub
+                JobContainer container = JobContainer.of(job.id(), job.container(), image, scope, setup.pullAuth());
+                env.putAll(container.env());
                 if (job.container() != null) {
                     env.putAll(envOf(job.container().env(), scope));
                 }
@@ -470,7 +472,7 @@ public final class WorkflowProgram implements RunProgram {
                         : Duration.ofSeconds(Math.round(job.timeoutMinutes().evaluateNumber(scope) * 60));
                 String workspace = "/src/" + setup.workMount();
                 TaskSpec spec = new TaskSpec(Long.toString(setup.run().id()), safe(task), image, false, IDLE, env, workspace, mounts,
-                        Task.NetworkPolicy.DEFAULT, Task.Resources.NONE, timeout.plusMinutes(10), setup.pullAuth().apply(image));
+                        Task.NetworkPolicy.DEFAULT, container.resources(), timeout.plusMinutes(10), container.pullAuth());
                 var serviceSpecs = services.specs(job.services(), scope, setup.pullAuth());
                 listener.system(task, "job " + job.id() + " in " + image + (environment == null ? "" : ", environment " + environment));
                 try {
@@ -506,7 +508,7 @@ public final class WorkflowProgram implements RunProgram {
                 };
                 JobRuntime runtime = new JobRuntime(session, log, new BuiltinActions(
                         actions.forJob(new JobRun(setup, task, taskDir, setup.bases(), workspace, handle)),
-                        new EngineImages(setup, handle, taskDir, task)));
+                        new EngineImages(setup, handle, taskDir, task), setup.values()::checkout));
                 running.add(runtime);
                 Thread watcher = Thread.ofVirtual().start(() -> {
                     while (!Thread.currentThread().isInterrupted()) {

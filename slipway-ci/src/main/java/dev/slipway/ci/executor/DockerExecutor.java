@@ -437,10 +437,9 @@ public final class DockerExecutor implements Executor {
         };
     }
 
-    /** Pulls the image (with {@code auth}'s bearer token when given); returns its id. */
+    /** Pulls the image (with {@code auth}'s credentials when given); returns its id. */
     private String pull(String image, TaskSpec.PullAuth auth) throws ExecutorException {
-        return pull(image, auth == null ? null : new com.github.dockerjava.api.model.AuthConfig().withRegistryAddress(auth.registry())
-                .withRegistrytoken(auth.token()));
+        return pull(image, auth == null ? null : authConfig(auth.auth()));
     }
 
     private String pull(String image, com.github.dockerjava.api.model.AuthConfig auth) throws ExecutorException {

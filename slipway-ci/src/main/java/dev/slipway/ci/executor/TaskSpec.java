@@ -22,13 +22,28 @@ public record TaskSpec(String runId, String task, String image, boolean pullAlwa
                        String workdir, List<Mount> mounts, Task.NetworkPolicy network, Task.Resources resources,
                        Duration timeout, PullAuth pullAuth) {
     /**
-     * Credentials for pulling the task's image: a bearer token for {@code registry} (host:port),
-     * the way the engine's {@code X-Registry-Auth} carries one. Null for images that need none.
+     * Credentials for pulling the task's image from {@code registry} (host:port): a bearer token
+     * (Slipway's own registry), or a user name and password (a workflow's
+     * {@code container.credentials}). Null for images that need none.
      */
-    public record PullAuth(String registry, String token) {
+    public record PullAuth(String registry, String token, String username, String password) {
+        /** A bearer token, the way the engine's {@code X-Registry-Auth} carries one. */
+        public PullAuth(String registry, String token) {
+            this(registry, token, null, null);
+        }
+
+        public static PullAuth password(String registry, String username, String password) {
+            return new PullAuth(registry, null, username, password);
+        }
+
+        /** The same credentials as the engine takes them for pushes too. */
+        public PushSpec.Auth auth() {
+            return username != null ? new PushSpec.Auth.Password(registry, username, password) : new PushSpec.Auth.Token(registry, token);
+        }
+
         @Override
         public String toString() {
-            return "PullAuth[" + registry + ", token hidden]";
+            return "PullAuth[" + registry + (username != null ? ", " + username : "") + ", secret hidden]";
         }
     }
 

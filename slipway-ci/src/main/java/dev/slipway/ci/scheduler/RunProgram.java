@@ -89,6 +89,16 @@ public interface RunProgram {
          * needs no approval or the decision has been made, and when {@code cancelled} says so.
          */
         Decision awaitApproval(String environment, java.util.function.BooleanSupplier cancelled) throws InterruptedException;
+
+        /**
+         * A checkout (on this machine, never changed) of another repository registered with
+         * Slipway, {@code owner/name}, at {@code ref} (its default branch when blank), for
+         * {@code actions/checkout}'s {@code repository}. Refused, with the reason, for a repository
+         * the run may not read.
+         */
+        default java.nio.file.Path checkout(String repository, String ref) {
+            throw new IllegalArgumentException("checking out another repository (" + repository + ") needs the Slipway server, where it is registered");
+        }
     }
 
     /**

@@ -494,6 +494,28 @@ public final class RunQueue implements AutoCloseable {
                 return configuration.resolve(repo.owner(), repo.name(), environment).reviewers();
             }
 
+            /** Repositories of the run's own owner only: a run reads what its owner's runs may read, and nothing of other namespaces. */
+            @Override
+            public Path checkout(String repository, String ref) {
+                int slash = repository.indexOf('/');
+                if (slash <= 0 || slash != repository.lastIndexOf('/') || slash == repository.length() - 1) {
+                    throw new IllegalArgumentException("repository must be owner/name, not '" + repository + "'");
+                }
+                String owner = repository.substring(0, slash);
+                String name = repository.substring(slash + 1);
+                if (fork) {
+                    throw new IllegalArgumentException("runs of pull requests from forks check out no other repository (" + repository + ")");
+                }
+                if (!owner.equals(repo.owner())) {
+                    throw new IllegalArgumentException("a run of " + repo.fullName() + " checks out repositories of " + repo.owner()
+                            + " only, not " + repository);
+                }
+                Registration other = registrations.find(owner, name).orElseThrow(() -> new IllegalArgumentException(
+                        "repository " + repository + " is not registered with Slipway; register it (POST /api/v1/repos) so runs can check it out"));
+                String revision = ref == null || ref.isBlank() ? other.defaultBranch() : ref;
+                return checkouts.checkout(owner, name, other.storeEntry(), revision).path();
+            }
+
             @Override
             public RunProgram.Decision awaitApproval(String environment, java.util.function.BooleanSupplier cancelled)
                     throws InterruptedException {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class ActionsIT {
     static TestServer server;
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     static CiClient admin;
 
     @BeforeAll
@@ -154,6 +155,93 @@ class ActionsIT {
         assertThat(log(run, "make")).contains("No files were found with the provided path: nothing-here");
         JsonNode steps = CiClient.tasks(run).get("make").get("steps");
         assertThat(steps.get(3).get("outcome").asText()).isEqualTo("failure"); // if-no-files-found: error
+
+        // Downloadable through the API, as GitHub's archive downloads are: a zip of the artifact's root.
+        long id = run.get("id").asLong();
+        JsonNode list = JSON.readTree(admin.http().get("/api/v1/runs/" + id + "/artifacts").body());
+        assertThat(list.get("total_count").asInt()).as(list.toPrettyString()).isEqualTo(2);
+        assertThat(list.get("artifacts").findValuesAsText("name")).containsExactly("dir", "two");
+        assertThat(list.get("artifacts").get(0).get("size_in_bytes").asLong()).isEqualTo(4); // "p\n" and "s\n"
+        var zip = admin.http().sendBytes(admin.http().request("/api/v1/runs/" + id + "/artifacts/two").GET());
+        assertThat(zip.statusCode()).isEqualTo(200);
+        assertThat(zip.headers().firstValue("Content-Type")).hasValue("application/zip");
+        Map<String, String> entries = new java.util.TreeMap<>();
+        try (var in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip.body()))) {
+            for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                entries.put(e.getName(), new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        assertThat(entries).isEqualTo(Map.of("x/1", "1\n", "y/2", "2\n"));
+        var missing = admin.http().get("/api/v1/runs/" + id + "/artifacts/..");
+        assertThat(missing.statusCode()).as("never the run's directory").isIn(400, 404);
+        var none = admin.http().get("/api/v1/runs/" + id + "/artifacts/nothing");
+        assertThat(none.statusCode()).isEqualTo(404);
+        assertThat(none.body()).contains("no artifact 'nothing'").contains("dir, two");
+    }
+
+    @Test
+    void aJobContainersOptionsApplyAndWhatCannotApplyFailsTheJobByName() throws Exception {
+        Path repo = GitRepos.create(Map.of(".gitea/workflows/box.yml", """
+                on: workflow_dispatch
+                jobs:
+                  limited:
+                    runs-on: ubuntu-latest
+                    container:
+                      image: %s
+                      env: { FROM_ENV: env }
+                      options: --memory 96m -e FROM_OPTIONS=options --cpus 1
+                    steps:
+                      - run: |
+                          echo "vars $FROM_ENV $FROM_OPTIONS"
+                          echo "memory $(cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes)"
+                  published:
+                    runs-on: ubuntu-latest
+                    container:
+                      image: %s
+                      ports: [8080]
+                    steps:
+                      - run: echo never
+                """.formatted(TestImages.runner(), TestImages.runner())));
+        admin.register("job-container", repo);
+        JsonNode run = admin.run("job-container", "{}");
+        Map<String, JsonNode> tasks = CiClient.tasks(run);
+        assertThat(tasks.get("limited").get("status").asText()).as(log(run, "limited")).isEqualTo("success");
+        assertThat(log(run, "limited")).contains("vars env options").contains("memory " + 96 * 1024 * 1024);
+        assertThat(tasks.get("published").get("status").asText()).isEqualTo("error");
+        assertThat(log(run, "published")).contains("jobs.published.container.ports").doesNotContain("never\n");
+    }
+
+    @Test
+    void checkoutOfAnotherRegisteredRepositoryComesFromTheServerAndAnUnregisteredOneFailsTheStepWithTheReason() throws Exception {
+        Path lib = GitRepos.create(Map.of("lib.txt", "from the library\n"));
+        admin.register("shared-lib", lib);
+        Path repo = GitRepos.create(Map.of(".gitea/workflows/two.yml", """
+                on: workflow_dispatch
+                jobs:
+                  build:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - uses: actions/checkout@v4
+                      - id: lib
+                        uses: actions/checkout@v4
+                        with: { repository: admin/shared-lib, path: vendor/lib }
+                      - run: |
+                          cat vendor/lib/lib.txt
+                          git -C vendor/lib rev-parse HEAD
+                          echo "commit ${{ steps.lib.outputs.commit }}"
+                          test -f .gitea/workflows/two.yml
+                      - uses: actions/checkout@v4
+                        continue-on-error: true
+                        with: { repository: admin/not-registered }
+                """));
+        admin.register("uses-lib", repo);
+        JsonNode run = admin.run("uses-lib", "{}");
+        String log = log(run, "build");
+        assertThat(run.get("status").asText()).as(log).isEqualTo("success");
+        String head = GitRepos.git(lib, "rev-parse", "HEAD").trim();
+        assertThat(log).contains("from the library\n").contains(head + "\n").contains("commit " + head);
+        assertThat(log).contains("repository admin/not-registered is not registered with Slipway");
+        assertThat(CiClient.tasks(run).get("build").get("steps").get(3).get("outcome").asText()).isEqualTo("failure");
     }
 
     @Test
