@@ -740,12 +740,7 @@ public final class WorkflowProgram implements RunProgram {
 
     /** GitHub's event name for a Slipway run's event. */
     static String eventName(String slipwayEvent) {
-        return switch (slipwayEvent) {
-            case "push", "tag" -> "push";
-            case "pull_request" -> "pull_request";
-            case "cron" -> "schedule";
-            default -> "workflow_dispatch"; // api, manual
-        };
+        return EventNames.github(slipwayEvent);
     }
 
     private static RunInfo runInfo(Setup setup, Workflow workflow) {

@@ -152,12 +152,7 @@ final class ExecWorkflows {
 
     /** Slipway's name of a GitHub event, as runs record it ({@link WorkflowProgram} maps it back). */
     private static String trigger(String event) {
-        return switch (event) {
-            case "push", "pull_request" -> event;
-            case "pull_request_target" -> "pull_request";
-            case "schedule" -> "cron";
-            default -> "manual";
-        };
+        return dev.slipway.actions.engine.EventNames.trigger(event);
     }
 
     /** Runs the selected workflows one after another; 0 when every job that ran succeeded. */
