@@ -129,7 +129,7 @@ final class RunPages {
     private Registration registration(Context ctx, Principal p) {
         String owner = ctx.pathParam("owner");
         String name = ctx.pathParam("repo");
-        access.requireRead(p, owner, "repository " + owner + "/" + name);
+        access.requireRead(p, owner, name, "repository " + owner + "/" + name);
         return triggers.registrations().find(owner, name)
                 .orElseThrow(() -> new SlipwayException.NotFound("repository " + owner + "/" + name + " does not exist, or you cannot see it"));
     }
@@ -282,7 +282,7 @@ final class RunPages {
         String owner = ctx.pathParam("owner");
         String repo = ctx.pathParam("repo");
         String what = "run " + ctx.pathParam("id") + " of " + owner + "/" + repo;
-        access.requireRead(p, owner, what);
+        access.requireRead(p, owner, repo, what);
         long id;
         try {
             id = Long.parseLong(ctx.pathParam("id"));

@@ -52,7 +52,7 @@ public final class Web {
         Csrf csrf = new Csrf(cookies);
         this.assets = new Assets();
         this.pages = new Pages(assets, csrf);
-        Access access = new Access(identity);
+        Access access = new Access(identity, triggers.registrations());
         Live live = new Live(runs.changes());
         this.signIn = new SignIn(identity, sessions, cookies, csrf, pages, auth);
         this.runPages = new RunPages(auth, access, pages, csrf, live, runs, triggers, externalUrl);
