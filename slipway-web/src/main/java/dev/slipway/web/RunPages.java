@@ -262,7 +262,9 @@ final class RunPages {
         String base = "/" + r.owner() + "/" + r.repo();
         Pages.Frame f = new Pages.Frame(r.pipeline() + " #" + r.id() + " · " + r.owner() + "/" + r.repo(), "run",
                 List.of(new Chrome.Crumb(r.owner(), null), new Chrome.Crumb(r.repo(), base), new Chrome.Crumb("#" + r.id(), null)),
-                base + "/runs/" + r.id() + "/live?v=" + live.version(), true);
+                // A finished run changes only by a retry, whose form reloads the page: no stream left open (headless
+                // browsers that wait for the network to be idle, such as chromium --dump-dom, would wait for ever).
+                CiStore.isFinished(r.status()) ? null : base + "/runs/" + r.id() + "/live?v=" + live.version(), true);
         pages.render(ctx, 200, "run.jte", pages.chrome(ctx, p, f), "d", d);
     }
 
