@@ -30,6 +30,7 @@ import java.util.List;
  * GET  /{owner}/{repo}/runs/{id}/live               its header and tasks as they change (SSE)
  * POST /{owner}/{repo}/runs/{id}/cancel|approve|delete, .../tasks/{task}/retry
  * GET  /{owner}/{repo}/runs/{id}/tasks/{task}/lines|outline|search|follow|raw   the log viewer's data
+ * GET  /{owner}/{repo}/badge.svg                    the latest run's status, for READMEs
  * GET  /{owner}/-/packages[/container/{name}[/{tag}]], POST the last two   packages (see {@link PackagePages})
  * </pre>
  */
@@ -43,6 +44,7 @@ public final class Web {
     private final RunPages runPages;
     private final LogRoutes logRoutes;
     private final Assets assets;
+    private final Badges badges;
     private final Identity identity;
     private final Csrf csrf;
     private final String externalUrl;
@@ -63,6 +65,7 @@ public final class Web {
         this.signIn = new SignIn(identity, sessions, cookies, csrf, pages, auth);
         this.runPages = new RunPages(auth, access, pages, csrf, live, runs, triggers, externalUrl);
         this.logRoutes = new LogRoutes(auth, runPages, runs, hub, new LogViews(runs.logs()));
+        this.badges = new Badges(auth, access, triggers.registrations(), runs);
         this.identity = identity;
         this.csrf = csrf;
         this.externalUrl = externalUrl;
@@ -87,6 +90,7 @@ public final class Web {
             routes.get("/{owner}/-/packages/container/<rest>", packagePages::show);
             routes.post("/{owner}/-/packages/container/<rest>", packagePages::act);
         }
+        routes.get("/{owner}/{repo}/badge.svg", badges::badge);
         routes.get("/{owner}/{repo}", runPages::repository);
         routes.get("/{owner}/{repo}/live", runPages::repositoryLive);
         routes.post("/{owner}/{repo}/runs", runPages::trigger);

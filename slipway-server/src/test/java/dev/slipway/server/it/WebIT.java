@@ -353,6 +353,24 @@ class WebIT {
         assertThat(anonymous.get(runPath()).statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void theBadgeShowsTheLatestRunsStatusAndIsNeverCached() {
+        WebClient c = WebClient.signedIn(server.baseUrl(), "alice", "alice-password");
+        HttpResponse<String> badge = c.get("/alice/app/badge.svg");
+        assertThat(badge.statusCode()).isEqualTo(200);
+        assertThat(badge.headers().firstValue("Content-Type").orElse("")).startsWith("image/svg+xml");
+        assertThat(badge.headers().firstValue("Cache-Control").orElse("")).contains("no-cache").contains("no-store");
+        String latest = server.slipway().runService().runsOf("alice", "app", 1).getFirst().status();
+        String word = latest.equals("success") ? "success" : latest.equals("failure") ? "failure" : "running";
+        assertThat(badge.body()).startsWith("<svg").contains("aria-label=\"ci: " + word + "\"");
+        assertThat(c.get("/alice/app/badge.svg?pipeline=ci&branch=main").body()).contains("ci: " + word);
+        assertThat(c.get("/alice/app/badge.svg?pipeline=other").body()).contains("other: none");
+        assertThat(c.get("/alice/app/badge.svg?branch=no-such-branch").body()).contains("ci: none");
+        assertThat(c.get("/alice/app/badge.svg?workflow=ci.yml").body()).contains("ci.yml: " + word);
+        assertThat(new WebClient(server.baseUrl()).get("/alice/app/badge.svg").statusCode()).isEqualTo(404);
+        assertThat(c.get("/alice/nothing/badge.svg").statusCode()).isEqualTo(404);
+    }
+
     /** Package pages at the packages API's html_url: who sees them, the pull commands, visibility, delete with its form token. */
     @Test
     void packagePagesFollowTheRegistrysRules() throws Exception {
