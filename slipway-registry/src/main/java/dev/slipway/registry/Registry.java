@@ -5,6 +5,7 @@ import dev.slipway.core.Digest;
 import dev.slipway.core.Sizes;
 import dev.slipway.core.config.SlipwayConfig.UploadLimits;
 import dev.slipway.core.identity.Identity;
+import dev.slipway.registry.browse.PackageBrowser;
 import dev.slipway.registry.events.RegistryEvent;
 import dev.slipway.registry.events.RegistryEvents;
 import dev.slipway.registry.lifecycle.ImmutableRule;
@@ -45,6 +46,7 @@ public final class Registry {
     private final RegistryEvents events;
     private final Visibility visibility;
     private final ImageSizes imageSizes;
+    private final PackageBrowser browser;
     /** Manifests are immutable by digest, so their bytes can be cached without invalidation. */
     private final Map<Digest, byte[]> manifestCache = java.util.Collections.synchronizedMap(
             new LinkedHashMap<>(256, 0.75f, true) {
@@ -82,6 +84,7 @@ public final class Registry {
         this.events = events;
         this.visibility = new Visibility(metadata.jdbi(), clock);
         this.imageSizes = new ImageSizes(metadata.jdbi());
+        this.browser = new PackageBrowser(metadata, imageSizes, this::manifestContent, this::openBlob);
     }
 
     public Metadata metadata() {
@@ -94,6 +97,11 @@ public final class Registry {
 
     public ImmutableTags immutableTags() {
         return immutableTags;
+    }
+
+    /** The registry as people browse it: repositories, tags and images with what the web UI shows of them (read only). */
+    public PackageBrowser browse() {
+        return browser;
     }
 
     // ---- repositories

@@ -95,7 +95,9 @@ public final class HttpServer implements AutoCloseable {
         LifecycleRoutes lifecycleRoutes = new LifecycleRoutes(slipway.identity(), slipway.lifecycle());
         // The UI resolves its sign-in cookie, then the API's credentials: the seam the shared auth pipeline takes over.
         this.web = new Web(WebAuth.sessionsThenApi(slipway.sessions(), apiRoutes::principal), slipway.identity(), slipway.sessions(),
-                runs, slipway.triggers(), slipway.logHub(), config.externalUrl());
+                runs, slipway.triggers(), slipway.logHub(), config.externalUrl())
+                .withPackages(slipway.registry(), (p, owner, isPublic) -> slipway.pullThrough().rights(owner, p,
+                        slipway.identity().repositoryActions(p, owner, isPublic)));
         this.slipway = slipway;
         this.app = Javalin.create(c -> {
             c.concurrency.useVirtualThreads = true;

@@ -1,5 +1,7 @@
 package dev.slipway.web;
 
+import dev.slipway.ci.registration.Registration;
+import dev.slipway.ci.registration.Registrations;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.core.identity.Identity;
 import dev.slipway.core.identity.Principal;
@@ -9,17 +11,20 @@ import java.util.Set;
 /**
  * Who may see and change a CI repository's runs in the UI, decided the way the CI API decides it:
  * members of the owner's namespace (the user, an organization's members, site admins) whose
- * credentials carry a repository scope (a sign-in carries all). Everyone else is told the
- * repository does not exist (404), so a stranger cannot learn which private repositories exist.
+ * credentials carry a repository scope (a sign-in carries all); a public repository's runs
+ * everyone may read, signed in or not. Everyone else is told the repository does not exist (404),
+ * so a stranger cannot learn which private repositories exist.
  */
 final class Access {
     /** First path segments that are Slipway's own, never an owner's page. */
     private static final Set<String> RESERVED = Set.of("-", "api", "v2", "healthz", "metrics", "favicon.ico");
 
     private final Identity identity;
+    private final Registrations registrations;
 
-    Access(Identity identity) {
+    Access(Identity identity, Registrations registrations) {
         this.identity = identity;
+        this.registrations = registrations;
     }
 
     boolean canRead(Principal p, String owner) {
@@ -36,6 +41,17 @@ final class Access {
         if (RESERVED.contains(owner) || !canRead(p, owner)) {
             throw new SlipwayException.NotFound(what + " does not exist, or you cannot see it");
         }
+    }
+
+    /** 404 unless the principal may read the repository's runs: its namespace's, or everyone's when it is public. */
+    void requireRead(Principal p, String owner, String repository, String what) {
+        if (RESERVED.contains(owner) || !(canRead(p, owner) || isPublic(owner, repository))) {
+            throw new SlipwayException.NotFound(what + " does not exist, or you cannot see it");
+        }
+    }
+
+    boolean isPublic(String owner, String repository) {
+        return registrations.find(owner, repository).map(Registration::isPublic).orElse(false);
     }
 
     /** 404 for those who cannot read; 403 for those who can read but not change (a read-only token). */

@@ -21,7 +21,7 @@ import java.util.Map;
  */
 final class Assets {
     static final String PREFIX = "/-/assets/";
-    private static final String[] FILES = {"app.css", "app.js", "run.js", "favicon.svg"};
+    private static final String[] FILES = {"app.css", "app.js", "run.js", "favicon.svg", "copy.js"};
 
     private record Asset(String url, String contentType, byte[] bytes, String etag) {}
 

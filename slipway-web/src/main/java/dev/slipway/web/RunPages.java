@@ -129,7 +129,7 @@ final class RunPages {
     private Registration registration(Context ctx, Principal p) {
         String owner = ctx.pathParam("owner");
         String name = ctx.pathParam("repo");
-        access.requireRead(p, owner, "repository " + owner + "/" + name);
+        access.requireRead(p, owner, name, "repository " + owner + "/" + name);
         return triggers.registrations().find(owner, name)
                 .orElseThrow(() -> new SlipwayException.NotFound("repository " + owner + "/" + name + " does not exist, or you cannot see it"));
     }
@@ -262,7 +262,9 @@ final class RunPages {
         String base = "/" + r.owner() + "/" + r.repo();
         Pages.Frame f = new Pages.Frame(r.pipeline() + " #" + r.id() + " · " + r.owner() + "/" + r.repo(), "run",
                 List.of(new Chrome.Crumb(r.owner(), null), new Chrome.Crumb(r.repo(), base), new Chrome.Crumb("#" + r.id(), null)),
-                base + "/runs/" + r.id() + "/live?v=" + live.version(), true);
+                // A finished run changes only by a retry, whose form reloads the page: no stream left open (headless
+                // browsers that wait for the network to be idle, such as chromium --dump-dom, would wait for ever).
+                CiStore.isFinished(r.status()) ? null : base + "/runs/" + r.id() + "/live?v=" + live.version(), true);
         pages.render(ctx, 200, "run.jte", pages.chrome(ctx, p, f), "d", d);
     }
 
@@ -282,7 +284,7 @@ final class RunPages {
         String owner = ctx.pathParam("owner");
         String repo = ctx.pathParam("repo");
         String what = "run " + ctx.pathParam("id") + " of " + owner + "/" + repo;
-        access.requireRead(p, owner, what);
+        access.requireRead(p, owner, repo, what);
         long id;
         try {
             id = Long.parseLong(ctx.pathParam("id"));

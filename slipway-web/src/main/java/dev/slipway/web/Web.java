@@ -6,6 +6,7 @@ import dev.slipway.core.identity.Identity;
 import dev.slipway.core.identity.Principal;
 import dev.slipway.core.identity.Sessions;
 import dev.slipway.logs.LogHub;
+import dev.slipway.registry.Registry;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.List;
@@ -29,6 +30,8 @@ import java.util.List;
  * GET  /{owner}/{repo}/runs/{id}/live               its header and tasks as they change (SSE)
  * POST /{owner}/{repo}/runs/{id}/cancel|approve|delete, .../tasks/{task}/retry
  * GET  /{owner}/{repo}/runs/{id}/tasks/{task}/lines|outline|search|follow|raw   the log viewer's data
+ * GET  /{owner}/{repo}/badge.svg                    the latest run's status, for READMEs
+ * GET  /{owner}/-/packages[/container/{name}[/{tag}]], POST the last two   packages (see {@link PackagePages})
  * </pre>
  */
 public final class Web {
@@ -41,6 +44,11 @@ public final class Web {
     private final RunPages runPages;
     private final LogRoutes logRoutes;
     private final Assets assets;
+    private final Badges badges;
+    private final Identity identity;
+    private final Csrf csrf;
+    private final String externalUrl;
+    private PackagePages packagePages;
 
     /**
      * @param auth who makes a request (see {@link WebAuth}); usually {@link WebAuth#sessionsThenApi}
@@ -52,11 +60,21 @@ public final class Web {
         Csrf csrf = new Csrf(cookies);
         this.assets = new Assets();
         this.pages = new Pages(assets, csrf);
-        Access access = new Access(identity);
+        Access access = new Access(identity, triggers.registrations());
         Live live = new Live(runs.changes());
         this.signIn = new SignIn(identity, sessions, cookies, csrf, pages, auth);
         this.runPages = new RunPages(auth, access, pages, csrf, live, runs, triggers, externalUrl);
         this.logRoutes = new LogRoutes(auth, runPages, runs, hub, new LogViews(runs.logs()));
+        this.badges = new Badges(auth, access, triggers.registrations(), runs);
+        this.identity = identity;
+        this.csrf = csrf;
+        this.externalUrl = externalUrl;
+    }
+
+    /** Adds the package pages, which read the registry; call before {@link #register}. */
+    public Web withPackages(Registry registry, PackagePages.PackageRights rights) {
+        this.packagePages = new PackagePages(auth, pages, csrf, identity, registry, rights, externalUrl);
+        return this;
     }
 
     /** Mounts the UI's routes; register it after the API and the registry (its paths would match theirs). */
@@ -67,6 +85,12 @@ public final class Web {
         routes.post("/-/logout", signIn::signOut);
         routes.get("/-/live/dashboard", runPages::dashboardLive);
         routes.get("/", runPages::dashboard);
+        if (packagePages != null) {
+            routes.get("/{owner}/-/packages", packagePages::owner);
+            routes.get("/{owner}/-/packages/container/<rest>", packagePages::show);
+            routes.post("/{owner}/-/packages/container/<rest>", packagePages::act);
+        }
+        routes.get("/{owner}/{repo}/badge.svg", badges::badge);
         routes.get("/{owner}/{repo}", runPages::repository);
         routes.get("/{owner}/{repo}/live", runPages::repositoryLive);
         routes.post("/{owner}/{repo}/runs", runPages::trigger);

@@ -108,15 +108,26 @@ public final class CiRoutes {
     /**
      * The caller, if it may read (or {@code write}) {@code owner}'s repository {@code name}, or
      * {@code owner}'s repositories as a whole when {@code name} is null. A job token reaches only
-     * its own run's repository.
+     * its own run's repository. A public repository's runs and logs are readable by everyone,
+     * signed in or not; a private one is a 404 to everyone outside its namespace, so a stranger
+     * cannot tell it from one that does not exist.
      */
     private Principal require(Context ctx, String owner, String name, boolean write) {
-        Principal p = auth.apply(ctx);
+        Principal p = caller(ctx);
         if (p.job() != null && (name == null || !p.job().repository().equals(owner + "/" + name))) {
             throw new SlipwayException.Forbidden("this job token belongs to a run of " + p.job().repository()
                     + "; it reaches that repository's runs only");
         }
         if (!identity.inNamespace(p, owner)) {
+            if (name != null && !registrations.find(owner, name).map(Registration::isPublic).orElse(false)) {
+                throw new SlipwayException.NotFound("repository " + owner + "/" + name + " does not exist, or you cannot see it");
+            }
+            if (!write && name != null) {
+                return p; // a public repository
+            }
+            if (p.isAnonymous()) {
+                auth.apply(ctx); // 401, asking for credentials
+            }
             throw new SlipwayException.Forbidden("user '" + p.username() + "' has no access to " + owner + "'s repositories");
         }
         boolean scoped = p.scopes().contains(Scope.ADMIN) || p.scopes().contains(Scope.WRITE_REPOSITORY)
@@ -125,6 +136,12 @@ public final class CiRoutes {
             throw new SlipwayException.Forbidden("the token needs the " + (write ? "write:repository" : "read:repository") + " scope");
         }
         return p;
+    }
+
+    /** The caller; anonymous when the request carries no credentials at all (wrong ones are still a 401). */
+    private Principal caller(Context ctx) {
+        boolean none = ctx.header("Authorization") == null && ctx.queryParam("token") == null && ctx.queryParam("access_token") == null;
+        return none ? Principal.ANONYMOUS : auth.apply(ctx);
     }
 
     private static long runId(Context ctx) {
@@ -145,7 +162,7 @@ public final class CiRoutes {
     // ---- repositories and runs
 
     private static final RequestBody.Fields REGISTRATION_FIELDS = RequestBody.Fields.of("owner", "name", "clone_url", "default_branch", "key",
-            "credentials", "webhook_secret", "poll_interval", "forge", "forge_url", "forge_repository", "status_token")
+            "credentials", "webhook_secret", "poll_interval", "forge", "forge_url", "forge_repository", "status_token", "visibility")
             .alias("branch", "default_branch").alias("url", "clone_url").alias("secret", "webhook_secret");
 
     private void registerRepository(Context ctx) {
@@ -189,21 +206,38 @@ public final class CiRoutes {
         }
         return new Registrations.Settings(b.text("clone_url"), b.text("default_branch"), clearable(b, "key"), clearable(b, "credentials"),
                 b.text("webhook_secret"), rotate, poll, clearable(b, "forge"), clearable(b, "forge_url"), clearable(b, "forge_repository"),
-                clearable(b, "status_token"));
+                clearable(b, "status_token"), visibility(b));
+    }
+
+    /** {@code "visibility": "public"|"private"}: true, false, or null when absent. */
+    private static Boolean visibility(RequestBody b) {
+        if (!b.has("visibility")) {
+            return null;
+        }
+        String v = b.get("visibility").isTextual() ? b.get("visibility").asText() : null;
+        if (!"public".equals(v) && !"private".equals(v)) {
+            throw new SlipwayException.BadRequest("visibility must be \"public\" or \"private\"");
+        }
+        return v.equals("public");
     }
 
     private void getRepository(Context ctx) {
         String owner = ctx.pathParam("owner");
-        require(ctx, owner, ctx.pathParam("name"), false);
+        Principal p = require(ctx, owner, ctx.pathParam("name"), false);
         Registration r = registrations.require(owner, ctx.pathParam("name"));
-        ctx.contentType("application/json").result(repoJson(r).toString());
+        ctx.contentType("application/json").result((member(p, owner) ? repoJson(r) : publicRepoJson(r)).toString());
     }
 
+    /** The owner's repositories; to those outside its namespace, its public ones. */
     private void listRepositories(Context ctx) {
         String owner = ctx.pathParam("owner");
-        require(ctx, owner, null, false);
+        Principal p = caller(ctx);
+        boolean all = identity.inNamespace(p, owner) && p.job() == null;
+        if (all) {
+            require(ctx, owner, null, false);
+        }
         ArrayNode arr = json.createArrayNode();
-        registrations.of(owner).forEach(r -> arr.add(repoJson(r)));
+        registrations.of(owner).stream().filter(r -> all || r.isPublic()).forEach(r -> arr.add(all ? repoJson(r) : publicRepoJson(r)));
         ctx.contentType("application/json").result(arr.toString());
     }
 
@@ -212,8 +246,8 @@ public final class CiRoutes {
         String owner = ctx.pathParam("owner");
         require(ctx, owner, ctx.pathParam("name"), true);
         RequestBody b = RequestBody.parse(ctx.bodyAsBytes(), RequestBody.Fields.of("clone_url", "default_branch", "key", "credentials",
-                "webhook_secret", "rotate_webhook_secret", "poll_interval", "forge", "forge_url", "forge_repository", "status_token")
-                .alias("branch", "default_branch").alias("url", "clone_url").alias("rotate", "rotate_webhook_secret"));
+                "webhook_secret", "rotate_webhook_secret", "poll_interval", "forge", "forge_url", "forge_repository", "status_token",
+                "visibility").alias("branch", "default_branch").alias("url", "clone_url").alias("rotate", "rotate_webhook_secret"));
         Registrations.Registered r = registrations.update(owner, ctx.pathParam("name"), settings(b, true));
         ObjectNode o = repoJson(r.registration());
         if (r.webhookSecret() != null) {
@@ -234,7 +268,13 @@ public final class CiRoutes {
         ctx.status(204);
     }
 
-    private ObjectNode repoJson(Registration r) {
+    /** Whether the caller belongs to the owner's namespace (sees settings, deliveries and notifications, not only runs). */
+    private boolean member(Principal p, String owner) {
+        return identity.inNamespace(p, owner);
+    }
+
+    /** What everyone may see of a public repository: not its keys, secrets' names, triggers or deliveries. */
+    private ObjectNode publicRepoJson(Registration r) {
         ObjectNode o = json.createObjectNode();
         o.put("id", r.id());
         o.put("owner", r.owner());
@@ -242,6 +282,12 @@ public final class CiRoutes {
         o.put("full_name", r.fullName());
         o.put("clone_url", r.cloneUrl());
         o.put("default_branch", r.defaultBranch());
+        o.put("visibility", r.isPublic() ? "public" : "private");
+        return o;
+    }
+
+    private ObjectNode repoJson(Registration r) {
+        ObjectNode o = publicRepoJson(r);
         o.put("key", r.keyName());
         o.put("credentials", r.credentialsName());
         o.put("webhook_url", externalUrl + "/api/v1/hooks");
@@ -290,9 +336,9 @@ public final class CiRoutes {
 
     private void listRuns(Context ctx) {
         String owner = ctx.pathParam("owner");
-        require(ctx, owner, ctx.pathParam("name"), false);
+        boolean member = member(require(ctx, owner, ctx.pathParam("name"), false), owner);
         ArrayNode arr = json.createArrayNode();
-        runs.runsOf(owner, ctx.pathParam("name"), limit(ctx, 50)).forEach(r -> arr.add(runJson(r)));
+        runs.runsOf(owner, ctx.pathParam("name"), limit(ctx, 50)).forEach(r -> arr.add(runJson(r, member)));
         ctx.contentType("application/json").result(arr.toString());
     }
 
@@ -306,6 +352,7 @@ public final class CiRoutes {
      */
     private void getRun(Context ctx) throws InterruptedException {
         CiStore.RunRow r = run(ctx, false);
+        boolean member = member(caller(ctx), r.owner());
         String wait = ctx.queryParam("wait");
         if (wait != null) {
             int seconds;
@@ -325,7 +372,7 @@ public final class CiRoutes {
                 r = runs.require(r.id());
             }
         }
-        ctx.contentType("application/json").result(runJson(r).toString());
+        ctx.contentType("application/json").result(runJson(r, member).toString());
     }
 
     /**
@@ -335,6 +382,7 @@ public final class CiRoutes {
      */
     private void runEvents(Context ctx) throws Exception {
         CiStore.RunRow r = run(ctx, false);
+        boolean member = member(caller(ctx), r.owner());
         ctx.status(200);
         ctx.contentType("text/event-stream");
         ctx.header("Cache-Control", "no-cache");
@@ -344,7 +392,7 @@ public final class CiRoutes {
         long seen = changes.version();
         String last = null;
         while (true) {
-            String now = runJson(r).toString();
+            String now = runJson(r, member).toString();
             if (!now.equals(last)) {
                 send(out, "run", now);
                 last = now;
@@ -389,7 +437,13 @@ public final class CiRoutes {
 
     private void deliveries(Context ctx) {
         String owner = ctx.pathParam("owner");
-        require(ctx, owner, ctx.pathParam("name"), false);
+        Principal p = require(ctx, owner, ctx.pathParam("name"), false);
+        if (!member(p, owner)) {
+            if (p.isAnonymous()) {
+                auth.apply(ctx); // 401, asking for credentials
+            }
+            throw new SlipwayException.Forbidden("webhook deliveries are shown to " + owner + "'s namespace only");
+        }
         Registration r = registrations.require(owner, ctx.pathParam("name"));
         ArrayNode arr = json.createArrayNode();
         for (HookDeliveries.Delivery d : triggers.state().deliveries(r, limit(ctx, 50))) {
@@ -439,10 +493,20 @@ public final class CiRoutes {
     }
 
     private ObjectNode runJson(CiStore.RunRow r) {
+        return runJson(r, true);
+    }
+
+    /** A run; to those outside its namespace (a public repository's) without what was told to whom (statuses, notifications). */
+    private ObjectNode runJson(CiStore.RunRow r, boolean member) {
         // version: of the pipeline, once the run started
         ObjectNode o = RunJson.of(r, runs.tasks(r.id()), versions.find(r.id()).orElse(null), runs.taskDetails(r.id()));
-        o.set("commit_statuses", statuses.json(r)); // what the forge was told, or why nothing
-        o.set("notifications", notifications.json(r)); // who was told that it ended, or is still to be
+        if (member) {
+            o.set("commit_statuses", statuses.json(r)); // what the forge was told, or why nothing
+            o.set("notifications", notifications.json(r)); // who was told that it ended, or is still to be
+        } else {
+            o.putNull("commit_statuses");
+            o.putArray("notifications");
+        }
         ArrayNode published = o.putArray("published"); // what its publish tasks pushed
         for (Publisher.Published p : publishedImages.of(r.id())) {
             ObjectNode pn = published.addObject().put("task", p.task()).put("image", p.image());

@@ -14,9 +14,10 @@ import java.util.Set;
  * @param keyName the deploy key for an ssh clone URL, or null
  * @param credentialsName the secret with the credentials for an http(s) clone URL, or null
  * @param triggers how a forge reaches it: webhooks, polling, commit statuses
+ * @param isPublic its runs and logs are readable by everyone, signed in or not (private, the default: only its namespace)
  */
 public record Registration(long id, String owner, String name, String cloneUrl, String defaultBranch, String keyName,
-                           String credentialsName, long createdAt, Triggers triggers) {
+                           String credentialsName, long createdAt, Triggers triggers, boolean isPublic) {
     public static final Set<String> FORGES = Set.of("gitea", "forgejo", "github");
 
     /**
@@ -38,7 +39,7 @@ public record Registration(long id, String owner, String name, String cloneUrl, 
 
     /** A new or changed registration, checked: 400 for a bad name or URL, or a key or credentials that do not fit the URL. */
     public static Registration checked(long id, String owner, String name, String cloneUrl, String defaultBranch, String keyName,
-                                       String credentialsName, long createdAt, Triggers triggers) {
+                                       String credentialsName, long createdAt, Triggers triggers, boolean isPublic) {
         if (name == null || !name.matches("[a-zA-Z0-9][a-zA-Z0-9._-]{0,99}")) {
             throw new SlipwayException.BadRequest("invalid repository name '" + name + "'");
         }
@@ -75,7 +76,7 @@ public record Registration(long id, String owner, String name, String cloneUrl, 
             Secrets.canonicalName(t.statusToken());
         }
         return new Registration(id, owner, name, cloneUrl, defaultBranch == null || defaultBranch.isBlank() ? "main" : defaultBranch,
-                keyName, credentialsName, createdAt, t);
+                keyName, credentialsName, createdAt, t, isPublic);
     }
 
     public String fullName() {

@@ -9,13 +9,13 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Update;
 
 /**
- * Registrations in the database: table {@code ci_repositories} (migrations V6, V7, V9, V10 under
+ * Registrations in the database: table {@code ci_repositories} (migrations V6, V7, V9, V10, V22 under
  * {@code db/migration/ci}). Ids come from the {@code ci_counters} row {@code repository}, taken in
  * the registration's own transaction.
  */
 final class RegistrationStore {
     private static final String COLUMNS = "id, owner, name, clone_url, default_branch, key_name, credentials_name, created_at, "
-            + "webhook_secret, poll_interval, forge, forge_url, forge_repository, status_token";
+            + "webhook_secret, poll_interval, forge, forge_url, forge_repository, status_token, is_public";
 
     private final Jdbi jdbi;
 
@@ -28,7 +28,7 @@ final class RegistrationStore {
         Integer pollInterval = rs.wasNull() ? null : poll;
         return new Registration(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
                 rs.getString(7), rs.getLong(8), new Registration.Triggers(rs.getString(9), pollInterval, rs.getString(11), rs.getString(12),
-                rs.getString(13), rs.getString(14)));
+                rs.getString(13), rs.getString(14)), rs.getBoolean(15));
     }
 
     /** Inserts with a new id; empty if the owner already has a repository of that name. */
@@ -42,10 +42,10 @@ final class RegistrationStore {
             h.createUpdate("UPDATE ci_counters SET value = value + 1 WHERE name = 'repository'").execute();
             long id = h.createQuery("SELECT value FROM ci_counters WHERE name = 'repository'").mapTo(Long.class).one();
             int n = bindAll(h.createUpdate("INSERT INTO ci_repositories(" + COLUMNS + ") VALUES (:id, :o, :n, :u, :b, :k, :c, :t, "
-                    + ":ws, :pi, :f, :fu, :fr, :st) ON CONFLICT (owner, name) DO NOTHING"), r).bind("id", id).execute();
+                    + ":ws, :pi, :f, :fu, :fr, :st, :pub) ON CONFLICT (owner, name) DO NOTHING"), r).bind("id", id).execute();
             return n == 0 ? Optional.<Registration>empty()
                     : Optional.of(new Registration(id, r.owner(), r.name(), r.cloneUrl(), r.defaultBranch(), r.keyName(), r.credentialsName(),
-                    r.createdAt(), r.triggers()));
+                    r.createdAt(), r.triggers(), r.isPublic()));
         });
     }
 
@@ -53,7 +53,7 @@ final class RegistrationStore {
         Registration.Triggers t = r.triggers();
         return u.bind("o", r.owner()).bind("n", r.name()).bind("u", r.cloneUrl()).bind("b", r.defaultBranch()).bind("k", r.keyName())
                 .bind("c", r.credentialsName()).bind("t", r.createdAt()).bind("ws", t.webhookSecret()).bind("pi", t.pollInterval())
-                .bind("f", t.forge()).bind("fu", t.forgeUrl()).bind("fr", t.forgeRepository()).bind("st", t.statusToken());
+                .bind("f", t.forge()).bind("fu", t.forgeUrl()).bind("fr", t.forgeRepository()).bind("st", t.statusToken()).bind("pub", r.isPublic());
     }
 
     Optional<Registration> get(String owner, String name) {
@@ -85,7 +85,7 @@ final class RegistrationStore {
     boolean update(Registration r) {
         return jdbi.withHandle(h -> bindAll(h.createUpdate("UPDATE ci_repositories SET clone_url = :u, default_branch = :b, key_name = :k, "
                 + "credentials_name = :c, webhook_secret = :ws, poll_interval = :pi, forge = :f, forge_url = :fu, forge_repository = :fr, "
-                + "status_token = :st WHERE owner = :o AND name = :n"), r).execute()) > 0;
+                + "status_token = :st, is_public = :pub WHERE owner = :o AND name = :n"), r).execute()) > 0;
     }
 
     /**

@@ -34,12 +34,13 @@ public final class Registrations {
      *
      * @param webhookSecret a secret of the user's choosing; null generates one (or keeps it, on a change)
      * @param rotateWebhookSecret on a change: generate a new secret
+     * @param isPublic whether its runs are readable by everyone; null: private for a new registration, unchanged on a change
      */
     public record Settings(String cloneUrl, String defaultBranch, String key, String credentials, String webhookSecret,
                            boolean rotateWebhookSecret, Integer pollInterval, String forge, String forgeUrl, String forgeRepository,
-                           String statusToken) {
+                           String statusToken, Boolean isPublic) {
         public static Settings of(String cloneUrl, String defaultBranch, String key, String credentials) {
-            return new Settings(cloneUrl, defaultBranch, key, credentials, null, false, null, null, null, null, null);
+            return new Settings(cloneUrl, defaultBranch, key, credentials, null, false, null, null, null, null, null, null);
         }
     }
 
@@ -53,7 +54,7 @@ public final class Registrations {
                 : s.pollInterval(), lower(blankToNull(s.forge())), blankToNull(s.forgeUrl()), blankToNull(s.forgeRepository()),
                 blankToNull(s.statusToken()));
         Registration r = Registration.checked(0, owner, name, s.cloneUrl(), s.defaultBranch(), blankToNull(s.key()),
-                blankToNull(s.credentials()), clock.millis(), t);
+                blankToNull(s.credentials()), clock.millis(), t, Boolean.TRUE.equals(s.isPublic()));
         checkReachable(r.cloneUrl());
         Registration stored = store.insert(r).orElseThrow(() -> new SlipwayException.Conflict("repository " + owner + "/" + name
                 + " is already registered; change it with PATCH /api/v1/repos/" + owner + "/" + name + " or 'slipway repo update'"));
@@ -74,7 +75,8 @@ public final class Registrations {
         Registration r = Registration.checked(now.id(), owner, name, s.cloneUrl() != null ? s.cloneUrl() : now.cloneUrl(),
                 s.defaultBranch() != null ? s.defaultBranch() : now.defaultBranch(),
                 s.key() == null ? now.keyName() : blankToNull(s.key()),
-                s.credentials() == null ? now.credentialsName() : blankToNull(s.credentials()), now.createdAt(), t);
+                s.credentials() == null ? now.credentialsName() : blankToNull(s.credentials()), now.createdAt(), t,
+                s.isPublic() == null ? now.isPublic() : s.isPublic());
         checkReachable(r.cloneUrl());
         if (!store.update(r)) {
             throw notRegistered(owner, name);

@@ -39,6 +39,7 @@ public final class CiCommands {
             System.out.println("  clone URL:      " + r.cloneUrl() + (r.keyName() == null ? "" : "  (key " + r.keyName() + ")")
                     + (r.credentialsName() == null ? "" : "  (credentials " + r.credentialsName() + ")"));
             System.out.println("  default branch: " + r.defaultBranch());
+            System.out.println("  visibility:     " + (r.isPublic() ? "public (runs and logs readable by everyone)" : "private"));
             System.out.println("  webhook URL:    " + s.config().externalUrl().replaceAll("/+$", "") + "/api/v1/hooks"
                     + (r.triggers().webhookSecret() == null ? "  (no secret yet: 'slipway repo update " + r.fullName()
                     + " --rotate-webhook-secret')" : ""));
@@ -106,6 +107,21 @@ public final class CiCommands {
                 description = "A secret holding a forge token that may post commit statuses (Gitea and Forgejo: write:repository scope; "
                         + "GitHub: repo:status); without one no statuses are posted ('' clears it)")
         String statusToken;
+        @Option(names = "--visibility", paramLabel = "public|private",
+                description = "public: its runs and logs are readable by everyone, signed in or not; private (the default): "
+                        + "only by its owner's namespace")
+        String visibility;
+
+        /** true, false, or null when not given. */
+        Boolean isPublic() {
+            if (visibility == null) {
+                return null;
+            }
+            if (!visibility.equals("public") && !visibility.equals("private")) {
+                throw new IllegalArgumentException("--visibility must be 'public' or 'private', not '" + visibility + "'");
+            }
+            return visibility.equals("public");
+        }
     }
 
     /** OWNER/NAME split, with a clear error for anything else. */
@@ -129,7 +145,7 @@ public final class CiCommands {
                 System.out.println("no repositories of " + owner + " are registered");
             }
             for (var r : rows) {
-                System.out.println(r.fullName() + "  " + r.cloneUrl() + "  branch " + r.defaultBranch()
+                System.out.println(r.fullName() + "  " + r.cloneUrl() + "  branch " + r.defaultBranch() + (r.isPublic() ? "  public" : "")
                         + (r.keyName() == null ? "" : "  key " + r.keyName()) + (r.credentialsName() == null ? "" : "  credentials " + r.credentialsName()));
             }
             return 0;
@@ -137,7 +153,8 @@ public final class CiCommands {
     }
 
     @Command(name = "update", mixinStandardHelpOptions = true,
-            description = "Change a registration: options given replace their value; --key '' or --credentials '' clears it.")
+            description = "Change a registration: options given replace their value; --key '' or --credentials '' clears it; "
+                    + "--visibility public makes its runs and logs readable by everyone.")
     static final class RepoUpdate extends AdminCommands.StateCommand {
         @Parameters(paramLabel = "OWNER/NAME", description = "The registered repository.")
         String repository;
@@ -163,7 +180,7 @@ public final class CiCommands {
             String statusToken = triggers.statusToken;
             String[] on = ownerAndName(repository);
             var r = s.registrations().update(on[0], on[1], new Registrations.Settings(cloneUrl, branch, key, credentials, null, rotate,
-                    pollInterval, forge, forgeUrl, forgeRepository, statusToken));
+                    pollInterval, forge, forgeUrl, forgeRepository, statusToken, triggers.isPublic()));
             if (r.webhookSecret() != null) {
                 System.out.println("New webhook secret (shown once): " + r.webhookSecret());
             }
@@ -219,7 +236,7 @@ public final class CiCommands {
                 throw new IllegalArgumentException("no user or organization '" + owner + "'");
             }
             var r = s.registrations().register(owner, on[1], new Registrations.Settings(cloneUrl, branch, key, credentials, webhookSecret,
-                    false, pollInterval, forge, forgeUrl, forgeRepository, statusToken));
+                    false, pollInterval, forge, forgeUrl, forgeRepository, statusToken, triggers.isPublic()));
             System.out.println("Registered " + repository + " (id " + r.registration().id() + ")");
             System.out.println();
             System.out.println("Add a webhook on the forge (Gitea/Forgejo: Settings > Webhooks > Add > Gitea; GitHub: Settings > Webhooks),");

@@ -213,9 +213,10 @@ class CiRunEventsIT {
         long id = ci.run("events", "{}").get("id").asLong();
         server.createUser("mallory", "mallory-password");
         Http mallory = Http.token(server.baseUrl(), server.token("mallory", "write:repository"));
-        assertThat(mallory.get("/api/v1/runs/" + id + "/events").statusCode()).isEqualTo(403);
-        assertThat(mallory.get("/api/v1/runs/" + id + "?wait=5").statusCode()).isEqualTo(403);
-        assertThat(Http.anonymous(server.baseUrl()).get("/api/v1/runs/" + id + "/events").statusCode()).isEqualTo(401);
+        // A private repository's runs are a 404 to strangers, as if they did not exist.
+        assertThat(mallory.get("/api/v1/runs/" + id + "/events").statusCode()).isEqualTo(404);
+        assertThat(mallory.get("/api/v1/runs/" + id + "?wait=5").statusCode()).isEqualTo(404);
+        assertThat(Http.anonymous(server.baseUrl()).get("/api/v1/runs/" + id + "/events").statusCode()).isEqualTo(404);
         assertThat(alice.get("/api/v1/runs/999999/events").statusCode()).isEqualTo(404);
     }
 }

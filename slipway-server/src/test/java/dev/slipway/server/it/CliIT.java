@@ -66,6 +66,16 @@ class CliIT {
             server.cli("repo", "update", "crew/site", "--branch", "trunk", "--credentials", "").ok();
             assertThat(server.cli("repo", "list", "crew").ok().out()).contains("crew/site  https://git.example/crew/site.git  branch trunk")
                     .doesNotContain("credentials");
+            // Public: its runs readable by everyone, in the API too; private again hides them.
+            server.cli("repo", "update", "crew/site", "--visibility", "public").ok();
+            assertThat(server.cli("repo", "list", "crew").ok().out()).contains("branch trunk  public");
+            assertThat(server.cli("repo", "show", "crew/site").ok().out()).contains("visibility:     public");
+            assertThat(Http.anonymous(server.baseUrl()).get("/api/v1/repos/crew/site/runs").statusCode()).isEqualTo(200);
+            Tools.Result badVisibility = server.cli("repo", "update", "crew/site", "--visibility", "open");
+            assertThat(badVisibility.exit()).isEqualTo(1);
+            assertThat(badVisibility.err()).contains("--visibility must be 'public' or 'private'").doesNotContain("Exception");
+            server.cli("repo", "update", "crew/site", "--visibility", "private").ok();
+            assertThat(Http.anonymous(server.baseUrl()).get("/api/v1/repos/crew/site/runs").statusCode()).isEqualTo(404);
             Tools.Result nowhere = server.cli("repo", "add", "crew/gone", "--clone-url", "file:///nonexistent/repo");
             assertThat(nowhere.exit()).isEqualTo(1);
             assertThat(nowhere.err()).contains("no such directory").doesNotContain("Exception");

@@ -92,4 +92,8 @@ public final class Http {
     public HttpResponse<String> postJson(String path, String json) {
         return post(path, "application/json", json.getBytes(StandardCharsets.UTF_8));
     }
+
+    public HttpResponse<String> patchJson(String path, String json) {
+        return patch(path, "application/json", json.getBytes(StandardCharsets.UTF_8));
+    }
 }

@@ -140,7 +140,8 @@ class WebBrowserIT {
         // The log grows while the task runs: the page is not reloaded (the marker stays).
         browser.awaitText(".log-rows", "waiting for the gate");
         assertThat(browser.find(".log-state").getText()).contains("live");
-        assertThat(browser.find("#run-head").getText()).contains("running");
+        // The head comes by its own stream, which may arrive after the log's first lines.
+        browser.await("the run head to say running", d -> browser.find("#run-head").getText().contains("running"));
         browser.script("window.__sameDocument = 'yes'");
         browser.screenshot("run-live");
         Files.writeString(gate, "open");
@@ -223,6 +224,30 @@ class WebBrowserIT {
         browser.get(url("/alice/app"));
         browser.screenshot("repository");
         browser.assertNoConsoleErrors("the repository page");
+    }
+
+    @Test
+    void aPackagePageShowsThePullCommandAndCopiesIt() throws Exception {
+        String token = server.token("alice", "write:package");
+        new RegistryPush(Http.basic(server.baseUrl(), "alice", token)).image("alice/web", "v1", "browser-web");
+        assertThat(Http.token(server.baseUrl(), token).patchJson("/api/v1/packages/alice/container/web", "{\"visibility\":\"public\"}")
+                .statusCode()).isEqualTo(200);
+        browser.driver().manage().deleteAllCookies(); // public: readable signed out
+        browser.get(url("/alice/-/packages/container/web/v1"));
+        String command = "docker pull " + server.baseUrl().replace("http://", "") + "/alice/web:v1";
+        assertThat(browser.find("#pull-tag").getText()).isEqualTo(command);
+        assertThat(browser.find("#pull-digest").getText()).contains("/alice/web@sha256:");
+        browser.screenshot("package");
+        browser.find("button[data-copy=pull-tag]").click();
+        browser.await("the copy to be done", d -> !browser.find(".copy-status").getText().isEmpty());
+        // Copied to the clipboard, or (where the browser refuses scripts the clipboard) selected for Ctrl+C.
+        String said = browser.find(".copy-status").getText();
+        if (said.startsWith("Copied")) {
+            assertThat(said).isEqualTo("Copied: " + command);
+        } else {
+            assertThat(browser.script("return window.getSelection().toString()")).isEqualTo(command);
+        }
+        browser.assertNoConsoleErrors("the package page");
     }
 
     /** {@code rgb(1, 2, 3)} or {@code rgba(1, 2, 3, 1)} as numbers. */

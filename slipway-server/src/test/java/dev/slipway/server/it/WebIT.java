@@ -306,6 +306,151 @@ class WebIT {
         assertThat(raw.body()).contains("progress 10%\rprogress 100%");
     }
 
+    /** A public repository: runs, logs and its badge readable signed out, in the UI and the API; its forms still only its namespace's. */
+    @Test
+    void aPublicRepositorysRunsAndLogsAreReadableByEveryone() throws Exception {
+        List<String> reads = List.of("/alice/app", runPath(), runPath() + "/tasks/build/lines", runPath() + "/tasks/build/raw",
+                "/alice/app/badge.svg", "/api/v1/repos/alice/app", "/api/v1/repos/alice/app/runs", "/api/v1/runs/" + run,
+                "/api/v1/runs/" + run + "/tasks/build/log");
+        Http anonymous = Http.anonymous(server.baseUrl());
+        Http bob = Http.token(server.baseUrl(), bobToken);
+        for (String p : reads) { // private, the default: as if it did not exist, in the UI and the API alike
+            assertThat(anonymous.get(p).statusCode()).as("anonymous " + p).isEqualTo(404);
+            assertThat(bob.get(p).statusCode()).as("bob " + p).isEqualTo(404);
+        }
+        assertThat(JSON.readTree(alice.http().get("/api/v1/repos/alice/app").body()).get("visibility").asText()).isEqualTo("private");
+        assertThat(bob.patchJson("/api/v1/repos/alice/app", "{\"visibility\":\"public\"}").statusCode()).isEqualTo(404);
+        assertThat(alice.http().patchJson("/api/v1/repos/alice/app", "{\"visibility\":\"open\"}").statusCode()).isEqualTo(400);
+        HttpResponse<String> made = alice.http().patchJson("/api/v1/repos/alice/app", "{\"visibility\":\"public\"}");
+        assertThat(made.statusCode()).as(made.body()).isEqualTo(200);
+        assertThat(JSON.readTree(made.body()).get("visibility").asText()).isEqualTo("public");
+        try {
+            for (String p : reads) {
+                assertThat(anonymous.get(p).statusCode()).as("anonymous " + p).isEqualTo(200);
+                assertThat(bob.get(p).statusCode()).as("bob " + p).isEqualTo(200);
+            }
+            WebClient signedOut = new WebClient(server.baseUrl());
+            HttpResponse<String> page = signedOut.get(runPath());
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("Sign in").doesNotContain(">Retry<").doesNotContain("/delete\"");
+            assertThat(signedOut.get("/alice/app").body()).doesNotContain("id=\"run-form\"");
+            // What only its namespace sees stays hidden: settings, deliveries, notifications.
+            JsonNode repo = JSON.readTree(anonymous.get("/api/v1/repos/alice/app").body());
+            assertThat(repo.has("webhook_url")).isFalse();
+            assertThat(repo.has("key")).isFalse();
+            assertThat(anonymous.get("/api/v1/repos/alice/app/hooks/deliveries").statusCode()).isEqualTo(401);
+            assertThat(bob.get("/api/v1/repos/alice/app/hooks/deliveries").statusCode()).isEqualTo(403);
+            assertThat(JSON.readTree(anonymous.get("/api/v1/repos/alice").body()).findValuesAsText("name")).containsExactly("app");
+            // Reading is not changing: forms and the API's writes are still refused to strangers.
+            WebClient bobInUi = WebClient.signedIn(server.baseUrl(), "bob", "bob-password");
+            assertThat(bobInUi.post(runPath() + "/delete", Map.of("_csrf", bobInUi.token("/"))).statusCode()).isEqualTo(404);
+            assertThat(bob.delete("/api/v1/runs/" + run).statusCode()).isEqualTo(403);
+            assertThat(anonymous.delete("/api/v1/runs/" + run).statusCode()).isEqualTo(401);
+            assertThat(server.slipway().runService().run(run)).isPresent();
+        } finally {
+            assertThat(alice.http().patchJson("/api/v1/repos/alice/app", "{\"visibility\":\"private\"}").statusCode()).isEqualTo(200);
+        }
+        assertThat(anonymous.get(runPath()).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theBadgeShowsTheLatestRunsStatusAndIsNeverCached() {
+        WebClient c = WebClient.signedIn(server.baseUrl(), "alice", "alice-password");
+        HttpResponse<String> badge = c.get("/alice/app/badge.svg");
+        assertThat(badge.statusCode()).isEqualTo(200);
+        assertThat(badge.headers().firstValue("Content-Type").orElse("")).startsWith("image/svg+xml");
+        assertThat(badge.headers().firstValue("Cache-Control").orElse("")).contains("no-cache").contains("no-store");
+        String latest = server.slipway().runService().runsOf("alice", "app", 1).getFirst().status();
+        String word = latest.equals("success") ? "success" : latest.equals("failure") ? "failure" : "running";
+        assertThat(badge.body()).startsWith("<svg").contains("aria-label=\"ci: " + word + "\"");
+        assertThat(c.get("/alice/app/badge.svg?pipeline=ci&branch=main").body()).contains("ci: " + word);
+        assertThat(c.get("/alice/app/badge.svg?pipeline=other").body()).contains("other: none");
+        assertThat(c.get("/alice/app/badge.svg?branch=no-such-branch").body()).contains("ci: none");
+        assertThat(c.get("/alice/app/badge.svg?workflow=ci.yml").body()).contains("ci.yml: " + word);
+        assertThat(new WebClient(server.baseUrl()).get("/alice/app/badge.svg").statusCode()).isEqualTo(404);
+        assertThat(c.get("/alice/nothing/badge.svg").statusCode()).isEqualTo(404);
+    }
+
+    /** Package pages at the packages API's html_url: who sees them, the pull commands, visibility, delete with its form token. */
+    @Test
+    void packagePagesFollowTheRegistrysRules() throws Exception {
+        String packageToken = server.token("alice", "write:package", "delete:package");
+        RegistryPush push = new RegistryPush(Http.basic(server.baseUrl(), "alice", packageToken));
+        RegistryPush.Image amd = push.image("alice/tools/web", "v1", "web-amd64");
+        RegistryPush.Image arm = push.image("alice/tools/web", "v1-arm", "web-arm64");
+        String index = push.manifest("alice/tools/web", "multi", RegistryPush.OCI_INDEX, RegistryPush.index(
+                platform(amd.manifestDescriptor(), "linux", "amd64"), platform(arm.manifestDescriptor(), "linux", "arm64"),
+                amd.manifestDescriptor().replace("}", ",\"platform\":{\"os\":\"unknown\",\"architecture\":\"unknown\"},"
+                        + "\"annotations\":{\"vnd.docker.reference.type\":\"attestation-manifest\",\"vnd.docker.reference.digest\":\""
+                        + arm.digest() + "\"}}")));
+        push.artifact("alice/tools/web", amd.manifestDescriptor(), "application/vnd.dev.cosign.artifact.sig.v1+json", "sig".getBytes(), null);
+        JsonNode versions = JSON.readTree(Http.token(server.baseUrl(), packageToken).get("/api/v1/packages/alice?type=container").body());
+        String html = null;
+        for (JsonNode v : versions) {
+            if (v.get("version").asText().equals("v1")) {
+                html = v.get("html_url").asText();
+            }
+        }
+        assertThat(html).isEqualTo(server.baseUrl() + "/alice/-/packages/container/tools%2Fweb/v1");
+        String tagPage = html.substring(server.baseUrl().length());
+        String packagePage = "/alice/-/packages/container/tools%2Fweb";
+
+        WebClient owner = WebClient.signedIn(server.baseUrl(), "alice", "alice-password");
+        String list = owner.get("/alice/-/packages").body();
+        assertThat(list).contains(packagePage).contains("tools/web").contains("private");
+        String tags = owner.get(packagePage).body();
+        assertThat(tags).contains(">v1<").contains(">multi<").contains("linux/amd64").contains("linux/arm64")
+                .contains("1 attestation").doesNotContain("unknown/unknown").contains("signature");
+        String host = server.baseUrl().replace("http://", "");
+        HttpResponse<String> version = owner.get(tagPage);
+        assertThat(version.statusCode()).isEqualTo(200);
+        assertThat(version.body()).contains("docker pull " + host + "/alice/tools/web:v1")
+                .contains("docker pull " + host + "/alice/tools/web@" + amd.digest()).contains("data-copy=\"pull-tag\"")
+                .contains("signature").contains(amd.layerDigest().substring(0, 19));
+        assertThat(version.headers().firstValue("Content-Security-Policy").orElse("")).doesNotContain("unsafe-inline");
+        assertThat(owner.get(packagePage + "/multi").body()).contains("Attestations").contains("linux/arm64");
+        assertThat(owner.get("/alice/-/packages/container/tools/web/v1").statusCode()).isEqualTo(200); // the slash as it is
+
+        // Private: a 404 to strangers, signed out or in; the owner's list shows them nothing.
+        WebClient anonymous = new WebClient(server.baseUrl());
+        WebClient bob = WebClient.signedIn(server.baseUrl(), "bob", "bob-password");
+        for (WebClient stranger : List.of(anonymous, bob)) {
+            assertThat(stranger.get(packagePage).statusCode()).isEqualTo(404);
+            assertThat(stranger.get(tagPage).statusCode()).isEqualTo(404);
+            assertThat(stranger.get("/alice/-/packages").body()).doesNotContain("tools/web");
+        }
+        assertThat(anonymous.get("/nobody-here/-/packages").statusCode()).isEqualTo(404);
+        assertThat(bob.post(tagPage, Map.of("_csrf", bob.token("/"), "action", "delete")).statusCode()).isEqualTo(404);
+
+        // Public (by the API, then by the page's own form): readable signed out; deleting still the owner's.
+        assertThat(Http.token(server.baseUrl(), packageToken).patchJson("/api/v1/packages/alice/container/tools%2Fweb",
+                "{\"visibility\":\"public\"}").statusCode()).isEqualTo(200);
+        assertThat(anonymous.get(tagPage).statusCode()).isEqualTo(200);
+        assertThat(anonymous.get(tagPage).body()).contains("docker pull " + host + "/alice/tools/web:v1").doesNotContain("action\" value=\"delete");
+        assertThat(anonymous.get("/alice/-/packages").body()).contains("tools/web");
+        assertThat(bob.post(tagPage, Map.of("_csrf", bob.token("/"), "action", "delete")).statusCode()).isEqualTo(403);
+        assertThat(owner.post(packagePage, Map.of("_csrf", owner.token(packagePage), "action", "visibility", "visibility", "private"))
+                .statusCode()).isEqualTo(303);
+        assertThat(anonymous.get(tagPage).statusCode()).isEqualTo(404);
+
+        // Delete: refused without the form token, done with it.
+        assertThat(owner.post(tagPage, Map.of("action", "delete")).statusCode()).isEqualTo(403);
+        assertThat(owner.post(tagPage, Map.of("_csrf", "0".repeat(64), "action", "delete")).statusCode()).isEqualTo(403);
+        assertThat(owner.get(tagPage).statusCode()).isEqualTo(200);
+        HttpResponse<String> deleted = owner.post(tagPage, Map.of("_csrf", owner.token(tagPage), "action", "delete"));
+        assertThat(deleted.statusCode()).isEqualTo(303);
+        assertThat(deleted.headers().firstValue("Location")).hasValue(packagePage);
+        assertThat(owner.get(tagPage).statusCode()).isEqualTo(404);
+        // An image an index still lists cannot go: the page says why.
+        HttpResponse<String> refused = owner.post(packagePage + "/" + arm.digest(), Map.of("_csrf", owner.token(packagePage), "action", "delete"));
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("part of index " + index);
+    }
+
+    private static String platform(String descriptor, String os, String arch) {
+        return descriptor.replace("}", ",\"platform\":{\"os\":\"" + os + "\",\"architecture\":\"" + arch + "\"}}");
+    }
+
     private List<JsonNode> runs() throws Exception {
         List<JsonNode> out = new java.util.ArrayList<>();
         JSON.readTree(Http.token(server.baseUrl(), aliceToken).get("/api/v1/repos/alice/app/runs").body()).forEach(out::add);
