@@ -1,6 +1,9 @@
 package dev.slipway.web;
 
 import dev.slipway.ci.scheduler.RunService;
+import dev.slipway.ci.secret.DeployKeys;
+import dev.slipway.ci.secret.Environments;
+import dev.slipway.ci.secret.Secrets;
 import dev.slipway.ci.trigger.TriggerService;
 import dev.slipway.core.identity.Identity;
 import dev.slipway.core.identity.Principal;
@@ -29,6 +32,9 @@ import java.util.List;
  * GET  /{owner}/{repo}/runs/{id}/live               its header and tasks as they change (SSE)
  * POST /{owner}/{repo}/runs/{id}/cancel|approve|delete, .../tasks/{task}/retry
  * GET  /{owner}/{repo}/runs/{id}/tasks/{task}/lines|outline|search|follow|raw   the log viewer's data
+ * GET  /-/settings/tokens|keys|secrets, POST the same (create, set)   the signed-in user's settings
+ * POST /-/settings/tokens/{id}/delete, /-/settings/keys/{owner}/{name}/delete, /-/settings/secrets/delete
+ * GET  /-/admin/users|orgs|orgs/{org}, POST /-/admin/users|orgs, /-/admin/orgs/{org}/members[/{user}/delete]   site admins only
  * </pre>
  */
 public final class Web {
@@ -41,12 +47,18 @@ public final class Web {
     private final RunPages runPages;
     private final LogRoutes logRoutes;
     private final Assets assets;
+    private final SettingsPages settings;
+    private final AdminPages admin;
+
+    /** What the settings pages manage besides users and tokens (the services the API's routes use). */
+    public record Settings(DeployKeys keys, Secrets secrets, Environments environments) {}
 
     /**
      * @param auth who makes a request (see {@link WebAuth}); usually {@link WebAuth#sessionsThenApi}
      * @param externalUrl the server's URL as browsers and forges reach it
      */
-    public Web(WebAuth auth, Identity identity, Sessions sessions, RunService runs, TriggerService triggers, LogHub hub, String externalUrl) {
+    public Web(WebAuth auth, Identity identity, Sessions sessions, RunService runs, TriggerService triggers, LogHub hub, String externalUrl,
+               Settings services) {
         this.auth = auth;
         Cookies cookies = new Cookies(externalUrl);
         Csrf csrf = new Csrf(cookies);
@@ -57,6 +69,8 @@ public final class Web {
         this.signIn = new SignIn(identity, sessions, cookies, csrf, pages, auth);
         this.runPages = new RunPages(auth, access, pages, csrf, live, runs, triggers, externalUrl);
         this.logRoutes = new LogRoutes(auth, runPages, runs, hub, new LogViews(runs.logs()));
+        this.settings = new SettingsPages(auth, pages, csrf, identity, services, triggers.registrations());
+        this.admin = new AdminPages(auth, pages, csrf, identity);
     }
 
     /** Mounts the UI's routes; register it after the API and the registry (its paths would match theirs). */
@@ -66,6 +80,7 @@ public final class Web {
         routes.post("/-/login", signIn::signIn);
         routes.post("/-/logout", signIn::signOut);
         routes.get("/-/live/dashboard", runPages::dashboardLive);
+        registerSettings(routes);
         routes.get("/", runPages::dashboard);
         routes.get("/{owner}/{repo}", runPages::repository);
         routes.get("/{owner}/{repo}/live", runPages::repositoryLive);
@@ -81,6 +96,28 @@ public final class Web {
         routes.get("/{owner}/{repo}/runs/{id}/tasks/{task}/search", logRoutes::search);
         routes.get("/{owner}/{repo}/runs/{id}/tasks/{task}/follow", logRoutes::follow);
         routes.get("/{owner}/{repo}/runs/{id}/tasks/{task}/raw", logRoutes::raw);
+    }
+
+    /** Settings and administration: before the repository pages, whose /{owner}/{repo} would match /-/settings. */
+    private void registerSettings(RoutesConfig routes) {
+        routes.get("/-/settings", settings::index);
+        routes.get("/-/settings/tokens", settings::tokens);
+        routes.post("/-/settings/tokens", settings::createToken);
+        routes.post("/-/settings/tokens/{id}/delete", settings::deleteToken);
+        routes.get("/-/settings/keys", settings::keys);
+        routes.post("/-/settings/keys", settings::createKey);
+        routes.post("/-/settings/keys/{owner}/{name}/delete", settings::deleteKey);
+        routes.get("/-/settings/secrets", settings::secrets);
+        routes.post("/-/settings/secrets", settings::putSecret);
+        routes.post("/-/settings/secrets/delete", settings::deleteSecret);
+        routes.get("/-/admin", admin::index);
+        routes.get("/-/admin/users", admin::users);
+        routes.post("/-/admin/users", admin::createUser);
+        routes.get("/-/admin/orgs", admin::orgs);
+        routes.post("/-/admin/orgs", admin::createOrg);
+        routes.get("/-/admin/orgs/{org}", admin::org);
+        routes.post("/-/admin/orgs/{org}/members", admin::addMember);
+        routes.post("/-/admin/orgs/{org}/members/{user}/delete", admin::removeMember);
     }
 
     /**
