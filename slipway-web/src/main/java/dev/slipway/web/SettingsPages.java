@@ -63,7 +63,7 @@ final class SettingsPages {
      * The signed-in principal, or empty after sending a signed-out browser to the sign-in page. A
      * form (POST) is checked for its token first.
      */
-    private Optional<Principal> signedIn(Context ctx) {
+    Optional<Principal> signedIn(Context ctx) {
         if (ctx.method().name().equals("POST")) {
             csrf.check(ctx);
         }
@@ -75,9 +75,14 @@ final class SettingsPages {
         return Optional.of(p);
     }
 
-    private Chrome chrome(Context ctx, Principal p, String title) {
+    Chrome chrome(Context ctx, Principal p, String title) {
         return pages.chrome(ctx, p, new Pages.Frame(title, "settings", List.of(new Chrome.Crumb("Settings", "/-/settings"),
                 new Chrome.Crumb(title, null)), null, false));
+    }
+
+    /** The API's checks for owners' CI settings, with the UI's principal. */
+    ScopeAccess access() {
+        return access;
     }
 
     // ---- personal access tokens
@@ -210,7 +215,7 @@ final class SettingsPages {
     }
 
     /** The user and the organizations the user belongs to: the owners whose keys and secrets the pages list. */
-    private List<String> managedOwners(Principal p) {
+    List<String> managedOwners(Principal p) {
         List<String> owners = new ArrayList<>();
         owners.add(p.username());
         owners.addAll(identity.orgsOf(p.username()));

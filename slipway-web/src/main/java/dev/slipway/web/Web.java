@@ -4,6 +4,8 @@ import dev.slipway.ci.scheduler.RunService;
 import dev.slipway.ci.secret.DeployKeys;
 import dev.slipway.ci.secret.Environments;
 import dev.slipway.ci.secret.Secrets;
+import dev.slipway.ci.workspace.Caches;
+import dev.slipway.ci.workspace.DeployTargets;
 import dev.slipway.ci.trigger.TriggerService;
 import dev.slipway.core.identity.Identity;
 import dev.slipway.core.identity.Principal;
@@ -32,8 +34,9 @@ import java.util.List;
  * GET  /{owner}/{repo}/runs/{id}/live               its header and tasks as they change (SSE)
  * POST /{owner}/{repo}/runs/{id}/cancel|approve|delete, .../tasks/{task}/retry
  * GET  /{owner}/{repo}/runs/{id}/tasks/{task}/lines|outline|search|follow|raw   the log viewer's data
- * GET  /-/settings/tokens|keys|secrets, POST the same (create, set)   the signed-in user's settings
- * POST /-/settings/tokens/{id}/delete, /-/settings/keys/{owner}/{name}/delete, /-/settings/secrets/delete
+ * GET  /-/settings/tokens|keys|secrets|caches|targets, POST tokens|keys|secrets (create, set)   the signed-in user's settings
+ * POST /-/settings/tokens/{id}/delete, /-/settings/keys/{owner}/{name}/delete, /-/settings/secrets/delete,
+ *      /-/settings/caches/release, /-/settings/targets/{name}/delete
  * GET  /-/admin/users|orgs|orgs/{org}, POST /-/admin/users|orgs, /-/admin/orgs/{org}/members[/{user}/delete]   site admins only
  * </pre>
  */
@@ -49,9 +52,10 @@ public final class Web {
     private final Assets assets;
     private final SettingsPages settings;
     private final AdminPages admin;
+    private final WorkspaceSettings workspace;
 
     /** What the settings pages manage besides users and tokens (the services the API's routes use). */
-    public record Settings(DeployKeys keys, Secrets secrets, Environments environments) {}
+    public record Settings(DeployKeys keys, Secrets secrets, Environments environments, Caches caches, DeployTargets targets) {}
 
     /**
      * @param auth who makes a request (see {@link WebAuth}); usually {@link WebAuth#sessionsThenApi}
@@ -71,6 +75,7 @@ public final class Web {
         this.logRoutes = new LogRoutes(auth, runPages, runs, hub, new LogViews(runs.logs()));
         this.settings = new SettingsPages(auth, pages, csrf, identity, services, triggers.registrations());
         this.admin = new AdminPages(auth, pages, csrf, identity);
+        this.workspace = new WorkspaceSettings(settings, pages, services.caches(), services.targets());
     }
 
     /** Mounts the UI's routes; register it after the API and the registry (its paths would match theirs). */
@@ -110,6 +115,10 @@ public final class Web {
         routes.get("/-/settings/secrets", settings::secrets);
         routes.post("/-/settings/secrets", settings::putSecret);
         routes.post("/-/settings/secrets/delete", settings::deleteSecret);
+        routes.get("/-/settings/caches", workspace::caches);
+        routes.post("/-/settings/caches/release", workspace::releaseCache);
+        routes.get("/-/settings/targets", workspace::targets);
+        routes.post("/-/settings/targets/{name}/delete", workspace::removeTarget);
         routes.get("/-/admin", admin::index);
         routes.get("/-/admin/users", admin::users);
         routes.post("/-/admin/users", admin::createUser);

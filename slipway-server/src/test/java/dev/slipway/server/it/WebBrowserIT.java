@@ -252,7 +252,7 @@ class WebBrowserIT {
         assertThat(docker.get("/v2/").statusCode()).isEqualTo(401);
         browser.assertNoConsoleErrors("the tokens page after revoking");
 
-        for (String page : List.of("/-/settings/keys", "/-/settings/secrets")) {
+        for (String page : List.of("/-/settings/keys", "/-/settings/secrets", "/-/settings/caches", "/-/settings/targets")) {
             browser.get(url(page));
             browser.assertNoConsoleErrors(page);
         }

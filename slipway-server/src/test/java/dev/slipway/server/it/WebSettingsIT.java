@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  */
 class WebSettingsIT {
     static final ObjectMapper JSON = new ObjectMapper();
-    static final List<String> SETTINGS = List.of("/-/settings", "/-/settings/tokens", "/-/settings/keys", "/-/settings/secrets");
+    static final List<String> SETTINGS = List.of("/-/settings", "/-/settings/tokens", "/-/settings/keys", "/-/settings/secrets",
+            "/-/settings/caches", "/-/settings/targets");
     static final List<String> ADMIN = List.of("/-/admin", "/-/admin/users", "/-/admin/orgs", "/-/admin/orgs/crew");
     static final Pattern SECRET = Pattern.compile("id=\"new-token-value\">([0-9a-f]{40})<");
 
@@ -93,7 +94,9 @@ class WebSettingsIT {
                 "/-/settings/secrets", Map.of("scope", "owner:alice", "name", "SNEAKY", "value", "x"),
                 "/-/settings/secrets/delete", Map.of("scope", "owner:alice", "name", "SNEAKY"),
                 "/-/settings/keys/alice/forge/delete", Map.of(),
-                "/-/settings/tokens/0123456789abcdef/delete", Map.of());
+                "/-/settings/tokens/0123456789abcdef/delete", Map.of(),
+                "/-/settings/caches/release", Map.of("cache", "repo:alice/app:deps", "repository", "alice/app"),
+                "/-/settings/targets/site/delete", Map.of());
         for (var f : forms.entrySet()) {
             HttpResponse<String> r = alice.post(f.getKey(), f.getValue());
             assertThat(r.statusCode()).as(f.getKey()).isEqualTo(403);
@@ -263,6 +266,61 @@ class WebSettingsIT {
         assertThat(admin.get("/-/admin/orgs/ops").body()).contains("data-member=\"dave\"");
         assertThat(admin.post("/-/admin/orgs/ops/members/dave/delete", Map.of("_csrf", csrf)).statusCode()).isEqualTo(303);
         assertThat(server.slipway().identity().members("ops")).isEmpty();
+    }
+
+    @Test
+    void cachesShowUsageAgainstQuotaAndAreReleasedByTheirRepositories() throws Exception {
+        var caches = server.slipway().caches();
+        caches.use("alice/cached", "deps", false);
+        caches.use("alice/cached", "toolchain", true);
+        caches.use("bob/other", "toolchain", true);
+        caches.use("bob/other", "bobs", false);
+        WebClient alice = WebClient.signedIn(server.baseUrl(), "alice", "alice-password");
+        String page = alice.get("/-/settings/caches").body();
+        assertThat(page).contains("data-cache=\"repo:alice/cached:deps\"").contains("data-cache=\"shared:toolchain\"")
+                .contains("<meter min=\"0\" max=\"" + caches.defaultQuota() + "\"").contains("(default quota)")
+                .contains("and 1 other repository")
+                // Bob's repositories are counted, never named to her; his private cache is not shown at all.
+                .doesNotContain("bob/other").doesNotContain("bobs");
+        String csrf = alice.token("/-/settings/caches");
+        assertThat(alice.post("/-/settings/caches/release", Map.of("_csrf", csrf, "cache", "shared:toolchain", "repository", "bob/other"))
+                .statusCode()).isEqualTo(403);
+        HttpResponse<String> shared = alice.post("/-/settings/caches/release", Map.of("_csrf", csrf, "cache", "shared:toolchain",
+                "repository", "alice/cached"));
+        assertThat(shared.statusCode()).isEqualTo(200);
+        assertThat(shared.body()).contains("Released cache toolchain for alice/cached; other repositories still use it");
+        HttpResponse<String> last = alice.post("/-/settings/caches/release", Map.of("_csrf", csrf, "cache", "repo:alice/cached:deps",
+                "repository", "alice/cached"));
+        assertThat(last.body()).contains("no owner was left, so it was deleted");
+        assertThat(caches.list()).extracting(c -> c.id()).doesNotContain("repo:alice/cached:deps").contains("shared:toolchain");
+        assertThat(caches.list().stream().filter(c -> c.id().equals("shared:toolchain")).findFirst().orElseThrow().owners())
+                .containsExactly("bob/other");
+        assertThat(alice.post("/-/settings/caches/release", Map.of("_csrf", csrf, "cache", "repo:alice/cached:deps",
+                "repository", "alice/cached")).statusCode()).isEqualTo(404);
+        // A site admin sees every cache with all its owners.
+        assertThat(WebClient.signedIn(server.baseUrl(), "admin", TestServer.ADMIN_PASSWORD).get("/-/settings/caches").body())
+                .contains("<code>bob/other</code>").contains("data-cache=\"repo:bob/other:bobs\"");
+    }
+
+    @Test
+    void deployTargetsAreShownForOnesRepositoriesAndRemovedOnlyBySiteAdmins() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("slipway-target-");
+        server.slipway().deployTargets().add("site", dir, List.of("alice/web@main", "bob/blog"));
+        WebClient alice = WebClient.signedIn(server.baseUrl(), "alice", "alice-password");
+        String page = alice.get("/-/settings/targets").body();
+        assertThat(page).contains("data-target=\"site\"").contains("<code>" + dir + "</code>").contains("<code>alice/web@main</code>")
+                .doesNotContain("bob/blog").doesNotContain("Remove site");
+        assertThat(WebClient.signedIn(server.baseUrl(), "bob", "bob-password").get("/-/settings/targets")
+                .body()).contains("<code>bob/blog</code>").doesNotContain("alice/web");
+        assertThat(alice.post("/-/settings/targets/site/delete", Map.of("_csrf", alice.token("/-/settings/targets"))).statusCode())
+                .isEqualTo(403);
+        assertThat(server.slipway().deployTargets().find("site")).isPresent();
+        WebClient admin = WebClient.signedIn(server.baseUrl(), "admin", TestServer.ADMIN_PASSWORD);
+        HttpResponse<String> removed = admin.post("/-/settings/targets/site/delete", Map.of("_csrf", admin.token("/-/settings/targets")));
+        assertThat(removed.statusCode()).isEqualTo(200);
+        assertThat(removed.body()).contains("Removed deploy target site");
+        assertThat(server.slipway().deployTargets().find("site")).isEmpty();
+        assertThat(java.nio.file.Files.isDirectory(dir)).isTrue();
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
