@@ -95,8 +95,9 @@ public final class HttpServer implements AutoCloseable {
         LifecycleRoutes lifecycleRoutes = new LifecycleRoutes(slipway.identity(), slipway.lifecycle());
         // The UI resolves its sign-in cookie, then the API's credentials: the seam the shared auth pipeline takes over.
         this.web = new Web(WebAuth.sessionsThenApi(slipway.sessions(), apiRoutes::principal), slipway.identity(), slipway.sessions(),
-                runs, slipway.triggers(), slipway.logHub(), config.externalUrl(),
-                new Web.Settings(slipway.deployKeys(), slipway.secrets(), slipway.environments(), slipway.caches(), slipway.deployTargets()));
+                runs, slipway.triggers(), slipway.logHub(), config.externalUrl())
+                .withSettings(new Web.Settings(slipway.deployKeys(), slipway.secrets(), slipway.environments(), slipway.caches(),
+                        slipway.deployTargets(), slipway.webhooks()));
         this.slipway = slipway;
         this.app = Javalin.create(c -> {
             c.concurrency.useVirtualThreads = true;

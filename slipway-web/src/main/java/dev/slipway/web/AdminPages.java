@@ -33,7 +33,7 @@ final class AdminPages {
     }
 
     /** The site admin making the request; a signed-out browser goes to the sign-in page, anyone else gets 404. */
-    private Optional<Principal> admin(Context ctx) {
+    Optional<Principal> admin(Context ctx) {
         Principal p = auth.principal(ctx);
         if (p.isAnonymous()) {
             if (ctx.method().name().equals("POST")) {
@@ -51,7 +51,7 @@ final class AdminPages {
         return Optional.of(p);
     }
 
-    private Chrome chrome(Context ctx, Principal p, String title, Chrome.Crumb... more) {
+    Chrome chrome(Context ctx, Principal p, String title, Chrome.Crumb... more) {
         List<Chrome.Crumb> crumbs = new java.util.ArrayList<>(List.of(new Chrome.Crumb("Administration", "/-/admin")));
         crumbs.addAll(List.of(more));
         crumbs.add(new Chrome.Crumb(title, null));

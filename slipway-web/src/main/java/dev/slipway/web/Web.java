@@ -11,6 +11,7 @@ import dev.slipway.core.identity.Identity;
 import dev.slipway.core.identity.Principal;
 import dev.slipway.core.identity.Sessions;
 import dev.slipway.logs.LogHub;
+import dev.slipway.registry.events.Webhooks;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.List;
@@ -37,7 +38,8 @@ import java.util.List;
  * GET  /-/settings/tokens|keys|secrets|caches|targets, POST tokens|keys|secrets (create, set)   the signed-in user's settings
  * POST /-/settings/tokens/{id}/delete, /-/settings/keys/{owner}/{name}/delete, /-/settings/secrets/delete,
  *      /-/settings/caches/release, /-/settings/targets/{name}/delete
- * GET  /-/admin/users|orgs|orgs/{org}, POST /-/admin/users|orgs, /-/admin/orgs/{org}/members[/{user}/delete]   site admins only
+ * GET  /-/admin/users|orgs|orgs/{org}|webhooks, POST /-/admin/users|orgs|webhooks, /-/admin/orgs/{org}/members[/{user}/delete],
+ *      /-/admin/webhooks/{id}/delete   site admins only
  * </pre>
  */
 public final class Web {
@@ -50,19 +52,23 @@ public final class Web {
     private final RunPages runPages;
     private final LogRoutes logRoutes;
     private final Assets assets;
-    private final SettingsPages settings;
     private final AdminPages admin;
-    private final WorkspaceSettings workspace;
+    private final Identity identity;
+    private final Csrf csrf;
+    private final TriggerService triggers;
+    private SettingsPages settings;
+    private WorkspaceSettings workspace;
+    private WebhookPages webhooks;
 
-    /** What the settings pages manage besides users and tokens (the services the API's routes use). */
-    public record Settings(DeployKeys keys, Secrets secrets, Environments environments, Caches caches, DeployTargets targets) {}
+    /** What the settings pages manage besides users and tokens: the services the API's routes and the CLI use. */
+    public record Settings(DeployKeys keys, Secrets secrets, Environments environments, Caches caches, DeployTargets targets,
+                           Webhooks webhooks) {}
 
     /**
      * @param auth who makes a request (see {@link WebAuth}); usually {@link WebAuth#sessionsThenApi}
      * @param externalUrl the server's URL as browsers and forges reach it
      */
-    public Web(WebAuth auth, Identity identity, Sessions sessions, RunService runs, TriggerService triggers, LogHub hub, String externalUrl,
-               Settings services) {
+    public Web(WebAuth auth, Identity identity, Sessions sessions, RunService runs, TriggerService triggers, LogHub hub, String externalUrl) {
         this.auth = auth;
         Cookies cookies = new Cookies(externalUrl);
         Csrf csrf = new Csrf(cookies);
@@ -73,9 +79,18 @@ public final class Web {
         this.signIn = new SignIn(identity, sessions, cookies, csrf, pages, auth);
         this.runPages = new RunPages(auth, access, pages, csrf, live, runs, triggers, externalUrl);
         this.logRoutes = new LogRoutes(auth, runPages, runs, hub, new LogViews(runs.logs()));
-        this.settings = new SettingsPages(auth, pages, csrf, identity, services, triggers.registrations());
         this.admin = new AdminPages(auth, pages, csrf, identity);
+        this.identity = identity;
+        this.csrf = csrf;
+        this.triggers = triggers;
+    }
+
+    /** Adds the settings pages (tokens, keys, secrets, caches, deploy targets) and registry webhooks; call before {@link #register}. */
+    public Web withSettings(Settings services) {
+        this.settings = new SettingsPages(auth, pages, csrf, identity, services, triggers.registrations());
         this.workspace = new WorkspaceSettings(settings, pages, services.caches(), services.targets());
+        this.webhooks = new WebhookPages(admin, pages, services.webhooks());
+        return this;
     }
 
     /** Mounts the UI's routes; register it after the API and the registry (its paths would match theirs). */
@@ -105,6 +120,17 @@ public final class Web {
 
     /** Settings and administration: before the repository pages, whose /{owner}/{repo} would match /-/settings. */
     private void registerSettings(RoutesConfig routes) {
+        routes.get("/-/admin", admin::index);
+        routes.get("/-/admin/users", admin::users);
+        routes.post("/-/admin/users", admin::createUser);
+        routes.get("/-/admin/orgs", admin::orgs);
+        routes.post("/-/admin/orgs", admin::createOrg);
+        routes.get("/-/admin/orgs/{org}", admin::org);
+        routes.post("/-/admin/orgs/{org}/members", admin::addMember);
+        routes.post("/-/admin/orgs/{org}/members/{user}/delete", admin::removeMember);
+        if (settings == null) {
+            return;
+        }
         routes.get("/-/settings", settings::index);
         routes.get("/-/settings/tokens", settings::tokens);
         routes.post("/-/settings/tokens", settings::createToken);
@@ -119,14 +145,9 @@ public final class Web {
         routes.post("/-/settings/caches/release", workspace::releaseCache);
         routes.get("/-/settings/targets", workspace::targets);
         routes.post("/-/settings/targets/{name}/delete", workspace::removeTarget);
-        routes.get("/-/admin", admin::index);
-        routes.get("/-/admin/users", admin::users);
-        routes.post("/-/admin/users", admin::createUser);
-        routes.get("/-/admin/orgs", admin::orgs);
-        routes.post("/-/admin/orgs", admin::createOrg);
-        routes.get("/-/admin/orgs/{org}", admin::org);
-        routes.post("/-/admin/orgs/{org}/members", admin::addMember);
-        routes.post("/-/admin/orgs/{org}/members/{user}/delete", admin::removeMember);
+        routes.get("/-/admin/webhooks", webhooks::list);
+        routes.post("/-/admin/webhooks", webhooks::add);
+        routes.post("/-/admin/webhooks/{id}/delete", webhooks::remove);
     }
 
     /**

@@ -259,7 +259,7 @@ class WebBrowserIT {
         // The administration, as a site admin (signed in by a session made for the test).
         browser.driver().manage().addCookie(new org.openqa.selenium.Cookie("slipway_session",
                 server.slipway().sessions().create("admin").id(), "/"));
-        for (String page : List.of("/-/admin/users", "/-/admin/orgs")) {
+        for (String page : List.of("/-/admin/users", "/-/admin/orgs", "/-/admin/webhooks")) {
             browser.get(url(page));
             assertThat(browser.find("h1").getText()).isEqualTo("Administration");
             browser.assertNoConsoleErrors(page);

@@ -23,7 +23,7 @@ class WebSettingsIT {
     static final ObjectMapper JSON = new ObjectMapper();
     static final List<String> SETTINGS = List.of("/-/settings", "/-/settings/tokens", "/-/settings/keys", "/-/settings/secrets",
             "/-/settings/caches", "/-/settings/targets");
-    static final List<String> ADMIN = List.of("/-/admin", "/-/admin/users", "/-/admin/orgs", "/-/admin/orgs/crew");
+    static final List<String> ADMIN = List.of("/-/admin", "/-/admin/users", "/-/admin/orgs", "/-/admin/orgs/crew", "/-/admin/webhooks");
     static final Pattern SECRET = Pattern.compile("id=\"new-token-value\">([0-9a-f]{40})<");
 
     static TestServer server;
@@ -103,9 +103,12 @@ class WebSettingsIT {
             assertThat(r.body()).as(f.getKey()).contains("reload the page");
             assertThat(alice.post(f.getKey(), with(f.getValue(), "_csrf", "0".repeat(64))).statusCode()).as(f.getKey()).isEqualTo(403);
         }
-        for (String p : List.of("/-/admin/users", "/-/admin/orgs", "/-/admin/orgs/crew/members", "/-/admin/orgs/crew/members/alice/delete")) {
-            assertThat(admin.post(p, Map.of("username", "eve", "password", "eve-password", "name", "eves")).statusCode()).as(p).isEqualTo(403);
+        for (String p : List.of("/-/admin/users", "/-/admin/orgs", "/-/admin/orgs/crew/members", "/-/admin/orgs/crew/members/alice/delete",
+                "/-/admin/webhooks")) {
+            assertThat(admin.post(p, Map.of("username", "eve", "password", "eve-password", "name", "eves", "url", "http://127.0.0.1:9/x",
+                    "secret", "s")).statusCode()).as(p).isEqualTo(403);
         }
+        assertThat(server.slipway().webhooks().list()).isEmpty();
         assertThat(server.slipway().identity().tokens("alice")).hasSize(tokens);
         assertThat(server.slipway().deployKeys().list("alice")).noneMatch(k -> k.name().equals("sneaky"));
         assertThat(server.slipway().identity().user("eve")).isEmpty();
@@ -321,6 +324,29 @@ class WebSettingsIT {
         assertThat(removed.body()).contains("Removed deploy target site");
         assertThat(server.slipway().deployTargets().find("site")).isEmpty();
         assertThat(java.nio.file.Files.isDirectory(dir)).isTrue();
+    }
+
+    @Test
+    void siteAdminsAddAndRemoveRegistryWebhooks() throws Exception {
+        WebClient admin = WebClient.signedIn(server.baseUrl(), "admin", TestServer.ADMIN_PASSWORD);
+        String csrf = admin.token("/-/admin/webhooks");
+        HttpResponse<String> added = admin.post("/-/admin/webhooks", Map.of("_csrf", csrf, "url", "http://127.0.0.1:9/hooks/registry",
+                "secret", "hook-secret-value", "owner", "alice"));
+        assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
+        assertThat(added.body()).contains("for alice").contains("<code>http://127.0.0.1:9/hooks/registry</code>").doesNotContain("hook-secret-value");
+        JsonNode listed = JSON.readTree(Http.basic(server.baseUrl(), "admin", TestServer.ADMIN_PASSWORD).get("/api/v1/admin/webhooks").body());
+        assertThat(listed).hasSize(1);
+        assertThat(listed.get(0).get("owner").asText()).isEqualTo("alice");
+        HttpResponse<String> bad = admin.post("/-/admin/webhooks", Map.of("_csrf", csrf, "url", "ftp://example.com/x", "secret", "s"));
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("role=\"alert\"").contains("http:// or https://").contains("value=\"ftp://example.com/x\"");
+        assertThat(admin.post("/-/admin/webhooks", Map.of("_csrf", csrf, "url", "http://127.0.0.1:9/x", "secret", "s", "owner", "nobody"))
+                .body()).contains("no user or organization named 'nobody'");
+        String id = listed.get(0).get("id").asText();
+        HttpResponse<String> removed = admin.post("/-/admin/webhooks/" + id + "/delete", Map.of("_csrf", csrf));
+        assertThat(removed.statusCode()).isEqualTo(200);
+        assertThat(removed.body()).contains("Removed webhook " + id);
+        assertThat(server.slipway().webhooks().list()).isEmpty();
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
