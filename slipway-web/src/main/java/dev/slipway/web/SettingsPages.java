@@ -98,16 +98,12 @@ final class SettingsPages {
         }
         Principal p = requireOwnTokens(signedIn.get());
         String name = Optional.ofNullable(ctx.formParam("name")).orElse("").strip();
-        List<Scope> scopes = new ArrayList<>();
-        for (String s : ctx.formParams("scopes")) {
-            try {
-                scopes.add(Scope.parse(s));
-            } catch (IllegalArgumentException e) {
-                throw new SlipwayException.BadRequest(e.getMessage());
-            }
-        }
         Identity.CreatedToken created;
         try {
+            List<Scope> scopes = new ArrayList<>();
+            for (String s : ctx.formParams("scopes")) {
+                scopes.add(scope(s));
+            }
             if (scopes.isEmpty()) {
                 throw new SlipwayException.BadRequest("choose at least one scope");
             }
@@ -133,6 +129,14 @@ final class SettingsPages {
         }
         identity.deleteToken(p.username(), id);
         ctx.redirect("/-/settings/tokens", HttpStatus.SEE_OTHER);
+    }
+
+    private static Scope scope(String wireName) {
+        try {
+            return Scope.parse(wireName);
+        } catch (IllegalArgumentException e) {
+            throw new SlipwayException.BadRequest(e.getMessage());
+        }
     }
 
     /** The API's rule for one's own tokens: a password login (a session) or an admin-scoped token. */
@@ -236,7 +240,8 @@ final class SettingsPages {
         Principal p = signedIn.get();
         SecretScope scope = scope(ctx);
         String name = Optional.ofNullable(ctx.formParam("name")).orElse("").strip();
-        String value = Optional.ofNullable(ctx.formParam("value")).orElse("");
+        // Browsers send a textarea's line breaks as CRLF whatever was pasted; a key or certificate wants LF.
+        String value = Optional.ofNullable(ctx.formParam("value")).orElse("").replace("\r\n", "\n");
         boolean created;
         try {
             created = secrets.put(scope, name, value.getBytes(StandardCharsets.UTF_8));

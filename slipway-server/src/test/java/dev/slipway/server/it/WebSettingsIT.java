@@ -152,7 +152,9 @@ class WebSettingsIT {
         HttpResponse<String> noScope = alice.postFields("/-/settings/tokens", "_csrf", csrf, "name", "nothing");
         assertThat(noScope.statusCode()).isEqualTo(400);
         assertThat(noScope.body()).contains("choose at least one scope").contains("value=\"nothing\"");
-        assertThat(alice.postFields("/-/settings/tokens", "_csrf", csrf, "name", "x", "scopes", "root").statusCode()).isEqualTo(400);
+        HttpResponse<String> unknown = alice.postFields("/-/settings/tokens", "_csrf", csrf, "name", "x", "scopes", "root");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(unknown.body()).contains("role=\"alert\"").contains("unknown scope 'root'");
 
         // Revoke: by the id the row's form names; Bob cannot revoke Alice's.
         String id = listed.get("id").asText();
@@ -213,8 +215,11 @@ class WebSettingsIT {
                 .doesNotContain("s3cr3t-value");
         assertThat(server.slipway().secrets().resolve("crew", "app", List.of("DEPLOY_TOKEN")).get("DEPLOY_TOKEN")).asString()
                 .isEqualTo("s3cr3t-value");
-        assertThat(alice.post("/-/settings/secrets", Map.of("_csrf", csrf, "scope", "owner:crew", "name", "deploy_token", "value", "v2"))
-                .body()).contains("Replaced secret DEPLOY_TOKEN");
+        // A textarea sends CRLF line breaks; the secret keeps LF, as pasted.
+        assertThat(alice.post("/-/settings/secrets", Map.of("_csrf", csrf, "scope", "owner:crew", "name", "deploy_token",
+                "value", "-----BEGIN KEY-----\r\nabc\r\n-----END KEY-----")).body()).contains("Replaced secret DEPLOY_TOKEN");
+        assertThat(server.slipway().secrets().resolve("crew", "app", List.of("DEPLOY_TOKEN")).get("DEPLOY_TOKEN")).asString()
+                .isEqualTo("-----BEGIN KEY-----\nabc\n-----END KEY-----");
         // Bob manages neither crew's secrets nor the site's.
         WebClient bob = WebClient.signedIn(server.baseUrl(), "bob", "bob-password");
         String bobs = bob.token("/-/settings/secrets");
