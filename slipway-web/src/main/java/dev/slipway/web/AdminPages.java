@@ -36,10 +36,11 @@ final class AdminPages {
     Optional<Principal> admin(Context ctx) {
         Principal p = auth.principal(ctx);
         if (p.isAnonymous()) {
-            if (ctx.method().name().equals("POST")) {
+            boolean form = ctx.method().name().equals("POST");
+            if (form) {
                 csrf.check(ctx);
             }
-            ctx.redirect(Pages.signInUrl(ctx), HttpStatus.SEE_OTHER);
+            ctx.redirect(form ? "/-/login?next=%2F-%2Fadmin" : Pages.signInUrl(ctx), HttpStatus.SEE_OTHER);
             return Optional.empty();
         }
         if (!p.canAdminister()) {

@@ -64,12 +64,14 @@ final class SettingsPages {
      * form (POST) is checked for its token first.
      */
     Optional<Principal> signedIn(Context ctx) {
-        if (ctx.method().name().equals("POST")) {
+        boolean form = ctx.method().name().equals("POST");
+        if (form) {
             csrf.check(ctx);
         }
         Principal p = auth.principal(ctx);
         if (p.isAnonymous()) {
-            ctx.redirect(Pages.signInUrl(ctx), HttpStatus.SEE_OTHER);
+            // After signing in, a form's address is no page to come back to: the settings are.
+            ctx.redirect(form ? "/-/login?next=%2F-%2Fsettings" : Pages.signInUrl(ctx), HttpStatus.SEE_OTHER);
             return Optional.empty();
         }
         return Optional.of(p);

@@ -51,6 +51,14 @@ class WebSettingsIT {
             assertThat(r.statusCode()).as(p).isEqualTo(303);
             assertThat(r.headers().firstValue("Location").orElseThrow()).as(p).startsWith("/-/login?next=");
         }
+        // A signed-out browser's form (with the sign-in page's token) changes nothing and goes to sign in, then back to the settings.
+        String preSession = anonymous.token("/-/login");
+        HttpResponse<String> form = anonymous.postFields("/-/settings/tokens", "_csrf", preSession, "name", "x", "scopes", "admin");
+        assertThat(form.statusCode()).isEqualTo(303);
+        assertThat(form.headers().firstValue("Location")).hasValue("/-/login?next=%2F-%2Fsettings");
+        HttpResponse<String> adminForm = anonymous.post("/-/admin/users", Map.of("_csrf", preSession, "username", "x", "password", "x-password"));
+        assertThat(adminForm.headers().firstValue("Location")).hasValue("/-/login?next=%2F-%2Fadmin");
+        assertThat(server.slipway().identity().user("x")).isEmpty();
         WebClient bob = WebClient.signedIn(server.baseUrl(), "bob", "bob-password");
         for (String p : SETTINGS.subList(1, SETTINGS.size())) {
             assertThat(bob.get(p).statusCode()).as(p).isEqualTo(200);
