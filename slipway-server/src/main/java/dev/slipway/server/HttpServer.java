@@ -97,7 +97,9 @@ public final class HttpServer implements AutoCloseable {
         this.web = new Web(WebAuth.sessionsThenApi(slipway.sessions(), apiRoutes::principal), slipway.identity(), slipway.sessions(),
                 runs, slipway.triggers(), slipway.logHub(), config.externalUrl())
                 .withPackages(slipway.registry(), (p, owner, isPublic) -> slipway.pullThrough().rights(owner, p,
-                        slipway.identity().repositoryActions(p, owner, isPublic)));
+                        slipway.identity().repositoryActions(p, owner, isPublic)))
+                .withSettings(new Web.Settings(slipway.deployKeys(), slipway.secrets(), slipway.environments(), slipway.caches(),
+                        slipway.deployTargets(), slipway.webhooks()));
         this.slipway = slipway;
         this.app = Javalin.create(c -> {
             c.concurrency.useVirtualThreads = true;

@@ -54,6 +54,10 @@ final class Pages {
             // Packages, settings and administration join here as their pages arrive.
             nav.add(new Chrome.NavItem("Dashboard", "/", "dashboard".equals(f.section())));
             nav.add(new Chrome.NavItem("Packages", "/" + p.username() + "/-/packages", "packages".equals(f.section())));
+            nav.add(new Chrome.NavItem("Settings", "/-/settings", "settings".equals(f.section())));
+            if (p.canAdminister()) {
+                nav.add(new Chrome.NavItem("Admin", "/-/admin", "admin".equals(f.section())));
+            }
         }
         return new Chrome(f.title(), p.isAnonymous() ? null : p.username(), p.siteAdmin(), csrf.token(ctx), urls, nav, f.crumbs(),
                 f.liveUrl(), f.runPage(), "login".equals(f.section()) ? null : signInUrl(ctx));

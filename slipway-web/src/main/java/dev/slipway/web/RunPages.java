@@ -16,6 +16,7 @@ import dev.slipway.core.SlipwayException;
 import dev.slipway.core.identity.Principal;
 import dev.slipway.web.view.Chrome;
 import dev.slipway.web.view.Dashboard;
+import dev.slipway.web.view.JobSteps;
 import dev.slipway.web.view.RepoView;
 import dev.slipway.web.view.RunDetail;
 import dev.slipway.web.view.RunItem;
@@ -275,7 +276,8 @@ final class RunPages {
         live.stream(ctx, () -> {
             RunDetail d = detail(runs.require(first.id()), p);
             return Map.of("run-head", pages.html("parts/run_head.jte", Pages.params("d", d, "csrf", token)),
-                    "run-tasks", pages.html("parts/run_tasks.jte", Pages.params("d", d, "csrf", token)));
+                    "run-tasks", pages.html("parts/run_tasks.jte", Pages.params("d", d, "csrf", token)),
+                    "run-steps", pages.html("parts/run_steps.jte", Pages.params("d", d)));
         });
     }
 
@@ -321,7 +323,9 @@ final class RunPages {
                     deps.getOrDefault(t.name(), List.of()), s, retryable, t.reason()));
         }
         stages.removeIf(List::isEmpty);
-        return new RunDetail(RunItem.of(r), r.message(), givenVariables(r), stages, access.canWrite(p, r.owner()), evicted);
+        List<JobSteps> jobs = new ArrayList<>();
+        runs.taskDetails(r.id()).forEach((task, json) -> JobSteps.parse(task, json).ifPresent(jobs::add));
+        return new RunDetail(RunItem.of(r), r.message(), givenVariables(r), stages, access.canWrite(p, r.owner()), evicted, jobs);
     }
 
     /** A task's column: one after its deepest dependency (a cycle or an unknown name counts as none). */

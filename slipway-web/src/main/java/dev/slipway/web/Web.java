@@ -1,12 +1,18 @@
 package dev.slipway.web;
 
 import dev.slipway.ci.scheduler.RunService;
+import dev.slipway.ci.secret.DeployKeys;
+import dev.slipway.ci.secret.Environments;
+import dev.slipway.ci.secret.Secrets;
+import dev.slipway.ci.workspace.Caches;
+import dev.slipway.ci.workspace.DeployTargets;
 import dev.slipway.ci.trigger.TriggerService;
 import dev.slipway.core.identity.Identity;
 import dev.slipway.core.identity.Principal;
 import dev.slipway.core.identity.Sessions;
 import dev.slipway.logs.LogHub;
 import dev.slipway.registry.Registry;
+import dev.slipway.registry.events.Webhooks;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.List;
@@ -32,6 +38,11 @@ import java.util.List;
  * GET  /{owner}/{repo}/runs/{id}/tasks/{task}/lines|outline|search|follow|raw   the log viewer's data
  * GET  /{owner}/{repo}/badge.svg                    the latest run's status, for READMEs
  * GET  /{owner}/-/packages[/container/{name}[/{tag}]], POST the last two   packages (see {@link PackagePages})
+ * GET  /-/settings/tokens|keys|secrets|caches|targets, POST tokens|keys|secrets (create, set)   the signed-in user's settings
+ * POST /-/settings/tokens/{id}/delete, /-/settings/keys/{owner}/{name}/delete, /-/settings/secrets/delete,
+ *      /-/settings/caches/release, /-/settings/targets/{name}/delete
+ * GET  /-/admin/users|orgs|orgs/{org}|webhooks, POST /-/admin/users|orgs|webhooks, /-/admin/orgs/{org}/members[/{user}/delete],
+ *      /-/admin/webhooks/{id}/delete   site admins only
  * </pre>
  */
 public final class Web {
@@ -49,6 +60,15 @@ public final class Web {
     private final Csrf csrf;
     private final String externalUrl;
     private PackagePages packagePages;
+    private final AdminPages admin;
+    private final TriggerService triggers;
+    private SettingsPages settings;
+    private WorkspaceSettings workspace;
+    private WebhookPages webhooks;
+
+    /** What the settings pages manage besides users and tokens: the services the API's routes and the CLI use. */
+    public record Settings(DeployKeys keys, Secrets secrets, Environments environments, Caches caches, DeployTargets targets,
+                           Webhooks webhooks) {}
 
     /**
      * @param auth who makes a request (see {@link WebAuth}); usually {@link WebAuth#sessionsThenApi}
@@ -66,14 +86,24 @@ public final class Web {
         this.runPages = new RunPages(auth, access, pages, csrf, live, runs, triggers, externalUrl);
         this.logRoutes = new LogRoutes(auth, runPages, runs, hub, new LogViews(runs.logs()));
         this.badges = new Badges(auth, access, triggers.registrations(), runs);
+        this.admin = new AdminPages(auth, pages, csrf, identity);
         this.identity = identity;
         this.csrf = csrf;
         this.externalUrl = externalUrl;
+        this.triggers = triggers;
     }
 
     /** Adds the package pages, which read the registry; call before {@link #register}. */
     public Web withPackages(Registry registry, PackagePages.PackageRights rights) {
         this.packagePages = new PackagePages(auth, pages, csrf, identity, registry, rights, externalUrl);
+        return this;
+    }
+
+    /** Adds the settings pages (tokens, keys, secrets, caches, deploy targets) and registry webhooks; call before {@link #register}. */
+    public Web withSettings(Settings services) {
+        this.settings = new SettingsPages(auth, pages, csrf, identity, services, triggers.registrations());
+        this.workspace = new WorkspaceSettings(settings, pages, services.caches(), services.targets());
+        this.webhooks = new WebhookPages(admin, pages, services.webhooks());
         return this;
     }
 
@@ -84,6 +114,7 @@ public final class Web {
         routes.post("/-/login", signIn::signIn);
         routes.post("/-/logout", signIn::signOut);
         routes.get("/-/live/dashboard", runPages::dashboardLive);
+        registerSettings(routes);
         routes.get("/", runPages::dashboard);
         if (packagePages != null) {
             routes.get("/{owner}/-/packages", packagePages::owner);
@@ -105,6 +136,38 @@ public final class Web {
         routes.get("/{owner}/{repo}/runs/{id}/tasks/{task}/search", logRoutes::search);
         routes.get("/{owner}/{repo}/runs/{id}/tasks/{task}/follow", logRoutes::follow);
         routes.get("/{owner}/{repo}/runs/{id}/tasks/{task}/raw", logRoutes::raw);
+    }
+
+    /** Settings and administration: before the repository pages, whose /{owner}/{repo} would match /-/settings. */
+    private void registerSettings(RoutesConfig routes) {
+        routes.get("/-/admin", admin::index);
+        routes.get("/-/admin/users", admin::users);
+        routes.post("/-/admin/users", admin::createUser);
+        routes.get("/-/admin/orgs", admin::orgs);
+        routes.post("/-/admin/orgs", admin::createOrg);
+        routes.get("/-/admin/orgs/{org}", admin::org);
+        routes.post("/-/admin/orgs/{org}/members", admin::addMember);
+        routes.post("/-/admin/orgs/{org}/members/{user}/delete", admin::removeMember);
+        if (settings == null) {
+            return;
+        }
+        routes.get("/-/settings", settings::index);
+        routes.get("/-/settings/tokens", settings::tokens);
+        routes.post("/-/settings/tokens", settings::createToken);
+        routes.post("/-/settings/tokens/{id}/delete", settings::deleteToken);
+        routes.get("/-/settings/keys", settings::keys);
+        routes.post("/-/settings/keys", settings::createKey);
+        routes.post("/-/settings/keys/{owner}/{name}/delete", settings::deleteKey);
+        routes.get("/-/settings/secrets", settings::secrets);
+        routes.post("/-/settings/secrets", settings::putSecret);
+        routes.post("/-/settings/secrets/delete", settings::deleteSecret);
+        routes.get("/-/settings/caches", workspace::caches);
+        routes.post("/-/settings/caches/release", workspace::releaseCache);
+        routes.get("/-/settings/targets", workspace::targets);
+        routes.post("/-/settings/targets/{name}/delete", workspace::removeTarget);
+        routes.get("/-/admin/webhooks", webhooks::list);
+        routes.post("/-/admin/webhooks", webhooks::add);
+        routes.post("/-/admin/webhooks/{id}/delete", webhooks::remove);
     }
 
     /**

@@ -18,14 +18,17 @@ import java.util.function.Function;
  * an {@code admin}-scoped token. A {@code write:package} token (what CI jobs and docker logins
  * hold) must not read or plant them. Site-wide values are for site admins only.
  *
- * <p>Each scope method checks first, then returns the scope the path names.
+ * <p>Each scope method checks first, then returns the scope the path names. The web UI's settings
+ * pages decide with the same checks ({@link #requireAdminScope}, {@link #requireManager},
+ * {@link #requireSiteAdmin}), given the UI's own way to learn who asks.
  */
-final class ScopeAccess {
+public final class ScopeAccess {
     private final Identity identity;
     private final Environments environments;
     private final Function<Context, Principal> authenticate;
 
-    ScopeAccess(Identity identity, Environments environments, Function<Context, Principal> authenticate) {
+    /** @param authenticate who makes the request (the API's authentication, or the UI's) */
+    public ScopeAccess(Identity identity, Environments environments, Function<Context, Principal> authenticate) {
         this.identity = identity;
         this.environments = environments;
         this.authenticate = authenticate;
@@ -69,11 +72,18 @@ final class ScopeAccess {
 
     /** {@code /admin/...}: the whole site's. */
     SecretScope site(Context ctx) {
-        if (!authenticate.apply(ctx).canAdminister()) {
+        requireSiteAdmin(ctx);
+        return SecretScope.global();
+    }
+
+    /** 403 unless the caller is a site admin with a password login or an admin-scoped token. */
+    public Principal requireSiteAdmin(Context ctx) {
+        Principal p = authenticate.apply(ctx);
+        if (!p.canAdminister()) {
             throw new SlipwayException.Forbidden("site-wide secrets and variables need a site admin with a password or an "
                     + "admin-scoped token");
         }
-        return SecretScope.global();
+        return p;
     }
 
     /** {@code /repos/{owner}/{repo}/environments/{environment}/...}: 404 unless the environment exists. */
@@ -87,7 +97,8 @@ final class ScopeAccess {
         return environments.require(ctx.pathParam("owner"), ctx.pathParam("repo"), ctx.pathParam("environment"));
     }
 
-    Principal requireAdminScope(Context ctx) {
+    /** 403 unless the caller signed in with a password or holds an admin-scoped token. */
+    public Principal requireAdminScope(Context ctx) {
         Principal p = authenticate.apply(ctx);
         if (!p.scopes().contains(Scope.ADMIN)) {
             throw new SlipwayException.Forbidden("secrets, variables, environments and deploy keys need a password login or an "
@@ -96,7 +107,8 @@ final class ScopeAccess {
         return p;
     }
 
-    Principal requireManager(Context ctx, String owner) {
+    /** 403 unless the caller may manage the owner's secrets, variables, environments and deploy keys (see the class). */
+    public Principal requireManager(Context ctx, String owner) {
         Principal p = requireAdminScope(ctx);
         if (!identity.canManage(p, owner)) {
             throw new SlipwayException.Forbidden("only '" + owner + "' (or a member, for an organization) or a site admin "

@@ -48,6 +48,11 @@ public final class Caches {
         this.defaultQuota = defaultQuota;
     }
 
+    /** The quota of a cache that has none of its own ({@code ci.cache-quota}). */
+    public long defaultQuota() {
+        return defaultQuota;
+    }
+
     public static String id(String repository, String name, boolean shared) {
         return shared ? "shared:" + name : "repo:" + repository + ":" + name;
     }

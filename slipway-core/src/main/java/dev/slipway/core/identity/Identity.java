@@ -151,6 +151,17 @@ public final class Identity {
                 .bind("o", org).mapTo(String.class).list());
     }
 
+    /** Every organization's name, sorted. */
+    public List<String> orgs() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT name FROM owners WHERE kind = 'org' ORDER BY name").mapTo(String.class).list());
+    }
+
+    /** The organizations the user is a member of, sorted. */
+    public List<String> orgsOf(String username) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT org FROM org_members WHERE username = :u ORDER BY org")
+                .bind("u", username).mapTo(String.class).list());
+    }
+
     public boolean isMember(String org, String username) {
         return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM org_members WHERE org = :o AND username = :u")
                 .bind("o", org).bind("u", username).mapTo(Integer.class).one() > 0);

@@ -96,6 +96,11 @@ class ActionsIT {
         JsonNode steps = tasks.get("build-a").get("steps");
         assertThat(steps.findValuesAsText("name")).contains("Build a");
         assertThat(steps.findValuesAsText("conclusion")).containsOnly("success");
+        // The run page shows each job's steps, folded as the job succeeded (docs/ui.md).
+        String page = WebClient.signedIn(server.baseUrl(), "admin", TestServer.ADMIN_PASSWORD).get("/admin/wf/runs/" + run.get("id").asLong())
+                .body();
+        assertThat(page).contains("<details class=\"job-steps\" id=\"steps-build-a\" data-steps=\"build-a\">")
+                .contains("<b>build (a)</b>").contains("<li class=\"step st-success\">").contains("Build a");
     }
 
     @Test

@@ -250,6 +250,49 @@ class WebBrowserIT {
         browser.assertNoConsoleErrors("the package page");
     }
 
+    @Test
+    void createAndRevokeATokenInTheSettings() throws Exception {
+        browser.driver().manage().deleteAllCookies(); // whichever test ran before, sign in afresh
+        signIn();
+        browser.find("nav.site a[href='/-/settings']").click();
+        browser.await("the tokens page", d -> d.getCurrentUrl().equals(url("/-/settings/tokens")));
+        browser.assertNoConsoleErrors("the tokens page");
+        browser.find("#token-name").sendKeys("from-the-browser");
+        browser.find("#token-form input[value='read:package']").click();
+        browser.find("#token-form button[type=submit]").click();
+        browser.awaitText("#new-token", "shown only this once");
+        String secret = browser.find("#new-token-value").getText();
+        assertThat(secret).matches("[0-9a-f]{40}");
+        Http docker = Http.basic(server.baseUrl(), "alice", secret);
+        assertThat(docker.get("/v2/").statusCode()).isEqualTo(200);
+        assertThat(browser.find("tr[data-token='from-the-browser']").getText()).contains("read:package").contains("never");
+        browser.assertNoConsoleErrors("the new token");
+        browser.screenshot("settings-tokens");
+
+        // Revoking asks first; the token stops working at once.
+        browser.find("button[aria-label='Revoke from-the-browser']").click();
+        browser.await("the confirmation", d -> d.switchTo().alert()).accept();
+        browser.await("the token revoked", d -> d.findElements(By.cssSelector("tr[data-token='from-the-browser']")).isEmpty());
+        assertThat(browser.driver().getCurrentUrl()).isEqualTo(url("/-/settings/tokens"));
+        assertThat(docker.get("/v2/").statusCode()).isEqualTo(401);
+        browser.assertNoConsoleErrors("the tokens page after revoking");
+
+        for (String page : List.of("/-/settings/keys", "/-/settings/secrets", "/-/settings/caches", "/-/settings/targets")) {
+            browser.get(url(page));
+            browser.assertNoConsoleErrors(page);
+        }
+        // The administration, as a site admin (signed in by a session made for the test).
+        browser.driver().manage().addCookie(new org.openqa.selenium.Cookie("slipway_session",
+                server.slipway().sessions().create("admin").id(), "/"));
+        for (String page : List.of("/-/admin/orgs", "/-/admin/webhooks", "/-/admin/users")) {
+            browser.get(url(page));
+            assertThat(browser.find("h1").getText()).isEqualTo("Administration");
+            browser.assertNoConsoleErrors(page);
+        }
+        browser.screenshot("admin-users");
+        browser.driver().manage().deleteAllCookies();
+    }
+
     /** {@code rgb(1, 2, 3)} or {@code rgba(1, 2, 3, 1)} as numbers. */
     static int[] rgb(String css) {
         Matcher m = Pattern.compile("rgba?\\((\\d+), (\\d+), (\\d+)").matcher(css);

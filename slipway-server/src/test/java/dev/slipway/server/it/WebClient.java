@@ -81,7 +81,20 @@ public final class WebClient {
     }
 
     public HttpResponse<String> post(String path, Map<String, String> form) {
-        String body = form.entrySet().stream()
+        return post(path, List.copyOf(form.entrySet()));
+    }
+
+    /** A form whose fields may repeat (checkboxes of one name): name, value, name, value... */
+    public HttpResponse<String> postFields(String path, String... nameValues) {
+        List<Map.Entry<String, String>> fields = new java.util.ArrayList<>();
+        for (int i = 0; i < nameValues.length; i += 2) {
+            fields.add(Map.entry(nameValues[i], nameValues[i + 1]));
+        }
+        return post(path, fields);
+    }
+
+    private HttpResponse<String> post(String path, List<Map.Entry<String, String>> form) {
+        String body = form.stream()
                 .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
         return send(request(path).header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "text/html")

@@ -9,12 +9,14 @@ import java.util.Map;
  * @param statusMessage why the run failed or errored, or null
  * @param variables the variables given to the run (not the pipeline's defaults)
  * @param evicted the run's workspace was evicted: its tasks cannot be retried
+ * @param jobs the steps, annotations and step summaries of the tasks that recorded them (GitHub Actions jobs), in task order
  */
 public record RunDetail(RunItem run, String statusMessage, Map<String, String> variables, List<List<TaskItem>> stages,
-                        boolean canWrite, boolean evicted) {
+                        boolean canWrite, boolean evicted, List<JobSteps> jobs) {
     public RunDetail {
         variables = Map.copyOf(variables);
         stages = stages.stream().map(List::copyOf).toList();
+        jobs = List.copyOf(jobs);
     }
 
     public boolean cancellable() {

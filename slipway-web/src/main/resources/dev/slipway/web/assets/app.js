@@ -66,7 +66,12 @@ function replace(el, html) {
       : active.closest('[data-task]') ? `[data-task="${CSS.escape(active.closest('[data-task]').dataset.task)}"] ${active.tagName.toLowerCase()}`
       : null;
   }
+  // A fold the reader opened or closed stays so when the part is rendered again.
+  const folds = new Map([...el.querySelectorAll('details[id]')].map((d) => [d.id, d.open]));
   el.innerHTML = html;
+  for (const d of el.querySelectorAll('details[id]')) {
+    if (folds.has(d.id)) d.open = folds.get(d.id);
+  }
   refresh(el);
   if (key) {
     const again = el.querySelector(key);
