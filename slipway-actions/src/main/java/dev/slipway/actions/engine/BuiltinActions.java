@@ -14,7 +14,8 @@ import java.util.Set;
 /**
  * The actions Slipway runs itself, because users depend on them and they should be fast and work
  * offline: {@code actions/checkout} (the workspace is already the run's checkout), the artifact
- * actions (a run-scoped store), and the docker ones ({@code docker/build-push-action} builds on the
+ * actions (a run-scoped store), the cache actions (the repository's caches, by GitHub's keys and
+ * scopes: {@link CacheActions}), and the docker ones ({@code docker/build-push-action} builds on the
  * engine and publishes through Slipway, to its own registry with the job's rights). A {@code uses}
  * they do not know goes to {@code others}.
  *
@@ -26,6 +27,7 @@ public final class BuiltinActions implements ActionRunner {
 
     private final ActionRunner others;
     private final ImageBuilds builds;
+    private final CacheActions caches;
 
     /** Builds and pushes images for {@code docker/build-push-action}. */
     public interface ImageBuilds {
@@ -40,9 +42,16 @@ public final class BuiltinActions implements ActionRunner {
         void login(ActionCall call, String registry, String username, String password) throws IOException, InterruptedException;
     }
 
-    public BuiltinActions(ActionRunner others, ImageBuilds builds) {
+    /**
+     * @param cacheArea the store of {@code actions/cache} (see {@link dev.slipway.actions.cache.CacheStore})
+     * @param cacheScopes where this job's caches are saved (the first) and restored from (all, in order),
+     *                    from {@link dev.slipway.actions.cache.CacheLookup#restoreScopes}
+     */
+    public BuiltinActions(ActionRunner others, ImageBuilds builds, dev.slipway.ci.scheduler.RunProgram.CacheArea cacheArea,
+                          List<String> cacheScopes) {
         this.others = others;
         this.builds = builds;
+        this.caches = new CacheActions(cacheArea, cacheScopes.getFirst(), cacheScopes);
     }
 
     /** Built-in actions have no pre steps; the others' are {@code others}' to prepare. */
@@ -52,6 +61,7 @@ public final class BuiltinActions implements ActionRunner {
     }
 
     private static final Set<String> BUILT_IN = Set.of("actions/checkout", "actions/upload-artifact", "actions/download-artifact",
+            "actions/cache", "actions/cache/restore", "actions/cache/save",
             "docker/setup-buildx-action", "docker/setup-qemu-action", "docker/login-action", "docker/build-push-action");
 
     private static String name(String uses) {
@@ -65,6 +75,7 @@ public final class BuiltinActions implements ActionRunner {
             case "actions/checkout" -> checkout(call);
             case "actions/upload-artifact" -> uploadArtifact(call);
             case "actions/download-artifact" -> downloadArtifact(call);
+            case "actions/cache", "actions/cache/restore", "actions/cache/save" -> caches.run(name, call);
             case "docker/setup-buildx-action", "docker/setup-qemu-action" -> {
                 call.log("Slipway builds with the engine's own builder; " + name + " has nothing to set up (platforms: the engine's)");
                 warnUnsupported(call, Set.of("install", "driver", "version", "use", "buildkitd-config-inline", "buildkitd-flags", "platforms",
@@ -263,11 +274,18 @@ public final class BuiltinActions implements ActionRunner {
                 continue; // what Slipway does anyway: no attestations are made
             }
             if (ignored.contains(input)) {
-                call.log("::warning::" + call.step().uses() + ": input '" + input + "' is ignored by Slipway's built-in action");
+                annotate(call, "warning", call.step().uses() + ": input '" + input + "' is ignored by Slipway's built-in action");
             } else if (!known.contains(input)) {
-                call.log("::warning::" + call.step().uses() + ": input '" + input + "' is not one Slipway's built-in action knows");
+                annotate(call, "warning", call.step().uses() + ": input '" + input + "' is not one Slipway's built-in action knows");
             }
         }
+    }
+
+    /** A {@code ::warning::} or {@code ::error::} of the action's own: an annotation of the step, as a command the action printed is. */
+    static void annotate(ActionCall call, String level, String message) {
+        byte[] line = ("::" + level + "::" + message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A") + "\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        call.output().stdout(line, 0, line.length);
     }
 
     static List<String> lines(String text) {
