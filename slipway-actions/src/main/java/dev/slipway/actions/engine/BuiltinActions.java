@@ -34,9 +34,12 @@ public final class BuiltinActions implements ActionRunner {
         /**
          * Builds {@code dockerfile} in {@code context} (paths as the job sees them) and, when
          * {@code push}, pushes it under each of {@code tags}; returns the image's digest or id.
+         * {@code cacheFrom} and {@code cacheTo} are the action's entries, one a line, as
+         * {@link BuildCache} honors them (what it cannot is a warning of the step).
          */
         String buildAndPush(ActionCall call, String context, String dockerfile, List<String> tags, Map<String, String> buildArgs, String target,
-                            Map<String, String> labels, boolean push) throws IOException, InterruptedException;
+                            Map<String, String> labels, boolean push, List<String> cacheFrom, List<String> cacheTo)
+                throws IOException, InterruptedException;
 
         /** Keeps {@code registry}'s credentials for the job's later pushes (its docker config, as {@code docker login} writes it). */
         void login(ActionCall call, String registry, String username, String password) throws IOException, InterruptedException;
@@ -241,10 +244,10 @@ public final class BuiltinActions implements ActionRunner {
 
     private ActionResult buildPush(ActionCall call) throws IOException, InterruptedException {
         Map<String, String> in = call.inputs();
-        warnUnsupported(call, Set.of("platforms", "cache-from", "cache-to", "provenance", "sbom", "outputs", "secrets", "ssh", "builder",
+        warnUnsupported(call, Set.of("platforms", "provenance", "sbom", "outputs", "secrets", "ssh", "builder",
                 "load", "no-cache", "pull", "annotations", "attests", "network", "shm-size", "ulimit", "allow", "cgroup-parent",
                 "add-hosts", "secret-files", "secret-envs", "github-token"), Set.of("context", "file", "tags", "push", "build-args",
-                "target", "labels"));
+                "target", "labels", "cache-from", "cache-to"));
         String context = in.getOrDefault("context", "").isBlank() ? "." : in.get("context");
         String file = in.getOrDefault("file", "");
         List<String> tags = new ArrayList<>();
@@ -257,7 +260,8 @@ public final class BuiltinActions implements ActionRunner {
         }
         boolean push = Boolean.parseBoolean(in.getOrDefault("push", "false").strip());
         String digest = builds.buildAndPush(call, context, file.isBlank() ? null : file, tags, keyValues(in.getOrDefault("build-args", "")),
-                in.getOrDefault("target", "").isBlank() ? null : in.get("target"), keyValues(in.getOrDefault("labels", "")), push);
+                in.getOrDefault("target", "").isBlank() ? null : in.get("target"), keyValues(in.getOrDefault("labels", "")), push,
+                lines(in.getOrDefault("cache-from", "")), lines(in.getOrDefault("cache-to", "")));
         return ActionResult.success(Map.of("digest", digest == null ? "" : digest, "imageid", digest == null ? "" : digest));
     }
 

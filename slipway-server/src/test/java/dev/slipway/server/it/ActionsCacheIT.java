@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * The built-in actions/cache on a real server and engine, in the Debian runner image: a miss that
  * saves after the job, an exact hit, a restore key's partial match, a feature branch restoring
  * the default branch's cache, and a branch's own cache that no other branch sees. The entries are
- * one Slipway cache of the repository.
+ * one Slipway cache of the repository. And docker/build-push-action's {@code type=gha} build cache,
+ * an image in Slipway's registry that the next build reuses.
  */
 class ActionsCacheIT {
     static TestServer server;
@@ -23,6 +24,7 @@ class ActionsCacheIT {
     static void start() throws Exception {
         Tools.require("docker");
         String runner = TestImages.runner();
+        TestImages.buildBusybox(new java.util.HashMap<>(), "local/busybox:1");
         server = TestServer.start(Map.of("ci.actions.labels", "ubuntu-latest:" + runner));
         admin = new CiClient(Http.basic(server.baseUrl(), "admin", TestServer.ADMIN_PASSWORD), "admin");
     }
@@ -94,5 +96,44 @@ class ActionsCacheIT {
         var cache = server.slipway().caches().list().stream().filter(c -> c.id().equals("repo:admin/cached:@actions")).findFirst().orElseThrow();
         assertThat(cache.owners()).containsExactly("admin/cached");
         assertThat(cache.sizeBytes()).isPositive();
+    }
+
+    @Test
+    void aGhaBuildCacheIsAnImageInSlipwaysRegistryThatTheNextBuildReuses() throws Exception {
+        String registry = java.net.URI.create(server.baseUrl()).getAuthority();
+        Path repo = GitRepos.create(Map.of("Dockerfile", "FROM local/busybox:1\nRUN echo built-once > /stamp\n",
+                ".gitea/workflows/image.yml", """
+                on: workflow_dispatch
+                jobs:
+                  image:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - uses: actions/checkout@v4
+                      - uses: docker/build-push-action@v6
+                        with:
+                          context: .
+                          push: true
+                          tags: @REGISTRY@/admin/img:1
+                          cache-from: |
+                            type=gha
+                            type=local,src=/tmp/cache
+                          cache-to: type=gha,mode=max
+                """.replace("@REGISTRY@", registry)));
+        admin.register("img", repo);
+        JsonNode first = admin.run("img", "{\"workflow\":\"image.yml\"}");
+        String log1 = admin.log(first, "image");
+        assertThat(first.get("status").asText()).as(log1).isEqualTo("success");
+        assertThat(log1).contains("/admin/img/buildcache:buildkit: not available", "RUN echo built-once > /stamp\n ---> Running in",
+                "cache-from type=local,src=/tmp/cache: type=local is not supported by Slipway's builds; ignored",
+                "mode=max is not supported by Slipway's builds");
+        JsonNode annotations = CiClient.tasks(first).get("image").get("annotations");
+        assertThat(annotations.findValuesAsText("message")).anyMatch(m -> m.contains("type=local is not supported"));
+
+        JsonNode second = admin.run("img", "{\"workflow\":\"image.yml\"}");
+        String log2 = admin.log(second, "image");
+        assertThat(second.get("status").asText()).as(log2).isEqualTo("success");
+        // The engine kept no layers of the first build (a push untags what it built): the cache image brought them.
+        assertThat(log2).contains("/admin/img/buildcache:buildkit: pulled", "RUN echo built-once > /stamp\n ---> Using cache")
+                .doesNotContain("RUN echo built-once > /stamp\n ---> Running in");
     }
 }
