@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -145,7 +146,10 @@ public final class CacheStore {
     public List<CacheEntry> evict(long quotaBytes, long now) throws IOException {
         List<CacheEntry> all = new ArrayList<>(entries());
         all.sort(Comparator.comparingLong(CacheEntry::lastUsedMillis).thenComparingLong(CacheEntry::createdMillis));
-        long total = all.stream().mapToLong(CacheEntry::sizeBytes).sum();
+        // Measured as the cache's own measure counts (every file), so the area is under its quota after this.
+        Map<CacheEntry, Long> sizes = new java.util.HashMap<>();
+        all.forEach(e -> sizes.put(e, Dirs.size(e.dir())));
+        long total = Dirs.size(dir);
         List<CacheEntry> removed = new ArrayList<>();
         for (CacheEntry e : all) {
             boolean stale = now - e.lastUsedMillis() > UNUSED.toMillis();
@@ -154,7 +158,7 @@ public final class CacheStore {
                 continue;
             }
             Dirs.reset(e.dir());
-            total -= e.sizeBytes();
+            total -= sizes.get(e);
             removed.add(e);
         }
         return removed;
