@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * The built-in actions/cache on a real server and engine, in the Debian runner image: a miss that
  * saves after the job, an exact hit, a restore key's partial match, a feature branch restoring
  * the default branch's cache, and a branch's own cache that no other branch sees. The entries are
- * one Slipway cache of the repository. And docker/build-push-action's {@code type=gha} build cache,
+ * one Slipway cache of the repository; slipway exec keeps them between its runs too. And docker/build-push-action's {@code type=gha} build cache,
  * an image in Slipway's registry that the next build reuses.
  */
 class ActionsCacheIT {
@@ -135,5 +135,20 @@ class ActionsCacheIT {
         // The engine kept no layers of the first build (a push untags what it built): the cache image brought them.
         assertThat(log2).contains("/admin/img/buildcache:buildkit: pulled", "RUN echo built-once > /stamp\n ---> Using cache")
                 .doesNotContain("RUN echo built-once > /stamp\n ---> Running in");
+    }
+
+    @Test
+    void execKeepsCachesBetweenItsRuns() throws Exception {
+        Path dir = GitRepos.create(Map.of(".gitea/workflows/cache.yml", WORKFLOW));
+        Path home = java.nio.file.Files.createTempDirectory("slipway-exec-cache-");
+        String[] args = {"-W", ".gitea/workflows/cache.yml", "-P", "ubuntu-latest=" + TestImages.runner(), "--event", "workflow_dispatch",
+                "--input", "key=exec-1", "--input", "restore=", "--input", "content=local"};
+        Tools.Result first = ActionsIT.exec(Map.of("XDG_CACHE_HOME", home.toString()), dir, args);
+        assertThat(first.exit()).as(first.out() + first.err()).isZero();
+        assertThat(first.out()).contains("hit=[] matched=[]", "Cache saved with key: exec-1");
+        Tools.Result second = ActionsIT.exec(Map.of("XDG_CACHE_HOME", home.toString()), dir, args);
+        assertThat(second.exit()).as(second.out() + second.err()).isZero();
+        assertThat(second.out()).contains("hit=[true] matched=[exec-1]", "[deps] local\n[deps] local\n", "Cache restored from key: exec-1");
+        assertThat(home.resolve("slipway/caches/@actions/local_repo/entries")).isNotEmptyDirectory();
     }
 }
