@@ -269,7 +269,7 @@ public final class BuiltinActions implements ActionRunner {
     private static final Set<String> OFF_ALREADY = Set.of("provenance", "sbom");
 
     /** Inputs given that Slipway takes and ignores (or does not know) are said, never dropped silently. */
-    private static void warnUnsupported(ActionCall call, Set<String> ignored, Set<String> known) {
+    static void warnUnsupported(ActionCall call, Set<String> ignored, Set<String> known) {
         for (String input : call.inputs().keySet()) {
             if (call.inputs().get(input) == null || call.inputs().get(input).isBlank()) {
                 continue;

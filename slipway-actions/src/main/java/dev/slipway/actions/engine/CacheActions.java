@@ -90,24 +90,18 @@ final class CacheActions {
         this.restoreScopes = List.copyOf(restoreScopes);
     }
 
-    /** The inputs each action knows; {@code save-always} and {@code upload-chunk-size} are taken and said. */
+    /** The inputs each action knows; {@code upload-chunk-size} is taken and has nothing to do. */
     static Set<String> known(String name) {
-        Set<String> known = new java.util.HashSet<>(switch (name) {
+        return switch (name) {
             case "actions/cache/save" -> Set.of("key", "path", "enableCrossOsArchive", "upload-chunk-size");
             case "actions/cache/restore" -> RESTORE_INPUTS;
             default -> Set.of("key", "path", "restore-keys", "fail-on-cache-miss", "lookup-only", "enableCrossOsArchive", "save-always",
                     "upload-chunk-size");
-        });
-        return known;
+        };
     }
 
     ActionResult run(String name, ActionCall call) throws IOException, InterruptedException {
-        for (String input : call.inputs().keySet()) {
-            String value = call.inputs().get(input);
-            if (value != null && !value.isBlank() && !known(name).contains(input)) {
-                BuiltinActions.annotate(call, "warning", call.step().uses() + ": input '" + input + "' is not one Slipway's built-in action knows");
-            }
-        }
+        BuiltinActions.warnUnsupported(call, Set.of(), known(name));
         if (!call.inputs().getOrDefault("upload-chunk-size", "").isBlank()) {
             call.log("upload-chunk-size has no meaning here: Slipway stores the archive on its own disk in one piece");
         }
@@ -130,8 +124,8 @@ final class CacheActions {
         if (name.equals("actions/cache") && restored.outcome() == dev.slipway.actions.expr.Status.Conclusion.SUCCESS) {
             boolean always = flag(call.inputs().getOrDefault("save-always", ""));
             if (always) {
-                BuiltinActions.annotate(call, "warning", "save-always is deprecated (actions/cache v4 removes it); use actions/cache/save with if: always() instead. "
-                        + "Slipway saves this cache even if the job fails");
+                BuiltinActions.annotate(call, "warning", "save-always is deprecated (actions/cache v4 removes it); use actions/cache/save "
+                        + "with if: always() instead. Slipway saves this cache even if the job fails");
             }
             boolean hit = "true".equals(restored.outputs().get("cache-hit"));
             call.registerPost(new Hook(null, Expressions.condition(always ? "always()" : "success()"), post -> {
@@ -228,7 +222,8 @@ final class CacheActions {
             argv.addAll(r.paths());
             int code = call.exec(argv, Map.of(), call.session().workspace());
             if (code == 3) {
-                BuiltinActions.annotate(call, "warning", "Path Validation Error: Path(s) specified in the action for caching do(es) not exist, hence no cache is being saved.");
+                BuiltinActions.annotate(call, "warning", "Path Validation Error: Path(s) specified in the action for caching do(es) not exist, "
+                        + "hence no cache is being saved.");
                 return;
             }
             if (code != 0) {
