@@ -201,4 +201,17 @@ class CacheActionsTest {
         job("refs/heads/other", cached("deps-feature", null), report("other"));
         assertThat(log.stdout()).contains("hit= matched=\nnothing\n");
     }
+
+    @Test
+    void wildcardsAndExclusionsChooseWhatIsSaved() throws Exception {
+        Map<String, String> with = Map.of("key", "w", "path", "out/*.txt\n!out/skip.txt\n**/deep.bin");
+        JobResult saved = job(MAIN, run("mkdir -p out a/b && echo k > out/keep.txt && echo s > out/skip.txt && echo o > out/other.log"
+                + " && echo d > a/b/deep.bin"), cache("actions/cache/save@v4", with));
+        assertThat(saved.result()).as(log.text()).isEqualTo(Conclusion.SUCCESS);
+        Dirs.reset(workspace.resolve("out"));
+        Dirs.reset(workspace.resolve("a"));
+        JobResult restored = job(MAIN, cache("actions/cache/restore@v4", with), run("find out a -type f | sort"));
+        assertThat(restored.result()).as(log.text()).isEqualTo(Conclusion.SUCCESS);
+        assertThat(log.stdout()).isEqualTo("a/b/deep.bin\nout/keep.txt\n");
+    }
 }
