@@ -14,7 +14,8 @@ import java.util.Set;
 /**
  * The actions Slipway runs itself, because users depend on them and they should be fast and work
  * offline: {@code actions/checkout} (the workspace is already the run's checkout), the artifact
- * actions (a run-scoped store), and the docker ones ({@code docker/build-push-action} builds on the
+ * actions (a run-scoped store), the cache actions (the repository's caches, by GitHub's keys and
+ * scopes: {@link CacheActions}), and the docker ones ({@code docker/build-push-action} builds on the
  * engine and publishes through Slipway, to its own registry with the job's rights). A {@code uses}
  * they do not know goes to {@code others}.
  *
@@ -27,22 +28,32 @@ public final class BuiltinActions implements ActionRunner {
     private final ActionRunner others;
     private final ImageBuilds builds;
     private final java.util.function.BiFunction<String, String, java.nio.file.Path> otherCheckouts;
+    private final CacheActions caches;
 
     /** Builds and pushes images for {@code docker/build-push-action}. */
     public interface ImageBuilds {
         /**
          * Builds {@code dockerfile} in {@code context} (paths as the job sees them) and, when
          * {@code push}, pushes it under each of {@code tags}; returns the image's digest or id.
+         * {@code cacheFrom} and {@code cacheTo} are the action's entries, one a line, as
+         * {@link BuildCache} honors them (what it cannot is a warning of the step).
          */
         String buildAndPush(ActionCall call, String context, String dockerfile, List<String> tags, Map<String, String> buildArgs, String target,
-                            Map<String, String> labels, boolean push) throws IOException, InterruptedException;
+                            Map<String, String> labels, boolean push, List<String> cacheFrom, List<String> cacheTo)
+                throws IOException, InterruptedException;
 
         /** Keeps {@code registry}'s credentials for the job's later pushes (its docker config, as {@code docker login} writes it). */
         void login(ActionCall call, String registry, String username, String password) throws IOException, InterruptedException;
     }
 
-    public BuiltinActions(ActionRunner others, ImageBuilds builds) {
-        this(others, builds, (repository, ref) -> {
+    /**
+     * @param cacheArea the store of {@code actions/cache} (see {@link dev.slipway.actions.cache.CacheStore})
+     * @param cacheScopes where this job's caches are saved (the first) and restored from (all, in order),
+     *                    from {@link dev.slipway.actions.cache.CacheLookup#restoreScopes}
+     */
+    public BuiltinActions(ActionRunner others, ImageBuilds builds, dev.slipway.ci.scheduler.RunProgram.CacheArea cacheArea,
+                          List<String> cacheScopes) {
+        this(others, builds, cacheArea, cacheScopes, (repository, ref) -> {
             throw new IllegalArgumentException("checking out another repository (" + repository + ") needs the Slipway server, where it is registered");
         });
     }
@@ -52,9 +63,11 @@ public final class BuiltinActions implements ActionRunner {
      *     at a ref (blank: its default branch), for {@code actions/checkout}'s {@code repository};
      *     throws IllegalArgumentException saying why not
      */
-    public BuiltinActions(ActionRunner others, ImageBuilds builds, java.util.function.BiFunction<String, String, java.nio.file.Path> otherCheckouts) {
+    public BuiltinActions(ActionRunner others, ImageBuilds builds, dev.slipway.ci.scheduler.RunProgram.CacheArea cacheArea,
+                          List<String> cacheScopes, java.util.function.BiFunction<String, String, java.nio.file.Path> otherCheckouts) {
         this.others = others;
         this.builds = builds;
+        this.caches = new CacheActions(cacheArea, cacheScopes.getFirst(), cacheScopes);
         this.otherCheckouts = otherCheckouts;
     }
 
@@ -65,6 +78,7 @@ public final class BuiltinActions implements ActionRunner {
     }
 
     private static final Set<String> BUILT_IN = Set.of("actions/checkout", "actions/upload-artifact", "actions/download-artifact",
+            "actions/cache", "actions/cache/restore", "actions/cache/save",
             "docker/setup-buildx-action", "docker/setup-qemu-action", "docker/login-action", "docker/build-push-action");
 
     private static String name(String uses) {
@@ -78,6 +92,7 @@ public final class BuiltinActions implements ActionRunner {
             case "actions/checkout" -> checkout(call);
             case "actions/upload-artifact" -> uploadArtifact(call);
             case "actions/download-artifact" -> downloadArtifact(call);
+            case "actions/cache", "actions/cache/restore", "actions/cache/save" -> caches.run(name, call);
             case "docker/setup-buildx-action", "docker/setup-qemu-action" -> {
                 call.log("Slipway builds with the engine's own builder; " + name + " has nothing to set up (platforms: the engine's)");
                 warnUnsupported(call, Set.of("install", "driver", "version", "use", "buildkitd-config-inline", "buildkitd-flags", "platforms",
@@ -277,10 +292,10 @@ public final class BuiltinActions implements ActionRunner {
 
     private ActionResult buildPush(ActionCall call) throws IOException, InterruptedException {
         Map<String, String> in = call.inputs();
-        warnUnsupported(call, Set.of("platforms", "cache-from", "cache-to", "provenance", "sbom", "outputs", "secrets", "ssh", "builder",
+        warnUnsupported(call, Set.of("platforms", "provenance", "sbom", "outputs", "secrets", "ssh", "builder",
                 "load", "no-cache", "pull", "annotations", "attests", "network", "shm-size", "ulimit", "allow", "cgroup-parent",
                 "add-hosts", "secret-files", "secret-envs", "github-token"), Set.of("context", "file", "tags", "push", "build-args",
-                "target", "labels"));
+                "target", "labels", "cache-from", "cache-to"));
         String context = in.getOrDefault("context", "").isBlank() ? "." : in.get("context");
         String file = in.getOrDefault("file", "");
         List<String> tags = new ArrayList<>();
@@ -293,7 +308,8 @@ public final class BuiltinActions implements ActionRunner {
         }
         boolean push = Boolean.parseBoolean(in.getOrDefault("push", "false").strip());
         String digest = builds.buildAndPush(call, context, file.isBlank() ? null : file, tags, keyValues(in.getOrDefault("build-args", "")),
-                in.getOrDefault("target", "").isBlank() ? null : in.get("target"), keyValues(in.getOrDefault("labels", "")), push);
+                in.getOrDefault("target", "").isBlank() ? null : in.get("target"), keyValues(in.getOrDefault("labels", "")), push,
+                lines(in.getOrDefault("cache-from", "")), lines(in.getOrDefault("cache-to", "")));
         return ActionResult.success(Map.of("digest", digest == null ? "" : digest, "imageid", digest == null ? "" : digest));
     }
 
@@ -301,7 +317,7 @@ public final class BuiltinActions implements ActionRunner {
     private static final Set<String> OFF_ALREADY = Set.of("provenance", "sbom");
 
     /** Inputs given that Slipway takes and ignores (or does not know) are said, never dropped silently. */
-    private static void warnUnsupported(ActionCall call, Set<String> ignored, Set<String> known) {
+    static void warnUnsupported(ActionCall call, Set<String> ignored, Set<String> known) {
         for (String input : call.inputs().keySet()) {
             if (call.inputs().get(input) == null || call.inputs().get(input).isBlank()) {
                 continue;
@@ -310,11 +326,18 @@ public final class BuiltinActions implements ActionRunner {
                 continue; // what Slipway does anyway: no attestations are made
             }
             if (ignored.contains(input)) {
-                call.log("::warning::" + call.step().uses() + ": input '" + input + "' is ignored by Slipway's built-in action");
+                annotate(call, "warning", call.step().uses() + ": input '" + input + "' is ignored by Slipway's built-in action");
             } else if (!known.contains(input)) {
-                call.log("::warning::" + call.step().uses() + ": input '" + input + "' is not one Slipway's built-in action knows");
+                annotate(call, "warning", call.step().uses() + ": input '" + input + "' is not one Slipway's built-in action knows");
             }
         }
+    }
+
+    /** A {@code ::warning::} or {@code ::error::} of the action's own: an annotation of the step, as a command the action printed is. */
+    static void annotate(ActionCall call, String level, String message) {
+        byte[] line = ("::" + level + "::" + message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A") + "\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        call.output().stdout(line, 0, line.length);
     }
 
     static List<String> lines(String text) {

@@ -50,12 +50,22 @@ final class EngineImages implements BuiltinActions.ImageBuilds {
 
     @Override
     public String buildAndPush(ActionCall call, String context, String dockerfile, List<String> tags, Map<String, String> buildArgs,
-                               String target, Map<String, String> labels, boolean push) throws IOException, InterruptedException {
+                               String target, Map<String, String> labels, boolean push, List<String> cacheFrom, List<String> cacheTo)
+            throws IOException, InterruptedException {
         Path work = taskDir.resolve("image-build-" + (++builds));
         Dirs.reset(work);
+        String registry = setup.environment().get("SLIPWAY_REGISTRY");
+        Set<String> own = new LinkedHashSet<>();
+        if (registry != null && !registry.isBlank()) {
+            own.add(registry);
+        }
+        BuildCache.Plan caches = BuildCache.plan(cacheFrom, cacheTo, registry, setup.repository());
+        caches.warnings().forEach(w -> BuiltinActions.annotate(call, "warning", call.step().uses() + ": " + w));
+        caches.notes().forEach(call::log);
         PushSpec.Source.Build source;
         try {
-            source = source(call, context, dockerfile, buildArgs, target, work);
+            Map<String, PushSpec.Auth> known = push || !caches.from().isEmpty() || !caches.to().isEmpty() ? credentials(call) : Map.of();
+            source = withCaches(call, source(call, context, dockerfile, buildArgs, target, work), caches.from(), own, known);
             if (!push) {
                 Set<String> local = new LinkedHashSet<>(tags);
                 if (local.isEmpty()) {
@@ -63,18 +73,21 @@ final class EngineImages implements BuiltinActions.ImageBuilds {
                 }
                 call.log("building " + String.join(", ", local) + " (push: false: the image stays on the engine)");
                 setup.executor().build(source, local, labels, call::log);
+                if (!caches.to().isEmpty()) {
+                    call.log("cache-to: pushing the image as the build cache " + String.join(", ", caches.to()));
+                    setup.publisher().pushReferences(task, source, caches.to(), setup.environment(), labels, own, known::get, call::log);
+                }
                 return "";
             }
             if (tags.isEmpty()) {
                 throw new IOException("push: true needs 'tags' (registry.example/owner/app:1.0)");
             }
-            Map<String, PushSpec.Auth> known = credentials(call);
-            Set<String> own = new LinkedHashSet<>();
-            String registry = setup.environment().get("SLIPWAY_REGISTRY");
-            if (registry != null && !registry.isBlank()) {
-                own.add(registry);
+            List<String> references = new java.util.ArrayList<>(tags);
+            if (!caches.to().isEmpty()) {
+                call.log("cache-to: the image is pushed as the build cache " + String.join(", ", caches.to()) + " too");
+                caches.to().stream().filter(r -> !references.contains(r)).forEach(references::add);
             }
-            List<Publisher.Published> published = setup.publisher().pushReferences(task, source, tags, setup.environment(), labels, own,
+            List<Publisher.Published> published = setup.publisher().pushReferences(task, source, references, setup.environment(), labels, own,
                     known::get, call::log);
             return published.isEmpty() ? "" : published.getFirst().digest();
         } catch (Publisher.PublishException e) {
@@ -84,6 +97,20 @@ final class EngineImages implements BuiltinActions.ImageBuilds {
         } finally {
             Dirs.reset(work);
         }
+    }
+
+    /** The build with the cache images it may pull; one the run may not use is a warning. */
+    private PushSpec.Source.Build withCaches(ActionCall call, PushSpec.Source.Build source, List<String> from, Set<String> own,
+                                             Map<String, PushSpec.Auth> known) {
+        List<PushSpec.Source.CacheImage> images = new java.util.ArrayList<>();
+        for (String ref : from) {
+            try {
+                images.add(setup.publisher().cacheImage(ref, own, known::get));
+            } catch (Publisher.PublishException e) {
+                BuiltinActions.annotate(call, "warning", call.step().uses() + ": cache-from " + ref + " is not used: " + e.getMessage());
+            }
+        }
+        return new PushSpec.Source.Build(source.context(), source.dockerfile(), source.buildArgs(), source.target(), images);
     }
 
     private PushSpec.Source.Build source(ActionCall call, String context, String dockerfile, Map<String, String> buildArgs, String target,

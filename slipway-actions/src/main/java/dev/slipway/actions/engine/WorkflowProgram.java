@@ -508,7 +508,7 @@ public final class WorkflowProgram implements RunProgram {
                 };
                 JobRuntime runtime = new JobRuntime(session, log, new BuiltinActions(
                         actions.forJob(new JobRun(setup, task, taskDir, setup.bases(), workspace, handle)),
-                        new EngineImages(setup, handle, taskDir, task), setup.values()::checkout));
+                        new EngineImages(setup, handle, taskDir, task), setup.caches(), cacheScopes(setup), setup.values()::checkout));
                 running.add(runtime);
                 Thread watcher = Thread.ofVirtual().start(() -> {
                     while (!Thread.currentThread().isInterrupted()) {
@@ -736,6 +736,17 @@ public final class WorkflowProgram implements RunProgram {
             }
         }
         return d.toString();
+    }
+
+    /**
+     * Where a run's caches are saved (the first) and restored from, as GitHub scopes them: the
+     * run's ref (a pull request's merge ref), a pull request's base branch, the default branch.
+     */
+    static List<String> cacheScopes(Setup setup) {
+        CiStore.PullRequest pr = setup.run().event().pullRequest();
+        String ref = setup.environment().getOrDefault("SLIPWAY_REF", setup.run().ref());
+        return dev.slipway.actions.cache.CacheLookup.restoreScopes(ref, pr == null ? null : pr.number(), pr == null ? null : pr.baseRef(),
+                setup.caches() == null ? null : setup.caches().defaultBranch());
     }
 
     /** GitHub's event name for a Slipway run's event. */

@@ -50,7 +50,7 @@ class RepositoryActionsTest {
         RunInfo info = RunInfo.builder().serverUrl("http://forge.test/").repository("alice/app").sha("0123456789abcdef0123456789abcdef01234567")
                 .ref("refs/heads/main").event("push", new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()).runId("1").runNumber(1)
                 .actor("alice").workflow("w").token("t").build();
-        return new JobRuntime(session, log, new BuiltinActions(actions, null)).run(Job.of("build", List.of(steps)), info,
+        return new JobRuntime(session, log, new BuiltinActions(actions, null, null, List.of("refs/heads/main"))).run(Job.of("build", List.of(steps)), info,
                 RunnerInfo.linux("test", dir.resolve("tools").toString()), JobContexts.EMPTY);
     }
 

@@ -288,20 +288,36 @@ public final class DockerExecutor implements Executor {
             // build below
         }
         output.accept("building image " + tag + " from " + dockerfile);
-        build(context, context.resolve(dockerfile), java.util.Set.of(tag), Map.of(), Map.of(), null, output);
+        build(context, context.resolve(dockerfile), java.util.Set.of(tag), Map.of(), Map.of(), null, java.util.List.of(), output);
     }
 
     @Override
     public void build(PushSpec.Source.Build source, java.util.Set<String> tags, Map<String, String> labels,
                       java.util.function.Consumer<String> output) throws ExecutorException {
-        build(source.context(), source.dockerfile(), tags, labels, source.buildArgs(), source.target(), output);
+        build(source.context(), source.dockerfile(), tags, labels, source.buildArgs(), source.target(), source.cacheFrom(), output);
     }
 
-    /** One build with the classic builder: the context streamed as docker sends it, the output a line at a time. */
+    /**
+     * One build with the classic builder: the context streamed as docker sends it, the output a
+     * line at a time. Cache images are pulled first; the classic builder reuses a pulled image's
+     * layers for the steps whose instructions and inputs match ({@code --cache-from}).
+     */
     private void build(java.nio.file.Path context, java.nio.file.Path dockerfile, java.util.Set<String> tags, Map<String, String> labels,
-                       Map<String, String> buildArgs, String target, java.util.function.Consumer<String> output) throws ExecutorException {
+                       Map<String, String> buildArgs, String target, java.util.List<PushSpec.Source.CacheImage> cacheFrom,
+                       java.util.function.Consumer<String> output) throws ExecutorException {
         if (!java.nio.file.Files.isRegularFile(dockerfile)) {
             throw new ExecutorException("Dockerfile " + context.relativize(dockerfile) + " not found in the build context");
+        }
+        java.util.Set<String> caches = new java.util.LinkedHashSet<>();
+        for (PushSpec.Source.CacheImage c : cacheFrom) {
+            try {
+                pull(c.reference(), c.auth() == null ? null : authConfig(c.auth()));
+                caches.add(c.reference());
+                output.accept("cache-from " + c.reference() + ": pulled; its layers serve as the build's cache");
+            } catch (ExecutorException e) {
+                output.accept("cache-from " + c.reference() + ": not available (" + e.getMessage().replaceFirst("^image \\S+ is not present locally and "
+                        + "could not be pulled: ", "") + "); building without it");
+            }
         }
         StringBuilder partial = new StringBuilder();
         var callback = new com.github.dockerjava.api.command.BuildImageResultCallback() {
@@ -326,6 +342,9 @@ public final class DockerExecutor implements Executor {
             buildArgs.forEach(cmd::withBuildArg);
             if (target != null && !target.isBlank()) {
                 cmd.withTarget(target);
+            }
+            if (!caches.isEmpty()) {
+                cmd.withCacheFrom(caches);
             }
             cmd.exec(callback).awaitImageId(30, TimeUnit.MINUTES);
         } catch (IOException | DockerException | com.github.dockerjava.api.exception.DockerClientException e) {
@@ -359,7 +378,8 @@ public final class DockerExecutor implements Executor {
         synchronized (pushLocks.computeIfAbsent(spec.repository(), k -> new Object())) {
             try {
                 switch (spec.source()) {
-                    case PushSpec.Source.Build b -> build(b.context(), b.dockerfile(), targets, spec.labels(), b.buildArgs(), b.target(), output);
+                    case PushSpec.Source.Build b -> build(b.context(), b.dockerfile(), targets, spec.labels(), b.buildArgs(), b.target(),
+                            b.cacheFrom(), output);
                     case PushSpec.Source.Image i -> labelled(i.ref(), spec.labels(), targets);
                 }
                 String digest = null;
@@ -418,7 +438,7 @@ public final class DockerExecutor implements Executor {
             throw new ExecutorException("cannot label " + image + " for the push: " + e.getMessage(), e);
         }
         try {
-            build(context, context.resolve("Dockerfile"), targets, labels, Map.of(), null, line -> { });
+            build(context, context.resolve("Dockerfile"), targets, labels, Map.of(), null, java.util.List.of(), line -> { });
         } finally {
             try {
                 java.nio.file.Files.deleteIfExists(context.resolve("Dockerfile"));

@@ -37,15 +37,28 @@ public record PushSpec(Source source, String repository, List<String> tags, Map<
          * and {@code target} as {@code docker build --build-arg} and {@code --target} take them
          * (null: the last stage).
          */
-        record Build(java.nio.file.Path context, java.nio.file.Path dockerfile, Map<String, String> buildArgs, String target) implements Source {
+        record Build(java.nio.file.Path context, java.nio.file.Path dockerfile, Map<String, String> buildArgs, String target,
+                     List<CacheImage> cacheFrom) implements Source {
             public Build {
                 buildArgs = Map.copyOf(buildArgs);
+                cacheFrom = List.copyOf(cacheFrom);
+            }
+
+            public Build(java.nio.file.Path context, java.nio.file.Path dockerfile, Map<String, String> buildArgs, String target) {
+                this(context, dockerfile, buildArgs, target, List.of());
             }
 
             public Build(java.nio.file.Path context, java.nio.file.Path dockerfile) {
                 this(context, dockerfile, Map.of(), null);
             }
         }
+
+        /**
+         * An image whose layers a build may reuse ({@code docker build --cache-from}): pulled first
+         * with {@code auth} (null: anonymously); one that cannot be pulled is said and skipped, as
+         * a cache that is not there yet.
+         */
+        record CacheImage(String reference, Auth auth) {}
     }
 
     /** Credentials for the registry of {@code repository}, as the engine's {@code X-Registry-Auth} carries them. */

@@ -176,27 +176,12 @@ public final class Publisher {
             byRepository.computeIfAbsent(reference.substring(0, colon), k -> new ArrayList<>()).add(tag);
         }
         List<Published> out = new ArrayList<>();
-        Set<String> own = new LinkedHashSet<>(ownHosts);
-        if (this.own != null) {
-            own.add(this.own.publicAddress());
-            own.add(this.own.pushAddress());
-        }
         for (var e : byRepository.entrySet()) {
-            String host = e.getKey().substring(0, e.getKey().indexOf('/'));
-            String path = e.getKey().substring(host.length() + 1);
             List<String> tags = e.getValue();
-            String repository;
-            String recorded;
-            PushSpec.Auth auth;
-            if (this.own != null && own.stream().anyMatch(h -> h.equalsIgnoreCase(host))) {
-                repository = this.own.pushAddress() + "/" + path;
-                recorded = this.own.publicAddress() + "/" + path;
-                auth = new PushSpec.Auth.Token(this.own.pushAddress(), this.own.pushToken(run.user(), path));
-            } else {
-                repository = e.getKey();
-                recorded = e.getKey();
-                auth = credentials == null ? null : credentials.apply(host);
-            }
+            Target target = target(e.getKey(), ownHosts, credentials);
+            String repository = target.repository();
+            String recorded = target.recorded();
+            PushSpec.Auth auth = target.auth();
             log.accept("pushing to " + recorded + " as " + String.join(", ", tags)
                     + (repository.equals(recorded) ? "" : " (Slipway's own registry, with the run's rights)"));
             Map<String, String> labels = labels(values);
@@ -211,6 +196,48 @@ public final class Publisher {
             out.add(published);
         }
         return out;
+    }
+
+    /**
+     * A repository ({@code host[:port]/path}) as the engine reaches it, as the run's record names it,
+     * and with which credentials: Slipway's own (by any of its addresses or {@code ownHosts}) at
+     * the engine's address with the run's rights; others as they are, with {@code credentials}
+     * for their host (null: anonymous).
+     */
+    private record Target(String repository, String recorded, PushSpec.Auth auth) {}
+
+    private Target target(String repository, Set<String> ownHosts, Function<String, PushSpec.Auth> credentials) throws PublishException {
+        String host = repository.substring(0, repository.indexOf('/'));
+        String path = repository.substring(host.length() + 1);
+        Set<String> own = new LinkedHashSet<>(ownHosts);
+        if (this.own != null) {
+            own.add(this.own.publicAddress());
+            own.add(this.own.pushAddress());
+        }
+        if (this.own != null && own.stream().anyMatch(h -> h.equalsIgnoreCase(host))) {
+            return new Target(this.own.pushAddress() + "/" + path, this.own.publicAddress() + "/" + path,
+                    new PushSpec.Auth.Token(this.own.pushAddress(), this.own.pushToken(run.user(), path)));
+        }
+        return new Target(repository, repository, credentials == null ? null : credentials.apply(host));
+    }
+
+    /**
+     * A build cache image ({@code docker/build-push-action}'s {@code cache-from}) as the engine
+     * pulls it: {@code reference} ({@code host[:port]/path:tag}) resolved as {@link #pushReferences}
+     * resolves its references. Pulling one of Slipway's own needs the run's rights to push there,
+     * since a cache image is the run's to write too.
+     *
+     * @throws PublishException when the reference names no registry, or the run may not use it
+     */
+    public PushSpec.Source.CacheImage cacheImage(String reference, Set<String> ownHosts, Function<String, PushSpec.Auth> credentials)
+            throws PublishException {
+        int slash = reference.indexOf('/');
+        int colon = reference.lastIndexOf(':');
+        if (slash <= 0 || colon < slash || reference.contains("@")) {
+            throw new PublishException("'" + reference + "' is not an image reference with a registry and a tag (registry.example/owner/app:cache)");
+        }
+        Target target = target(reference.substring(0, colon), ownHosts, credentials);
+        return new PushSpec.Source.CacheImage(target.repository() + reference.substring(colon), target.auth());
     }
 
     /** The templates with their values, each checked, in order, without repeats. */

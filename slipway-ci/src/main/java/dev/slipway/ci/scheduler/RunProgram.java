@@ -56,12 +56,42 @@ public interface RunProgram {
      * @param serverUrl where tasks reach Slipway ({@code github.server_url})
      * @param previousDetails the {@link RunEngine.Listener#details} of tasks that ran in an earlier attempt (a retry reuses what succeeded)
      * @param publisher pushes the images the run builds, to Slipway's own registry with the run's rights or to others
+     * @param caches where the program keeps cache entries of its own for the run's repository
      */
     record Setup(CiStore.RunRow run, String repository, String definitionFile, String definition, String workMount,
                  Map<String, Path> bases, Path runDir, Set<String> tasks, int attempt, Map<String, String> variables,
                  Map<String, String> environment, Values values,
                  Function<String, TaskSpec.PullAuth> pullAuth, Executor executor, String serverUrl,
-                 Map<String, String> previousDetails, dev.slipway.ci.release.Publisher publisher) {}
+                 Map<String, String> previousDetails, dev.slipway.ci.release.Publisher publisher, CacheArea caches) {}
+
+    /**
+     * A directory a program keeps cache entries of its own in, across runs (GitHub's
+     * {@code actions/cache}), for the run's repository. On the server it is one of Slipway's CI
+     * caches, as a native task's {@code caches} entry is: owned by the repository, listed by
+     * {@code slipway cache list} with its size and quota, deleted by {@code slipway cache release}.
+     * A pull request from a fork gets an area of its own, as its native caches are.
+     */
+    interface CacheArea {
+        Path dir();
+
+        /** The repository's default branch ({@code main}): what is saved there, runs of every branch see. */
+        String defaultBranch();
+
+        /** The area's quota in bytes; the program keeps it under that by evicting entries. Negative: none. */
+        long quotaBytes();
+
+        /**
+         * Runs {@code change} while other changes of the area (by other runs) wait, then records
+         * the area's size. Returns a message for the log when the area was over its quota even so
+         * and was emptied, else null.
+         */
+        String change(Change change) throws java.io.IOException;
+
+        @FunctionalInterface
+        interface Change {
+            void run() throws java.io.IOException;
+        }
+    }
 
     /**
      * What a job of the run sees of its repository's configuration: the variables and secrets of

@@ -432,7 +432,7 @@ public final class RunQueue implements AutoCloseable {
             RunProgram.Setup setup = new RunProgram.Setup(run, repo.fullName(), run.definitionFile(), run.definition(), repo.name(), bases,
                     runsRoot.resolve(Long.toString(id)), toRun, attempt, variables, environment, values(id, attempt, repo, fork, masked),
                     image -> imageAuth.forImage(run.owner(), run.createdBy(), image), engine.executor(),
-                    release.env().get("SLIPWAY_SERVER"), previous, release.publisher());
+                    release.env().get("SLIPWAY_SERVER"), previous, release.publisher(), cacheArea(repo, fork));
             RunEngine.Listener listener = new RunListener(id, attempts, task -> Map.copyOf(masked), Map.of(), heldCaches, writers);
             RunEngine.Result result = program.run(setup, listener, cancellation);
             release.close(); // before the run is seen finished: its token must not outlive it
@@ -455,6 +455,52 @@ public final class RunQueue implements AutoCloseable {
             active.remove(id);
             finished.run();
         }
+    }
+
+    /** The name of the Slipway cache that holds a repository's workflow caches: no native pipeline can name it. */
+    static final String PROGRAM_CACHE = "@actions";
+
+    /**
+     * The repository's {@link #PROGRAM_CACHE} (a fork's pull request: its own), made on first use:
+     * a run that never caches adds no cache.
+     */
+    private RunProgram.CacheArea cacheArea(Registration repo, boolean fork) {
+        String owner = fork ? forkScope(repo) : repo.fullName();
+        String id = Caches.id(owner, PROGRAM_CACHE, false);
+        return new RunProgram.CacheArea() {
+            private volatile Path dir;
+
+            @Override
+            public Path dir() {
+                if (dir == null) {
+                    dir = caches.use(owner, PROGRAM_CACHE, false);
+                }
+                return dir;
+            }
+
+            @Override
+            public String defaultBranch() {
+                return repo.defaultBranch();
+            }
+
+            @Override
+            public long quotaBytes() {
+                dir();
+                return caches.quota(id);
+            }
+
+            @Override
+            public String change(RunProgram.CacheArea.Change change) throws IOException {
+                dir();
+                caches.lock(id).acquireUninterruptibly();
+                try {
+                    change.run();
+                    return caches.measure(id);
+                } finally {
+                    caches.lock(id).release();
+                }
+            }
+        };
     }
 
     /**

@@ -91,9 +91,7 @@ public final class Caches {
     public String measure(String id) {
         Path d = dir(id);
         long size = Dirs.size(d);
-        Long own = jdbi.withHandle(h -> h.createQuery("SELECT quota_bytes FROM ci_caches WHERE id = :id").bind("id", id).mapTo(Long.class)
-                .findOne().orElse(null));
-        long quota = own != null ? own : defaultQuota;
+        long quota = quota(id);
         String message = null;
         if (quota >= 0 && size > quota) {
             empty(d);
@@ -105,6 +103,13 @@ public final class Caches {
         jdbi.useHandle(h -> h.createUpdate("UPDATE ci_caches SET size_bytes = :s, measured_at = :t WHERE id = :id")
                 .bind("s", measured).bind("t", clock.millis()).bind("id", id).execute());
         return message;
+    }
+
+    /** The cache's quota in bytes: its own, else {@code ci.cache-quota}; negative for none. */
+    public long quota(String id) {
+        Long own = jdbi.withHandle(h -> h.createQuery("SELECT quota_bytes FROM ci_caches WHERE id = :id").bind("id", id).mapTo(Long.class)
+                .findOne().orElse(null));
+        return own != null ? own : defaultQuota;
     }
 
     public void setQuota(String id, Long bytes) {

@@ -239,7 +239,7 @@ public final class ExecCommand implements Callable<Integer> {
                     new dev.slipway.actions.engine.ActionCache(loaded.ci().actionsUrl(), cacheDir().resolve("actions")));
             platforms.forEach((label, image) -> labels.put(label, image.equals("-self-hosted") ? "host" : "docker://" + image));
             options = new ExecWorkflows.Options(base, workflows, event == null ? "push" : event, payload, jobs, labels, inputs, secrets, jobEnv,
-                    vars, actions);
+                    vars, actions, cacheDir().resolve("caches").resolve("@actions"), loaded.ci().cacheQuotaBytes());
             selected = ExecWorkflows.select(options);
         } catch (ExecWorkflows.Refused | IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());

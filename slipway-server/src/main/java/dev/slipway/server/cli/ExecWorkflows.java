@@ -47,10 +47,15 @@ final class ExecWorkflows {
     /** What {@code github.server_url} says when there is no server: act's choice too. */
     private static final String SERVER_URL = "https://github.com";
 
-    /** The command line, already read: paths resolved, files parsed. */
+    /**
+     * The command line, already read: paths resolved, files parsed.
+     *
+     * @param caches where {@code actions/cache} keeps each repository's caches between exec runs
+     * @param cacheQuota {@code ci.cache-quota}: the most a repository's caches may take (negative: no limit)
+     */
     record Options(Path base, Path workflows, String event, String payload, List<String> jobs, Map<String, String> labels,
                    Map<String, String> inputs, Map<String, byte[]> secrets, Map<String, String> env, Map<String, String> vars,
-                   WorkflowProgram.ActionsFactory actions) {}
+                   WorkflowProgram.ActionsFactory actions, Path caches, long cacheQuota) {}
 
     /** A reason exec cannot start: one line on stderr, exit 2. */
     static final class Refused extends Exception {
@@ -183,7 +188,9 @@ final class ExecWorkflows {
                             p -> System.err.println("[slipway] pushed " + p.image() + "@" + p.digest() + " as " + String.join(", ", p.tags())));
                     RunProgram.Setup setup = new RunProgram.Setup(run, repository, s.relative(), s.text(), workMount, Map.of(workMount, o.base()),
                             runDir, s.workflow().jobs().keySet(), 1, o.inputs(), environment, values(o),
-                            image -> null, executor, SERVER_URL, Map.of(), publisher);
+                            image -> null, executor, SERVER_URL, Map.of(), publisher,
+                            cacheArea(o.caches().resolve(repository.replaceAll("[^A-Za-z0-9._-]", "_").replaceFirst("^\\.", "_")),
+                                    head.defaultBranch(), o.cacheQuota()));
                     WorkflowProgram program = new WorkflowProgram(o.labels(), o.actions());
                     if (!o.jobs().isEmpty()) {
                         program = program.only(Set.copyOf(o.jobs()));
@@ -200,6 +207,33 @@ final class ExecWorkflows {
             }
         }
         return success ? 0 : 1;
+    }
+
+    /** exec's cache area for a repository: a directory kept between runs, changed by one run at a time in this process. */
+    private static RunProgram.CacheArea cacheArea(Path dir, String defaultBranch, long quota) {
+        return new RunProgram.CacheArea() {
+            @Override
+            public Path dir() {
+                return dir;
+            }
+
+            @Override
+            public String defaultBranch() {
+                return defaultBranch;
+            }
+
+            @Override
+            public long quotaBytes() {
+                return quota;
+            }
+
+            @Override
+            public synchronized String change(RunProgram.CacheArea.Change change) throws IOException {
+                Files.createDirectories(dir);
+                change.run();
+                return null;
+            }
+        };
     }
 
     /** A dispatch's inputs, checked against the workflow's before anything runs. */
@@ -253,8 +287,12 @@ final class ExecWorkflows {
         return out;
     }
 
-    /** What DIR's git HEAD says, when DIR is a git checkout; empty values otherwise. */
-    record GitHead(String ref, String commit, String message, String author, String repository) {
+    /**
+     * What DIR's git HEAD says, when DIR is a git checkout; empty values otherwise.
+     *
+     * @param defaultBranch what origin/HEAD names, else main or master if there is one, else main
+     */
+    record GitHead(String ref, String commit, String message, String author, String repository, String defaultBranch) {
         static GitHead of(Path dir) {
             try (Git git = Git.open(dir.toFile()); RevWalk walk = new RevWalk(git.getRepository())) {
                 var repo = git.getRepository();
@@ -262,15 +300,29 @@ final class ExecWorkflows {
                 String full = repo.getFullBranch();
                 String ref = full != null && full.startsWith(Constants.R_HEADS) ? full : "";
                 String origin = repo.getConfig().getString("remote", "origin", "url");
+                String defaultBranch = defaultBranch(repo);
                 if (head == null) {
-                    return new GitHead(ref, "", "", "", repository(origin));
+                    return new GitHead(ref, "", "", "", repository(origin), defaultBranch);
                 }
                 RevCommit c = walk.parseCommit(head);
                 return new GitHead(ref, head.name(), c.getFullMessage(),
-                        c.getAuthorIdent().getName() + " <" + c.getAuthorIdent().getEmailAddress() + ">", repository(origin));
+                        c.getAuthorIdent().getName() + " <" + c.getAuthorIdent().getEmailAddress() + ">", repository(origin), defaultBranch);
             } catch (IOException | RuntimeException notGit) {
-                return new GitHead("", "", "", "", null);
+                return new GitHead("", "", "", "", null, "main");
             }
+        }
+
+        private static String defaultBranch(org.eclipse.jgit.lib.Repository repo) throws IOException {
+            var originHead = repo.exactRef("refs/remotes/origin/HEAD");
+            if (originHead != null && originHead.isSymbolic()) {
+                return originHead.getTarget().getName().replaceFirst("^refs/remotes/origin/", "");
+            }
+            for (String b : List.of("main", "master")) {
+                if (repo.exactRef(Constants.R_HEADS + b) != null) {
+                    return b;
+                }
+            }
+            return "main";
         }
 
         /** {@code owner/name} from a remote's URL ({@code git@host:owner/name.git}, {@code https://host/owner/name}). */
