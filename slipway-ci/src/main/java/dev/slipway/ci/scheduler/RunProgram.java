@@ -31,6 +31,17 @@ public interface RunProgram {
     }
 
     /**
+     * The run's concurrency group as its definition gives it ({@code concurrency:} of a workflow),
+     * evaluated for this run before it is taken from the queue; null for none.
+     *
+     * @param ref the ref as git names it ({@code refs/heads/main})
+     * @throws IllegalArgumentException when the group cannot be evaluated; the run then ends in error with the message
+     */
+    default ConcurrencyGroups.Request concurrency(CiStore.RunRow run, String repository, String ref, Values values) {
+        return null;
+    }
+
+    /**
      * The tasks a retry of {@code task} runs again: it and every task that depends on it.
      *
      * @param details the {@link RunEngine.Listener#details} the run's tasks reported, by task
@@ -56,12 +67,13 @@ public interface RunProgram {
      * @param serverUrl where tasks reach Slipway ({@code github.server_url})
      * @param previousDetails the {@link RunEngine.Listener#details} of tasks that ran in an earlier attempt (a retry reuses what succeeded)
      * @param publisher pushes the images the run builds, to Slipway's own registry with the run's rights or to others
+     * @param groups the concurrency groups the run's jobs enter ({@code concurrency:} of a job), shared by the runs of this server
      */
     record Setup(CiStore.RunRow run, String repository, String definitionFile, String definition, String workMount,
                  Map<String, Path> bases, Path runDir, Set<String> tasks, int attempt, Map<String, String> variables,
                  Map<String, String> environment, Values values,
                  Function<String, TaskSpec.PullAuth> pullAuth, Executor executor, String serverUrl,
-                 Map<String, String> previousDetails, dev.slipway.ci.release.Publisher publisher) {}
+                 Map<String, String> previousDetails, dev.slipway.ci.release.Publisher publisher, ConcurrencyGroups groups) {}
 
     /**
      * What a job of the run sees of its repository's configuration: the variables and secrets of
@@ -89,6 +101,39 @@ public interface RunProgram {
          * needs no approval or the decision has been made, and when {@code cancelled} says so.
          */
         Decision awaitApproval(String environment, java.util.function.BooleanSupplier cancelled) throws InterruptedException;
+
+        /** The same variables and secrets for every environment, none needing approval ({@code slipway exec}). */
+        static Values fixed(Map<String, String> variables, Map<String, byte[]> secrets) {
+            Map<String, String> vars = Map.copyOf(variables);
+            return new Values() {
+                @Override
+                public Map<String, String> variables(String environment) {
+                    return vars;
+                }
+
+                @Override
+                public Map<String, byte[]> secrets(String environment, Collection<String> names) {
+                    Map<String, byte[]> out = new java.util.LinkedHashMap<>();
+                    for (String n : names) {
+                        byte[] v = secrets.get(n);
+                        if (v != null) {
+                            out.put(n, v.clone());
+                        }
+                    }
+                    return out;
+                }
+
+                @Override
+                public List<String> reviewers(String environment) {
+                    return List.of();
+                }
+
+                @Override
+                public Decision awaitApproval(String environment, java.util.function.BooleanSupplier cancelled) {
+                    return new Decision(true, "no approval needed");
+                }
+            };
+        }
     }
 
     /**
