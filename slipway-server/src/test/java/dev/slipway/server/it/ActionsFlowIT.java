@@ -218,6 +218,41 @@ class ActionsFlowIT {
     }
 
     @Test
+    void aMatrixOnTheCallingJobCallsOncePerCombinationAndInheritPassesTheCallersSecrets() throws Exception {
+        Path repo = GitRepos.create(Map.of(".gitea/workflows/fan.yml", """
+                on: workflow_dispatch
+                jobs:
+                  fan:
+                    strategy:
+                      matrix:
+                        target: [east, west]
+                    uses: ./.gitea/workflows/show.yml
+                    with:
+                      target: ${{ matrix.target }}
+                    secrets: inherit
+                """, ".gitea/workflows/show.yml", """
+                on:
+                  workflow_call:
+                    inputs:
+                      target: { type: string, required: true }
+                jobs:
+                  show:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - run: echo "target ${{ inputs.target }} token ${{ secrets.FAN_TOKEN }}"
+                """));
+        admin.register("fan", repo);
+        CiCheckoutIT.secret(admin.http(), "/api/v1/repos/admin/fan", "FAN_TOKEN", "fan-secret-value");
+        JsonNode run = admin.run("fan", "{\"workflow\":\"fan.yml\"}");
+        assertThat(run.get("status").asText()).as(run.toPrettyString()).isEqualTo("success");
+        Map<String, JsonNode> tasks = CiClient.tasks(run);
+        assertThat(tasks).containsOnlyKeys("fan-east-show", "fan-west-show");
+        assertThat(tasks.get("fan-west-show").get("display_name").asText()).isEqualTo("fan (west) / show");
+        assertThat(admin.log(run, "fan-east-show")).contains("target east token ***").doesNotContain("fan-secret-value");
+        assertThat(admin.log(run, "fan-west-show")).contains("target west token ***");
+    }
+
+    @Test
     void aCallWithAWrongInputFailsTheCallingJobWithTheProblem() throws Exception {
         Path repo = GitRepos.create(Map.of(".gitea/workflows/main.yml", """
                 on: workflow_dispatch
