@@ -513,7 +513,10 @@ public final class RunQueue implements AutoCloseable {
             store.finishRun(id, "error", INTERRUPTED); // stopped by the server's shutdown, not by a user
             return;
         }
-        String status = cancellation.cancelled() ? "cancelled"
+        // A run none of whose tasks failed but one was cancelled (a job replaced in its concurrency group) was cancelled, as on GitHub.
+        boolean onlyCancelled = result.statuses().containsValue(TaskStatus.CANCELLED) && !result.statuses().containsValue(TaskStatus.ERROR)
+                && !result.statuses().containsValue(TaskStatus.FAILURE);
+        String status = cancellation.cancelled() || onlyCancelled ? "cancelled"
                 : result.success() ? "success"
                 : result.statuses().containsValue(TaskStatus.ERROR) ? "error" : "failure";
         // Say which tasks made the run fail (their logs say why).

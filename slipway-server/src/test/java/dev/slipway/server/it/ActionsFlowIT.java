@@ -130,6 +130,24 @@ class ActionsFlowIT {
     }
 
     @Test
+    void aThirdJobOfAGroupReplacesTheWaitingOneAndTheRunIsCancelled() throws Exception {
+        StringBuilder jobs = new StringBuilder("on: workflow_dispatch\njobs:\n");
+        for (String id : java.util.List.of("a", "b", "c")) {
+            jobs.append("  ").append(id).append(":\n    runs-on: ubuntu-latest\n    concurrency: one\n    steps:\n")
+                    .append("      - run: sleep 3; echo ").append(id).append(" ran\n");
+        }
+        admin.register("jobreplace", GitRepos.create(Map.of(".gitea/workflows/jobs.yml", jobs.toString())));
+        JsonNode run = admin.run("jobreplace", "{}");
+        assertThat(run.get("status").asText()).as(run.toPrettyString()).isEqualTo("cancelled");
+        Map<String, JsonNode> tasks = CiClient.tasks(run);
+        assertThat(tasks.values()).extracting(t -> t.get("status").asText()).containsExactlyInAnyOrder("success", "success", "cancelled");
+        String replaced = tasks.entrySet().stream().filter(e -> e.getValue().get("status").asText().equals("cancelled"))
+                .map(Map.Entry::getKey).findFirst().orElseThrow();
+        assertThat(admin.log(run, replaced)).contains("cancelled: replaced by job ").contains(" in concurrency group one, which waits")
+                .doesNotContain(replaced + " ran");
+    }
+
+    @Test
     void aNativePipelineHasTheSameGroups() throws Exception {
         admin.register("native", GitRepos.create(Map.of(".slipway/deploy.yml", """
                 variables: { SECONDS: "0" }
