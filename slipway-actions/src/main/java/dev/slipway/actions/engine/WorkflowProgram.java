@@ -28,6 +28,7 @@ import dev.slipway.ci.executor.Executor;
 import dev.slipway.ci.executor.TaskSpec;
 import dev.slipway.ci.model.Task;
 import dev.slipway.ci.scheduler.CiStore;
+import dev.slipway.ci.scheduler.ConcurrencyGroups;
 import dev.slipway.ci.scheduler.RunEngine;
 import dev.slipway.ci.scheduler.RunProgram;
 import dev.slipway.ci.scheduler.TaskStatus;
@@ -134,6 +135,37 @@ public final class WorkflowProgram implements RunProgram {
         return new dev.slipway.ci.model.Permissions(packages, repository);
     }
 
+    /**
+     * The workflow's {@code concurrency:} for a run, its group evaluated with {@code github},
+     * {@code inputs} and {@code vars} as GitHub allows there; null without one, or when the group
+     * evaluates to an empty string.
+     */
+    @Override
+    public ConcurrencyGroups.Request concurrency(CiStore.RunRow run, String repository, String ref, Values values) {
+        Workflow workflow = Workflows.read(run.definitionFile(), run.definition());
+        if (workflow.concurrency() == null) {
+            return null;
+        }
+        Map<String, String> variables = new LinkedHashMap<>();
+        try {
+            JSON.readTree(run.variables() == null ? "{}" : run.variables()).properties().forEach(e -> variables.put(e.getKey(),
+                    e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString()));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the run's inputs are not JSON: " + e.getMessage());
+        }
+        RunInfo info = runInfo(new RunFacts(run, repository, run.definitionFile(), ref, "", "", 1, variables), workflow);
+        Map<String, JsonNode> c = new LinkedHashMap<>();
+        ObjectNode github = info.github("", "", "");
+        c.put("github", github);
+        c.put("gitea", github);
+        c.put("forgejo", github);
+        c.put("inputs", inputs(variables, workflow));
+        c.put("vars", JSON.valueToTree(values.variables(null)));
+        Scope scope = Scope.of(c);
+        String group = workflow.concurrency().group().evaluateString(scope).trim();
+        return group.isEmpty() ? null : new ConcurrencyGroups.Request(group, flag(workflow.concurrency().cancelInProgress(), scope));
+    }
+
     private static dev.slipway.ci.model.Permissions.Access access(dev.slipway.actions.workflow.Permissions.Access a) {
         return switch (a) {
             case NONE -> dev.slipway.ci.model.Permissions.Access.NONE;
@@ -170,6 +202,9 @@ public final class WorkflowProgram implements RunProgram {
         }
         String job = jobOf.getOrDefault(task, task);
         Set<String> dependents = new LinkedHashSet<>();
+        if (workflow.jobs().get(job) instanceof Job.Call) {
+            dependents.add(job); // the called workflow's tasks need each other: all of them run again
+        }
         for (String id : workflow.jobs().keySet()) {
             if (workflow.graph().ancestors(id).contains(job)) {
                 dependents.add(id);
@@ -195,11 +230,52 @@ public final class WorkflowProgram implements RunProgram {
         return names;
     }
 
+    /** Why a running or pending job was told to stop by its concurrency group; null while it was not. */
+    private static final class Stop {
+        private volatile String why;
+
+        void stop(String reason) {
+            why = reason;
+        }
+
+        String why() {
+            return why;
+        }
+    }
+
     /** A job's outcome as its dependents see it ({@code needs.<job>}). */
     private record Outcome(Status.Conclusion result, Map<String, String> outputs) {}
 
     /** What a job sees of the configuration for its environment: {@code vars} and {@code secrets}. */
     private record JobValues(Map<String, String> vars, Map<String, String> secrets) {}
+
+    /**
+     * One workflow's jobs in a run: the run's own workflow, or a reusable one a job calls, whose
+     * jobs become tasks named after the calling task ({@code deploy-build}) and shown as GitHub
+     * shows them ({@code deploy / build}).
+     *
+     * @param secrets what {@code secrets} holds in the called workflow; null for the run's own (and {@code secrets: inherit})
+     * @param prefix put before each job's id to make its task name: empty, or the calling task's name and {@code -}
+     * @param shownPrefix put before each job's display name: empty, or the calling job's and {@code  / }
+     * @param owner the run's job a task of this workflow belongs to (for retries), or null in the run's own
+     */
+    private record Frame(Workflow workflow, ObjectNode inputs, Map<String, String> secrets, String prefix, String shownPrefix,
+                         String owner, int depth, Map<String, CompletableFuture<Outcome>> outcomes) {
+        Frame(Workflow workflow, ObjectNode inputs, Map<String, String> secrets, String prefix, String shownPrefix, String owner, int depth) {
+            this(workflow, inputs, secrets, prefix, shownPrefix, owner, depth, new ConcurrentHashMap<>());
+        }
+
+        String task(String jobId) {
+            return prefix + jobId;
+        }
+
+        String jobOf(String jobId) {
+            return owner == null ? jobId : owner;
+        }
+    }
+
+    /** How deep reusable workflows may call each other, as on GitHub (the caller and three levels below it). */
+    static final int MAX_CALL_DEPTH = 4;
 
     private final class Execution {
         private final Setup setup;
@@ -210,12 +286,13 @@ public final class WorkflowProgram implements RunProgram {
         private final List<String> secretNames;
         /** By environment, lower case ("" for none): names compare case-insensitively. */
         private final Map<String, JobValues> values = new ConcurrentHashMap<>();
-        private final ObjectNode inputs;
         private final Map<String, TaskStatus> statuses = new ConcurrentHashMap<>();
         private final List<Executor.TaskHandle> handles = new CopyOnWriteArrayList<>();
-        private final Map<String, CompletableFuture<Outcome>> outcomes = new LinkedHashMap<>();
         /** GitHub's name of each task: {@code build (worker-a)}, or the job's {@code name}. */
         private final Map<String, String> displayNames = new ConcurrentHashMap<>();
+        /** The reusable workflows of the run's repository that its jobs call, read once, by path. */
+        private final Map<String, Callee> callees;
+        private final Frame top;
 
         Execution(Setup setup, Workflow workflow, RunEngine.Listener listener, RunEngine.Cancellation cancellation) {
             this.setup = setup;
@@ -223,8 +300,23 @@ public final class WorkflowProgram implements RunProgram {
             this.listener = listener;
             this.cancellation = cancellation;
             this.runInfo = runInfo(setup, workflow);
-            this.secretNames = List.copyOf(secretNames(setup.definition()));
-            this.inputs = inputs(setup, workflow);
+            this.callees = Callee.readAll(workflow, setup.bases().get(setup.workMount()));
+            Set<String> names = new LinkedHashSet<>(secretNames(setup.definition()));
+            callees.values().forEach(c -> names.addAll(secretNames(c.text())));
+            this.secretNames = List.copyOf(names);
+            this.top = new Frame(workflow, inputs(setup, workflow), null, "", "", null, 1);
+        }
+
+        /** What a job of {@code frame} sees: a called workflow's secrets are those passed to it. */
+        private JobValues values(Frame frame, String environment) {
+            JobValues v = values(environment);
+            if (frame.secrets() == null) {
+                return v;
+            }
+            Map<String, String> s = new LinkedHashMap<>(frame.secrets());
+            s.put("GITHUB_TOKEN", v.secrets().get("GITHUB_TOKEN"));
+            s.put("GITEA_TOKEN", v.secrets().get("GITEA_TOKEN"));
+            return new JobValues(v.vars(), s);
         }
 
         /**
@@ -252,25 +344,31 @@ public final class WorkflowProgram implements RunProgram {
                     selected.addAll(workflow.graph().ancestors(id));
                 }
             }
-            for (String id : workflow.graph().order()) {
-                if (!selected.contains(id)) {
-                    outcomes.put(id, CompletableFuture.completedFuture(new Outcome(Status.Conclusion.SKIPPED, Map.of())));
-                    continue;
-                }
-                Job job = workflow.job(id);
-                List<CompletableFuture<Outcome>> deps = job.needs().stream().map(outcomes::get).toList();
-                outcomes.put(id, CompletableFuture.allOf(deps.toArray(CompletableFuture[]::new))
-                        .thenApplyAsync(ignored -> runJob(job), command -> Thread.ofVirtual().name("job-" + id).start(command)));
-            }
-            outcomes.values().forEach(CompletableFuture::join);
+            runFrame(top, selected);
             return new RunEngine.Result(Map.copyOf(statuses), List.copyOf(handles));
         }
 
+        /** Runs the frame's jobs (those {@code selected}, null for all) in the order their needs give; returns when all ended. */
+        private void runFrame(Frame frame, Set<String> selected) {
+            Map<String, CompletableFuture<Outcome>> outcomes = frame.outcomes();
+            for (String id : frame.workflow().graph().order()) {
+                if (selected != null && !selected.contains(id)) {
+                    outcomes.put(id, CompletableFuture.completedFuture(new Outcome(Status.Conclusion.SKIPPED, Map.of())));
+                    continue;
+                }
+                Job job = frame.workflow().job(id);
+                List<CompletableFuture<Outcome>> deps = job.needs().stream().map(outcomes::get).toList();
+                outcomes.put(id, CompletableFuture.allOf(deps.toArray(CompletableFuture[]::new))
+                        .thenApplyAsync(ignored -> runJob(frame, job), command -> Thread.ofVirtual().name("job-" + frame.task(id)).start(command)));
+            }
+            outcomes.values().forEach(CompletableFuture::join);
+        }
+
         /** The job's {@code needs} context and the status its {@code if} sees (every ancestor). */
-        private ObjectNode needsContext(Job job) {
+        private ObjectNode needsContext(Frame frame, Job job) {
             ObjectNode needs = JSON.createObjectNode();
             for (String n : job.needs()) {
-                Outcome o = outcomes.get(n).join();
+                Outcome o = frame.outcomes().get(n).join();
                 ObjectNode entry = needs.putObject(n);
                 entry.put("result", o.result().word());
                 ObjectNode out = entry.putObject("outputs");
@@ -279,22 +377,22 @@ public final class WorkflowProgram implements RunProgram {
             return needs;
         }
 
-        private Scope jobScope(Job job, ObjectNode needs, ObjectNode matrix, ObjectNode strategy, JobValues values) {
+        private Scope jobScope(Frame frame, Job job, ObjectNode needs, ObjectNode matrix, ObjectNode strategy, JobValues values) {
             Map<String, JsonNode> c = new LinkedHashMap<>();
             ObjectNode github = runInfo.github(job.id(), "/src/" + setup.workMount(), TEMP + "/_github_workflow/event.json");
             c.put("github", github);
             c.put("gitea", github);
             c.put("forgejo", github);
-            c.put("inputs", inputs);
+            c.put("inputs", frame.inputs());
             c.put("vars", JSON.valueToTree(values.vars()));
             c.put("needs", needs);
             c.put("matrix", matrix == null ? JSON.createObjectNode() : matrix);
             c.put("strategy", strategy == null ? JSON.createObjectNode() : strategy);
             c.put("secrets", JSON.valueToTree(values.secrets()));
-            c.put("env", JSON.valueToTree(envOf(workflow.env(), null)));
+            c.put("env", JSON.valueToTree(envOf(frame.workflow().env(), null)));
             Map<String, Status.Conclusion> ancestors = new LinkedHashMap<>();
-            for (String a : workflow.graph().ancestors(job.id())) {
-                ancestors.put(a, outcomes.get(a).join().result());
+            for (String a : frame.workflow().graph().ancestors(job.id())) {
+                ancestors.put(a, frame.outcomes().get(a).join().result());
             }
             return Scope.of(c).withStatus(new Status.Needs(ancestors, cancellation.cancelled()));
         }
@@ -305,49 +403,50 @@ public final class WorkflowProgram implements RunProgram {
             return out;
         }
 
-        private Outcome runJob(Job job) {
+        private Outcome runJob(Frame frame, Job job) {
             String id = job.id();
-            ObjectNode needs = needsContext(job);
-            if (!setup.tasks().contains(id) && previous(id) != null) {
-                return previous(id); // succeeded in an earlier attempt of this run
+            String task = frame.task(id);
+            ObjectNode needs = needsContext(frame, job);
+            if (!setup.tasks().contains(task) && previous(task) != null) {
+                return previous(task); // succeeded in an earlier attempt of this run
             }
-            Scope scope = jobScope(job, needs, null, null, values(null));
+            Scope scope = jobScope(frame, job, needs, null, null, values(frame, null));
             boolean wanted;
             try {
                 wanted = !cancellation.cancelled() && job.condition().test(scope);
             } catch (RuntimeException e) {
-                return fail(id, "the job's if: " + job.condition().source() + " could not be evaluated: " + e.getMessage());
+                return fail(task, "the job's if: " + job.condition().source() + " could not be evaluated: " + e.getMessage());
             }
             if (!wanted) {
-                listener.skipped(id, cancellation.cancelled() ? "the run was cancelled"
+                listener.skipped(task, cancellation.cancelled() ? "the run was cancelled"
                         : "its if: " + (job.condition().source().isBlank() ? "success()" : job.condition().source()) + " was false");
-                statuses.put(id, TaskStatus.SKIPPED);
+                statuses.put(task, TaskStatus.SKIPPED);
                 return new Outcome(Status.Conclusion.SKIPPED, Map.of());
             }
-            if (job instanceof Job.Call) {
-                return fail(id, "reusable workflows (jobs." + id + ".uses) do not run yet in Slipway");
-            }
-            Job.Steps steps = (Job.Steps) job;
             Expansion expansion;
             try {
                 expansion = job.expand(scope);
             } catch (RuntimeException e) {
-                return fail(id, "the job's matrix could not be expanded: " + e.getMessage());
+                return fail(task, "the job's matrix could not be expanded: " + e.getMessage());
             }
             List<String> names = new ArrayList<>();
             Map<String, String> shown = new LinkedHashMap<>();
             for (int i = 0; i < expansion.combinations().size(); i++) {
                 Combination combination = expansion.combinations().get(i);
-                Scope named = jobScope(job, needs, combination.context(), expansion.strategyContext(i), values(null));
-                String name = taskName(id, combination, names);
+                Scope named = jobScope(frame, job, needs, combination.context(), expansion.strategyContext(i), values(frame, null));
+                String name = taskName(task, combination, names);
                 names.add(name);
-                shown.put(name, job.displayName(combination, named));
+                shown.put(name, frame.shownPrefix() + job.displayName(combination, named));
             }
-            if (!names.equals(List.of(id))) {
-                listener.tasksExpanded(id, names);
+            if (job instanceof Job.Call call) {
+                return runCall(frame, call, needs, expansion, names, shown);
+            }
+            Job.Steps steps = (Job.Steps) job;
+            if (!names.equals(List.of(task))) {
+                listener.tasksExpanded(task, names);
             }
             for (String name : names) { // the job a task belongs to (for retries) and GitHub's name for it, also if it never runs
-                listener.details(name, JSON.createObjectNode().put("job", id).put("display_name", shown.get(name)).toString());
+                listener.details(name, JSON.createObjectNode().put("job", frame.jobOf(id)).put("display_name", shown.get(name)).toString());
             }
             displayNames.putAll(shown);
             Semaphore parallel = new Semaphore(expansion.maxParallel());
@@ -371,7 +470,7 @@ public final class WorkflowProgram implements RunProgram {
                             return Status.Conclusion.CANCELLED;
                         }
                         Combination combination = expansion.combinations().get(index);
-                        Scope s = jobScope(job, needs, combination.context(), expansion.strategyContext(index), values(null));
+                        Scope s = jobScope(frame, job, needs, combination.context(), expansion.strategyContext(index), values(frame, null));
                         String environment;
                         JobValues v;
                         try {
@@ -380,18 +479,34 @@ public final class WorkflowProgram implements RunProgram {
                             if (refused != null) {
                                 return fail(names.get(index), refused).result();
                             }
-                            v = values(environment);
+                            v = values(frame, environment);
                         } catch (RuntimeException e) {
                             return fail(names.get(index), "the job's environment: " + e.getMessage()).result();
                         }
-                        s = jobScope(job, needs, combination.context(), expansion.strategyContext(index), v);
-                        Status.Conclusion c = runCombination(steps, names.get(index), s, v, environment, combination, expansion, index, needs,
-                                outputs, running);
-                        if (c == Status.Conclusion.FAILURE && expansion.failFast() && names.size() > 1) {
-                            failedFast[0] = true;
-                            running.forEach(JobRuntime::cancel);
+                        s = jobScope(frame, job, needs, combination.context(), expansion.strategyContext(index), v);
+                        Stop stop = new Stop();
+                        ConcurrencyGroups.Ticket ticket;
+                        try {
+                            ticket = enterGroup(job, s, names.get(index), stop);
+                        } catch (RuntimeException e) {
+                            return fail(names.get(index), "the job's concurrency: " + e.getMessage()).result();
                         }
-                        return c;
+                        try {
+                            if (ticket != null && !awaitGroup(ticket, names.get(index), stop)) {
+                                return Status.Conclusion.CANCELLED;
+                            }
+                            Status.Conclusion c = runCombination(frame, steps, names.get(index), s, v, environment, combination, expansion, index,
+                                    needs, outputs, running, stop);
+                            if (c == Status.Conclusion.FAILURE && expansion.failFast() && names.size() > 1) {
+                                failedFast[0] = true;
+                                running.forEach(JobRuntime::cancel);
+                            }
+                            return c;
+                        } finally {
+                            if (ticket != null) {
+                                ticket.close();
+                            }
+                        }
                     } finally {
                         parallel.release();
                     }
@@ -402,6 +517,164 @@ public final class WorkflowProgram implements RunProgram {
             Status.Conclusion result = results.contains(Status.Conclusion.FAILURE) ? (continueOnError ? Status.Conclusion.SUCCESS : Status.Conclusion.FAILURE)
                     : results.contains(Status.Conclusion.CANCELLED) ? Status.Conclusion.CANCELLED : Status.Conclusion.SUCCESS;
             return new Outcome(result, Map.copyOf(outputs));
+        }
+
+        /**
+         * Enters the job's concurrency group ({@code concurrency:} of the job, evaluated with its
+         * matrix); null for a job without one, or whose group evaluates to an empty string.
+         */
+        private ConcurrencyGroups.Ticket enterGroup(Job job, Scope scope, String task, Stop stop) {
+            if (job.concurrency() == null) {
+                return null;
+            }
+            String group = job.concurrency().group().evaluateString(scope).trim();
+            if (group.isEmpty()) {
+                return null;
+            }
+            boolean cancelInProgress = flag(job.concurrency().cancelInProgress(), scope);
+            return setup.groups().enter(setup.repository(), new ConcurrencyGroups.Request(group, cancelInProgress),
+                    "job " + task + " of run " + setup.run().id(), stop::stop);
+        }
+
+        /** Waits, while the task is pending, until its group lets it run; false (the task cancelled, said in its log) when it may not. */
+        private boolean awaitGroup(ConcurrencyGroups.Ticket ticket, String task, Stop stop) {
+            if (!ticket.running() && ("run " + setup.run().id()).equals(ticket.blockedBy())) {
+                stop.stop("a deadlock for concurrency group " + ticket.group() + " was detected: the workflow holds it, so its job"
+                        + " would wait for its own run (as GitHub, Slipway cancels the job)");
+            }
+            if (!ticket.running()) {
+                listener.system(task, "waiting for concurrency group " + ticket.group()
+                        + (ticket.blockedBy() == null ? "" : ": " + ticket.blockedBy() + " is in progress"));
+            }
+            boolean may;
+            try {
+                may = ticket.await(() -> cancellation.cancelled() || stop.why() != null);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                may = false;
+            }
+            if (may && stop.why() == null) {
+                return true;
+            }
+            listener.system(task, "cancelled: " + (stop.why() != null ? stop.why() : "the run was cancelled"));
+            listener.status(task, TaskStatus.CANCELLED, null);
+            statuses.put(task, TaskStatus.CANCELLED);
+            return false;
+        }
+
+        /**
+         * A job that calls a reusable workflow: for each combination of its matrix, the called
+         * workflow's jobs run as tasks of this run, with the inputs and secrets the job passes;
+         * the job's outputs are the called workflow's {@code on.workflow_call.outputs}.
+         */
+        private Outcome runCall(Frame frame, Job.Call call, ObjectNode needs, Expansion expansion, List<String> names,
+                                Map<String, String> shown) {
+            String task = frame.task(call.id());
+            Callee callee = switch (call.uses()) {
+                case dev.slipway.actions.workflow.WorkflowRef.Remote r -> Callee.failed("reusable workflows of other repositories ("
+                        + r.source() + ") do not run in Slipway yet: copy the workflow into this repository's workflow directory and call"
+                        + " it as ./.gitea/workflows/" + r.path().substring(r.path().lastIndexOf('/') + 1));
+                case dev.slipway.actions.workflow.WorkflowRef.Local l -> callees.getOrDefault(l.path(),
+                        Callee.failed(l.path() + " could not be read"));
+            };
+            String problem = callee.problem() != null ? callee.problem()
+                    : frame.depth() >= MAX_CALL_DEPTH ? "reusable workflows nest at most " + MAX_CALL_DEPTH + " levels deep (" + call.uses().source() + ")"
+                    : callee.workflow().on().workflowCall() == null ? call.uses().source() + " has no 'on: workflow_call', so it cannot be called"
+                    : callee.workflow().on().workflowCall().check(call).stream().map(dev.slipway.ci.definition.Problem::toString)
+                            .reduce((a, b) -> a + "\n" + b).orElse(null);
+            if (problem != null) {
+                return fail(task, call.uses().source() + ": " + problem);
+            }
+            Workflow called = callee.workflow();
+            List<String> inner = new ArrayList<>();
+            for (String name : names) {
+                called.graph().order().forEach(j -> inner.add(name + "-" + j));
+            }
+            listener.tasksExpanded(task, inner);
+            if (called.concurrency() != null) {
+                listener.system(inner.getFirst(), "warning: the concurrency of " + call.uses().source() + " is not applied: a called"
+                        + " workflow runs within its caller's run (the called jobs' own concurrency is applied)");
+            }
+            if (call.concurrency() != null) {
+                listener.system(inner.getFirst(), "warning: jobs." + call.id() + ".concurrency is not applied: a job that calls a reusable"
+                        + " workflow enters no concurrency group yet (the called jobs' own concurrency is applied)");
+            }
+            List<Frame> frames = new ArrayList<>();
+            for (int i = 0; i < names.size(); i++) {
+                Scope s = jobScope(frame, call, needs, expansion.combinations().get(i).context(), expansion.strategyContext(i), values(frame, null));
+                try {
+                    frames.add(new Frame(called, callInputs(called, call, s, frame), callSecrets(frame, call, s), names.get(i) + "-",
+                            shown.get(names.get(i)) + " / ", frame.jobOf(call.id()), frame.depth() + 1));
+                } catch (RuntimeException e) {
+                    String why = "the call's inputs or secrets: " + e.getMessage();
+                    inner.forEach(t -> fail(t, why));
+                    return new Outcome(Status.Conclusion.FAILURE, Map.of());
+                }
+            }
+            Map<String, String> outputs = new LinkedHashMap<>();
+            List<Status.Conclusion> results = new ArrayList<>();
+            List<CompletableFuture<Void>> running = new ArrayList<>();
+            Semaphore parallel = new Semaphore(expansion.maxParallel());
+            for (Frame f : frames) {
+                running.add(CompletableFuture.runAsync(() -> {
+                    parallel.acquireUninterruptibly();
+                    try {
+                        runFrame(f, null);
+                    } finally {
+                        parallel.release();
+                    }
+                }, command -> Thread.ofVirtual().start(command)));
+            }
+            running.forEach(CompletableFuture::join);
+            for (Frame f : frames) {
+                ObjectNode jobs = JSON.createObjectNode();
+                f.outcomes().forEach((j, o) -> {
+                    Outcome outcome = o.join();
+                    results.add(outcome.result());
+                    ObjectNode entry = jobs.putObject(j);
+                    entry.put("result", outcome.result().word());
+                    ObjectNode out = entry.putObject("outputs");
+                    outcome.outputs().forEach(out::put);
+                });
+                Map<String, JsonNode> c = new LinkedHashMap<>();
+                c.put("github", runInfo.github(call.id(), "/src/" + setup.workMount(), TEMP + "/_github_workflow/event.json"));
+                c.put("inputs", f.inputs());
+                c.put("vars", JSON.valueToTree(values(null).vars()));
+                c.put("jobs", jobs);
+                Scope scope = Scope.of(c);
+                for (var o : called.on().workflowCall().outputs().values()) {
+                    try {
+                        outputs.put(o.name(), o.value().evaluateString(scope));
+                    } catch (RuntimeException e) {
+                        listener.system(f.prefix() + called.graph().order().getLast(), "warning: output " + o.name() + " of "
+                                + call.uses().source() + " could not be evaluated: " + e.getMessage());
+                    }
+                }
+            }
+            Status.Conclusion result = results.contains(Status.Conclusion.FAILURE) ? Status.Conclusion.FAILURE
+                    : results.contains(Status.Conclusion.CANCELLED) ? Status.Conclusion.CANCELLED : Status.Conclusion.SUCCESS;
+            return new Outcome(result, Map.copyOf(outputs));
+        }
+
+        /** The called workflow's {@code inputs}: the call's {@code with:} evaluated, checked, typed, defaults filled in. */
+        private ObjectNode callInputs(Workflow called, Job.Call call, Scope scope, Frame frame) {
+            Map<String, JsonNode> given = new LinkedHashMap<>();
+            call.with().forEach((k, v) -> given.put(k, v.evaluate(scope)));
+            Map<String, JsonNode> c = new LinkedHashMap<>();
+            c.put("github", runInfo.github(call.id(), "/src/" + setup.workMount(), TEMP + "/_github_workflow/event.json"));
+            c.put("inputs", frame.inputs());
+            c.put("vars", JSON.valueToTree(values(null).vars()));
+            return called.on().workflowCall().inputs(given, Scope.of(c));
+        }
+
+        /** What {@code secrets} holds in the called workflow: null for {@code inherit} (the caller's), else those passed. */
+        private Map<String, String> callSecrets(Frame frame, Job.Call call, Scope scope) {
+            if (call.secrets().inherit()) {
+                return frame.secrets();
+            }
+            Map<String, String> out = new LinkedHashMap<>();
+            call.secrets().passed().forEach((k, v) -> out.put(k, v.evaluateString(scope)));
+            return out;
         }
 
         private Outcome previous(String job) {
@@ -428,9 +701,9 @@ public final class WorkflowProgram implements RunProgram {
             return new Outcome(Status.Conclusion.FAILURE, Map.of());
         }
 
-        private Status.Conclusion runCombination(Job.Steps job, String task, Scope scope, JobValues values, String environment,
+        private Status.Conclusion runCombination(Frame frame, Job.Steps job, String task, Scope scope, JobValues values, String environment,
                                                  Combination combination, Expansion expansion, int index,
-                                                 ObjectNode needs, Map<String, String> outputs, List<JobRuntime> running) {
+                                                 ObjectNode needs, Map<String, String> outputs, List<JobRuntime> running, Stop stop) {
             Executor.OutputSink sink = listener.output(task);
             listener.status(task, TaskStatus.RUNNING, null);
             Executor.TaskHandle handle = null;
@@ -512,7 +785,10 @@ public final class WorkflowProgram implements RunProgram {
                 running.add(runtime);
                 Thread watcher = Thread.ofVirtual().start(() -> {
                     while (!Thread.currentThread().isInterrupted()) {
-                        if (cancellation.cancelled()) {
+                        if (stop.why() != null) {
+                            listener.system(task, "cancelled: " + stop.why());
+                        }
+                        if (cancellation.cancelled() || stop.why() != null) {
                             runtime.cancel();
                             return;
                         }
@@ -525,8 +801,8 @@ public final class WorkflowProgram implements RunProgram {
                 });
                 JobResult result;
                 try {
-                    result = runtime.run(runtimeJob(workflow.env(), job, displayNames.getOrDefault(task, task), timeout), runInfo, RunnerInfo.linux("slipway", "/opt/hostedtoolcache"),
-                            new JobContexts(values.vars(), values.secrets(), inputs, combination.context(), expansion.strategyContext(index), needs,
+                    result = runtime.run(runtimeJob(frame.workflow().env(), job, displayNames.getOrDefault(task, task), timeout), runInfo, RunnerInfo.linux("slipway", "/opt/hostedtoolcache"),
+                            new JobContexts(values.vars(), values.secrets(), frame.inputs(), combination.context(), expansion.strategyContext(index), needs,
                                     services.network() == null ? null : JSON.createObjectNode().put("id", handle.id()).put("network", services.network()),
                                     services.context()));
                 } finally {
@@ -534,12 +810,15 @@ public final class WorkflowProgram implements RunProgram {
                     running.remove(runtime);
                 }
                 outputs.putAll(result.outputs());
-                listener.details(task, details(job.id(), displayNames.getOrDefault(task, task), result));
+                listener.details(task, details(frame.jobOf(job.id()), displayNames.getOrDefault(task, task), result));
                 setup.executor().stop(handle);
                 setup.executor().await(handle, Duration.ofSeconds(30));
                 services.close();
                 sink.close();
-                TaskStatus status = switch (result.result()) {
+                // A cancel stops the container at once: the step it killed failed, but the job was cancelled.
+                Status.Conclusion conclusion = result.result() == Status.Conclusion.FAILURE && (cancellation.cancelled() || stop.why() != null)
+                        ? Status.Conclusion.CANCELLED : result.result();
+                TaskStatus status = switch (conclusion) {
                     case SUCCESS -> TaskStatus.SUCCESS;
                     case FAILURE -> TaskStatus.FAILURE;
                     case CANCELLED -> TaskStatus.CANCELLED;
@@ -547,11 +826,11 @@ public final class WorkflowProgram implements RunProgram {
                 };
                 listener.status(task, status, status == TaskStatus.SUCCESS ? 0 : null);
                 statuses.put(task, status);
-                return result.result();
+                return conclusion;
             } catch (Executor.ExecutorException | IOException | RuntimeException e) {
                 listener.system(task, "error: " + e.getMessage());
                 services.close(); // their logs before the task's status ends its log
-                if (cancellation.cancelled()) { // while waiting for a service, say
+                if (cancellation.cancelled() || stop.why() != null) { // while waiting for a service, say
                     listener.status(task, TaskStatus.CANCELLED, null);
                     statuses.put(task, TaskStatus.CANCELLED);
                     return Status.Conclusion.CANCELLED;
@@ -754,22 +1033,35 @@ public final class WorkflowProgram implements RunProgram {
         return EventNames.github(slipwayEvent);
     }
 
+    /** What the {@code github} context is made of: a run's row and what the server knows around it. */
+    private record RunFacts(CiStore.RunRow run, String repository, String definitionFile, String ref, String serverUrl, String token,
+                            int attempt, Map<String, String> variables) {
+        static RunFacts of(Setup setup) {
+            Map<String, String> env = setup.environment();
+            return new RunFacts(setup.run(), setup.repository(), setup.definitionFile(), env.getOrDefault("SLIPWAY_REF", setup.run().ref()),
+                    setup.serverUrl(), env.getOrDefault("SLIPWAY_TOKEN", ""), setup.attempt(), setup.variables());
+        }
+    }
+
     private static RunInfo runInfo(Setup setup, Workflow workflow) {
-        CiStore.RunRow run = setup.run();
-        Map<String, String> env = setup.environment();
-        String ref = env.getOrDefault("SLIPWAY_REF", run.ref());
-        JsonNode event = event(setup, workflow);
+        return runInfo(RunFacts.of(setup), workflow);
+    }
+
+    private static RunInfo runInfo(RunFacts facts, Workflow workflow) {
+        CiStore.RunRow run = facts.run();
+        String ref = facts.ref();
+        JsonNode event = event(facts, workflow);
         CiStore.PullRequest pr = run.event().pullRequest();
-        return RunInfo.builder().serverUrl(setup.serverUrl()).repository(setup.repository()).sha(run.commit()).ref(ref)
-                .headRef(pr == null ? "" : pr.headRef()).baseRef(pr == null ? "" : pr.baseRef()).event(eventName(run.trigger()), event).runId(Long.toString(run.id())).runNumber(run.id()).runAttempt(Math.max(1, setup.attempt()))
+        return RunInfo.builder().serverUrl(facts.serverUrl()).repository(facts.repository()).sha(run.commit()).ref(ref)
+                .headRef(pr == null ? "" : pr.headRef()).baseRef(pr == null ? "" : pr.baseRef()).event(eventName(run.trigger()), event).runId(Long.toString(run.id())).runNumber(run.id()).runAttempt(Math.max(1, facts.attempt()))
                 .actor(run.createdBy()).workflow(workflow.displayName())
-                .workflowRef(setup.repository() + "/" + setup.definitionFile() + "@" + ref)
-                .token(env.getOrDefault("SLIPWAY_TOKEN", "")).build();
+                .workflowRef(facts.repository() + "/" + facts.definitionFile() + "@" + ref)
+                .token(facts.token()).build();
     }
 
     /** The forge's payload when a webhook started the run; else one with the fields scripts read most. */
-    private static JsonNode event(Setup setup, Workflow workflow) {
-        CiStore.RunRow run = setup.run();
+    private static JsonNode event(RunFacts facts, Workflow workflow) {
+        CiStore.RunRow run = facts.run();
         if (run.event().payload() != null) {
             try {
                 return JSON.readTree(run.event().payload());
@@ -778,28 +1070,28 @@ public final class WorkflowProgram implements RunProgram {
             }
         }
         ObjectNode e = JSON.createObjectNode();
-        e.put("ref", setup.environment().getOrDefault("SLIPWAY_REF", run.ref()));
+        e.put("ref", facts.ref());
         e.put("after", run.commit());
         ObjectNode head = e.putObject("head_commit");
         head.put("id", run.commit());
         head.put("message", run.event().message() == null ? "" : run.event().message());
         ObjectNode repo = e.putObject("repository");
-        repo.put("full_name", setup.repository());
-        repo.put("name", setup.repository().substring(setup.repository().indexOf('/') + 1));
+        repo.put("full_name", facts.repository());
+        repo.put("name", facts.repository().substring(facts.repository().indexOf('/') + 1));
         if (eventName(run.trigger()).equals("workflow_dispatch")) {
-            e.set("inputs", On_eventInputs(inputs(setup, workflow)));
+            e.set("inputs", dev.slipway.actions.workflow.On.Dispatch.eventInputs(inputs(facts.variables(), workflow)));
         }
         return e;
     }
 
-    private static ObjectNode On_eventInputs(ObjectNode inputs) {
-        return dev.slipway.actions.workflow.On.Dispatch.eventInputs(inputs);
+    private static ObjectNode inputs(Setup setup, Workflow workflow) {
+        return inputs(setup.variables(), workflow);
     }
 
     /** The {@code inputs} context: a dispatch's inputs, typed and with defaults filled in. */
-    private static ObjectNode inputs(Setup setup, Workflow workflow) {
+    private static ObjectNode inputs(Map<String, String> variables, Workflow workflow) {
         Map<String, JsonNode> given = new LinkedHashMap<>();
-        setup.variables().forEach((k, v) -> given.put(k, TextNode.valueOf(v)));
+        variables.forEach((k, v) -> given.put(k, TextNode.valueOf(v)));
         if (workflow.on().workflowDispatch() != null) {
             return workflow.on().workflowDispatch().inputs(given);
         }

@@ -1,5 +1,6 @@
 package dev.slipway.ci.definition;
 
+import dev.slipway.ci.model.Concurrency;
 import dev.slipway.ci.model.ImageSpec;
 import dev.slipway.ci.model.Notification;
 import dev.slipway.ci.model.Permissions;
@@ -26,7 +27,8 @@ import org.yaml.snakeyaml.nodes.Node;
 final class PipelineReader {
     /** {@code x-} keys are ignored, as in Compose files: a place for YAML anchors shared by tasks. */
     private static final Set<String> KEYS = Set.of("on", "variables", "images", "repositories", "tasks", "version", "notify",
-            "permissions", "x-*");
+            "permissions", "concurrency", "x-*");
+    private static final Set<String> CONCURRENCY_KEYS = Set.of("group", "cancel-in-progress");
     private static final Set<String> IMAGE_KEYS = Set.of("ref", "pull", "build");
     private static final Set<String> BUILD_KEYS = Set.of("repository", "context", "dockerfile");
     private static final Set<String> REPOSITORY_KEYS = Set.of("url", "revision", "mutable", "key", "credentials", "submodules", "name");
@@ -56,8 +58,38 @@ final class PipelineReader {
         List<Task> tasks = tasks(top, imageNames, variables.keySet(), permissions);
         Versioning version = new VersionReader(source).read(top);
         List<Notification> notify = new NotifyReader(source, variables.keySet()).read(top);
+        Concurrency concurrency = concurrency(top, variables.keySet());
         return source.hasProblems() ? null
-                : new Pipeline(name, images, repositories, tasks, triggers, variables, version, notify, permissions);
+                : new Pipeline(name, images, repositories, tasks, triggers, variables, version, notify, permissions, concurrency);
+    }
+
+    /** {@code concurrency: deploy-${SLIPWAY_BRANCH}}, or {@code {group: ..., cancel-in-progress: true}}; null without it. */
+    private Concurrency concurrency(Fields top, Set<String> declared) {
+        Node node = top.get("concurrency");
+        if (node == null) {
+            return null;
+        }
+        Node groupNode = node;
+        boolean cancel = false;
+        if (node instanceof MappingNode) {
+            Fields f = source.fields(node, top.keyNode("concurrency"), "'concurrency'", CONCURRENCY_KEYS);
+            groupNode = f.require("group");
+            Boolean flag = flag(f, "cancel-in-progress", "'concurrency'", false);
+            if (groupNode == null || flag == null) {
+                return null;
+            }
+            cancel = flag;
+        }
+        String group = source.text(groupNode, "the concurrency group");
+        if (group == null) {
+            return null;
+        }
+        if (group.isBlank()) {
+            source.report(groupNode, "the concurrency group needs a name, such as deploy-${SLIPWAY_BRANCH}");
+            return null;
+        }
+        Variables.check(source, groupNode, group, "the concurrency group", "concurrency groups", declared);
+        return new Concurrency(group, cancel);
     }
 
     /** Defaults for {@code ${NAME}}; literal text, not themselves substituted. */

@@ -16,10 +16,18 @@ import java.util.Map;
  * @param version how the run's version is computed ({@code version:}), or null for none
  * @param notifications who is told when a run ends ({@code notify:}), in file order
  * @param permissions what the run's job token may do ({@code permissions:}; {@link Permissions#DEFAULT} without it)
+ * @param concurrency the run's concurrency group ({@code concurrency:}), or null for none
  */
 public record Pipeline(String name, Map<String, ImageSpec> images, List<RepositoryEntry> repositories,
                        List<Task> tasks, Triggers triggers, Map<String, String> variables, Versioning version,
-                       List<Notification> notifications, Permissions permissions) {
+                       List<Notification> notifications, Permissions permissions, Concurrency concurrency) {
+    /** A pipeline without {@code concurrency:}. */
+    public Pipeline(String name, Map<String, ImageSpec> images, List<RepositoryEntry> repositories,
+                    List<Task> tasks, Triggers triggers, Map<String, String> variables, Versioning version,
+                    List<Notification> notifications, Permissions permissions) {
+        this(name, images, repositories, tasks, triggers, variables, version, notifications, permissions, null);
+    }
+
     /** A pipeline without {@code permissions:}. */
     public Pipeline(String name, Map<String, ImageSpec> images, List<RepositoryEntry> repositories,
                     List<Task> tasks, Triggers triggers, Map<String, String> variables, Versioning version,

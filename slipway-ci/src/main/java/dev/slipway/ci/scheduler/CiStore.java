@@ -292,11 +292,15 @@ public final class CiStore {
         });
     }
 
-    /** Cancels a run that has not started (queued, or waiting for approval); false if it has started or ended. */
-    public boolean cancelQueued(long id) {
+    /**
+     * Cancels a run that has not started (queued, or waiting for approval); false if it has started or ended.
+     *
+     * @param message the run's message from now on: why it was cancelled
+     */
+    public boolean cancelQueued(long id, String message) {
         return transition((h, made) -> {
-            int n = h.createUpdate("UPDATE ci_runs SET status = 'cancelled', finished_at = :t, message = 'cancelled before it started' "
-                    + "WHERE id = :id AND status IN ('queued', 'approval')").bind("t", clock.millis()).bind("id", id).execute();
+            int n = h.createUpdate("UPDATE ci_runs SET status = 'cancelled', finished_at = :t, message = :m "
+                    + "WHERE id = :id AND status IN ('queued', 'approval')").bind("t", clock.millis()).bind("m", message).bind("id", id).execute();
             if (n > 0) {
                 h.createUpdate("UPDATE ci_tasks SET status = 'cancelled' WHERE run_id = :id AND status = 'pending'").bind("id", id).execute();
                 observed(h, RunChange.Kind.FINISHED, id, made);

@@ -129,6 +129,7 @@ public final class RunEngine {
     /** Stops the tasks of a run that is being cancelled. */
     public static final class Cancellation {
         private volatile boolean cancelled;
+        private volatile String reason;
         private final Map<String, Executor.TaskHandle> running = new ConcurrentHashMap<>();
 
         public boolean cancelled() {
@@ -145,8 +146,21 @@ public final class RunEngine {
         }
 
         public void cancel(Executor executor) {
+            cancel(executor, null);
+        }
+
+        /** Cancels with a reason that the run's message gives ({@code cancelled by run 13 in concurrency group deploy}). */
+        public void cancel(Executor executor, String why) {
+            if (why != null && reason == null) {
+                reason = why;
+            }
             cancelled = true;
             running.values().forEach(executor::stop);
+        }
+
+        /** Why the run was cancelled, when whoever cancelled it said so; else null. */
+        public String reason() {
+            return reason;
         }
     }
 

@@ -31,6 +31,17 @@ public interface RunProgram {
     }
 
     /**
+     * The run's concurrency group as its definition gives it ({@code concurrency:} of a workflow),
+     * evaluated for this run before it is taken from the queue; null for none.
+     *
+     * @param ref the ref as git names it ({@code refs/heads/main})
+     * @throws IllegalArgumentException when the group cannot be evaluated; the run then ends in error with the message
+     */
+    default ConcurrencyGroups.Request concurrency(CiStore.RunRow run, String repository, String ref, Values values) {
+        return null;
+    }
+
+    /**
      * The tasks a retry of {@code task} runs again: it and every task that depends on it.
      *
      * @param details the {@link RunEngine.Listener#details} the run's tasks reported, by task
@@ -57,12 +68,14 @@ public interface RunProgram {
      * @param previousDetails the {@link RunEngine.Listener#details} of tasks that ran in an earlier attempt (a retry reuses what succeeded)
      * @param publisher pushes the images the run builds, to Slipway's own registry with the run's rights or to others
      * @param caches where the program keeps cache entries of its own for the run's repository
+     * @param groups the concurrency groups the run's jobs enter ({@code concurrency:} of a job), shared by the runs of this server
      */
     record Setup(CiStore.RunRow run, String repository, String definitionFile, String definition, String workMount,
                  Map<String, Path> bases, Path runDir, Set<String> tasks, int attempt, Map<String, String> variables,
                  Map<String, String> environment, Values values,
                  Function<String, TaskSpec.PullAuth> pullAuth, Executor executor, String serverUrl,
-                 Map<String, String> previousDetails, dev.slipway.ci.release.Publisher publisher, CacheArea caches) {}
+                 Map<String, String> previousDetails, dev.slipway.ci.release.Publisher publisher, CacheArea caches,
+                 ConcurrencyGroups groups) {}
 
     /**
      * A directory a program keeps cache entries of its own in, across runs (GitHub's
@@ -128,6 +141,39 @@ public interface RunProgram {
          */
         default java.nio.file.Path checkout(String repository, String ref) {
             throw new IllegalArgumentException("checking out another repository (" + repository + ") needs the Slipway server, where it is registered");
+        }
+
+        /** The same variables and secrets for every environment, none needing approval ({@code slipway exec}). */
+        static Values fixed(Map<String, String> variables, Map<String, byte[]> secrets) {
+            Map<String, String> vars = Map.copyOf(variables);
+            return new Values() {
+                @Override
+                public Map<String, String> variables(String environment) {
+                    return vars;
+                }
+
+                @Override
+                public Map<String, byte[]> secrets(String environment, Collection<String> names) {
+                    Map<String, byte[]> out = new java.util.LinkedHashMap<>();
+                    for (String n : names) {
+                        byte[] v = secrets.get(n);
+                        if (v != null) {
+                            out.put(n, v.clone());
+                        }
+                    }
+                    return out;
+                }
+
+                @Override
+                public List<String> reviewers(String environment) {
+                    return List.of();
+                }
+
+                @Override
+                public Decision awaitApproval(String environment, java.util.function.BooleanSupplier cancelled) {
+                    return new Decision(true, "no approval needed");
+                }
+            };
         }
     }
 

@@ -81,6 +81,15 @@ public final class RunQueue implements AutoCloseable {
     private final Map<Long, RunEngine.Cancellation> active = new ConcurrentHashMap<>();
     private final Versions versions;
     private final VersionLanes versionLanes = new VersionLanes();
+    private final ConcurrencyGroups groups = new ConcurrencyGroups();
+    /** The places in their concurrency groups of queued runs (runs without a group have none). */
+    private final Map<Long, ConcurrencyGroups.Ticket> tickets = new ConcurrentHashMap<>();
+    /** Queued runs already looked at for a group: the dispatcher evaluates each once. */
+    private final Set<Long> entered = ConcurrentHashMap.newKeySet();
+    /** Why a run's group could not be evaluated: the run ends in error with it when it is taken. */
+    private final Map<Long, String> groupErrors = new ConcurrentHashMap<>();
+    /** What a waiting run's message says now, so it is written once. */
+    private final Map<Long, String> waitNotes = new ConcurrentHashMap<>();
     private final Object wakeUp = new Object();
     private volatile boolean stopping;
     private Thread dispatcher;
@@ -197,7 +206,14 @@ public final class RunQueue implements AutoCloseable {
     private void dispatch() {
         while (!stopping) {
             try {
-                for (CiStore.RunRow run : store.runsWithStatus("queued")) {
+                List<CiStore.RunRow> queued = store.runsWithStatus("queued");
+                enterGroups(queued);
+                for (CiStore.RunRow run : queued) {
+                    ConcurrencyGroups.Ticket ticket = tickets.get(run.id());
+                    if (ticket != null && !ticket.running()) {
+                        noteWaiting(run.id(), ticket);
+                        continue; // pending in its concurrency group: no slot, no thread
+                    }
                     if (!versionLanes.enter(run)) {
                         continue; // waits for the versioned run before it on the same branch
                     }
@@ -211,10 +227,18 @@ public final class RunQueue implements AutoCloseable {
                         continue;
                     }
                     LOG.info("run {} of {}/{} ({} at {}) started", run.id(), run.owner(), run.repo(), run.pipeline(), run.ref());
+                    tickets.remove(run.id());
+                    entered.remove(run.id());
+                    if (waitNotes.remove(run.id()) != null) {
+                        note(run.id(), null, "running");
+                    }
                     Thread.ofVirtual().name("run-" + run.id()).start(() -> {
                         try {
                             execute(run.id());
                         } finally {
+                            if (ticket != null) {
+                                ticket.close();
+                            }
                             versionLanes.leave(run);
                             slots.release();
                             wake();
@@ -230,6 +254,141 @@ public final class RunQueue implements AutoCloseable {
                 LOG.error("run dispatcher", e);
             }
         }
+    }
+
+    /**
+     * Puts each queued run seen for the first time into its concurrency group (GitHub's rules:
+     * {@link ConcurrencyGroups}), before slots are looked at, so that a newer run replaces a
+     * pending one at once; and lets go of the places of runs no longer queued (cancelled, deleted).
+     */
+    private void enterGroups(List<CiStore.RunRow> queued) {
+        Set<Long> ids = new HashSet<>();
+        queued.forEach(r -> ids.add(r.id()));
+        for (Long id : List.copyOf(entered)) {
+            if (!ids.contains(id)) {
+                entered.remove(id);
+                waitNotes.remove(id);
+                groupErrors.remove(id);
+                ConcurrencyGroups.Ticket gone = tickets.remove(id);
+                if (gone != null) {
+                    gone.close();
+                }
+            }
+        }
+        for (CiStore.RunRow run : queued) {
+            if (!entered.add(run.id())) {
+                continue;
+            }
+            ConcurrencyGroups.Request request;
+            try {
+                request = concurrency(run);
+            } catch (RuntimeException e) {
+                groupErrors.put(run.id(), "concurrency: " + e.getMessage());
+                continue;
+            }
+            if (request != null) {
+                long id = run.id();
+                tickets.put(id, groups.enter(run.owner() + "/" + run.repo(), request, "run " + id, why -> cancelForGroup(id, why)));
+            }
+        }
+    }
+
+    /** Ends a run whose concurrency group could not be evaluated in error, with the reason. */
+    private void refuseGroupError(long id) {
+        String groupError = groupErrors.remove(id);
+        if (groupError != null) {
+            throw new IllegalArgumentException(groupError);
+        }
+    }
+
+    /**
+     * A run's group: a native pipeline's {@code concurrency:} with its variables substituted, or
+     * what the run's program evaluates; null for a definition without one.
+     */
+    private ConcurrencyGroups.Request concurrency(CiStore.RunRow run) {
+        if (run.definition() == null || !run.definition().contains("concurrency")) {
+            return null; // most runs are not parsed at all
+        }
+        if (run.isNative()) {
+            Pipeline pipeline;
+            try {
+                pipeline = new PipelineParser().parse(run.pipeline(), run.definition());
+            } catch (RuntimeException invalid) {
+                return null; // it ends in error when it runs
+            }
+            if (pipeline.concurrency() == null) {
+                return null;
+            }
+            Map<String, String> values = new HashMap<>(runValues(run, registrations.require(run.owner(), run.repo())).env());
+            values.putAll(pipeline.variables());
+            try {
+                values.putAll(JSON.readValue(run.variables(), new TypeReference<Map<String, String>>() {}));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("the run's variables are not JSON: " + e.getMessage());
+            }
+            String group = dev.slipway.ci.definition.Variables.substitute(pipeline.concurrency().group(), values).strip();
+            return group.isEmpty() ? null : new ConcurrencyGroups.Request(group, pipeline.concurrency().cancelInProgress());
+        }
+        RunProgram program = PipelineFormat.find(formats, run.format()).map(PipelineFormat::program).orElse(null);
+        if (program == null) {
+            return null; // it ends in error when it is taken
+        }
+        Registration repo = registrations.require(run.owner(), run.repo());
+        boolean fork = run.event().pullRequest() != null && run.event().pullRequest().fork();
+        return program.concurrency(run, repo.fullName(), runValues(run, repo).env().get("SLIPWAY_REF"),
+                values(run.id(), 1, repo, fork, new HashMap<>()));
+    }
+
+    /** The run's built-in values ({@code SLIPWAY_REF} as git names the ref: a branch or tag of the repository, or a bare commit). */
+    private RunValues runValues(CiStore.RunRow run, Registration repo) {
+        String fullRef = checkouts.worktrees().fullRef(run.owner(), repo.storeEntry(), run.ref());
+        CiStore.RunEvent event = run.event();
+        return new RunValues(Long.toString(run.id()), repo.fullName(), run.trigger(), fullRef.isEmpty() ? run.ref() : fullRef,
+                run.commit(), event.before(), event.message(), event.author(), event.pullRequest());
+    }
+
+    /**
+     * Cancels a run for its concurrency group, the way a user's cancel does: a queued run ends
+     * cancelled with {@code why} as its message; a running one stops its tasks and ends cancelled.
+     */
+    private void cancelForGroup(long id, String why) {
+        if (store.cancelQueued(id, why)) {
+            wake();
+            return;
+        }
+        Thread.ofVirtual().name("cancel-" + id).start(() -> { // a run just taken: its cancellation is there in a moment
+            for (int i = 0; i < 100; i++) {
+                RunEngine.Cancellation c = active.get(id);
+                if (c != null) {
+                    c.cancel(engine.executor(), why);
+                    return;
+                }
+                CiStore.RunRow run = store.run(id).orElse(null);
+                if (run == null || CiStore.isFinished(run.status())) {
+                    return;
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+    }
+
+    private void noteWaiting(long id, ConcurrencyGroups.Ticket ticket) {
+        String note = "waiting for concurrency group " + ticket.group() + (ticket.blockedBy() == null ? "" : ": " + ticket.blockedBy()
+                + " is in progress");
+        if (!note.equals(waitNotes.put(id, note))) {
+            note(id, note, "queued");
+        }
+    }
+
+    /** Sets a run's message ({@code status_message}) while it has {@code status}. */
+    private void note(long id, String message, String status) {
+        store.jdbi().useHandle(h -> h.createUpdate("UPDATE ci_runs SET message = :m WHERE id = :id AND status = :s")
+                .bind("m", message).bind("id", id).bind("s", status).execute());
+        store.changes().fire();
     }
 
     /**
@@ -311,6 +470,7 @@ public final class RunQueue implements AutoCloseable {
         Releases.ForRun release = null;
         try {
             Pipeline pipeline = PipelineParser.parseOrRefuse(run.pipeline(), run.definition());
+            refuseGroupError(id);
             Registration repo = registrations.require(run.owner(), run.repo());
             release = openRelease(run, repo, pipeline);
             Map<String, Path> bases = bases(id, repo);
@@ -323,11 +483,8 @@ public final class RunQueue implements AutoCloseable {
                 }
             }
             Map<String, String> variables = JSON.readValue(run.variables(), new TypeReference<Map<String, String>>() {});
-            // The ref as git names it: a branch or a tag of the triggering repository, or a bare commit.
-            String fullRef = checkouts.worktrees().fullRef(run.owner(), repo.storeEntry(), run.ref());
             CiStore.RunEvent event = run.event();
-            RunValues values = new RunValues(Long.toString(id), repo.fullName(), run.trigger(), fullRef.isEmpty() ? run.ref() : fullRef,
-                    run.commit(), event.before(), event.message(), event.author(), event.pullRequest());
+            RunValues values = runValues(run, repo);
             if (pipeline.version() != null) { // before any task runs; a retry keeps the run's version
                 RunVersion v = versions.begin(id, repo, run.commit(), pipeline.version(), event.pullRequest() != null);
                 values = values.withVersion(new RunValues.Version(v.version(), v.bump(), v.previous()));
@@ -372,7 +529,10 @@ public final class RunQueue implements AutoCloseable {
             store.finishRun(id, "error", INTERRUPTED); // stopped by the server's shutdown, not by a user
             return;
         }
-        String status = cancellation.cancelled() ? "cancelled"
+        // A run none of whose tasks failed but one was cancelled (a job replaced in its concurrency group) was cancelled, as on GitHub.
+        boolean onlyCancelled = result.statuses().containsValue(TaskStatus.CANCELLED) && !result.statuses().containsValue(TaskStatus.ERROR)
+                && !result.statuses().containsValue(TaskStatus.FAILURE);
+        String status = cancellation.cancelled() || onlyCancelled ? "cancelled"
                 : result.success() ? "success"
                 : result.statuses().containsValue(TaskStatus.ERROR) ? "error" : "failure";
         // Say which tasks made the run fail (their logs say why).
@@ -382,7 +542,7 @@ public final class RunQueue implements AutoCloseable {
         String message = failed.isEmpty() ? null : "task" + (failed.size() > 1 ? "s " : " ") + String.join(", ", failed)
                 + " did not succeed; see the task log" + (failed.size() > 1 ? "s" : "");
         beforeDone.accept(status.equals("success")); // a version's tag, before the run shows as done
-        store.finishRun(id, status, status.equals("success") || status.equals("cancelled") ? null : message);
+        store.finishRun(id, status, status.equals("success") ? null : status.equals("cancelled") ? cancellation.reason() : message);
         LOG.info("run {} of {}/{} ({}) finished: {}{}", id, run.owner(), run.repo(), run.pipeline(), status,
                 message == null ? "" : " - " + message);
     }
@@ -401,6 +561,7 @@ public final class RunQueue implements AutoCloseable {
         try {
             RunProgram program = PipelineFormat.find(formats, run.format()).map(PipelineFormat::program)
                     .orElseThrow(() -> new IllegalStateException("this server does not run '" + run.format() + "' pipelines"));
+            refuseGroupError(id);
             Registration repo = registrations.require(run.owner(), run.repo());
             boolean fork = run.event().pullRequest() != null && run.event().pullRequest().fork();
             String user = run.createdBy() != null ? run.createdBy() : repo.owner();
@@ -421,10 +582,7 @@ public final class RunQueue implements AutoCloseable {
             Map<String, String> variables = new LinkedHashMap<>();
             JSON.readTree(run.variables()).fields().forEachRemaining(e -> variables.put(e.getKey(),
                     e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString()));
-            String fullRef = checkouts.worktrees().fullRef(run.owner(), repo.storeEntry(), run.ref());
-            CiStore.RunEvent event = run.event();
-            RunValues values = new RunValues(Long.toString(id), repo.fullName(), run.trigger(), fullRef.isEmpty() ? run.ref() : fullRef,
-                    run.commit(), event.before(), event.message(), event.author(), event.pullRequest());
+            RunValues values = runValues(run, repo);
             Map<String, String> environment = new LinkedHashMap<>(values.env());
             environment.putAll(release.env());
             Map<String, byte[]> masked = new ConcurrentHashMap<>();
@@ -432,7 +590,7 @@ public final class RunQueue implements AutoCloseable {
             RunProgram.Setup setup = new RunProgram.Setup(run, repo.fullName(), run.definitionFile(), run.definition(), repo.name(), bases,
                     runsRoot.resolve(Long.toString(id)), toRun, attempt, variables, environment, values(id, attempt, repo, fork, masked),
                     image -> imageAuth.forImage(run.owner(), run.createdBy(), image), engine.executor(),
-                    release.env().get("SLIPWAY_SERVER"), previous, release.publisher(), cacheArea(repo, fork));
+                    release.env().get("SLIPWAY_SERVER"), previous, release.publisher(), cacheArea(repo, fork), groups);
             RunEngine.Listener listener = new RunListener(id, attempts, task -> Map.copyOf(masked), Map.of(), heldCaches, writers);
             RunEngine.Result result = program.run(setup, listener, cancellation);
             release.close(); // before the run is seen finished: its token must not outlive it

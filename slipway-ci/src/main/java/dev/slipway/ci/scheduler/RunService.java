@@ -137,7 +137,7 @@ public final class RunService implements AutoCloseable {
 
     public void cancel(long id) {
         CiStore.RunRow run = require(id);
-        if (store.cancelQueued(id)) {
+        if (store.cancelQueued(id, "cancelled before it started")) {
             return;
         }
         if (queue.cancelActive(id)) {

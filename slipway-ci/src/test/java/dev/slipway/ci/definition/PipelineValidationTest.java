@@ -579,6 +579,6 @@ class PipelineValidationTest {
                 F + "5:14: 'timeout' of task 'build' must be a duration such as 30s, 10m or 1h30m, not 'forever'",
                 F + "7:12: task 'check' uses undeclared image 'nope'",
                 F + "8:18: task 'check' depends on unknown task 'biuld' (did you mean 'build'?)",
-                F + "11:1: unknown key 'colour' in the pipeline (expected one of: images, notify, on, permissions, repositories, tasks, variables, version, x-*)");
+                F + "11:1: unknown key 'colour' in the pipeline (expected one of: concurrency, images, notify, on, permissions, repositories, tasks, variables, version, x-*)");
     }
 }

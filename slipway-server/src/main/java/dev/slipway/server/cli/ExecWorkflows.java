@@ -190,7 +190,7 @@ final class ExecWorkflows {
                             runDir, s.workflow().jobs().keySet(), 1, o.inputs(), environment, values(o),
                             image -> null, executor, SERVER_URL, Map.of(), publisher,
                             cacheArea(o.caches().resolve(repository.replaceAll("[^A-Za-z0-9._-]", "_").replaceFirst("^\\.", "_")),
-                                    head.defaultBranch(), o.cacheQuota()));
+                                    head.defaultBranch(), o.cacheQuota()), new dev.slipway.ci.scheduler.ConcurrencyGroups());
                     WorkflowProgram program = new WorkflowProgram(o.labels(), o.actions());
                     if (!o.jobs().isEmpty()) {
                         program = program.only(Set.copyOf(o.jobs()));
@@ -253,38 +253,7 @@ final class ExecWorkflows {
 
     /** What jobs see: --var as vars, --secret as secrets, whatever their environment; none waits for approval. */
     private static RunProgram.Values values(Options o) {
-        return new RunProgram.Values() {
-            @Override
-            public Map<String, String> variables(String environment) {
-                return o.vars();
-            }
-
-            @Override
-            public Map<String, byte[]> secrets(String environment, java.util.Collection<String> names) {
-                return ExecWorkflows.secrets(o.secrets(), names);
-            }
-
-            @Override
-            public List<String> reviewers(String environment) {
-                return List.of();
-            }
-
-            @Override
-            public RunProgram.Decision awaitApproval(String environment, java.util.function.BooleanSupplier cancelled) {
-                return new RunProgram.Decision(true, "no approval needed");
-            }
-        };
-    }
-
-    private static Map<String, byte[]> secrets(Map<String, byte[]> given, java.util.Collection<String> names) {
-        Map<String, byte[]> out = new LinkedHashMap<>();
-        for (String n : names) {
-            byte[] v = given.get(n);
-            if (v != null) {
-                out.put(n, v);
-            }
-        }
-        return out;
+        return RunProgram.Values.fixed(o.vars(), o.secrets());
     }
 
     /**

@@ -23,9 +23,7 @@ class ActionsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Tools.require("docker");
-        String runner = TestImages.runner();
-        server = TestServer.start(Map.of("ci.actions.labels", "ubuntu-latest:" + runner));
+        server = TestServer.forWorkflows();
         admin = new CiClient(Http.basic(server.baseUrl(), "admin", TestServer.ADMIN_PASSWORD), "admin");
     }
 

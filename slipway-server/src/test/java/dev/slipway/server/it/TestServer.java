@@ -61,6 +61,12 @@ public final class TestServer implements AutoCloseable {
         return start(config, Clock.system());
     }
 
+    /** For GitHub Actions workflows: docker required, {@code ubuntu-latest} mapped to the locally built runner image. */
+    public static TestServer forWorkflows() throws Exception {
+        Tools.require("docker");
+        return start(Map.of("ci.actions.labels", "ubuntu-latest:" + TestImages.runner()));
+    }
+
     /** With polling and cron on {@code clock} (a test steps it forward; see {@link Slipway#Slipway(SlipwayConfig, Clock)}). */
     public static TestServer start(Map<String, String> config, Clock clock) throws IOException {
         return new TestServer(config, Files.createTempDirectory("slipway-it-"), databaseValues(), clock);
