@@ -74,7 +74,10 @@ final class PipelineCompiler {
         Map<String, String> imageNames = new LinkedHashMap<>();
         List<Task> tasks = new ArrayList<>();
         Map<String, List<String>> workflowTasks = new LinkedHashMap<>();
-        for (Workflow w : workflows) {
+        java.util.LinkedHashMap<String, List<String>> edges = new java.util.LinkedHashMap<>();
+        workflows.forEach(w -> edges.put(w.name(), w.dependsOn()));
+        List<String> order = dev.slipway.ci.definition.Dag.of(edges).topologicalOrder();
+        for (Workflow w : workflows.stream().sorted(java.util.Comparator.comparingInt(x -> order.indexOf(x.name()))).toList()) {
             Optional<String> whyNot = When.whyNone(w.when(), facts);
             if (whyNot.isPresent()) {
                 w.steps().forEach(s -> skipped.put(taskName(w, s, single), "workflow " + w.name() + ": " + whyNot.get()));

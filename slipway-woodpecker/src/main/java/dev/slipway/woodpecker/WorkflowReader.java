@@ -182,7 +182,7 @@ final class WorkflowReader {
         if (!entrypoint.isEmpty()) {
             y.report(m.get("entrypoint"), what + ": entrypoint is not supported by Slipway yet (commands run with /bin/sh)");
         }
-        if (commands.isEmpty() && image != null) {
+        if (!m.containsKey("commands") && !m.containsKey("entrypoint") && image != null) {
             y.report(at, what + " has no commands: plugin steps (the image's own entrypoint, configured by settings) "
                     + "are not supported by Slipway yet");
         }

@@ -187,9 +187,9 @@ final class WorkflowSet {
         if (!asWritten.problems().isEmpty()) {
             return asWritten;
         }
-        List<Problem> explained = r.problems().stream().map(p -> new Problem(p.file(), p.line(), p.column(), p.message()
-                + " (after substituting ${...} values; the file as written reads: quote values that contain ${...}, e.g. \"${A}:${B}\")"))
-                .toList();
+        List<Problem> explained = r.problems().stream().map(p -> p.message().contains("quote") ? p : new Problem(p.file(), p.line(),
+                p.column(), p.message() + " (after substituting ${...} values; the file as written reads: quote values that contain ${...}, "
+                + "e.g. \"${A}:${B}\")")).toList();
         return new WorkflowReader.Read(null, explained, r.warnings());
     }
 
