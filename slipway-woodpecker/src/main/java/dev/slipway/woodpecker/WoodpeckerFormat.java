@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.ci.format.PipelineFormat;
 import dev.slipway.ci.model.Triggers;
+import dev.slipway.ci.scheduler.RunEngine;
 import dev.slipway.ci.scheduler.RunProgram;
 import dev.slipway.ci.trigger.Event;
 import java.io.IOException;
@@ -46,6 +47,47 @@ public final class WoodpeckerFormat implements PipelineFormat {
         List<String> notes = new ArrayList<>();
         WorkflowSet set = WorkflowSet.scan(checkout, notes);
         return new Definitions(set.isEmpty() ? List.of() : List.of(new WoodpeckerDefinition(set, set.readAsWritten())), notes);
+    }
+
+    /** Whether a checkout has Woodpecker files. */
+    public static boolean present(Path checkout) throws IOException {
+        return !WorkflowSet.scan(checkout, new ArrayList<>()).isEmpty();
+    }
+
+    /**
+     * Runs a checkout's Woodpecker pipeline without a server ({@code slipway exec}): compiled as the
+     * server compiles a run, with {@code event} (Woodpecker's name) and the variables given, and
+     * secrets taken from {@code secrets} by name (case-insensitive).
+     *
+     * @param builtIns the run's {@code SLIPWAY_*} values
+     * @throws IllegalArgumentException naming every problem of the files, or the secrets not given, before anything runs
+     */
+    public static RunEngine.Result runLocally(Path checkout, String event, Map<String, String> builtIns, Map<String, String> variables,
+                                              Map<String, byte[]> secrets, String workMount, Path runDir, RunEngine engine,
+                                              RunEngine.Listener listener) throws IOException {
+        if (!When.EVENTS.contains(event)) {
+            throw new IllegalArgumentException("unknown Woodpecker event '" + event + "' (known: " + String.join(", ", When.EVENTS) + ")");
+        }
+        WorkflowSet set = WorkflowSet.scan(checkout, new ArrayList<>());
+        WorkflowSet.Read asWritten = set.readAsWritten();
+        if (!asWritten.problems().isEmpty()) {
+            throw new IllegalArgumentException(asWritten.describeProblems());
+        }
+        Set<String> tasks = Set.copyOf(PipelineCompiler.tasks(asWritten.workflows()));
+        Map<String, byte[]> byName = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        byName.putAll(secrets);
+        WoodpeckerProgram.Prepared p;
+        try {
+            p = WoodpeckerProgram.prepare(builtIns.getOrDefault("SLIPWAY_RUN_ID", "exec"), PIPELINE, set, event, null, builtIns, variables,
+                    workMount, Map.of(workMount, checkout), runDir, tasks, null, System.currentTimeMillis() / 1000, names -> {
+                        Map<String, byte[]> found = new java.util.LinkedHashMap<>();
+                        names.stream().filter(byName::containsKey).forEach(n -> found.put(n, byName.get(n).clone()));
+                        return found;
+                    }, image -> null, "; pass --secret NAME=VALUE");
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return WoodpeckerProgram.execute(p, tasks, engine, listener, new RunEngine.Cancellation());
     }
 
     /** Woodpecker's event for a Slipway event. */

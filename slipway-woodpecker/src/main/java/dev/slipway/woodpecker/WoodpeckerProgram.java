@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.Collection;
+import java.util.function.Function;
 
 /**
  * Runs a Woodpecker pipeline: reads the run's stored files with its values substituted ({@code CI_*}
@@ -32,53 +34,85 @@ final class WoodpeckerProgram implements RunProgram {
         CiStore.RunRow run = setup.run();
         String key = run.event().dedupeKey();
         String event = CiVariables.event(run.trigger(), key != null && key.matches("pull_request:\\d+:closed:.*"));
-        Map<String, String> values = new LinkedHashMap<>(CiVariables.of(setup.environment(), event, "/src/" + setup.workMount(),
-                setup.serverUrl(), run.createdAt() / 1000));
-        values.putAll(setup.variables());
-        WorkflowSet.Read read = WorkflowSet.stored(setup.definitionFile(), setup.definition()).read(values);
+        Prepared p = prepare(Long.toString(run.id()), run.pipeline(), WorkflowSet.stored(setup.definitionFile(), setup.definition()), event,
+                setup.repository(), setup.environment(), setup.variables(), setup.workMount(), setup.bases(), setup.runDir(), setup.tasks(),
+                setup.serverUrl(), run.createdAt() / 1000, names -> setup.values().secrets(null, names), setup.pullAuth(),
+                "; set it for the repository, its owner or the site");
+        return execute(p, setup.tasks(), new RunEngine(setup.executor()), listener, cancellation);
+    }
+
+    /** A run compiled: its plan, the steps left out with why, and the files' warnings. */
+    record Prepared(RunEngine.Plan plan, Map<String, String> skipped, List<Problem> warnings) {}
+
+    /**
+     * Compiles a pipeline for one run.
+     *
+     * @param builtIns the run's {@code SLIPWAY_*} values, which also reach every step
+     * @param variables the values it was started with
+     * @param tasks the tasks to run now
+     * @param secrets the values of the secrets named (those that are set)
+     * @param secretHint what the error for a secret that is not set adds: where to set it
+     * @throws IllegalStateException with every problem, when the files do not read once substituted or a secret is not set
+     */
+    static Prepared prepare(String runId, String name, WorkflowSet set, String event, String repository, Map<String, String> builtIns,
+                            Map<String, String> variables, String workMount, Map<String, java.nio.file.Path> bases, java.nio.file.Path runDir,
+                            Set<String> tasks, String serverUrl, long createdSeconds,
+                            Function<Collection<String>, Map<String, byte[]>> secrets,
+                            Function<String, dev.slipway.ci.executor.TaskSpec.PullAuth> pullAuth, String secretHint) {
+        Map<String, String> values = new LinkedHashMap<>(CiVariables.of(builtIns, event, "/src/" + workMount, serverUrl, createdSeconds));
+        values.putAll(variables);
+        WorkflowSet.Read read = set.read(values);
         if (!read.problems().isEmpty()) {
             throw new IllegalStateException("the Woodpecker files cannot run:\n" + read.describeProblems());
         }
-        When.Facts facts = new When.Facts(event, values.get("CI_COMMIT_BRANCH"), values.get("CI_COMMIT_REF"), setup.repository(), null,
+        When.Facts facts = new When.Facts(event, values.get("CI_COMMIT_BRANCH"), values.get("CI_COMMIT_REF"), repository, null,
                 null, null, Map.of());
-        PipelineCompiler.Compiled compiled = PipelineCompiler.compile(run.pipeline(), read.workflows(), facts);
-        Map<String, Map<String, String>> taskEnv = secretEnvironment(setup, compiled);
-        Map<String, String> extraEnv = new LinkedHashMap<>(setup.environment());
+        PipelineCompiler.Compiled compiled = PipelineCompiler.compile(name, read.workflows(), facts);
+        Map<String, Map<String, String>> taskEnv = secretEnvironment(compiled, secrets, secretHint);
+        Map<String, String> extraEnv = new LinkedHashMap<>(builtIns);
         values.forEach((k, v) -> extraEnv.put(k, v.replace("${", "$${")));
         Set<String> toRun = new HashSet<>();
         compiled.pipeline().tasks().forEach(t -> {
-            if (setup.tasks().contains(t.name())) {
+            if (tasks.contains(t.name())) {
                 toRun.add(t.name());
             }
         });
-        String first = compiled.pipeline().tasks().isEmpty() ? null : compiled.pipeline().tasks().getFirst().name();
-        if (first != null && toRun.contains(first)) {
-            for (Problem w : read.warnings()) {
-                listener.system(first, "warning: " + w);
+        RunEngine.Plan plan = new RunEngine.Plan(runId, compiled.pipeline(), workMount, bases, runDir, toRun, Map.of(), extraEnv, taskEnv,
+                Map.of(), pullAuth);
+        return new Prepared(plan, compiled.skipped(), read.warnings());
+    }
+
+    /** Runs a prepared run: the left-out steps reported skipped, the warnings in the first step's log, then the engine. */
+    static RunEngine.Result execute(Prepared p, Set<String> tasks, RunEngine engine, RunEngine.Listener listener,
+                                    RunEngine.Cancellation cancellation) {
+        List<dev.slipway.ci.model.Task> all = p.plan().pipeline().tasks();
+        if (!all.isEmpty() && p.plan().tasks().contains(all.getFirst().name())) {
+            for (Problem w : p.warnings()) {
+                listener.system(all.getFirst().name(), "warning: " + w);
             }
         }
         Map<String, TaskStatus> statuses = new LinkedHashMap<>();
-        compiled.skipped().forEach((task, reason) -> {
-            if (setup.tasks().contains(task)) {
+        p.skipped().forEach((task, reason) -> {
+            if (tasks.contains(task)) {
                 listener.skipped(task, reason);
                 statuses.put(task, TaskStatus.SKIPPED);
             }
         });
-        RunEngine.Plan plan = new RunEngine.Plan(Long.toString(run.id()), compiled.pipeline(), setup.workMount(), setup.bases(),
-                setup.runDir(), toRun, Map.of(), extraEnv, taskEnv, Map.of(), setup.pullAuth());
-        RunEngine.Result result = new RunEngine(setup.executor()).run(plan, listener, cancellation);
+        RunEngine.Result result = engine.run(p.plan(), listener, cancellation);
         statuses.putAll(result.statuses());
         return new RunEngine.Result(statuses, result.handles());
     }
 
     /** Each task's environment variables from secrets; every secret must be set. */
-    private static Map<String, Map<String, String>> secretEnvironment(Setup setup, PipelineCompiler.Compiled compiled) {
+    private static Map<String, Map<String, String>> secretEnvironment(PipelineCompiler.Compiled compiled,
+                                                                      Function<Collection<String>, Map<String, byte[]>> secrets,
+                                                                      String hint) {
         Set<String> names = new LinkedHashSet<>();
         compiled.secrets().values().forEach(m -> names.addAll(m.values()));
         if (names.isEmpty()) {
             return Map.of();
         }
-        Map<String, byte[]> found = setup.values().secrets(null, names);
+        Map<String, byte[]> found = secrets.apply(names);
         Set<String> missing = new TreeSet<>(names);
         missing.removeAll(found.keySet());
         if (!missing.isEmpty()) {
@@ -86,7 +120,7 @@ final class WoodpeckerProgram implements RunProgram {
                     .filter(e -> e.getValue().values().stream().anyMatch(missing::contains)).map(Map.Entry::getKey).toList();
             throw new IllegalStateException("secret" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing)
                     + (missing.size() > 1 ? " are" : " is") + " not set (asked for by step" + (users.size() > 1 ? "s " : " ")
-                    + String.join(", ", users) + "); set it for the repository, its owner or the site");
+                    + String.join(", ", users) + ")" + hint);
         }
         Map<String, Map<String, String>> out = new LinkedHashMap<>();
         compiled.secrets().forEach((task, vars) -> {

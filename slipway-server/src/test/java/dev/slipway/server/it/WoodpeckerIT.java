@@ -147,6 +147,26 @@ class WoodpeckerIT {
     }
 
     @Test
+    void slipwayExecRunsTheSameFileLocally() throws Exception {
+        Path repo = GitRepos.create(Map.of(".woodpecker/deploy.yml", DEPLOY));
+        Tools.Result ok = exec(repo, "--var", "IMAGE_NAME=ghcr.io/x/app", "--var", "IMAGE_TAG=local1", "--secret",
+                "slack_webhook=https://hooks.example/exec-secret-1");
+        assertThat(ok.exit()).as(ok.out() + ok.err()).isZero();
+        assertThat(ok.out()).contains("kubectl-args: set image deployment/app app=ghcr.io/x/app:local1 -n apps")
+                .contains("notify manual main").doesNotContain("exec-secret-1");
+        Tools.Result pushed = exec(repo, "--event", "push", "--secret", "slack_webhook=x");
+        assertThat(pushed.exit()).as(pushed.out() + pushed.err()).isZero();
+        assertThat(pushed.out()).contains("skipped: workflow deploy: when.event is [manual]; this pipeline's event is push");
+        Tools.Result noSecret = exec(repo, "--var", "IMAGE_TAG=1");
+        assertThat(noSecret.exit()).isEqualTo(2);
+        assertThat(noSecret.err()).contains("secret slack_webhook is not set (asked for by step notify); pass --secret NAME=VALUE");
+    }
+
+    private static Tools.Result exec(Path dir, String... args) throws Exception {
+        return ServerProcess.exec(dir, args);
+    }
+
+    @Test
     void badCallsGetClearErrors() throws Exception {
         assertThat(woodpecker.get("/api/repos/999999/pipelines").statusCode()).isEqualTo(404);
         assertThat(woodpecker.get("/api/repos/lookup/admin/nope").statusCode()).isEqualTo(404);
