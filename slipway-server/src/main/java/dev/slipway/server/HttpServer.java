@@ -88,7 +88,7 @@ public final class HttpServer implements AutoCloseable {
         CiRoutes ciRoutes = new CiRoutes(slipway.registrations(), slipway.triggers(), runs, slipway.logHub(), slipway.commitStatuses(),
                 slipway.notifications(), slipway.publishedImages(), slipway.identity(), apiRoutes::principal, config.externalUrl());
         WoodpeckerRoutes woodpeckerRoutes = new WoodpeckerRoutes(slipway.registrations(), slipway.triggers(), runs, slipway.identity(),
-                apiRoutes::principal);
+                apiRoutes::principal, slipway.secrets());
         SecretRoutes secretRoutes = new SecretRoutes(slipway.secrets(), slipway.deployKeys(), slipway.environments(), slipway.identity(),
                 apiRoutes::principal);
         VariableRoutes variableRoutes = new VariableRoutes(slipway.variables(), slipway.environments(), slipway.environmentApprovals(),

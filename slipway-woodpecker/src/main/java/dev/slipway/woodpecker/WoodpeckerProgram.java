@@ -36,8 +36,8 @@ final class WoodpeckerProgram implements RunProgram {
         String event = CiVariables.event(run.trigger(), key != null && key.matches("pull_request:\\d+:closed:.*"));
         Prepared p = prepare(Long.toString(run.id()), run.pipeline(), WorkflowSet.stored(setup.definitionFile(), setup.definition()), event,
                 setup.repository(), setup.environment(), setup.variables(), setup.workMount(), setup.bases(), setup.runDir(), setup.tasks(),
-                setup.serverUrl(), run.createdAt() / 1000, names -> setup.values().secrets(null, names), setup.pullAuth(),
-                "; set it for the repository, its owner or the site");
+                setup.serverUrl(), run.createdAt() / 1000, names -> setup.values().secrets(null, names),
+                names -> setup.values().secretEvents(names), setup.pullAuth(), "; set it for the repository, its owner or the site");
         return execute(p, setup.tasks(), new RunEngine(setup.executor()), listener, cancellation);
     }
 
@@ -51,6 +51,7 @@ final class WoodpeckerProgram implements RunProgram {
      * @param variables the values it was started with
      * @param tasks the tasks to run now
      * @param secrets the values of the secrets named (those that are set)
+     * @param secretEvents the events each secret named is restricted to (absent: every event)
      * @param secretHint what the error for a secret that is not set adds: where to set it
      * @throws IllegalStateException with every problem, when the files do not read once substituted or a secret is not set
      */
@@ -58,6 +59,7 @@ final class WoodpeckerProgram implements RunProgram {
                             Map<String, String> variables, String workMount, Map<String, java.nio.file.Path> bases, java.nio.file.Path runDir,
                             Set<String> tasks, String serverUrl, long createdSeconds,
                             Function<Collection<String>, Map<String, byte[]>> secrets,
+                            Function<Collection<String>, Map<String, List<String>>> secretEvents,
                             Function<String, dev.slipway.ci.executor.TaskSpec.PullAuth> pullAuth, String secretHint) {
         Map<String, String> values = new LinkedHashMap<>(CiVariables.of(builtIns, event, "/src/" + workMount, serverUrl, createdSeconds));
         values.putAll(variables);
@@ -68,7 +70,7 @@ final class WoodpeckerProgram implements RunProgram {
         When.Facts facts = new When.Facts(event, values.get("CI_COMMIT_BRANCH"), values.get("CI_COMMIT_REF"), repository, null,
                 null, null, Map.of());
         PipelineCompiler.Compiled compiled = PipelineCompiler.compile(name, read.workflows(), facts);
-        Map<String, Map<String, String>> taskEnv = secretEnvironment(compiled, secrets, secretHint);
+        Map<String, Map<String, String>> taskEnv = secretEnvironment(compiled, event, secrets, secretEvents, secretHint);
         Map<String, String> extraEnv = new LinkedHashMap<>(builtIns);
         values.forEach((k, v) -> extraEnv.put(k, v.replace("${", "$${")));
         Set<String> toRun = new HashSet<>();
@@ -104,13 +106,25 @@ final class WoodpeckerProgram implements RunProgram {
     }
 
     /** Each task's environment variables from secrets; every secret must be set. */
-    private static Map<String, Map<String, String>> secretEnvironment(PipelineCompiler.Compiled compiled,
+    private static Map<String, Map<String, String>> secretEnvironment(PipelineCompiler.Compiled compiled, String event,
                                                                       Function<Collection<String>, Map<String, byte[]>> secrets,
+                                                                      Function<Collection<String>, Map<String, List<String>>> secretEvents,
                                                                       String hint) {
         Set<String> names = new LinkedHashSet<>();
         compiled.secrets().values().forEach(m -> names.addAll(m.values()));
         if (names.isEmpty()) {
             return Map.of();
+        }
+        // Woodpecker's restriction (seed 001's gotcha: a secret for API-started pipelines needs manual)
+        List<String> refused = new java.util.ArrayList<>();
+        secretEvents.apply(names).forEach((name, events) -> {
+            if (!events.contains(event)) {
+                refused.add("secret " + name + " is not available to the " + event + " event (its events: " + String.join(", ", events)
+                        + "); add " + event + " to its events");
+            }
+        });
+        if (!refused.isEmpty()) {
+            throw new IllegalStateException(String.join("\n", refused));
         }
         Map<String, byte[]> found = secrets.apply(names);
         Set<String> missing = new TreeSet<>(names);

@@ -8,6 +8,9 @@ import dev.slipway.ci.api.RepositoryAccess;
 import dev.slipway.ci.registration.Registration;
 import dev.slipway.ci.registration.Registrations;
 import dev.slipway.ci.scheduler.CiStore;
+import dev.slipway.ci.secret.SecretInfo;
+import dev.slipway.ci.secret.SecretScope;
+import dev.slipway.ci.secret.Secrets;
 import dev.slipway.ci.scheduler.RunService;
 import dev.slipway.ci.trigger.TriggerService;
 import dev.slipway.core.SlipwayException;
@@ -35,10 +38,12 @@ public final class WoodpeckerRoutes {
     private final RunService runs;
     private final Identity identity;
     private final Function<Context, Principal> auth;
+    private final Secrets secrets;
 
     /** @param auth the authenticated principal of a request (a {@code Bearer} token, as Woodpecker's clients send), or Unauthorized */
     public WoodpeckerRoutes(Registrations registrations, TriggerService triggers, RunService runs, Identity identity,
-                            Function<Context, Principal> auth) {
+                            Function<Context, Principal> auth, Secrets secrets) {
+        this.secrets = secrets;
         this.registrations = registrations;
         this.triggers = triggers;
         this.runs = runs;
@@ -52,6 +57,88 @@ public final class WoodpeckerRoutes {
         routes.post("/api/repos/{id}/pipelines", this::start);
         routes.get("/api/repos/{id}/pipelines", this::pipelines);
         routes.get("/api/repos/{id}/pipelines/{number}", this::pipeline);
+        routes.get("/api/repos/{id}/secrets", this::listSecrets);
+        routes.post("/api/repos/{id}/secrets", ctx -> putSecret(ctx, null));
+        routes.patch("/api/repos/{id}/secrets/{name}", ctx -> putSecret(ctx, ctx.pathParam("name")));
+        routes.delete("/api/repos/{id}/secrets/{name}", this::deleteSecret);
+    }
+
+    /** The repository's secrets scope, if the caller may manage it (as Slipway's own secrets API asks). */
+    private SecretScope secretScope(Context ctx) {
+        String id = ctx.pathParam("id");
+        Registration r = id.matches("\\d{1,18}") ? registrations.find(Long.parseLong(id)).orElse(null) : null;
+        if (r == null) {
+            throw new SlipwayException.NotFound("no repository with id " + id);
+        }
+        RepositoryAccess.requireManager(identity, auth.apply(ctx), r.owner());
+        return new SecretScope.Repository(r.owner(), r.name());
+    }
+
+    private void listSecrets(Context ctx) {
+        SecretScope scope = secretScope(ctx);
+        ArrayNode out = JSON.arrayNode();
+        for (SecretInfo info : secrets.list(scope)) {
+            out.add(secretJson(scope, info.name()));
+        }
+        json(ctx, 200, out);
+    }
+
+    private ObjectNode secretJson(SecretScope scope, String name) {
+        ObjectNode o = JSON.objectNode();
+        o.put("name", name.toLowerCase(java.util.Locale.ROOT));
+        List<String> events = secrets.events(scope, name);
+        ArrayNode e = o.putArray("events");
+        (events == null ? When.EVENTS : events).forEach(e::add);
+        o.putArray("images");
+        return o;
+    }
+
+    /**
+     * Woodpecker's {@code POST /secrets} ({@code {"name", "value", "events"}}, creates or replaces)
+     * and {@code PATCH /secrets/{name}} (the value and the events given change). Without
+     * {@code events}, a new secret is available to every event; {@code images} is refused unless empty.
+     */
+    private void putSecret(Context ctx, String named) {
+        SecretScope scope = secretScope(ctx);
+        RequestBody b = RequestBody.parse(ctx.bodyAsBytes(), RequestBody.Fields.of("name", "value", "events", "images"));
+        String name = named != null ? named : b.text("name");
+        if (name == null || name.isBlank()) {
+            throw new SlipwayException.BadRequest("'name' is required");
+        }
+        JsonNode images = b.get("images");
+        if (images != null && !images.isNull() && !(images.isArray() && images.isEmpty())) {
+            throw new SlipwayException.BadRequest("'images' (a secret for some plugin images only) is not supported by Slipway");
+        }
+        List<String> events = null;
+        JsonNode e = b.get("events");
+        if (e != null && !e.isNull()) {
+            if (!e.isArray()) {
+                throw new SlipwayException.BadRequest("'events' must be a list of events");
+            }
+            events = new java.util.ArrayList<>();
+            for (JsonNode ev : e) {
+                if (!When.EVENTS.contains(ev.asText())) {
+                    throw new SlipwayException.BadRequest("unknown event '" + ev.asText() + "' (known: " + String.join(", ", When.EVENTS) + ")");
+                }
+                events.add(ev.asText());
+            }
+        }
+        String value = b.text("value");
+        boolean created = false;
+        if (value != null) {
+            created = secrets.put(scope, name, value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } else if (named == null) {
+            throw new SlipwayException.BadRequest("'value' is required");
+        }
+        if (events != null || created) {
+            secrets.restrictEvents(scope, name, events);
+        }
+        json(ctx, 200, secretJson(scope, name));
+    }
+
+    private void deleteSecret(Context ctx) {
+        secrets.delete(secretScope(ctx), ctx.pathParam("name"));
+        ctx.status(204);
     }
 
     private Registration allowed(Context ctx, Registration r, boolean write) {

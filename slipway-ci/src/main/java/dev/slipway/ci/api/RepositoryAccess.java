@@ -31,4 +31,25 @@ public final class RepositoryAccess {
             throw new SlipwayException.Forbidden("the token needs the " + (write ? "write:repository" : "read:repository") + " scope");
         }
     }
+
+    /** Refuses {@code p} unless it logged in with a password or holds an {@code admin}-scoped token. */
+    public static void requireAdminScope(Principal p) {
+        if (!p.scopes().contains(Scope.ADMIN)) {
+            throw new SlipwayException.Forbidden("secrets, variables, environments and deploy keys need a password login or an "
+                    + "admin-scoped token; a package token is not enough");
+        }
+    }
+
+    /**
+     * Refuses {@code p} unless it may manage {@code owner}'s secrets, variables, environments and
+     * deploy keys: the owner itself (or a member, for an organization) or a site admin, with a
+     * password login or an {@code admin}-scoped token (a package token is not enough).
+     */
+    public static void requireManager(Identity identity, Principal p, String owner) {
+        requireAdminScope(p);
+        if (!identity.canManage(p, owner)) {
+            throw new SlipwayException.Forbidden("only '" + owner + "' (or a member, for an organization) or a site admin "
+                    + "may manage its secrets, variables, environments and deploy keys");
+        }
+    }
 }

@@ -147,6 +147,35 @@ class WoodpeckerIT {
     }
 
     @Test
+    void aSecretRestrictedToOtherEventsNamesTheEventItLacks() throws Exception {
+        admin.register("restricted", GitRepos.create(Map.of(".woodpecker/deploy.yml", DEPLOY)));
+        HttpResponse<String> lookup = woodpecker.get("/api/repos/lookup/admin/restricted");
+        long id = JSON.readTree(lookup.body()).get("id").asLong();
+        Http owner = Http.basic(server.baseUrl(), "admin", TestServer.ADMIN_PASSWORD);
+        // Woodpecker's secrets API, as a migration script would call it: push and tag only.
+        HttpResponse<String> made = owner.postJson("/api/repos/" + id + "/secrets",
+                "{\"name\":\"slack_webhook\",\"value\":\"https://hooks.example/restricted-1\",\"events\":[\"push\",\"tag\"]}");
+        assertThat(made.statusCode()).as(made.body()).isEqualTo(200);
+        assertThat(JSON.readTree(made.body()).get("events").toString()).isEqualTo("[\"push\",\"tag\"]");
+        // A repository token may start pipelines, not read or plant secrets.
+        assertThat(woodpecker.get("/api/repos/" + id + "/secrets").statusCode()).isEqualTo(403);
+
+        JsonNode refused = deploy(id, "t1");
+        assertThat(refused.get("status").asText()).isEqualTo("error");
+        assertThat(refused.at("/errors/0/message").asText())
+                .isEqualTo("secret slack_webhook is not available to the manual event (its events: push, tag); add manual to its events");
+
+        HttpResponse<String> patched = owner.send(owner.request("/api/repos/" + id + "/secrets/slack_webhook")
+                .header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"events\":[\"push\",\"tag\",\"manual\"]}")));
+        assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+        JsonNode ok = deploy(id, "t2");
+        assertThat(ok.get("status").asText()).as(ok.toPrettyString()).isEqualTo("success");
+        HttpResponse<String> listed = owner.get("/api/repos/" + id + "/secrets");
+        assertThat(listed.body()).contains("\"name\":\"slack_webhook\"").contains("manual").doesNotContain("restricted-1");
+    }
+
+    @Test
     void slipwayExecRunsTheSameFileLocally() throws Exception {
         Path repo = GitRepos.create(Map.of(".woodpecker/deploy.yml", DEPLOY));
         Tools.Result ok = exec(repo, "--var", "IMAGE_NAME=ghcr.io/x/app", "--var", "IMAGE_TAG=local1", "--secret",
