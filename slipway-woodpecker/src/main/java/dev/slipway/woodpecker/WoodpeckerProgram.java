@@ -24,6 +24,8 @@ import java.util.function.Function;
  * says so, before any step runs (Woodpecker refuses such a pipeline too).
  */
 final class WoodpeckerProgram implements RunProgram {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     @Override
     public String format() {
         return WoodpeckerFormat.NAME;
@@ -34,11 +36,42 @@ final class WoodpeckerProgram implements RunProgram {
         CiStore.RunRow run = setup.run();
         String key = run.event().dedupeKey();
         String event = CiVariables.event(run.trigger(), key != null && key.matches("pull_request:\\d+:closed:.*"));
+        boolean fork = run.event().pullRequest() != null && run.event().pullRequest().fork();
         Prepared p = prepare(Long.toString(run.id()), run.pipeline(), WorkflowSet.stored(setup.definitionFile(), setup.definition()), event,
                 setup.repository(), setup.environment(), setup.variables(), setup.workMount(), setup.bases(), setup.runDir(), setup.tasks(),
                 setup.serverUrl(), run.createdAt() / 1000, names -> setup.values().secrets(null, names),
-                names -> setup.values().secretEvents(names), setup.pullAuth(), "; set it for the repository, its owner or the site");
+                names -> setup.values().secretEvents(names), setup.pullAuth(), fork ? ": runs of pull requests from forks get no secrets"
+                        : "; set it for the repository, its owner or the site");
         return execute(p, setup.tasks(), new RunEngine(setup.executor()), listener, cancellation);
+    }
+
+    /**
+     * The task and every task that waited for it, transitively, as the run compiled them (each
+     * task's {@code depends_on} is in its details); a task the run left out has no dependents.
+     */
+    @Override
+    public List<String> withDependents(String definitionFile, String definition, Map<String, String> details, List<String> tasks,
+                                       String task) {
+        Map<String, List<String>> waitsFor = new LinkedHashMap<>();
+        details.forEach((t, json) -> {
+            try {
+                List<String> deps = new java.util.ArrayList<>();
+                JSON.readTree(json).path("depends_on").forEach(d -> deps.add(d.asText()));
+                waitsFor.put(t, deps);
+            } catch (java.io.IOException e) {
+                waitsFor.put(t, List.of());
+            }
+        });
+        List<String> again = new java.util.ArrayList<>(List.of(task));
+        for (int i = 0; i < again.size(); i++) {
+            String done = again.get(i);
+            for (String t : tasks) {
+                if (!again.contains(t) && waitsFor.getOrDefault(t, List.of()).contains(done)) {
+                    again.add(t);
+                }
+            }
+        }
+        return again;
     }
 
     /** A run compiled: its plan, the steps left out with why, and the files' warnings. */
@@ -100,6 +133,13 @@ final class WoodpeckerProgram implements RunProgram {
                 statuses.put(task, TaskStatus.SKIPPED);
             }
         });
+        for (dev.slipway.ci.model.Task t : all) { // what a retry needs to know: what each step waited for
+            if (p.plan().tasks().contains(t.name())) {
+                com.fasterxml.jackson.databind.node.ObjectNode d = JSON.createObjectNode();
+                t.dependsOn().forEach(d.putArray("depends_on")::add);
+                listener.details(t.name(), d.toString());
+            }
+        }
         RunEngine.Result result = engine.run(p.plan(), listener, cancellation);
         statuses.putAll(result.statuses());
         return new RunEngine.Result(statuses, result.handles());

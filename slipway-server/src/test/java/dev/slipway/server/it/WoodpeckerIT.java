@@ -138,6 +138,13 @@ class WoodpeckerIT {
         assertThat(step(failed, "notify").get("state").asText()).isEqualTo("success");
         assertThat(admin.log(admin.await(failed.get("number").asLong()), "notify")).contains("notify manual main");
 
+        // A retry of the failed step runs it again and the step that waited for it.
+        HttpResponse<String> retry = admin.http().postJson("/api/v1/runs/" + failed.get("number").asLong() + "/tasks/deploy/retry", "{}");
+        assertThat(retry.statusCode()).as(retry.body()).isEqualTo(202);
+        Map<String, JsonNode> retried = CiClient.tasks(admin.await(failed.get("number").asLong()));
+        assertThat(retried.get("deploy").get("attempt").asInt()).isEqualTo(2);
+        assertThat(retried.get("notify").get("attempt").asInt()).isEqualTo(2);
+
         // The list shows both, newest first, in Woodpecker's shape.
         HttpResponse<String> list = woodpecker.get("/api/repos/" + id + "/pipelines");
         assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
