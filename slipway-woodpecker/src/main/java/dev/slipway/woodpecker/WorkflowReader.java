@@ -182,10 +182,7 @@ final class WorkflowReader {
         if (!entrypoint.isEmpty()) {
             y.report(m.get("entrypoint"), what + ": entrypoint is not supported by Slipway yet (commands run with /bin/sh)");
         }
-        if (!m.containsKey("commands") && !m.containsKey("entrypoint") && image != null) {
-            y.report(at, what + " has no commands: plugin steps (the image's own entrypoint, configured by settings) "
-                    + "are not supported by Slipway yet");
-        }
+
         Map<String, Step.Value> settings = new LinkedHashMap<>();
         if (m.containsKey("settings")) {
             if (!commands.isEmpty() || !entrypoint.isEmpty()) {
@@ -243,6 +240,12 @@ final class WorkflowReader {
                 y.report(m.get("failure"), what + ": failure must be 'ignore' or 'fail', not '" + f + "'");
             }
             failureIgnore = "ignore".equals(f);
+        }
+        boolean plugin = !m.containsKey("commands") && !m.containsKey("entrypoint");
+        for (String notForPlugins : List.of("directory", "failure")) {
+            if (plugin && m.containsKey(notForPlugins)) {
+                y.report(m.get(notForPlugins), what + ": '" + notForPlugins + "' is not supported by Slipway for plugin steps (steps without commands) yet");
+            }
         }
         boolean detach = m.containsKey("detach") && Boolean.TRUE.equals(y.bool(m.get("detach"), what + ": detach"));
         if (detach) {
@@ -314,6 +317,10 @@ final class WorkflowReader {
         }
         if (node instanceof ScalarNode s) {
             return new Step.Value.Text(YamlFile.isNull(node) ? "" : s.getValue());
+        }
+        // As Woodpecker hands settings to plugins: a list of plain values joined with commas, anything else as JSON.
+        if (node instanceof SequenceNode seq && seq.getValue().stream().allMatch(n -> n instanceof ScalarNode)) {
+            return new Step.Value.Text(String.join(",", seq.getValue().stream().map(n -> ((ScalarNode) n).getValue()).toList()));
         }
         return new Step.Value.Text(json(node).toString());
     }

@@ -120,4 +120,25 @@ class PipelineCompilerTest {
                 "rc=$?; set -e; [ \"$rc\" -eq 0 ] || echo \"exit code $rc ignored (failure: ignore)\"");
         assertThat(t.when().status()).isEqualTo(Set.of(Condition.Status.SUCCESS));
     }
+
+    @Test
+    void pluginSettingsBecomePluginVariablesAndTheStepRunsItsImagesEntrypoint() {
+        String file = """
+                steps:
+                  notify:
+                    image: plugins/slack
+                    settings:
+                      webhook:
+                        from_secret: slack_webhook
+                      channel: deploys
+                      recipients: [alice, bob]
+                      fields: {a: 1}
+                """;
+        PipelineCompiler.Compiled c = PipelineCompiler.compile("woodpecker", read(Map.of(".woodpecker.yml", file), Map.of()), facts("push", "main"));
+        Task t = c.pipeline().task("notify");
+        assertThat(t.commands()).isEmpty();
+        assertThat(t.env()).containsEntry("PLUGIN_CHANNEL", "deploys").containsEntry("PLUGIN_RECIPIENTS", "alice,bob")
+                .containsEntry("PLUGIN_FIELDS", "{\"a\":\"1\"}");
+        assertThat(c.secrets().get("notify")).containsExactlyEntriesOf(Map.of("PLUGIN_WEBHOOK", "slack_webhook"));
+    }
 }

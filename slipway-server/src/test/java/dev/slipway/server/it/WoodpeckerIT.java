@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * image replaced by a local one that prints its arguments and fails for a tag named "broken"),
  * started by seed 001's call shape: {@code POST /api/repos/<id>/pipelines} with a Bearer token,
  * a branch and variables; polled through Woodpecker's pipeline JSON. The notify step runs on
- * success and on failure, with a secret from {@code from_secret} masked in its log (the shell reads it:
+ * success and on failure, as a step of commands and as a plugin (its image's entrypoint reading
+ * PLUGIN_* settings), with a secret from {@code from_secret} masked in their logs (the shell reads it:
  * {@code $${...}} keeps Woodpecker's substitution, which knows no secrets, from emptying it).
  */
 class WoodpeckerIT {
@@ -45,6 +46,15 @@ class WoodpeckerIT {
                   - echo "notify $CI_PIPELINE_EVENT $CI_COMMIT_BRANCH $CI_REPO n$CI_PIPELINE_NUMBER via $${SLACK_WEBHOOK}"
                 when:
                   status: [success, failure]
+              slack:
+                image: local/slack-plugin:1
+                settings:
+                  webhook:
+                    from_secret: slack_webhook
+                  channel: deploys
+                  recipients: [alice, bob]
+                when:
+                  status: [success, failure]
             """;
 
     @BeforeAll
@@ -55,6 +65,10 @@ class WoodpeckerIT {
         TestImages.buildBusybox(new java.util.HashMap<>(), "local/kubectl:1", """
                 RUN printf '#!/bin/sh\\necho "kubectl-args: $*"\\ncase "$*" in *:broken*) echo "rollout failed" >&2; exit 1;; esac\\n' > /bin/kubectl \
                     && chmod +x /bin/kubectl
+                """);
+        // a plugin: its own entrypoint reads the settings as PLUGIN_* variables
+        TestImages.buildBusybox(new java.util.HashMap<>(), "local/slack-plugin:1", """
+                ENTRYPOINT ["/bin/sh", "-c", "echo \\"slack to $PLUGIN_CHANNEL for $PLUGIN_RECIPIENTS via $PLUGIN_WEBHOOK: $CI_PIPELINE_EVENT\\""]
                 """);
         server = TestServer.start(Map.of("ci.poll-interval", "0"));
         admin = new CiClient(Http.basic(server.baseUrl(), "admin", TestServer.ADMIN_PASSWORD), "admin");
@@ -130,12 +144,15 @@ class WoodpeckerIT {
         String notified = admin.log(run, "notify");
         assertThat(notified).contains("notify manual main admin/app n" + run.get("id").asLong() + " via ***")
                 .doesNotContain("secret-path-123");
+        assertThat(admin.log(run, "slack")).contains("slack to deploys for alice,bob via ***: manual").doesNotContain("secret-path-123");
+        assertThat(step(ok, "slack").get("state").asText()).isEqualTo("success");
 
         JsonNode failed = deploy(id, "broken");
         assertThat(failed.get("status").asText()).as(failed.toPrettyString()).isEqualTo("failure");
         assertThat(step(failed, "deploy").get("state").asText()).isEqualTo("failure");
         assertThat(step(failed, "deploy").get("exit_code").asInt()).isEqualTo(1);
         assertThat(step(failed, "notify").get("state").asText()).isEqualTo("success");
+        assertThat(step(failed, "slack").get("state").asText()).isEqualTo("success");
         assertThat(admin.log(admin.await(failed.get("number").asLong()), "notify")).contains("notify manual main");
 
         // A retry of the failed step runs it again and the step that waited for it.
@@ -195,7 +212,7 @@ class WoodpeckerIT {
         assertThat(pushed.out()).contains("skipped: workflow deploy: when.event is [manual]; this pipeline's event is push");
         Tools.Result noSecret = exec(repo, "--var", "IMAGE_TAG=1");
         assertThat(noSecret.exit()).isEqualTo(2);
-        assertThat(noSecret.err()).contains("secret slack_webhook is not set (asked for by step notify); pass --secret NAME=VALUE");
+        assertThat(noSecret.err()).contains("secret slack_webhook is not set (asked for by steps notify, slack); pass --secret NAME=VALUE");
     }
 
     private static Tools.Result exec(Path dir, String... args) throws Exception {
