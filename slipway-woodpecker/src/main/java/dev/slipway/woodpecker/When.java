@@ -81,7 +81,7 @@ record When(List<String> events, Filter branches, Filter refs, Filter repos, Fil
         if (!repos.isAny() && f.repo() != null && !repos.matches(f.repo())) {
             return Optional.of("when.repo is " + repos + "; the repository is " + f.repo());
         }
-        if (!instances.isAny() && !instances.matches(f.instance())) {
+        if (!instances.isAny() && f.instance() != null && !instances.matches(f.instance())) {
             return Optional.of("when.instance is " + instances + "; this server is " + f.instance());
         }
         if (!crons.isAny() && !(f.event().equals("cron") && (f.cron() == null || crons.matches(f.cron())))) {

@@ -141,4 +141,26 @@ class PipelineCompilerTest {
                 .containsEntry("PLUGIN_FIELDS", "{\"a\":\"1\"}");
         assertThat(c.secrets().get("notify")).containsExactlyEntriesOf(Map.of("PLUGIN_WEBHOOK", "slack_webhook"));
     }
+
+    @Test
+    void repoIsCheckedWhenTheRunStartsAndInstanceIsNot() {
+        String file = """
+                steps:
+                  here:
+                    image: alpine
+                    commands: [echo here]
+                    when:
+                      instance: ci.example.com
+                      repo: [admin/*]
+                  elsewhere:
+                    image: alpine
+                    commands: [echo elsewhere]
+                    when:
+                      repo:
+                        exclude: admin/app
+                """;
+        PipelineCompiler.Compiled c = PipelineCompiler.compile("woodpecker", read(Map.of(".woodpecker.yml", file), Map.of()), facts("push", "main"));
+        assertThat(c.pipeline().tasks()).extracting(Task::name).containsExactly("here");
+        assertThat(c.skipped()).containsEntry("elsewhere", "when.repo is include [], exclude [admin/app]; the repository is admin/app");
+    }
 }
