@@ -99,8 +99,9 @@ class WoodpeckerIT {
 
     /** Seed 001's call, then the pipeline polled until it ends. */
     static JsonNode deploy(long id, String tag) throws Exception {
-        HttpResponse<String> r = woodpecker.postJson("/api/repos/" + id + "/pipelines",
-                "{\"branch\":\"main\",\"variables\":{\"IMAGE_TAG\":\"" + tag + "\",\"IMAGE_NAME\":\"ghcr.io/x/app\"}}");
+        // As the seed's curl -d sends it: no Content-Type.
+        HttpResponse<String> r = woodpecker.send(woodpecker.request("/api/repos/" + id + "/pipelines").POST(HttpRequest.BodyPublishers.ofString(
+                "{\"branch\":\"main\",\"variables\":{\"IMAGE_TAG\":\"" + tag + "\",\"IMAGE_NAME\":\"ghcr.io/x/app\"}}")));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         JsonNode p = JSON.readTree(r.body());
         assertThat(p.get("event").asText()).isEqualTo("manual");
