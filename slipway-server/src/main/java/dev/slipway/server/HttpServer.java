@@ -9,6 +9,7 @@ import dev.slipway.core.config.SlipwayConfig;
 import dev.slipway.registry.http.RegistryRoutes;
 import dev.slipway.registry.http.RegistryTokens;
 import dev.slipway.ci.api.CiRoutes;
+import dev.slipway.woodpecker.WoodpeckerRoutes;
 import dev.slipway.ci.secret.MissingSecretException;
 import dev.slipway.ci.scheduler.RunService;
 import dev.slipway.server.api.AdminRoutes;
@@ -86,6 +87,8 @@ public final class HttpServer implements AutoCloseable {
         this.runs = slipway.runService();
         CiRoutes ciRoutes = new CiRoutes(slipway.registrations(), slipway.triggers(), runs, slipway.logHub(), slipway.commitStatuses(),
                 slipway.notifications(), slipway.publishedImages(), slipway.identity(), apiRoutes::principal, config.externalUrl());
+        WoodpeckerRoutes woodpeckerRoutes = new WoodpeckerRoutes(slipway.registrations(), slipway.triggers(), runs, slipway.identity(),
+                apiRoutes::principal, slipway.secrets());
         SecretRoutes secretRoutes = new SecretRoutes(slipway.secrets(), slipway.deployKeys(), slipway.environments(), slipway.identity(),
                 apiRoutes::principal);
         VariableRoutes variableRoutes = new VariableRoutes(slipway.variables(), slipway.environments(), slipway.environmentApprovals(),
@@ -128,6 +131,7 @@ public final class HttpServer implements AutoCloseable {
             registryRoutes.register(c.routes);
             apiRoutes.register(c.routes);
             ciRoutes.register(c.routes);
+            woodpeckerRoutes.register(c.routes);
             secretRoutes.register(c.routes);
             variableRoutes.register(c.routes);
             packageRoutes.register(c.routes);

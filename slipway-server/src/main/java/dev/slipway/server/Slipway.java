@@ -37,6 +37,7 @@ import dev.slipway.actions.engine.ActionsFormat;
 import dev.slipway.actions.engine.RepositoryActions;
 import dev.slipway.actions.engine.WorkflowProgram;
 import dev.slipway.ci.format.PipelineFormat;
+import dev.slipway.woodpecker.WoodpeckerFormat;
 import dev.slipway.ci.scheduler.RunEngine;
 import dev.slipway.ci.scheduler.RunEviction;
 import dev.slipway.ci.scheduler.RunLinks;
@@ -211,7 +212,8 @@ public final class Slipway implements AutoCloseable {
             Releases releases = new Releases(executor, jobAccess, ownPushes, publishedImages);
             List<PipelineFormat> formats = List.of(new ActionsFormat(
                     new WorkflowProgram(config.ci().actionsLabels(),
-                            RepositoryActions.using(new ActionCache(config.ci().actionsUrl(), config.ciDir().resolve("actions"))))));
+                            RepositoryActions.using(new ActionCache(config.ci().actionsUrl(), config.ciDir().resolve("actions"))))),
+                    new WoodpeckerFormat());
             runService = new RunService(ciStore, worktrees, logStore(), new RunEviction(ciStore, executor, runsRoot, config.ci().keep()),
                     finished -> new RunQueue(ciStore, registrations, checkouts, deployTargets, caches, secrets, logStore(), engine, runsRoot,
                             config.ci().maxConcurrentRuns(), pulls, releases, runValues(), formats, finished));

@@ -5,18 +5,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.ci.definition.Problem;
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
@@ -36,7 +31,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 final class Doc {
     /** Workflow files are small; this bounds what one push can make the server parse. */
-    static final int MAX_CODE_POINTS = 1 << 20;
+    static final int MAX_CODE_POINTS = dev.slipway.ci.definition.YamlText.MAX_CODE_POINTS;
 
     static final Comparator<Problem> ORDER = Comparator.comparing(Problem::file)
             .thenComparingInt(Problem::line).thenComparingInt(Problem::column);
@@ -88,19 +83,7 @@ final class Doc {
 
     /** The document's root node, or null when it is empty or not valid YAML (reported). */
     Node compose() {
-        LoaderOptions options = new LoaderOptions();
-        options.setCodePointLimit(MAX_CODE_POINTS);
-        options.setAllowRecursiveKeys(false);
-        try {
-            return new Yaml(options).compose(new StringReader(text));
-        } catch (MarkedYAMLException e) {
-            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-            String why = (e.getContext() == null ? "" : e.getContext() + ", ") + e.getProblem();
-            errors.add(problem(mark, "invalid YAML: " + why.replaceAll("\\s+", " ").strip()));
-        } catch (YAMLException e) {
-            errors.add(Position.file(file).problem("invalid YAML: " + e.getMessage()));
-        }
-        return null;
+        return dev.slipway.ci.definition.YamlText.compose(file, text, errors::add);
     }
 
     // ---- problems

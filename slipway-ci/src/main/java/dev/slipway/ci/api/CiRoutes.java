@@ -25,7 +25,6 @@ import dev.slipway.core.SlipwayException;
 import dev.slipway.core.json.RequestBody;
 import dev.slipway.core.identity.Identity;
 import dev.slipway.core.identity.Principal;
-import dev.slipway.core.identity.Scope;
 import dev.slipway.logs.LogChunk;
 import dev.slipway.logs.LogHub;
 import dev.slipway.logs.LogListener;
@@ -114,11 +113,7 @@ public final class CiRoutes {
      */
     private Principal require(Context ctx, String owner, String name, boolean write) {
         Principal p = caller(ctx);
-        if (p.job() != null && (name == null || !p.job().repository().equals(owner + "/" + name))) {
-            throw new SlipwayException.Forbidden("this job token belongs to a run of " + p.job().repository()
-                    + "; it reaches that repository's runs only");
-        }
-        if (!identity.inNamespace(p, owner)) {
+        if (p.job() == null && !identity.inNamespace(p, owner)) {
             if (name != null && !registrations.find(owner, name).map(Registration::isPublic).orElse(false)) {
                 throw new SlipwayException.NotFound("repository " + owner + "/" + name + " does not exist, or you cannot see it");
             }
@@ -128,13 +123,8 @@ public final class CiRoutes {
             if (p.isAnonymous()) {
                 auth.apply(ctx); // 401, asking for credentials
             }
-            throw new SlipwayException.Forbidden("user '" + p.username() + "' has no access to " + owner + "'s repositories");
         }
-        boolean scoped = p.scopes().contains(Scope.ADMIN) || p.scopes().contains(Scope.WRITE_REPOSITORY)
-                || (!write && p.scopes().contains(Scope.READ_REPOSITORY));
-        if (!scoped) {
-            throw new SlipwayException.Forbidden("the token needs the " + (write ? "write:repository" : "read:repository") + " scope");
-        }
+        RepositoryAccess.require(identity, p, owner, name, write);
         return p;
     }
 

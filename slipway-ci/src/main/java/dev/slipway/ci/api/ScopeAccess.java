@@ -6,7 +6,6 @@ import dev.slipway.ci.secret.SecretScope;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.core.identity.Identity;
 import dev.slipway.core.identity.Principal;
-import dev.slipway.core.identity.Scope;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -100,20 +99,14 @@ public final class ScopeAccess {
     /** 403 unless the caller signed in with a password or holds an admin-scoped token. */
     public Principal requireAdminScope(Context ctx) {
         Principal p = authenticate.apply(ctx);
-        if (!p.scopes().contains(Scope.ADMIN)) {
-            throw new SlipwayException.Forbidden("secrets, variables, environments and deploy keys need a password login or an "
-                    + "admin-scoped token; a package token is not enough");
-        }
+        RepositoryAccess.requireAdminScope(p);
         return p;
     }
 
     /** 403 unless the caller may manage the owner's secrets, variables, environments and deploy keys (see the class). */
     public Principal requireManager(Context ctx, String owner) {
-        Principal p = requireAdminScope(ctx);
-        if (!identity.canManage(p, owner)) {
-            throw new SlipwayException.Forbidden("only '" + owner + "' (or a member, for an organization) or a site admin "
-                    + "may manage its secrets, variables, environments and deploy keys");
-        }
+        Principal p = authenticate.apply(ctx);
+        RepositoryAccess.requireManager(identity, p, owner);
         return p;
     }
 }

@@ -1,17 +1,12 @@
 package dev.slipway.ci.definition;
 
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
@@ -29,7 +24,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 final class Source {
     /** Pipeline files are small; this bounds what one push can make the server parse. */
-    static final int MAX_CODE_POINTS = 1 << 20;
+    static final int MAX_CODE_POINTS = YamlText.MAX_CODE_POINTS;
 
     /** Tags that plain YAML gives implicitly. Others ({@code !!binary}, {@code !custom}) mean something we would ignore. */
     private static final Set<Tag> PLAIN_TAGS = Set.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL,
@@ -47,19 +42,7 @@ final class Source {
 
     /** The document's root node, or null when it is empty or not valid YAML (reported). */
     Node compose() {
-        LoaderOptions options = new LoaderOptions();
-        options.setCodePointLimit(MAX_CODE_POINTS);
-        options.setAllowRecursiveKeys(false);
-        try {
-            return new Yaml(options).compose(new StringReader(text));
-        } catch (MarkedYAMLException e) {
-            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-            String why = (e.getContext() == null ? "" : e.getContext() + ", ") + e.getProblem();
-            report(mark, "invalid YAML: " + why.replaceAll("\\s+", " ").strip());
-        } catch (YAMLException e) {
-            problems.add(new Problem(file, 0, 0, "invalid YAML: " + e.getMessage()));
-        }
-        return null;
+        return YamlText.compose(file, text, problems::add);
     }
 
     void report(Node at, String message) {

@@ -200,9 +200,10 @@ public final class DockerExecutor implements Executor {
         Map<String, String> containerLabels = new java.util.HashMap<>(labels);
         containerLabels.put(SPEC, fingerprint);
         try (CreateContainerCmd create = docker.createContainerCmd(spec.image())) {
+            if (spec.script() != null) { // else the image's own entrypoint and command (a Woodpecker plugin)
+                create.withEntrypoint("/bin/sh", "-c").withCmd(spec.script());
+            }
             return create.withName(name)
-                    .withEntrypoint("/bin/sh", "-c")
-                    .withCmd(spec.script())
                     .withEnv(env)
                     .withWorkingDir(spec.workdir())
                     .withLabels(containerLabels)

@@ -55,6 +55,10 @@ public final class LocalExecutor implements Executor {
 
     @Override
     public TaskHandle start(TaskSpec spec, OutputSink sink) throws ExecutorException {
+        if (spec.script() == null) {
+            throw new ExecutorException("task " + spec.task() + " runs its image's own entrypoint (" + spec.image()
+                    + "), which the local executor cannot: it runs no images");
+        }
         List<TaskSpec.Mount.Overlay> overlays = spec.mounts().stream()
                 .filter(m -> m instanceof TaskSpec.Mount.Overlay).map(m -> (TaskSpec.Mount.Overlay) m).toList();
         if (overlays.stream().noneMatch(o -> o.target().equals(spec.workdir()))) {

@@ -13,7 +13,7 @@ import java.util.Map;
  * @param runId the run's id, for naming and labels
  * @param image a resolved image reference present locally or pullable
  * @param pullAlways pull before use even if present locally
- * @param script the task's commands as one shell script
+ * @param script the task's commands as one shell script; null to run the image's own entrypoint and command
  * @param workdir the working directory inside the container
  * @param mounts what the container sees besides its image
  * @param pullAuth how to authenticate the image's pull, or null

@@ -9,7 +9,8 @@ import java.util.Map;
  *
  * @param image an image name declared in the pipeline's {@code images} (for a publish task, the image it pushes)
  * @param commands shell lines, run in order with {@code sh -e}; the task fails at the first failing line
- *                 (none for a publish task)
+ *                 (none for a publish task; none for a task that runs its image's own entrypoint and
+ *                 command, as Woodpecker's plugin steps do: native pipelines always have commands)
  * @param outputs paths relative to the working directory handed to dependent tasks
  * @param deployTarget the name of an admin-registered deploy target, or null
  * @param timeout null for the server default

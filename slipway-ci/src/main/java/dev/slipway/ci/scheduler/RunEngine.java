@@ -367,7 +367,8 @@ public final class RunEngine {
         for (String c : task.commands()) {
             script.append(Variables.substituteKnown(c, vars)).append('\n');
         }
-        return new TaskSpec(plan.runId(), task.name(), imageRef, pullAlways, script.toString(), env,
+        // A task without commands runs its image's entrypoint (Woodpecker's plugins); native tasks always have commands.
+        return new TaskSpec(plan.runId(), task.name(), imageRef, pullAlways, task.commands().isEmpty() ? null : script.toString(), env,
                 "/src/" + plan.workMount(), mounts, task.network(), task.resources() == null ? Task.Resources.NONE : task.resources(),
                 task.timeout() == null ? DEFAULT_TIMEOUT : task.timeout(), plan.pullAuth().apply(imageRef));
     }

@@ -123,6 +123,14 @@ public interface RunProgram {
          */
         Map<String, byte[]> secrets(String environment, Collection<String> names);
 
+        /**
+         * The events each of {@code names} is restricted to (Woodpecker's secrets); a name without
+         * a restriction is absent.
+         */
+        default Map<String, List<String>> secretEvents(Collection<String> names) {
+            return Map.of();
+        }
+
         /** Who must approve a job that uses the environment; empty when it needs no approval. */
         List<String> reviewers(String environment);
 

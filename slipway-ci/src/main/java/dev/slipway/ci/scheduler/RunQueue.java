@@ -694,6 +694,11 @@ public final class RunQueue implements AutoCloseable {
             }
 
             @Override
+            public Map<String, List<String>> secretEvents(java.util.Collection<String> names) {
+                return secrets.events(repo.owner(), repo.name(), names);
+            }
+
+            @Override
             public List<String> reviewers(String environment) {
                 return configuration.resolve(repo.owner(), repo.name(), environment).reviewers();
             }

@@ -16,6 +16,14 @@ public interface SecretResolver {
     Map<String, byte[]> resolve(String owner, String repository, Collection<String> names);
 
     /**
+     * The events each of {@code names} is restricted to (Woodpecker's secrets), found as
+     * {@link #resolve} finds the value; a name without a restriction (or not set) is absent.
+     */
+    default Map<String, java.util.List<String>> events(String owner, String repository, Collection<String> names) {
+        return Map.of();
+    }
+
+    /**
      * The values of those of {@code names} that are set, as {@link #resolve} finds them; a secret
      * that is not set is absent from the map (GitHub Actions gives it as an empty string).
      */

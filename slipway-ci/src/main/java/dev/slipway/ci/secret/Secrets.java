@@ -30,7 +30,8 @@ import org.jdbi.v3.core.statement.Query;
  * row per (scope, name): {@code scope} is {@link SecretScope#wireName()}, {@code name} is upper
  * case, {@code sealed} is base64 of {@code nonce || AES-256-GCM ciphertext || tag} with associated
  * data {@code "slipway-secret-v1\0<scope>\0<name>"}, and {@code key_id} names the key that sealed
- * it. The key is {@code <secrets>/secrets.key}: 256 random bits, mode 0600 in a 0700 directory,
+ * it; {@code events} (migration {@code V23__ci_secret_events.sql}) is the events a Woodpecker run must
+ * have to get it, separated by spaces, or NULL for every event. The key is {@code <secrets>/secrets.key}: 256 random bits, mode 0600 in a 0700 directory,
  * created on first use. The database alone reveals no value; the database and the key file
  * together reveal all, so back them up together and apart from other data. Losing the key file
  * loses every secret.
@@ -105,6 +106,46 @@ public final class Secrets implements SecretResolver {
         });
     }
 
+    /**
+     * Restricts a secret to runs of some events, as Woodpecker's secrets are (its event names:
+     * push, tag, pull_request, manual, ...); null or empty lifts the restriction. Values set later
+     * keep it. 404 when the scope has no such secret.
+     */
+    public void restrictEvents(SecretScope scope, String name, List<String> events) {
+        String n = canonicalName(name);
+        String value = events == null || events.isEmpty() ? null : String.join(" ", events);
+        int changed = jdbi.withHandle(h -> h.createUpdate("UPDATE ci_secrets SET events = :e WHERE scope = :s AND name = :n")
+                .bind("e", value).bind("s", scope.wireName()).bind("n", n).execute());
+        if (changed == 0) {
+            throw new SlipwayException.NotFound("secret '" + n + "' is not set in scope " + scope.wireName());
+        }
+    }
+
+    /** The events the secret of one scope is restricted to, or null for every event (or when it is not set). */
+    public List<String> events(SecretScope scope, String name) {
+        String n = canonicalName(name);
+        return jdbi.withHandle(h -> h.createQuery("SELECT events FROM ci_secrets WHERE scope = :s AND name = :n")
+                .bind("s", scope.wireName()).bind("n", n).mapTo(String.class).findOne())
+                .map(e -> List.of(e.split(" "))).orElse(null);
+    }
+
+    @Override
+    public Map<String, List<String>> events(String owner, String repository, Collection<String> names) {
+        if (names.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Sealed> found = winners(SecretScope.searchOrder(owner, repository),
+                names.stream().map(n -> n.toUpperCase(Locale.ROOT)).distinct().toList());
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (String asked : names) {
+            Sealed s = found.get(asked.toUpperCase(Locale.ROOT));
+            if (s != null && s.events() != null) {
+                out.put(asked, List.of(s.events().split(" ")));
+            }
+        }
+        return out;
+    }
+
     /** The secrets of one scope, by name, without values. */
     public List<SecretInfo> list(SecretScope scope) {
         return jdbi.withHandle(h -> infos(h.createQuery(
@@ -163,18 +204,19 @@ public final class Secrets implements SecretResolver {
         return out;
     }
 
-    private record Sealed(SecretScope scope, String name, String keyId, String sealed) {}
+    private record Sealed(SecretScope scope, String name, String keyId, String sealed, String events) {}
 
     /** The stored row of each name ({@code names}, upper case; null for all) from the first scope in {@code order} that has it. */
     private Map<String, Sealed> winners(List<SecretScope> order, List<String> names) {
         List<Sealed> rows = jdbi.withHandle(h -> {
-            Query q = h.createQuery("SELECT scope, name, key_id, sealed FROM ci_secrets WHERE scope IN (<scopes>)"
+            Query q = h.createQuery("SELECT scope, name, key_id, sealed, events FROM ci_secrets WHERE scope IN (<scopes>)"
                             + (names == null ? "" : " AND name IN (<names>)"))
                     .bindList("scopes", order.stream().map(SecretScope::wireName).toList());
             if (names != null) {
                 q.bindList("names", names);
             }
-            return q.map((rs, ctx) -> new Sealed(SecretScope.parse(rs.getString(1)), rs.getString(2), rs.getString(3), rs.getString(4)))
+            return q.map((rs, ctx) -> new Sealed(SecretScope.parse(rs.getString(1)), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5)))
                     .list();
         });
         return RunValues.byPrecedence(order, rows, Sealed::scope, Sealed::name);

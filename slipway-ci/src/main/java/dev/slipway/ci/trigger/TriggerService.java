@@ -312,7 +312,7 @@ public final class TriggerService {
         }
         if (natives.isEmpty() && others.isEmpty()) {
             throw new SlipwayException.BadRequest("the repository has no pipeline (.slipway/*.yml)"
-                    + (formats.isEmpty() ? "" : " and no workflow (.forgejo/workflows, .gitea/workflows or .github/workflows)")
+                    + (formats.isEmpty() ? "" : " and no workflow (.forgejo/workflows, .gitea/workflows, .github/workflows, .woodpecker/ or .woodpecker.yml)")
                     + (notes.isEmpty() ? "" : "; " + String.join("; ", notes)));
         }
         throw new SlipwayException.BadRequest("the repository has several pipelines; name one with \"pipeline\""

@@ -1,5 +1,6 @@
 package dev.slipway.server.cli;
 
+import dev.slipway.woodpecker.WoodpeckerFormat;
 import dev.slipway.ci.definition.PipelineParser;
 import dev.slipway.ci.definition.Variables;
 import dev.slipway.ci.executor.DockerExecutor;
@@ -44,6 +45,10 @@ import picocli.CommandLine.Parameters;
                         + "--env or --env-file is given: the workflows that run on --event (default push), each job in a "
                         + "container of the image its runs-on label maps to (ci.actions.labels, or -P).",
                 "",
+                "Woodpecker files (.woodpecker/*.yml, .woodpecker.yml) run when DIR has nothing else to run: the "
+                        + "pipeline of --event (default manual), with --var and --env as its variables and --secret for "
+                        + "from_secret, as 'woodpecker exec' does.",
+                "",
                 "DIR is mounted read-only as the base worktree at /src/<basename of DIR>; every write of a task lands "
                         + "in a per-task overlay layer, so DIR is never modified. Output streams to the terminal with task "
                         + "prefixes; the exit code is 0 when every task succeeded, 1 otherwise, 2 when it could not run "
@@ -55,7 +60,8 @@ public final class ExecCommand implements Callable<Integer> {
     @Option(names = "--pipeline", paramLabel = "FILE", description = "Pipeline file, or its name under DIR/.slipway (ci or ci.yml; default: the only .slipway/*.yml)")
     Path pipelineFile;
 
-    @Option(names = "--var", paramLabel = "K=V", description = "Set a variable (repeatable); in GitHub Actions workflows, vars.K")
+    @Option(names = "--var", paramLabel = "K=V", description = "Set a variable (repeatable); in GitHub Actions workflows, vars.K; "
+            + "in Woodpecker files, a pipeline variable")
     Map<String, String> vars = new LinkedHashMap<>();
 
     @Option(names = "--deploy-target", paramLabel = "NAME=PATH", description = "Make a deploy target available (repeatable)")
@@ -72,7 +78,8 @@ public final class ExecCommand implements Callable<Integer> {
     Path workflows;
 
     @Option(names = "--event", paramLabel = "NAME", description = "GitHub Actions: the event (push, pull_request, workflow_dispatch, "
-            + "schedule, ...); runs the workflows whose on: has it. Default: push")
+            + "schedule, ...); runs the workflows whose on: has it. Default: push. Woodpecker files: push, tag, pull_request, "
+            + "manual (the default), cron")
     String event;
 
     @Option(names = {"-e", "--eventpath"}, paramLabel = "FILE", description = "GitHub Actions: the event's payload, a JSON file "
@@ -113,6 +120,9 @@ public final class ExecCommand implements Callable<Integer> {
         if (!Files.isDirectory(base)) {
             System.err.println("error: " + base + " is not a directory");
             return 2;
+        }
+        if (woodpeckerMode(base)) {
+            return woodpecker(base);
         }
         if (workflowMode(base)) {
             return workflows(base);
@@ -188,6 +198,73 @@ public final class ExecCommand implements Callable<Integer> {
                     Dirs.reset(runDir);
                 }
             }
+        }
+    }
+
+    /** Whether this is a Woodpecker run: Woodpecker files and nothing else to run, no option only the others have. */
+    private boolean woodpeckerMode(Path base) throws IOException {
+        if (pipelineFile != null || workflows != null || eventPath != null || !jobs.isEmpty() || !platforms.isEmpty() || !inputs.isEmpty()
+                || !deployTargets.isEmpty()) {
+            return false;
+        }
+        return slipwayPipelines(base).isEmpty() && dev.slipway.actions.workflow.WorkflowFiles.scan(base).files().isEmpty()
+                && WoodpeckerFormat.present(base);
+    }
+
+    /**
+     * Runs a checkout's Woodpecker files as {@code woodpecker exec} does: {@code --event} (default
+     * manual), {@code --var} and {@code --env} as the pipeline's variables, {@code --secret} for
+     * {@code from_secret}.
+     */
+    private int woodpecker(Path base) throws Exception {
+        Map<String, byte[]> secrets = secrets();
+        if (secrets == null) {
+            return 2;
+        }
+        Map<String, String> variables = new LinkedHashMap<>();
+        try {
+            if (secretFile != null) {
+                dotenv(secretFile, "--secret-file").forEach((k, v) -> secrets.putIfAbsent(k, v.getBytes(StandardCharsets.UTF_8)));
+            }
+            if (envFile != null) {
+                variables.putAll(dotenv(envFile, "--env-file"));
+            }
+        } catch (ExecWorkflows.Refused e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
+        variables.putAll(env);
+        variables.putAll(vars);
+        String workMount = base.getFileName() == null ? "src" : base.getFileName().toString();
+        Map<String, String> git = gitVariables(base);
+        String runId = "exec-" + Long.toHexString(System.nanoTime());
+        String woodpeckerEvent = event == null ? "manual" : event;
+        Map<String, String> builtIns = new RunValues(runId, workMount, woodpeckerEvent, git.getOrDefault("ref", ""), git.getOrDefault("commit", ""))
+                .env();
+        Executor chosen;
+        try {
+            chosen = executor();
+        } catch (Executor.ExecutorException e) {
+            System.err.println("error: " + e.getMessage() + " (or run with --executor local, which does not isolate steps)");
+            return 2;
+        }
+        Path runDir = Files.createTempDirectory("slipway-exec-");
+        try (Executor executor = chosen) {
+            if (!executor.isolated()) {
+                System.err.println("[slipway] WARNING: the local executor runs steps on this machine without isolation");
+            }
+            TerminalListener listener = new TerminalListener(System.out, SecretMasker.patterns(secrets));
+            RunEngine.Result result = WoodpeckerFormat.runLocally(base, woodpeckerEvent, builtIns, variables, secrets, workMount, runDir,
+                    new RunEngine(executor), listener);
+            result.handles().forEach(executor::remove);
+            System.err.println("[slipway] " + result.statuses().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue().wire())
+                    .collect(Collectors.joining(", ")));
+            return result.success() ? 0 : 1;
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        } finally {
+            Dirs.reset(runDir);
         }
     }
 

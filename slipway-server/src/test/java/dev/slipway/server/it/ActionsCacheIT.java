@@ -143,10 +143,10 @@ class ActionsCacheIT {
         Path home = java.nio.file.Files.createTempDirectory("slipway-exec-cache-");
         String[] args = {"-W", ".gitea/workflows/cache.yml", "-P", "ubuntu-latest=" + TestImages.runner(), "--event", "workflow_dispatch",
                 "--input", "key=exec-1", "--input", "restore=", "--input", "content=local"};
-        Tools.Result first = ActionsIT.exec(Map.of("XDG_CACHE_HOME", home.toString()), dir, args);
+        Tools.Result first = ServerProcess.exec(Map.of("XDG_CACHE_HOME", home.toString()), dir, args);
         assertThat(first.exit()).as(first.out() + first.err()).isZero();
         assertThat(first.out()).contains("hit=[] matched=[]", "Cache saved with key: exec-1");
-        Tools.Result second = ActionsIT.exec(Map.of("XDG_CACHE_HOME", home.toString()), dir, args);
+        Tools.Result second = ServerProcess.exec(Map.of("XDG_CACHE_HOME", home.toString()), dir, args);
         assertThat(second.exit()).as(second.out() + second.err()).isZero();
         assertThat(second.out()).contains("hit=[true] matched=[exec-1]", "[deps] local\n[deps] local\n", "Cache restored from key: exec-1");
         assertThat(home.resolve("slipway/caches/@actions/local_repo/entries")).isNotEmptyDirectory();

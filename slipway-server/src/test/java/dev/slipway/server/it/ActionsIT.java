@@ -360,16 +360,7 @@ class ActionsIT {
     }
 
     private static Tools.Result exec(Path dir, String... args) throws Exception {
-        return exec(Map.of(), dir, args);
-    }
-
-    /** {@code slipway exec DIR ARGS} as a process of its own, with {@code env} added to its environment. */
-    static Tools.Result exec(Map<String, String> env, Path dir, String... args) throws Exception {
-        ServerProcess jar = new ServerProcess(java.nio.file.Files.createTempDirectory("slipway-exec-data-"));
-        java.util.List<String> cmd = new java.util.ArrayList<>(jar.command("exec", dir.toString()));
-        cmd = new java.util.ArrayList<>(cmd.subList(0, cmd.indexOf("--data")));
-        cmd.addAll(java.util.List.of(args));
-        return Tools.run(env, null, cmd.toArray(String[]::new));
+        return ServerProcess.exec(dir, args);
     }
 
     String log(JsonNode run, String task) {

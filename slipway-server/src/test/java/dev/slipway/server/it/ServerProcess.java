@@ -66,7 +66,20 @@ public final class ServerProcess implements AutoCloseable {
         return env;
     }
 
-    /** Runs a CLI command against this server's state and returns its result. */
+    /** {@code slipway exec DIR args...} as a user runs it: the jar without a data directory. */
+    public static Tools.Result exec(Path dir, String... args) throws Exception {
+        return exec(Map.of(), dir, args);
+    }
+
+    /** The same, with {@code env} added to the process's environment. */
+    public static Tools.Result exec(Map<String, String> env, Path dir, String... args) throws Exception {
+        ServerProcess jar = new ServerProcess(java.nio.file.Files.createTempDirectory("slipway-exec-data-"));
+        List<String> cmd = new java.util.ArrayList<>(jar.command("exec", dir.toString()));
+        cmd = new java.util.ArrayList<>(cmd.subList(0, cmd.indexOf("--data")));
+        cmd.addAll(List.of(args));
+        return Tools.run(env, null, cmd.toArray(String[]::new));
+    }
+
     public Tools.Result cli(String... args) {
         return cliWithInput(null, args);
     }

@@ -1,0 +1,235 @@
+package dev.slipway.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 13's acceptance: seed 001's {@code .woodpecker/deploy.yml} (event: manual; the kubectl
+ * image replaced by a local one that prints its arguments and fails for a tag named "broken"),
+ * started by seed 001's call shape: {@code POST /api/repos/<id>/pipelines} with a Bearer token,
+ * a branch and variables; polled through Woodpecker's pipeline JSON. The notify step runs on
+ * success and on failure, as a step of commands and as a plugin (its image's entrypoint reading
+ * PLUGIN_* settings), with a secret from {@code from_secret} masked in their logs (the shell reads it:
+ * {@code $${...}} keeps Woodpecker's substitution, which knows no secrets, from emptying it).
+ */
+class WoodpeckerIT {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static TestServer server;
+    static CiClient admin;
+    static Http woodpecker;
+
+    static final String DEPLOY = """
+            when:
+              event: manual
+
+            steps:
+              deploy:
+                image: local/kubectl:1
+                commands:
+                  - "kubectl set image deployment/app app=${IMAGE_NAME}:${IMAGE_TAG} -n apps"
+                  - "kubectl rollout status deployment/app -n apps --timeout=300s"
+              notify:
+                image: local/busybox:1
+                environment:
+                  SLACK_WEBHOOK:
+                    from_secret: slack_webhook
+                commands:
+                  - echo "notify $CI_PIPELINE_EVENT $CI_COMMIT_BRANCH $CI_REPO n$CI_PIPELINE_NUMBER via $${SLACK_WEBHOOK}"
+                when:
+                  status: [success, failure]
+              slack:
+                image: local/slack-plugin:1
+                settings:
+                  webhook:
+                    from_secret: slack_webhook
+                  channel: deploys
+                  recipients: [alice, bob]
+                when:
+                  status: [success, failure]
+            """;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Tools.require("docker");
+        TestImages.buildBusybox(new java.util.HashMap<>(), "local/busybox:1");
+        // kubectl that records its arguments, and fails the way a rollout of a bad image would
+        TestImages.buildBusybox(new java.util.HashMap<>(), "local/kubectl:1", """
+                RUN printf '#!/bin/sh\\necho "kubectl-args: $*"\\ncase "$*" in *:broken*) echo "rollout failed" >&2; exit 1;; esac\\n' > /bin/kubectl \
+                    && chmod +x /bin/kubectl
+                """);
+        // a plugin: its own entrypoint reads the settings as PLUGIN_* variables
+        TestImages.buildBusybox(new java.util.HashMap<>(), "local/slack-plugin:1", """
+                ENTRYPOINT ["/bin/sh", "-c", "echo \\"slack to $PLUGIN_CHANNEL for $PLUGIN_RECIPIENTS via $PLUGIN_WEBHOOK: $CI_PIPELINE_EVENT\\""]
+                """);
+        server = TestServer.start(Map.of("ci.poll-interval", "0"));
+        admin = new CiClient(Http.basic(server.baseUrl(), "admin", TestServer.ADMIN_PASSWORD), "admin");
+        woodpecker = Http.bearer(server.baseUrl(), server.token("admin", "write:repository"));
+        Path repo = GitRepos.create(Map.of(".woodpecker/deploy.yml", DEPLOY, "README.md", "app\n"));
+        admin.register("app", repo);
+        HttpResponse<String> put = admin.http().send(admin.http().request("/api/v1/repos/admin/app/actions/secrets/SLACK_WEBHOOK")
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"data\":\"https://hooks.example/secret-path-123\"}")));
+        assertThat(put.statusCode()).as(put.body()).isIn(201, 204);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    static long repoId() throws Exception {
+        HttpResponse<String> r = woodpecker.get("/api/repos/lookup/admin/app");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode repo = JSON.readTree(r.body());
+        assertThat(repo.get("id").isIntegralNumber()).isTrue();
+        assertThat(repo.get("full_name").asText()).isEqualTo("admin/app");
+        return repo.get("id").asLong();
+    }
+
+    /** Seed 001's call, then the pipeline polled until it ends. */
+    static JsonNode deploy(long id, String tag) throws Exception {
+        // As the seed's curl -d sends it: no Content-Type.
+        HttpResponse<String> r = woodpecker.send(woodpecker.request("/api/repos/" + id + "/pipelines").POST(HttpRequest.BodyPublishers.ofString(
+                "{\"branch\":\"main\",\"variables\":{\"IMAGE_TAG\":\"" + tag + "\",\"IMAGE_NAME\":\"ghcr.io/x/app\"}}")));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode p = JSON.readTree(r.body());
+        assertThat(p.get("event").asText()).isEqualTo("manual");
+        assertThat(p.get("branch").asText()).isEqualTo("main");
+        long number = p.get("number").asLong();
+        long deadline = System.nanoTime() + java.time.Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> g = woodpecker.get("/api/repos/" + id + "/pipelines/" + number);
+            assertThat(g.statusCode()).as(g.body()).isEqualTo(200);
+            p = JSON.readTree(g.body());
+            if (!p.get("status").asText().equals("pending") && !p.get("status").asText().equals("running")) {
+                return p;
+            }
+            Thread.sleep(300);
+        }
+        throw new AssertionError("pipeline " + number + " did not finish: " + p);
+    }
+
+    static JsonNode step(JsonNode pipeline, String name) {
+        for (JsonNode s : pipeline.at("/workflows/0/children")) {
+            if (s.get("name").asText().equals(name)) {
+                return s;
+            }
+        }
+        throw new AssertionError("no step " + name + " in " + pipeline);
+    }
+
+    @Test
+    void seed001DeployRunsThroughWoodpeckersApiAndNotifiesOnSuccessAndOnFailure() throws Exception {
+        long id = repoId();
+
+        JsonNode ok = deploy(id, "abcd1234");
+        assertThat(ok.get("status").asText()).as(ok.toPrettyString()).isEqualTo("success");
+        assertThat(ok.at("/workflows/0/name").asText()).isEqualTo("deploy");
+        assertThat(step(ok, "deploy").get("state").asText()).isEqualTo("success");
+        assertThat(step(ok, "notify").get("state").asText()).isEqualTo("success");
+        assertThat(ok.get("finished").asLong()).isGreaterThanOrEqualTo(ok.get("started").asLong()).isPositive();
+        JsonNode run = admin.await(ok.get("number").asLong());
+        assertThat(admin.log(run, "deploy")).contains("kubectl-args: set image deployment/app app=ghcr.io/x/app:abcd1234 -n apps")
+                .contains("kubectl-args: rollout status deployment/app -n apps --timeout=300s");
+        String notified = admin.log(run, "notify");
+        assertThat(notified).contains("notify manual main admin/app n" + run.get("id").asLong() + " via ***")
+                .doesNotContain("secret-path-123");
+        assertThat(admin.log(run, "slack")).contains("slack to deploys for alice,bob via ***: manual").doesNotContain("secret-path-123");
+        assertThat(step(ok, "slack").get("state").asText()).isEqualTo("success");
+
+        JsonNode failed = deploy(id, "broken");
+        assertThat(failed.get("status").asText()).as(failed.toPrettyString()).isEqualTo("failure");
+        assertThat(step(failed, "deploy").get("state").asText()).isEqualTo("failure");
+        assertThat(step(failed, "deploy").get("exit_code").asInt()).isEqualTo(1);
+        assertThat(step(failed, "notify").get("state").asText()).isEqualTo("success");
+        assertThat(step(failed, "slack").get("state").asText()).isEqualTo("success");
+        assertThat(admin.log(admin.await(failed.get("number").asLong()), "notify")).contains("notify manual main");
+
+        // A retry of the failed step runs it again and the step that waited for it.
+        HttpResponse<String> retry = admin.http().postJson("/api/v1/runs/" + failed.get("number").asLong() + "/tasks/deploy/retry", "{}");
+        assertThat(retry.statusCode()).as(retry.body()).isEqualTo(202);
+        Map<String, JsonNode> retried = CiClient.tasks(admin.await(failed.get("number").asLong()));
+        assertThat(retried.get("deploy").get("attempt").asInt()).isEqualTo(2);
+        assertThat(retried.get("notify").get("attempt").asInt()).isEqualTo(2);
+
+        // The list shows both, newest first, in Woodpecker's shape.
+        HttpResponse<String> list = woodpecker.get("/api/repos/" + id + "/pipelines");
+        assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
+        JsonNode all = JSON.readTree(list.body());
+        assertThat(all).hasSize(2);
+        assertThat(all.get(0).get("number").asLong()).isEqualTo(failed.get("number").asLong());
+    }
+
+    @Test
+    void aSecretRestrictedToOtherEventsNamesTheEventItLacks() throws Exception {
+        admin.register("restricted", GitRepos.create(Map.of(".woodpecker/deploy.yml", DEPLOY)));
+        HttpResponse<String> lookup = woodpecker.get("/api/repos/lookup/admin/restricted");
+        long id = JSON.readTree(lookup.body()).get("id").asLong();
+        Http owner = Http.basic(server.baseUrl(), "admin", TestServer.ADMIN_PASSWORD);
+        // Woodpecker's secrets API, as a migration script would call it: push and tag only.
+        HttpResponse<String> made = owner.postJson("/api/repos/" + id + "/secrets",
+                "{\"name\":\"slack_webhook\",\"value\":\"https://hooks.example/restricted-1\",\"events\":[\"push\",\"tag\"]}");
+        assertThat(made.statusCode()).as(made.body()).isEqualTo(200);
+        assertThat(JSON.readTree(made.body()).get("events").toString()).isEqualTo("[\"push\",\"tag\"]");
+        // A repository token may start pipelines, not read or plant secrets.
+        assertThat(woodpecker.get("/api/repos/" + id + "/secrets").statusCode()).isEqualTo(403);
+
+        JsonNode refused = deploy(id, "t1");
+        assertThat(refused.get("status").asText()).isEqualTo("error");
+        assertThat(refused.at("/errors/0/message").asText())
+                .isEqualTo("secret slack_webhook is not available to the manual event (its events: push, tag); add manual to its events");
+
+        HttpResponse<String> patched = owner.send(owner.request("/api/repos/" + id + "/secrets/slack_webhook")
+                .header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"events\":[\"push\",\"tag\",\"manual\"]}")));
+        assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+        JsonNode ok = deploy(id, "t2");
+        assertThat(ok.get("status").asText()).as(ok.toPrettyString()).isEqualTo("success");
+        HttpResponse<String> listed = owner.get("/api/repos/" + id + "/secrets");
+        assertThat(listed.body()).contains("\"name\":\"slack_webhook\"").contains("manual").doesNotContain("restricted-1");
+    }
+
+    @Test
+    void slipwayExecRunsTheSameFileLocally() throws Exception {
+        Path repo = GitRepos.create(Map.of(".woodpecker/deploy.yml", DEPLOY));
+        Tools.Result ok = exec(repo, "--var", "IMAGE_NAME=ghcr.io/x/app", "--var", "IMAGE_TAG=local1", "--secret",
+                "slack_webhook=https://hooks.example/exec-secret-1");
+        assertThat(ok.exit()).as(ok.out() + ok.err()).isZero();
+        assertThat(ok.out()).contains("kubectl-args: set image deployment/app app=ghcr.io/x/app:local1 -n apps")
+                .contains("notify manual main").doesNotContain("exec-secret-1");
+        Tools.Result pushed = exec(repo, "--event", "push", "--secret", "slack_webhook=x");
+        assertThat(pushed.exit()).as(pushed.out() + pushed.err()).isZero();
+        assertThat(pushed.out()).contains("skipped: workflow deploy: when.event is [manual]; this pipeline's event is push");
+        Tools.Result noSecret = exec(repo, "--var", "IMAGE_TAG=1");
+        assertThat(noSecret.exit()).isEqualTo(2);
+        assertThat(noSecret.err()).contains("secret slack_webhook is not set (asked for by steps notify, slack); pass --secret NAME=VALUE");
+    }
+
+    private static Tools.Result exec(Path dir, String... args) throws Exception {
+        return ServerProcess.exec(dir, args);
+    }
+
+    @Test
+    void badCallsGetClearErrors() throws Exception {
+        assertThat(woodpecker.get("/api/repos/999999/pipelines").statusCode()).isEqualTo(404);
+        assertThat(woodpecker.get("/api/repos/lookup/admin/nope").statusCode()).isEqualTo(404);
+        long id = repoId();
+        HttpResponse<String> bad = woodpecker.postJson("/api/repos/" + id + "/pipelines", "{\"branch\":\"main\",\"variables\":[1]}");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("variables");
+        assertThat(woodpecker.get("/api/repos/" + id + "/pipelines/123456789").statusCode()).isEqualTo(404);
+        HttpResponse<String> anonymous = Http.anonymous(server.baseUrl()).postJson("/api/repos/" + id + "/pipelines", "{}");
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+    }
+}

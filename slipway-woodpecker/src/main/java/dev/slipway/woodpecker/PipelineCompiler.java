@@ -1,0 +1,204 @@
+package dev.slipway.woodpecker;
+
+import dev.slipway.ci.model.Condition;
+import dev.slipway.ci.model.ImageSpec;
+import dev.slipway.ci.model.Pipeline;
+import dev.slipway.ci.model.Task;
+import dev.slipway.ci.model.Triggers;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Compiles the workflows of a pipeline, for one run, to Slipway's native model, so the run engine,
+ * executors, worktrees and logs are the same as for every other run:
+ * <ul>
+ *   <li>each step is a task ({@code <step>}, or {@code <workflow>.<step>} when the pipeline has
+ *       several workflows); steps without {@code depends_on} run one after the other, as in
+ *       Woodpecker; a workflow's first steps wait for the workflows it depends on;</li>
+ *   <li>a {@code when} that does not hold leaves the step (or every step of the workflow) out:
+ *       it shows as skipped with the reason, and steps that depended on it no longer wait;</li>
+ *   <li>{@code status} becomes the task's status condition; {@code failure: ignore} keeps the
+ *       step's failure from failing the pipeline (its log says so);</li>
+ *   <li>environment values are set as written (after substitution); {@code from_secret}, the older
+ *       {@code secrets} list and plugin settings name secrets the program resolves.</li>
+ * </ul>
+ */
+final class PipelineCompiler {
+    private PipelineCompiler() {}
+
+    /**
+     * @param skipped the steps left out, by task name, with the reason
+     * @param secrets for each task, the environment variables it gets from secrets (variable name to secret name)
+     */
+    record Compiled(Pipeline pipeline, Map<String, String> skipped, Map<String, Map<String, String>> secrets) {}
+
+    /** The task name of a step. */
+    static String taskName(Workflow w, Step s, boolean single) {
+        return single ? s.name() : w.name() + "." + s.name();
+    }
+
+    /** Every task the pipeline can have, in order (what a run lists when it is created). */
+    static List<String> tasks(List<Workflow> workflows) {
+        List<String> out = new ArrayList<>();
+        for (Workflow w : workflows) {
+            w.steps().forEach(s -> out.add(taskName(w, s, workflows.size() == 1)));
+        }
+        return out;
+    }
+
+    /** Why no workflow runs for {@code facts}, or empty when one does. */
+    static Optional<String> whyNot(List<Workflow> workflows, When.Facts facts) {
+        List<String> why = new ArrayList<>();
+        for (Workflow w : workflows) {
+            Optional<String> not = When.whyNone(w.when(), facts);
+            if (not.isEmpty()) {
+                return Optional.empty();
+            }
+            why.add(w.name() + ": " + not.get());
+        }
+        return Optional.of(String.join("; ", why));
+    }
+
+    static Compiled compile(String name, List<Workflow> workflows, When.Facts facts) {
+        boolean single = workflows.size() == 1;
+        Map<String, String> skipped = new LinkedHashMap<>();
+        Map<String, Map<String, String>> secrets = new LinkedHashMap<>();
+        Map<String, ImageSpec> images = new LinkedHashMap<>();
+        Map<String, String> imageNames = new LinkedHashMap<>();
+        List<Task> tasks = new ArrayList<>();
+        Map<String, List<String>> workflowTasks = new LinkedHashMap<>();
+        java.util.LinkedHashMap<String, List<String>> edges = new java.util.LinkedHashMap<>();
+        workflows.forEach(w -> edges.put(w.name(), w.dependsOn()));
+        List<String> order = dev.slipway.ci.definition.Dag.of(edges).topologicalOrder();
+        for (Workflow w : workflows.stream().sorted(java.util.Comparator.comparingInt(x -> order.indexOf(x.name()))).toList()) {
+            Optional<String> whyNot = When.whyNone(w.when(), facts);
+            if (whyNot.isPresent()) {
+                w.steps().forEach(s -> skipped.put(taskName(w, s, single), "workflow " + w.name() + ": " + whyNot.get()));
+                continue;
+            }
+            List<String> before = new ArrayList<>();
+            for (String d : w.dependsOn()) {
+                before.addAll(workflowTasks.getOrDefault(d, List.of())); // a workflow left out is not waited for
+            }
+            boolean sequential = w.steps().stream().allMatch(s -> s.dependsOn() == null);
+            List<String> mine = new ArrayList<>();
+            Set<String> kept = new LinkedHashSet<>();
+            String previous = null;
+            for (Step s : w.steps()) {
+                String task = taskName(w, s, single);
+                Set<Condition.Status> status = EnumSet.noneOf(Condition.Status.class);
+                String why = null;
+                if (s.when().isEmpty()) {
+                    status.add(Condition.Status.SUCCESS);
+                }
+                for (When block : s.when()) {
+                    Optional<String> not = block.whyNot(facts);
+                    if (not.isEmpty()) {
+                        if (block.status().isEmpty()) {
+                            status.add(Condition.Status.SUCCESS);
+                        }
+                        block.status().forEach(st -> status.add(Condition.Status.valueOf(st.toUpperCase(Locale.ROOT))));
+                    } else if (why == null) {
+                        why = not.get();
+                    }
+                }
+                if (status.isEmpty()) {
+                    skipped.put(task, s.when().size() == 1 ? why : "none of its when blocks holds (the first: " + why + ")");
+                    continue;
+                }
+                List<String> deps = new ArrayList<>();
+                if (sequential) {
+                    if (previous != null) {
+                        deps.add(previous);
+                    }
+                } else {
+                    for (String d : s.dependsOn() == null ? List.<String>of() : s.dependsOn()) {
+                        Step dep = w.steps().stream().filter(x -> x.name().equals(d)).findFirst().orElseThrow();
+                        String depTask = taskName(w, dep, single);
+                        if (kept.contains(depTask)) {
+                            deps.add(depTask); // a step left out by its when is not waited for, as in Woodpecker
+                        }
+                    }
+                }
+                if (deps.isEmpty()) {
+                    deps.addAll(before);
+                    if (w.runsOnFailure() && !before.isEmpty()) {
+                        status.add(Condition.Status.FAILURE);
+                    }
+                }
+                String image = imageNames.computeIfAbsent(s.image() + (s.pull() ? "\0pull" : ""), k -> {
+                    String n = "image" + imageNames.size();
+                    images.put(n, new ImageSpec.Reference(s.image(), s.pull() ? ImageSpec.PullPolicy.ALWAYS : ImageSpec.PullPolicy.IF_NOT_PRESENT));
+                    return n;
+                });
+                Map<String, String> env = new LinkedHashMap<>();
+                Map<String, String> fromSecrets = new LinkedHashMap<>();
+                for (var e : s.environment().entrySet()) {
+                    switch (e.getValue()) {
+                        case Step.Value.Text t -> env.put(e.getKey(), escaped(t.text()));
+                        case Step.Value.FromSecret f -> fromSecrets.put(e.getKey(), f.secret());
+                    }
+                }
+                fromSecrets.putAll(s.secrets());
+                for (var e : s.settings().entrySet()) {
+                    String variable = "PLUGIN_" + e.getKey().toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9_]", "_");
+                    switch (e.getValue()) {
+                        case Step.Value.Text t -> env.put(variable, escaped(t.text()));
+                        case Step.Value.FromSecret f -> fromSecrets.put(variable, f.secret());
+                    }
+                }
+                env.put("CI_WORKFLOW_NAME", w.name());
+                env.put("CI_STEP_NAME", s.name());
+                if (!fromSecrets.isEmpty()) {
+                    secrets.put(task, fromSecrets);
+                }
+                tasks.add(new Task(task, image, commands(s), deps, env, List.of(), List.of(), List.of(), Task.NetworkPolicy.DEFAULT, null, null,
+                        Task.Resources.NONE, new Condition(status, List.of(), List.of(), List.of(), Map.of())));
+                kept.add(task);
+                mine.add(task);
+                previous = task;
+            }
+            workflowTasks.put(w.name(), mine);
+        }
+        Pipeline p = new Pipeline(name, images, List.of(), tasks, new Triggers(null, null, true, List.of()), Map.of());
+        return new Compiled(p, skipped, secrets);
+    }
+
+    /**
+     * The step's commands as the run engine's script lines. The text is substituted already, so
+     * every {@code ${} is escaped from the engine's own substitution; {@code directory} is a
+     * {@code cd} first; with {@code failure: ignore} they run in a subshell whose failure is
+     * reported and ignored.
+     */
+    private static List<String> commands(Step s) {
+        List<String> out = new ArrayList<>();
+        if (s.directory() != null) {
+            out.add("cd " + shellQuoted(s.directory()));
+        }
+        if (!s.failureIgnore()) {
+            s.commands().forEach(c -> out.add(escaped(c)));
+            return out;
+        }
+        out.add("set +e");
+        StringBuilder sub = new StringBuilder("( set -e\n");
+        s.commands().forEach(c -> sub.append(escaped(c)).append('\n'));
+        out.add(sub.append(")").toString());
+        out.add("rc=$?; set -e; [ \"$rc\" -eq 0 ] || echo \"exit code $rc ignored (failure: ignore)\"");
+        return out;
+    }
+
+    private static String escaped(String text) {
+        return text.replace("${", "$${");
+    }
+
+    private static String shellQuoted(String s) {
+        return "'" + s.replace("'", "'\"'\"'") + "'";
+    }
+}

@@ -1,0 +1,166 @@
+package dev.slipway.woodpecker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slipway.ci.model.Condition;
+import dev.slipway.ci.model.Pipeline;
+import dev.slipway.ci.model.Task;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class PipelineCompilerTest {
+    private static When.Facts facts(String event, String branch) {
+        return new When.Facts(event, branch, "refs/heads/" + branch, "admin/app", null, null, null, Map.of());
+    }
+
+    private static List<Workflow> read(Map<String, String> files, Map<String, String> values) {
+        WorkflowSet.Read r = WorkflowSet.of(files).read(values);
+        assertThat(r.problems()).isEmpty();
+        return r.workflows();
+    }
+
+    @Test
+    void seedDeployCompilesToSequentialTasksWithTheValuesSubstituted() {
+        List<Workflow> w = read(Map.of(".woodpecker/deploy.yml", WorkflowReaderTest.DEPLOY),
+                Map.of("IMAGE_NAME", "ghcr.io/x/app", "IMAGE_TAG", "abcd1234", "CI_REPO", "admin/app"));
+        PipelineCompiler.Compiled c = PipelineCompiler.compile("woodpecker", w, facts("manual", "master"));
+        Pipeline p = c.pipeline();
+        assertThat(p.tasks()).extracting(Task::name).containsExactly("deploy", "notify");
+        assertThat(p.task("deploy").commands()).first().isEqualTo("kubectl set image deployment/app app=ghcr.io/x/app:abcd1234 -n apps");
+        assertThat(p.task("notify").dependsOn()).containsExactly("deploy");
+        assertThat(p.task("notify").when().status()).containsExactlyInAnyOrder(Condition.Status.SUCCESS, Condition.Status.FAILURE);
+        assertThat(p.task("notify").commands()).containsExactly("echo \"deploy of admin/app ended\"");
+        assertThat(p.images().get(p.task("deploy").image()).toString()).contains("bitnami/kubectl:latest");
+        assertThat(c.skipped()).isEmpty();
+    }
+
+    @Test
+    void aPushDoesNotStartTheManualDeploy() {
+        List<Workflow> w = read(Map.of(".woodpecker/deploy.yml", WorkflowReaderTest.DEPLOY), Map.of());
+        assertThat(PipelineCompiler.whyNot(w, facts("push", "master"))).hasValue("deploy: when.event is [manual]; this pipeline's event is push");
+        assertThat(PipelineCompiler.whyNot(w, facts("manual", "master"))).isEmpty();
+    }
+
+    @Test
+    void stepsLeftOutByWhenAreSkippedAndNotWaitedFor() {
+        String file = """
+                steps:
+                  test:
+                    image: alpine
+                    commands: [echo test]
+                  release:
+                    image: alpine
+                    commands: [echo release]
+                    when:
+                      - event: tag
+                      - event: push
+                        branch: release/*
+                  after:
+                    image: alpine
+                    commands: [echo after]
+                """;
+        PipelineCompiler.Compiled c = PipelineCompiler.compile("woodpecker", read(Map.of(".woodpecker.yml", file), Map.of()), facts("push", "main"));
+        assertThat(c.pipeline().tasks()).extracting(Task::name).containsExactly("test", "after");
+        assertThat(c.pipeline().task("after").dependsOn()).containsExactly("test");
+        assertThat(c.skipped()).containsOnlyKeys("release");
+        assertThat(c.skipped().get("release")).startsWith("none of its when blocks holds (the first: when.event is [tag]");
+        PipelineCompiler.Compiled onTag = PipelineCompiler.compile("woodpecker", read(Map.of(".woodpecker.yml", file), Map.of()), facts("tag", ""));
+        assertThat(onTag.pipeline().tasks()).extracting(Task::name).containsExactly("test", "release", "after");
+    }
+
+    @Test
+    void dependsOnMakesADagAndWorkflowsWaitForEachOther() {
+        String lint = "steps:\n  check:\n    image: alpine\n    commands: [echo lint]\n";
+        String build = """
+                depends_on: [lint]
+                steps:
+                  a:
+                    image: alpine
+                    commands: [echo a]
+                  b:
+                    image: alpine
+                    commands: [echo b]
+                  c:
+                    image: alpine
+                    depends_on: [a, b]
+                    commands: [echo c]
+                """;
+        List<Workflow> w = read(new java.util.TreeMap<>(Map.of(".woodpecker/build.yml", build, ".woodpecker/lint.yml", lint)), Map.of());
+        Pipeline p = PipelineCompiler.compile("woodpecker", w, facts("push", "main")).pipeline();
+        assertThat(p.tasks()).extracting(Task::name).containsExactlyInAnyOrder("lint.check", "build.a", "build.b", "build.c");
+        assertThat(p.task("build.a").dependsOn()).containsExactly("lint.check");
+        assertThat(p.task("build.b").dependsOn()).containsExactly("lint.check");
+        assertThat(p.task("build.c").dependsOn()).containsExactly("build.a", "build.b");
+    }
+
+    @Test
+    void secretsSettingsAndFailureIgnore() {
+        String file = """
+                steps:
+                  publish:
+                    image: alpine
+                    failure: ignore
+                    environment:
+                      TOKEN:
+                        from_secret: registry_token
+                      PLAIN: "${CI_COMMIT_SHA}"
+                    secrets: [old_style]
+                    commands:
+                      - echo $$TOKEN
+                      - exit 2
+                """;
+        PipelineCompiler.Compiled c = PipelineCompiler.compile("woodpecker",
+                read(Map.of(".woodpecker.yml", file), Map.of("CI_COMMIT_SHA", "abc")), facts("push", "main"));
+        Task t = c.pipeline().task("publish");
+        assertThat(c.secrets().get("publish")).containsExactlyInAnyOrderEntriesOf(Map.of("TOKEN", "registry_token", "OLD_STYLE", "old_style"));
+        assertThat(t.env()).containsEntry("PLAIN", "abc").containsEntry("CI_STEP_NAME", "publish");
+        assertThat(t.commands()).containsExactly("set +e", "( set -e\necho $TOKEN\nexit 2\n)",
+                "rc=$?; set -e; [ \"$rc\" -eq 0 ] || echo \"exit code $rc ignored (failure: ignore)\"");
+        assertThat(t.when().status()).isEqualTo(Set.of(Condition.Status.SUCCESS));
+    }
+
+    @Test
+    void pluginSettingsBecomePluginVariablesAndTheStepRunsItsImagesEntrypoint() {
+        String file = """
+                steps:
+                  notify:
+                    image: plugins/slack
+                    settings:
+                      webhook:
+                        from_secret: slack_webhook
+                      channel: deploys
+                      recipients: [alice, bob]
+                      fields: {a: 1}
+                """;
+        PipelineCompiler.Compiled c = PipelineCompiler.compile("woodpecker", read(Map.of(".woodpecker.yml", file), Map.of()), facts("push", "main"));
+        Task t = c.pipeline().task("notify");
+        assertThat(t.commands()).isEmpty();
+        assertThat(t.env()).containsEntry("PLUGIN_CHANNEL", "deploys").containsEntry("PLUGIN_RECIPIENTS", "alice,bob")
+                .containsEntry("PLUGIN_FIELDS", "{\"a\":\"1\"}");
+        assertThat(c.secrets().get("notify")).containsExactlyEntriesOf(Map.of("PLUGIN_WEBHOOK", "slack_webhook"));
+    }
+
+    @Test
+    void repoIsCheckedWhenTheRunStartsAndInstanceIsNot() {
+        String file = """
+                steps:
+                  here:
+                    image: alpine
+                    commands: [echo here]
+                    when:
+                      instance: ci.example.com
+                      repo: [admin/*]
+                  elsewhere:
+                    image: alpine
+                    commands: [echo elsewhere]
+                    when:
+                      repo:
+                        exclude: admin/app
+                """;
+        PipelineCompiler.Compiled c = PipelineCompiler.compile("woodpecker", read(Map.of(".woodpecker.yml", file), Map.of()), facts("push", "main"));
+        assertThat(c.pipeline().tasks()).extracting(Task::name).containsExactly("here");
+        assertThat(c.skipped()).containsEntry("elsewhere", "when.repo is include [], exclude [admin/app]; the repository is admin/app");
+    }
+}
