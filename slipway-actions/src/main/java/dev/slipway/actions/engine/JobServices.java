@@ -72,8 +72,9 @@ final class JobServices implements AutoCloseable {
             if (image.isEmpty()) {
                 throw new IllegalArgumentException(where + ".image is empty");
             }
-            if (!c.volumes().isEmpty()) {
-                throw new IllegalArgumentException(where + ".volumes: volumes of services are not supported by Slipway");
+            List<dev.slipway.ci.executor.TaskSpec.Mount.Volume> volumes = new ArrayList<>();
+            for (Value v : c.volumes()) {
+                volumes.add(ServiceOptions.volume(v.evaluateString(scope), where + ".volumes"));
             }
             ServiceOptions options = ServiceOptions.parse(string(c.options(), scope), where + ".options");
             Map<String, String> env = new LinkedHashMap<>(options.env());
@@ -90,7 +91,8 @@ final class JobServices implements AutoCloseable {
             String cmd = string(c.command(), scope);
             List<String> command = cmd == null ? List.of() : ServiceOptions.words(cmd, where + ".command");
             specs.add(new ServiceSpec(runId, task, label, image, env, entrypoint, command, ports, options.health(), options.user(),
-                    options.workdir(), new Task.Resources(options.memoryBytes(), options.cpus()), auth(c.credentials(), image, scope, pullAuth)));
+                    options.workdir(), new Task.Resources(options.memoryBytes(), options.cpus()), auth(c.credentials(), image, scope, pullAuth),
+                    volumes));
         });
         return specs;
     }

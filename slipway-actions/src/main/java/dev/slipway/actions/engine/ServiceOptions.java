@@ -118,6 +118,40 @@ record ServiceOptions(ServiceSpec.Health health, Map<String, String> env, String
     }
 
     /**
+     * One item of {@code volumes:}: {@code name:/path} (a volume of the run, shared by the job's
+     * container and its services that name it, removed with the run's workspace) or {@code /path}
+     * (the container's own). A host path ({@code /src:/dst}) is refused: on a shared server a job
+     * never mounts the host's files.
+     *
+     * @param where {@code jobs.test.container.volumes}, for messages
+     */
+    static dev.slipway.ci.executor.TaskSpec.Mount.Volume volume(String item, String where) {
+        String v = item.strip();
+        String[] parts = v.split(":", -1);
+        if (parts.length == 3 && (parts[2].equals("rw") || parts[2].equals("ro"))) {
+            if (parts[2].equals("ro")) {
+                throw new IllegalArgumentException(where + ": '" + v + "': read-only volumes are not supported by Slipway");
+            }
+            parts = new String[] {parts[0], parts[1]};
+        }
+        try {
+            if (parts.length == 1) {
+                return new dev.slipway.ci.executor.TaskSpec.Mount.Volume(null, parts[0]);
+            }
+            if (parts.length == 2 && !parts[0].startsWith("/") && !parts[0].startsWith(".") && !parts[0].startsWith("~")) {
+                return new dev.slipway.ci.executor.TaskSpec.Mount.Volume(parts[0], parts[1]);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": '" + v + "': " + e.getMessage());
+        }
+        if (parts.length == 2) {
+            throw new IllegalArgumentException(where + ": '" + v + "' mounts a path of the host, which Slipway never gives a job; "
+                    + "use a named volume (name:" + parts[1] + "), a cache or an artifact");
+        }
+        throw new IllegalArgumentException(where + ": '" + v + "' is not name:/path or /path");
+    }
+
+    /**
      * One item of {@code ports:}: {@code 8080} (a free host port), {@code 8080:80},
      * {@code 127.0.0.1:8080:80}, with {@code /udp} or {@code /tcp}. Without an address it is
      * published on the host's loopback only.

@@ -737,6 +737,7 @@ public final class WorkflowProgram implements RunProgram {
                 env.putAll(setup.environment());
                 env.remove("SLIPWAY_TOKEN"); // the token reaches steps as secrets.GITHUB_TOKEN, as on GitHub
                 JobContainer container = JobContainer.of(job.id(), job.container(), image, scope, setup.pullAuth());
+                mounts.addAll(container.volumes());
                 env.putAll(container.env());
                 if (job.container() != null) {
                     env.putAll(envOf(job.container().env(), scope));

@@ -65,4 +65,17 @@ class ServiceOptionsTest {
     void wordsSplitAsAShellSplitsThem() {
         assertThat(ServiceOptions.words("a 'b c' \"d \\\"e\\\"\" f\\ g", WHERE)).isEqualTo(List.of("a", "b c", "d \"e\"", "f g"));
     }
+    @Test
+    void volumesAreNamedVolumesOfTheRunOrTheContainersOwnAndNeverHostPaths() {
+        String where = "jobs.test.container.volumes";
+        assertThat(ServiceOptions.volume("data:/var/data", where)).isEqualTo(new dev.slipway.ci.executor.TaskSpec.Mount.Volume("data", "/var/data"));
+        assertThat(ServiceOptions.volume(" cache:/c:rw ", where)).isEqualTo(new dev.slipway.ci.executor.TaskSpec.Mount.Volume("cache", "/c"));
+        assertThat(ServiceOptions.volume("/scratch", where)).isEqualTo(new dev.slipway.ci.executor.TaskSpec.Mount.Volume(null, "/scratch"));
+        assertThatThrownBy(() -> ServiceOptions.volume("/etc:/host-etc", where)).hasMessageContaining(where)
+                .hasMessageContaining("mounts a path of the host").hasMessageContaining("name:/host-etc");
+        assertThatThrownBy(() -> ServiceOptions.volume("./src:/src", where)).hasMessageContaining("mounts a path of the host");
+        assertThatThrownBy(() -> ServiceOptions.volume("data:/d:ro", where)).hasMessageContaining("read-only volumes are not supported");
+        assertThatThrownBy(() -> ServiceOptions.volume("data:relative", where)).hasMessageContaining("absolute path");
+        assertThatThrownBy(() -> ServiceOptions.volume("a:b:c:d", where)).hasMessageContaining("is not name:/path or /path");
+    }
 }

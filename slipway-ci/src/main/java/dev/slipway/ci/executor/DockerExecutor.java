@@ -184,6 +184,7 @@ public final class DockerExecutor implements Executor {
                                     .withOptions(Map.of("type", "overlay", "device", "overlay",
                                             "o", "lowerdir=" + lowers + ",upperdir=" + o.upper() + ",workdir=" + o.work())))));
                 }
+                case TaskSpec.Mount.Volume v -> mounts.add(volume(spec.runId(), v));
             }
         }
         // Slipway keeps every byte from the attach stream; the engine's json-file copy would cost a
@@ -825,7 +826,8 @@ public final class DockerExecutor implements Executor {
                     p.hostPort() == null ? "" : p.hostPort().toString()));
         }
         HostConfig host = HostConfig.newHostConfig().withNetworkMode(network(Task.NetworkPolicy.DEFAULT)).withPortBindings(bindings)
-                .withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE, Map.of("max-size", "10m", "max-file", "1")));
+                .withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE, Map.of("max-size", "10m", "max-file", "1")))
+                .withMounts(spec.volumes().stream().map(v -> volume(spec.runId(), v)).toList());
         if (spec.resources().memoryBytes() != null) {
             host.withMemory(spec.resources().memoryBytes()).withMemorySwap(spec.resources().memoryBytes());
         }
@@ -980,6 +982,19 @@ public final class DockerExecutor implements Executor {
         } catch (DockerException e) {
             LOG.warn("cannot remove network {}: {}", network, e.getMessage());
         }
+    }
+
+    /**
+     * A named volume of the run ({@code slipway-<instance>-<run>-vol-<name>}, labelled with the
+     * run, so {@link #removeRun} removes it), or the container's own anonymous one.
+     */
+    private Mount volume(String runId, TaskSpec.Mount.Volume v) {
+        Mount m = new Mount().withType(MountType.VOLUME).withTarget(v.target());
+        if (v.name() == null) {
+            return m;
+        }
+        return m.withSource(prefix() + runId + "-vol-" + v.name())
+                .withVolumeOptions(new VolumeOptions().withLabels(Map.of(INSTANCE, instance, RUN, runId)));
     }
 
     private void removeWithVolumes(InspectContainerResponse c) {

@@ -79,6 +79,8 @@ public final class LocalExecutor implements Executor {
                         }
                     }
                     case TaskSpec.Mount.Bind b -> Files.createSymbolicLink(at, b.source());
+                    case TaskSpec.Mount.Volume v -> throw new ExecutorException("task " + spec.task() + " asks for a volume at " + v.target()
+                            + ", which the local executor cannot give: it has no engine");
                 }
             }
         } catch (IOException | UncheckedIOException e) {

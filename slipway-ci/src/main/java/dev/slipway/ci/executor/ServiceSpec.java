@@ -19,10 +19,11 @@ import java.util.Objects;
  * @param user the user to run as, or null for the image's
  * @param workdir the working directory, or null for the image's
  * @param pullAuth credentials for pulling the image, or null
+ * @param volumes the run's named volumes (shared with its job's container) and anonymous ones it mounts
  */
 public record ServiceSpec(String runId, String task, String alias, String image, Map<String, String> env, List<String> entrypoint,
                           List<String> command, List<Port> ports, Health health, String user, String workdir, Task.Resources resources,
-                          PushSpec.Auth pullAuth) {
+                          PushSpec.Auth pullAuth, List<TaskSpec.Mount.Volume> volumes) {
     public ServiceSpec {
         Objects.requireNonNull(alias, "alias");
         Objects.requireNonNull(image, "image");
@@ -31,6 +32,7 @@ public record ServiceSpec(String runId, String task, String alias, String image,
         command = List.copyOf(command);
         ports = List.copyOf(ports);
         resources = resources == null ? Task.Resources.NONE : resources;
+        volumes = volumes == null ? List.of() : List.copyOf(volumes);
     }
 
     /**

@@ -68,5 +68,21 @@ public record TaskSpec(String runId, String task, String image, boolean pullAlwa
                 lowers = List.copyOf(lowers);
             }
         }
+
+        /**
+         * A volume of the engine's own: {@code name} is shared by the containers of one run that
+         * name it (a workflow's job container and its services) and removed with the run's
+         * workspace; a null name is the container's own, removed with it. Never a host path.
+         */
+        record Volume(String name, String target) implements Mount {
+            public Volume {
+                if (name != null && !name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
+                    throw new IllegalArgumentException("a volume name is letters, digits, _ . - (at most 64), not '" + name + "'");
+                }
+                if (target == null || !target.startsWith("/")) {
+                    throw new IllegalArgumentException("a volume's target is an absolute path in the container, not '" + target + "'");
+                }
+            }
+        }
     }
 }

@@ -167,6 +167,43 @@ class ActionsServicesIT {
         assertGone(m.group(1), m.group(2));
     }
 
+    @Test
+    void aNamedVolumeIsSharedByTheJobsContainerAndItsServiceAndAHostPathFailsTheJobByName() throws Exception {
+        Path repo = GitRepos.create(Map.of(".gitea/workflows/vol.yml", """
+                on: workflow_dispatch
+                jobs:
+                  test:
+                    runs-on: ubuntu-latest
+                    container:
+                      image: %s
+                      volumes: [ "shared:/shared", "/scratch" ]
+                    services:
+                      box:
+                        image: %s
+                        volumes: [ "shared:/data" ]
+                        command: sh -c "echo written-by-the-service > /data/from-service; exec httpd -f -p 8081 -h /data"
+                    steps:
+                      - run: |
+                          for i in $(seq 1 50); do [ -f /shared/from-service ] && break; sleep 0.2; done
+                          cat /shared/from-service
+                          echo scratch > /scratch/f && cat /scratch/f
+                  host:
+                    runs-on: ubuntu-latest
+                    container:
+                      image: %s
+                      volumes: [ "/etc:/host-etc" ]
+                    steps:
+                      - run: echo never
+                """.formatted(runner, HTTPD, runner)));
+        admin.register("vol", repo);
+        JsonNode run = admin.run("vol", "{\"workflow\":\"vol.yml\"}");
+        String log = admin.log(run, "test");
+        assertThat(CiClient.tasks(run).get("test").get("status").asText()).as(log).isEqualTo("success");
+        assertThat(log).contains("written-by-the-service\n").contains("scratch\n");
+        assertThat(CiClient.tasks(run).get("host").get("status").asText()).isEqualTo("error");
+        assertThat(admin.log(run, "host")).contains("jobs.host.container.volumes").contains("mounts a path of the host");
+    }
+
     private static void assertGone(String network, String container) {
         assertThat(Tools.run(Map.of(), null, "docker", "network", "inspect", network).exit()).as("network " + network + " is removed").isNotZero();
         assertThat(Tools.run(Map.of(), null, "docker", "inspect", container).exit()).as("service container is removed").isNotZero();
