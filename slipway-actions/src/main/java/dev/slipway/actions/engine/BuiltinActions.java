@@ -234,8 +234,13 @@ public final class BuiltinActions implements ActionRunner {
     /** Artifacts live in the run's store, shared by its jobs: upload copies there, download copies back. */
     private ActionResult uploadArtifact(ActionCall call) throws IOException, InterruptedException {
         Map<String, String> in = call.inputs();
-        warnUnsupported(call, Set.of("retention-days", "compression-level", "overwrite", "include-hidden-files"),
-                Set.of("name", "path", "if-no-files-found"));
+        warnUnsupported(call, Set.of("compression-level", "overwrite", "include-hidden-files"),
+                Set.of("name", "path", "if-no-files-found", "retention-days"));
+        String retention = in.getOrDefault("retention-days", "").strip();
+        if (!retention.isEmpty() && !retention.matches("[1-9][0-9]{0,3}")) {
+            call.log("error: retention-days must be a whole number of days from 1, not '" + retention + "'");
+            return ActionResult.failure();
+        }
         String name = in.getOrDefault("name", "artifact").isBlank() ? "artifact" : in.get("name");
         if (!dev.slipway.ci.artifact.RunArtifacts.NAME.matcher(name).matches()) {
             call.log("error: artifact name '" + name + "' has characters Slipway does not allow (letters, digits, . _ - and spaces; not . or ..)");
@@ -257,7 +262,13 @@ public final class BuiltinActions implements ActionRunner {
         if (code != 0) {
             return ActionResult.exit(code);
         }
-        call.log("artifact '" + name + "' stored with the run");
+        // The artifact's retention beside it (a name no artifact can have); without one it stays as long as the run's workspace.
+        code = call.exec(List.of("sh", "-c", "mkdir -p \"$1/$2\" && if [ -n \"$4\" ]; then echo \"$4\" > \"$1/$2/$3\"; else rm -f \"$1/$2/$3\"; fi",
+                "retention", ARTIFACTS, dev.slipway.ci.artifact.RunArtifacts.RETENTION, name, retention), Map.of(), call.session().workspace());
+        if (code != 0) {
+            return ActionResult.exit(code);
+        }
+        call.log("artifact '" + name + "' stored with the run" + (retention.isEmpty() ? "" : ", kept " + retention + " days"));
         return ActionResult.success(Map.of("artifact-id", name));
     }
 

@@ -552,7 +552,8 @@ public final class CiRoutes {
         o.put("name", a.name()).put("size_in_bytes", a.sizeInBytes()).put("files", a.files())
                 .put("archive_download_url", externalUrl + "/api/v1/runs/" + run + "/artifacts/"
                         + java.net.URLEncoder.encode(a.name(), java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"))
-                .put("expired", false).put("created_at", a.createdAt().toString());
+                .put("expired", a.expired(java.time.Instant.now())).put("created_at", a.createdAt().toString())
+                .put("expires_at", a.expiresAt() == null ? null : a.expiresAt().toString());
         return o;
     }
 

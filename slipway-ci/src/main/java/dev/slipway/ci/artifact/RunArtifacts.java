@@ -24,14 +24,22 @@ import java.util.zip.ZipOutputStream;
  * The artifacts a run's jobs uploaded ({@code actions/upload-artifact}), for the API: listed, and
  * downloaded as a zip archive, as GitHub serves them. They live in the run's directory,
  * {@code <runs>/<id>/artifacts/<name>/}, one directory per artifact with its files under the
- * artifact's root, and go when the run's workspace is evicted.
+ * artifact's root, and go when the run's workspace is evicted; one uploaded with
+ * {@code retention-days} is gone (404, and {@code expired} in the list) once they have passed.
  */
 public final class RunArtifacts {
     /** The names upload-artifact accepts; {@code .} and {@code ..} never. */
     public static final Pattern NAME = Pattern.compile("(?!\\.{1,2}$)[A-Za-z0-9._ -]{1,100}");
 
-    /** One artifact: its name, the bytes of its files, how many, and when it was stored. */
-    public record Artifact(String name, long sizeInBytes, int files, Instant createdAt) {}
+    /** Where upload-artifact records an artifact's {@code retention-days}: a file per artifact, named as it. */
+    public static final String RETENTION = "@retention";
+
+    /** One artifact: its name, the bytes of its files, how many, when it was stored, and when it expires (null: with the run). */
+    public record Artifact(String name, long sizeInBytes, int files, Instant createdAt, Instant expiresAt) {
+        public boolean expired(Instant now) {
+            return expiresAt != null && now.isAfter(expiresAt);
+        }
+    }
 
     private final LongFunction<Path> runDir;
 
@@ -60,18 +68,25 @@ public final class RunArtifacts {
         return out;
     }
 
-    /** One artifact, or 404 saying which the run has. */
+    /** One artifact that has not expired, or 404 saying which the run has (or when it expired). */
     public Artifact require(long run, String name) {
         Path dir = dir(run, name);
+        Artifact a;
         try {
-            return describe(name, dir);
+            a = describe(name, dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        if (a.expired(Instant.now())) {
+            throw new SlipwayException.NotFound("artifact '" + name + "' of run " + run + " expired at " + a.expiresAt()
+                    + " (its retention-days)");
+        }
+        return a;
     }
 
-    /** Writes an artifact's files as a zip archive (paths relative to its root; links left out). */
+    /** Writes an artifact's files as a zip archive (paths relative to its root; links left out); 404 once it expired. */
     public void zip(long run, String name, OutputStream out) throws IOException {
+        require(run, name);
         Path dir = dir(run, name);
         ZipOutputStream zip = new ZipOutputStream(out);
         for (Path f : files(dir)) {
@@ -110,7 +125,17 @@ public final class RunArtifacts {
         for (Path f : files) {
             size += Files.size(f);
         }
-        return new Artifact(name, size, files.size(), Files.getLastModifiedTime(dir).toInstant());
+        Instant created = Files.getLastModifiedTime(dir).toInstant();
+        Instant expires = null;
+        Path retention = dir.getParent().resolve(RETENTION).resolve(name);
+        if (Files.isRegularFile(retention, LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                expires = created.plus(java.time.Duration.ofDays(Long.parseLong(Files.readString(retention).strip())));
+            } catch (NumberFormatException e) {
+                // written by upload-artifact, which checks the number; anything else keeps the artifact with the run
+            }
+        }
+        return new Artifact(name, size, files.size(), created, expires);
     }
 
     /** Regular files under {@code dir}, in path order; links are neither followed nor listed. */

@@ -135,6 +135,7 @@ class ActionsIT {
                       - uses: actions/upload-artifact@v4
                         with:
                           name: two
+                          retention-days: 5
                           path: |
                             a/x/1
                             a/y/2
@@ -165,6 +166,10 @@ class ActionsIT {
         assertThat(list.get("total_count").asInt()).as(list.toPrettyString()).isEqualTo(2);
         assertThat(list.get("artifacts").findValuesAsText("name")).containsExactly("dir", "two");
         assertThat(list.get("artifacts").get(0).get("size_in_bytes").asLong()).isEqualTo(4); // "p\n" and "s\n"
+        assertThat(list.get("artifacts").get(0).get("expires_at").isNull()).isTrue();
+        assertThat(java.time.Instant.parse(list.get("artifacts").get(1).get("expires_at").asText()))
+                .isAfter(java.time.Instant.now().plus(java.time.Duration.ofDays(4)));
+        assertThat(list.get("artifacts").get(1).get("expired").asBoolean()).isFalse();
         var zip = admin.http().sendBytes(admin.http().request("/api/v1/runs/" + id + "/artifacts/two").GET());
         assertThat(zip.statusCode()).isEqualTo(200);
         assertThat(zip.headers().firstValue("Content-Type")).hasValue("application/zip");
