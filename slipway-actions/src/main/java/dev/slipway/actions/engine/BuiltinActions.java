@@ -111,6 +111,11 @@ public final class BuiltinActions implements ActionRunner {
         warnUnsupported(call, Set.of("ssh-key", "ssh-known-hosts", "ssh-strict", "persist-credentials", "lfs", "sparse-checkout",
                 "sparse-checkout-cone-mode", "set-safe-directory", "github-server-url", "show-progress", "filter", "fetch-tags"),
                 Set.of("repository", "ref", "path", "fetch-depth", "token", "submodules", "clean"));
+        String submodules = in.getOrDefault("submodules", "").strip().toLowerCase(Locale.ROOT);
+        if (submodules.equals("true") || submodules.equals("recursive")) {
+            annotate(call, "warning", call.step().uses() + ": submodules are not checked out by Slipway's built-in checkout; run 'git "
+                    + "submodule update --init" + (submodules.equals("recursive") ? " --recursive" : "") + "' in a step of your own");
+        }
         String repository = in.getOrDefault("repository", "").strip();
         if (!repository.isBlank() && !repository.equalsIgnoreCase(call.scope().contexts().get("github").path("repository").asText())) {
             return checkoutOther(call, repository, in.getOrDefault("ref", "").strip(), in.getOrDefault("path", "").strip());

@@ -230,6 +230,7 @@ class ActionsIT {
                     runs-on: ubuntu-latest
                     steps:
                       - uses: actions/checkout@v4
+                        with: { submodules: recursive }
                       - id: lib
                         uses: actions/checkout@v4
                         with: { repository: admin/shared-lib, path: vendor/lib }
@@ -249,6 +250,8 @@ class ActionsIT {
         String head = GitRepos.git(lib, "rev-parse", "HEAD").trim();
         assertThat(log).contains("from the library\n").contains(head + "\n").contains("commit " + head);
         assertThat(log).contains("repository admin/not-registered is not registered with Slipway");
+        assertThat(CiClient.tasks(run).get("build").get("annotations").findValuesAsText("message"))
+                .anyMatch(m -> m.contains("submodules are not checked out") && m.contains("git submodule update --init --recursive"));
         assertThat(CiClient.tasks(run).get("build").get("steps").get(3).get("outcome").asText()).isEqualTo("failure");
     }
 
