@@ -123,19 +123,48 @@ final class JobServices implements AutoCloseable {
     }
 
     /** Creates the network, joins the job's container to it, starts every service and waits until each is healthy. */
-    void start(List<ServiceSpec> specs, Executor.TaskHandle job, BooleanSupplier cancelled) throws Executor.ExecutorException {
+    /**
+     * @param beside whether the services share the job container's network stack: a job without
+     *     {@code container:} is, on GitHub, a job on the runner's host, which reaches its services
+     *     on {@code localhost}; so it does here, and by their labels too (aliases of the job's
+     *     container). A job with {@code container:} reaches each service, a container of its own,
+     *     by its label only, as on GitHub.
+     */
+    void start(List<ServiceSpec> specs, Executor.TaskHandle job, boolean beside, BooleanSupplier cancelled) throws Executor.ExecutorException {
         if (specs.isEmpty()) {
             return;
         }
+        if (beside) {
+            Map<String, String> byPort = new LinkedHashMap<>();
+            for (ServiceSpec spec : specs) {
+                for (ServiceSpec.Port p : spec.ports()) {
+                    String other = byPort.putIfAbsent(p.container() + "/" + p.protocol(), spec.alias());
+                    if (other != null) {
+                        throw new Executor.ExecutorException("services " + other + " and " + spec.alias() + " both use port " + p.container()
+                                + " on localhost, where this job (it has no container:) reaches its services; give the job a container: "
+                                + "to reach each service by its label on a network of its own");
+                    }
+                }
+            }
+        }
         network = executor.createNetwork(runId, task);
         system.accept("network " + network + " for the job and its services");
-        executor.join(job, network);
+        if (beside) {
+            executor.join(job, network, specs.stream().map(ServiceSpec::alias).toList());
+        } else {
+            executor.join(job, network);
+        }
         for (ServiceSpec spec : specs) {
             system.accept("##[group]Starting service " + spec.alias() + " (" + spec.image() + ")");
             try {
-                ServiceSpec.Handle handle = executor.startService(spec, network);
+                ServiceSpec.Handle handle = beside ? executor.startServiceBeside(spec, job) : executor.startService(spec, network);
                 started.add(handle);
-                handle.ports().forEach((container, host) -> system.accept("port " + container + " of " + spec.alias() + " is " + host + " on the host"));
+                if (beside) {
+                    system.accept(spec.alias() + " shares the job's network: the steps reach it at localhost and as " + spec.alias()
+                            + (spec.ports().isEmpty() ? "" : ", ports " + handle.ports().keySet()));
+                } else {
+                    handle.ports().forEach((container, host) -> system.accept("port " + container + " of " + spec.alias() + " is " + host + " on the host"));
+                }
             } finally {
                 system.accept("##[endgroup]");
             }

@@ -761,7 +761,7 @@ public final class WorkflowProgram implements RunProgram {
                 }
                 handles.add(handle);
                 cancellation.started(task, handle);
-                services.start(serviceSpecs, handle, cancellation::cancelled);
+                services.start(serviceSpecs, handle, job.container() == null, cancellation::cancelled);
                 ExecutorSession session = new ExecutorSession(setup.executor(), handle, TEMP, hostTemp, workspace,
                         setup.bases().get(setup.workMount()), PATH);
                 JobLog log = new JobLog() {

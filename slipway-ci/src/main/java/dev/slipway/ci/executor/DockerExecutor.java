@@ -799,9 +799,13 @@ public final class DockerExecutor implements Executor {
     }
 
     @Override
-    public void join(TaskHandle task, String network) throws ExecutorException {
+    public void join(TaskHandle task, String network, List<String> aliases) throws ExecutorException {
         try {
-            docker.connectToNetworkCmd().withNetworkId(network).withContainerId(task.id()).exec();
+            var connect = docker.connectToNetworkCmd().withNetworkId(network).withContainerId(task.id());
+            if (!aliases.isEmpty()) {
+                connect.withContainerNetwork(new com.github.dockerjava.api.model.ContainerNetwork().withAliases(aliases));
+            }
+            connect.exec();
         } catch (DockerException e) {
             throw new ExecutorException("cannot connect task " + task.spec().task() + " to its services' network: " + e.getMessage(), e);
         }
@@ -813,21 +817,35 @@ public final class DockerExecutor implements Executor {
      */
     @Override
     public ServiceSpec.Handle startService(ServiceSpec spec, String network) throws ExecutorException {
+        return startService(spec, network, null);
+    }
+
+    @Override
+    public ServiceSpec.Handle startServiceBeside(ServiceSpec spec, TaskHandle task) throws ExecutorException {
+        return startService(spec, null, task);
+    }
+
+    /** On {@code network} under its alias, or (with {@code beside}) in that task's network stack. */
+    private ServiceSpec.Handle startService(ServiceSpec spec, String network, TaskHandle beside) throws ExecutorException {
         String name = (prefix() + spec.runId() + "-" + spec.task() + "-svc-" + spec.alias()).replaceAll("[^a-zA-Z0-9_.-]", "-");
         removeQuietly(name);
         String what = "service " + spec.alias() + " (" + spec.image() + ")";
         com.github.dockerjava.api.model.Ports bindings = new com.github.dockerjava.api.model.Ports();
         List<com.github.dockerjava.api.model.ExposedPort> exposed = new ArrayList<>();
-        for (ServiceSpec.Port p : spec.ports()) {
+        for (ServiceSpec.Port p : beside == null ? spec.ports() : List.<ServiceSpec.Port>of()) {
             var port = new com.github.dockerjava.api.model.ExposedPort(p.container(),
                     com.github.dockerjava.api.model.InternetProtocol.parse(p.protocol()));
             exposed.add(port);
             bindings.bind(port, new com.github.dockerjava.api.model.Ports.Binding(p.hostIp(),
                     p.hostPort() == null ? "" : p.hostPort().toString()));
         }
-        HostConfig host = HostConfig.newHostConfig().withNetworkMode(network(Task.NetworkPolicy.DEFAULT)).withPortBindings(bindings)
+        HostConfig host = HostConfig.newHostConfig()
+                .withNetworkMode(beside == null ? network(Task.NetworkPolicy.DEFAULT) : "container:" + beside.id())
                 .withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE, Map.of("max-size", "10m", "max-file", "1")))
                 .withMounts(spec.volumes().stream().map(v -> volume(spec.runId(), v)).toList());
+        if (beside == null) {
+            host.withPortBindings(bindings);
+        }
         if (spec.resources().memoryBytes() != null) {
             host.withMemory(spec.resources().memoryBytes()).withMemorySwap(spec.resources().memoryBytes());
         }
@@ -838,9 +856,12 @@ public final class DockerExecutor implements Executor {
         String id;
         while (true) {
             try (CreateContainerCmd create = docker.createContainerCmd(spec.image())) {
-                create.withName(name).withHostName(spec.alias()).withEnv(spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().toList())
+                create.withName(name).withEnv(spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().toList())
                         .withLabels(Map.of(INSTANCE, instance, RUN, spec.runId(), TASK, spec.task(), SERVICE, spec.alias()))
                         .withExposedPorts(exposed).withHostConfig(host);
+                if (beside == null) { // a container in another's network stack has that one's host name
+                    create.withHostName(spec.alias());
+                }
                 if (!spec.entrypoint().isEmpty()) {
                     create.withEntrypoint(spec.entrypoint());
                 }
@@ -884,9 +905,17 @@ public final class DockerExecutor implements Executor {
             }
         }
         try {
-            docker.connectToNetworkCmd().withNetworkId(network).withContainerId(id)
-                    .withContainerNetwork(new com.github.dockerjava.api.model.ContainerNetwork().withAliases(spec.alias())).exec();
+            if (beside == null) {
+                docker.connectToNetworkCmd().withNetworkId(network).withContainerId(id)
+                        .withContainerNetwork(new com.github.dockerjava.api.model.ContainerNetwork().withAliases(spec.alias())).exec();
+            }
             docker.startContainerCmd(id).exec();
+            if (beside != null) {
+                Map<String, String> own = new java.util.TreeMap<>();
+                spec.ports().forEach(p -> own.put(p.container() + (p.protocol().equals("tcp") ? "" : "/" + p.protocol()),
+                        Integer.toString(p.container())));
+                return new ServiceSpec.Handle(id, spec, network, own);
+            }
             Map<String, String> published = new java.util.TreeMap<>();
             var ports = docker.inspectContainerCmd(id).exec().getNetworkSettings().getPorts();
             if (ports != null) {

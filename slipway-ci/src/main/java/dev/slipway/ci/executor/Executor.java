@@ -128,11 +128,26 @@ public interface Executor extends AutoCloseable {
 
     /** Connects a started task to {@code network} besides the network it has. */
     default void join(TaskHandle task, String network) throws ExecutorException {
+        join(task, network, java.util.List.of());
+    }
+
+    /** The same, the task also reachable on {@code network} as each of {@code aliases}. */
+    default void join(TaskHandle task, String network, java.util.List<String> aliases) throws ExecutorException {
         throw new ExecutorException("the " + name() + " executor cannot run service containers");
     }
 
     /** Creates and starts a service on {@code network} under its alias (pulling its image when missing). */
     default ServiceSpec.Handle startService(ServiceSpec spec, String network) throws ExecutorException {
+        throw new ExecutorException("the " + name() + " executor cannot run service containers");
+    }
+
+    /**
+     * Creates and starts a service in {@code task}'s own network stack: the task reaches it on
+     * {@code localhost} at its container ports, as a GitHub job on the runner's host reaches its
+     * services, and so does every other member of the task's networks at the task's address. The
+     * service publishes nothing on the host; its handle maps each of its ports to itself.
+     */
+    default ServiceSpec.Handle startServiceBeside(ServiceSpec spec, TaskHandle task) throws ExecutorException {
         throw new ExecutorException("the " + name() + " executor cannot run service containers");
     }
 

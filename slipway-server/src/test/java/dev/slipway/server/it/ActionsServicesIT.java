@@ -66,6 +66,9 @@ class ActionsServicesIT {
                     steps:
                       - run: curl -fsS http://web:8080/ | grep -o 'Directory listing for /'
                       - run: curl -fsS http://box:8081/
+                      - name: a job without container reaches its services on localhost too, as on GitHub's runner host
+                        run: |
+                          curl -fsS http://localhost:8081/ | sed 's/^/via localhost: /'
                       - run: |
                           echo "web port 8080 is host port ${{ job.services.web.ports['8080'] }}"
                           echo "network ${{ job.services.web.network }} id ${{ job.services.box.id }}"
@@ -79,6 +82,7 @@ class ActionsServicesIT {
         assertThat(log).contains("Starting service web (" + runner + ")").contains("Starting service box (" + HTTPD + ")")
                 .contains("Directory listing for /")
                 .contains("page of box, greeting hello-from-env")
+                .contains("via localhost: page of box, greeting hello-from-env")
                 .containsPattern("server answered [1-5]\\d\\d")
                 .containsPattern("web port 8080 is host port \\d+\n");
         // Each service's own output, in a group of its own at the job's end.
@@ -110,7 +114,14 @@ class ActionsServicesIT {
                         options: --health-cmd true --privileged
                     steps:
                       - run: echo steps-ran
-                """.formatted(HTTPD, HTTPD)));
+                  clash:
+                    runs-on: ubuntu-latest
+                    services:
+                      one: { image: %s, ports: [8081] }
+                      two: { image: %s, ports: [8081] }
+                    steps:
+                      - run: echo steps-ran
+                """.formatted(HTTPD, HTTPD, HTTPD, HTTPD)));
         admin.register("sick", repo);
         JsonNode run = admin.run("sick", "{\"workflow\":\"sick.yml\"}");
         String sick = admin.log(run, "sick");
@@ -123,6 +134,7 @@ class ActionsServicesIT {
         String bad = admin.log(run, "bad");
         assertThat(bad).contains("jobs.bad.services.db.options: --privileged is not supported for services by Slipway")
                 .contains("--health-cmd").doesNotContain("steps-ran").doesNotContain("Starting service");
+        assertThat(admin.log(run, "clash")).contains("services one and two both use port 8081 on localhost").doesNotContain("steps-ran");
         Matcher network = Pattern.compile("network (\\S+) for the job and its services").matcher(sick);
         assertThat(network.find()).as(sick).isTrue();
         assertThat(Tools.run(Map.of(), null, "docker", "network", "inspect", network.group(1)).exit()).as("network removed").isNotZero();
@@ -187,6 +199,8 @@ class ActionsServicesIT {
                           for i in $(seq 1 50); do [ -f /shared/from-service ] && break; sleep 0.2; done
                           cat /shared/from-service
                           echo scratch > /scratch/f && cat /scratch/f
+                          curl -fsS http://box:8081/from-service | sed 's/^/by label: /'
+                          curl -fsS --max-time 3 http://localhost:8081/ || echo "a job in a container: not on localhost"
                   host:
                     runs-on: ubuntu-latest
                     container:
@@ -199,7 +213,8 @@ class ActionsServicesIT {
         JsonNode run = admin.run("vol", "{\"workflow\":\"vol.yml\"}");
         String log = admin.log(run, "test");
         assertThat(CiClient.tasks(run).get("test").get("status").asText()).as(log).isEqualTo("success");
-        assertThat(log).contains("written-by-the-service\n").contains("scratch\n");
+        assertThat(log).contains("written-by-the-service\n").contains("scratch\n").contains("by label: written-by-the-service")
+                .contains("a job in a container: not on localhost");
         assertThat(CiClient.tasks(run).get("host").get("status").asText()).isEqualTo("error");
         assertThat(admin.log(run, "host")).contains("jobs.host.container.volumes").contains("mounts a path of the host");
     }
