@@ -144,6 +144,12 @@ final class JobServices implements AutoCloseable {
                                 + " on localhost, where this job (it has no container:) reaches its services; give the job a container: "
                                 + "to reach each service by its label on a network of its own");
                     }
+                    if (p.hostPort() != null && p.hostPort() != 0 && p.hostPort() != p.container()) {
+                        system.accept("warning: ports " + p.hostPort() + ":" + p.container() + " of service " + spec.alias() + ": this job has no"
+                                + " container:, so its services share its network stack and " + spec.alias() + " listens on localhost:"
+                                + p.container() + ", not " + p.hostPort() + "; use ${{ job.services." + spec.alias() + ".ports['" + p.container()
+                                + "'] }} for the port, or give the job a container: to publish " + p.hostPort() + " on the host");
+                    }
                 }
             }
         }

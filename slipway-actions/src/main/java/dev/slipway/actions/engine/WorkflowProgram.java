@@ -15,6 +15,7 @@ import dev.slipway.actions.run.JobRuntime;
 import dev.slipway.actions.run.RunInfo;
 import dev.slipway.actions.run.RunnerInfo;
 import dev.slipway.actions.workflow.Combination;
+import dev.slipway.actions.workflow.Concurrency;
 import dev.slipway.actions.workflow.Expansion;
 import dev.slipway.actions.workflow.Job;
 import dev.slipway.actions.workflow.RunDefaults;
@@ -232,14 +233,21 @@ public final class WorkflowProgram implements RunProgram {
 
     /** Why a running or pending job was told to stop by its concurrency group; null while it was not. */
     private static final class Stop {
+        /** The stop of the reusable workflow call a job runs within, or null: when it stops, so does the job. */
+        private final Stop parent;
         private volatile String why;
+
+        Stop(Stop parent) {
+            this.parent = parent;
+        }
 
         void stop(String reason) {
             why = reason;
         }
 
         String why() {
-            return why;
+            String own = why;
+            return own != null || parent == null ? own : parent.why();
         }
     }
 
@@ -258,11 +266,13 @@ public final class WorkflowProgram implements RunProgram {
      * @param prefix put before each job's id to make its task name: empty, or the calling task's name and {@code -}
      * @param shownPrefix put before each job's display name: empty, or the calling job's and {@code  / }
      * @param owner the run's job a task of this workflow belongs to (for retries), or null in the run's own
+     * @param stop stops every job of a called workflow (its caller's or its own concurrency group); null in the run's own
      */
     private record Frame(Workflow workflow, ObjectNode inputs, Map<String, String> secrets, String prefix, String shownPrefix,
-                         String owner, int depth, Map<String, CompletableFuture<Outcome>> outcomes) {
-        Frame(Workflow workflow, ObjectNode inputs, Map<String, String> secrets, String prefix, String shownPrefix, String owner, int depth) {
-            this(workflow, inputs, secrets, prefix, shownPrefix, owner, depth, new ConcurrentHashMap<>());
+                         String owner, int depth, Stop stop, Map<String, CompletableFuture<Outcome>> outcomes) {
+        Frame(Workflow workflow, ObjectNode inputs, Map<String, String> secrets, String prefix, String shownPrefix, String owner, int depth,
+              Stop stop) {
+            this(workflow, inputs, secrets, prefix, shownPrefix, owner, depth, stop, new ConcurrentHashMap<>());
         }
 
         String task(String jobId) {
@@ -304,7 +314,7 @@ public final class WorkflowProgram implements RunProgram {
             Set<String> names = new LinkedHashSet<>(secretNames(setup.definition()));
             callees.values().forEach(c -> names.addAll(secretNames(c.text())));
             this.secretNames = List.copyOf(names);
-            this.top = new Frame(workflow, inputs(setup, workflow), null, "", "", null, 1);
+            this.top = new Frame(workflow, inputs(setup, workflow), null, "", "", null, 1, null);
         }
 
         /** What a job of {@code frame} sees: a called workflow's secrets are those passed to it. */
@@ -484,15 +494,15 @@ public final class WorkflowProgram implements RunProgram {
                             return fail(names.get(index), "the job's environment: " + e.getMessage()).result();
                         }
                         s = jobScope(frame, job, needs, combination.context(), expansion.strategyContext(index), v);
-                        Stop stop = new Stop();
+                        Stop stop = new Stop(frame.stop());
                         ConcurrencyGroups.Ticket ticket;
                         try {
-                            ticket = enterGroup(job, s, names.get(index), stop);
+                            ticket = enterGroup(job.concurrency(), s, "job " + names.get(index), stop);
                         } catch (RuntimeException e) {
                             return fail(names.get(index), "the job's concurrency: " + e.getMessage()).result();
                         }
                         try {
-                            if (ticket != null && !awaitGroup(ticket, names.get(index), stop)) {
+                            if (ticket != null && !awaitGroup(ticket, List.of(names.get(index)), stop)) {
                                 return Status.Conclusion.CANCELLED;
                             }
                             Status.Conclusion c = runCombination(frame, steps, names.get(index), s, v, environment, combination, expansion, index,
@@ -520,24 +530,29 @@ public final class WorkflowProgram implements RunProgram {
         }
 
         /**
-         * Enters the job's concurrency group ({@code concurrency:} of the job, evaluated with its
-         * matrix); null for a job without one, or whose group evaluates to an empty string.
+         * Enters a concurrency group ({@code concurrency:} of a job evaluated with its matrix, or of
+         * a called workflow evaluated with its inputs) for {@code who} ("job build"); null without
+         * one, or when the group evaluates to an empty string.
          */
-        private ConcurrencyGroups.Ticket enterGroup(Job job, Scope scope, String task, Stop stop) {
-            if (job.concurrency() == null) {
+        private ConcurrencyGroups.Ticket enterGroup(Concurrency concurrency, Scope scope, String who, Stop stop) {
+            if (concurrency == null) {
                 return null;
             }
-            String group = job.concurrency().group().evaluateString(scope).trim();
+            String group = concurrency.group().evaluateString(scope).trim();
             if (group.isEmpty()) {
                 return null;
             }
-            boolean cancelInProgress = flag(job.concurrency().cancelInProgress(), scope);
+            boolean cancelInProgress = flag(concurrency.cancelInProgress(), scope);
             return setup.groups().enter(setup.repository(), new ConcurrencyGroups.Request(group, cancelInProgress),
-                    "job " + task + " of run " + setup.run().id(), stop::stop);
+                    who + " of run " + setup.run().id(), stop::stop);
         }
 
-        /** Waits, while the task is pending, until its group lets it run; false (the task cancelled, said in its log) when it may not. */
-        private boolean awaitGroup(ConcurrencyGroups.Ticket ticket, String task, Stop stop) {
+        /**
+         * Waits, while the tasks are pending, until their group lets them run; false (the tasks
+         * cancelled, said in the first one's log) when they may not.
+         */
+        private boolean awaitGroup(ConcurrencyGroups.Ticket ticket, List<String> tasks, Stop stop) {
+            String task = tasks.getFirst();
             if (!ticket.running() && ("run " + setup.run().id()).equals(ticket.blockedBy())) {
                 stop.stop("a deadlock for concurrency group " + ticket.group() + " was detected: the workflow holds it, so its job"
                         + " would wait for its own run (as GitHub, Slipway cancels the job)");
@@ -557,8 +572,10 @@ public final class WorkflowProgram implements RunProgram {
                 return true;
             }
             listener.system(task, "cancelled: " + (stop.why() != null ? stop.why() : "the run was cancelled"));
-            listener.status(task, TaskStatus.CANCELLED, null);
-            statuses.put(task, TaskStatus.CANCELLED);
+            for (String t : tasks) {
+                listener.status(t, TaskStatus.CANCELLED, null);
+                statuses.put(t, TaskStatus.CANCELLED);
+            }
             return false;
         }
 
@@ -591,20 +608,14 @@ public final class WorkflowProgram implements RunProgram {
                 called.graph().order().forEach(j -> inner.add(name + "-" + j));
             }
             listener.tasksExpanded(task, inner);
-            if (called.concurrency() != null) {
-                listener.system(inner.getFirst(), "warning: the concurrency of " + call.uses().source() + " is not applied: a called"
-                        + " workflow runs within its caller's run (the called jobs' own concurrency is applied)");
-            }
-            if (call.concurrency() != null) {
-                listener.system(inner.getFirst(), "warning: jobs." + call.id() + ".concurrency is not applied: a job that calls a reusable"
-                        + " workflow enters no concurrency group yet (the called jobs' own concurrency is applied)");
-            }
             List<Frame> frames = new ArrayList<>();
+            List<Scope> scopes = new ArrayList<>();
             for (int i = 0; i < names.size(); i++) {
                 Scope s = jobScope(frame, call, needs, expansion.combinations().get(i).context(), expansion.strategyContext(i), values(frame, null));
                 try {
                     frames.add(new Frame(called, callInputs(called, call, s, frame), callSecrets(frame, call, s), names.get(i) + "-",
-                            shown.get(names.get(i)) + " / ", frame.jobOf(call.id()), frame.depth() + 1));
+                            shown.get(names.get(i)) + " / ", frame.jobOf(call.id()), frame.depth() + 1, new Stop(frame.stop())));
+                    scopes.add(s);
                 } catch (RuntimeException e) {
                     String why = "the call's inputs or secrets: " + e.getMessage();
                     inner.forEach(t -> fail(t, why));
@@ -615,11 +626,13 @@ public final class WorkflowProgram implements RunProgram {
             List<Status.Conclusion> results = new ArrayList<>();
             List<CompletableFuture<Void>> running = new ArrayList<>();
             Semaphore parallel = new Semaphore(expansion.maxParallel());
-            for (Frame f : frames) {
+            for (int i = 0; i < frames.size(); i++) {
+                Frame f = frames.get(i);
+                Scope s = scopes.get(i);
                 running.add(CompletableFuture.runAsync(() -> {
                     parallel.acquireUninterruptibly();
                     try {
-                        runFrame(f, null);
+                        runCalled(call, f, s);
                     } finally {
                         parallel.release();
                     }
@@ -656,15 +669,62 @@ public final class WorkflowProgram implements RunProgram {
             return new Outcome(result, Map.copyOf(outputs));
         }
 
+        /**
+         * Runs one combination of a call within its concurrency groups: the calling job's
+         * ({@code jobs.<id>.concurrency}, evaluated with its matrix) and then the called workflow's
+         * own (evaluated with {@code github}, {@code inputs} and {@code vars}). A group that cancels
+         * the call stops every job of the called workflow.
+         */
+        private void runCalled(Job.Call call, Frame f, Scope callerScope) {
+            List<String> tasks = f.workflow().graph().order().stream().map(f::task).toList();
+            List<ConcurrencyGroups.Ticket> tickets = new ArrayList<>();
+            try {
+                Concurrency[] groups = {call.concurrency(), f.workflow().concurrency()};
+                for (int g = 0; g < groups.length; g++) {
+                    ConcurrencyGroups.Ticket ticket;
+                    try {
+                        ticket = enterGroup(groups[g], g == 0 ? callerScope : workflowScope(call.id(), f.inputs()), "call " + f.prefix()
+                                .substring(0, f.prefix().length() - 1), f.stop());
+                    } catch (RuntimeException e) {
+                        String why = (g == 0 ? "the job's concurrency: " : "the concurrency of " + call.uses().source() + ": ") + e.getMessage();
+                        f.workflow().graph().order().forEach(j -> f.outcomes().put(j, CompletableFuture.completedFuture(fail(f.task(j), why))));
+                        return;
+                    }
+                    if (ticket != null) {
+                        tickets.add(ticket);
+                        if (!awaitGroup(ticket, tasks, f.stop())) {
+                            f.workflow().graph().order().forEach(j -> f.outcomes().put(j,
+                                    CompletableFuture.completedFuture(new Outcome(Status.Conclusion.CANCELLED, Map.of()))));
+                            return;
+                        }
+                    }
+                }
+                runFrame(f, null);
+            } finally {
+                tickets.forEach(ConcurrencyGroups.Ticket::close);
+            }
+        }
+
+        /**
+         * What a called workflow's top-level expressions see: {@code github} (and its other names)
+         * for the calling {@code job}, {@code inputs} and {@code vars}.
+         */
+        private Scope workflowScope(String job, ObjectNode inputs) {
+            Map<String, JsonNode> c = new LinkedHashMap<>();
+            ObjectNode github = runInfo.github(job, "/src/" + setup.workMount(), TEMP + "/_github_workflow/event.json");
+            c.put("github", github);
+            c.put("gitea", github);
+            c.put("forgejo", github);
+            c.put("inputs", inputs);
+            c.put("vars", JSON.valueToTree(values(null).vars()));
+            return Scope.of(c);
+        }
+
         /** The called workflow's {@code inputs}: the call's {@code with:} evaluated, checked, typed, defaults filled in. */
         private ObjectNode callInputs(Workflow called, Job.Call call, Scope scope, Frame frame) {
             Map<String, JsonNode> given = new LinkedHashMap<>();
             call.with().forEach((k, v) -> given.put(k, v.evaluate(scope)));
-            Map<String, JsonNode> c = new LinkedHashMap<>();
-            c.put("github", runInfo.github(call.id(), "/src/" + setup.workMount(), TEMP + "/_github_workflow/event.json"));
-            c.put("inputs", frame.inputs());
-            c.put("vars", JSON.valueToTree(values(null).vars()));
-            return called.on().workflowCall().inputs(given, Scope.of(c));
+            return called.on().workflowCall().inputs(given, workflowScope(call.id(), frame.inputs()));
         }
 
         /** What {@code secrets} holds in the called workflow: null for {@code inherit} (the caller's), else those passed. */

@@ -271,6 +271,63 @@ class ActionsFlowIT {
     }
 
     @Test
+    void callsEnterTheCallingJobsGroupAndTheCalledWorkflowsOwn() throws Exception {
+        admin.register("callgroups", GitRepos.create(Map.of(".gitea/workflows/calls.yml", """
+                on: workflow_dispatch
+                jobs:
+                  fan:
+                    strategy:
+                      matrix:
+                        target: [east, west]
+                    concurrency: fan-lock
+                    uses: ./.gitea/workflows/step.yml
+                    with:
+                      target: ${{ matrix.target }}
+                  solo:
+                    uses: ./.gitea/workflows/own.yml
+                  other:
+                    uses: ./.gitea/workflows/own.yml
+                """, ".gitea/workflows/step.yml", """
+                on:
+                  workflow_call:
+                    inputs:
+                      target: { type: string, required: true }
+                jobs:
+                  work:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - run: sleep 2; echo "${{ inputs.target }} done"
+                """, ".gitea/workflows/own.yml", """
+                on: workflow_call
+                concurrency: own-${{ github.repository }}
+                jobs:
+                  work:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - run: sleep 2; echo own done
+                """)));
+        JsonNode run = admin.run("callgroups", "{\"workflow\":\"calls.yml\"}");
+        assertThat(run.get("status").asText()).as(run.toPrettyString()).isEqualTo("success");
+        Map<String, JsonNode> tasks = CiClient.tasks(run);
+        long id = run.get("id").asLong();
+        String[] fan = admin.log(run, "fan-east-work").contains("waiting for concurrency group")
+                ? new String[] {"fan-east-work", "fan-west"} : new String[] {"fan-west-work", "fan-east"};
+        assertThat(admin.log(run, fan[0])).contains("waiting for concurrency group fan-lock: call " + fan[1] + " of run " + id + " is in progress");
+        String waitedFan = fan[0];
+        String firstFan = waitedFan.startsWith("fan-east") ? "fan-west-work" : "fan-east-work";
+        assertThat(Instant.parse(tasks.get(waitedFan).get("started_at").asText()))
+                .isAfterOrEqualTo(Instant.parse(tasks.get(firstFan).get("finished_at").asText()));
+        String[] own = admin.log(run, "solo-work").contains("waiting for concurrency group") ? new String[] {"solo-work", "other"}
+                : new String[] {"other-work", "solo"};
+        assertThat(admin.log(run, own[0])).contains("waiting for concurrency group own-admin/callgroups: call " + own[1] + " of run " + id
+                + " is in progress");
+        String firstOwn = own[0].equals("solo-work") ? "other-work" : "solo-work";
+        assertThat(Instant.parse(tasks.get(own[0]).get("started_at").asText()))
+                .isAfterOrEqualTo(Instant.parse(tasks.get(firstOwn).get("finished_at").asText()));
+        assertThat(admin.log(run, firstOwn)).doesNotContain("warning").contains("own done");
+    }
+
+    @Test
     void aCallWithAWrongInputFailsTheCallingJobWithTheProblem() throws Exception {
         Path repo = GitRepos.create(Map.of(".gitea/workflows/main.yml", """
                 on: workflow_dispatch

@@ -63,12 +63,14 @@ class ActionsServicesIT {
                         image: %s
                         env:
                           GREETING: hello-from-env
+                        ports:
+                          - 9081:8081
                     steps:
                       - run: curl -fsS http://web:8080/ | grep -o 'Directory listing for /'
                       - run: curl -fsS http://box:8081/
                       - name: a job without container reaches its services on localhost too, as on GitHub's runner host
                         run: |
-                          curl -fsS http://localhost:8081/ | sed 's/^/via localhost: /'
+                          curl -fsS http://localhost:${{ job.services.box.ports['8081'] }}/ | sed 's/^/via localhost: /'
                       - run: |
                           echo "web port 8080 is host port ${{ job.services.web.ports['8080'] }}"
                           echo "network ${{ job.services.web.network }} id ${{ job.services.box.id }}"
@@ -83,6 +85,8 @@ class ActionsServicesIT {
                 .contains("Directory listing for /")
                 .contains("page of box, greeting hello-from-env")
                 .contains("via localhost: page of box, greeting hello-from-env")
+                .contains("warning: ports 9081:8081 of service box: this job has no container:, so its services share its network stack"
+                        + " and box listens on localhost:8081, not 9081")
                 .containsPattern("server answered [1-5]\\d\\d")
                 .containsPattern("web port 8080 is host port \\d+\n");
         // Each service's own output, in a group of its own at the job's end.
