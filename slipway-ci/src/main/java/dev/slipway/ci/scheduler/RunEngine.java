@@ -363,9 +363,14 @@ public final class RunEngine {
         env.put("SLIPWAY_TASK", task.name());
         task.env().forEach((k, v) -> env.put(k, Variables.substitute(v, vars)));
         env.putAll(plan.taskEnv().getOrDefault(task.name(), Map.of()));
-        StringBuilder script = new StringBuilder("unset NO_COLOR\nset -e\nset -x\n");
+        // Each command is echoed on stdout before it runs, as Woodpecker does: in order with its
+        // output (set -x traces on stderr, which the engine reads apart from stdout, so its lines
+        // landed between the command's), and once for a loop rather than for every pass.
+        StringBuilder script = new StringBuilder("unset NO_COLOR\nset -e\n");
         for (String c : task.commands()) {
-            script.append(Variables.substituteKnown(c, vars)).append('\n');
+            String command = Variables.substituteKnown(c, vars);
+            script.append("printf '+ %s\\n' '").append(command.replace("'", "'\\''")).append("'\n");
+            script.append(command).append('\n');
         }
         // A task without commands runs its image's entrypoint (Woodpecker's plugins); native tasks always have commands.
         return new TaskSpec(plan.runId(), task.name(), imageRef, pullAlways, task.commands().isEmpty() ? null : script.toString(), env,
