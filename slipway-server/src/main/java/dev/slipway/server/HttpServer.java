@@ -9,6 +9,7 @@ import dev.slipway.core.config.SlipwayConfig;
 import dev.slipway.registry.http.RegistryRoutes;
 import dev.slipway.registry.http.RegistryTokens;
 import dev.slipway.ci.api.CiRoutes;
+import dev.slipway.ci.api.RunnerRoutes;
 import dev.slipway.woodpecker.WoodpeckerRoutes;
 import dev.slipway.ci.secret.MissingSecretException;
 import dev.slipway.ci.scheduler.RunService;
@@ -96,6 +97,7 @@ public final class HttpServer implements AutoCloseable {
         PackageRoutes packageRoutes = new PackageRoutes(slipway.identity(), slipway.registry(), slipway.pullThrough(), config.externalUrl());
         AdminRoutes adminRoutes = new AdminRoutes(slipway.identity(), slipway.proxies(), slipway.webhooks());
         LifecycleRoutes lifecycleRoutes = new LifecycleRoutes(slipway.identity(), slipway.lifecycle());
+        RunnerRoutes runnerRoutes = new RunnerRoutes(slipway::runnerExecutor, slipway.registrations(), apiRoutes::principal);
         // The UI resolves its sign-in cookie, then the API's credentials: the seam the shared auth pipeline takes over.
         this.web = new Web(WebAuth.sessionsThenApi(slipway.sessions(), apiRoutes::principal), slipway.identity(), slipway.sessions(),
                 runs, slipway.triggers(), slipway.logHub(), config.externalUrl())
@@ -137,6 +139,7 @@ public final class HttpServer implements AutoCloseable {
             packageRoutes.register(c.routes);
             adminRoutes.register(c.routes);
             lifecycleRoutes.register(c.routes);
+            runnerRoutes.register(c.routes);
             web.register(c.routes); // last: its /{owner}/{repo} pages would match other routes' paths
             c.routes.exception(SlipwayException.class, (e, ctx) -> problem(ctx, e.status(), e.getMessage()));
             // Javalin's own errors (413 over maxRequestSize, 404 unknown endpoint, 405) are otherwise text/plain.

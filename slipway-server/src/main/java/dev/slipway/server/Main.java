@@ -5,6 +5,7 @@ import dev.slipway.registry.oci.RegistryException;
 import dev.slipway.server.cli.AdminCommands;
 import dev.slipway.server.cli.CiCommands;
 import dev.slipway.server.cli.ExecCommand;
+import dev.slipway.server.cli.RunnerCommands;
 import dev.slipway.server.cli.HelpFormat;
 import dev.slipway.server.cli.RunCommands;
 import dev.slipway.server.cli.SecretCommands;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Command;
         subcommands = {ServerCommand.class, AdminCommands.User.class, AdminCommands.Token.class, AdminCommands.Org.class,
                 AdminCommands.RegistryCmd.class, WebhookCommands.Webhook.class, ExecCommand.class, CiCommands.Repo.class, CiCommands.Hooks.class, RunCommands.Run.class,
                 CiCommands.DeployTarget.class, CiCommands.Cache.class, SecretCommands.Secret.class, SecretCommands.Keys.class,
-                VariableCommands.Vars.class, VariableCommands.Envs.class,
+                VariableCommands.Vars.class, VariableCommands.Envs.class, RunnerCommands.RunnersCmd.class, RunnerCommands.RunnerCmd.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {

@@ -29,6 +29,8 @@ import java.nio.file.Files;
 import java.util.List;
 import dev.slipway.ci.executor.DockerExecutor;
 import dev.slipway.ci.executor.Executor;
+import dev.slipway.ci.runner.RunnerExecutor;
+import dev.slipway.ci.runner.Runners;
 import dev.slipway.ci.executor.InstanceId;
 import dev.slipway.ci.executor.LocalExecutor;
 import dev.slipway.ci.scheduler.CiStore;
@@ -100,6 +102,7 @@ public final class Slipway implements AutoCloseable {
     private final Lifecycle lifecycle;
     private final PublishedImages publishedImages;
     private Executor executor;
+    private Runners runners;
     private JobAccess jobAccess;
     private OwnRegistryPushes ownPushes;
 
@@ -201,7 +204,8 @@ public final class Slipway implements AutoCloseable {
     /** The runs, their queue and its executor; started by the server only (CLI commands do not run pipelines). */
     public synchronized RunService runService() {
         if (runService == null) {
-            executor = chooseExecutor(config.ci().executor(), instanceId(), config.ci().hostIsolation());
+            executor = new RunnerExecutor(chooseExecutor(config.ci().executor(), instanceId(), config.ci().hostIsolation()), runners(),
+                    database.jdbi(), Clock.system(), new java.util.HashSet<>(config.ci().localLabels()), config.ci().leaseTimeout());
             RunEngine engine = new RunEngine(executor);
             java.nio.file.Path runsRoot = config.ciDir().resolve("runs");
             Checkouts checkouts = new Checkouts(worktrees, secrets);
@@ -222,6 +226,20 @@ public final class Slipway implements AutoCloseable {
             triggers.addDeliveryListener(commitStatuses::learn);
         }
         return runService;
+    }
+
+    /** Registered runners and their registration tokens (CLI commands use them too). */
+    public synchronized Runners runners() {
+        if (runners == null) {
+            runners = new Runners(database.jdbi(), Clock.system());
+        }
+        return runners;
+    }
+
+    /** The server's executor, which also hands tasks to runners; null until {@link #runService} made it. */
+    public synchronized RunnerExecutor runnerExecutor() {
+        runService();
+        return (RunnerExecutor) executor;
     }
 
     /**

@@ -28,7 +28,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 final class TaskReader {
     private static final Set<String> KEYS = Set.of("image", "commands", "depends_on", "env", "secrets", "caches", "outputs",
-            "network", "deploy", "timeout", "resources", "when", "publish");
+            "network", "deploy", "timeout", "resources", "when", "publish", "runs_on");
     /** What a publish task may have besides 'publish': it runs no container of its own. */
     private static final Set<String> PUBLISH_TASK_KEYS = Set.of("publish", "depends_on", "timeout", "when");
     private static final Set<String> SECRET_KEYS = Set.of("name", "env", "file");
@@ -83,11 +83,13 @@ final class TaskReader {
         Duration timeout = timeout(f, where);
         Resources resources = resources(f, where);
         Condition when = conditions.read(f, name);
+        List<String> runsOn = runsOn(f, where);
 
         if (source.problemCount() > before || !f.isMapping()) {
             return null;
         }
-        return new Task(name, image, commands, dependsOn, env, secrets, caches, outputs, network, deploy, timeout, resources, when);
+        return new Task(name, image, commands, dependsOn, env, secrets, caches, outputs, network, deploy, timeout, resources, when, null,
+                runsOn);
     }
 
     /** A task that pushes an image: {@code publish}, and when it runs ({@code depends_on}, {@code timeout}, {@code when}). */
@@ -287,6 +289,24 @@ final class TaskReader {
             outputs.add(output.value());
         }
         return outputs;
+    }
+
+    /** {@code runs_on}: labels a runner must have, a list or one label ({@code local} is the server's own executor). */
+    private List<String> runsOn(Fields f, String where) {
+        List<String> labels = new ArrayList<>();
+        Node node = f.get("runs_on");
+        if (node instanceof ScalarNode) {
+            String one = source.text(node, "'runs_on' of " + where);
+            return one == null || one.isBlank() ? List.of() : List.of(one.trim());
+        }
+        for (Source.Text label : source.texts(node, "'runs_on' of " + where, "a label in 'runs_on' of " + where)) {
+            if (!label.value().matches("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")) {
+                source.report(label.node(), "label '" + label.value() + "' in 'runs_on' of " + where
+                        + " must be letters, digits, . _ : - (at most 64)");
+            }
+            labels.add(label.value());
+        }
+        return labels;
     }
 
     private NetworkPolicy network(Fields f, String where) {

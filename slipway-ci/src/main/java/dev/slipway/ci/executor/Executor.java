@@ -186,6 +186,14 @@ public interface Executor extends AutoCloseable {
     }
 
     /**
+     * Whether a task that was running when the server stopped is still running and will go on: a
+     * run whose running tasks all do is resumed after a restart instead of failing.
+     */
+    default boolean survivesRestart(String runId, String task) {
+        return false;
+    }
+
+    /**
      * After a restart: stops this instance's task containers that are still running (nobody
      * follows their output any more; the runs were marked as errors). Returns how many.
      */

@@ -17,10 +17,23 @@ import java.util.Map;
  * @param workdir the working directory inside the container
  * @param mounts what the container sees besides its image
  * @param pullAuth how to authenticate the image's pull, or null
+ * @param runsOn the labels a runner needs to take the task; empty for the server's own executor
  */
 public record TaskSpec(String runId, String task, String image, boolean pullAlways, String script, Map<String, String> env,
                        String workdir, List<Mount> mounts, Task.NetworkPolicy network, Task.Resources resources,
-                       Duration timeout, PullAuth pullAuth) {
+                       Duration timeout, PullAuth pullAuth, List<String> runsOn) {
+    /** A task for the server's own executor. */
+    public TaskSpec(String runId, String task, String image, boolean pullAlways, String script, Map<String, String> env,
+                    String workdir, List<Mount> mounts, Task.NetworkPolicy network, Task.Resources resources,
+                    Duration timeout, PullAuth pullAuth) {
+        this(runId, task, image, pullAlways, script, env, workdir, mounts, network, resources, timeout, pullAuth, List.of());
+    }
+
+    /** The same task for another executor (a runner's own mounts). */
+    public TaskSpec withMounts(List<Mount> replaced) {
+        return new TaskSpec(runId, task, image, pullAlways, script, env, workdir, replaced, network, resources, timeout, pullAuth, runsOn);
+    }
+
     /**
      * Credentials for pulling the task's image from {@code registry} (host:port): a bearer token
      * (Slipway's own registry), or a user name and password (a workflow's
@@ -50,6 +63,7 @@ public record TaskSpec(String runId, String task, String image, boolean pullAlwa
     public TaskSpec {
         env = Map.copyOf(env);
         mounts = List.copyOf(mounts);
+        runsOn = runsOn == null ? List.of() : List.copyOf(runsOn);
     }
 
     /** A filesystem the task sees at {@code target}. */

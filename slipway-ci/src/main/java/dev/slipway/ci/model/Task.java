@@ -16,10 +16,19 @@ import java.util.Map;
  * @param timeout null for the server default
  * @param when when the task runs ({@link Condition#DEFAULT} without {@code when:})
  * @param publish what a publish task pushes; null for a task of commands
+ * @param runsOn the labels a runner needs to take the task ({@code runs_on:}); empty for the server's own executor
  */
 public record Task(String name, String image, List<String> commands, List<String> dependsOn, Map<String, String> env,
                    List<SecretRef> secrets, List<CacheMount> caches, List<String> outputs, NetworkPolicy network,
-                   DeployMount deployTarget, Duration timeout, Resources resources, Condition when, Publish publish) {
+                   DeployMount deployTarget, Duration timeout, Resources resources, Condition when, Publish publish,
+                   List<String> runsOn) {
+    /** A task for the server's own executor. */
+    public Task(String name, String image, List<String> commands, List<String> dependsOn, Map<String, String> env,
+                List<SecretRef> secrets, List<CacheMount> caches, List<String> outputs, NetworkPolicy network,
+                DeployMount deployTarget, Duration timeout, Resources resources, Condition when, Publish publish) {
+        this(name, image, commands, dependsOn, env, secrets, caches, outputs, network, deployTarget, timeout, resources, when, publish, List.of());
+    }
+
     /** A task of commands without {@code when:}. */
     public Task(String name, String image, List<String> commands, List<String> dependsOn, Map<String, String> env,
                 List<SecretRef> secrets, List<CacheMount> caches, List<String> outputs, NetworkPolicy network,
@@ -42,6 +51,7 @@ public record Task(String name, String image, List<String> commands, List<String
         secrets = List.copyOf(secrets);
         caches = List.copyOf(caches);
         outputs = List.copyOf(outputs);
+        runsOn = runsOn == null ? List.of() : List.copyOf(runsOn);
     }
 
     /** Network access of a task container. */

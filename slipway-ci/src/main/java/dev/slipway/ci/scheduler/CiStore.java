@@ -343,6 +343,12 @@ public final class CiStore {
      * Runs that were running when the server stopped: their containers are gone with the server's
      * view of them, so they end as {@code error} with a message saying so (retry resumes them).
      */
+    /** A run that was running when the server stopped, and resumes: queued again, its tasks as they are. */
+    public void requeueResumed(long id) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE ci_runs SET status = 'queued' WHERE id = :id AND status = 'running'").bind("id", id).execute());
+        changes.fire();
+    }
+
     public int failInterrupted() {
         return transition((h, made) -> {
             long now = clock.millis();

@@ -44,9 +44,12 @@ import org.slf4j.LoggerFactory;
  * (at most {@code maxConcurrent} at a time) and runs them with the {@link RunEngine}, writing
  * every task's output to the {@link LogStore} and its state to the database.
  *
- * <p>The queue survives restarts: queued runs stay queued and are taken after a restart; runs
- * that were running are marked {@code error} with a message (their containers' output can no
- * longer be followed), and a retry of a task resumes them with the same worktrees.
+ * <p>The queue survives restarts: queued runs stay queued and are taken after a restart. A
+ * native run whose running tasks all go on without the server (on a runner, under a lease:
+ * {@link Executor#survivesRestart}) is queued again and resumes: its finished tasks stay as they
+ * were, its leased tasks re-attach and their logs continue. Other runs that were running are
+ * marked {@code error} with a message (their containers' output can no longer be followed), and
+ * a retry of a task resumes them with the same worktrees.
  */
 public final class RunQueue implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunQueue.class);
@@ -79,6 +82,8 @@ public final class RunQueue implements AutoCloseable {
     private final Semaphore slots;
     private final Runnable finished;
     private final Map<Long, RunEngine.Cancellation> active = new ConcurrentHashMap<>();
+    /** Runs queued again at start-up, with their tasks that went on without the server (they keep their attempt and log). */
+    private final Map<Long, Set<String>> resuming = new ConcurrentHashMap<>();
     private final Versions versions;
     private final VersionLanes versionLanes = new VersionLanes();
     private final ConcurrencyGroups groups = new ConcurrencyGroups();
@@ -160,11 +165,39 @@ public final class RunQueue implements AutoCloseable {
         return program.withDependents(run.definitionFile(), run.definition(), taskRecords.details(run.id()), names, task);
     }
 
-    /** Closes the logs of tasks a crash left running, marks their runs as errors, and starts the dispatcher. */
+    /**
+     * Queues again the runs whose running tasks all went on without the server; closes the logs of
+     * the other tasks a crash left running and marks their runs as errors; starts the dispatcher.
+     */
     public void start() {
-        for (CiStore.TaskRow t : store.runningTasks()) {
-            // The task's output after the crash is lost with the container attachment: close its log.
+        Map<Long, List<CiStore.TaskRow>> byRun = new LinkedHashMap<>();
+        store.runsWithStatus("running").forEach(r -> byRun.put(r.id(), new java.util.ArrayList<>()));
+        List<CiStore.TaskRow> running = store.runningTasks();
+        running.forEach(t -> byRun.computeIfAbsent(t.runId(), k -> new java.util.ArrayList<>()).add(t));
+        for (var e : byRun.entrySet()) {
+            boolean nativeRun = store.run(e.getKey()).map(CiStore.RunRow::isNative).orElse(false);
+            if (nativeRun && e.getValue().stream().allMatch(t -> engine.executor().survivesRestart(Long.toString(t.runId()), t.name()))) {
+                resuming.put(e.getKey(), e.getValue().stream().map(CiStore.TaskRow::name).collect(java.util.stream.Collectors.toSet()));
+            }
+        }
+        for (long id : resuming.keySet()) {
+            store.requeueResumed(id);
+            LOG.info("run {} was running when the server stopped; its tasks go on, so it resumes", id);
+        }
+        for (CiStore.TaskRow t : running) {
             String id = logId(t.runId(), t.name(), t.attempt());
+            if (resuming.containsKey(t.runId())) {
+                if (logs.exists(id)) {
+                    try (LogWriter w = logs.open(id)) {
+                        w.append(LogStream.SYSTEM, ("[slipway] the server restarted; the task went on on its runner, and its output "
+                                + "continues below\n").getBytes(StandardCharsets.UTF_8));
+                    } catch (IOException | RuntimeException ex) {
+                        LOG.warn("cannot note the restart in the log {}: {}", id, ex.getMessage());
+                    }
+                }
+                continue;
+            }
+            // The task's output after the crash is lost with the container attachment: close its log.
             if (logs.exists(id)) {
                 try (LogWriter w = logs.open(id)) {
                     w.append(LogStream.SYSTEM, "[slipway] the server stopped while this task was running\n".getBytes(StandardCharsets.UTF_8));
@@ -476,8 +509,10 @@ public final class RunQueue implements AutoCloseable {
             Map<String, Path> bases = bases(id, repo);
             Set<String> toRun = new HashSet<>();
             Map<String, Integer> attempts = new HashMap<>(); // before this run's attempt: its log is the next one
+            Set<String> resumed = resuming.getOrDefault(id, Set.of());
+            resuming.remove(id);
             for (CiStore.TaskRow t : store.tasks(id)) {
-                attempts.put(t.name(), t.attempt());
+                attempts.put(t.name(), resumed.contains(t.name()) ? t.attempt() - 1 : t.attempt()); // a resumed task keeps its log
                 if (!t.status().equals("success")) {
                     toRun.add(t.name());
                 }
@@ -497,7 +532,7 @@ public final class RunQueue implements AutoCloseable {
                     .map(c -> fork ? Caches.id(forkScope(repo), c.name(), false) : Caches.id(repo.fullName(), c.name(), c.shared())).toList()));
             Map<String, Map<String, byte[]>> masks = release.masks(pipeline, fork ? Map.of() : built.secretsByTask());
             RunEngine.Listener listener = new RunListener(id, attempts, task -> masks.getOrDefault(task, Map.of()), cachesByTask, heldCaches,
-                    writers);
+                    writers, resumed);
             RunEngine.Result result = engine.run(built.plan().withAccess(release.env(), release.publisher()), listener, cancellation);
             release.close(); // before the run is seen finished: its token must not outlive it
             finish(run, result, cancellation, ok -> versions.finish(id, repo, run.commit(), pipeline.version(), ok));
@@ -591,7 +626,7 @@ public final class RunQueue implements AutoCloseable {
                     runsRoot.resolve(Long.toString(id)), toRun, attempt, variables, environment, values(id, attempt, repo, fork, masked),
                     image -> imageAuth.forImage(run.owner(), run.createdBy(), image), engine.executor(),
                     release.env().get("SLIPWAY_SERVER"), previous, release.publisher(), cacheArea(repo, fork), groups);
-            RunEngine.Listener listener = new RunListener(id, attempts, task -> Map.copyOf(masked), Map.of(), heldCaches, writers);
+            RunEngine.Listener listener = new RunListener(id, attempts, task -> Map.copyOf(masked), Map.of(), heldCaches, writers, Set.of());
             RunEngine.Result result = program.run(setup, listener, cancellation);
             release.close(); // before the run is seen finished: its token must not outlive it
             finish(run, result, cancellation, ok -> {});
@@ -747,6 +782,8 @@ public final class RunQueue implements AutoCloseable {
     /** Writes a run's task output to the log store (masked) and its task states to the database. */
     private final class RunListener implements RunEngine.Listener {
         private final long id;
+        /** Tasks that went on on a runner while the server restarted: they keep their attempt. */
+        private final Set<String> resumed;
         private final Map<String, Integer> attempts;
         private final java.util.function.Function<String, Map<String, byte[]>> maskByTask;
         private final Map<String, List<String>> cachesByTask;
@@ -755,8 +792,9 @@ public final class RunQueue implements AutoCloseable {
 
         RunListener(long id, Map<String, Integer> attempts, java.util.function.Function<String, Map<String, byte[]>> maskByTask,
                     Map<String, List<String>> cachesByTask,
-                    Map<String, List<String>> heldCaches, Map<String, LogWriter> writers) {
+                    Map<String, List<String>> heldCaches, Map<String, LogWriter> writers, Set<String> resumed) {
             this.id = id;
+            this.resumed = new java.util.concurrent.CopyOnWriteArraySet<>(resumed);
             this.attempts = attempts;
             this.maskByTask = maskByTask;
             this.cachesByTask = cachesByTask;
@@ -852,7 +890,9 @@ public final class RunQueue implements AutoCloseable {
         public void status(String task, TaskStatus status, Integer exitCode) {
             if (status == TaskStatus.RUNNING) {
                 writer(task);
-                store.taskStarted(id, task);
+                if (!resumed.remove(task)) { // a resumed task is running already, in its attempt
+                    store.taskStarted(id, task);
+                }
                 return;
             }
             ended(task, status, exitCode, null);

@@ -41,7 +41,7 @@ class PipelineValidationTest {
                 """)).containsExactly(
                 F + "7:5: unknown key 'dependson' in task 'build' (did you mean 'depends_on'?)",
                 F + "8:5: unknown key 'colour' in task 'build' (expected one of: caches, commands, depends_on, deploy, env,"
-                        + " image, network, outputs, publish, resources, secrets, timeout, when)");
+                        + " image, network, outputs, publish, resources, runs_on, secrets, timeout, when)");
     }
 
     @Test

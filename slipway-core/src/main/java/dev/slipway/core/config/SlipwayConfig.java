@@ -99,7 +99,7 @@ public record SlipwayConfig(
      */
     public record Ci(String executor, int maxConcurrentRuns, long cacheQuotaBytes, Path gitCaFile, Keep keep, String hostIsolation,
                      Duration pollInterval, String engineRegistry, String taskServerUrl, java.util.Map<String, String> actionsLabels,
-                     String actionsUrl) {
+                     String actionsUrl, java.util.List<String> localLabels, Duration leaseTimeout) {
         /** {@code ci.actions.url} when the configuration sets none. */
         public static final String DEFAULT_ACTIONS_URL = "https://github.com";
 
@@ -108,6 +108,11 @@ public record SlipwayConfig(
                 + "ubuntu-22.04:docker://node:20-bookworm";
 
         public Ci {
+            localLabels = localLabels == null ? java.util.List.of("local") : java.util.List.copyOf(localLabels);
+            leaseTimeout = leaseTimeout == null ? Duration.ofMinutes(10) : leaseTimeout;
+            if (leaseTimeout.isNegative() || leaseTimeout.isZero()) {
+                throw new IllegalArgumentException("ci.runner-lease-timeout must be positive (for example 10m)");
+            }
             actionsLabels = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(actionsLabels));
             actionsUrl = actionsUrl == null ? DEFAULT_ACTIONS_URL : actionsUrl.strip();
             while (actionsUrl.endsWith("/")) {

@@ -18,6 +18,7 @@ public final class ServerProcess implements AutoCloseable {
     private final Path data;
     private final Map<String, String> db;
     private final int port;
+    private final Map<String, String> extraEnv = new java.util.HashMap<>();
     private Process process;
 
     public ServerProcess(Path data) throws Exception {
@@ -31,6 +32,13 @@ public final class ServerProcess implements AutoCloseable {
         this.data = data;
         this.db = previous.db;
         this.port = previous.port;
+        this.extraEnv.putAll(previous.extraEnv);
+    }
+
+    /** Sets an environment variable of the server (a setting such as SLIPWAY_CI_RUNNER_LEASE_TIMEOUT); kept by a restart. */
+    public ServerProcess withEnv(String name, String value) {
+        extraEnv.put(name, value);
+        return this;
     }
 
     public String baseUrl() {
@@ -63,6 +71,7 @@ public final class ServerProcess implements AutoCloseable {
             env.put("SLIPWAY_DATABASE_USER", db.get("database.user"));
             env.put("SLIPWAY_DATABASE_PASSWORD", db.get("database.password"));
         }
+        env.putAll(extraEnv);
         return env;
     }
 

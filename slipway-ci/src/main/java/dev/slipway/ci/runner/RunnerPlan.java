@@ -1,0 +1,72 @@
+package dev.slipway.ci.runner;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dev.slipway.ci.executor.TaskSpec;
+import dev.slipway.ci.model.Task;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a runner gets for one task: the compiled task (image, script, environment with that task's
+ * secrets only, working directory, limits) and how to make its mounts; never YAML. Parsing,
+ * expressions and secrets stay on the server. Sent as JSON in snake case.
+ *
+ * @param lease the lease's id; {@code attempt} is its secret attempt id, sent back with every update
+ * @param mounts each mount: a {@code workspace} (the files the task sees there, fetched from the
+ *     server as a tar: {@code GET /api/v1/runner/leases/{lease}/workspace/{index}}) or a {@code volume}
+ */
+public record RunnerPlan(long lease, String attempt, String runId, String task, String image, boolean pullAlways, String script,
+                         Map<String, String> env, String workdir, List<Mount> mounts, String network, Long memoryBytes, Double cpus,
+                         long timeoutSeconds, PullAuth pullAuth) {
+    public static final ObjectMapper JSON = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    /** @param kind {@code workspace} or {@code volume}; {@code name} is a volume's (null: the container's own) */
+    public record Mount(String kind, String target, int index, String name) {}
+
+    public record PullAuth(String registry, String token, String username, String password) {}
+
+    /** The plan for a task spec; a spec's mounts that a runner cannot make (host paths) are refused by name. */
+    static RunnerPlan of(long lease, String attempt, TaskSpec spec) throws IllegalArgumentException {
+        List<Mount> mounts = new ArrayList<>();
+        int index = 0;
+        for (TaskSpec.Mount m : spec.mounts()) {
+            switch (m) {
+                case TaskSpec.Mount.Overlay o -> mounts.add(new Mount("workspace", o.target(), index++, null));
+                case TaskSpec.Mount.Volume v -> mounts.add(new Mount("volume", v.target(), 0, v.name()));
+                case TaskSpec.Mount.Bind b -> throw new IllegalArgumentException("task " + spec.task() + " mounts " + b.target()
+                        + " from the server's disk (a cache or deploy target), which a remote runner does not have; "
+                        + "run it on the server (no runs_on) or drop that mount");
+            }
+        }
+        TaskSpec.PullAuth a = spec.pullAuth();
+        return new RunnerPlan(lease, attempt, spec.runId(), spec.task(), spec.image(), spec.pullAlways(), spec.script(), spec.env(),
+                spec.workdir(), mounts, spec.network().name().toLowerCase(java.util.Locale.ROOT), spec.resources().memoryBytes(),
+                spec.resources().cpus(), spec.timeout().toSeconds(),
+                a == null ? null : new PullAuth(a.registry(), a.token(), a.username(), a.password()));
+    }
+
+    /** The task spec a runner gives its own executor, each workspace mount a directory of its own at {@code workspaces.get(i)}. */
+    public TaskSpec spec(List<Path> workspaces) {
+        List<TaskSpec.Mount> own = new ArrayList<>();
+        for (Mount m : mounts) {
+            own.add(m.kind().equals("workspace") ? new TaskSpec.Mount.Bind(workspaces.get(m.index()), m.target(), false)
+                    : new TaskSpec.Mount.Volume(m.name(), m.target()));
+        }
+        TaskSpec.PullAuth auth = pullAuth == null ? null : new TaskSpec.PullAuth(pullAuth.registry(), pullAuth.token(),
+                pullAuth.username(), pullAuth.password());
+        return new TaskSpec(runId, task, image, pullAlways, script, env, workdir, own,
+                network.equals("none") ? Task.NetworkPolicy.NONE : Task.NetworkPolicy.DEFAULT, new Task.Resources(memoryBytes, cpus),
+                Duration.ofSeconds(timeoutSeconds), auth);
+    }
+
+    /** How many workspace mounts the runner fetches. */
+    public int workspaces() {
+        return (int) mounts.stream().filter(m -> m.kind().equals("workspace")).count();
+    }
+}
