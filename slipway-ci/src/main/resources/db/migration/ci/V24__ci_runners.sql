@@ -17,6 +17,7 @@ CREATE TABLE ci_runners (
     scope        VARCHAR(200) NOT NULL,   -- as ci_runner_tokens.scope: which runs it may take
     token_hash   VARCHAR(64)  NOT NULL,   -- hex SHA-256 of the runner's own token
     capacity     INTEGER      NOT NULL,
+    host_paths   INTEGER      NOT NULL,   -- 1: on the server's machine (slipway runner --local), given the server's paths
     created_at   BIGINT       NOT NULL,
     last_contact BIGINT                   -- NULL until it first polls
 );

@@ -205,7 +205,8 @@ public final class Slipway implements AutoCloseable {
     public synchronized RunService runService() {
         if (runService == null) {
             executor = new RunnerExecutor(chooseExecutor(config.ci().executor(), instanceId(), config.ci().hostIsolation()), runners(),
-                    database.jdbi(), Clock.system(), new java.util.HashSet<>(config.ci().localLabels()), config.ci().leaseTimeout());
+                    database.jdbi(), Clock.system(), new java.util.HashSet<>(config.ci().localLabels()), config.ci().leaseTimeout(),
+                    config.ci().localTasks().equals("runner"));
             RunEngine engine = new RunEngine(executor);
             java.nio.file.Path runsRoot = config.ciDir().resolve("runs");
             Checkouts checkouts = new Checkouts(worktrees, secrets);

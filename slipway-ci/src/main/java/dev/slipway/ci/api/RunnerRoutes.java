@@ -37,7 +37,7 @@ public final class RunnerRoutes {
     public static final String TOKEN_HEADER = "Slipway-Runner-Token";
     private static final Duration MAX_POLL = Duration.ofSeconds(60);
     private static final RequestBody.Fields TOKEN = RequestBody.Fields.of("org", "repo");
-    private static final RequestBody.Fields REGISTER = RequestBody.Fields.of("token", "name", "labels", "capacity");
+    private static final RequestBody.Fields REGISTER = RequestBody.Fields.of("token", "name", "labels", "capacity", "local");
     private static final RequestBody.Fields DONE = RequestBody.Fields.of("attempt", "exit_code", "timed_out", "stopped", "size", "sha256", "error");
 
     private final Supplier<RunnerExecutor> executor;
@@ -129,6 +129,7 @@ public final class RunnerRoutes {
         r.labels().forEach(labels::add);
         o.put("scope", r.scope());
         o.put("capacity", r.capacity());
+        o.put("local", r.hostPaths());
         boolean online = r.lastContact() != null && System.currentTimeMillis() - r.lastContact() < 60_000;
         o.put("state", r.lastContact() == null ? "never seen" : online ? (tasks.isEmpty() ? "idle" : "busy") : "offline");
         o.put("last_contact", r.lastContact() == null ? null : Instant.ofEpochMilli(r.lastContact()).toString());
@@ -149,7 +150,11 @@ public final class RunnerRoutes {
         }
         JsonNode c = body.get("capacity");
         int capacity = c == null || c.isNull() ? 1 : c.asInt(0);
-        Runners.Registered r = executor.get().runners().register(body.requireText("token"), body.requireText("name"), labels, capacity);
+        boolean local = body.has("local") && body.get("local").asBoolean();
+        if (local && !labels.contains("local")) {
+            labels.add("local");
+        }
+        Runners.Registered r = executor.get().runners().register(body.requireText("token"), body.requireText("name"), labels, capacity, local);
         ObjectNode out = runnerJson(r.runner(), List.of());
         out.put("token", r.token());
         respond(ctx, 201, out);

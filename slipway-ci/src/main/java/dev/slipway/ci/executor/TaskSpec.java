@@ -17,7 +17,8 @@ import java.util.Map;
  * @param workdir the working directory inside the container
  * @param mounts what the container sees besides its image
  * @param pullAuth how to authenticate the image's pull, or null
- * @param runsOn the labels a runner needs to take the task; empty for the server's own executor
+ * @param runsOn the labels a runner needs to take the task: {@code [local]} for a native task without
+ *     {@code runs_on}; empty for what always runs in the server's process (a workflow's job container)
  */
 public record TaskSpec(String runId, String task, String image, boolean pullAlways, String script, Map<String, String> env,
                        String workdir, List<Mount> mounts, Task.NetworkPolicy network, Task.Resources resources,

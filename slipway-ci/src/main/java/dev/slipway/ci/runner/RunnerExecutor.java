@@ -37,6 +37,11 @@ import org.slf4j.LoggerFactory;
  * A lease has a secret attempt id: updates naming another are stale and refused. A lease expires
  * after {@code leaseTimeout} without word from its runner; its task then fails, naming the runner.
  *
+ * <p>With {@code ci.local-tasks=runner} ({@code localByRunner}), the tasks the server would run
+ * itself go to a runner on the server's machine ({@code slipway runner --local}, given the server's
+ * own paths), so that they too survive a restart of the server. Jobs of GitHub Actions workflows
+ * always run in the server's process.
+ *
  * <p>Leases live in the database, so a server restart does not end them: the runner goes on
  * (answered 503 until the run resumes), the run is queued again and its task re-attaches to the
  * lease ({@link #survivesRestart}), and the log continues where the server's copy ended.
@@ -53,6 +58,7 @@ public final class RunnerExecutor implements Executor {
     private final Clock clock;
     private final Set<String> localLabels;
     private final Duration leaseTimeout;
+    private final boolean localByRunner;
     private final Map<Long, Remote> remotes = new ConcurrentHashMap<>();
     private final Object offers = new Object();
     private final Thread reaper;
@@ -65,6 +71,9 @@ public final class RunnerExecutor implements Executor {
         final String owner;
         final String repository;
         final Executor.OutputSink sink;
+        /** The labels a runner needs, and whether it must share the server's paths. */
+        final List<String> needs;
+        final boolean hostPaths;
         final CompletableFuture<Exit> exit = new CompletableFuture<>();
         volatile String attempt;
         volatile Long runnerId;
@@ -73,7 +82,9 @@ public final class RunnerExecutor implements Executor {
         volatile long lastContact;
         long logBytes;
 
-        Remote(long lease, TaskSpec spec, String owner, String repository, Executor.OutputSink sink) {
+        Remote(long lease, TaskSpec spec, String owner, String repository, Executor.OutputSink sink, List<String> needs, boolean hostPaths) {
+            this.needs = needs;
+            this.hostPaths = hostPaths;
             this.lease = lease;
             this.spec = spec;
             this.owner = owner;
@@ -85,7 +96,9 @@ public final class RunnerExecutor implements Executor {
     /** What the server answers a runner's update: an HTTP status, the server's durable length of the log, and whether to stop. */
     public record Ack(int status, long length, boolean cancel, String message) {}
 
-    public RunnerExecutor(Executor local, Runners runners, Jdbi jdbi, Clock clock, Set<String> localLabels, Duration leaseTimeout) {
+    public RunnerExecutor(Executor local, Runners runners, Jdbi jdbi, Clock clock, Set<String> localLabels, Duration leaseTimeout,
+                          boolean localByRunner) {
+        this.localByRunner = localByRunner;
         this.local = local;
         this.runners = runners;
         this.jdbi = jdbi;
@@ -99,15 +112,21 @@ public final class RunnerExecutor implements Executor {
         return runners;
     }
 
-    private boolean isLocal(TaskSpec spec) {
-        return spec.runsOn().isEmpty() || localLabels.containsAll(spec.runsOn());
+    /**
+     * Whether the server's own labels cover the task's: a native task without {@code runs_on} asks
+     * for {@code local}; a spec without labels (a workflow's job container) is always the server's.
+     */
+    private boolean own(TaskSpec spec) {
+        return localLabels.containsAll(spec.runsOn());
     }
 
     @Override
     public TaskHandle start(TaskSpec spec, OutputSink sink) throws ExecutorException {
-        if (isLocal(spec)) {
+        boolean own = own(spec);
+        if (spec.runsOn().isEmpty() || (own && !localByRunner)) {
             return local.start(spec, sink);
         }
+        List<String> needs = own ? List.of("local") : spec.runsOn();
         long runId = Long.parseLong(spec.runId());
         String[] repo = jdbi.withHandle(h -> h.createQuery("SELECT owner, repo FROM ci_runs WHERE id = :id").bind("id", runId)
                 .map((rs, ctx) -> new String[] {rs.getString("owner"), rs.getString("repo")}).findOne())
@@ -115,7 +134,7 @@ public final class RunnerExecutor implements Executor {
         Optional<LeaseRow> live = liveLease(runId, spec.task());
         if (live.isPresent()) { // the server restarted while a runner ran the task: go on with it
             LeaseRow row = live.get();
-            Remote r = new Remote(row.id, spec, repo[0], repo[1], sink);
+            Remote r = new Remote(row.id, spec, repo[0], repo[1], sink, needs, own);
             r.attempt = row.attempt;
             r.runnerId = row.runnerId;
             r.runnerName = runners.find(row.runnerId).map(Runners.Runner::name).orElse("#" + row.runnerId);
@@ -126,12 +145,16 @@ public final class RunnerExecutor implements Executor {
             return new TaskHandle(PREFIX + row.id, spec);
         }
         try {
-            RunnerPlan.of(0, "", spec); // refuses what a runner cannot mount, before the task waits for one
+            RunnerPlan.of(0, "", spec, own); // refuses what a runner cannot mount, before the task waits for one
         } catch (IllegalArgumentException e) {
             throw new ExecutorException(e.getMessage());
         }
         List<Runners.Runner> all = runners.list();
-        List<Runners.Runner> able = all.stream().filter(r -> r.takes(repo[0], repo[1], spec.runsOn())).toList();
+        List<Runners.Runner> able = all.stream().filter(r -> r.takes(repo[0], repo[1], needs) && (!own || r.hostPaths())).toList();
+        if (able.isEmpty() && own) {
+            throw new ExecutorException("ci.local-tasks is runner, but no runner on this machine (slipway runner --local) is registered for "
+                    + repo[0] + "/" + repo[1] + "; " + describe(all));
+        }
         if (able.isEmpty()) {
             throw new ExecutorException("no runner with labels " + spec.runsOn() + " is registered for " + repo[0] + "/" + repo[1] + "; "
                     + describe(all) + " (the server's own labels: " + localLabels + ")");
@@ -140,9 +163,9 @@ public final class RunnerExecutor implements Executor {
             h.createUpdate("UPDATE ci_counters SET value = value + 1 WHERE name = 'lease'").execute();
             return h.createQuery("SELECT value FROM ci_counters WHERE name = 'lease'").mapTo(Long.class).one();
         });
-        Remote r = new Remote(lease, spec, repo[0], repo[1], sink);
+        Remote r = new Remote(lease, spec, repo[0], repo[1], sink, needs, own);
         remotes.put(lease, r);
-        note(sink, "waiting for a runner with labels " + spec.runsOn() + "; " + describe(able));
+        note(sink, "waiting for a runner with labels " + needs + (own ? " on this machine" : "") + "; " + describe(able));
         synchronized (offers) {
             offers.notifyAll();
         }
@@ -178,7 +201,8 @@ public final class RunnerExecutor implements Executor {
                 long busy = remotes.values().stream().filter(r -> runner.id() == (r.runnerId == null ? -1 : r.runnerId) && !r.exit.isDone()).count();
                 if (busy < runner.capacity()) {
                     for (Remote r : remotes.values()) {
-                        if (r.runnerId == null && !r.cancel && !r.exit.isDone() && runner.takes(r.owner, r.repository, r.spec.runsOn())) {
+                        if (r.runnerId == null && !r.cancel && !r.exit.isDone() && runner.takes(r.owner, r.repository, r.needs)
+                                && (!r.hostPaths || runner.hostPaths())) {
                             return Optional.of(lease(r, runner));
                         }
                     }
@@ -214,7 +238,7 @@ public final class RunnerExecutor implements Executor {
         r.runnerName = runner.name();
         r.lastContact = now;
         note(r.sink, "runner " + runner.name() + " " + runner.labels() + " took the task (lease " + r.lease + ")");
-        return RunnerPlan.of(r.lease, attempt, r.spec);
+        return RunnerPlan.of(r.lease, attempt, r.spec, runner.hostPaths());
     }
 
     /** The task's workspace mount {@code index} (its overlay's layers, topmost first), for the lease's runner. */

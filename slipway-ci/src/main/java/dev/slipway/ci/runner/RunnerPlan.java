@@ -26,19 +26,40 @@ public record RunnerPlan(long lease, String attempt, String runId, String task, 
     public static final ObjectMapper JSON = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
-    /** @param kind {@code workspace} or {@code volume}; {@code name} is a volume's (null: the container's own) */
-    public record Mount(String kind, String target, int index, String name) {}
+    /**
+     * @param kind {@code workspace} (fetched as a tar), {@code volume} ({@code name}, null for the
+     *     container's own), or for a runner on the server's machine {@code overlay} ({@code lowers},
+     *     {@code upper}, {@code work}) and {@code bind} ({@code source}, {@code readOnly}): the server's own paths
+     */
+    public record Mount(String kind, String target, int index, String name, List<String> lowers, String upper, String work,
+                        String source, boolean readOnly) {
+        static Mount workspace(String target, int index) {
+            return new Mount("workspace", target, index, null, null, null, null, null, false);
+        }
+
+        static Mount volume(String target, String name) {
+            return new Mount("volume", target, 0, name, null, null, null, null, false);
+        }
+    }
 
     public record PullAuth(String registry, String token, String username, String password) {}
 
-    /** The plan for a task spec; a spec's mounts that a runner cannot make (host paths) are refused by name. */
-    static RunnerPlan of(long lease, String attempt, TaskSpec spec) throws IllegalArgumentException {
+    /**
+     * The plan for a task spec. A runner on the server's machine ({@code hostPaths}) gets the
+     * server's paths as they are; another gets workspaces to fetch, and a spec's host paths
+     * (caches, deploy targets) are refused for it by name.
+     */
+    static RunnerPlan of(long lease, String attempt, TaskSpec spec, boolean hostPaths) throws IllegalArgumentException {
         List<Mount> mounts = new ArrayList<>();
         int index = 0;
         for (TaskSpec.Mount m : spec.mounts()) {
             switch (m) {
-                case TaskSpec.Mount.Overlay o -> mounts.add(new Mount("workspace", o.target(), index++, null));
-                case TaskSpec.Mount.Volume v -> mounts.add(new Mount("volume", v.target(), 0, v.name()));
+                case TaskSpec.Mount.Overlay o when hostPaths -> mounts.add(new Mount("overlay", o.target(), 0, null,
+                        o.lowers().stream().map(Path::toString).toList(), o.upper().toString(), o.work().toString(), null, false));
+                case TaskSpec.Mount.Bind b when hostPaths -> mounts.add(new Mount("bind", b.target(), 0, null, null, null, null,
+                        b.source().toString(), b.readOnly()));
+                case TaskSpec.Mount.Overlay o -> mounts.add(Mount.workspace(o.target(), index++));
+                case TaskSpec.Mount.Volume v -> mounts.add(Mount.volume(v.target(), v.name()));
                 case TaskSpec.Mount.Bind b -> throw new IllegalArgumentException("task " + spec.task() + " mounts " + b.target()
                         + " from the server's disk (a cache or deploy target), which a remote runner does not have; "
                         + "run it on the server (no runs_on) or drop that mount");
@@ -55,8 +76,13 @@ public record RunnerPlan(long lease, String attempt, String runId, String task, 
     public TaskSpec spec(List<Path> workspaces) {
         List<TaskSpec.Mount> own = new ArrayList<>();
         for (Mount m : mounts) {
-            own.add(m.kind().equals("workspace") ? new TaskSpec.Mount.Bind(workspaces.get(m.index()), m.target(), false)
-                    : new TaskSpec.Mount.Volume(m.name(), m.target()));
+            own.add(switch (m.kind()) {
+                case "workspace" -> new TaskSpec.Mount.Bind(workspaces.get(m.index()), m.target(), false);
+                case "overlay" -> new TaskSpec.Mount.Overlay(m.lowers().stream().map(Path::of).toList(), Path.of(m.upper()), Path.of(m.work()),
+                        m.target());
+                case "bind" -> new TaskSpec.Mount.Bind(Path.of(m.source()), m.target(), m.readOnly());
+                default -> new TaskSpec.Mount.Volume(m.name(), m.target());
+            });
         }
         TaskSpec.PullAuth auth = pullAuth == null ? null : new TaskSpec.PullAuth(pullAuth.registry(), pullAuth.token(),
                 pullAuth.username(), pullAuth.password());

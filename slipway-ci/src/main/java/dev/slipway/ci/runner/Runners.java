@@ -26,8 +26,13 @@ public final class Runners {
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** A registered runner; {@code lastContact} is null until it first asked for work. */
-    public record Runner(long id, String name, List<String> labels, String scope, int capacity, long createdAt, Long lastContact) {
+    /**
+     * A registered runner; {@code lastContact} is null until it first asked for work.
+     * {@code hostPaths}: it runs on the server's machine ({@code slipway runner --local}) and is
+     * given the server's own paths (worktrees, overlays, caches, deploy targets) instead of copies.
+     */
+    public record Runner(long id, String name, List<String> labels, String scope, int capacity, long createdAt, Long lastContact,
+                         boolean hostPaths) {
         /** Whether it may take a task of a run of {@code owner}/{@code repository} that needs {@code needed}. */
         public boolean takes(String owner, String repository, List<String> needed) {
             boolean inScope = scope.equals("site") || scope.equals("org:" + owner) || scope.equals("repo:" + owner + "/" + repository);
@@ -64,7 +69,7 @@ public final class Runners {
      * Registers a runner with a registration token: a new runner named {@code name} (a name in use
      * is refused: remove the old runner first).
      */
-    public Registered register(String registrationToken, String name, List<String> labels, int capacity) {
+    public Registered register(String registrationToken, String name, List<String> labels, int capacity, boolean hostPaths) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new SlipwayException.BadRequest("a runner's name is 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
@@ -89,10 +94,11 @@ public final class Runners {
             h.createUpdate("UPDATE ci_counters SET value = value + 1 WHERE name = 'runner'").execute();
             long id = h.createQuery("SELECT value FROM ci_counters WHERE name = 'runner'").mapTo(Long.class).one();
             long now = clock.millis();
-            h.createUpdate("INSERT INTO ci_runners(id, name, labels, scope, token_hash, capacity, created_at) VALUES (:id, :n, :l, :s, :h, :c, :t)")
+            h.createUpdate("INSERT INTO ci_runners(id, name, labels, scope, token_hash, capacity, host_paths, created_at) "
+                            + "VALUES (:id, :n, :l, :s, :h, :c, :p, :t)")
                     .bind("id", id).bind("n", name).bind("l", String.join(" ", labels)).bind("s", scope).bind("h", hash(token))
-                    .bind("c", capacity).bind("t", now).execute();
-            return new Registered(new Runner(id, name, List.copyOf(labels), scope, capacity, now, null), token);
+                    .bind("c", capacity).bind("p", hostPaths ? 1 : 0).bind("t", now).execute();
+            return new Registered(new Runner(id, name, List.copyOf(labels), scope, capacity, now, null, hostPaths), token);
         });
     }
 
@@ -137,7 +143,8 @@ public final class Runners {
         String labels = rs.getString("labels");
         long contact = rs.getLong("last_contact");
         return new Runner(rs.getLong("id"), rs.getString("name"), labels.isBlank() ? List.of() : Arrays.asList(labels.split(" ")),
-                rs.getString("scope"), rs.getInt("capacity"), rs.getLong("created_at"), rs.wasNull() ? null : contact);
+                rs.getString("scope"), rs.getInt("capacity"), rs.getLong("created_at"), rs.wasNull() ? null : contact,
+                rs.getInt("host_paths") != 0);
     }
 
     private static String random() {

@@ -333,12 +333,16 @@ public final class RunEngine {
         Map<String, String> vars = values(plan, task);
         List<TaskSpec.Mount> mounts = new ArrayList<>();
         List<String> ancestors = ancestorsNearestFirst(p, task);
+        // A task that went on during a restart of the server (on a runner) keeps what it wrote so far.
+        boolean resumed = executor.survivesRestart(plan.runId(), task.name());
         for (var base : plan.bases().entrySet()) {
             String mount = base.getKey();
             Path dir = taskDir(plan, task.name()).resolve(mount);
             Path upper = dir.resolve("upper");
             Path work = dir.resolve("work");
-            Dirs.reset(dir);
+            if (!resumed) {
+                Dirs.reset(dir);
+            }
             Files.createDirectories(upper);
             Files.createDirectories(work);
             List<Path> lowers = new ArrayList<>();
@@ -375,7 +379,8 @@ public final class RunEngine {
         // A task without commands runs its image's entrypoint (Woodpecker's plugins); native tasks always have commands.
         return new TaskSpec(plan.runId(), task.name(), imageRef, pullAlways, task.commands().isEmpty() ? null : script.toString(), env,
                 "/src/" + plan.workMount(), mounts, task.network(), task.resources() == null ? Task.Resources.NONE : task.resources(),
-                task.timeout() == null ? DEFAULT_TIMEOUT : task.timeout(), plan.pullAuth().apply(imageRef), task.runsOn());
+                task.timeout() == null ? DEFAULT_TIMEOUT : task.timeout(), plan.pullAuth().apply(imageRef),
+                task.runsOn().isEmpty() ? List.of("local") : task.runsOn()); // no runs_on: the server's own labels
     }
 
     /**

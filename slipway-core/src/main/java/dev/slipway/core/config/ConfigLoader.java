@@ -46,6 +46,7 @@ import java.util.Set;
  * ci.actions.url            SLIPWAY_CI_ACTIONS_URL            https://github.com (where uses: owner/repo@ref actions are fetched from)
  * ci.local-labels           SLIPWAY_CI_LOCAL_LABELS           local (runs_on labels the server's own executor takes, comma-separated)
  * ci.runner-lease-timeout   SLIPWAY_CI_RUNNER_LEASE_TIMEOUT   10m (a runner silent this long loses its task, which fails)
+ * ci.local-tasks            SLIPWAY_CI_LOCAL_TASKS            in-process (runner: a slipway runner --local process runs them)
  * registry.gc-interval      SLIPWAY_REGISTRY_GC_INTERVAL      1h (0 turns the background run off)
  * registry.gc-grace         SLIPWAY_REGISTRY_GC_GRACE         24h
  * registry.retention-interval SLIPWAY_REGISTRY_RETENTION_INTERVAL 1h (0: off)
@@ -62,7 +63,7 @@ public final class ConfigLoader {
             "registry.gc-interval", "registry.gc-grace", "registry.retention-interval", "registry.upload-max-age",
             "ci.executor", "ci.max-concurrent-runs", "ci.cache-quota", "ci.git-ca-file",
             "ci.keep.max-age", "ci.keep.max-runs", "ci.keep.max-size", "ci.keep.min-free", "ci.host-isolation",
-            "ci.poll-interval", "ci.engine-registry", "ci.task-server-url", "ci.actions.labels", "ci.actions.url", "ci.local-labels", "ci.runner-lease-timeout", "web.session-idle", "web.session-max-age");
+            "ci.poll-interval", "ci.engine-registry", "ci.task-server-url", "ci.actions.labels", "ci.actions.url", "ci.local-labels", "ci.runner-lease-timeout", "ci.local-tasks", "web.session-idle", "web.session-max-age");
     /** Keys whose value in the YAML file is a mapping (label: image), kept as act_runner writes it: {@code label:target,...}. */
     private static final Set<String> MAP_KEYS = Set.of("ci.actions.labels");
 
@@ -142,7 +143,8 @@ public final class ConfigLoader {
                 values.get("ci.engine-registry"), values.get("ci.task-server-url"),
                 labels(values.getOrDefault("ci.actions.labels", SlipwayConfig.Ci.DEFAULT_ACTIONS_LABELS)),
                 values.getOrDefault("ci.actions.url", SlipwayConfig.Ci.DEFAULT_ACTIONS_URL),
-                localLabels(values.getOrDefault("ci.local-labels", "local")), duration(values, "ci.runner-lease-timeout", Duration.ofMinutes(10)));
+                localLabels(values.getOrDefault("ci.local-labels", "local")), duration(values, "ci.runner-lease-timeout", Duration.ofMinutes(10)),
+                values.getOrDefault("ci.local-tasks", "in-process"));
         SlipwayConfig.Lifecycle d = SlipwayConfig.Lifecycle.DEFAULTS;
         SlipwayConfig.Lifecycle lifecycle = new SlipwayConfig.Lifecycle(
                 duration(values, "registry.gc-interval", d.gcInterval()), duration(values, "registry.gc-grace", d.gcGrace()),

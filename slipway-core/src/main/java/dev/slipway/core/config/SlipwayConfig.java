@@ -99,7 +99,7 @@ public record SlipwayConfig(
      */
     public record Ci(String executor, int maxConcurrentRuns, long cacheQuotaBytes, Path gitCaFile, Keep keep, String hostIsolation,
                      Duration pollInterval, String engineRegistry, String taskServerUrl, java.util.Map<String, String> actionsLabels,
-                     String actionsUrl, java.util.List<String> localLabels, Duration leaseTimeout) {
+                     String actionsUrl, java.util.List<String> localLabels, Duration leaseTimeout, String localTasks) {
         /** {@code ci.actions.url} when the configuration sets none. */
         public static final String DEFAULT_ACTIONS_URL = "https://github.com";
 
@@ -110,6 +110,11 @@ public record SlipwayConfig(
         public Ci {
             localLabels = localLabels == null ? java.util.List.of("local") : java.util.List.copyOf(localLabels);
             leaseTimeout = leaseTimeout == null ? Duration.ofMinutes(10) : leaseTimeout;
+            localTasks = localTasks == null ? "in-process" : localTasks;
+            if (!localTasks.equals("in-process") && !localTasks.equals("runner")) {
+                throw new IllegalArgumentException("ci.local-tasks is in-process (the server runs them) or runner (a slipway runner --local "
+                        + "process on this machine runs them, so they survive a restart of the server), not '" + localTasks + "'");
+            }
             if (leaseTimeout.isNegative() || leaseTimeout.isZero()) {
                 throw new IllegalArgumentException("ci.runner-lease-timeout must be positive (for example 10m)");
             }

@@ -122,6 +122,10 @@ public final class RunnerCommands {
         int capacity;
         @Option(names = "--dir", paramLabel = "DIR", defaultValue = ".", description = "Where runner.json and the spool live (default: the current directory).")
         Path dir;
+        @Option(names = "--local", description = {"This runner is on the server's machine and uses the server's own paths "
+                + "(worktrees, caches, deploy targets): with the server's ci.local-tasks=runner it runs the tasks the server would run "
+                + "itself, so they survive a restart of the server. Adds the label local."})
+        boolean local;
         @Option(names = "--host-isolation", paramLabel = "MODE", defaultValue = "iptables",
                 description = "As the server's ci.host-isolation: iptables (default), external or off.")
         String hostIsolation;
@@ -131,7 +135,7 @@ public final class RunnerCommands {
             String url = server.replaceAll("/+$", "");
             String n = name != null ? name : java.net.InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "-");
             Path d = dir.toAbsolutePath();
-            RunnerProcess.Identity id = RunnerProcess.registerOrLoad(d, url, token, n, labels, capacity, System.out);
+            RunnerProcess.Identity id = RunnerProcess.registerOrLoad(d, url, token, n, labels, capacity, local, System.out);
             Files.createDirectories(d);
             try (DockerExecutor docker = new DockerExecutor(InstanceId.load(d.resolve("instance-id")), hostIsolation)) {
                 docker.ping();

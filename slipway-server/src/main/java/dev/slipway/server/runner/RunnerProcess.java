@@ -64,7 +64,7 @@ public final class RunnerProcess {
 
     /** Registers with a registration token, or reads {@code runner.json} when it was done before. */
     public static Identity registerOrLoad(Path dir, String server, String registrationToken, String name, List<String> labels,
-                                          int capacity, PrintStream out) throws IOException, InterruptedException {
+                                          int capacity, boolean local, PrintStream out) throws IOException, InterruptedException {
         Path file = dir.resolve("runner.json");
         if (Files.exists(file)) {
             Identity id = JSON.readValue(file.toFile(), Identity.class);
@@ -75,7 +75,8 @@ public final class RunnerProcess {
             throw new IllegalArgumentException("this runner is not registered yet (no " + file + "): give --token REGISTRATION_TOKEN "
                     + "(slipway runners token create prints one)");
         }
-        ObjectNode body = JSON.createObjectNode().put("token", registrationToken).put("name", name).put("capacity", capacity);
+        ObjectNode body = JSON.createObjectNode().put("token", registrationToken).put("name", name).put("capacity", capacity)
+                .put("local", local);
         labels.forEach(body.putArray("labels")::add);
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server + "/api/v1/runners/register"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * repository-scoped token, tasks going to the runner whose labels they ask for, a task no runner
  * could take failing at once, kill -9 of the server mid-task (the run resumes and its log is whole,
  * byte for byte), kill -9 of a runner (its lease expires, the task fails and its output is kept),
- * and a stale attempt's update refused.
+ * a stale attempt's update refused, and with {@code ci.local-tasks=runner} the tasks the server would
+ * run itself going to a {@code slipway runner --local} on its machine, which survives the server's kill.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RunnersIT {
@@ -39,7 +40,8 @@ class RunnersIT {
     static void start() throws Exception {
         TestImages.buildBusybox(new HashMap<>(), "local/busybox:1");
         server = new ServerProcess(Files.createTempDirectory("slipway-runners-"))
-                .withEnv("SLIPWAY_CI_RUNNER_LEASE_TIMEOUT", "12s").start();
+                .withEnv("SLIPWAY_CI_RUNNER_LEASE_TIMEOUT", "12s")
+                .withEnv("SLIPWAY_CI_LOCAL_TASKS", "runner").start();
         admin = Http.basic(server.baseUrl(), "admin", ServerProcess.ADMIN_PASSWORD);
         ci = new CiClient(admin, "admin");
         ci.register("remote", GitRepos.create(Map.of(
@@ -80,6 +82,18 @@ class RunnersIT {
                             runs_on: [beta]
                             commands: [ "for i in 1 2 3; do echo kept-$i; done; sleep 120" ]
                         """,
+                ".slipway/here.yml", """
+                        images: { box: local/busybox:1 }
+                        tasks:
+                          make:
+                            image: box
+                            commands: [ 'for i in $(seq 1 30); do echo here-$i; sleep 0.2; done; mkdir -p out; echo made > out/file' ]
+                            outputs: [ out ]
+                          use:
+                            image: box
+                            depends_on: make
+                            commands: [ 'cat out/file' ]
+                        """,
                 "README", "the checkout reached the runner\n")));
         HttpResponse<String> t = admin.postJson("/api/v1/runners/registration-tokens", "{\"repo\":\"admin/remote\"}");
         assertThat(t.statusCode()).as(t.body()).isEqualTo(201);
@@ -90,7 +104,8 @@ class RunnersIT {
         String siteToken = site.out().strip();
         startRunner("r-alpha", repoToken, "alpha");
         startRunner("r-beta", siteToken, "beta,linux");
-        awaitRunners(2);
+        startRunner("r-local", siteToken, null, "--local");
+        awaitRunners(3);
     }
 
     @AfterAll
@@ -103,7 +118,7 @@ class RunnersIT {
         }
     }
 
-    static void startRunner(String name, String token, String labels) throws Exception {
+    static void startRunner(String name, String token, String labels, String... more) throws Exception {
         Path dir = runnerDirs.computeIfAbsent(name, n -> {
             try {
                 return Files.createTempDirectory("slipway-runner-" + n + "-");
@@ -111,9 +126,13 @@ class RunnersIT {
                 throw new java.io.UncheckedIOException(e);
             }
         });
-        List<String> cmd = new ArrayList<>(server.command("runner", "--server", server.baseUrl(), "--labels", labels, "--name", name,
+        List<String> cmd = new ArrayList<>(server.command("runner", "--server", server.baseUrl(), "--name", name,
                 "--dir", dir.toString(), "--host-isolation", "off"));
         cmd = new ArrayList<>(cmd.subList(0, cmd.indexOf("--data"))); // a runner has no data directory of the server's
+        if (labels != null) {
+            cmd.addAll(List.of("--labels", labels));
+        }
+        cmd.addAll(List.of(more));
         if (token != null) {
             cmd.addAll(List.of("--token", token));
         }
@@ -158,7 +177,7 @@ class RunnersIT {
     void aTaskNoRunnerCouldTakeFailsAtOnceNamingTheRunners() throws Exception {
         JsonNode run = ci.run("remote", "{\"ref\":\"main\",\"pipeline\":\"nobody\"}");
         assertThat(run.get("status").asText()).isEqualTo("error");
-        assertThat(ci.log(run, "lonely")).contains("no runner with labels [gamma] is registered for admin/remote; 2 runners registered: "
+        assertThat(ci.log(run, "lonely")).contains("no runner with labels [gamma] is registered for admin/remote; 3 runners registered: "
                 + "r-alpha [alpha] last seen").contains("r-beta [beta, linux]").doesNotContain("never\n");
     }
 
@@ -215,6 +234,27 @@ class RunnersIT {
                 .contains("runner r-beta lost contact for longer than the lease (12s); the task failed").doesNotContain("forged");
         // Restarted, the runner reads runner.json (no token needed) and reports the task its previous process held as lost.
         startRunner("r-beta", null, "beta,linux");
-        awaitRunners(2);
+        awaitRunners(3);
+    }
+
+    @Test
+    @Order(5)
+    void withLocalTasksOnARunnerTheServersOwnTasksSurviveItsKillToo() throws Exception {
+        long id = ci.trigger("remote", "{\"ref\":\"main\",\"pipeline\":\"here\"}").get("id").asLong();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!new String(ci.rawLog(id, "make"), java.nio.charset.StandardCharsets.UTF_8).contains("here-5\n")
+                && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        server.kill();
+        Thread.sleep(1000);
+        server = new ServerProcess(server.data(), server).start();
+        JsonNode run = ci.await(id);
+        assertThat(run.get("status").asText()).as(run.toPrettyString()).isEqualTo("success");
+        String make = ci.log(run, "make");
+        assertThat(make).contains("runner r-local [local] took the task").contains("the server restarted; the task went on on its runner");
+        assertThat(make.lines().filter(l -> l.startsWith("here-")).toList()).hasSize(30).first().isEqualTo("here-1");
+        // The runner on the server's machine used the server's own paths: the declared output reached the next task.
+        assertThat(ci.log(run, "use")).contains("made\n");
     }
 }
