@@ -11,6 +11,7 @@ import org.jdbi.v3.core.Jdbi;
  * with a matrix), and each task's details (a job's steps, outputs and annotations, as JSON).
  */
 public final class TaskRecords {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final Jdbi jdbi;
     private final CiStore store;
 
@@ -59,6 +60,18 @@ public final class TaskRecords {
         jdbi.useHandle(h -> h.createQuery("SELECT name, details FROM ci_tasks WHERE run_id = :id AND details IS NOT NULL ORDER BY position")
                 .bind("id", runId).map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
                 .forEach(e -> out.put(e.getKey(), e.getValue())));
+        // Which runner ran a task (its latest lease): {"runner": "arm-1"} in the run's JSON.
+        jdbi.useHandle(h -> h.createQuery("SELECT l.task, r.name, l.runner_id FROM ci_leases l LEFT JOIN ci_runners r ON r.id = l.runner_id "
+                        + "WHERE l.run_id = :id ORDER BY l.id")
+                .bind("id", runId).map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2) != null ? rs.getString(2) : "#" + rs.getLong(3)))
+                .forEach(e -> {
+                    try {
+                        var node = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(out.getOrDefault(e.getKey(), "{}"));
+                        out.put(e.getKey(), node.put("runner", e.getValue()).toString());
+                    } catch (java.io.IOException | ClassCastException ignored) {
+                        // details of another shape: leave them
+                    }
+                }));
         return out;
     }
 }

@@ -166,6 +166,8 @@ class RunnersIT {
         assertThat(ci.log(run, "first")).contains("runner r-alpha [alpha] took the task").contains("first ran")
                 .contains("the checkout reached the runner");
         assertThat(ci.log(run, "second")).contains("runner r-beta [beta, linux] took the task").contains("second ran");
+        assertThat(CiClient.tasks(run).get("first").get("runner").asText()).isEqualTo("r-alpha");
+        assertThat(CiClient.tasks(run).get("second").get("runner").asText()).isEqualTo("r-beta");
 
         Tools.Result list = server.cli("runners", "list");
         assertThat(list.exit()).as(list.err()).isZero();
