@@ -4,6 +4,7 @@ import dev.slipway.actions.expr.Status.Conclusion;
 import dev.slipway.actions.run.ActionCall;
 import dev.slipway.actions.run.ActionResult;
 import dev.slipway.actions.run.ActionRunner;
+import dev.slipway.ci.workspace.Worktrees;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,7 @@ public final class BuiltinActions implements ActionRunner {
 
     private final ActionRunner others;
     private final ImageBuilds builds;
-    private final java.util.function.BiFunction<String, String, java.nio.file.Path> otherCheckouts;
+    private final java.util.function.BiFunction<String, String, Worktrees.Worktree> otherCheckouts;
     private final CacheActions caches;
 
     /** Builds and pushes images for {@code docker/build-push-action}. */
@@ -60,11 +61,11 @@ public final class BuiltinActions implements ActionRunner {
 
     /**
      * @param otherCheckouts a checkout on this machine of another repository ({@code owner/name})
-     *     at a ref (blank: its default branch), for {@code actions/checkout}'s {@code repository};
-     *     throws IllegalArgumentException saying why not
+     *     at a ref (blank: its default branch), for {@code actions/checkout}'s {@code repository}:
+     *     its directory and commit; throws IllegalArgumentException saying why not
      */
     public BuiltinActions(ActionRunner others, ImageBuilds builds, dev.slipway.ci.scheduler.RunProgram.CacheArea cacheArea,
-                          List<String> cacheScopes, java.util.function.BiFunction<String, String, java.nio.file.Path> otherCheckouts) {
+                          List<String> cacheScopes, java.util.function.BiFunction<String, String, Worktrees.Worktree> otherCheckouts) {
         this.others = others;
         this.builds = builds;
         this.caches = new CacheActions(cacheArea, cacheScopes.getFirst(), cacheScopes);
@@ -148,7 +149,7 @@ public final class BuiltinActions implements ActionRunner {
      * copied to {@code path}, or replaces the workspace's content when there is none, as on GitHub.
      */
     private ActionResult checkoutOther(ActionCall call, String repository, String ref, String path) throws IOException, InterruptedException {
-        java.nio.file.Path source;
+        Worktrees.Worktree source;
         try {
             source = otherCheckouts.apply(repository, ref);
         } catch (RuntimeException e) {
@@ -158,7 +159,7 @@ public final class BuiltinActions implements ActionRunner {
         String staging = "checkout-" + System.nanoTime();
         java.nio.file.Path hostStaging = call.session().hostTemp().resolve(staging);
         try {
-            dev.slipway.ci.workspace.Dirs.copyTree(source, hostStaging);
+            dev.slipway.ci.workspace.Dirs.copyTree(source.path(), hostStaging);
             String target = path.isBlank() || path.equals(".") ? "" : path;
             int code = call.exec(List.of("sh", "-c", "set -e; dest=\"${2:-.}\"; mkdir -p \"$dest\"; "
                             + "if [ -z \"$2\" ]; then find . -mindepth 1 -maxdepth 1 -exec rm -rf {} +; fi; cp -a \"$1/.\" \"$dest\"/",
@@ -169,8 +170,7 @@ public final class BuiltinActions implements ActionRunner {
         } finally {
             dev.slipway.ci.workspace.Dirs.reset(hostStaging);
         }
-        java.nio.file.Path commitFile = source.resolve(".git").resolve("slipway-commit");
-        String commit = java.nio.file.Files.isRegularFile(commitFile) ? java.nio.file.Files.readString(commitFile).strip() : "";
+        String commit = source.commit();
         call.log("checked out " + repository + (ref.isBlank() ? "" : " " + ref) + " (" + (commit.length() > 8 ? commit.substring(0, 8) : commit)
                 + ") into " + (path.isBlank() ? "the workspace" : path) + ", from the server's checkout: no clone in the job");
         return ActionResult.success(Map.of("ref", ref, "commit", commit));

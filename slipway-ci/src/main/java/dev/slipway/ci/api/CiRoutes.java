@@ -561,11 +561,11 @@ public final class CiRoutes {
     private void downloadArtifact(Context ctx) throws IOException {
         CiStore.RunRow r = run(ctx, false);
         String name = ctx.pathParam("name");
-        runs.artifacts().require(r.id(), name); // 404 before any byte
+        RunArtifacts.Download artifact = runs.artifacts().require(r.id(), name); // 404 before any byte
         ctx.contentType("application/zip");
         ctx.header("Content-Disposition", "attachment; filename=\"" + name.replace("\"", "") + ".zip\"");
         OutputStream out = ctx.res().getOutputStream();
-        runs.artifacts().zip(r.id(), name, out);
+        artifact.zip(out);
         out.flush();
     }
 

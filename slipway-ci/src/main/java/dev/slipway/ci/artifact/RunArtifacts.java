@@ -59,7 +59,7 @@ public final class RunArtifacts {
             for (Path dir : s.sorted().toList()) {
                 String name = dir.getFileName().toString();
                 if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) && NAME.matcher(name).matches()) {
-                    out.add(describe(name, dir));
+                    out.add(describe(name, dir, files(dir)));
                 }
             }
         } catch (IOException e) {
@@ -68,38 +68,57 @@ public final class RunArtifacts {
         return out;
     }
 
-    /** One artifact that has not expired, or 404 saying which the run has (or when it expired). */
-    public Artifact require(long run, String name) {
+    /**
+     * One artifact that has not expired, or 404 saying which the run has (or when it expired): what
+     * a download checks before it sends any byte, with the files it then sends, found by one walk.
+     */
+    public Download require(long run, String name) {
         Path dir = dir(run, name);
-        Artifact a;
+        Download d;
         try {
-            a = describe(name, dir);
+            List<Path> files = files(dir);
+            d = new Download(describe(name, dir, files), dir, files);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        if (a.expired(Instant.now())) {
-            throw new SlipwayException.NotFound("artifact '" + name + "' of run " + run + " expired at " + a.expiresAt()
+        if (d.artifact().expired(Instant.now())) {
+            throw new SlipwayException.NotFound("artifact '" + name + "' of run " + run + " expired at " + d.artifact().expiresAt()
                     + " (its retention-days)");
         }
-        return a;
+        return d;
     }
 
-    /** Writes an artifact's files as a zip archive (paths relative to its root; links left out); 404 once it expired. */
-    public void zip(long run, String name, OutputStream out) throws IOException {
-        require(run, name);
-        Path dir = dir(run, name);
-        ZipOutputStream zip = new ZipOutputStream(out);
-        for (Path f : files(dir)) {
-            ZipEntry entry = new ZipEntry(dir.relativize(f).toString().replace('\\', '/'));
-            entry.setLastModifiedTime(Files.getLastModifiedTime(f));
-            zip.putNextEntry(entry);
-            try (InputStream in = Files.newInputStream(f)) {
-                in.transferTo(zip);
-            }
-            zip.closeEntry();
+    /** An artifact about to be downloaded ({@link #require}): what it is, and its files as a zip archive. */
+    public static final class Download {
+        private final Artifact artifact;
+        private final Path dir;
+        private final List<Path> files;
+
+        private Download(Artifact artifact, Path dir, List<Path> files) {
+            this.artifact = artifact;
+            this.dir = dir;
+            this.files = files;
         }
-        zip.finish();
-        zip.flush();
+
+        public Artifact artifact() {
+            return artifact;
+        }
+
+        /** Writes the files as a zip archive (paths relative to the artifact's root; links left out). */
+        public void zip(OutputStream out) throws IOException {
+            ZipOutputStream zip = new ZipOutputStream(out);
+            for (Path f : files) {
+                ZipEntry entry = new ZipEntry(dir.relativize(f).toString().replace('\\', '/'));
+                entry.setLastModifiedTime(Files.getLastModifiedTime(f));
+                zip.putNextEntry(entry);
+                try (InputStream in = Files.newInputStream(f)) {
+                    in.transferTo(zip);
+                }
+                zip.closeEntry();
+            }
+            zip.finish();
+            zip.flush();
+        }
     }
 
     private Path root(long run) {
@@ -119,9 +138,8 @@ public final class RunArtifacts {
         return dir;
     }
 
-    private static Artifact describe(String name, Path dir) throws IOException {
+    private static Artifact describe(String name, Path dir, List<Path> files) throws IOException {
         long size = 0;
-        List<Path> files = files(dir);
         for (Path f : files) {
             size += Files.size(f);
         }

@@ -144,10 +144,10 @@ public interface RunProgram {
         /**
          * A checkout (on this machine, never changed) of another repository registered with
          * Slipway, {@code owner/name}, at {@code ref} (its default branch when blank), for
-         * {@code actions/checkout}'s {@code repository}. Refused, with the reason, for a repository
-         * the run may not read.
+         * {@code actions/checkout}'s {@code repository}: its directory and commit. Refused, with
+         * the reason, for a repository the run may not read.
          */
-        default java.nio.file.Path checkout(String repository, String ref) {
+        default dev.slipway.ci.workspace.Worktrees.Worktree checkout(String repository, String ref) {
             throw new IllegalArgumentException("checking out another repository (" + repository + ") needs the Slipway server, where it is registered");
         }
 

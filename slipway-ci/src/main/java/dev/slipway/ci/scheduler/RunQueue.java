@@ -19,6 +19,7 @@ import dev.slipway.ci.secret.SecretResolver;
 import dev.slipway.ci.workspace.Caches;
 import dev.slipway.ci.workspace.Checkouts;
 import dev.slipway.ci.workspace.DeployTargets;
+import dev.slipway.ci.workspace.Worktrees;
 import dev.slipway.logs.LogStore;
 import dev.slipway.logs.LogStream;
 import dev.slipway.logs.LogWriter;
@@ -740,7 +741,7 @@ public final class RunQueue implements AutoCloseable {
 
             /** Repositories of the run's own owner only: a run reads what its owner's runs may read, and nothing of other namespaces. */
             @Override
-            public Path checkout(String repository, String ref) {
+            public Worktrees.Worktree checkout(String repository, String ref) {
                 int slash = repository.indexOf('/');
                 if (slash <= 0 || slash != repository.lastIndexOf('/') || slash == repository.length() - 1) {
                     throw new IllegalArgumentException("repository must be owner/name, not '" + repository + "'");
@@ -757,7 +758,7 @@ public final class RunQueue implements AutoCloseable {
                 Registration other = registrations.find(owner, name).orElseThrow(() -> new IllegalArgumentException(
                         "repository " + repository + " is not registered with Slipway; register it (POST /api/v1/repos) so runs can check it out"));
                 String revision = ref == null || ref.isBlank() ? other.defaultBranch() : ref;
-                return checkouts.checkout(owner, name, other.storeEntry(), revision).path();
+                return checkouts.checkout(owner, name, other.storeEntry(), revision);
             }
 
             @Override

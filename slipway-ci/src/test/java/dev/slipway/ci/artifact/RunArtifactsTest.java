@@ -43,7 +43,7 @@ class RunArtifactsTest {
         assertThat(list.get(1).expired(Instant.now())).isTrue();
 
         ByteArrayOutputStream zip = new ByteArrayOutputStream();
-        artifacts.zip(7, "dist", zip);
+        artifacts.require(7, "dist").zip(zip);
         Map<String, String> entries = new TreeMap<>();
         try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip.toByteArray()))) {
             for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
@@ -52,7 +52,7 @@ class RunArtifactsTest {
         }
         assertThat(entries).isEqualTo(Map.of("a.txt", "a\n", "sub/b.txt", "bb\n"));
 
-        assertThatThrownBy(() -> artifacts.zip(7, "old", new ByteArrayOutputStream())).isInstanceOf(SlipwayException.NotFound.class)
+        assertThatThrownBy(() -> artifacts.require(7, "old")).isInstanceOf(SlipwayException.NotFound.class)
                 .hasMessageContaining("expired");
         assertThatThrownBy(() -> artifacts.require(7, "..")).isInstanceOf(SlipwayException.NotFound.class);
         assertThatThrownBy(() -> artifacts.require(7, RunArtifacts.RETENTION)).isInstanceOf(SlipwayException.NotFound.class);

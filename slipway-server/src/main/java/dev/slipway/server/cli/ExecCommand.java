@@ -32,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -151,8 +150,8 @@ public final class ExecCommand implements Callable<Integer> {
         }
         Path runDir = Files.createTempDirectory("slipway-exec-");
         String runId = "exec-" + Long.toHexString(System.nanoTime());
-        Map<String, String> git = gitVariables(base);
-        RunValues values = new RunValues(runId, workMount, "exec", git.getOrDefault("ref", ""), git.getOrDefault("commit", ""));
+        GitHead git = GitHead.of(base);
+        RunValues values = new RunValues(runId, workMount, "exec", git.ref(), git.commit());
         List<String> missing = new ArrayList<>();
         PlanBuilder.Built built;
         try {
@@ -236,11 +235,10 @@ public final class ExecCommand implements Callable<Integer> {
         variables.putAll(env);
         variables.putAll(vars);
         String workMount = base.getFileName() == null ? "src" : base.getFileName().toString();
-        Map<String, String> git = gitVariables(base);
+        GitHead git = GitHead.of(base);
         String runId = "exec-" + Long.toHexString(System.nanoTime());
         String woodpeckerEvent = event == null ? "manual" : event;
-        Map<String, String> builtIns = new RunValues(runId, workMount, woodpeckerEvent, git.getOrDefault("ref", ""), git.getOrDefault("commit", ""))
-                .env();
+        Map<String, String> builtIns = new RunValues(runId, workMount, woodpeckerEvent, git.ref(), git.commit()).env();
         Executor chosen;
         try {
             chosen = executor();
@@ -374,25 +372,6 @@ public final class ExecCommand implements Callable<Integer> {
         return null;
     }
 
-    /** The commit and (on a branch) the full ref of DIR's HEAD when it is a git checkout; nothing otherwise. */
-    private static Map<String, String> gitVariables(Path dir) {
-        Map<String, String> out = new HashMap<>();
-        try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.open(dir.toFile())) {
-            var repo = git.getRepository();
-            var head = repo.resolve(org.eclipse.jgit.lib.Constants.HEAD);
-            if (head != null) {
-                out.put("commit", head.name());
-            }
-            String full = repo.getFullBranch();
-            if (full != null && full.startsWith(org.eclipse.jgit.lib.Constants.R_HEADS)) {
-                out.put("ref", full);
-            }
-        } catch (IOException | RuntimeException notGit) {
-            // not a git checkout: the variables stay empty
-        }
-        return out;
-    }
-
     /** A reason exec cannot start, printed as one line before anything runs (exit 2). */
     private static final class Refused extends RuntimeException {
         Refused(String message) {
@@ -469,14 +448,7 @@ public final class ExecCommand implements Callable<Integer> {
     }
 
     private static List<Path> slipwayPipelines(Path base) throws IOException {
-        Path dir = base.resolve(".slipway");
-        List<Path> files = new ArrayList<>();
-        if (Files.isDirectory(dir)) {
-            try (Stream<Path> s = Files.list(dir)) {
-                s.filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml")).sorted().forEach(files::add);
-            }
-        }
-        return files;
+        return ExecWorkflows.yamlFiles(base.resolve(".slipway"));
     }
 
     private static Path onlyPipeline(Path base) throws IOException {

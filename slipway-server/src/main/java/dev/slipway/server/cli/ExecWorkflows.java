@@ -30,11 +30,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.lib.Constants;
-import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.revwalk.RevCommit;
-import org.eclipse.jgit.revwalk.RevWalk;
 
 /**
  * {@code slipway exec} for GitHub Actions workflows, the way act runs them: the workflows that
@@ -118,13 +113,20 @@ final class ExecWorkflows {
         if (!Files.isDirectory(p)) {
             throw new Refused("no workflow file or directory " + p);
         }
-        try (Stream<Path> s = Files.list(p)) {
-            List<Path> files = s.filter(f -> Files.isRegularFile(f) && (f.toString().endsWith(".yml") || f.toString().endsWith(".yaml")))
-                    .sorted().toList();
-            if (files.isEmpty()) {
-                throw new Refused("no *.yml or *.yaml workflow in " + p);
-            }
-            return files;
+        List<Path> files = yamlFiles(p);
+        if (files.isEmpty()) {
+            throw new Refused("no *.yml or *.yaml workflow in " + p);
+        }
+        return files;
+    }
+
+    /** The {@code *.yml} and {@code *.yaml} files in {@code dir} (not below it), in name order; none when it is no directory. */
+    static List<Path> yamlFiles(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(f -> Files.isRegularFile(f) && (f.toString().endsWith(".yml") || f.toString().endsWith(".yaml"))).sorted().toList();
         }
     }
 
@@ -254,57 +256,5 @@ final class ExecWorkflows {
     /** What jobs see: --var as vars, --secret as secrets, whatever their environment; none waits for approval. */
     private static RunProgram.Values values(Options o) {
         return RunProgram.Values.fixed(o.vars(), o.secrets());
-    }
-
-    /**
-     * What DIR's git HEAD says, when DIR is a git checkout; empty values otherwise.
-     *
-     * @param defaultBranch what origin/HEAD names, else main or master if there is one, else main
-     */
-    record GitHead(String ref, String commit, String message, String author, String repository, String defaultBranch) {
-        static GitHead of(Path dir) {
-            try (Git git = Git.open(dir.toFile()); RevWalk walk = new RevWalk(git.getRepository())) {
-                var repo = git.getRepository();
-                ObjectId head = repo.resolve(Constants.HEAD);
-                String full = repo.getFullBranch();
-                String ref = full != null && full.startsWith(Constants.R_HEADS) ? full : "";
-                String origin = repo.getConfig().getString("remote", "origin", "url");
-                String defaultBranch = defaultBranch(repo);
-                if (head == null) {
-                    return new GitHead(ref, "", "", "", repository(origin), defaultBranch);
-                }
-                RevCommit c = walk.parseCommit(head);
-                return new GitHead(ref, head.name(), c.getFullMessage(),
-                        c.getAuthorIdent().getName() + " <" + c.getAuthorIdent().getEmailAddress() + ">", repository(origin), defaultBranch);
-            } catch (IOException | RuntimeException notGit) {
-                return new GitHead("", "", "", "", null, "main");
-            }
-        }
-
-        private static String defaultBranch(org.eclipse.jgit.lib.Repository repo) throws IOException {
-            var originHead = repo.exactRef("refs/remotes/origin/HEAD");
-            if (originHead != null && originHead.isSymbolic()) {
-                return originHead.getTarget().getName().replaceFirst("^refs/remotes/origin/", "");
-            }
-            for (String b : List.of("main", "master")) {
-                if (repo.exactRef(Constants.R_HEADS + b) != null) {
-                    return b;
-                }
-            }
-            return "main";
-        }
-
-        /** {@code owner/name} from a remote's URL ({@code git@host:owner/name.git}, {@code https://host/owner/name}). */
-        static String repository(String url) {
-            if (url == null) {
-                return null;
-            }
-            String path = url.replaceFirst("\\.git/?$", "").replaceFirst("/+$", "");
-            String[] parts = path.split("[/:]");
-            if (parts.length < 2 || parts[parts.length - 1].isEmpty() || parts[parts.length - 2].isEmpty()) {
-                return null;
-            }
-            return parts[parts.length - 2] + "/" + parts[parts.length - 1];
-        }
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -22,18 +21,9 @@ class ActionsCacheIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Tools.require("docker");
-        String runner = TestImages.runner();
+        server = TestServer.sharedWorkflows();
         TestImages.buildBusybox(new java.util.HashMap<>(), "local/busybox:1");
-        server = TestServer.start(Map.of("ci.actions.labels", "ubuntu-latest:" + runner));
         admin = new CiClient(Http.basic(server.baseUrl(), "admin", TestServer.ADMIN_PASSWORD), "admin");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
     }
 
     static final String WORKFLOW = """

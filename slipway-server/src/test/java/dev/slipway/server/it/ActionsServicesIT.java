@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -32,15 +31,8 @@ class ActionsServicesIT {
                 RUN ["mkdir","-p","/www"]
                 CMD ["sh","-c","echo box says $GREETING; echo \\"page of box, greeting $GREETING\\" > /www/index.html; exec httpd -f -v -p 8081 -h /www"]
                 """);
-        server = TestServer.start(Map.of("ci.actions.labels", "ubuntu-latest:" + runner));
+        server = TestServer.sharedWorkflows();
         admin = new CiClient(Http.basic(server.baseUrl(), "admin", TestServer.ADMIN_PASSWORD), "admin");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
     }
 
     @Test

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -27,22 +26,10 @@ class ActionsUsesIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Tools.require("docker");
-        String runner = TestImages.runner();
+        server = TestServer.sharedWorkflows();
+        remotes = TestServer.sharedWorkflowActions();
         TestImages.buildBusybox(new HashMap<>(), "local/busybox:1");
-        remotes = Files.createTempDirectory("slipway-actions-remote-");
-        server = TestServer.start(Map.of("ci.actions.labels", "ubuntu-latest:" + runner, "ci.actions.url", remotes.toUri().toString()));
         admin = new CiClient(Http.basic(server.baseUrl(), "admin", TestServer.ADMIN_PASSWORD), "admin");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-        if (remotes != null) {
-            Tools.deleteTree(remotes);
-        }
     }
 
     static String workflow(String steps) {

@@ -8,12 +8,16 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The CLI works on the server's state while the server runs, and explains itself. */
+/**
+ * The CLI works on the server's state while the server runs, and explains itself. The server is a
+ * process; most commands run in this JVM ({@link ServerProcess#cli}), and those whose process is the
+ * point (the jar's entry point, credentials from the environment, a second server) as processes.
+ */
 class CliIT {
     @Test
     void commandsChangeTheStateOfARunningServer() throws Exception {
         try (ServerProcess server = new ServerProcess(Files.createTempDirectory("slipway-cli-")).start()) {
-            server.cli("user", "create", "frank", "--password", "frank-password").ok();
+            server.cliProcess("user", "create", "frank", "--password", "frank-password").ok();
             String token = server.cli("token", "create", "--user", "frank", "--name", "laptop", "--scopes", "read:package,write:package")
                     .ok().out().trim();
             assertThat(token).matches("[0-9a-f]{40}");
@@ -37,7 +41,7 @@ class CliIT {
             try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
                 otherPort = free.getLocalPort();
             }
-            Tools.Result second = server.cli("server", "--listen", "127.0.0.1:" + otherPort);
+            Tools.Result second = server.cliProcess("server", "--listen", "127.0.0.1:" + otherPort);
             assertThat(second.exit()).isEqualTo(1);
             assertThat(second.err()).contains("another Slipway server uses the data directory").contains("pid ")
                     .doesNotContain("Exception");
@@ -91,7 +95,7 @@ class CliIT {
             // (On PostgreSQL this is the server's database, but another data directory.)
             Path elsewhere = Files.createTempDirectory("slipway-cli-elsewhere-").resolve("data");
             ServerProcess wrong = new ServerProcess(elsewhere, server);
-            Tools.Result refused = wrong.cli("user", "create", "carol", "--password", "carol-password");
+            Tools.Result refused = wrong.cliProcess("user", "create", "carol", "--password", "carol-password");
             assertThat(refused.exit()).isEqualTo(1);
             assertThat(refused.out()).isEmpty();
             assertThat(refused.err()).startsWith("error: ").contains(elsewhere.toString()).contains("--data DIR or SLIPWAY_DATA")
@@ -117,7 +121,7 @@ class CliIT {
             // --init makes a new one on purpose.
             Path fresh = Files.createTempDirectory("slipway-cli-fresh-").resolve("data");
             ServerProcess another = new ServerProcess(fresh);
-            Tools.Result created = another.cli("user", "create", "dora", "--password", "dora-password", "--init");
+            Tools.Result created = another.cliProcess("user", "create", "dora", "--password", "dora-password", "--init");
             assertThat(created.exit()).as(created.err()).isZero();
             assertThat(created.err()).contains("Initialized a new Slipway data directory at " + fresh);
             assertThat(another.cli("user", "list").ok().out()).contains("dora");
@@ -146,7 +150,7 @@ class CliIT {
             server.cli("repo", "add", "rita/other", "--clone-url", other.toUri().toString()).ok();
             String[] remote = {"--server", server.baseUrl(), "--token", token};
 
-            Tools.Result run = remote(server, concat(new String[] {"run", "trigger", "rita/site", "--wait"}, remote));
+            Tools.Result run = remoteProcess(server, concat(new String[] {"run", "trigger", "rita/site", "--wait"}, remote));
             assertThat(run.exit()).as(run.out() + run.err()).isZero();
             // The trigger answers with the run as it is then: queued, or already taken by the dispatcher.
             assertThat(run.out()).containsPattern("run \\d+ (queued|running): ").contains(": success").contains("  build  success  exit 0")
@@ -215,8 +219,13 @@ class CliIT {
         }
     }
 
-    /** A command that talks to the server over HTTP: no state options (--data, --database-url). */
+    /** A command that talks to the server over HTTP: no state options (--data, --database-url); in this JVM. */
     static Tools.Result remote(ServerProcess server, String... args) {
+        return InProcessCli.run(null, args);
+    }
+
+    /** The same as a process of its own. */
+    static Tools.Result remoteProcess(ServerProcess server, String... args) {
         List<String> cmd = server.command(args);
         return Tools.run(Map.of(), null, cmd.subList(0, cmd.indexOf("--data")).toArray(String[]::new));
     }

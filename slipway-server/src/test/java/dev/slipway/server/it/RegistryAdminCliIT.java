@@ -13,9 +13,8 @@ class RegistryAdminCliIT {
         try (ServerProcess server = new ServerProcess(Files.createTempDirectory("slipway-admin-cli-")).start()) {
             assertThat(server.cli("registry", "proxy", "add", "hub", "http://127.0.0.1:9", "--ttl", "5m").ok().out())
                     .contains("'hub' is now a pull-through cache of http://127.0.0.1:9 (ttl 5m)");
-            Tools.runWithInput(server.environment(), null, "bot-secret-1",
-                    server.command("registry", "proxy", "add", "gh", "http://127.0.0.1:9", "--username", "bot", "--password-stdin", "--public")
-                            .toArray(String[]::new)).ok();
+            server.cliWithInput("bot-secret-1", "registry", "proxy", "add", "gh", "http://127.0.0.1:9", "--username", "bot", "--password-stdin",
+                    "--public").ok();
             String list = server.cli("registry", "proxy", "list").ok().out();
             assertThat(list).contains("hub\thttp://127.0.0.1:9\t-\tttl 5m\tauthenticated")
                     .contains("gh\thttp://127.0.0.1:9\tbot\tttl 10m\tpublic").doesNotContain("bot-secret-1");
@@ -39,7 +38,7 @@ class RegistryAdminCliIT {
             assertThat(server.cli("registry", "proxy", "list").ok().out()).doesNotContain("hub");
             assertThat(server.cli("registry", "proxy", "remove", "hub").exit()).isEqualTo(1);
 
-            // Webhooks: the secret only from standard input, never printed.
+            // Webhooks: the secret only from standard input, never printed (here through a process's real pipe).
             assertThat(server.cli("webhook", "add", "http://127.0.0.1:9/hook").exit()).isEqualTo(2);
             String id = Tools.runWithInput(server.environment(), null, "hook-secret-1",
                     server.command("webhook", "add", "http://127.0.0.1:9/hook", "--secret-stdin", "--owner", "gh")

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -27,19 +26,10 @@ class SeedWorkflowsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Tools.require("docker");
-        String runner = TestImages.runner();
+        server = TestServer.sharedWorkflows();
         TestImages.buildBusybox(new java.util.HashMap<>(), "local/busybox:1");
-        server = TestServer.start(Map.of("ci.actions.labels", "ubuntu-latest:" + runner, "ci.poll-interval", "0"));
         admin = new CiClient(Http.basic(server.baseUrl(), "admin", TestServer.ADMIN_PASSWORD), "admin");
         registry = java.net.URI.create(server.baseUrl()).getAuthority();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
     }
 
     static ForgeHooks forge(String name, String secret, Map<String, String> files) throws Exception {

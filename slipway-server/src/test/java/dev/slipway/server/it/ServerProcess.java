@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * Slipway as a separate process, from the shaded jar: for tests that kill the server or run the
- * CLI beside it. Uses the database under test ({@link TestServer#databaseValues()}).
+ * CLI beside it (in the test's JVM with {@link #cli}, as a process with {@link #cliProcess}). Uses
+ * the database under test ({@link TestServer#databaseValues()}).
  */
 public final class ServerProcess implements AutoCloseable {
     public static final String ADMIN_PASSWORD = "process-admin-password";
@@ -89,13 +90,34 @@ public final class ServerProcess implements AutoCloseable {
         return Tools.run(env, null, cmd.toArray(String[]::new));
     }
 
+    /**
+     * Runs a CLI command on this server's state inside the test's JVM ({@link InProcessCli}): what
+     * most tests of commands are about, without a JVM start per command.
+     */
     public Tools.Result cli(String... args) {
         return cliWithInput(null, args);
     }
 
-    /** Runs a CLI command with {@code stdin} (may be null) as its standard input. */
+    /** The same, with {@code stdin} (may be null) as its standard input. */
     public Tools.Result cliWithInput(String stdin, String... args) {
-        return Tools.runWithInput(environment(), null, stdin, command(args).toArray(String[]::new));
+        List<String> cmd = new ArrayList<>(List.of(args));
+        cmd.addAll(List.of("--data", data.toString()));
+        if (db.containsKey("database.url")) {
+            // The process gets the credentials from SLIPWAY_DATABASE_USER and _PASSWORD (environment()); this JVM's
+            // environment is fixed, and the PostgreSQL driver takes them from the URL as well.
+            cmd.addAll(List.of("--database-url", db.get("database.url") + "?user=" + encoded(db.get("database.user"))
+                    + "&password=" + encoded(db.get("database.password"))));
+        }
+        return InProcessCli.run(stdin, cmd.toArray(String[]::new));
+    }
+
+    private static String encoded(String value) {
+        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Runs a CLI command as a process of its own, from the jar, as a user does: where the process is the point. */
+    public Tools.Result cliProcess(String... args) {
+        return Tools.run(environment(), null, command(args).toArray(String[]::new));
     }
 
     /** The configuration of this server's state, to open it in the test's own process as another CLI would. */

@@ -35,6 +35,11 @@ public final class TestServer implements AutoCloseable {
     private final Clock clock;
     private boolean stopped;
     private boolean handedOver;
+    private boolean shared;
+
+    /** {@link #sharedWorkflows()}, once started, and the directory its {@code ci.actions.url} names. */
+    private static TestServer workflows;
+    private static Path workflowActions;
 
     private TestServer(Map<String, String> extra, Path dataDir, Map<String, String> database, Clock clock) throws IOException {
         this.dataDir = dataDir;
@@ -65,6 +70,42 @@ public final class TestServer implements AutoCloseable {
     public static TestServer forWorkflows() throws Exception {
         Tools.require("docker");
         return start(Map.of("ci.actions.labels", "ubuntu-latest:" + TestImages.runner()));
+    }
+
+    /**
+     * One server for the GitHub Actions test classes of this JVM (failsafe runs a database's whole
+     * pass in one JVM), as {@link #forWorkflows()} but started by the first class that asks and
+     * stopped when the JVM exits; a class does not close it ({@link #close()} refuses). Each class
+     * registers repositories of names of its own (a name taken already is a 409 that fails the
+     * test), so the classes see their own runs only. Remote actions ({@code uses: owner/repo@ref})
+     * come from {@link #sharedWorkflowActions()}; polling is off (runs start by the API or a webhook).
+     */
+    public static synchronized TestServer sharedWorkflows() throws Exception {
+        if (workflows == null) {
+            Tools.require("docker");
+            Path actions = Files.createTempDirectory("slipway-actions-remote-");
+            TestServer server = start(Map.of("ci.actions.labels", "ubuntu-latest:" + TestImages.runner(),
+                    "ci.actions.url", actions.toUri().toString(), "ci.poll-interval", "0"));
+            server.shared = true;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.shared = false;
+                try {
+                    server.close();
+                } catch (IOException ignored) {
+                    // the JVM is exiting
+                }
+                Tools.deleteTree(actions);
+            }, "close-shared-workflows-server"));
+            workflows = server;
+            workflowActions = actions;
+        }
+        return workflows;
+    }
+
+    /** The {@code ci.actions.url} of {@link #sharedWorkflows()}: bare repositories at {@code <owner>/<repo>} or {@code <owner>/<repo>.git}. */
+    public static synchronized Path sharedWorkflowActions() throws Exception {
+        sharedWorkflows();
+        return workflowActions;
     }
 
     /** With polling and cron on {@code clock} (a test steps it forward; see {@link Slipway#Slipway(SlipwayConfig, Clock)}). */
@@ -217,6 +258,9 @@ public final class TestServer implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (shared) {
+            throw new IllegalStateException("the shared workflows server stops when the JVM exits; a test class does not close it");
+        }
         stop();
         if (handedOver) {
             return;
