@@ -31,7 +31,7 @@ CREATE TABLE ci_leases (
     task_attempt INTEGER     NOT NULL,   -- ci_tasks.attempt of the task it runs (its log)
     runner_id   BIGINT       NOT NULL,
     attempt     VARCHAR(64)  NOT NULL,
-    state       VARCHAR(16)  NOT NULL,   -- running, done, expired
+    state       VARCHAR(16)  NOT NULL,   -- running, done, expired (silent too long), abandoned (its run ended without it)
     log_bytes   BIGINT       NOT NULL,   -- the task's output the server has, in bytes: where the runner resumes
     exit_code   INTEGER,
     cancel      INTEGER      NOT NULL,   -- 1 once the task is to be stopped

@@ -332,6 +332,12 @@ public final class RunnerExecutor implements Executor {
         if (!row.get().attempt.equals(attempt) || !row.get().state.equals("running")) {
             return new Ack(409, row.get().logBytes, true, "lease " + lease + " is " + row.get().state + " or not yours (stale)");
         }
+        if (!current(row.get())) { // its run failed at a restart, or the task was retried since: nobody will follow it
+            jdbi.useHandle(h -> h.createUpdate("UPDATE ci_leases SET state = 'abandoned', updated_at = :t WHERE id = :id")
+                    .bind("t", clock.millis()).bind("id", lease).execute());
+            return new Ack(409, row.get().logBytes, true, "the task of lease " + lease + " is not running any more on the server "
+                    + "(its run ended at a restart of the server, or the task was retried)");
+        }
         jdbi.useHandle(h -> h.createUpdate("UPDATE ci_leases SET updated_at = :t WHERE id = :id").bind("t", clock.millis()).bind("id", lease).execute());
         return new Ack(503, row.get().logBytes, false, "the server is resuming this task's run; try again shortly");
     }
@@ -404,15 +410,24 @@ public final class RunnerExecutor implements Executor {
         }
     }
 
+    /** The lease a runner holds for the task's current attempt, while its run is running (or queued to resume). */
     private Optional<LeaseRow> liveLease(long runId, String task) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM ci_leases WHERE run_id = :r AND task = :t AND state = 'running' ORDER BY id DESC")
-                .bind("r", runId).bind("t", task).map((rs, ctx) -> LeaseRow.of(rs)).findFirst());
+                .bind("r", runId).bind("t", task).map((rs, ctx) -> LeaseRow.of(rs)).findFirst()).filter(this::current);
     }
 
-    private record LeaseRow(long id, long runId, String task, long runnerId, String attempt, String state, long logBytes, boolean cancel) {
+    /** Whether the lease is of the task's current attempt in a run that has not ended. */
+    private boolean current(LeaseRow row) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM ci_tasks t JOIN ci_runs r ON r.id = t.run_id WHERE t.run_id = :r "
+                        + "AND t.name = :t AND t.attempt = :a AND r.status IN ('queued', 'running')")
+                .bind("r", row.runId()).bind("t", row.task()).bind("a", row.taskAttempt()).mapTo(Integer.class).one()) > 0;
+    }
+
+    private record LeaseRow(long id, long runId, String task, int taskAttempt, long runnerId, String attempt, String state, long logBytes,
+                            boolean cancel) {
         static LeaseRow of(java.sql.ResultSet rs) throws java.sql.SQLException {
-            return new LeaseRow(rs.getLong("id"), rs.getLong("run_id"), rs.getString("task"), rs.getLong("runner_id"), rs.getString("attempt"),
-                    rs.getString("state"), rs.getLong("log_bytes"), rs.getInt("cancel") != 0);
+            return new LeaseRow(rs.getLong("id"), rs.getLong("run_id"), rs.getString("task"), rs.getInt("task_attempt"), rs.getLong("runner_id"),
+                    rs.getString("attempt"), rs.getString("state"), rs.getLong("log_bytes"), rs.getInt("cancel") != 0);
         }
     }
 
