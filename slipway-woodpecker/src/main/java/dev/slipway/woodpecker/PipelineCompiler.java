@@ -5,6 +5,7 @@ import dev.slipway.ci.model.ImageSpec;
 import dev.slipway.ci.model.Pipeline;
 import dev.slipway.ci.model.Task;
 import dev.slipway.ci.model.Triggers;
+import dev.slipway.ci.scheduler.ContainerOptions;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -27,7 +28,11 @@ import java.util.Set;
  *   <li>{@code status} becomes the task's status condition; {@code failure: ignore} keeps the
  *       step's failure from failing the pipeline (its log says so);</li>
  *   <li>environment values are set as written (after substitution); {@code from_secret}, the older
- *       {@code secrets} list and plugin settings name secrets the program resolves.</li>
+ *       {@code secrets} list and plugin settings name secrets the program resolves;</li>
+ *   <li>{@code services} are tasks too, first in their workflow and detached: the workflow's first
+ *       steps start once their containers run; a workflow with services (or detached steps) has a
+ *       network of its own where each of its containers is reached by its name, and its detached
+ *       containers are stopped when its last step has ended.</li>
  * </ul>
  */
 final class PipelineCompiler {
@@ -36,19 +41,28 @@ final class PipelineCompiler {
     /**
      * @param skipped the steps left out, by task name, with the reason
      * @param secrets for each task, the environment variables it gets from secrets (variable name to secret name)
+     * @param containers what tasks need beyond a native task's container (services, networks, working directories)
      */
-    record Compiled(Pipeline pipeline, Map<String, String> skipped, Map<String, Map<String, String>> secrets) {}
+    record Compiled(Pipeline pipeline, Map<String, String> skipped, Map<String, Map<String, String>> secrets,
+                    Map<String, ContainerOptions> containers) {}
 
-    /** The task name of a step. */
+    /** The task name of a step or a service. */
     static String taskName(Workflow w, Step s, boolean single) {
         return single ? s.name() : w.name() + "." + s.name();
+    }
+
+    /** A workflow's services and steps, services first: the order its tasks are listed and compiled in. */
+    static List<Step> containers(Workflow w) {
+        List<Step> out = new ArrayList<>(w.services());
+        out.addAll(w.steps());
+        return out;
     }
 
     /** Every task the pipeline can have, in order (what a run lists when it is created). */
     static List<String> tasks(List<Workflow> workflows) {
         List<String> out = new ArrayList<>();
         for (Workflow w : workflows) {
-            w.steps().forEach(s -> out.add(taskName(w, s, workflows.size() == 1)));
+            containers(w).forEach(s -> out.add(taskName(w, s, workflows.size() == 1)));
         }
         return out;
     }
@@ -66,9 +80,11 @@ final class PipelineCompiler {
         return Optional.of(String.join("; ", why));
     }
 
-    static Compiled compile(String name, List<Workflow> workflows, When.Facts facts) {
+    /** @param workspace where steps start ({@code CI_WORKSPACE}): a relative {@code directory} is in it */
+    static Compiled compile(String name, List<Workflow> workflows, When.Facts facts, String workspace) {
         boolean single = workflows.size() == 1;
         Map<String, String> skipped = new LinkedHashMap<>();
+        Map<String, ContainerOptions> containers = new LinkedHashMap<>();
         Map<String, Map<String, String>> secrets = new LinkedHashMap<>();
         Map<String, ImageSpec> images = new LinkedHashMap<>();
         Map<String, String> imageNames = new LinkedHashMap<>();
@@ -80,7 +96,7 @@ final class PipelineCompiler {
         for (Workflow w : workflows.stream().sorted(java.util.Comparator.comparingInt(x -> order.indexOf(x.name()))).toList()) {
             Optional<String> whyNot = When.whyNone(w.when(), facts);
             if (whyNot.isPresent()) {
-                w.steps().forEach(s -> skipped.put(taskName(w, s, single), "workflow " + w.name() + ": " + whyNot.get()));
+                containers(w).forEach(s -> skipped.put(taskName(w, s, single), "workflow " + w.name() + ": " + whyNot.get()));
                 continue;
             }
             List<String> before = new ArrayList<>();
@@ -90,8 +106,10 @@ final class PipelineCompiler {
             boolean sequential = w.steps().stream().allMatch(s -> s.dependsOn() == null);
             List<String> mine = new ArrayList<>();
             Set<String> kept = new LinkedHashSet<>();
+            List<String> services = new ArrayList<>();
+            Map<String, Step> byTask = new LinkedHashMap<>();
             String previous = null;
-            for (Step s : w.steps()) {
+            for (Step s : containers(w)) {
                 String task = taskName(w, s, single);
                 Set<Condition.Status> status = EnumSet.noneOf(Condition.Status.class);
                 String why = null;
@@ -114,7 +132,9 @@ final class PipelineCompiler {
                     continue;
                 }
                 List<String> deps = new ArrayList<>();
-                if (sequential) {
+                if (s.service()) {
+                    // services start with the workflow, side by side
+                } else if (sequential) {
                     if (previous != null) {
                         deps.add(previous);
                     }
@@ -129,6 +149,9 @@ final class PipelineCompiler {
                 }
                 if (deps.isEmpty()) {
                     deps.addAll(before);
+                    if (!s.service()) {
+                        deps.addAll(services); // a workflow's steps start once its services run
+                    }
                     if (w.runsOnFailure() && !before.isEmpty()) {
                         status.add(Condition.Status.FAILURE);
                     }
@@ -163,13 +186,38 @@ final class PipelineCompiler {
                         Task.Resources.NONE, new Condition(status, List.of(), List.of(), List.of(), Map.of())));
                 kept.add(task);
                 mine.add(task);
-                previous = task;
+                byTask.put(task, s);
+                if (s.service()) {
+                    services.add(task);
+                } else {
+                    previous = task;
+                }
             }
             workflowTasks.put(w.name(), mine);
+            boolean networked = byTask.values().stream().anyMatch(Step::detach);
+            byTask.forEach((task, s) -> {
+                // A plugin or service without commands starts in its directory (its commands would cd there).
+                String workdir = s.directory() == null || !s.commands().isEmpty() ? null
+                        : s.directory().startsWith("/") ? s.directory() : workspace + "/" + s.directory();
+                if (!networked && workdir == null) {
+                    return;
+                }
+                Set<String> until = null;
+                if (s.detach()) {
+                    until = new LinkedHashSet<>(mine);
+                    until.remove(task);
+                }
+                List<String> aliases = networked && HOST_NAME.matcher(s.name()).matches() ? List.of(s.name()) : List.of();
+                containers.put(task, new ContainerOptions(networked ? w.name() : null, aliases, until, s.detach() && s.failureIgnore(),
+                        workdir));
+            });
         }
         Pipeline p = new Pipeline(name, images, List.of(), tasks, new Triggers(null, null, true, List.of()), Map.of());
-        return new Compiled(p, skipped, secrets);
+        return new Compiled(p, skipped, secrets, containers);
     }
+
+    /** Names a container can be reached by on a network (Woodpecker's steps are, by their names). */
+    private static final java.util.regex.Pattern HOST_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
 
     /**
      * The step's commands as the run engine's script lines. The text is substituted already, so
@@ -179,8 +227,8 @@ final class PipelineCompiler {
      */
     private static List<String> commands(Step s) {
         List<String> out = new ArrayList<>();
-        if (s.directory() != null) {
-            out.add("cd " + shellQuoted(s.directory()));
+        if (s.directory() != null && !s.commands().isEmpty()) {
+            out.add("mkdir -p " + shellQuoted(s.directory()) + " && cd " + shellQuoted(s.directory()));
         }
         if (!s.failureIgnore()) {
             s.commands().forEach(c -> out.add(escaped(c)));

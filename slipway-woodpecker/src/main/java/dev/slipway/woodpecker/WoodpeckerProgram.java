@@ -102,7 +102,7 @@ final class WoodpeckerProgram implements RunProgram {
         }
         When.Facts facts = new When.Facts(event, values.get("CI_COMMIT_BRANCH"), values.get("CI_COMMIT_REF"), repository, null,
                 null, null, Map.of());
-        PipelineCompiler.Compiled compiled = PipelineCompiler.compile(name, read.workflows(), facts);
+        PipelineCompiler.Compiled compiled = PipelineCompiler.compile(name, read.workflows(), facts, "/src/" + workMount);
         Map<String, Map<String, String>> taskEnv = secretEnvironment(compiled, event, secrets, secretEvents, secretHint);
         Map<String, String> extraEnv = new LinkedHashMap<>(builtIns);
         values.forEach((k, v) -> extraEnv.put(k, v.replace("${", "$${")));
@@ -113,7 +113,7 @@ final class WoodpeckerProgram implements RunProgram {
             }
         });
         RunEngine.Plan plan = new RunEngine.Plan(runId, compiled.pipeline(), workMount, bases, runDir, toRun, Map.of(), extraEnv, taskEnv,
-                Map.of(), pullAuth);
+                Map.of(), pullAuth).withContainers(compiled.containers());
         return new Prepared(plan, compiled.skipped(), read.warnings());
     }
 

@@ -20,9 +20,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * Reads one Woodpecker file (v2 and v3 syntax: {@code steps} as a map or a list) into a
  * {@link Workflow}, with every problem at its file, line and column, and the rules of Woodpecker's
  * linter: unknown keys, a step without an image, a plugin with commands, privileged steps. What
- * Slipway cannot do yet ({@code services}, {@code matrix}, {@code evaluate}) is an error that says
- * so rather than a silent difference; what it ignores ({@code backend_options}, {@code labels},
- * {@code clone}) is a warning.
+ * Slipway cannot do yet is an error that says so rather than a silent difference; what it
+ * ignores ({@code backend_options}, {@code labels}, {@code clone}) is a warning.
  */
 final class WorkflowReader {
     static final List<String> WORKFLOW_KEYS = List.of("when", "steps", "services", "workspace", "clone", "skip_clone", "depends_on",
@@ -30,6 +29,10 @@ final class WorkflowReader {
     static final List<String> STEP_KEYS = List.of("name", "image", "pull", "commands", "entrypoint", "environment", "secrets", "settings",
             "when", "depends_on", "failure", "detach", "directory", "privileged", "backend_options", "volumes", "ports", "network_mode",
             "dns", "dns_search", "extra_hosts", "tmpfs", "devices", "shm_size");
+    static final List<String> SERVICE_KEYS = List.of("name", "image", "pull", "commands", "entrypoint", "environment", "secrets", "settings",
+            "when", "failure", "directory", "ports", "privileged", "backend_options", "volumes");
+    /** What a service's name must look like: it is the host name the steps reach it at. */
+    private static final java.util.regex.Pattern HOST_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9]([A-Za-z0-9_.-]{0,62})");
     static final List<String> WHEN_KEYS = List.of("event", "branch", "ref", "path", "status", "matrix", "evaluate", "repo", "instance",
             "cron", "platform", "environment", "local");
 
@@ -74,7 +77,7 @@ final class WorkflowReader {
         List<String> known = new ArrayList<>(WORKFLOW_KEYS);
         known.add("pipeline");
         y.unknownKeys(top, (MappingNode) root, known, "workflow");
-        for (String unsupported : List.of("services", "matrix")) {
+        for (String unsupported : List.of("matrix")) {
             if (top.containsKey(unsupported)) {
                 y.report(top.get(unsupported), "'" + unsupported + "' is not supported by Slipway yet");
             }
@@ -111,8 +114,35 @@ final class WorkflowReader {
         }
         List<When> when = whens(top.get("when"), true);
         List<Step> steps = steps(top.get("steps"));
+        List<Step> services = services(top.get("services"), steps);
         List<String> dependsOn = y.strings(top.get("depends_on"), "depends_on");
-        return new Workflow(nameOf(file), file, when, dependsOn, steps, skipClone, workspace, labels, runsOn.contains("failure"));
+        return new Workflow(nameOf(file), file, when, dependsOn, steps, skipClone, workspace, labels, runsOn.contains("failure"), services);
+    }
+
+    /**
+     * {@code services}, a mapping or a list as {@code steps} are. Their names are the host names
+     * the steps reach them at, so each is a valid host name and no step has it too.
+     */
+    private List<Step> services(Node node, List<Step> steps) {
+        if (YamlFile.isNull(node)) {
+            return List.of();
+        }
+        List<Step> services = containers(node, true);
+        Set<String> names = new LinkedHashSet<>();
+        for (Step s : services) {
+            if (!names.add(s.name())) {
+                y.report(node, "two services are named '" + s.name() + "'");
+            }
+            if (!HOST_NAME.matcher(s.name()).matches()) {
+                y.report(node, "service '" + s.name() + "': its name is the host name steps reach it at: letters, digits, '_', '.', '-', "
+                        + "starting with a letter or digit");
+            }
+            if (steps.stream().anyMatch(x -> x.name().equals(s.name()))) {
+                y.report(node, "service '" + s.name() + "' has the name of a step; a name is a host name of the workflow's network, "
+                        + "give them different names");
+            }
+        }
+        return services;
     }
 
     private List<Step> steps(Node node) {
@@ -120,34 +150,8 @@ final class WorkflowReader {
             y.report(node, "a workflow needs steps");
             return List.of();
         }
-        List<Step> steps = new ArrayList<>();
+        List<Step> steps = containers(node, false);
         Set<String> names = new LinkedHashSet<>();
-        if (node instanceof MappingNode m) {
-            for (var e : y.entries(m)) {
-                Step s = step(e.getKey().getValue(), e.getKey(), e.getValue());
-                if (s != null) {
-                    steps.add(s);
-                }
-            }
-        } else if (node instanceof SequenceNode seq) {
-            for (Node item : seq.getValue()) {
-                Map<String, Node> m = y.mapping(item, "a step");
-                if (m == null) {
-                    continue;
-                }
-                if (!m.containsKey("name")) {
-                    y.report(item, "a step of a list needs a name");
-                    continue;
-                }
-                String name = y.scalar(m.get("name"), "name");
-                Step s = name == null ? null : step(name, m.get("name"), item);
-                if (s != null) {
-                    steps.add(s);
-                }
-            }
-        } else {
-            y.report(node, "steps must be a mapping or a list of steps, not " + YamlFile.kind(node));
-        }
         for (Step s : steps) {
             if (!names.add(s.name())) {
                 y.report(node, "two steps are named '" + s.name() + "'");
@@ -166,13 +170,46 @@ final class WorkflowReader {
         return steps;
     }
 
-    private Step step(String name, Node at, Node node) {
-        String what = "step '" + name + "'";
+    /** The steps or services of a mapping (named by their keys) or of a list (each with a name). */
+    private List<Step> containers(Node node, boolean service) {
+        String kind = service ? "service" : "step";
+        List<Step> out = new ArrayList<>();
+        if (node instanceof MappingNode m) {
+            for (var e : y.entries(m)) {
+                Step s = step(e.getKey().getValue(), e.getKey(), e.getValue(), service);
+                if (s != null) {
+                    out.add(s);
+                }
+            }
+        } else if (node instanceof SequenceNode seq) {
+            for (Node item : seq.getValue()) {
+                Map<String, Node> m = y.mapping(item, "a " + kind);
+                if (m == null) {
+                    continue;
+                }
+                if (!m.containsKey("name")) {
+                    y.report(item, "a " + kind + " of a list needs a name");
+                    continue;
+                }
+                String name = y.scalar(m.get("name"), "name");
+                Step s = name == null ? null : step(name, m.get("name"), item, service);
+                if (s != null) {
+                    out.add(s);
+                }
+            }
+        } else {
+            y.report(node, kind + "s must be a mapping or a list of " + kind + "s, not " + YamlFile.kind(node));
+        }
+        return out;
+    }
+
+    private Step step(String name, Node at, Node node, boolean service) {
+        String what = (service ? "service '" : "step '") + name + "'";
         Map<String, Node> m = y.mapping(node, what);
         if (m == null) {
             return null;
         }
-        y.unknownKeys(m, (MappingNode) node, STEP_KEYS, what);
+        y.unknownKeys(m, (MappingNode) node, service ? SERVICE_KEYS : STEP_KEYS, what);
         String image = m.containsKey("image") ? y.scalar(m.get("image"), what + ": image") : null;
         if (!m.containsKey("image")) {
             y.report(at, what + " has no image");
@@ -226,7 +263,7 @@ final class WorkflowReader {
             y.report(m.get("privileged"), what + ": privileged steps are not allowed on this server");
         }
         for (String trusted : List.of("volumes", "ports", "network_mode", "dns", "dns_search", "extra_hosts", "tmpfs", "devices", "shm_size")) {
-            if (m.containsKey(trusted)) {
+            if (m.containsKey(trusted) && !(service && trusted.equals("ports"))) {
                 y.report(m.get(trusted), what + ": '" + trusted + "' is not supported by Slipway (Woodpecker allows it for trusted repositories only)");
             }
         }
@@ -241,25 +278,45 @@ final class WorkflowReader {
             }
             failureIgnore = "ignore".equals(f);
         }
-        boolean plugin = !m.containsKey("commands") && !m.containsKey("entrypoint");
-        for (String notForPlugins : List.of("directory", "failure")) {
-            if (plugin && m.containsKey(notForPlugins)) {
-                y.report(m.get(notForPlugins), what + ": '" + notForPlugins + "' is not supported by Slipway for plugin steps (steps without commands) yet");
-            }
+        if (service && m.containsKey("ports")) {
+            ports(m.get("ports"), what + ": ports");
         }
-        boolean detach = m.containsKey("detach") && Boolean.TRUE.equals(y.bool(m.get("detach"), what + ": detach"));
-        if (detach) {
+        boolean plugin = !m.containsKey("commands") && !m.containsKey("entrypoint");
+        if (plugin && !service && m.containsKey("failure")) {
+            y.report(m.get("failure"), what + ": 'failure' is not supported by Slipway for plugin steps (steps without commands) yet");
+        }
+        boolean detach = service || m.containsKey("detach") && Boolean.TRUE.equals(y.bool(m.get("detach"), what + ": detach"));
+        if (detach && !service) {
             y.report(m.get("detach"), what + ": detached steps are not supported by Slipway yet");
         }
         boolean pull = m.containsKey("pull") && Boolean.TRUE.equals(y.bool(m.get("pull"), what + ": pull"));
         String directory = m.containsKey("directory") ? y.scalar(m.get("directory"), what + ": directory") : null;
-        if (directory != null && (directory.startsWith("/") || directory.contains(".."))) {
-            y.report(m.get("directory"), what + ": directory must be relative to the workspace, without '..'");
+        if (directory != null && !directory.startsWith("/") && List.of(directory.split("/")).contains("..")) {
+            y.report(m.get("directory"), what + ": a relative directory is in the workspace: without '..'");
         }
         List<String> dependsOn = m.containsKey("depends_on") ? y.strings(m.get("depends_on"), what + ": depends_on") : null;
         List<When> when = whens(m.get("when"), false);
         return new Step(name, image == null ? "" : image, commands, entrypoint, environment, secrets, settings, when, dependsOn,
-                failureIgnore, detach, directory, pull);
+                failureIgnore, detach, directory, pull, service);
+    }
+
+    /**
+     * A service's {@code ports}: numbers, or {@code 51820/udp}. Checked only: on the workflow's
+     * network every port of a service is reachable by its name, and none is published on the host.
+     */
+    private void ports(Node node, String what) {
+        if (!(node instanceof SequenceNode seq)) {
+            y.report(node, what + " must be a list of ports");
+            return;
+        }
+        for (Node item : seq.getValue()) {
+            String p = y.scalar(item, what + " items");
+            if (p != null && !p.matches("([1-9][0-9]{0,4})(/(tcp|udp))?")) {
+                y.report(item, what + ": '" + p + "' is not a port (a number, or a number/tcp or /udp)");
+            } else if (p != null && Integer.parseInt(p.replaceFirst("/.*", "")) > 65535) {
+                y.report(item, what + ": " + p + " is not a port: ports go up to 65535");
+            }
+        }
     }
 
     /** The older {@code secrets}: names (the variable is the name in upper case) or {@code {source, target}}; variable to secret. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.slipway.ci.model.Condition;
 import dev.slipway.ci.model.Pipeline;
 import dev.slipway.ci.model.Task;
+import dev.slipway.ci.scheduler.ContainerOptions;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,7 +26,7 @@ class PipelineCompilerTest {
     void seedDeployCompilesToSequentialTasksWithTheValuesSubstituted() {
         List<Workflow> w = read(Map.of(".woodpecker/deploy.yml", WorkflowReaderTest.DEPLOY),
                 Map.of("IMAGE_NAME", "ghcr.io/x/app", "IMAGE_TAG", "abcd1234", "CI_REPO", "admin/app"));
-        PipelineCompiler.Compiled c = PipelineCompiler.compile("woodpecker", w, facts("manual", "master"));
+        PipelineCompiler.Compiled c = PipelineCompiler.compile("woodpecker", w, facts("manual", "master"), "/src/app");
         Pipeline p = c.pipeline();
         assertThat(p.tasks()).extracting(Task::name).containsExactly("deploy", "notify");
         assertThat(p.task("deploy").commands()).first().isEqualTo("kubectl set image deployment/app app=ghcr.io/x/app:abcd1234 -n apps");
@@ -61,12 +62,12 @@ class PipelineCompilerTest {
                     image: alpine
                     commands: [echo after]
                 """;
-        PipelineCompiler.Compiled c = PipelineCompiler.compile("woodpecker", read(Map.of(".woodpecker.yml", file), Map.of()), facts("push", "main"));
+        PipelineCompiler.Compiled c = PipelineCompiler.compile("woodpecker", read(Map.of(".woodpecker.yml", file), Map.of()), facts("push", "main"), "/src/app");
         assertThat(c.pipeline().tasks()).extracting(Task::name).containsExactly("test", "after");
         assertThat(c.pipeline().task("after").dependsOn()).containsExactly("test");
         assertThat(c.skipped()).containsOnlyKeys("release");
         assertThat(c.skipped().get("release")).startsWith("none of its when blocks holds (the first: when.event is [tag]");
-        PipelineCompiler.Compiled onTag = PipelineCompiler.compile("woodpecker", read(Map.of(".woodpecker.yml", file), Map.of()), facts("tag", ""));
+        PipelineCompiler.Compiled onTag = PipelineCompiler.compile("woodpecker", read(Map.of(".woodpecker.yml", file), Map.of()), facts("tag", ""), "/src/app");
         assertThat(onTag.pipeline().tasks()).extracting(Task::name).containsExactly("test", "release", "after");
     }
 
@@ -88,7 +89,7 @@ class PipelineCompilerTest {
                     commands: [echo c]
                 """;
         List<Workflow> w = read(new java.util.TreeMap<>(Map.of(".woodpecker/build.yml", build, ".woodpecker/lint.yml", lint)), Map.of());
-        Pipeline p = PipelineCompiler.compile("woodpecker", w, facts("push", "main")).pipeline();
+        Pipeline p = PipelineCompiler.compile("woodpecker", w, facts("push", "main"), "/src/app").pipeline();
         assertThat(p.tasks()).extracting(Task::name).containsExactlyInAnyOrder("lint.check", "build.a", "build.b", "build.c");
         assertThat(p.task("build.a").dependsOn()).containsExactly("lint.check");
         assertThat(p.task("build.b").dependsOn()).containsExactly("lint.check");
@@ -112,7 +113,7 @@ class PipelineCompilerTest {
                       - exit 2
                 """;
         PipelineCompiler.Compiled c = PipelineCompiler.compile("woodpecker",
-                read(Map.of(".woodpecker.yml", file), Map.of("CI_COMMIT_SHA", "abc")), facts("push", "main"));
+                read(Map.of(".woodpecker.yml", file), Map.of("CI_COMMIT_SHA", "abc")), facts("push", "main"), "/src/app");
         Task t = c.pipeline().task("publish");
         assertThat(c.secrets().get("publish")).containsExactlyInAnyOrderEntriesOf(Map.of("TOKEN", "registry_token", "OLD_STYLE", "old_style"));
         assertThat(t.env()).containsEntry("PLAIN", "abc").containsEntry("CI_STEP_NAME", "publish");
@@ -134,7 +135,7 @@ class PipelineCompilerTest {
                       recipients: [alice, bob]
                       fields: {a: 1}
                 """;
-        PipelineCompiler.Compiled c = PipelineCompiler.compile("woodpecker", read(Map.of(".woodpecker.yml", file), Map.of()), facts("push", "main"));
+        PipelineCompiler.Compiled c = PipelineCompiler.compile("woodpecker", read(Map.of(".woodpecker.yml", file), Map.of()), facts("push", "main"), "/src/app");
         Task t = c.pipeline().task("notify");
         assertThat(t.commands()).isEmpty();
         assertThat(t.env()).containsEntry("PLUGIN_CHANNEL", "deploys").containsEntry("PLUGIN_RECIPIENTS", "alice,bob")
@@ -159,8 +160,62 @@ class PipelineCompilerTest {
                       repo:
                         exclude: admin/app
                 """;
-        PipelineCompiler.Compiled c = PipelineCompiler.compile("woodpecker", read(Map.of(".woodpecker.yml", file), Map.of()), facts("push", "main"));
+        PipelineCompiler.Compiled c = PipelineCompiler.compile("woodpecker", read(Map.of(".woodpecker.yml", file), Map.of()), facts("push", "main"), "/src/app");
         assertThat(c.pipeline().tasks()).extracting(Task::name).containsExactly("here");
         assertThat(c.skipped()).containsEntry("elsewhere", "when.repo is include [], exclude [admin/app]; the repository is admin/app");
+    }
+
+    @Test
+    void servicesAreDetachedTasksFirstInTheirWorkflowReachedByNameOnItsNetwork() {
+        String file = """
+                services:
+                  database:
+                    image: postgres
+                    ports: [5432]
+                    environment:
+                      POSTGRES_PASSWORD: x
+                  cache:
+                    image: redis
+                    directory: data
+                steps:
+                  test:
+                    image: alpine
+                    commands: [nc -z database 5432]
+                  report:
+                    image: alpine
+                    commands: [echo done]
+                """;
+        PipelineCompiler.Compiled c = PipelineCompiler.compile("woodpecker", read(Map.of(".woodpecker.yml", file), Map.of()), facts("push", "main"), "/src/app");
+        Pipeline p = c.pipeline();
+        assertThat(p.tasks()).extracting(Task::name).containsExactly("database", "cache", "test", "report");
+        assertThat(p.task("database").dependsOn()).isEmpty();
+        assertThat(p.task("database").commands()).isEmpty();
+        assertThat(p.task("database").env()).containsEntry("POSTGRES_PASSWORD", "x");
+        assertThat(p.task("test").dependsOn()).containsExactly("database", "cache");
+        assertThat(p.task("report").dependsOn()).containsExactly("test");
+        assertThat(c.containers().get("database")).isEqualTo(new ContainerOptions("woodpecker", List.of("database"),
+                Set.of("cache", "test", "report"), false, null));
+        assertThat(c.containers().get("cache").workdir()).isEqualTo("/src/app/data");
+        assertThat(c.containers().get("test")).isEqualTo(new ContainerOptions("woodpecker", List.of("test"), null, false, null));
+        assertThat(PipelineCompiler.tasks(read(Map.of(".woodpecker.yml", file), Map.of()))).containsExactly("database", "cache", "test", "report");
+    }
+
+    @Test
+    void aWorkflowWithoutServicesHasNoNetwork() {
+        String file = "steps:\n  a:\n    image: alpine\n    commands: [x]\n";
+        assertThat(PipelineCompiler.compile("woodpecker", read(Map.of(".woodpecker.yml", file), Map.of()), facts("push", "main"), "/src/app")
+                .containers()).isEmpty();
+    }
+
+    @Test
+    void eachWorkflowHasItsOwnServicesAndNetwork() {
+        String a = "services:\n  db:\n    image: postgres\nsteps:\n  t:\n    image: alpine\n    commands: [x]\n";
+        String b = "depends_on: [a]\nsteps:\n  t:\n    image: alpine\n    commands: [x]\n";
+        PipelineCompiler.Compiled c = PipelineCompiler.compile("woodpecker",
+                read(new java.util.TreeMap<>(Map.of(".woodpecker/a.yml", a, ".woodpecker/b.yml", b)), Map.of()), facts("push", "main"), "/src/app");
+        assertThat(c.pipeline().tasks()).extracting(Task::name).containsExactly("a.db", "a.t", "b.t");
+        assertThat(c.pipeline().task("b.t").dependsOn()).containsExactly("a.db", "a.t");
+        assertThat(c.containers().get("a.db")).isEqualTo(new ContainerOptions("a", List.of("db"), Set.of("a.t"), false, null));
+        assertThat(c.containers()).doesNotContainKey("b.t");
     }
 }

@@ -66,6 +66,11 @@ class WoodpeckerIT {
                 RUN printf '#!/bin/sh\\necho "kubectl-args: $*"\\ncase "$*" in *:broken*) echo "rollout failed" >&2; exit 1;; esac\\n' > /bin/kubectl \
                     && chmod +x /bin/kubectl
                 """);
+        // a service that is its image's own entrypoint
+        TestImages.buildBusybox(new java.util.HashMap<>(), "local/httpd:1", """
+                RUN mkdir /www && echo "hello from static" > /www/index.html
+                ENTRYPOINT ["httpd", "-f", "-p", "80", "-h", "/www"]
+                """);
         // a plugin: its own entrypoint reads the settings as PLUGIN_* variables
         TestImages.buildBusybox(new java.util.HashMap<>(), "local/slack-plugin:1", """
                 ENTRYPOINT ["/bin/sh", "-c", "echo \\"slack to $PLUGIN_CHANNEL for $PLUGIN_RECIPIENTS via $PLUGIN_WEBHOOK: $CI_PIPELINE_EVENT\\""]
@@ -118,6 +123,21 @@ class WoodpeckerIT {
             Thread.sleep(300);
         }
         throw new AssertionError("pipeline " + number + " did not finish: " + p);
+    }
+
+    /** Registers {@code files} as repository {@code name}, starts its pipeline through Woodpecker's API and waits for its end. */
+    static JsonNode pipeline(String name, Map<String, String> files, String variables) throws Exception {
+        admin.register(name, GitRepos.create(files));
+        long id = JSON.readTree(woodpecker.get("/api/repos/lookup/admin/" + name).body()).get("id").asLong();
+        HttpResponse<String> r = woodpecker.postJson("/api/repos/" + id + "/pipelines", "{\"branch\":\"main\",\"variables\":" + variables + "}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return admin.await(JSON.readTree(r.body()).get("number").asLong());
+    }
+
+    /** The containers of a run still on the engine (running or not). */
+    static String containersOf(JsonNode run) {
+        return Tools.run(Map.of(), null, "docker", "ps", "-a", "--filter", "label=slipway.run=" + run.get("id").asLong(),
+                "--format", "{{.Names}} {{.Status}}").out().strip();
     }
 
     static JsonNode step(JsonNode pipeline, String name) {
@@ -231,5 +251,38 @@ class WoodpeckerIT {
         assertThat(woodpecker.get("/api/repos/" + id + "/pipelines/123456789").statusCode()).isEqualTo(404);
         HttpResponse<String> anonymous = Http.anonymous(server.baseUrl()).postJson("/api/repos/" + id + "/pipelines", "{}");
         assertThat(anonymous.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void servicesAreReachedByNameFromTheStepsAndStoppedWhenTheWorkflowEnds() throws Exception {
+        String file = """
+                services:
+                  web:
+                    image: local/busybox:1
+                    commands:
+                      - mkdir -p /www && echo "hello from web" > /www/index.html
+                      - httpd -f -p 8080 -h /www
+                  static:
+                    image: local/httpd:1
+                steps:
+                  fetch:
+                    image: local/busybox:1
+                    commands:
+                      - for i in $(seq 1 50); do wget -q -O - http://web:8080/ && break; sleep 0.2; done
+                      - for i in $(seq 1 50); do wget -q -O - http://static/ && break; sleep 0.2; done
+                  again:
+                    image: local/busybox:1
+                    commands:
+                      - wget -q -O - http://web:8080/
+                """;
+        JsonNode run = pipeline("services", Map.of(".woodpecker.yml", file), "{}");
+        Map<String, JsonNode> tasks = CiClient.tasks(run);
+        assertThat(run.get("status").asText()).as(run.toPrettyString()).isEqualTo("success");
+        assertThat(tasks.keySet()).containsExactlyInAnyOrder("web", "static", "fetch", "again");
+        assertThat(tasks.values()).allSatisfy(t -> assertThat(t.get("status").asText()).isEqualTo("success"));
+        assertThat(admin.log(run, "fetch")).contains("hello from web").contains("hello from static");
+        assertThat(admin.log(run, "again")).contains("hello from web");
+        assertThat(admin.log(run, "web")).contains("stopping the detached container");
+        assertThat(containersOf(run)).as("every container of the run has stopped").doesNotContain(" Up ");
     }
 }
