@@ -281,13 +281,10 @@ final class WorkflowReader {
         if (service && m.containsKey("ports")) {
             ports(m.get("ports"), what + ": ports");
         }
-        boolean plugin = !m.containsKey("commands") && !m.containsKey("entrypoint");
-        if (plugin && !service && m.containsKey("failure")) {
-            y.report(m.get("failure"), what + ": 'failure' is not supported by Slipway for plugin steps (steps without commands) yet");
-        }
         boolean detach = service || m.containsKey("detach") && Boolean.TRUE.equals(y.bool(m.get("detach"), what + ": detach"));
-        if (detach && !service) {
-            y.report(m.get("detach"), what + ": detached steps are not supported by Slipway yet");
+        boolean plugin = !m.containsKey("commands") && !m.containsKey("entrypoint");
+        if (plugin && !detach && m.containsKey("failure")) {
+            y.report(m.get("failure"), what + ": 'failure' is not supported by Slipway for plugin steps (steps without commands) yet");
         }
         boolean pull = m.containsKey("pull") && Boolean.TRUE.equals(y.bool(m.get("pull"), what + ": pull"));
         String directory = m.containsKey("directory") ? y.scalar(m.get("directory"), what + ": directory") : null;

@@ -218,4 +218,28 @@ class PipelineCompilerTest {
         assertThat(c.containers().get("a.db")).isEqualTo(new ContainerOptions("a", List.of("db"), Set.of("a.t"), false, null));
         assertThat(c.containers()).doesNotContainKey("b.t");
     }
+
+    @Test
+    void aDetachedStepStartsWhereItIsAndTheStepsAfterItReachItByName() {
+        String file = """
+                steps:
+                  build:
+                    image: alpine
+                    commands: [echo build]
+                  database:
+                    image: redis
+                    detach: true
+                  test:
+                    image: alpine
+                    commands: [redis-cli -h database ping]
+                """;
+        PipelineCompiler.Compiled c = PipelineCompiler.compile("woodpecker", read(Map.of(".woodpecker.yml", file), Map.of()), facts("push", "main"), "/src/app");
+        Pipeline p = c.pipeline();
+        assertThat(p.tasks()).extracting(Task::name).containsExactly("build", "database", "test");
+        assertThat(p.task("database").dependsOn()).containsExactly("build");
+        assertThat(p.task("test").dependsOn()).containsExactly("database");
+        assertThat(c.containers().get("database")).isEqualTo(new ContainerOptions("woodpecker", List.of("database"), Set.of("build", "test"),
+                false, null));
+        assertThat(c.containers().get("build").detached()).isFalse();
+    }
 }

@@ -285,4 +285,28 @@ class WoodpeckerIT {
         assertThat(admin.log(run, "web")).contains("stopping the detached container");
         assertThat(containersOf(run)).as("every container of the run has stopped").doesNotContain(" Up ");
     }
+
+    @Test
+    void aDetachedStepRunsOnWhileTheStepsAfterItReachItByName() throws Exception {
+        String file = """
+                steps:
+                  server:
+                    image: local/busybox:1
+                    detach: true
+                    commands:
+                      - mkdir -p /www && echo "hello from the detached step" > /www/index.html
+                      - httpd -f -p 8081 -h /www
+                  client:
+                    image: local/busybox:1
+                    commands:
+                      - for i in $(seq 1 50); do wget -q -O - http://server:8081/ && break; sleep 0.2; done
+                """;
+        JsonNode run = pipeline("detached", Map.of(".woodpecker.yml", file), "{}");
+        assertThat(run.get("status").asText()).as(run.toPrettyString()).isEqualTo("success");
+        assertThat(CiClient.tasks(run).get("server").get("status").asText()).isEqualTo("success");
+        assertThat(admin.log(run, "client")).contains("hello from the detached step");
+        assertThat(admin.log(run, "server")).contains("detached: the steps after it start now and reach it as server")
+                .contains("stopping the detached container");
+        assertThat(containersOf(run)).doesNotContain(" Up ");
+    }
 }
