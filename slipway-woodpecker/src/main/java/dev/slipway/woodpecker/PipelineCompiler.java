@@ -196,10 +196,11 @@ final class PipelineCompiler {
             workflowTasks.put(w.name(), mine);
             boolean networked = byTask.values().stream().anyMatch(Step::detach);
             byTask.forEach((task, s) -> {
-                // A plugin or service without commands starts in its directory (its commands would cd there).
+                // A plugin, a service or an entrypoint without commands starts in its directory (commands cd there).
                 String workdir = s.directory() == null || !s.commands().isEmpty() ? null
                         : s.directory().startsWith("/") ? s.directory() : workspace + "/" + s.directory();
-                if (!networked && workdir == null) {
+                List<String> entrypoint = s.entrypoint().isEmpty() ? null : s.entrypoint();
+                if (!networked && workdir == null && entrypoint == null) {
                     return;
                 }
                 Set<String> until = null;
@@ -209,7 +210,7 @@ final class PipelineCompiler {
                 }
                 List<String> aliases = networked && HOST_NAME.matcher(s.name()).matches() ? List.of(s.name()) : List.of();
                 containers.put(task, new ContainerOptions(networked ? w.name() : null, aliases, until, s.detach() && s.failureIgnore(),
-                        workdir));
+                        workdir, entrypoint));
             });
         }
         Pipeline p = new Pipeline(name, images, List.of(), tasks, new Triggers(null, null, true, List.of()), Map.of());

@@ -216,8 +216,8 @@ final class WorkflowReader {
         }
         List<String> commands = commands(m.get("commands"), what + ": commands");
         List<String> entrypoint = y.strings(m.get("entrypoint"), what + ": entrypoint");
-        if (!entrypoint.isEmpty()) {
-            y.report(m.get("entrypoint"), what + ": entrypoint is not supported by Slipway yet (commands run with /bin/sh)");
+        if (m.containsKey("entrypoint") && entrypoint.isEmpty()) {
+            y.report(m.get("entrypoint"), what + ": entrypoint needs the command to run (a string, or a list of the command and its arguments)");
         }
 
         Map<String, Step.Value> settings = new LinkedHashMap<>();
@@ -282,9 +282,8 @@ final class WorkflowReader {
             ports(m.get("ports"), what + ": ports");
         }
         boolean detach = service || m.containsKey("detach") && Boolean.TRUE.equals(y.bool(m.get("detach"), what + ": detach"));
-        boolean plugin = !m.containsKey("commands") && !m.containsKey("entrypoint");
-        if (plugin && !detach && m.containsKey("failure")) {
-            y.report(m.get("failure"), what + ": 'failure' is not supported by Slipway for plugin steps (steps without commands) yet");
+        if (commands.isEmpty() && !detach && m.containsKey("failure")) {
+            y.report(m.get("failure"), what + ": 'failure' is not supported by Slipway for steps without commands (plugins, an entrypoint alone) yet");
         }
         boolean pull = m.containsKey("pull") && Boolean.TRUE.equals(y.bool(m.get("pull"), what + ": pull"));
         String directory = m.containsKey("directory") ? y.scalar(m.get("directory"), what + ": directory") : null;

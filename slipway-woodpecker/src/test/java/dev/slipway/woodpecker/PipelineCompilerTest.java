@@ -242,4 +242,28 @@ class PipelineCompilerTest {
                 false, null));
         assertThat(c.containers().get("build").detached()).isFalse();
     }
+
+    @Test
+    void anEntrypointReplacesTheDefaultAndTheCommandsStayItsScript() {
+        String file = """
+                steps:
+                  bash:
+                    image: debian
+                    entrypoint: ["/bin/bash", "-c", "echo $$CI_SCRIPT | base64 -d | /bin/bash -e"]
+                    commands: ["echo $${BASH_VERSION}"]
+                  alone:
+                    image: alpine
+                    entrypoint: some_entry
+                    directory: sub
+                  plain:
+                    image: alpine
+                    commands: [echo plain]
+                """;
+        PipelineCompiler.Compiled c = PipelineCompiler.compile("woodpecker", read(Map.of(".woodpecker.yml", file), Map.of()), facts("push", "main"), "/src/app");
+        assertThat(c.pipeline().task("bash").commands()).containsExactly("echo $${BASH_VERSION}");
+        assertThat(c.containers().get("bash").entrypoint()).containsExactly("/bin/bash", "-c", "echo $CI_SCRIPT | base64 -d | /bin/bash -e");
+        assertThat(c.pipeline().task("alone").commands()).isEmpty();
+        assertThat(c.containers().get("alone")).isEqualTo(new ContainerOptions(null, List.of(), null, false, "/src/app/sub", List.of("some_entry")));
+        assertThat(c.containers()).doesNotContainKey("plain");
+    }
 }

@@ -22,13 +22,23 @@ import java.util.Set;
  *                       success all the same (Woodpecker's {@code failure: ignore} on a service)
  * @param workdir the working directory (an absolute path in the container), or null for the
  *                triggering repository's mount
+ * @param entrypoint the container's entrypoint instead of the default, or null (see {@link
+ *                   dev.slipway.ci.executor.TaskSpec#entrypoint()}: the commands' script is then in
+ *                   {@code CI_SCRIPT}, base64, as Woodpecker hands it to a step's own entrypoint)
  */
-public record ContainerOptions(String network, List<String> aliases, Set<String> detachedUntil, boolean failureIgnored, String workdir) {
-    public static final ContainerOptions NONE = new ContainerOptions(null, List.of(), null, false, null);
+public record ContainerOptions(String network, List<String> aliases, Set<String> detachedUntil, boolean failureIgnored, String workdir,
+                               List<String> entrypoint) {
+    public static final ContainerOptions NONE = new ContainerOptions(null, List.of(), null, false, null, null);
 
     public ContainerOptions {
         aliases = List.copyOf(aliases);
         detachedUntil = detachedUntil == null ? null : Set.copyOf(detachedUntil);
+        entrypoint = entrypoint == null ? null : List.copyOf(entrypoint);
+    }
+
+    /** Options with the default entrypoint. */
+    public ContainerOptions(String network, List<String> aliases, Set<String> detachedUntil, boolean failureIgnored, String workdir) {
+        this(network, aliases, detachedUntil, failureIgnored, workdir, null);
     }
 
     public boolean detached() {

@@ -552,10 +552,11 @@ public final class RunEngine {
             script.append(Variables.substituteKnown(c, vars)).append('\n');
         }
         // A task without commands runs its image's entrypoint (Woodpecker's plugins); native tasks always have commands.
-        String workdir = plan.container(task.name()).workdir();
+        ContainerOptions options = plan.container(task.name());
+        String workdir = options.workdir();
         return new TaskSpec(plan.runId(), task.name(), imageRef, pullAlways, task.commands().isEmpty() ? null : script.toString(), env,
                 workdir != null ? workdir : "/src/" + plan.workMount(), mounts, task.network(), task.resources() == null ? Task.Resources.NONE : task.resources(),
-                task.timeout() == null ? DEFAULT_TIMEOUT : task.timeout(), plan.pullAuth().apply(imageRef));
+                task.timeout() == null ? DEFAULT_TIMEOUT : task.timeout(), plan.pullAuth().apply(imageRef), options.entrypoint(), List.of());
     }
 
     /**

@@ -309,4 +309,28 @@ class WoodpeckerIT {
                 .contains("stopping the detached container");
         assertThat(containersOf(run)).doesNotContain(" Up ");
     }
+
+    @Test
+    void anEntrypointReplacesTheImagesAndRunsTheCommandsFromCiScript() throws Exception {
+        String file = """
+                steps:
+                  custom-shell:
+                    image: local/busybox:1
+                    entrypoint: ["/bin/sh", "-c", "echo entrypoint of the step; echo $$CI_SCRIPT | base64 -d | /bin/sh -e"]
+                    commands:
+                      - echo "the commands ran in $$PWD"
+                  alone:
+                    image: local/httpd:1
+                    entrypoint: [echo, "instead of httpd"]
+                  as-text:
+                    image: local/busybox:1
+                    entrypoint: pwd
+                    directory: sub
+                """;
+        JsonNode run = pipeline("entrypoint", Map.of(".woodpecker.yml", file), "{}");
+        assertThat(run.get("status").asText()).as(run.toPrettyString()).isEqualTo("success");
+        assertThat(admin.log(run, "custom-shell")).contains("entrypoint of the step").contains("the commands ran in /src/entrypoint");
+        assertThat(admin.log(run, "alone")).contains("instead of httpd");
+        assertThat(admin.log(run, "as-text")).contains("/src/entrypoint/sub");
+    }
 }
