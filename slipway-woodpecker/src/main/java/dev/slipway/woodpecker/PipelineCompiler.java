@@ -58,6 +58,18 @@ final class PipelineCompiler {
         return out;
     }
 
+    /** A task's workflow and step (or service). */
+    record Place(Workflow workflow, Step step) {}
+
+    /** Every task the pipeline can have, by name: where it is in the files. */
+    static Map<String, Place> places(List<Workflow> workflows) {
+        Map<String, Place> out = new LinkedHashMap<>();
+        for (Workflow w : workflows) {
+            containers(w).forEach(s -> out.put(taskName(w, s, workflows.size() == 1), new Place(w, s)));
+        }
+        return out;
+    }
+
     /** Every task the pipeline can have, in order (what a run lists when it is created). */
     static List<String> tasks(List<Workflow> workflows) {
         List<String> out = new ArrayList<>();
@@ -75,7 +87,10 @@ final class PipelineCompiler {
             if (not.isEmpty()) {
                 return Optional.empty();
             }
-            why.add(w.name() + ": " + not.get());
+            String line = w.baseName() + ": " + not.get(); // the workflows of a matrix say it once
+            if (!why.contains(line)) {
+                why.add(line);
+            }
         }
         return Optional.of(String.join("; ", why));
     }
@@ -91,9 +106,10 @@ final class PipelineCompiler {
         List<Task> tasks = new ArrayList<>();
         Map<String, List<String>> workflowTasks = new LinkedHashMap<>();
         java.util.LinkedHashMap<String, List<String>> edges = new java.util.LinkedHashMap<>();
-        workflows.forEach(w -> edges.put(w.name(), w.dependsOn()));
+        workflows.forEach(w -> edges.putIfAbsent(w.baseName(), w.dependsOn())); // a matrix's workflows: one name
         List<String> order = dev.slipway.ci.definition.Dag.of(edges).topologicalOrder();
-        for (Workflow w : workflows.stream().sorted(java.util.Comparator.comparingInt(x -> order.indexOf(x.name()))).toList()) {
+        for (Workflow w : workflows.stream().sorted(java.util.Comparator.comparingInt(x -> order.indexOf(x.baseName()))).toList()) {
+            When.Facts stepFacts = facts.withMatrix(w.matrix());
             Optional<String> whyNot = When.whyNone(w.when(), facts);
             if (whyNot.isPresent()) {
                 containers(w).forEach(s -> skipped.put(taskName(w, s, single), "workflow " + w.name() + ": " + whyNot.get()));
@@ -117,7 +133,7 @@ final class PipelineCompiler {
                     status.add(Condition.Status.SUCCESS);
                 }
                 for (When block : s.when()) {
-                    Optional<String> not = block.whyNot(facts);
+                    Optional<String> not = block.whyNot(stepFacts);
                     if (not.isEmpty()) {
                         if (block.status().isEmpty()) {
                             status.add(Condition.Status.SUCCESS);
@@ -177,7 +193,8 @@ final class PipelineCompiler {
                         case Step.Value.FromSecret f -> fromSecrets.put(variable, f.secret());
                     }
                 }
-                env.put("CI_WORKFLOW_NAME", w.name());
+                w.matrix().forEach((k, v) -> env.put(k, escaped(v))); // as Woodpecker adds a matrix's values to its steps
+                env.put("CI_WORKFLOW_NAME", w.baseName());
                 env.put("CI_STEP_NAME", s.name());
                 if (!fromSecrets.isEmpty()) {
                     secrets.put(task, fromSecrets);
@@ -193,7 +210,7 @@ final class PipelineCompiler {
                     previous = task;
                 }
             }
-            workflowTasks.put(w.name(), mine);
+            workflowTasks.computeIfAbsent(w.baseName(), k -> new ArrayList<>()).addAll(mine);
             boolean networked = byTask.values().stream().anyMatch(Step::detach);
             byTask.forEach((task, s) -> {
                 // A plugin, a service or an entrypoint without commands starts in its directory (commands cd there).

@@ -77,10 +77,8 @@ final class WorkflowReader {
         List<String> known = new ArrayList<>(WORKFLOW_KEYS);
         known.add("pipeline");
         y.unknownKeys(top, (MappingNode) root, known, "workflow");
-        for (String unsupported : List.of("matrix")) {
-            if (top.containsKey(unsupported)) {
-                y.report(top.get(unsupported), "'" + unsupported + "' is not supported by Slipway yet");
-            }
+        if (top.containsKey("matrix")) {
+            matrix(top.get("matrix"));
         }
         if (top.containsKey("clone")) {
             y.warn(top.get("clone"), "'clone' is ignored: Slipway checks the repository out itself (skip_clone: true still skips it)");
@@ -116,7 +114,110 @@ final class WorkflowReader {
         List<Step> steps = steps(top.get("steps"));
         List<Step> services = services(top.get("services"), steps);
         List<String> dependsOn = y.strings(top.get("depends_on"), "depends_on");
-        return new Workflow(nameOf(file), file, when, dependsOn, steps, skipClone, workspace, labels, runsOn.contains("failure"), services);
+        return new Workflow(nameOf(file), file, when, dependsOn, steps, skipClone, workspace, labels, runsOn.contains("failure"), services,
+                Map.of());
+    }
+
+    /** At most this many workflows come of one matrix, as in Woodpecker. */
+    static final int MAX_COMBINATIONS = 64;
+    /** At most this many variables in a matrix, as in Woodpecker. */
+    static final int MAX_VARIABLES = 10;
+
+    /**
+     * The combinations of a file's top-level {@code matrix}, read from the file as written (as
+     * Woodpecker reads it, before substitution); none without one, or when the file does not read
+     * (its reading says why).
+     */
+    static List<Map<String, String>> combinations(String file, String text) {
+        YamlFile y = new YamlFile(file, text);
+        Node root = y.compose();
+        if (!(root instanceof MappingNode)) {
+            return List.of();
+        }
+        Map<String, Node> top = y.mapping(root, "a workflow");
+        if (top == null || !top.containsKey("matrix")) {
+            return List.of();
+        }
+        List<Map<String, String>> out = new WorkflowReader(y).matrix(top.get("matrix"));
+        return y.problems().isEmpty() ? out : List.of();
+    }
+
+    /**
+     * {@code matrix}: variables with their lists of values (every combination, the first variable
+     * varying slowest), or {@code include}: the combinations themselves.
+     */
+    private List<Map<String, String>> matrix(Node node) {
+        Map<String, Node> m = y.mapping(node, "matrix");
+        if (m == null) {
+            return List.of();
+        }
+        List<Map<String, String>> out = new ArrayList<>();
+        if (m.containsKey("include")) {
+            if (m.size() > 1) {
+                y.report(node, "matrix: include lists the combinations; it cannot be combined with variables (" + String.join(", ",
+                        m.keySet().stream().filter(k -> !k.equals("include")).toList()) + ")");
+            }
+            if (!(m.get("include") instanceof SequenceNode seq) || seq.getValue().isEmpty()) {
+                y.report(m.get("include"), "matrix.include must be a list of combinations (mappings of variable to value)");
+                return List.of();
+            }
+            for (Node item : seq.getValue()) {
+                Map<String, Node> c = y.mapping(item, "matrix.include items");
+                if (c == null) {
+                    continue;
+                }
+                Map<String, String> combination = new LinkedHashMap<>();
+                c.forEach((k, v) -> combination.put(k, matrixValue(v, "matrix.include." + k)));
+                out.add(combination);
+            }
+        } else {
+            if (m.isEmpty()) {
+                y.report(node, "matrix needs variables, each with a list of values, or include");
+                return List.of();
+            }
+            out.add(new LinkedHashMap<>());
+            for (var e : m.entrySet()) {
+                if (!(e.getValue() instanceof SequenceNode seq) || seq.getValue().isEmpty()) {
+                    y.report(e.getValue(), "matrix." + e.getKey() + " must be a list of values");
+                    continue;
+                }
+                List<Map<String, String>> next = new ArrayList<>();
+                for (Map<String, String> before : out) {
+                    for (Node v : seq.getValue()) {
+                        Map<String, String> c = new LinkedHashMap<>(before);
+                        c.put(e.getKey(), matrixValue(v, "matrix." + e.getKey()));
+                        next.add(c);
+                    }
+                }
+                out = next;
+            }
+        }
+        for (Map<String, String> c : out) {
+            for (String k : c.keySet()) {
+                if (!k.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                    y.report(node, "matrix: '" + k + "' is not a variable name (letters, digits and '_')");
+                    return List.of();
+                }
+            }
+            if (c.size() > MAX_VARIABLES) {
+                y.report(node, "matrix: a combination has " + c.size() + " variables; Woodpecker allows " + MAX_VARIABLES);
+                return List.of();
+            }
+        }
+        if (out.size() > MAX_COMBINATIONS) {
+            y.report(node, "matrix: " + out.size() + " combinations; Woodpecker runs at most " + MAX_COMBINATIONS + " workflows of a matrix");
+            return List.of();
+        }
+        return out;
+    }
+
+    /** A value of the matrix as written: text, a number or a boolean. */
+    private String matrixValue(Node v, String what) {
+        if (v instanceof ScalarNode s && !YamlFile.isNull(v)) {
+            return s.getValue();
+        }
+        y.report(v, what + ": a value is a string, a number or a boolean, not " + YamlFile.kind(v));
+        return "";
     }
 
     /**
@@ -439,11 +540,25 @@ final class WorkflowReader {
                 y.report(m.get(ignored), "when." + ignored + " is not supported by Slipway");
             }
         }
-        Map<String, String> matrix = new LinkedHashMap<>();
+        When.MatrixFilter matrix = When.MatrixFilter.ANY;
         if (m.containsKey("matrix")) {
+            if (workflow) {
+                y.report(m.get("matrix"), "when.matrix is for steps: every workflow of a matrix has the workflow's when");
+            }
             Map<String, Node> mm = y.mapping(m.get("matrix"), "when.matrix");
             if (mm != null) {
-                mm.forEach((k, v) -> matrix.put(k, YamlFile.isNull(v) ? "" : y.scalar(v, "when.matrix." + k)));
+                Map<String, String> include = new LinkedHashMap<>();
+                Map<String, String> exclude = new LinkedHashMap<>();
+                mm.forEach((k, v) -> {
+                    if ((k.equals("include") || k.equals("exclude")) && v instanceof MappingNode) {
+                        Map<String, Node> inner = y.mapping(v, "when.matrix." + k);
+                        inner.forEach((ik, iv) -> (k.equals("include") ? include : exclude).put(ik,
+                                YamlFile.isNull(iv) ? "" : y.scalar(iv, "when.matrix." + k + "." + ik)));
+                    } else {
+                        include.put(k, YamlFile.isNull(v) ? "" : y.scalar(v, "when.matrix." + k));
+                    }
+                });
+                matrix = new When.MatrixFilter(include, exclude);
             }
         }
         When.PathFilter paths = null;

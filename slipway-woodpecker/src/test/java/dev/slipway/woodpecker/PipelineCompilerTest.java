@@ -266,4 +266,78 @@ class PipelineCompilerTest {
         assertThat(c.containers().get("alone")).isEqualTo(new ContainerOptions(null, List.of(), null, false, "/src/app/sub", List.of("some_entry")));
         assertThat(c.containers()).doesNotContainKey("plain");
     }
+
+    static final String MATRIX = """
+            matrix:
+              GO_VERSION: [1.21, 1.22]
+              DATABASE: ["mysql:8", "postgres:16"]
+            services:
+              db:
+                image: ${DATABASE}
+            steps:
+              test:
+                image: golang:${GO_VERSION}
+                commands: ["go test # on ${DATABASE}"]
+              only-new:
+                image: alpine
+                commands: [echo new]
+                when:
+                  matrix:
+                    GO_VERSION: 1.22
+              not-mysql:
+                image: alpine
+                commands: [echo not mysql]
+                when:
+                  matrix:
+                    exclude:
+                      DATABASE: mysql*
+            """;
+
+    @Test
+    void aMatrixIsAWorkflowPerCombinationWithItsValuesSubstitutedAndInTheEnvironment() {
+        List<Workflow> w = read(Map.of(".woodpecker/test.yml", MATRIX), Map.of("CI_REPO", "admin/app"));
+        assertThat(w).extracting(Workflow::name).containsExactly("test (GO_VERSION=1.21 DATABASE=mysql:8)",
+                "test (GO_VERSION=1.21 DATABASE=postgres:16)", "test (GO_VERSION=1.22 DATABASE=mysql:8)", "test (GO_VERSION=1.22 DATABASE=postgres:16)");
+        assertThat(w.get(1).matrix()).containsExactly(Map.entry("GO_VERSION", "1.21"), Map.entry("DATABASE", "postgres:16"));
+        PipelineCompiler.Compiled c = PipelineCompiler.compile("woodpecker", w, facts("push", "main"), "/src/app");
+        Pipeline p = c.pipeline();
+        String second = "test (GO_VERSION=1.21 DATABASE=postgres:16)";
+        assertThat(p.task(second + ".test").commands()).containsExactly("go test # on postgres:16");
+        assertThat(p.images().get(p.task(second + ".test").image()).toString()).contains("golang:1.21");
+        assertThat(p.images().get(p.task(second + ".db").image()).toString()).contains("postgres:16");
+        assertThat(p.task(second + ".test").env()).containsEntry("GO_VERSION", "1.21").containsEntry("DATABASE", "postgres:16")
+                .containsEntry("CI_WORKFLOW_NAME", "test");
+        assertThat(c.containers().get(second + ".db").network()).isEqualTo(second);
+        // when.matrix: a glob of the value; exclude leaves out the combinations whose values all match
+        assertThat(c.skipped()).containsOnlyKeys("test (GO_VERSION=1.21 DATABASE=mysql:8).only-new", second + ".only-new",
+                "test (GO_VERSION=1.21 DATABASE=mysql:8).not-mysql", "test (GO_VERSION=1.22 DATABASE=mysql:8).not-mysql");
+        assertThat(c.skipped().get(second + ".only-new")).isEqualTo("when.matrix wants GO_VERSION=1.22; it is '1.21'");
+        assertThat(c.skipped().get("test (GO_VERSION=1.22 DATABASE=mysql:8).not-mysql"))
+                .isEqualTo("when.matrix excludes DATABASE=mysql*; this workflow's matrix is GO_VERSION=1.22 DATABASE=mysql:8");
+        // What a run lists when it is created: the same names, from the file as written.
+        WorkflowSet.Read asWritten = WorkflowSet.of(Map.of(".woodpecker/test.yml", MATRIX)).readAsWritten();
+        assertThat(PipelineCompiler.tasks(asWritten.workflows())).containsAll(p.tasks().stream().map(Task::name).toList()).hasSize(16);
+    }
+
+    @Test
+    void aMatrixOfOneCombinationKeepsTheNamesAndOtherWorkflowsWaitForEveryCombination() {
+        String one = "matrix:\n  include:\n    - GO: 1.22\nsteps:\n  t:\n    image: golang:${GO}\n    commands: [x]\n";
+        List<Workflow> single = read(Map.of(".woodpecker.yml", one), Map.of());
+        assertThat(PipelineCompiler.compile("woodpecker", single, facts("push", "main"), "/src/app").pipeline().tasks()).extracting(Task::name)
+                .containsExactly("t");
+        String two = "matrix:\n  GO: [1.21, 1.22]\nsteps:\n  t:\n    image: golang:${GO}\n    commands: [x]\n";
+        String after = "depends_on: [build]\nsteps:\n  deploy:\n    image: alpine\n    commands: [x]\n";
+        List<Workflow> w = read(new java.util.TreeMap<>(Map.of(".woodpecker/build.yml", two, ".woodpecker/deploy.yml", after)), Map.of());
+        Pipeline p = PipelineCompiler.compile("woodpecker", w, facts("push", "main"), "/src/app").pipeline();
+        assertThat(p.task("deploy.deploy").dependsOn()).containsExactly("build (GO=1.21).t", "build (GO=1.22).t");
+    }
+
+    @Test
+    void placesSayWhichWorkflowAndStepATaskIs() {
+        List<Workflow> w = read(Map.of(".woodpecker/test.yml", MATRIX), Map.of());
+        PipelineCompiler.Place place = PipelineCompiler.places(w).get("test (GO_VERSION=1.22 DATABASE=mysql:8).db");
+        assertThat(place.workflow().baseName()).isEqualTo("test");
+        assertThat(place.workflow().matrix()).containsEntry("DATABASE", "mysql:8");
+        assertThat(place.step().service()).isTrue();
+    }
 }

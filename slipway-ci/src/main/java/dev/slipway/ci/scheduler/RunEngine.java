@@ -594,7 +594,20 @@ public final class RunEngine {
     }
 
     static Path taskDir(Plan plan, String task) {
-        return plan.runDir().resolve("tasks").resolve(task);
+        return plan.runDir().resolve("tasks").resolve(dirName(task));
+    }
+
+    /**
+     * A task's directory name: the name itself when it is plain (every native task's), else the
+     * name with its other characters replaced and 8 digits of its hash: the layers' paths go into
+     * overlay mount options, where a comma or a colon would split them (Woodpecker's step names
+     * and matrix combinations may have both).
+     */
+    static String dirName(String task) {
+        if (task.matches("[A-Za-z0-9_][A-Za-z0-9._-]*")) {
+            return task;
+        }
+        return task.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + dev.slipway.core.Digest.sha256(task).hex().substring(0, 8);
     }
 
     /** Copies the declared outputs out of the task's upper layer; returns a missing output or null. */

@@ -333,4 +333,46 @@ class WoodpeckerIT {
         assertThat(admin.log(run, "alone")).contains("instead of httpd");
         assertThat(admin.log(run, "as-text")).contains("/src/entrypoint/sub");
     }
+
+    @Test
+    void aMatrixRunsAWorkflowPerCombinationShownAsWoodpeckerShowsThem() throws Exception {
+        String file = """
+                matrix:
+                  include:
+                    - TAG: "1"
+                      FLAVOUR: "plain, with: colons"
+                    - TAG: "1"
+                      FLAVOUR: spicy
+                steps:
+                  show:
+                    image: local/busybox:${TAG}
+                    commands:
+                      - 'echo "flavour ${FLAVOUR} in $$CI_WORKFLOW_NAME, env $$FLAVOUR"'
+                  spicy-only:
+                    image: local/busybox:1
+                    commands: [echo hot]
+                    when:
+                      matrix:
+                        FLAVOUR: spicy
+                """;
+        JsonNode run = pipeline("matrix", Map.of(".woodpecker.yml", file), "{}");
+        assertThat(run.get("status").asText()).as(run.toPrettyString()).isEqualTo("success");
+        // a single file's workflow is "woodpecker", as Woodpecker names .woodpecker.yml's
+        String plain = "woodpecker (TAG=1 FLAVOUR=plain, with: colons)";
+        String spicy = "woodpecker (TAG=1 FLAVOUR=spicy)";
+        Map<String, JsonNode> tasks = CiClient.tasks(run);
+        assertThat(tasks.keySet()).containsExactlyInAnyOrder(plain + ".show", plain + ".spicy-only", spicy + ".show", spicy + ".spicy-only");
+        assertThat(tasks.get(plain + ".spicy-only").get("status").asText()).isEqualTo("skipped");
+        assertThat(admin.log(run, plain + ".show")).contains("flavour plain, with: colons in woodpecker, env plain, with: colons");
+        assertThat(admin.log(run, spicy + ".spicy-only")).contains("hot");
+
+        long id = JSON.readTree(woodpecker.get("/api/repos/lookup/admin/matrix").body()).get("id").asLong();
+        JsonNode p = JSON.readTree(woodpecker.get("/api/repos/" + id + "/pipelines/" + run.get("id").asLong()).body());
+        assertThat(p.get("workflows")).hasSize(2);
+        assertThat(p.at("/workflows/0/name").asText()).isEqualTo("woodpecker");
+        assertThat(p.at("/workflows/0/environ/FLAVOUR").asText()).isEqualTo("plain, with: colons");
+        assertThat(p.at("/workflows/1/environ/FLAVOUR").asText()).isEqualTo("spicy");
+        assertThat(p.at("/workflows/1/children/1/name").asText()).isEqualTo("spicy-only");
+        assertThat(p.at("/workflows/1/children/1/state").asText()).isEqualTo("success");
+    }
 }
