@@ -17,10 +17,13 @@ import java.util.function.Supplier;
  * @param paths include and exclude globs on the changed files, and what an event without changed files does
  * @param status success and/or failure (steps only); empty for success
  * @param matrix the matrix values it wants (globs; no matrix: every value is empty)
+ * @param evaluate {@code when.evaluate}, or null
+ * @param evaluateAt where {@code evaluate} is ({@code file:line:column}), for its errors
  */
 record When(List<String> events, Filter branches, Filter refs, Filter repos, Filter instances, Filter crons, PathFilter paths,
-            List<String> status, MatrixFilter matrix) {
-    static final When ANY = new When(List.of(), Filter.ANY, Filter.ANY, Filter.ANY, Filter.ANY, Filter.ANY, null, List.of(), MatrixFilter.ANY);
+            List<String> status, MatrixFilter matrix, Evaluate evaluate, String evaluateAt) {
+    static final When ANY = new When(List.of(), Filter.ANY, Filter.ANY, Filter.ANY, Filter.ANY, Filter.ANY, null, List.of(), MatrixFilter.ANY,
+            null, null);
     static final List<String> EVENTS = List.of("push", "pull_request", "pull_request_closed", "pull_request_metadata", "tag", "release",
             "deployment", "cron", "manual");
 
@@ -99,11 +102,15 @@ record When(List<String> events, Filter branches, Filter refs, Filter repos, Fil
      * filter is asked (the trigger knows changed files, the run its repository): such a filter holds.
      *
      * @param matrix the workflow's matrix values (empty without a matrix)
+     * @param env the variables {@code when.evaluate} reads (with the matrix's values added)
+     * @param envComplete whether {@code env} is every variable of the run; when not (an event's
+     *                    trigger, before the run's values are known), an expression that reads
+     *                    another variable, or cannot be evaluated, holds: the run decides
      */
     record Facts(String event, String branch, String ref, String repo, String instance, String cron, Supplier<Set<String>> changedFiles,
-                 Map<String, String> matrix) {
+                 Map<String, String> matrix, Map<String, String> env, boolean envComplete) {
         Facts withMatrix(Map<String, String> values) {
-            return new Facts(event, branch, ref, repo, instance, cron, changedFiles, values);
+            return new Facts(event, branch, ref, repo, instance, cron, changedFiles, values, env, envComplete);
         }
     }
 
@@ -131,6 +138,19 @@ record When(List<String> events, Filter branches, Filter refs, Filter repos, Fil
         Optional<String> matrixNot = matrix.whyNot(f.matrix());
         if (matrixNot.isPresent()) {
             return matrixNot;
+        }
+        if (evaluate != null && f.env() != null && (f.envComplete() || f.env().keySet().containsAll(evaluate.names()))) {
+            Map<String, String> env = new java.util.HashMap<>(f.env());
+            env.putAll(f.matrix());
+            try {
+                if (!evaluate.test(env)) {
+                    return Optional.of("when.evaluate is false: " + evaluate.text());
+                }
+            } catch (Evaluate.EvaluationError e) {
+                if (f.envComplete()) {
+                    throw new IllegalStateException(evaluateAt + ": when.evaluate cannot be evaluated: " + e.getMessage());
+                }
+            }
         }
         if (paths != null && f.changedFiles() != null && (f.event().equals("push") || f.event().startsWith("pull_request"))) {
             Set<String> changed = f.changedFiles().get();

@@ -532,8 +532,19 @@ final class WorkflowReader {
         if (workflow && !status.isEmpty()) {
             y.report(m.get("status"), "when.status is for steps; a workflow uses runs_on");
         }
+        Evaluate evaluate = null;
+        String evaluateAt = null;
         if (m.containsKey("evaluate")) {
-            y.report(m.get("evaluate"), "when.evaluate is not supported by Slipway yet");
+            Node e = m.get("evaluate");
+            String text = y.scalar(e, "when.evaluate");
+            if (text != null) {
+                evaluateAt = y.at(e, 0);
+                try {
+                    evaluate = Evaluate.parse(text);
+                } catch (Evaluate.SyntaxError bad) {
+                    y.reportAt(e, bad.offset, "when.evaluate: " + bad.getMessage());
+                }
+            }
         }
         for (String ignored : List.of("platform", "environment", "local")) {
             if (m.containsKey(ignored)) {
@@ -575,7 +586,7 @@ final class WorkflowReader {
             }
         }
         return new When(events, filter(m.get("branch"), "when.branch"), filter(m.get("ref"), "when.ref"), filter(m.get("repo"), "when.repo"),
-                filter(m.get("instance"), "when.instance"), filter(m.get("cron"), "when.cron"), paths, status, matrix);
+                filter(m.get("instance"), "when.instance"), filter(m.get("cron"), "when.cron"), paths, status, matrix, evaluate, evaluateAt);
     }
 
     /** A string, a list, or {@code {include, exclude}}. */

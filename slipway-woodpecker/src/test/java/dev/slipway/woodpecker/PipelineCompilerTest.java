@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 class PipelineCompilerTest {
     private static When.Facts facts(String event, String branch) {
-        return new When.Facts(event, branch, "refs/heads/" + branch, "admin/app", null, null, null, Map.of());
+        return new When.Facts(event, branch, "refs/heads/" + branch, "admin/app", null, null, null, Map.of(),
+                Map.of("CI_PIPELINE_EVENT", event, "CI_COMMIT_BRANCH", branch, "CI_REPO", "admin/app"), true);
     }
 
     private static List<Workflow> read(Map<String, String> files, Map<String, String> values) {
@@ -339,5 +340,46 @@ class PipelineCompilerTest {
         assertThat(place.workflow().baseName()).isEqualTo("test");
         assertThat(place.workflow().matrix()).containsEntry("DATABASE", "mysql:8");
         assertThat(place.step().service()).isTrue();
+    }
+
+    @Test
+    void evaluateDecidesWithTheRunsVariablesAndTheMatrixValues() {
+        String file = """
+                matrix:
+                  GO: [1.21, 1.22]
+                steps:
+                  on-main:
+                    image: alpine
+                    commands: [echo main]
+                    when:
+                      evaluate: 'CI_COMMIT_BRANCH == "main" && GO == "1.22"'
+                  not-skipped:
+                    image: alpine
+                    commands: [echo x]
+                    when:
+                      evaluate: 'SKIP != "true"'
+                """;
+        PipelineCompiler.Compiled c = PipelineCompiler.compile("woodpecker", read(Map.of(".woodpecker.yml", file), Map.of()), facts("push", "main"), "/src/app");
+        assertThat(c.skipped()).containsOnlyKeys("woodpecker (GO=1.21).on-main");
+        assertThat(c.skipped().get("woodpecker (GO=1.21).on-main")).isEqualTo("when.evaluate is false: CI_COMMIT_BRANCH == \"main\" && GO == \"1.22\"");
+    }
+
+    @Test
+    void anExpressionThatCannotBeEvaluatedIsAnErrorThatSaysWhere() {
+        String file = "steps:\n  a:\n    image: alpine\n    commands: [x]\n    when:\n      evaluate: 'CI_REPO && true'\n";
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PipelineCompiler.compile("woodpecker", read(Map.of(".woodpecker.yml", file),
+                Map.of()), facts("push", "main"), "/src/app")).hasMessage(
+                ".woodpecker.yml:6:18: when.evaluate cannot be evaluated: '&&' needs true or false, not the text \"admin/app\"");
+    }
+
+    @Test
+    void atTheTriggerAnExpressionOverVariablesItDoesNotKnowYetHolds() {
+        String file = "when:\n  evaluate: 'CI_PIPELINE_EVENT == \"tag\"'\nsteps:\n  a:\n    image: alpine\n    commands: [x]\n";
+        String later = "when:\n  evaluate: 'CI_PIPELINE_NUMBER == \"1\"'\nsteps:\n  a:\n    image: alpine\n    commands: [x]\n";
+        When.Facts trigger = new When.Facts("push", "main", "refs/heads/main", null, null, null, null, Map.of(),
+                Map.of("CI_PIPELINE_EVENT", "push"), false);
+        assertThat(PipelineCompiler.whyNot(read(Map.of(".woodpecker.yml", file), Map.of()), trigger))
+                .hasValue("woodpecker: when.evaluate is false: CI_PIPELINE_EVENT == \"tag\"");
+        assertThat(PipelineCompiler.whyNot(read(Map.of(".woodpecker.yml", later), Map.of()), trigger)).isEmpty();
     }
 }

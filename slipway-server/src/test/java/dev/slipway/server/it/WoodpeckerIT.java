@@ -375,4 +375,27 @@ class WoodpeckerIT {
         assertThat(p.at("/workflows/1/children/1/name").asText()).isEqualTo("spicy-only");
         assertThat(p.at("/workflows/1/children/1/state").asText()).isEqualTo("success");
     }
+
+    @Test
+    void evaluateDecidesWithTheRunsVariables() throws Exception {
+        String file = """
+                steps:
+                  wanted:
+                    image: local/busybox:1
+                    commands: [echo wanted]
+                    when:
+                      evaluate: 'DEPLOY == "yes" && CI_PIPELINE_EVENT in ["manual", "push"]'
+                  off-default-branch:
+                    image: local/busybox:1
+                    commands: [echo elsewhere]
+                    when:
+                      evaluate: 'CI_COMMIT_BRANCH != CI_REPO_DEFAULT_BRANCH'
+                """;
+        JsonNode run = pipeline("evaluate", Map.of(".woodpecker.yml", file), "{\"DEPLOY\":\"yes\"}");
+        assertThat(run.get("status").asText()).as(run.toPrettyString()).isEqualTo("success");
+        Map<String, JsonNode> tasks = CiClient.tasks(run);
+        assertThat(tasks.get("wanted").get("status").asText()).isEqualTo("success");
+        assertThat(tasks.get("off-default-branch").get("status").asText()).isEqualTo("skipped");
+        assertThat(admin.log(run, "off-default-branch")).contains("when.evaluate is false: CI_COMMIT_BRANCH != CI_REPO_DEFAULT_BRANCH");
+    }
 }
