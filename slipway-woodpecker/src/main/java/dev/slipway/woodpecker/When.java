@@ -94,8 +94,34 @@ record When(List<String> events, Filter branches, Filter refs, Filter repos, Fil
         }
     }
 
-    /** @param onEmpty whether an event with no changed files passes (Woodpecker's default: yes) */
-    record PathFilter(Filter files, boolean onEmpty) {}
+    /**
+     * {@code when.path}, as Woodpecker matches it: the changed files are not all excluded, and one
+     * of them is included (no include: any).
+     *
+     * @param onEmpty whether an event with no changed files passes (Woodpecker's default: yes)
+     * @param ignoreMessage a commit message containing it (in any case) passes whatever changed; empty for none
+     */
+    record PathFilter(Filter files, boolean onEmpty, String ignoreMessage) {
+        /** Why the changed files do not pass, or empty when they do. */
+        Optional<String> whyNot(Set<String> changed, String message) {
+            if (!ignoreMessage.isEmpty() && message != null && message.toLowerCase(java.util.Locale.ROOT)
+                    .contains(ignoreMessage.toLowerCase(java.util.Locale.ROOT))) {
+                return Optional.empty();
+            }
+            if (changed.isEmpty()) {
+                return onEmpty ? Optional.empty() : Optional.of("when.path has on_empty: false; no file changed");
+            }
+            List<String> exclude = files.exclude();
+            if (!exclude.isEmpty() && changed.stream().allMatch(f -> exclude.stream().anyMatch(p -> Patterns.matches(List.of(p), f)))) {
+                return Optional.of("when.path excludes every changed file (" + exclude + ")");
+            }
+            List<String> include = files.include();
+            if (!include.isEmpty() && changed.stream().noneMatch(f -> include.stream().anyMatch(p -> Patterns.matches(List.of(p), f)))) {
+                return Optional.of("when.path is " + include + "; no changed file matches");
+            }
+            return Optional.empty();
+        }
+    }
 
     /**
      * What the filters look at. A null {@code repo} or {@code changedFiles} is not known where the
@@ -152,10 +178,11 @@ record When(List<String> events, Filter branches, Filter refs, Filter repos, Fil
                 }
             }
         }
-        if (paths != null && f.changedFiles() != null && (f.event().equals("push") || f.event().startsWith("pull_request"))) {
-            Set<String> changed = f.changedFiles().get();
-            if (changed.isEmpty() ? !paths.onEmpty() : changed.stream().noneMatch(paths.files()::matches)) {
-                return Optional.of("when.path is " + paths.files() + "; no changed file matches");
+        // As in Woodpecker, path filters apply to pushes and pull requests only.
+        if (paths != null && f.changedFiles() != null && (f.event().equals("push") || f.event().equals("pull_request"))) {
+            Optional<String> pathNot = paths.whyNot(f.changedFiles().get(), f.env() == null ? null : f.env().get("CI_COMMIT_MESSAGE"));
+            if (pathNot.isPresent()) {
+                return pathNot;
             }
         }
         return Optional.empty();

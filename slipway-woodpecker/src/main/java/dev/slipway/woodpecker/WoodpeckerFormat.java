@@ -83,7 +83,7 @@ public final class WoodpeckerFormat implements PipelineFormat {
                         Map<String, byte[]> found = new java.util.LinkedHashMap<>();
                         names.stream().filter(byName::containsKey).forEach(n -> found.put(n, byName.get(n).clone()));
                         return found;
-                    }, names -> Map.of(), image -> null, "; pass --secret NAME=VALUE");
+                    }, names -> Map.of(), image -> null, null, "; pass --secret NAME=VALUE");
         } catch (IllegalStateException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

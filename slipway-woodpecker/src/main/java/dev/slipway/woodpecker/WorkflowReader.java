@@ -579,10 +579,11 @@ final class WorkflowReader {
                 Map<String, Node> pm = y.mapping(p, "when.path");
                 y.unknownKeys(pm, (MappingNode) p, List.of("include", "exclude", "on_empty", "ignore_message"), "when.path");
                 boolean onEmpty = !pm.containsKey("on_empty") || Boolean.TRUE.equals(y.bool(pm.get("on_empty"), "when.path.on_empty"));
+                String ignore = pm.containsKey("ignore_message") ? y.scalar(pm.get("ignore_message"), "when.path.ignore_message") : "";
                 paths = new When.PathFilter(new When.Filter(y.strings(pm.get("include"), "when.path.include"),
-                        y.strings(pm.get("exclude"), "when.path.exclude")), onEmpty);
+                        y.strings(pm.get("exclude"), "when.path.exclude")), onEmpty, ignore == null ? "" : ignore);
             } else {
-                paths = new When.PathFilter(new When.Filter(y.strings(p, "when.path"), List.of()), true);
+                paths = new When.PathFilter(new When.Filter(y.strings(p, "when.path"), List.of()), true, "");
             }
         }
         return new When(events, filter(m.get("branch"), "when.branch"), filter(m.get("ref"), "when.ref"), filter(m.get("repo"), "when.repo"),

@@ -382,4 +382,27 @@ class PipelineCompilerTest {
                 .hasValue("woodpecker: when.evaluate is false: CI_PIPELINE_EVENT == \"tag\"");
         assertThat(PipelineCompiler.whyNot(read(Map.of(".woodpecker.yml", later), Map.of()), trigger)).isEmpty();
     }
+
+    @Test
+    void pathFiltersMatchAsWoodpeckersForPushesAndPullRequestsOnly() {
+        When.PathFilter f = new When.PathFilter(new When.Filter(List.of("src/**"), List.of("**/*.md")), true, "[ALL]");
+        assertThat(f.whyNot(Set.of("src/a.go", "README.md"), "x")).isEmpty();
+        assertThat(f.whyNot(Set.of("src/x.md", "docs/y.txt"), "x")).as("not every file is excluded, and one is included").isEmpty();
+        assertThat(f.whyNot(Set.of("src/x.md", "docs/y.md"), "x")).hasValue("when.path excludes every changed file ([**/*.md])");
+        assertThat(f.whyNot(Set.of("docs/y.txt"), "x")).hasValue("when.path is [src/**]; no changed file matches");
+        assertThat(f.whyNot(Set.of("docs/y.txt"), "build it [all]")).as("ignore_message").isEmpty();
+        assertThat(f.whyNot(Set.of(), "x")).isEmpty();
+        assertThat(new When.PathFilter(new When.Filter(List.of("src/**"), List.of()), false, "").whyNot(Set.of(), "x"))
+                .hasValue("when.path has on_empty: false; no file changed");
+
+        String file = "steps:\n  a:\n    image: alpine\n    commands: [x]\n    when:\n      path: src/**\n";
+        java.util.function.Function<String, When.Facts> changed = event -> new When.Facts(event, "main", "refs/heads/main", "admin/app", null,
+                null, () -> Set.of("docs/a.md"), Map.of(), Map.of(), true);
+        assertThat(PipelineCompiler.compile("woodpecker", read(Map.of(".woodpecker.yml", file), Map.of()), changed.apply("push"), "/src/app")
+                .skipped()).containsEntry("a", "when.path is [src/**]; no changed file matches");
+        assertThat(PipelineCompiler.compile("woodpecker", read(Map.of(".woodpecker.yml", file), Map.of()), changed.apply("tag"), "/src/app")
+                .skipped()).isEmpty();
+        assertThat(PipelineCompiler.compile("woodpecker", read(Map.of(".woodpecker.yml", file), Map.of()),
+                changed.apply("pull_request_closed"), "/src/app").skipped()).isEmpty();
+    }
 }

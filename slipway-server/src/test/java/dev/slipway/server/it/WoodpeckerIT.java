@@ -398,4 +398,53 @@ class WoodpeckerIT {
         assertThat(tasks.get("off-default-branch").get("status").asText()).isEqualTo("skipped");
         assertThat(admin.log(run, "off-default-branch")).contains("when.evaluate is false: CI_COMMIT_BRANCH != CI_REPO_DEFAULT_BRANCH");
     }
+
+    @Test
+    void stepsPathFiltersSeeWhatAPushChanged() throws Exception {
+        GitRemote remote = GitRemote.create(Map.of(".woodpecker.yml", """
+                when:
+                  event: push
+                steps:
+                  always:
+                    image: local/busybox:1
+                    commands: [echo always]
+                  source:
+                    image: local/busybox:1
+                    commands: [echo source changed]
+                    when:
+                      path:
+                        include: ["src/**"]
+                        exclude: ["**/*.md"]
+                """, "src/app.txt", "v1"));
+        HttpResponse<String> registered = admin.registration("paths", remote.cloneUrl(), Map.of());
+        assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+        String secret = JSON.readTree(registered.body()).get("webhook_secret").asText();
+        String c0 = remote.head("main");
+        java.util.function.BiFunction<String, String, JsonNode> push = (before, after) -> {
+            try {
+                remote.push("main");
+                JsonNode answer = CiPollingIT.giteaPush(server.baseUrl(), admin, remote, "paths", secret, before, after);
+                return admin.await(answer.get("runs").get(0).get("id").asLong());
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+
+        String c1 = remote.commit(Map.of("docs/guide.txt", "docs"), "documentation only");
+        JsonNode docs = push.apply(c0, c1);
+        assertThat(docs.get("status").asText()).as(docs.toPrettyString()).isEqualTo("success");
+        assertThat(CiClient.tasks(docs).get("always").get("status").asText()).isEqualTo("success");
+        assertThat(CiClient.tasks(docs).get("source").get("status").asText()).isEqualTo("skipped");
+        assertThat(admin.log(docs, "source")).contains("when.path is [src/**]; no changed file matches");
+
+        String c2 = remote.commit(Map.of("src/app.txt", "v2"), "the source");
+        JsonNode source = push.apply(c1, c2);
+        assertThat(CiClient.tasks(source).get("source").get("status").asText()).isEqualTo("success");
+        assertThat(admin.log(source, "source")).contains("source changed");
+
+        String c3 = remote.commit(Map.of("src/notes.md", "notes"), "notes in the source");
+        JsonNode notes = push.apply(c2, c3);
+        assertThat(CiClient.tasks(notes).get("source").get("status").asText()).isEqualTo("skipped");
+        assertThat(admin.log(notes, "source")).contains("when.path excludes every changed file ([**/*.md])");
+    }
 }
