@@ -95,7 +95,7 @@ final class PipelineCompiler {
         return Optional.of(String.join("; ", why));
     }
 
-    /** @param workspace where steps start ({@code CI_WORKSPACE}): a relative {@code directory} is in it */
+    /** @param workspace where steps start ({@code CI_WORKSPACE}) unless their workflow has a {@code workspace}: a relative {@code directory} is in it */
     static Compiled compile(String name, List<Workflow> workflows, When.Facts facts, String workspace) {
         boolean single = workflows.size() == 1;
         Map<String, String> skipped = new LinkedHashMap<>();
@@ -194,6 +194,9 @@ final class PipelineCompiler {
                     }
                 }
                 w.matrix().forEach((k, v) -> env.put(k, escaped(v))); // as Woodpecker adds a matrix's values to its steps
+                if (w.workspace() != null) {
+                    env.put("CI_WORKSPACE", escaped(w.workspace()));
+                }
                 env.put("CI_WORKFLOW_NAME", w.baseName());
                 env.put("CI_STEP_NAME", s.name());
                 if (!fromSecrets.isEmpty()) {
@@ -212,14 +215,12 @@ final class PipelineCompiler {
             }
             workflowTasks.computeIfAbsent(w.baseName(), k -> new ArrayList<>()).addAll(mine);
             boolean networked = byTask.values().stream().anyMatch(Step::detach);
+            String ws = w.workspace() != null ? w.workspace() : workspace;
             byTask.forEach((task, s) -> {
                 // A plugin, a service or an entrypoint without commands starts in its directory (commands cd there).
                 String workdir = s.directory() == null || !s.commands().isEmpty() ? null
-                        : s.directory().startsWith("/") ? s.directory() : workspace + "/" + s.directory();
+                        : s.directory().startsWith("/") ? s.directory() : ws + "/" + s.directory();
                 List<String> entrypoint = s.entrypoint().isEmpty() ? null : s.entrypoint();
-                if (!networked && workdir == null && entrypoint == null) {
-                    return;
-                }
                 Set<String> until = null;
                 if (s.detach()) {
                     until = new LinkedHashSet<>(mine);
@@ -227,7 +228,7 @@ final class PipelineCompiler {
                 }
                 List<String> aliases = networked && HOST_NAME.matcher(s.name()).matches() ? List.of(s.name()) : List.of();
                 containers.put(task, new ContainerOptions(networked ? w.name() : null, aliases, until, s.detach() && s.failureIgnore(),
-                        workdir, entrypoint));
+                        workdir, entrypoint, w.workspace(), w.skipClone(), "CI_PIPELINE_STATUS"));
             });
         }
         Pipeline p = new Pipeline(name, images, List.of(), tasks, new Triggers(null, null, true, List.of()), Map.of());

@@ -99,8 +99,15 @@ final class WorkflowReader {
                 y.unknownKeys(ws, (MappingNode) top.get("workspace"), List.of("base", "path"), "workspace");
                 String base = ws.containsKey("base") ? y.scalar(ws.get("base"), "workspace.base") : "/woodpecker";
                 String path = ws.containsKey("path") ? y.scalar(ws.get("path"), "workspace.path") : "";
-                if (base != null && path != null) {
+                if (base != null && (!base.startsWith("/") || List.of(base.split("/")).contains(".."))) {
+                    y.report(ws.get("base"), "workspace.base must be an absolute path, without '..'");
+                } else if (path != null && (path.startsWith("/") || List.of(path.split("/")).contains(".."))) {
+                    y.report(ws.get("path"), "workspace.path must be relative to the base, without '..'");
+                } else if (base != null && path != null) {
                     workspace = (base + "/" + path).replaceAll("/+", "/").replaceAll("(.)/$", "$1");
+                    if (workspace.equals("/")) {
+                        y.report(top.get("workspace"), "the workspace cannot be the container's root");
+                    }
                 }
             }
         }

@@ -146,6 +146,13 @@ final class WorkflowSet {
                     with.putAll(combination);
                 }
                 WorkflowReader.Read r = readOne(f.getKey(), f.getValue(), with);
+                if (with != null && r.workflow() != null && r.workflow().workspace() != null
+                        && !r.workflow().workspace().equals(with.get("CI_WORKSPACE"))) {
+                    // A workflow with a workspace of its own: ${CI_WORKSPACE} in it is that one.
+                    Map<String, String> own = new LinkedHashMap<>(with);
+                    own.put("CI_WORKSPACE", r.workflow().workspace());
+                    r = readOne(f.getKey(), f.getValue(), own);
+                }
                 problems.addAll(r.problems());
                 warnings.addAll(r.warnings());
                 if (r.workflow() != null) {

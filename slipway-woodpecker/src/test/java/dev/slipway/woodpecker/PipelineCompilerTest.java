@@ -17,6 +17,16 @@ class PipelineCompilerTest {
                 Map.of("CI_PIPELINE_EVENT", event, "CI_COMMIT_BRANCH", branch, "CI_REPO", "admin/app"), true);
     }
 
+    /** A Woodpecker task's options: every one tells CI_PIPELINE_STATUS. */
+    private static ContainerOptions options(String network, List<String> aliases, Set<String> until, boolean failureIgnored, String workdir) {
+        return options(network, aliases, until, failureIgnored, workdir, null);
+    }
+
+    private static ContainerOptions options(String network, List<String> aliases, Set<String> until, boolean failureIgnored, String workdir,
+                                            List<String> entrypoint) {
+        return new ContainerOptions(network, aliases, until, failureIgnored, workdir, entrypoint, null, false, "CI_PIPELINE_STATUS");
+    }
+
     private static List<Workflow> read(Map<String, String> files, Map<String, String> values) {
         WorkflowSet.Read r = WorkflowSet.of(files).read(values);
         assertThat(r.problems()).isEmpty();
@@ -194,10 +204,10 @@ class PipelineCompilerTest {
         assertThat(p.task("database").env()).containsEntry("POSTGRES_PASSWORD", "x");
         assertThat(p.task("test").dependsOn()).containsExactly("database", "cache");
         assertThat(p.task("report").dependsOn()).containsExactly("test");
-        assertThat(c.containers().get("database")).isEqualTo(new ContainerOptions("woodpecker", List.of("database"),
+        assertThat(c.containers().get("database")).isEqualTo(options("woodpecker", List.of("database"),
                 Set.of("cache", "test", "report"), false, null));
         assertThat(c.containers().get("cache").workdir()).isEqualTo("/src/app/data");
-        assertThat(c.containers().get("test")).isEqualTo(new ContainerOptions("woodpecker", List.of("test"), null, false, null));
+        assertThat(c.containers().get("test")).isEqualTo(options("woodpecker", List.of("test"), null, false, null));
         assertThat(PipelineCompiler.tasks(read(Map.of(".woodpecker.yml", file), Map.of()))).containsExactly("database", "cache", "test", "report");
     }
 
@@ -205,7 +215,7 @@ class PipelineCompilerTest {
     void aWorkflowWithoutServicesHasNoNetwork() {
         String file = "steps:\n  a:\n    image: alpine\n    commands: [x]\n";
         assertThat(PipelineCompiler.compile("woodpecker", read(Map.of(".woodpecker.yml", file), Map.of()), facts("push", "main"), "/src/app")
-                .containers()).isEmpty();
+                .containers().get("a")).isEqualTo(options(null, List.of(), null, false, null));
     }
 
     @Test
@@ -216,8 +226,8 @@ class PipelineCompilerTest {
                 read(new java.util.TreeMap<>(Map.of(".woodpecker/a.yml", a, ".woodpecker/b.yml", b)), Map.of()), facts("push", "main"), "/src/app");
         assertThat(c.pipeline().tasks()).extracting(Task::name).containsExactly("a.db", "a.t", "b.t");
         assertThat(c.pipeline().task("b.t").dependsOn()).containsExactly("a.db", "a.t");
-        assertThat(c.containers().get("a.db")).isEqualTo(new ContainerOptions("a", List.of("db"), Set.of("a.t"), false, null));
-        assertThat(c.containers()).doesNotContainKey("b.t");
+        assertThat(c.containers().get("a.db")).isEqualTo(options("a", List.of("db"), Set.of("a.t"), false, null));
+        assertThat(c.containers().get("b.t").network()).isNull();
     }
 
     @Test
@@ -239,7 +249,7 @@ class PipelineCompilerTest {
         assertThat(p.tasks()).extracting(Task::name).containsExactly("build", "database", "test");
         assertThat(p.task("database").dependsOn()).containsExactly("build");
         assertThat(p.task("test").dependsOn()).containsExactly("database");
-        assertThat(c.containers().get("database")).isEqualTo(new ContainerOptions("woodpecker", List.of("database"), Set.of("build", "test"),
+        assertThat(c.containers().get("database")).isEqualTo(options("woodpecker", List.of("database"), Set.of("build", "test"),
                 false, null));
         assertThat(c.containers().get("build").detached()).isFalse();
     }
@@ -264,8 +274,8 @@ class PipelineCompilerTest {
         assertThat(c.pipeline().task("bash").commands()).containsExactly("echo $${BASH_VERSION}");
         assertThat(c.containers().get("bash").entrypoint()).containsExactly("/bin/bash", "-c", "echo $CI_SCRIPT | base64 -d | /bin/bash -e");
         assertThat(c.pipeline().task("alone").commands()).isEmpty();
-        assertThat(c.containers().get("alone")).isEqualTo(new ContainerOptions(null, List.of(), null, false, "/src/app/sub", List.of("some_entry")));
-        assertThat(c.containers()).doesNotContainKey("plain");
+        assertThat(c.containers().get("alone")).isEqualTo(options(null, List.of(), null, false, "/src/app/sub", List.of("some_entry")));
+        assertThat(c.containers().get("plain")).isEqualTo(options(null, List.of(), null, false, null));
     }
 
     static final String MATRIX = """
@@ -404,5 +414,29 @@ class PipelineCompilerTest {
                 .skipped()).isEmpty();
         assertThat(PipelineCompiler.compile("woodpecker", read(Map.of(".woodpecker.yml", file), Map.of()),
                 changed.apply("pull_request_closed"), "/src/app").skipped()).isEmpty();
+    }
+
+    @Test
+    void aWorkspaceIsWhereTheCheckoutIsAndSkipCloneLeavesItEmpty() {
+        String file = """
+                skip_clone: true
+                workspace:
+                  base: /go
+                  path: src/example.com/app
+                steps:
+                  build:
+                    image: golang
+                    commands: ["echo ${CI_WORKSPACE}"]
+                  plugin:
+                    image: plugins/x
+                    directory: sub
+                """;
+        List<Workflow> w = read(Map.of(".woodpecker.yml", file), Map.of("CI_WORKSPACE", "/src/app"));
+        PipelineCompiler.Compiled c = PipelineCompiler.compile("woodpecker", w, facts("push", "main"), "/src/app");
+        assertThat(c.pipeline().task("build").commands()).containsExactly("echo /go/src/example.com/app");
+        assertThat(c.pipeline().task("build").env()).containsEntry("CI_WORKSPACE", "/go/src/example.com/app");
+        assertThat(c.containers().get("build")).isEqualTo(new ContainerOptions(null, List.of(), null, false, null, null,
+                "/go/src/example.com/app", true, "CI_PIPELINE_STATUS"));
+        assertThat(c.containers().get("plugin").workdir()).isEqualTo("/go/src/example.com/app/sub");
     }
 }

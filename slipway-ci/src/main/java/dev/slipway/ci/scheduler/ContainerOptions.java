@@ -25,20 +25,37 @@ import java.util.Set;
  * @param entrypoint the container's entrypoint instead of the default, or null (see {@link
  *                   dev.slipway.ci.executor.TaskSpec#entrypoint()}: the commands' script is then in
  *                   {@code CI_SCRIPT}, base64, as Woodpecker hands it to a step's own entrypoint)
+ * @param checkoutAt where the triggering repository's worktree is mounted (an absolute path; the
+ *                   working directory unless {@code workdir} says otherwise), or null for
+ *                   {@code /src/<mount>} (Woodpecker's {@code workspace})
+ * @param emptyCheckout the task's worktrees start empty: nothing of the repository is in them
+ *                      (Woodpecker's {@code skip_clone})
+ * @param statusVariable an environment variable that tells, when the task starts, whether a task
+ *                       of the run has failed so far ({@code failure}) or not ({@code success});
+ *                       null for none (Woodpecker's {@code CI_PIPELINE_STATUS})
  */
 public record ContainerOptions(String network, List<String> aliases, Set<String> detachedUntil, boolean failureIgnored, String workdir,
-                               List<String> entrypoint) {
-    public static final ContainerOptions NONE = new ContainerOptions(null, List.of(), null, false, null, null);
+                               List<String> entrypoint, String checkoutAt, boolean emptyCheckout, String statusVariable) {
+    public static final ContainerOptions NONE = new ContainerOptions(null, List.of(), null, false, null, null, null, false, null);
 
     public ContainerOptions {
         aliases = List.copyOf(aliases);
         detachedUntil = detachedUntil == null ? null : Set.copyOf(detachedUntil);
         entrypoint = entrypoint == null ? null : List.copyOf(entrypoint);
+        if (checkoutAt != null && !checkoutAt.startsWith("/")) {
+            throw new IllegalArgumentException("a checkout is mounted at an absolute path, not '" + checkoutAt + "'");
+        }
     }
 
-    /** Options with the default entrypoint. */
+    /** Options with the default entrypoint and checkout. */
     public ContainerOptions(String network, List<String> aliases, Set<String> detachedUntil, boolean failureIgnored, String workdir) {
-        this(network, aliases, detachedUntil, failureIgnored, workdir, null);
+        this(network, aliases, detachedUntil, failureIgnored, workdir, null, null, false, null);
+    }
+
+    /** Options with the default checkout. */
+    public ContainerOptions(String network, List<String> aliases, Set<String> detachedUntil, boolean failureIgnored, String workdir,
+                            List<String> entrypoint) {
+        this(network, aliases, detachedUntil, failureIgnored, workdir, entrypoint, null, false, null);
     }
 
     public boolean detached() {

@@ -210,6 +210,8 @@ public final class RunEngine {
         final Map<String, Detached> detached = new ConcurrentHashMap<>();
         /** How detached tasks ended, once stopped: it replaces the success their dependents saw. */
         final Map<String, TaskStatus> detachedEnds = new ConcurrentHashMap<>();
+        /** A task of the run failed (or errored) so far ({@link ContainerOptions#statusVariable()}). */
+        volatile boolean failed;
 
         Running(Plan plan, Listener listener, Cancellation cancellation) {
             this.plan = plan;
@@ -290,7 +292,11 @@ public final class RunEngine {
                             listener.skipped(name, skip);
                             return TaskStatus.SKIPPED;
                         }
-                        return runTask(running, t);
+                        TaskStatus status = runTask(running, t);
+                        if (status == TaskStatus.FAILURE || status == TaskStatus.ERROR) {
+                            running.failed = true;
+                        }
+                        return status;
                     }, command -> Thread.ofVirtual().name("task-" + name).start(command));
             futures.put(name, f);
         }
@@ -359,6 +365,9 @@ public final class RunEngine {
             listener.system(name, "error: " + e.getMessage());
             status = TaskStatus.ERROR;
         }
+        if (status == TaskStatus.FAILURE || status == TaskStatus.ERROR) {
+            running.failed = true;
+        }
         d.sink().close();
         running.cancellation.ended(name);
         listener.status(name, status, status == TaskStatus.SUCCESS ? Integer.valueOf(0) : code);
@@ -380,6 +389,12 @@ public final class RunEngine {
         boolean detachedRunning = false;
         try {
             TaskSpec spec = spec(plan, task, line -> listener.system(task.name(), line));
+            if (options.statusVariable() != null) {
+                Map<String, String> env = new LinkedHashMap<>(spec.env());
+                env.put(options.statusVariable(), running.failed ? "failure" : "success");
+                spec = new TaskSpec(spec.runId(), spec.task(), spec.image(), spec.pullAlways(), spec.script(), env, spec.workdir(), spec.mounts(),
+                        spec.network(), spec.resources(), spec.timeout(), spec.pullAuth(), spec.entrypoint(), spec.networks());
+            }
             if (options.network() != null) {
                 spec = withNetwork(spec, running.network(options.network()), options.aliases());
             }
@@ -517,6 +532,7 @@ public final class RunEngine {
         Map<String, String> vars = values(plan, task);
         List<TaskSpec.Mount> mounts = new ArrayList<>();
         List<String> ancestors = ancestorsNearestFirst(p, task);
+        ContainerOptions options = plan.container(task.name());
         for (var base : plan.bases().entrySet()) {
             String mount = base.getKey();
             Path dir = taskDir(plan, task.name()).resolve(mount);
@@ -532,8 +548,15 @@ public final class RunEngine {
                     lowers.add(out);
                 }
             }
-            lowers.add(base.getValue());
-            mounts.add(new TaskSpec.Mount.Overlay(lowers, upper, work, "/src/" + mount));
+            if (options.emptyCheckout()) { // nothing of the repository: an empty layer of the run's
+                Path empty = plan.runDir().resolve("empty");
+                Files.createDirectories(empty);
+                lowers.add(empty);
+            } else {
+                lowers.add(base.getValue());
+            }
+            String target = options.checkoutAt() != null && mount.equals(plan.workMount()) ? options.checkoutAt() : "/src/" + mount;
+            mounts.add(new TaskSpec.Mount.Overlay(lowers, upper, work, target));
         }
         mounts.addAll(plan.taskMounts().getOrDefault(task.name(), List.of()));
         Map<String, String> env = new LinkedHashMap<>();
@@ -552,10 +575,10 @@ public final class RunEngine {
             script.append(Variables.substituteKnown(c, vars)).append('\n');
         }
         // A task without commands runs its image's entrypoint (Woodpecker's plugins); native tasks always have commands.
-        ContainerOptions options = plan.container(task.name());
-        String workdir = options.workdir();
+        String workdir = options.workdir() != null ? options.workdir() : options.checkoutAt() != null ? options.checkoutAt()
+                : "/src/" + plan.workMount();
         return new TaskSpec(plan.runId(), task.name(), imageRef, pullAlways, task.commands().isEmpty() ? null : script.toString(), env,
-                workdir != null ? workdir : "/src/" + plan.workMount(), mounts, task.network(), task.resources() == null ? Task.Resources.NONE : task.resources(),
+                workdir, mounts, task.network(), task.resources() == null ? Task.Resources.NONE : task.resources(),
                 task.timeout() == null ? DEFAULT_TIMEOUT : task.timeout(), plan.pullAuth().apply(imageRef), options.entrypoint(), List.of());
     }
 

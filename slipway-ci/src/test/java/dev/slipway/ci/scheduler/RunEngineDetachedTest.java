@@ -93,4 +93,31 @@ class RunEngineDetachedTest {
         assertThat(recorder.statuses).containsEntry("server", TaskStatus.SUCCESS).containsEntry("client", TaskStatus.SUCCESS);
         assertThat(r.success()).isTrue();
     }
+
+    @Test
+    void anEmptyCheckoutHasNothingOfTheRepositoryAndTheStatusVariableTellsOfFailures() throws Exception {
+        Files.createDirectories(tmp.resolve("base"));
+        Files.writeString(tmp.resolve("base/README.md"), "readme");
+        String yaml = """
+                images: { box: local/busybox:1 }
+                tasks:
+                  bare:
+                    image: box
+                    commands: [ "test ! -e README.md", "echo \\"$S\\" > %1$s/bare-status" ]
+                  full:
+                    image: box
+                    commands: [ "test -e README.md", "exit 3" ]
+                  after:
+                    image: box
+                    depends_on: [full]
+                    when: { status: [failure] }
+                    commands: [ "echo \\"$S\\" > %1$s/after-status" ]
+                """;
+        ContainerOptions status = new ContainerOptions(null, List.of(), null, false, null, null, null, false, "S");
+        RunEngine.Result r = run(yaml, Map.of("bare", new ContainerOptions(null, List.of(), null, false, null, null, null, true, "S"),
+                "full", status, "after", status), null);
+        assertThat(r.statuses()).containsEntry("bare", TaskStatus.SUCCESS).containsEntry("full", TaskStatus.FAILURE)
+                .containsEntry("after", TaskStatus.SUCCESS);
+        assertThat(Files.readString(tmp.resolve("after-status")).strip()).isEqualTo("failure");
+    }
 }

@@ -447,4 +447,40 @@ class WoodpeckerIT {
         assertThat(CiClient.tasks(notes).get("source").get("status").asText()).isEqualTo("skipped");
         assertThat(admin.log(notes, "source")).contains("when.path excludes every changed file ([**/*.md])");
     }
+
+    @Test
+    void aWorkspaceMovesTheCheckoutSkipCloneEmptiesItAndThePipelineStatusIsTold() throws Exception {
+        String ws = """
+                workspace:
+                  base: /go
+                  path: src/example.com/app
+                steps:
+                  where:
+                    image: local/busybox:1
+                    commands:
+                      - echo "in $$PWD as $$CI_WORKSPACE and ${CI_WORKSPACE}"
+                      - cat README.md
+                """;
+        String bare = """
+                skip_clone: true
+                steps:
+                  empty:
+                    image: local/busybox:1
+                    commands:
+                      - echo "status $$CI_PIPELINE_STATUS, files $(ls -A | wc -l)"
+                      - exit 3
+                  report:
+                    image: local/busybox:1
+                    commands:
+                      - echo "status $$CI_PIPELINE_STATUS"
+                    when:
+                      status: [success, failure]
+                """;
+        JsonNode run = pipeline("workspace", Map.of(".woodpecker/ws.yml", ws, ".woodpecker/bare.yml", bare, "README.md", "the readme\n"), "{}");
+        assertThat(run.get("status").asText()).as(run.toPrettyString()).isEqualTo("failure");
+        assertThat(admin.log(run, "ws.where")).contains("in /go/src/example.com/app as /go/src/example.com/app and /go/src/example.com/app")
+                .contains("the readme");
+        assertThat(admin.log(run, "bare.empty")).contains("status success, files 0");
+        assertThat(admin.log(run, "bare.report")).contains("status failure");
+    }
 }
