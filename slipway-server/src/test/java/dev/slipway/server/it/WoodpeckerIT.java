@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -134,10 +135,19 @@ class WoodpeckerIT {
         return admin.await(JSON.readTree(r.body()).get("number").asLong());
     }
 
-    /** The containers of a run still on the engine (running or not). */
-    static String containersOf(JsonNode run) {
-        return Tools.run(Map.of(), null, "docker", "ps", "-a", "--filter", "label=slipway.run=" + run.get("id").asLong(),
-                "--format", "{{.Names}} {{.Status}}").out().strip();
+    /**
+     * The containers of a run still on the engine (running or not), with their status. Other
+     * servers on the engine (other test classes) have runs of the same ids: only this server's
+     * instance counts, the one whose container of {@code task} the run has.
+     */
+    static String containersOf(JsonNode run, String task) {
+        long id = run.get("id").asLong();
+        List<String> lines = Tools.run(Map.of(), null, "docker", "ps", "-a", "--filter", "label=slipway.run=" + id,
+                "--format", "{{.Names}} {{.Status}}").out().strip().lines().toList();
+        String ours = lines.stream().map(l -> l.substring(0, l.indexOf(' '))).filter(n -> n.endsWith("-" + id + "-" + task)).findFirst()
+                .orElseThrow(() -> new AssertionError("no container of task " + task + " in " + lines));
+        String prefix = ours.substring(0, ours.length() - task.length());
+        return String.join("\n", lines.stream().filter(l -> l.startsWith(prefix)).toList());
     }
 
     static JsonNode step(JsonNode pipeline, String name) {
@@ -283,7 +293,7 @@ class WoodpeckerIT {
         assertThat(admin.log(run, "fetch")).contains("hello from web").contains("hello from static");
         assertThat(admin.log(run, "again")).contains("hello from web");
         assertThat(admin.log(run, "web")).contains("stopping the detached container");
-        assertThat(containersOf(run)).as("every container of the run has stopped").doesNotContain(" Up ");
+        assertThat(containersOf(run, "fetch")).as("every container of the run has stopped").doesNotContain(" Up ").contains("-web ");
     }
 
     @Test
@@ -307,7 +317,7 @@ class WoodpeckerIT {
         assertThat(admin.log(run, "client")).contains("hello from the detached step");
         assertThat(admin.log(run, "server")).contains("detached: the steps after it start now and reach it as server")
                 .contains("stopping the detached container");
-        assertThat(containersOf(run)).doesNotContain(" Up ");
+        assertThat(containersOf(run, "client")).doesNotContain(" Up ").contains("-server ");
     }
 
     @Test
