@@ -53,6 +53,7 @@ final class CiVariables {
         v.put("CI_COMMIT_TARGET_BRANCH", pr.isEmpty() ? "" : builtIns.getOrDefault("SLIPWAY_PR_BASE_REF", ""));
         v.put("CI_COMMIT_TAG", builtIns.getOrDefault("SLIPWAY_TAG", ""));
         v.put("CI_COMMIT_PULL_REQUEST", pr);
+        v.put("CI_COMMIT_PULL_REQUEST_LABELS", ""); // the forges' labels do not reach Slipway
         v.put("CI_COMMIT_MESSAGE", builtIns.getOrDefault("SLIPWAY_COMMIT_MESSAGE", ""));
         v.put("CI_COMMIT_AUTHOR", email.isEmpty() ? author : author.replaceAll("\\s*<[^>]*>\\s*$", ""));
         v.put("CI_COMMIT_AUTHOR_EMAIL", email);

@@ -16,18 +16,56 @@ import java.util.function.Supplier;
  * @param refs include and exclude globs on the full ref ({@code refs/tags/v*})
  * @param paths include and exclude globs on the changed files, and what an event without changed files does
  * @param status success and/or failure (steps only); empty for success
- * @param matrix the matrix values it wants (no matrix: every value is empty)
+ * @param matrix the matrix values it wants (globs; no matrix: every value is empty)
+ * @param evaluate {@code when.evaluate}, or null
+ * @param evaluateAt where {@code evaluate} is ({@code file:line:column}), for its errors
  */
 record When(List<String> events, Filter branches, Filter refs, Filter repos, Filter instances, Filter crons, PathFilter paths,
-            List<String> status, Map<String, String> matrix) {
-    static final When ANY = new When(List.of(), Filter.ANY, Filter.ANY, Filter.ANY, Filter.ANY, Filter.ANY, null, List.of(), Map.of());
+            List<String> status, MatrixFilter matrix, Evaluate evaluate, String evaluateAt) {
+    static final When ANY = new When(List.of(), Filter.ANY, Filter.ANY, Filter.ANY, Filter.ANY, Filter.ANY, null, List.of(), MatrixFilter.ANY,
+            null, null);
     static final List<String> EVENTS = List.of("push", "pull_request", "pull_request_closed", "pull_request_metadata", "tag", "release",
             "deployment", "cron", "manual");
 
     When {
         events = List.copyOf(events);
         status = List.copyOf(status);
-        matrix = Map.copyOf(matrix);
+        matrix = matrix == null ? MatrixFilter.ANY : matrix;
+    }
+
+    /**
+     * {@code when.matrix}, as Woodpecker matches it: every included value's glob matches the
+     * workflow's value, and the excluded ones do not all match (a value the workflow lacks is empty).
+     */
+    record MatrixFilter(Map<String, String> include, Map<String, String> exclude) {
+        static final MatrixFilter ANY = new MatrixFilter(Map.of(), Map.of());
+
+        MatrixFilter {
+            include = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(include));
+            exclude = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(exclude));
+        }
+
+        /** Why {@code values} do not match, or empty when they do. */
+        Optional<String> whyNot(Map<String, String> values) {
+            if (!exclude.isEmpty() && exclude.entrySet().stream().allMatch(e -> glob(e.getValue(), values.getOrDefault(e.getKey(), "")))) {
+                return Optional.of("when.matrix excludes " + pairs(exclude) + "; this workflow's matrix is " + pairs(values));
+            }
+            for (var e : include.entrySet()) {
+                String value = values.getOrDefault(e.getKey(), "");
+                if (!glob(e.getValue(), value)) {
+                    return Optional.of("when.matrix wants " + e.getKey() + "=" + e.getValue() + "; it is '" + value + "'");
+                }
+            }
+            return Optional.empty();
+        }
+
+        private static boolean glob(String pattern, String value) {
+            return Patterns.matches(List.of(pattern), value);
+        }
+
+        private static String pairs(Map<String, String> m) {
+            return m.isEmpty() ? "empty" : String.join(" ", m.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+        }
     }
 
     /** Include and exclude patterns. */
@@ -56,15 +94,51 @@ record When(List<String> events, Filter branches, Filter refs, Filter repos, Fil
         }
     }
 
-    /** @param onEmpty whether an event with no changed files passes (Woodpecker's default: yes) */
-    record PathFilter(Filter files, boolean onEmpty) {}
+    /**
+     * {@code when.path}, as Woodpecker matches it: the changed files are not all excluded, and one
+     * of them is included (no include: any).
+     *
+     * @param onEmpty whether an event with no changed files passes (Woodpecker's default: yes)
+     * @param ignoreMessage a commit message containing it (in any case) passes whatever changed; empty for none
+     */
+    record PathFilter(Filter files, boolean onEmpty, String ignoreMessage) {
+        /** Why the changed files do not pass, or empty when they do. */
+        Optional<String> whyNot(Set<String> changed, String message) {
+            if (!ignoreMessage.isEmpty() && message != null && message.toLowerCase(java.util.Locale.ROOT)
+                    .contains(ignoreMessage.toLowerCase(java.util.Locale.ROOT))) {
+                return Optional.empty();
+            }
+            if (changed.isEmpty()) {
+                return onEmpty ? Optional.empty() : Optional.of("when.path has on_empty: false; no file changed");
+            }
+            List<String> exclude = files.exclude();
+            if (!exclude.isEmpty() && changed.stream().allMatch(f -> exclude.stream().anyMatch(p -> Patterns.matches(List.of(p), f)))) {
+                return Optional.of("when.path excludes every changed file (" + exclude + ")");
+            }
+            List<String> include = files.include();
+            if (!include.isEmpty() && changed.stream().noneMatch(f -> include.stream().anyMatch(p -> Patterns.matches(List.of(p), f)))) {
+                return Optional.of("when.path is " + include + "; no changed file matches");
+            }
+            return Optional.empty();
+        }
+    }
 
     /**
      * What the filters look at. A null {@code repo} or {@code changedFiles} is not known where the
      * filter is asked (the trigger knows changed files, the run its repository): such a filter holds.
+     *
+     * @param matrix the workflow's matrix values (empty without a matrix)
+     * @param env the variables {@code when.evaluate} reads (with the matrix's values added)
+     * @param envComplete whether {@code env} is every variable of the run; when not (an event's
+     *                    trigger, before the run's values are known), an expression that reads
+     *                    another variable, or cannot be evaluated, holds: the run decides
      */
     record Facts(String event, String branch, String ref, String repo, String instance, String cron, Supplier<Set<String>> changedFiles,
-                 Map<String, String> matrix) {}
+                 Map<String, String> matrix, Map<String, String> env, boolean envComplete) {
+        Facts withMatrix(Map<String, String> values) {
+            return new Facts(event, branch, ref, repo, instance, cron, changedFiles, values, env, envComplete);
+        }
+    }
 
     /** Why the block does not hold for {@code f}, or empty when it does. */
     Optional<String> whyNot(Facts f) {
@@ -87,16 +161,28 @@ record When(List<String> events, Filter branches, Filter refs, Filter repos, Fil
         if (!crons.isAny() && !(f.event().equals("cron") && (f.cron() == null || crons.matches(f.cron())))) {
             return Optional.of("when.cron is " + crons + (f.event().equals("cron") ? "; the schedule is " + f.cron() : "; this is not a cron event"));
         }
-        for (var m : matrix.entrySet()) {
-            String value = f.matrix().getOrDefault(m.getKey(), "");
-            if (!value.equals(m.getValue())) {
-                return Optional.of("when.matrix wants " + m.getKey() + "=" + m.getValue() + "; it is '" + value + "'");
+        Optional<String> matrixNot = matrix.whyNot(f.matrix());
+        if (matrixNot.isPresent()) {
+            return matrixNot;
+        }
+        if (evaluate != null && f.env() != null && (f.envComplete() || f.env().keySet().containsAll(evaluate.names()))) {
+            Map<String, String> env = new java.util.HashMap<>(f.env());
+            env.putAll(f.matrix());
+            try {
+                if (!evaluate.test(env)) {
+                    return Optional.of("when.evaluate is false: " + evaluate.text());
+                }
+            } catch (Evaluate.EvaluationError e) {
+                if (f.envComplete()) {
+                    throw new IllegalStateException(evaluateAt + ": when.evaluate cannot be evaluated: " + e.getMessage());
+                }
             }
         }
-        if (paths != null && f.changedFiles() != null && (f.event().equals("push") || f.event().startsWith("pull_request"))) {
-            Set<String> changed = f.changedFiles().get();
-            if (changed.isEmpty() ? !paths.onEmpty() : changed.stream().noneMatch(paths.files()::matches)) {
-                return Optional.of("when.path is " + paths.files() + "; no changed file matches");
+        // As in Woodpecker, path filters apply to pushes and pull requests only.
+        if (paths != null && f.changedFiles() != null && (f.event().equals("push") || f.event().equals("pull_request"))) {
+            Optional<String> pathNot = paths.whyNot(f.changedFiles().get(), f.env() == null ? null : f.env().get("CI_COMMIT_MESSAGE"));
+            if (pathNot.isPresent()) {
+                return pathNot;
             }
         }
         return Optional.empty();

@@ -78,12 +78,12 @@ public final class WoodpeckerFormat implements PipelineFormat {
         byName.putAll(secrets);
         WoodpeckerProgram.Prepared p;
         try {
-            p = WoodpeckerProgram.prepare(builtIns.getOrDefault("SLIPWAY_RUN_ID", "exec"), PIPELINE, set, event, null, builtIns, variables,
+            p = WoodpeckerProgram.prepare(builtIns.getOrDefault("SLIPWAY_RUN_ID", "exec"), PIPELINE, set, event, null, "", builtIns, variables,
                     workMount, Map.of(workMount, checkout), runDir, tasks, null, System.currentTimeMillis() / 1000, names -> {
                         Map<String, byte[]> found = new java.util.LinkedHashMap<>();
                         names.stream().filter(byName::containsKey).forEach(n -> found.put(n, byName.get(n).clone()));
                         return found;
-                    }, names -> Map.of(), image -> null, "; pass --secret NAME=VALUE");
+                    }, names -> Map.of(), image -> null, null, "; pass --secret NAME=VALUE");
         } catch (IllegalStateException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
@@ -99,6 +99,35 @@ public final class WoodpeckerFormat implements PipelineFormat {
             case MANUAL, API -> "manual";
             case CRON -> "cron";
         };
+    }
+
+    /**
+     * The {@code CI_*} variables an event already tells, for a workflow's {@code when.evaluate}
+     * before its run exists; an expression that reads others is decided when the run starts.
+     */
+    static Map<String, String> knownAtTrigger(Event e, String branch) {
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        env.put("CI", "woodpecker");
+        env.put("CI_PIPELINE_EVENT", event(e));
+        env.put("CI_COMMIT_REF", e.ref());
+        env.put("CI_COMMIT_BRANCH", branch);
+        env.put("CI_COMMIT_TAG", e.ref().startsWith("refs/tags/") ? e.ref().substring("refs/tags/".length()) : "");
+        if (e.commit() != null) {
+            env.put("CI_COMMIT_SHA", e.commit());
+        }
+        if (e.message() != null) {
+            env.put("CI_COMMIT_MESSAGE", e.message());
+        }
+        if (e.pullRequest() != null) {
+            env.put("CI_COMMIT_PULL_REQUEST", Integer.toString(e.pullRequest().number()));
+            env.put("CI_COMMIT_SOURCE_BRANCH", e.pullRequest().headRef() == null ? "" : e.pullRequest().headRef());
+            env.put("CI_COMMIT_TARGET_BRANCH", e.pullRequest().baseRef() == null ? "" : e.pullRequest().baseRef());
+        } else {
+            env.put("CI_COMMIT_PULL_REQUEST", "");
+            env.put("CI_COMMIT_SOURCE_BRANCH", "");
+            env.put("CI_COMMIT_TARGET_BRANCH", "");
+        }
+        return env;
     }
 
     private record WoodpeckerDefinition(WorkflowSet set, WorkflowSet.Read read) implements Definition {
@@ -126,7 +155,8 @@ public final class WoodpeckerFormat implements PipelineFormat {
         public Optional<String> whyNot(Event e, Supplier<Set<String>> changedFiles) {
             String branch = e.kind() == Event.Kind.PULL_REQUEST && e.pullRequest() != null ? e.pullRequest().baseRef()
                     : e.ref().startsWith("refs/heads/") ? e.shortRef() : "";
-            When.Facts facts = new When.Facts(event(e), branch, e.ref(), null, null, null, changedFiles, Map.of());
+            When.Facts facts = new When.Facts(event(e), branch, e.ref(), null, null, null, changedFiles, Map.of(), knownAtTrigger(e, branch),
+                    false);
             return PipelineCompiler.whyNot(read.workflows(), facts);
         }
 

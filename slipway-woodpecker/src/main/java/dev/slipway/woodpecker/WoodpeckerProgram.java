@@ -38,9 +38,9 @@ final class WoodpeckerProgram implements RunProgram {
         String event = CiVariables.event(run.trigger(), key != null && key.matches("pull_request:\\d+:closed:.*"));
         boolean fork = run.event().pullRequest() != null && run.event().pullRequest().fork();
         Prepared p = prepare(Long.toString(run.id()), run.pipeline(), WorkflowSet.stored(setup.definitionFile(), setup.definition()), event,
-                setup.repository(), setup.environment(), setup.variables(), setup.workMount(), setup.bases(), setup.runDir(), setup.tasks(),
+                setup.repository(), setup.caches() == null ? "" : setup.caches().defaultBranch(), setup.environment(), setup.variables(), setup.workMount(), setup.bases(), setup.runDir(), setup.tasks(),
                 setup.serverUrl(), run.createdAt() / 1000, names -> setup.values().secrets(null, names),
-                names -> setup.values().secretEvents(names), setup.pullAuth(), fork ? ": runs of pull requests from forks get no secrets"
+                names -> setup.values().secretEvents(names), setup.pullAuth(), setup.changedFiles(), fork ? ": runs of pull requests from forks get no secrets"
                         : "; set it for the repository, its owner or the site");
         return execute(p, setup.tasks(), new RunEngine(setup.executor()), listener, cancellation);
     }
@@ -80,29 +80,34 @@ final class WoodpeckerProgram implements RunProgram {
     /**
      * Compiles a pipeline for one run.
      *
+     * @param defaultBranch the repository's default branch ({@code CI_REPO_DEFAULT_BRANCH}), or empty where it is not known
      * @param builtIns the run's {@code SLIPWAY_*} values, which also reach every step
      * @param variables the values it was started with
      * @param tasks the tasks to run now
      * @param secrets the values of the secrets named (those that are set)
      * @param secretEvents the events each secret named is restricted to (absent: every event)
+     * @param changedFiles what the run's push or pull request changed, for steps' {@code when.path}; null where not known (they hold)
      * @param secretHint what the error for a secret that is not set adds: where to set it
      * @throws IllegalStateException with every problem, when the files do not read once substituted or a secret is not set
      */
-    static Prepared prepare(String runId, String name, WorkflowSet set, String event, String repository, Map<String, String> builtIns,
+    static Prepared prepare(String runId, String name, WorkflowSet set, String event, String repository, String defaultBranch,
+                            Map<String, String> builtIns,
                             Map<String, String> variables, String workMount, Map<String, java.nio.file.Path> bases, java.nio.file.Path runDir,
                             Set<String> tasks, String serverUrl, long createdSeconds,
                             Function<Collection<String>, Map<String, byte[]>> secrets,
                             Function<Collection<String>, Map<String, List<String>>> secretEvents,
-                            Function<String, dev.slipway.ci.executor.TaskSpec.PullAuth> pullAuth, String secretHint) {
+                            Function<String, dev.slipway.ci.executor.TaskSpec.PullAuth> pullAuth,
+                            java.util.function.Supplier<Set<String>> changedFiles, String secretHint) {
         Map<String, String> values = new LinkedHashMap<>(CiVariables.of(builtIns, event, "/src/" + workMount, serverUrl, createdSeconds));
+        values.put("CI_REPO_DEFAULT_BRANCH", defaultBranch == null ? "" : defaultBranch);
         values.putAll(variables);
         WorkflowSet.Read read = set.read(values);
         if (!read.problems().isEmpty()) {
             throw new IllegalStateException("the Woodpecker files cannot run:\n" + read.describeProblems());
         }
         When.Facts facts = new When.Facts(event, values.get("CI_COMMIT_BRANCH"), values.get("CI_COMMIT_REF"), repository, null,
-                null, null, Map.of());
-        PipelineCompiler.Compiled compiled = PipelineCompiler.compile(name, read.workflows(), facts);
+                null, changedFiles, Map.of(), values, true);
+        PipelineCompiler.Compiled compiled = PipelineCompiler.compile(name, read.workflows(), facts, "/src/" + workMount);
         Map<String, Map<String, String>> taskEnv = secretEnvironment(compiled, event, secrets, secretEvents, secretHint);
         Map<String, String> extraEnv = new LinkedHashMap<>(builtIns);
         values.forEach((k, v) -> extraEnv.put(k, v.replace("${", "$${")));
@@ -113,7 +118,7 @@ final class WoodpeckerProgram implements RunProgram {
             }
         });
         RunEngine.Plan plan = new RunEngine.Plan(runId, compiled.pipeline(), workMount, bases, runDir, toRun, Map.of(), extraEnv, taskEnv,
-                Map.of(), pullAuth);
+                Map.of(), pullAuth).withContainers(compiled.containers());
         return new Prepared(plan, compiled.skipped(), read.warnings());
     }
 

@@ -284,18 +284,32 @@ public final class WoodpeckerRoutes {
         ArrayNode workflows = o.putArray("workflows");
         Map<String, ObjectNode> byName = new LinkedHashMap<>();
         List<CiStore.TaskRow> tasks = runs.tasks(run.id());
+        Map<String, PipelineCompiler.Place> places = places(run);
         int pid = 1;
         for (CiStore.TaskRow t : tasks) {
-            int dot = t.name().indexOf('.');
-            String workflow = dot < 0 || run.definitionFile() == null || !run.definitionFile().endsWith("/")
-                    ? WorkflowReader.nameOf(run.definitionFile() == null ? WoodpeckerFormat.PIPELINE : run.definitionFile())
-                    : t.name().substring(0, dot);
-            String step = workflow.equals(t.name()) || dot < 0 || !t.name().startsWith(workflow + ".") ? t.name() : t.name().substring(dot + 1);
+            PipelineCompiler.Place place = places.get(t.name());
+            String workflow;
+            String step;
+            if (place != null) {
+                workflow = place.workflow().name();
+                step = place.step().name();
+            } else { // files that no longer read: the task's name says it
+                int dot = t.name().indexOf('.');
+                workflow = dot < 0 || run.definitionFile() == null || !run.definitionFile().endsWith("/")
+                        ? WorkflowReader.nameOf(run.definitionFile() == null ? WoodpeckerFormat.PIPELINE : run.definitionFile())
+                        : t.name().substring(0, dot);
+                step = workflow.equals(t.name()) || dot < 0 || !t.name().startsWith(workflow + ".") ? t.name() : t.name().substring(dot + 1);
+            }
             ObjectNode w = byName.computeIfAbsent(workflow, n -> {
                 ObjectNode wn = workflows.addObject();
                 wn.put("id", byName.size() + 1);
                 wn.put("pipeline_id", run.id());
-                wn.put("name", n);
+                // As Woodpecker: every workflow of a matrix has its file's name, and its values as environ.
+                wn.put("name", place == null ? n : place.workflow().baseName());
+                ObjectNode environ = wn.putObject("environ");
+                if (place != null) {
+                    place.workflow().matrix().forEach(environ::put);
+                }
                 wn.putArray("children");
                 return wn;
             });
@@ -309,12 +323,25 @@ public final class WoodpeckerRoutes {
             s.put("exit_code", t.exitCode() == null ? 0 : t.exitCode());
             s.put("started", t.startedAt() == null ? 0 : t.startedAt() / 1000);
             s.put("finished", t.finishedAt() == null ? 0 : t.finishedAt() / 1000);
-            s.put("type", "commands");
+            s.put("type", place == null ? "commands" : place.step().service() ? "service"
+                    : place.step().commands().isEmpty() && place.step().entrypoint().isEmpty() ? "plugin" : "commands");
         }
         for (ObjectNode w : byName.values()) {
             w.put("state", workflowState((ArrayNode) w.get("children")));
         }
         return o;
+    }
+
+    /** Where each task of the run is in its files, when they read (as written: the names do not depend on the run's values). */
+    private static Map<String, PipelineCompiler.Place> places(CiStore.RunRow run) {
+        if (run.definitionFile() == null || run.definition() == null) {
+            return Map.of();
+        }
+        try {
+            return PipelineCompiler.places(WorkflowSet.stored(run.definitionFile(), run.definition()).readAsWritten().workflows());
+        } catch (RuntimeException unreadable) {
+            return Map.of();
+        }
     }
 
     private static String workflowState(ArrayNode steps) {

@@ -20,9 +20,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * Reads one Woodpecker file (v2 and v3 syntax: {@code steps} as a map or a list) into a
  * {@link Workflow}, with every problem at its file, line and column, and the rules of Woodpecker's
  * linter: unknown keys, a step without an image, a plugin with commands, privileged steps. What
- * Slipway cannot do yet ({@code services}, {@code matrix}, {@code evaluate}) is an error that says
- * so rather than a silent difference; what it ignores ({@code backend_options}, {@code labels},
- * {@code clone}) is a warning.
+ * Slipway cannot do yet is an error that says so rather than a silent difference; what it
+ * ignores ({@code backend_options}, {@code labels}, {@code clone}) is a warning.
  */
 final class WorkflowReader {
     static final List<String> WORKFLOW_KEYS = List.of("when", "steps", "services", "workspace", "clone", "skip_clone", "depends_on",
@@ -30,6 +29,10 @@ final class WorkflowReader {
     static final List<String> STEP_KEYS = List.of("name", "image", "pull", "commands", "entrypoint", "environment", "secrets", "settings",
             "when", "depends_on", "failure", "detach", "directory", "privileged", "backend_options", "volumes", "ports", "network_mode",
             "dns", "dns_search", "extra_hosts", "tmpfs", "devices", "shm_size");
+    static final List<String> SERVICE_KEYS = List.of("name", "image", "pull", "commands", "entrypoint", "environment", "secrets", "settings",
+            "when", "failure", "directory", "ports", "privileged", "backend_options", "volumes");
+    /** What a service's name must look like: it is the host name the steps reach it at. */
+    private static final java.util.regex.Pattern HOST_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9]([A-Za-z0-9_.-]{0,62})");
     static final List<String> WHEN_KEYS = List.of("event", "branch", "ref", "path", "status", "matrix", "evaluate", "repo", "instance",
             "cron", "platform", "environment", "local");
 
@@ -74,10 +77,8 @@ final class WorkflowReader {
         List<String> known = new ArrayList<>(WORKFLOW_KEYS);
         known.add("pipeline");
         y.unknownKeys(top, (MappingNode) root, known, "workflow");
-        for (String unsupported : List.of("services", "matrix")) {
-            if (top.containsKey(unsupported)) {
-                y.report(top.get(unsupported), "'" + unsupported + "' is not supported by Slipway yet");
-            }
+        if (top.containsKey("matrix")) {
+            matrix(top.get("matrix"));
         }
         if (top.containsKey("clone")) {
             y.warn(top.get("clone"), "'clone' is ignored: Slipway checks the repository out itself (skip_clone: true still skips it)");
@@ -98,8 +99,15 @@ final class WorkflowReader {
                 y.unknownKeys(ws, (MappingNode) top.get("workspace"), List.of("base", "path"), "workspace");
                 String base = ws.containsKey("base") ? y.scalar(ws.get("base"), "workspace.base") : "/woodpecker";
                 String path = ws.containsKey("path") ? y.scalar(ws.get("path"), "workspace.path") : "";
-                if (base != null && path != null) {
+                if (base != null && (!base.startsWith("/") || List.of(base.split("/")).contains(".."))) {
+                    y.report(ws.get("base"), "workspace.base must be an absolute path, without '..'");
+                } else if (path != null && (path.startsWith("/") || List.of(path.split("/")).contains(".."))) {
+                    y.report(ws.get("path"), "workspace.path must be relative to the base, without '..'");
+                } else if (base != null && path != null) {
                     workspace = (base + "/" + path).replaceAll("/+", "/").replaceAll("(.)/$", "$1");
+                    if (workspace.equals("/")) {
+                        y.report(top.get("workspace"), "the workspace cannot be the container's root");
+                    }
                 }
             }
         }
@@ -111,8 +119,138 @@ final class WorkflowReader {
         }
         List<When> when = whens(top.get("when"), true);
         List<Step> steps = steps(top.get("steps"));
+        List<Step> services = services(top.get("services"), steps);
         List<String> dependsOn = y.strings(top.get("depends_on"), "depends_on");
-        return new Workflow(nameOf(file), file, when, dependsOn, steps, skipClone, workspace, labels, runsOn.contains("failure"));
+        return new Workflow(nameOf(file), file, when, dependsOn, steps, skipClone, workspace, labels, runsOn.contains("failure"), services,
+                Map.of());
+    }
+
+    /** At most this many workflows come of one matrix, as in Woodpecker. */
+    static final int MAX_COMBINATIONS = 64;
+    /** At most this many variables in a matrix, as in Woodpecker. */
+    static final int MAX_VARIABLES = 10;
+
+    /**
+     * The combinations of a file's top-level {@code matrix}, read from the file as written (as
+     * Woodpecker reads it, before substitution); none without one, or when the file does not read
+     * (its reading says why).
+     */
+    static List<Map<String, String>> combinations(String file, String text) {
+        YamlFile y = new YamlFile(file, text);
+        Node root = y.compose();
+        if (!(root instanceof MappingNode)) {
+            return List.of();
+        }
+        Map<String, Node> top = y.mapping(root, "a workflow");
+        if (top == null || !top.containsKey("matrix")) {
+            return List.of();
+        }
+        List<Map<String, String>> out = new WorkflowReader(y).matrix(top.get("matrix"));
+        return y.problems().isEmpty() ? out : List.of();
+    }
+
+    /**
+     * {@code matrix}: variables with their lists of values (every combination, the first variable
+     * varying slowest), or {@code include}: the combinations themselves.
+     */
+    private List<Map<String, String>> matrix(Node node) {
+        Map<String, Node> m = y.mapping(node, "matrix");
+        if (m == null) {
+            return List.of();
+        }
+        List<Map<String, String>> out = new ArrayList<>();
+        if (m.containsKey("include")) {
+            if (m.size() > 1) {
+                y.report(node, "matrix: include lists the combinations; it cannot be combined with variables (" + String.join(", ",
+                        m.keySet().stream().filter(k -> !k.equals("include")).toList()) + ")");
+            }
+            if (!(m.get("include") instanceof SequenceNode seq) || seq.getValue().isEmpty()) {
+                y.report(m.get("include"), "matrix.include must be a list of combinations (mappings of variable to value)");
+                return List.of();
+            }
+            for (Node item : seq.getValue()) {
+                Map<String, Node> c = y.mapping(item, "matrix.include items");
+                if (c == null) {
+                    continue;
+                }
+                Map<String, String> combination = new LinkedHashMap<>();
+                c.forEach((k, v) -> combination.put(k, matrixValue(v, "matrix.include." + k)));
+                out.add(combination);
+            }
+        } else {
+            if (m.isEmpty()) {
+                y.report(node, "matrix needs variables, each with a list of values, or include");
+                return List.of();
+            }
+            out.add(new LinkedHashMap<>());
+            for (var e : m.entrySet()) {
+                if (!(e.getValue() instanceof SequenceNode seq) || seq.getValue().isEmpty()) {
+                    y.report(e.getValue(), "matrix." + e.getKey() + " must be a list of values");
+                    continue;
+                }
+                List<Map<String, String>> next = new ArrayList<>();
+                for (Map<String, String> before : out) {
+                    for (Node v : seq.getValue()) {
+                        Map<String, String> c = new LinkedHashMap<>(before);
+                        c.put(e.getKey(), matrixValue(v, "matrix." + e.getKey()));
+                        next.add(c);
+                    }
+                }
+                out = next;
+            }
+        }
+        for (Map<String, String> c : out) {
+            for (String k : c.keySet()) {
+                if (!k.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                    y.report(node, "matrix: '" + k + "' is not a variable name (letters, digits and '_')");
+                    return List.of();
+                }
+            }
+            if (c.size() > MAX_VARIABLES) {
+                y.report(node, "matrix: a combination has " + c.size() + " variables; Woodpecker allows " + MAX_VARIABLES);
+                return List.of();
+            }
+        }
+        if (out.size() > MAX_COMBINATIONS) {
+            y.report(node, "matrix: " + out.size() + " combinations; Woodpecker runs at most " + MAX_COMBINATIONS + " workflows of a matrix");
+            return List.of();
+        }
+        return out;
+    }
+
+    /** A value of the matrix as written: text, a number or a boolean. */
+    private String matrixValue(Node v, String what) {
+        if (v instanceof ScalarNode s && !YamlFile.isNull(v)) {
+            return s.getValue();
+        }
+        y.report(v, what + ": a value is a string, a number or a boolean, not " + YamlFile.kind(v));
+        return "";
+    }
+
+    /**
+     * {@code services}, a mapping or a list as {@code steps} are. Their names are the host names
+     * the steps reach them at, so each is a valid host name and no step has it too.
+     */
+    private List<Step> services(Node node, List<Step> steps) {
+        if (YamlFile.isNull(node)) {
+            return List.of();
+        }
+        List<Step> services = containers(node, true);
+        Set<String> names = new LinkedHashSet<>();
+        for (Step s : services) {
+            if (!names.add(s.name())) {
+                y.report(node, "two services are named '" + s.name() + "'");
+            }
+            if (!HOST_NAME.matcher(s.name()).matches()) {
+                y.report(node, "service '" + s.name() + "': its name is the host name steps reach it at: letters, digits, '_', '.', '-', "
+                        + "starting with a letter or digit");
+            }
+            if (steps.stream().anyMatch(x -> x.name().equals(s.name()))) {
+                y.report(node, "service '" + s.name() + "' has the name of a step; a name is a host name of the workflow's network, "
+                        + "give them different names");
+            }
+        }
+        return services;
     }
 
     private List<Step> steps(Node node) {
@@ -120,34 +258,8 @@ final class WorkflowReader {
             y.report(node, "a workflow needs steps");
             return List.of();
         }
-        List<Step> steps = new ArrayList<>();
+        List<Step> steps = containers(node, false);
         Set<String> names = new LinkedHashSet<>();
-        if (node instanceof MappingNode m) {
-            for (var e : y.entries(m)) {
-                Step s = step(e.getKey().getValue(), e.getKey(), e.getValue());
-                if (s != null) {
-                    steps.add(s);
-                }
-            }
-        } else if (node instanceof SequenceNode seq) {
-            for (Node item : seq.getValue()) {
-                Map<String, Node> m = y.mapping(item, "a step");
-                if (m == null) {
-                    continue;
-                }
-                if (!m.containsKey("name")) {
-                    y.report(item, "a step of a list needs a name");
-                    continue;
-                }
-                String name = y.scalar(m.get("name"), "name");
-                Step s = name == null ? null : step(name, m.get("name"), item);
-                if (s != null) {
-                    steps.add(s);
-                }
-            }
-        } else {
-            y.report(node, "steps must be a mapping or a list of steps, not " + YamlFile.kind(node));
-        }
         for (Step s : steps) {
             if (!names.add(s.name())) {
                 y.report(node, "two steps are named '" + s.name() + "'");
@@ -166,21 +278,54 @@ final class WorkflowReader {
         return steps;
     }
 
-    private Step step(String name, Node at, Node node) {
-        String what = "step '" + name + "'";
+    /** The steps or services of a mapping (named by their keys) or of a list (each with a name). */
+    private List<Step> containers(Node node, boolean service) {
+        String kind = service ? "service" : "step";
+        List<Step> out = new ArrayList<>();
+        if (node instanceof MappingNode m) {
+            for (var e : y.entries(m)) {
+                Step s = step(e.getKey().getValue(), e.getKey(), e.getValue(), service);
+                if (s != null) {
+                    out.add(s);
+                }
+            }
+        } else if (node instanceof SequenceNode seq) {
+            for (Node item : seq.getValue()) {
+                Map<String, Node> m = y.mapping(item, "a " + kind);
+                if (m == null) {
+                    continue;
+                }
+                if (!m.containsKey("name")) {
+                    y.report(item, "a " + kind + " of a list needs a name");
+                    continue;
+                }
+                String name = y.scalar(m.get("name"), "name");
+                Step s = name == null ? null : step(name, m.get("name"), item, service);
+                if (s != null) {
+                    out.add(s);
+                }
+            }
+        } else {
+            y.report(node, kind + "s must be a mapping or a list of " + kind + "s, not " + YamlFile.kind(node));
+        }
+        return out;
+    }
+
+    private Step step(String name, Node at, Node node, boolean service) {
+        String what = (service ? "service '" : "step '") + name + "'";
         Map<String, Node> m = y.mapping(node, what);
         if (m == null) {
             return null;
         }
-        y.unknownKeys(m, (MappingNode) node, STEP_KEYS, what);
+        y.unknownKeys(m, (MappingNode) node, service ? SERVICE_KEYS : STEP_KEYS, what);
         String image = m.containsKey("image") ? y.scalar(m.get("image"), what + ": image") : null;
         if (!m.containsKey("image")) {
             y.report(at, what + " has no image");
         }
         List<String> commands = commands(m.get("commands"), what + ": commands");
         List<String> entrypoint = y.strings(m.get("entrypoint"), what + ": entrypoint");
-        if (!entrypoint.isEmpty()) {
-            y.report(m.get("entrypoint"), what + ": entrypoint is not supported by Slipway yet (commands run with /bin/sh)");
+        if (m.containsKey("entrypoint") && entrypoint.isEmpty()) {
+            y.report(m.get("entrypoint"), what + ": entrypoint needs the command to run (a string, or a list of the command and its arguments)");
         }
 
         Map<String, Step.Value> settings = new LinkedHashMap<>();
@@ -226,7 +371,7 @@ final class WorkflowReader {
             y.report(m.get("privileged"), what + ": privileged steps are not allowed on this server");
         }
         for (String trusted : List.of("volumes", "ports", "network_mode", "dns", "dns_search", "extra_hosts", "tmpfs", "devices", "shm_size")) {
-            if (m.containsKey(trusted)) {
+            if (m.containsKey(trusted) && !(service && trusted.equals("ports"))) {
                 y.report(m.get(trusted), what + ": '" + trusted + "' is not supported by Slipway (Woodpecker allows it for trusted repositories only)");
             }
         }
@@ -241,25 +386,41 @@ final class WorkflowReader {
             }
             failureIgnore = "ignore".equals(f);
         }
-        boolean plugin = !m.containsKey("commands") && !m.containsKey("entrypoint");
-        for (String notForPlugins : List.of("directory", "failure")) {
-            if (plugin && m.containsKey(notForPlugins)) {
-                y.report(m.get(notForPlugins), what + ": '" + notForPlugins + "' is not supported by Slipway for plugin steps (steps without commands) yet");
-            }
+        if (service && m.containsKey("ports")) {
+            ports(m.get("ports"), what + ": ports");
         }
-        boolean detach = m.containsKey("detach") && Boolean.TRUE.equals(y.bool(m.get("detach"), what + ": detach"));
-        if (detach) {
-            y.report(m.get("detach"), what + ": detached steps are not supported by Slipway yet");
+        boolean detach = service || m.containsKey("detach") && Boolean.TRUE.equals(y.bool(m.get("detach"), what + ": detach"));
+        if (commands.isEmpty() && !detach && m.containsKey("failure")) {
+            y.report(m.get("failure"), what + ": 'failure' is not supported by Slipway for steps without commands (plugins, an entrypoint alone) yet");
         }
         boolean pull = m.containsKey("pull") && Boolean.TRUE.equals(y.bool(m.get("pull"), what + ": pull"));
         String directory = m.containsKey("directory") ? y.scalar(m.get("directory"), what + ": directory") : null;
-        if (directory != null && (directory.startsWith("/") || directory.contains(".."))) {
-            y.report(m.get("directory"), what + ": directory must be relative to the workspace, without '..'");
+        if (directory != null && !directory.startsWith("/") && List.of(directory.split("/")).contains("..")) {
+            y.report(m.get("directory"), what + ": a relative directory is in the workspace: without '..'");
         }
         List<String> dependsOn = m.containsKey("depends_on") ? y.strings(m.get("depends_on"), what + ": depends_on") : null;
         List<When> when = whens(m.get("when"), false);
         return new Step(name, image == null ? "" : image, commands, entrypoint, environment, secrets, settings, when, dependsOn,
-                failureIgnore, detach, directory, pull);
+                failureIgnore, detach, directory, pull, service);
+    }
+
+    /**
+     * A service's {@code ports}: numbers, or {@code 51820/udp}. Checked only: on the workflow's
+     * network every port of a service is reachable by its name, and none is published on the host.
+     */
+    private void ports(Node node, String what) {
+        if (!(node instanceof SequenceNode seq)) {
+            y.report(node, what + " must be a list of ports");
+            return;
+        }
+        for (Node item : seq.getValue()) {
+            String p = y.scalar(item, what + " items");
+            if (p != null && !p.matches("([1-9][0-9]{0,4})(/(tcp|udp))?")) {
+                y.report(item, what + ": '" + p + "' is not a port (a number, or a number/tcp or /udp)");
+            } else if (p != null && Integer.parseInt(p.replaceFirst("/.*", "")) > 65535) {
+                y.report(item, what + ": " + p + " is not a port: ports go up to 65535");
+            }
+        }
     }
 
     /** The older {@code secrets}: names (the variable is the name in upper case) or {@code {source, target}}; variable to secret. */
@@ -378,19 +539,44 @@ final class WorkflowReader {
         if (workflow && !status.isEmpty()) {
             y.report(m.get("status"), "when.status is for steps; a workflow uses runs_on");
         }
+        Evaluate evaluate = null;
+        String evaluateAt = null;
         if (m.containsKey("evaluate")) {
-            y.report(m.get("evaluate"), "when.evaluate is not supported by Slipway yet");
+            Node e = m.get("evaluate");
+            String text = y.scalar(e, "when.evaluate");
+            if (text != null) {
+                evaluateAt = y.at(e, 0);
+                try {
+                    evaluate = Evaluate.parse(text);
+                } catch (Evaluate.SyntaxError bad) {
+                    y.reportAt(e, bad.offset, "when.evaluate: " + bad.getMessage());
+                }
+            }
         }
         for (String ignored : List.of("platform", "environment", "local")) {
             if (m.containsKey(ignored)) {
                 y.report(m.get(ignored), "when." + ignored + " is not supported by Slipway");
             }
         }
-        Map<String, String> matrix = new LinkedHashMap<>();
+        When.MatrixFilter matrix = When.MatrixFilter.ANY;
         if (m.containsKey("matrix")) {
+            if (workflow) {
+                y.report(m.get("matrix"), "when.matrix is for steps: every workflow of a matrix has the workflow's when");
+            }
             Map<String, Node> mm = y.mapping(m.get("matrix"), "when.matrix");
             if (mm != null) {
-                mm.forEach((k, v) -> matrix.put(k, YamlFile.isNull(v) ? "" : y.scalar(v, "when.matrix." + k)));
+                Map<String, String> include = new LinkedHashMap<>();
+                Map<String, String> exclude = new LinkedHashMap<>();
+                mm.forEach((k, v) -> {
+                    if ((k.equals("include") || k.equals("exclude")) && v instanceof MappingNode) {
+                        Map<String, Node> inner = y.mapping(v, "when.matrix." + k);
+                        inner.forEach((ik, iv) -> (k.equals("include") ? include : exclude).put(ik,
+                                YamlFile.isNull(iv) ? "" : y.scalar(iv, "when.matrix." + k + "." + ik)));
+                    } else {
+                        include.put(k, YamlFile.isNull(v) ? "" : y.scalar(v, "when.matrix." + k));
+                    }
+                });
+                matrix = new When.MatrixFilter(include, exclude);
             }
         }
         When.PathFilter paths = null;
@@ -400,14 +586,15 @@ final class WorkflowReader {
                 Map<String, Node> pm = y.mapping(p, "when.path");
                 y.unknownKeys(pm, (MappingNode) p, List.of("include", "exclude", "on_empty", "ignore_message"), "when.path");
                 boolean onEmpty = !pm.containsKey("on_empty") || Boolean.TRUE.equals(y.bool(pm.get("on_empty"), "when.path.on_empty"));
+                String ignore = pm.containsKey("ignore_message") ? y.scalar(pm.get("ignore_message"), "when.path.ignore_message") : "";
                 paths = new When.PathFilter(new When.Filter(y.strings(pm.get("include"), "when.path.include"),
-                        y.strings(pm.get("exclude"), "when.path.exclude")), onEmpty);
+                        y.strings(pm.get("exclude"), "when.path.exclude")), onEmpty, ignore == null ? "" : ignore);
             } else {
-                paths = new When.PathFilter(new When.Filter(y.strings(p, "when.path"), List.of()), true);
+                paths = new When.PathFilter(new When.Filter(y.strings(p, "when.path"), List.of()), true, "");
             }
         }
         return new When(events, filter(m.get("branch"), "when.branch"), filter(m.get("ref"), "when.ref"), filter(m.get("repo"), "when.repo"),
-                filter(m.get("instance"), "when.instance"), filter(m.get("cron"), "when.cron"), paths, status, matrix);
+                filter(m.get("instance"), "when.instance"), filter(m.get("cron"), "when.cron"), paths, status, matrix, evaluate, evaluateAt);
     }
 
     /** A string, a list, or {@code {include, exclude}}. */

@@ -128,23 +128,45 @@ final class WorkflowSet {
         return read(null);
     }
 
-    /** Every workflow read with {@code values} substituted; problems of all files, and of the workflows' depends_on. */
+    /**
+     * Every workflow read with {@code values} substituted; problems of all files, and of the
+     * workflows' depends_on. A file with a {@code matrix} is a workflow per combination, read with
+     * the combination's values substituted too (they win over the others, as in Woodpecker).
+     */
     Read read(Map<String, String> values) {
         List<Workflow> workflows = new ArrayList<>();
-        List<Problem> problems = new ArrayList<>();
-        List<Problem> warnings = new ArrayList<>();
+        java.util.Set<Problem> problems = new java.util.LinkedHashSet<>();
+        java.util.Set<Problem> warnings = new java.util.LinkedHashSet<>();
         for (var f : files.entrySet()) {
-            WorkflowReader.Read r = readOne(f.getKey(), f.getValue(), values);
-            problems.addAll(r.problems());
-            warnings.addAll(r.warnings());
-            if (r.workflow() != null) {
-                workflows.add(r.workflow());
+            List<Map<String, String>> combinations = WorkflowReader.combinations(f.getKey(), f.getValue());
+            for (Map<String, String> combination : combinations.isEmpty() ? List.<Map<String, String>>of(Map.of()) : combinations) {
+                Map<String, String> with = values;
+                if (values != null && !combination.isEmpty()) {
+                    with = new LinkedHashMap<>(values);
+                    with.putAll(combination);
+                }
+                WorkflowReader.Read r = readOne(f.getKey(), f.getValue(), with);
+                if (with != null && r.workflow() != null && r.workflow().workspace() != null
+                        && !r.workflow().workspace().equals(with.get("CI_WORKSPACE"))) {
+                    // A workflow with a workspace of its own: ${CI_WORKSPACE} in it is that one.
+                    Map<String, String> own = new LinkedHashMap<>(with);
+                    own.put("CI_WORKSPACE", r.workflow().workspace());
+                    r = readOne(f.getKey(), f.getValue(), own);
+                }
+                problems.addAll(r.problems());
+                warnings.addAll(r.warnings());
+                if (r.workflow() != null) {
+                    Workflow w = r.workflow();
+                    workflows.add(combinations.size() > 1 ? w.withMatrix(w.baseName() + " (" + Workflow.pairs(combination) + ")", combination)
+                            : w.withMatrix(w.name(), combination));
+                }
             }
         }
         if (problems.isEmpty()) {
             LinkedHashMap<String, List<String>> edges = new LinkedHashMap<>();
-            for (Workflow w : workflows) {
-                edges.put(w.name(), w.dependsOn());
+            for (Workflow w : workflows) { // the workflows of a matrix are one name for depends_on
+                List<String> deps = edges.computeIfAbsent(w.baseName(), k -> new ArrayList<>());
+                w.dependsOn().stream().filter(d -> !deps.contains(d)).forEach(deps::add);
             }
             try {
                 Dag.of(edges);
@@ -152,7 +174,7 @@ final class WorkflowSet {
                 problems.add(new Problem(file(), 0, 0, "depends_on between workflows: " + e.getMessage()));
             }
         }
-        return new Read(problems.isEmpty() ? workflows : List.of(), problems, warnings);
+        return new Read(problems.isEmpty() ? workflows : List.of(), List.copyOf(problems), List.copyOf(warnings));
     }
 
     /**

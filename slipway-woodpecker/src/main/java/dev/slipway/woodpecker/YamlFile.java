@@ -52,6 +52,34 @@ final class YamlFile {
         warnings.add(m == null ? new Problem(file, 0, 0, message) : new Problem(file, m.getLine() + 1, m.getColumn() + 1, message));
     }
 
+    /**
+     * Reports at {@code offset} characters into a scalar's value: its own line and column when the
+     * value is on one line as written (plain or quoted), else at the scalar's start.
+     */
+    void reportAt(Node at, int offset, String message) {
+        int[] p = position(at, offset);
+        problems.add(new Problem(file, p[0], p[1], message));
+    }
+
+    /** {@code file:line:column} of the character {@code offset} into a scalar's value (see {@link #reportAt}). */
+    String at(Node at, int offset) {
+        int[] p = position(at, offset);
+        return file + ":" + p[0] + ":" + p[1];
+    }
+
+    private static int[] position(Node at, int offset) {
+        Mark start = at.getStartMark();
+        Mark end = at.getEndMark();
+        int line = start.getLine() + 1;
+        int column = start.getColumn() + 1;
+        if (at instanceof ScalarNode s && end != null && end.getLine() == start.getLine()) {
+            boolean quoted = s.getScalarStyle() == org.yaml.snakeyaml.DumperOptions.ScalarStyle.SINGLE_QUOTED
+                    || s.getScalarStyle() == org.yaml.snakeyaml.DumperOptions.ScalarStyle.DOUBLE_QUOTED;
+            column += (quoted ? 1 : 0) + offset;
+        }
+        return new int[] {line, column};
+    }
+
     private void report(Mark mark, String message) {
         problems.add(mark == null ? new Problem(file, 0, 0, message) : new Problem(file, mark.getLine() + 1, mark.getColumn() + 1, message));
     }

@@ -200,8 +200,14 @@ public final class DockerExecutor implements Executor {
         List<String> env = spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().toList();
         Map<String, String> containerLabels = new java.util.HashMap<>(labels);
         containerLabels.put(SPEC, fingerprint);
+        if (spec.entrypoint() != null && spec.script() != null) { // Woodpecker hands the script to a step's own entrypoint so
+            env = new ArrayList<>(env);
+            env.add("CI_SCRIPT=" + java.util.Base64.getEncoder().encodeToString(spec.script().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
         try (CreateContainerCmd create = docker.createContainerCmd(spec.image())) {
-            if (spec.script() != null) { // else the image's own entrypoint and command (a Woodpecker plugin)
+            if (spec.entrypoint() != null) { // as docker run --entrypoint: no command, not the image's either
+                create.withEntrypoint(spec.entrypoint()).withCmd(List.of());
+            } else if (spec.script() != null) { // else the image's own entrypoint and command (a Woodpecker plugin)
                 create.withEntrypoint("/bin/sh", "-c").withCmd(spec.script());
             }
             return create.withName(name)
@@ -216,6 +222,7 @@ public final class DockerExecutor implements Executor {
 
     /** Attaches to the container's output before starting it, so no byte is missed. */
     private TaskHandle attachAndStart(String id, TaskSpec spec, OutputSink sink) throws ExecutorException {
+        connect(id, spec);
         ResultCallback.Adapter<Frame> attach = toSink(sink);
         try {
             docker.attachContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true).withLogs(false).exec(attach);
@@ -231,6 +238,29 @@ public final class DockerExecutor implements Executor {
         return new TaskHandle(id, spec);
     }
 
+    /**
+     * Connects a created container to the task's networks before it starts, so its first command
+     * already reaches the others by name. A container kept from an earlier attempt may still be
+     * connected (or its network was removed and made again): then it is connected anew.
+     */
+    private void connect(String id, TaskSpec spec) throws ExecutorException {
+        for (TaskSpec.Network n : spec.networks()) {
+            try {
+                docker.disconnectFromNetworkCmd().withNetworkId(n.name()).withContainerId(id).withForce(true).exec();
+            } catch (DockerException notConnected) {
+                // the usual case
+            }
+            try {
+                var connect = docker.connectToNetworkCmd().withNetworkId(n.name()).withContainerId(id);
+                if (!n.aliases().isEmpty()) {
+                    connect.withContainerNetwork(new com.github.dockerjava.api.model.ContainerNetwork().withAliases(n.aliases()));
+                }
+                connect.exec();
+            } catch (DockerException e) {
+                throw new ExecutorException("cannot connect task " + spec.task() + " to the network " + n.name() + ": " + e.getMessage(), e);
+            }
+        }
+    }
 
     /** A container's output frames to the sink, stdout and stderr apart. */
     private static ResultCallback.Adapter<Frame> toSink(OutputSink sink) {
@@ -275,7 +305,8 @@ public final class DockerExecutor implements Executor {
     /** What makes two attempts of a task the same container: image, script, environment, mounts, limits. */
     static String fingerprint(TaskSpec spec) {
         String text = String.join("\u0000", spec.image(), spec.script(), new java.util.TreeMap<>(spec.env()).toString(),
-                spec.workdir(), spec.mounts().toString(), String.valueOf(spec.network()), String.valueOf(spec.resources()));
+                spec.workdir(), spec.mounts().toString(), String.valueOf(spec.network()), String.valueOf(spec.resources()))
+                + (spec.entrypoint() == null && spec.networks().isEmpty() ? "" : "\u0000" + spec.entrypoint() + "\u0000" + spec.networks());
         return dev.slipway.core.Digest.sha256(text).hex().substring(0, 32);
     }
 

@@ -55,9 +55,17 @@ public final class LocalExecutor implements Executor {
 
     @Override
     public TaskHandle start(TaskSpec spec, OutputSink sink) throws ExecutorException {
+        if (spec.entrypoint() != null) {
+            throw new ExecutorException("task " + spec.task() + " has an entrypoint of its own (" + String.join(" ", spec.entrypoint())
+                    + "), which the local executor cannot run: it runs no images");
+        }
         if (spec.script() == null) {
             throw new ExecutorException("task " + spec.task() + " runs its image's own entrypoint (" + spec.image()
                     + "), which the local executor cannot: it runs no images");
+        }
+        if (!spec.networks().isEmpty()) {
+            throw new ExecutorException("task " + spec.task() + " is reached by name on a network of its run (services, detached steps), "
+                    + "which the local executor cannot: it runs no containers");
         }
         List<TaskSpec.Mount.Overlay> overlays = spec.mounts().stream()
                 .filter(m -> m instanceof TaskSpec.Mount.Overlay).map(m -> (TaskSpec.Mount.Overlay) m).toList();

@@ -17,22 +17,47 @@ import java.util.Map;
  * @param workdir the working directory inside the container
  * @param mounts what the container sees besides its image
  * @param pullAuth how to authenticate the image's pull, or null
+ * @param entrypoint replaces the default entrypoint, or null for the default: {@code /bin/sh -c script} with a
+ *                   script, the image's own without one. Given, it runs with no command (as {@code docker run
+ *                   --entrypoint}), and a script is only in the environment ({@code CI_SCRIPT}, base64), as
+ *                   Woodpecker hands it to a step's own entrypoint
+ * @param networks networks of the run the container is connected to before it starts, besides its own
  * @param runsOn the labels a runner needs to take the task: {@code [local]} for a native task without
  *     {@code runs_on}; empty for what always runs in the server's process (a workflow's job container)
  */
 public record TaskSpec(String runId, String task, String image, boolean pullAlways, String script, Map<String, String> env,
                        String workdir, List<Mount> mounts, Task.NetworkPolicy network, Task.Resources resources,
-                       Duration timeout, PullAuth pullAuth, List<String> runsOn) {
-    /** A task for the server's own executor. */
+                       Duration timeout, PullAuth pullAuth, List<String> entrypoint, List<Network> networks, List<String> runsOn) {
+    /** A task with the default entrypoint, on its own network only, for the server's own executor. */
     public TaskSpec(String runId, String task, String image, boolean pullAlways, String script, Map<String, String> env,
                     String workdir, List<Mount> mounts, Task.NetworkPolicy network, Task.Resources resources,
                     Duration timeout, PullAuth pullAuth) {
-        this(runId, task, image, pullAlways, script, env, workdir, mounts, network, resources, timeout, pullAuth, List.of());
+        this(runId, task, image, pullAlways, script, env, workdir, mounts, network, resources, timeout, pullAuth, null, List.of(), List.of());
+    }
+
+    /** A task for the server's own executor. */
+    public TaskSpec(String runId, String task, String image, boolean pullAlways, String script, Map<String, String> env,
+                    String workdir, List<Mount> mounts, Task.NetworkPolicy network, Task.Resources resources,
+                    Duration timeout, PullAuth pullAuth, List<String> entrypoint, List<Network> networks) {
+        this(runId, task, image, pullAlways, script, env, workdir, mounts, network, resources, timeout, pullAuth, entrypoint, networks,
+                List.of());
     }
 
     /** The same task for another executor (a runner's own mounts). */
     public TaskSpec withMounts(List<Mount> replaced) {
-        return new TaskSpec(runId, task, image, pullAlways, script, env, workdir, replaced, network, resources, timeout, pullAuth, runsOn);
+        return new TaskSpec(runId, task, image, pullAlways, script, env, workdir, replaced, network, resources, timeout, pullAuth, entrypoint,
+                networks, runsOn);
+    }
+
+    /**
+     * A network of the run ({@link Executor#createNetwork}) the task joins, where the others on it
+     * reach it as each of {@code aliases} (Woodpecker's services and detached steps, by name).
+     */
+    public record Network(String name, List<String> aliases) {
+        public Network {
+            java.util.Objects.requireNonNull(name, "name");
+            aliases = List.copyOf(aliases);
+        }
     }
 
     /**
@@ -64,6 +89,8 @@ public record TaskSpec(String runId, String task, String image, boolean pullAlwa
     public TaskSpec {
         env = Map.copyOf(env);
         mounts = List.copyOf(mounts);
+        entrypoint = entrypoint == null ? null : List.copyOf(entrypoint);
+        networks = networks == null ? List.of() : List.copyOf(networks);
         runsOn = runsOn == null ? List.of() : List.copyOf(runsOn);
     }
 

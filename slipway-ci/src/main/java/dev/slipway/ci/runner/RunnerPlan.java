@@ -22,7 +22,10 @@ import java.util.Map;
  */
 public record RunnerPlan(long lease, String attempt, String runId, String task, String image, boolean pullAlways, String script,
                          Map<String, String> env, String workdir, List<Mount> mounts, String network, Long memoryBytes, Double cpus,
-                         long timeoutSeconds, PullAuth pullAuth) {
+                         long timeoutSeconds, PullAuth pullAuth, List<String> entrypoint, List<Network> networks) {
+    /** A network of the run the task joins (on the server's engine: for a runner on its machine only). */
+    public record Network(String name, List<String> aliases) {}
+
     public static final ObjectMapper JSON = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -65,11 +68,16 @@ public record RunnerPlan(long lease, String attempt, String runId, String task, 
                         + "run it on the server (no runs_on) or drop that mount");
             }
         }
+        if (!hostPaths && !spec.networks().isEmpty()) {
+            throw new IllegalArgumentException("task " + spec.task() + " joins a network of its run (services) on the server's Docker engine,"
+                    + " which a remote runner does not have; run it on the server (no runs_on)");
+        }
         TaskSpec.PullAuth a = spec.pullAuth();
         return new RunnerPlan(lease, attempt, spec.runId(), spec.task(), spec.image(), spec.pullAlways(), spec.script(), spec.env(),
                 spec.workdir(), mounts, spec.network().name().toLowerCase(java.util.Locale.ROOT), spec.resources().memoryBytes(),
                 spec.resources().cpus(), spec.timeout().toSeconds(),
-                a == null ? null : new PullAuth(a.registry(), a.token(), a.username(), a.password()));
+                a == null ? null : new PullAuth(a.registry(), a.token(), a.username(), a.password()), spec.entrypoint(),
+                spec.networks().stream().map(n -> new Network(n.name(), n.aliases())).toList());
     }
 
     /** The task spec a runner gives its own executor, each workspace mount a directory of its own at {@code workspaces.get(i)}. */
@@ -88,7 +96,8 @@ public record RunnerPlan(long lease, String attempt, String runId, String task, 
                 pullAuth.username(), pullAuth.password());
         return new TaskSpec(runId, task, image, pullAlways, script, env, workdir, own,
                 network.equals("none") ? Task.NetworkPolicy.NONE : Task.NetworkPolicy.DEFAULT, new Task.Resources(memoryBytes, cpus),
-                Duration.ofSeconds(timeoutSeconds), auth);
+                Duration.ofSeconds(timeoutSeconds), auth, entrypoint,
+                networks == null ? List.of() : networks.stream().map(n -> new TaskSpec.Network(n.name(), n.aliases())).toList());
     }
 
     /** How many workspace mounts the runner fetches. */

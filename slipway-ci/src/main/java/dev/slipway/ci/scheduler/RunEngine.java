@@ -66,23 +66,40 @@ public final class RunEngine {
      * @param taskEnv per-task extra environment (resolved secrets given as env)
      * @param taskMounts per-task extra mounts (deploy targets, caches, secret files)
      * @param publisher carries out publish tasks; null where nothing can be published
+     * @param containers per-task container options beyond the native model (Woodpecker's services and
+     *                   detached steps); tasks without are native tasks
      */
     public record Plan(String runId, Pipeline pipeline, String workMount, Map<String, Path> bases, Path runDir,
                        Set<String> tasks, Map<String, String> variables, Map<String, String> extraEnv,
                        Map<String, Map<String, String>> taskEnv, Map<String, List<TaskSpec.Mount>> taskMounts,
-                       java.util.function.Function<String, TaskSpec.PullAuth> pullAuth, Publisher publisher) {
+                       java.util.function.Function<String, TaskSpec.PullAuth> pullAuth, Publisher publisher,
+                       Map<String, ContainerOptions> containers) {
         public Plan(String runId, Pipeline pipeline, String workMount, Map<String, Path> bases, Path runDir,
                     Set<String> tasks, Map<String, String> variables, Map<String, String> extraEnv,
                     Map<String, Map<String, String>> taskEnv, Map<String, List<TaskSpec.Mount>> taskMounts,
                     java.util.function.Function<String, TaskSpec.PullAuth> pullAuth) {
-            this(runId, pipeline, workMount, bases, runDir, tasks, variables, extraEnv, taskEnv, taskMounts, pullAuth, null);
+            this(runId, pipeline, workMount, bases, runDir, tasks, variables, extraEnv, taskEnv, taskMounts, pullAuth, null, Map.of());
+        }
+
+        public Plan(String runId, Pipeline pipeline, String workMount, Map<String, Path> bases, Path runDir,
+                    Set<String> tasks, Map<String, String> variables, Map<String, String> extraEnv,
+                    Map<String, Map<String, String>> taskEnv, Map<String, List<TaskSpec.Mount>> taskMounts,
+                    java.util.function.Function<String, TaskSpec.PullAuth> pullAuth, Publisher publisher) {
+            this(runId, pipeline, workMount, bases, runDir, tasks, variables, extraEnv, taskEnv, taskMounts, pullAuth, publisher, Map.of());
         }
 
         /** The plan with the run's way back to Slipway: more environment for every task (the job token) and a publisher. */
         public Plan withAccess(Map<String, String> env, Publisher publisher) {
             Map<String, String> more = new LinkedHashMap<>(extraEnv);
             more.putAll(env);
-            return new Plan(runId, pipeline, workMount, bases, runDir, tasks, variables, more, taskEnv, taskMounts, pullAuth, publisher);
+            return new Plan(runId, pipeline, workMount, bases, runDir, tasks, variables, more, taskEnv, taskMounts, pullAuth, publisher,
+                    containers);
+        }
+
+        /** The same plan with these container options. */
+        public Plan withContainers(Map<String, ContainerOptions> containers) {
+            return new Plan(runId, pipeline, workMount, bases, runDir, tasks, variables, extraEnv, taskEnv, taskMounts, pullAuth, publisher,
+                    containers);
         }
 
         public Plan {
@@ -93,6 +110,12 @@ public final class RunEngine {
             extraEnv = Map.copyOf(extraEnv);
             taskEnv = Map.copyOf(taskEnv);
             taskMounts = Map.copyOf(taskMounts);
+            containers = containers == null ? Map.of() : Map.copyOf(containers);
+        }
+
+        /** The task's container options ({@link ContainerOptions#NONE} for a native task). */
+        public ContainerOptions container(String task) {
+            return containers.getOrDefault(task, ContainerOptions.NONE);
         }
     }
 
@@ -176,14 +199,77 @@ public final class RunEngine {
         }
     }
 
+    /** What one run has going besides its tasks' futures: its networks and its detached tasks. */
+    private final class Running {
+        final Plan plan;
+        final Listener listener;
+        final Cancellation cancellation;
+        final List<Executor.TaskHandle> handles = new java.util.concurrent.CopyOnWriteArrayList<>();
+        /** Each network of the run (by the front end's name): the engine's name of it, or why it could not be made. */
+        final Map<String, Object> networks = new LinkedHashMap<>();
+        final Map<String, Detached> detached = new ConcurrentHashMap<>();
+        /** How detached tasks ended, once stopped: it replaces the success their dependents saw. */
+        final Map<String, TaskStatus> detachedEnds = new ConcurrentHashMap<>();
+        /** A task of the run failed (or errored) so far ({@link ContainerOptions#statusVariable()}). */
+        volatile boolean failed;
+
+        Running(Plan plan, Listener listener, Cancellation cancellation) {
+            this.plan = plan;
+            this.listener = listener;
+            this.cancellation = cancellation;
+        }
+
+        /** The engine's name of the run's network {@code name}, made on first use. */
+        String network(String name) throws Executor.ExecutorException {
+            synchronized (networks) {
+                Object made = networks.get(name);
+                if (made == null) {
+                    try {
+                        made = executor.createNetwork(plan.runId(), "net-" + name);
+                    } catch (Executor.ExecutorException e) {
+                        made = e;
+                    }
+                    networks.put(name, made);
+                }
+                if (made instanceof Executor.ExecutorException e) {
+                    throw new Executor.ExecutorException(e.getMessage(), e);
+                }
+                return (String) made;
+            }
+        }
+
+        void removeNetworks() {
+            synchronized (networks) {
+                networks.values().forEach(n -> {
+                    if (n instanceof String name) {
+                        executor.removeNetwork(name);
+                    }
+                });
+                networks.clear();
+            }
+        }
+    }
+
+    /** A detached task's running container and how it ended. */
+    private record Detached(Executor.TaskHandle handle, Executor.OutputSink sink, CompletableFuture<Executor.Exit> exit,
+                            java.util.concurrent.atomic.AtomicBoolean stoppedByEngine) {}
+
     /** Runs the plan. Never throws for task failures. */
     public Result run(Plan plan, Listener listener, Cancellation cancellation) {
-        List<Executor.TaskHandle> handles = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Running running = new Running(plan, listener, cancellation);
+        List<Executor.TaskHandle> handles = running.handles;
         Pipeline p = plan.pipeline();
         Dag dag = Dag.of(p);
         Map<String, String> variables = new HashMap<>(p.variables());
         variables.putAll(plan.variables());
         Conditions.Facts facts = Conditions.facts(plan.extraEnv(), variables);
+        // A detached task (a service) runs again when a task it serves does: a retried step finds its services.
+        Set<String> toRun = new java.util.HashSet<>(plan.tasks());
+        plan.containers().forEach((task, o) -> {
+            if (o.detached() && o.detachedUntil().stream().anyMatch(plan.tasks()::contains)) {
+                toRun.add(task);
+            }
+        });
         Map<String, CompletableFuture<TaskStatus>> futures = new LinkedHashMap<>();
         for (String name : dag.topologicalOrder()) {
             Task t = p.task(name);
@@ -192,7 +278,7 @@ public final class RunEngine {
             dag.dependencies(name).forEach(d -> before.put(d, futures.get(d)));
             CompletableFuture<TaskStatus> f = CompletableFuture.allOf(before.values().toArray(CompletableFuture[]::new))
                     .thenApplyAsync(ignored -> {
-                        if (!plan.tasks().contains(name)) {
+                        if (!toRun.contains(name)) {
                             return TaskStatus.SUCCESS; // done in an earlier attempt of this run
                         }
                         if (cancellation.cancelled()) {
@@ -206,29 +292,135 @@ public final class RunEngine {
                             listener.skipped(name, skip);
                             return TaskStatus.SKIPPED;
                         }
-                        return runTask(plan, t, listener, cancellation, handles);
+                        TaskStatus status = runTask(running, t);
+                        if (status == TaskStatus.FAILURE || status == TaskStatus.ERROR) {
+                            running.failed = true;
+                        }
+                        return status;
                     }, command -> Thread.ofVirtual().name("task-" + name).start(command));
             futures.put(name, f);
         }
-        Map<String, TaskStatus> out = new LinkedHashMap<>();
-        futures.forEach((name, f) -> out.put(name, f.join()));
-        return new Result(out, List.copyOf(handles));
+        // Each detached task is stopped once the tasks it serves have ended.
+        List<CompletableFuture<Void>> stops = new ArrayList<>();
+        plan.containers().forEach((name, o) -> {
+            if (!o.detached() || !futures.containsKey(name)) {
+                return;
+            }
+            List<CompletableFuture<TaskStatus>> served = new ArrayList<>(List.of(futures.get(name)));
+            o.detachedUntil().stream().filter(u -> !u.equals(name) && futures.containsKey(u)).forEach(u -> served.add(futures.get(u)));
+            stops.add(CompletableFuture.allOf(served.toArray(CompletableFuture[]::new)).handleAsync((ignored, error) -> {
+                stopDetached(running, name);
+                return null;
+            }, command -> Thread.ofVirtual().name("stop-" + name).start(command)));
+        });
+        try {
+            Map<String, TaskStatus> out = new LinkedHashMap<>();
+            futures.forEach((name, f) -> out.put(name, f.join()));
+            stops.forEach(CompletableFuture::join);
+            out.putAll(running.detachedEnds);
+            return new Result(out, List.copyOf(handles));
+        } finally {
+            running.detached.keySet().forEach(name -> stopDetached(running, name)); // none is left running, whatever happened
+            running.removeNetworks();
+        }
     }
 
-    private TaskStatus runTask(Plan plan, Task task, Listener listener, Cancellation cancellation, List<Executor.TaskHandle> handles) {
+    /**
+     * Stops a detached task (once), waits for its container to end and reports how it ended: a
+     * success when the engine stopped it, a failure when it had exited with another code by
+     * itself, cancelled with the run.
+     */
+    private void stopDetached(Running running, String name) {
+        Detached d = running.detached.remove(name);
+        if (d == null) {
+            return; // never started (skipped, failed to start), or stopped already
+        }
+        Listener listener = running.listener;
+        if (!d.exit().isDone()) {
+            d.stoppedByEngine().set(true);
+            listener.system(name, "stopping the detached container: the steps it served have ended");
+            executor.stop(d.handle());
+        }
+        TaskStatus status;
+        Integer code = null;
+        try {
+            Executor.Exit exit = d.exit().join();
+            code = exit.code();
+            if (running.cancellation.cancelled() && !d.stoppedByEngine().get()) {
+                listener.system(name, "cancelled");
+                status = TaskStatus.CANCELLED;
+            } else if (d.stoppedByEngine().get() || exit.code() == 0) {
+                status = TaskStatus.SUCCESS;
+            } else if (running.plan.container(name).failureIgnored()) {
+                listener.system(name, "the detached container exited with code " + exit.code() + " by itself; ignored (failure: ignore)");
+                status = TaskStatus.SUCCESS;
+            } else if (exit.timedOut()) {
+                listener.system(name, "timed out; stopped");
+                status = TaskStatus.FAILURE;
+            } else {
+                listener.system(name, "the detached container exited with code " + exit.code() + " before the steps it served ended");
+                status = TaskStatus.FAILURE;
+            }
+        } catch (RuntimeException e) {
+            listener.system(name, "error: " + e.getMessage());
+            status = TaskStatus.ERROR;
+        }
+        if (status == TaskStatus.FAILURE || status == TaskStatus.ERROR) {
+            running.failed = true;
+        }
+        d.sink().close();
+        running.cancellation.ended(name);
+        listener.status(name, status, status == TaskStatus.SUCCESS ? Integer.valueOf(0) : code);
+        running.detachedEnds.put(name, status);
+    }
+
+    private TaskStatus runTask(Running running, Task task) {
+        Plan plan = running.plan;
+        Listener listener = running.listener;
+        Cancellation cancellation = running.cancellation;
+        List<Executor.TaskHandle> handles = running.handles;
         if (task.publish() != null) {
             return publish(plan, task, listener);
         }
         Executor.OutputSink sink = listener.output(task.name());
         listener.status(task.name(), TaskStatus.RUNNING, null);
         Executor.TaskHandle handle = null;
+        ContainerOptions options = plan.container(task.name());
+        boolean detachedRunning = false;
         try {
             TaskSpec spec = spec(plan, task, line -> listener.system(task.name(), line));
+            if (options.statusVariable() != null) {
+                Map<String, String> env = new LinkedHashMap<>(spec.env());
+                env.put(options.statusVariable(), running.failed ? "failure" : "success");
+                spec = new TaskSpec(spec.runId(), spec.task(), spec.image(), spec.pullAlways(), spec.script(), env, spec.workdir(), spec.mounts(),
+                        spec.network(), spec.resources(), spec.timeout(), spec.pullAuth(), spec.entrypoint(), spec.networks(), spec.runsOn());
+            }
+            if (options.network() != null) {
+                spec = withNetwork(spec, running.network(options.network()), options.aliases());
+            }
             handle = executor.start(spec, sink);
             handles.add(handle);
             cancellation.started(task.name(), handle);
             if (cancellation.cancelled()) {
                 executor.stop(handle);
+            }
+            if (options.detached()) {
+                Executor.TaskHandle h = handle;
+                Duration timeout = spec.timeout();
+                CompletableFuture<Executor.Exit> exit = new CompletableFuture<>();
+                Thread.ofVirtual().name("detached-" + task.name()).start(() -> {
+                    try {
+                        exit.complete(executor.await(h, timeout));
+                    } catch (Executor.ExecutorException | RuntimeException e) {
+                        exit.completeExceptionally(e);
+                    }
+                });
+                running.detached.put(task.name(), new Detached(handle, sink, exit, new java.util.concurrent.atomic.AtomicBoolean()));
+                detachedRunning = true;
+                listener.system(task.name(), "detached: the steps after it start now"
+                        + (options.aliases().isEmpty() ? "" : " and reach it as " + String.join(", ", options.aliases()))
+                        + "; it is stopped when they have ended");
+                return TaskStatus.SUCCESS; // for its dependents; how it ends is reported when it is stopped
             }
             Executor.Exit exit = executor.await(handle, spec.timeout());
             sink.close();
@@ -261,10 +453,17 @@ public final class RunEngine {
             listener.status(task.name(), TaskStatus.ERROR, null);
             return TaskStatus.ERROR;
         } finally {
-            if (handle != null) {
+            if (handle != null && !detachedRunning) {
                 cancellation.ended(task.name());
             }
         }
+    }
+
+    private static TaskSpec withNetwork(TaskSpec s, String network, List<String> aliases) {
+        List<TaskSpec.Network> networks = new ArrayList<>(s.networks());
+        networks.add(new TaskSpec.Network(network, aliases));
+        return new TaskSpec(s.runId(), s.task(), s.image(), s.pullAlways(), s.script(), s.env(), s.workdir(), s.mounts(), s.network(),
+                s.resources(), s.timeout(), s.pullAuth(), s.entrypoint(), networks, s.runsOn());
     }
 
     /** A publish task: the image resolved as for a task that runs in it, then pushed by the plan's publisher (ci/release). */
@@ -335,6 +534,7 @@ public final class RunEngine {
         List<String> ancestors = ancestorsNearestFirst(p, task);
         // A task that went on during a restart of the server (on a runner) keeps what it wrote so far.
         boolean resumed = executor.survivesRestart(plan.runId(), task.name());
+        ContainerOptions options = plan.container(task.name());
         for (var base : plan.bases().entrySet()) {
             String mount = base.getKey();
             Path dir = taskDir(plan, task.name()).resolve(mount);
@@ -352,8 +552,15 @@ public final class RunEngine {
                     lowers.add(out);
                 }
             }
-            lowers.add(base.getValue());
-            mounts.add(new TaskSpec.Mount.Overlay(lowers, upper, work, "/src/" + mount));
+            if (options.emptyCheckout()) { // nothing of the repository: an empty layer of the run's
+                Path empty = plan.runDir().resolve("empty");
+                Files.createDirectories(empty);
+                lowers.add(empty);
+            } else {
+                lowers.add(base.getValue());
+            }
+            String target = options.checkoutAt() != null && mount.equals(plan.workMount()) ? options.checkoutAt() : "/src/" + mount;
+            mounts.add(new TaskSpec.Mount.Overlay(lowers, upper, work, target));
         }
         mounts.addAll(plan.taskMounts().getOrDefault(task.name(), List.of()));
         Map<String, String> env = new LinkedHashMap<>();
@@ -377,9 +584,11 @@ public final class RunEngine {
             script.append(command).append('\n');
         }
         // A task without commands runs its image's entrypoint (Woodpecker's plugins); native tasks always have commands.
+        String workdir = options.workdir() != null ? options.workdir() : options.checkoutAt() != null ? options.checkoutAt()
+                : "/src/" + plan.workMount();
         return new TaskSpec(plan.runId(), task.name(), imageRef, pullAlways, task.commands().isEmpty() ? null : script.toString(), env,
-                "/src/" + plan.workMount(), mounts, task.network(), task.resources() == null ? Task.Resources.NONE : task.resources(),
-                task.timeout() == null ? DEFAULT_TIMEOUT : task.timeout(), plan.pullAuth().apply(imageRef),
+                workdir, mounts, task.network(), task.resources() == null ? Task.Resources.NONE : task.resources(),
+                task.timeout() == null ? DEFAULT_TIMEOUT : task.timeout(), plan.pullAuth().apply(imageRef), options.entrypoint(), List.of(),
                 task.runsOn().isEmpty() ? List.of("local") : task.runsOn()); // no runs_on: the server's own labels
     }
 
@@ -418,7 +627,20 @@ public final class RunEngine {
     }
 
     static Path taskDir(Plan plan, String task) {
-        return plan.runDir().resolve("tasks").resolve(task);
+        return plan.runDir().resolve("tasks").resolve(dirName(task));
+    }
+
+    /**
+     * A task's directory name: the name itself when it is plain (every native task's), else the
+     * name with its other characters replaced and 8 digits of its hash: the layers' paths go into
+     * overlay mount options, where a comma or a colon would split them (Woodpecker's step names
+     * and matrix combinations may have both).
+     */
+    static String dirName(String task) {
+        if (task.matches("[A-Za-z0-9_][A-Za-z0-9._-]*")) {
+            return task;
+        }
+        return task.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + dev.slipway.core.Digest.sha256(task).hex().substring(0, 8);
     }
 
     /** Copies the declared outputs out of the task's upper layer; returns a missing output or null. */

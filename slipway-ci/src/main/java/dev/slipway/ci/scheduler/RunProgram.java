@@ -69,13 +69,15 @@ public interface RunProgram {
      * @param publisher pushes the images the run builds, to Slipway's own registry with the run's rights or to others
      * @param caches where the program keeps cache entries of its own for the run's repository
      * @param groups the concurrency groups the run's jobs enter ({@code concurrency:} of a job), shared by the runs of this server
+     * @param changedFiles the files the run's push, tag or pull request changed, as path filters see them (computed when
+     *                     first asked; it throws when they cannot be computed); null where they are not known ({@code slipway exec})
      */
     record Setup(CiStore.RunRow run, String repository, String definitionFile, String definition, String workMount,
                  Map<String, Path> bases, Path runDir, Set<String> tasks, int attempt, Map<String, String> variables,
                  Map<String, String> environment, Values values,
                  Function<String, TaskSpec.PullAuth> pullAuth, Executor executor, String serverUrl,
                  Map<String, String> previousDetails, dev.slipway.ci.release.Publisher publisher, CacheArea caches,
-                 ConcurrencyGroups groups) {}
+                 ConcurrencyGroups groups, java.util.function.Supplier<Set<String>> changedFiles) {}
 
     /**
      * A directory a program keeps cache entries of its own in, across runs (GitHub's

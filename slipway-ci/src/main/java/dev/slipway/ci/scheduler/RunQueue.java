@@ -626,7 +626,7 @@ public final class RunQueue implements AutoCloseable {
             RunProgram.Setup setup = new RunProgram.Setup(run, repo.fullName(), run.definitionFile(), run.definition(), repo.name(), bases,
                     runsRoot.resolve(Long.toString(id)), toRun, attempt, variables, environment, values(id, attempt, repo, fork, masked),
                     image -> imageAuth.forImage(run.owner(), run.createdBy(), image), engine.executor(),
-                    release.env().get("SLIPWAY_SERVER"), previous, release.publisher(), cacheArea(repo, fork), groups);
+                    release.env().get("SLIPWAY_SERVER"), previous, release.publisher(), cacheArea(repo, fork), groups, changedFiles(run, repo));
             RunEngine.Listener listener = new RunListener(id, attempts, task -> Map.copyOf(masked), Map.of(), heldCaches, writers, Set.of());
             RunEngine.Result result = program.run(setup, listener, cancellation);
             release.close(); // before the run is seen finished: its token must not outlive it
@@ -649,6 +649,31 @@ public final class RunQueue implements AutoCloseable {
             active.remove(id);
             finished.run();
         }
+    }
+
+    /**
+     * The files the run's event changed ({@link dev.slipway.ci.trigger.ChangedFiles}), computed once when first asked; empty
+     * for events that change none (manual, API, cron).
+     */
+    private java.util.function.Supplier<Set<String>> changedFiles(CiStore.RunRow run, Registration repo) {
+        dev.slipway.ci.trigger.Event.Kind kind = java.util.Arrays.stream(dev.slipway.ci.trigger.Event.Kind.values())
+                .filter(k -> k.wire().equals(run.trigger())).findFirst().orElse(dev.slipway.ci.trigger.Event.Kind.MANUAL);
+        java.util.concurrent.atomic.AtomicReference<Set<String>> memo = new java.util.concurrent.atomic.AtomicReference<>();
+        return () -> memo.updateAndGet(known -> {
+            if (known != null) {
+                return known;
+            }
+            if (run.commit() == null || (kind != dev.slipway.ci.trigger.Event.Kind.PUSH && kind != dev.slipway.ci.trigger.Event.Kind.TAG
+                    && kind != dev.slipway.ci.trigger.Event.Kind.PULL_REQUEST)) {
+                return Set.of();
+            }
+            try (dev.slipway.ci.workspace.GitHistory history = checkouts.worktrees().history(repo.owner(), repo.storeEntry())) {
+                return Set.copyOf(dev.slipway.ci.trigger.ChangedFiles.of(history, kind, run.ref(), run.event().before(),
+                        run.event().pullRequest() == null ? null : run.event().pullRequest().baseRef(), repo.defaultBranch(), run.commit()));
+            } catch (IOException | dev.slipway.ci.workspace.Worktrees.CheckoutException e) {
+                throw new IllegalStateException("cannot compute the files the run's " + run.trigger() + " changed: " + e.getMessage(), e);
+            }
+        });
     }
 
     /** The name of the Slipway cache that holds a repository's workflow caches: no native pipeline can name it. */

@@ -515,22 +515,11 @@ public final class TriggerService {
         };
     }
 
-    /**
-     * The files an event changed: for a push, since {@code before} (for a new branch, since where
-     * it left the default branch); for a tag, since the previous tag; for a pull request, since
-     * its merge base with the base branch. With no such commit, every file of the head.
-     */
+    /** The files an event changed ({@link ChangedFiles}). */
     private Set<String> changedPaths(Registration r, Event e, String head) {
         try (GitHistory history = checkouts.worktrees().history(r.owner(), storeEntry(r))) {
-            String from = switch (e.kind()) {
-                case PUSH -> !Event.isZero(e.before()) && history.commit(e.before()).isPresent() ? e.before()
-                        : e.ref().equals("refs/heads/" + r.defaultBranch()) ? null // the first push of the default branch: every file
-                        : history.resolve("refs/heads/" + r.defaultBranch()).flatMap(d -> history.mergeBase(d, head)).orElse(null);
-                case TAG -> history.previousTag(head).orElse(null);
-                case PULL_REQUEST -> history.resolve("refs/heads/" + e.pullRequest().baseRef()).flatMap(b -> history.mergeBase(b, head)).orElse(null);
-                default -> null;
-            };
-            return history.changedPaths(from, head);
+            return ChangedFiles.of(history, e.kind(), e.ref(), e.before(), e.pullRequest() == null ? null : e.pullRequest().baseRef(),
+                    r.defaultBranch(), head);
         } catch (IOException | Worktrees.CheckoutException ex) {
             throw new SlipwayException.BadRequest("cannot compute the files changed at " + shortId(head) + ": " + ex.getMessage());
         }

@@ -192,7 +192,7 @@ final class ExecWorkflows {
                             runDir, s.workflow().jobs().keySet(), 1, o.inputs(), environment, values(o),
                             image -> null, executor, SERVER_URL, Map.of(), publisher,
                             cacheArea(o.caches().resolve(repository.replaceAll("[^A-Za-z0-9._-]", "_").replaceFirst("^\\.", "_")),
-                                    head.defaultBranch(), o.cacheQuota()), new dev.slipway.ci.scheduler.ConcurrencyGroups());
+                                    head.defaultBranch(), o.cacheQuota()), new dev.slipway.ci.scheduler.ConcurrencyGroups(), null);
                     WorkflowProgram program = new WorkflowProgram(o.labels(), o.actions());
                     if (!o.jobs().isEmpty()) {
                         program = program.only(Set.copyOf(o.jobs()));

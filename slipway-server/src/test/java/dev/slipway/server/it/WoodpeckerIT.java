@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,6 +67,11 @@ class WoodpeckerIT {
                 RUN printf '#!/bin/sh\\necho "kubectl-args: $*"\\ncase "$*" in *:broken*) echo "rollout failed" >&2; exit 1;; esac\\n' > /bin/kubectl \
                     && chmod +x /bin/kubectl
                 """);
+        // a service that is its image's own entrypoint
+        TestImages.buildBusybox(new java.util.HashMap<>(), "local/httpd:1", """
+                RUN mkdir /www && echo "hello from static" > /www/index.html
+                ENTRYPOINT ["httpd", "-f", "-p", "80", "-h", "/www"]
+                """);
         // a plugin: its own entrypoint reads the settings as PLUGIN_* variables
         TestImages.buildBusybox(new java.util.HashMap<>(), "local/slack-plugin:1", """
                 ENTRYPOINT ["/bin/sh", "-c", "echo \\"slack to $PLUGIN_CHANNEL for $PLUGIN_RECIPIENTS via $PLUGIN_WEBHOOK: $CI_PIPELINE_EVENT\\""]
@@ -118,6 +124,30 @@ class WoodpeckerIT {
             Thread.sleep(300);
         }
         throw new AssertionError("pipeline " + number + " did not finish: " + p);
+    }
+
+    /** Registers {@code files} as repository {@code name}, starts its pipeline through Woodpecker's API and waits for its end. */
+    static JsonNode pipeline(String name, Map<String, String> files, String variables) throws Exception {
+        admin.register(name, GitRepos.create(files));
+        long id = JSON.readTree(woodpecker.get("/api/repos/lookup/admin/" + name).body()).get("id").asLong();
+        HttpResponse<String> r = woodpecker.postJson("/api/repos/" + id + "/pipelines", "{\"branch\":\"main\",\"variables\":" + variables + "}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return admin.await(JSON.readTree(r.body()).get("number").asLong());
+    }
+
+    /**
+     * The containers of a run still on the engine (running or not), with their status. Other
+     * servers on the engine (other test classes) have runs of the same ids: only this server's
+     * instance counts, the one whose container of {@code task} the run has.
+     */
+    static String containersOf(JsonNode run, String task) {
+        long id = run.get("id").asLong();
+        List<String> lines = Tools.run(Map.of(), null, "docker", "ps", "-a", "--filter", "label=slipway.run=" + id,
+                "--format", "{{.Names}} {{.Status}}").out().strip().lines().toList();
+        String ours = lines.stream().map(l -> l.substring(0, l.indexOf(' '))).filter(n -> n.endsWith("-" + id + "-" + task)).findFirst()
+                .orElseThrow(() -> new AssertionError("no container of task " + task + " in " + lines));
+        String prefix = ours.substring(0, ours.length() - task.length());
+        return String.join("\n", lines.stream().filter(l -> l.startsWith(prefix)).toList());
     }
 
     static JsonNode step(JsonNode pipeline, String name) {
@@ -231,5 +261,236 @@ class WoodpeckerIT {
         assertThat(woodpecker.get("/api/repos/" + id + "/pipelines/123456789").statusCode()).isEqualTo(404);
         HttpResponse<String> anonymous = Http.anonymous(server.baseUrl()).postJson("/api/repos/" + id + "/pipelines", "{}");
         assertThat(anonymous.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void servicesAreReachedByNameFromTheStepsAndStoppedWhenTheWorkflowEnds() throws Exception {
+        String file = """
+                services:
+                  web:
+                    image: local/busybox:1
+                    commands:
+                      - mkdir -p /www && echo "hello from web" > /www/index.html
+                      - httpd -f -p 8080 -h /www
+                  static:
+                    image: local/httpd:1
+                steps:
+                  fetch:
+                    image: local/busybox:1
+                    commands:
+                      - for i in $(seq 1 50); do wget -q -O - http://web:8080/ && break; sleep 0.2; done
+                      - for i in $(seq 1 50); do wget -q -O - http://static/ && break; sleep 0.2; done
+                  again:
+                    image: local/busybox:1
+                    commands:
+                      - wget -q -O - http://web:8080/
+                """;
+        JsonNode run = pipeline("services", Map.of(".woodpecker.yml", file), "{}");
+        Map<String, JsonNode> tasks = CiClient.tasks(run);
+        assertThat(run.get("status").asText()).as(run.toPrettyString()).isEqualTo("success");
+        assertThat(tasks.keySet()).containsExactlyInAnyOrder("web", "static", "fetch", "again");
+        assertThat(tasks.values()).allSatisfy(t -> assertThat(t.get("status").asText()).isEqualTo("success"));
+        assertThat(admin.log(run, "fetch")).contains("hello from web").contains("hello from static");
+        assertThat(admin.log(run, "again")).contains("hello from web");
+        assertThat(admin.log(run, "web")).contains("stopping the detached container");
+        assertThat(containersOf(run, "fetch")).as("every container of the run has stopped").doesNotContain(" Up ").contains("-web ");
+    }
+
+    @Test
+    void aDetachedStepRunsOnWhileTheStepsAfterItReachItByName() throws Exception {
+        String file = """
+                steps:
+                  server:
+                    image: local/busybox:1
+                    detach: true
+                    commands:
+                      - mkdir -p /www && echo "hello from the detached step" > /www/index.html
+                      - httpd -f -p 8081 -h /www
+                  client:
+                    image: local/busybox:1
+                    commands:
+                      - for i in $(seq 1 50); do wget -q -O - http://server:8081/ && break; sleep 0.2; done
+                """;
+        JsonNode run = pipeline("detached", Map.of(".woodpecker.yml", file), "{}");
+        assertThat(run.get("status").asText()).as(run.toPrettyString()).isEqualTo("success");
+        assertThat(CiClient.tasks(run).get("server").get("status").asText()).isEqualTo("success");
+        assertThat(admin.log(run, "client")).contains("hello from the detached step");
+        assertThat(admin.log(run, "server")).contains("detached: the steps after it start now and reach it as server")
+                .contains("stopping the detached container");
+        assertThat(containersOf(run, "client")).doesNotContain(" Up ").contains("-server ");
+    }
+
+    @Test
+    void anEntrypointReplacesTheImagesAndRunsTheCommandsFromCiScript() throws Exception {
+        String file = """
+                steps:
+                  custom-shell:
+                    image: local/busybox:1
+                    entrypoint: ["/bin/sh", "-c", "echo entrypoint of the step; echo $$CI_SCRIPT | base64 -d | /bin/sh -e"]
+                    commands:
+                      - echo "the commands ran in $$PWD"
+                  alone:
+                    image: local/httpd:1
+                    entrypoint: [echo, "instead of httpd"]
+                  as-text:
+                    image: local/busybox:1
+                    entrypoint: pwd
+                    directory: sub
+                """;
+        JsonNode run = pipeline("entrypoint", Map.of(".woodpecker.yml", file), "{}");
+        assertThat(run.get("status").asText()).as(run.toPrettyString()).isEqualTo("success");
+        assertThat(admin.log(run, "custom-shell")).contains("entrypoint of the step").contains("the commands ran in /src/entrypoint");
+        assertThat(admin.log(run, "alone")).contains("instead of httpd");
+        assertThat(admin.log(run, "as-text")).contains("/src/entrypoint/sub");
+    }
+
+    @Test
+    void aMatrixRunsAWorkflowPerCombinationShownAsWoodpeckerShowsThem() throws Exception {
+        String file = """
+                matrix:
+                  include:
+                    - TAG: "1"
+                      FLAVOUR: "plain, with: colons"
+                    - TAG: "1"
+                      FLAVOUR: spicy
+                steps:
+                  show:
+                    image: local/busybox:${TAG}
+                    commands:
+                      - 'echo "flavour ${FLAVOUR} in $$CI_WORKFLOW_NAME, env $$FLAVOUR"'
+                  spicy-only:
+                    image: local/busybox:1
+                    commands: [echo hot]
+                    when:
+                      matrix:
+                        FLAVOUR: spicy
+                """;
+        JsonNode run = pipeline("matrix", Map.of(".woodpecker.yml", file), "{}");
+        assertThat(run.get("status").asText()).as(run.toPrettyString()).isEqualTo("success");
+        // a single file's workflow is "woodpecker", as Woodpecker names .woodpecker.yml's
+        String plain = "woodpecker (TAG=1 FLAVOUR=plain, with: colons)";
+        String spicy = "woodpecker (TAG=1 FLAVOUR=spicy)";
+        Map<String, JsonNode> tasks = CiClient.tasks(run);
+        assertThat(tasks.keySet()).containsExactlyInAnyOrder(plain + ".show", plain + ".spicy-only", spicy + ".show", spicy + ".spicy-only");
+        assertThat(tasks.get(plain + ".spicy-only").get("status").asText()).isEqualTo("skipped");
+        assertThat(admin.log(run, plain + ".show")).contains("flavour plain, with: colons in woodpecker, env plain, with: colons");
+        assertThat(admin.log(run, spicy + ".spicy-only")).contains("hot");
+
+        long id = JSON.readTree(woodpecker.get("/api/repos/lookup/admin/matrix").body()).get("id").asLong();
+        JsonNode p = JSON.readTree(woodpecker.get("/api/repos/" + id + "/pipelines/" + run.get("id").asLong()).body());
+        assertThat(p.get("workflows")).hasSize(2);
+        assertThat(p.at("/workflows/0/name").asText()).isEqualTo("woodpecker");
+        assertThat(p.at("/workflows/0/environ/FLAVOUR").asText()).isEqualTo("plain, with: colons");
+        assertThat(p.at("/workflows/1/environ/FLAVOUR").asText()).isEqualTo("spicy");
+        assertThat(p.at("/workflows/1/children/1/name").asText()).isEqualTo("spicy-only");
+        assertThat(p.at("/workflows/1/children/1/state").asText()).isEqualTo("success");
+    }
+
+    @Test
+    void evaluateDecidesWithTheRunsVariables() throws Exception {
+        String file = """
+                steps:
+                  wanted:
+                    image: local/busybox:1
+                    commands: [echo wanted]
+                    when:
+                      evaluate: 'DEPLOY == "yes" && CI_PIPELINE_EVENT in ["manual", "push"]'
+                  off-default-branch:
+                    image: local/busybox:1
+                    commands: [echo elsewhere]
+                    when:
+                      evaluate: 'CI_COMMIT_BRANCH != CI_REPO_DEFAULT_BRANCH'
+                """;
+        JsonNode run = pipeline("evaluate", Map.of(".woodpecker.yml", file), "{\"DEPLOY\":\"yes\"}");
+        assertThat(run.get("status").asText()).as(run.toPrettyString()).isEqualTo("success");
+        Map<String, JsonNode> tasks = CiClient.tasks(run);
+        assertThat(tasks.get("wanted").get("status").asText()).isEqualTo("success");
+        assertThat(tasks.get("off-default-branch").get("status").asText()).isEqualTo("skipped");
+        assertThat(admin.log(run, "off-default-branch")).contains("when.evaluate is false: CI_COMMIT_BRANCH != CI_REPO_DEFAULT_BRANCH");
+    }
+
+    @Test
+    void stepsPathFiltersSeeWhatAPushChanged() throws Exception {
+        GitRemote remote = GitRemote.create(Map.of(".woodpecker.yml", """
+                when:
+                  event: push
+                steps:
+                  always:
+                    image: local/busybox:1
+                    commands: [echo always]
+                  source:
+                    image: local/busybox:1
+                    commands: [echo source changed]
+                    when:
+                      path:
+                        include: ["src/**"]
+                        exclude: ["**/*.md"]
+                """, "src/app.txt", "v1"));
+        HttpResponse<String> registered = admin.registration("paths", remote.cloneUrl(), Map.of());
+        assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+        String secret = JSON.readTree(registered.body()).get("webhook_secret").asText();
+        String c0 = remote.head("main");
+        java.util.function.BiFunction<String, String, JsonNode> push = (before, after) -> {
+            try {
+                remote.push("main");
+                JsonNode answer = CiPollingIT.giteaPush(server.baseUrl(), admin, remote, "paths", secret, before, after);
+                return admin.await(answer.get("runs").get(0).get("id").asLong());
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+
+        String c1 = remote.commit(Map.of("docs/guide.txt", "docs"), "documentation only");
+        JsonNode docs = push.apply(c0, c1);
+        assertThat(docs.get("status").asText()).as(docs.toPrettyString()).isEqualTo("success");
+        assertThat(CiClient.tasks(docs).get("always").get("status").asText()).isEqualTo("success");
+        assertThat(CiClient.tasks(docs).get("source").get("status").asText()).isEqualTo("skipped");
+        assertThat(admin.log(docs, "source")).contains("when.path is [src/**]; no changed file matches");
+
+        String c2 = remote.commit(Map.of("src/app.txt", "v2"), "the source");
+        JsonNode source = push.apply(c1, c2);
+        assertThat(CiClient.tasks(source).get("source").get("status").asText()).isEqualTo("success");
+        assertThat(admin.log(source, "source")).contains("source changed");
+
+        String c3 = remote.commit(Map.of("src/notes.md", "notes"), "notes in the source");
+        JsonNode notes = push.apply(c2, c3);
+        assertThat(CiClient.tasks(notes).get("source").get("status").asText()).isEqualTo("skipped");
+        assertThat(admin.log(notes, "source")).contains("when.path excludes every changed file ([**/*.md])");
+    }
+
+    @Test
+    void aWorkspaceMovesTheCheckoutSkipCloneEmptiesItAndThePipelineStatusIsTold() throws Exception {
+        String ws = """
+                workspace:
+                  base: /go
+                  path: src/example.com/app
+                steps:
+                  where:
+                    image: local/busybox:1
+                    commands:
+                      - echo "in $$PWD as $$CI_WORKSPACE and ${CI_WORKSPACE}"
+                      - cat README.md
+                """;
+        String bare = """
+                skip_clone: true
+                steps:
+                  empty:
+                    image: local/busybox:1
+                    commands:
+                      - echo "status $$CI_PIPELINE_STATUS, files $(ls -A | wc -l)"
+                      - exit 3
+                  report:
+                    image: local/busybox:1
+                    commands:
+                      - echo "status $$CI_PIPELINE_STATUS"
+                    when:
+                      status: [success, failure]
+                """;
+        JsonNode run = pipeline("workspace", Map.of(".woodpecker/ws.yml", ws, ".woodpecker/bare.yml", bare, "README.md", "the readme\n"), "{}");
+        assertThat(run.get("status").asText()).as(run.toPrettyString()).isEqualTo("failure");
+        assertThat(admin.log(run, "ws.where")).contains("in /go/src/example.com/app as /go/src/example.com/app and /go/src/example.com/app")
+                .contains("the readme");
+        assertThat(admin.log(run, "bare.empty")).contains("status success, files 0");
+        assertThat(admin.log(run, "bare.report")).contains("status failure");
     }
 }
