@@ -228,7 +228,7 @@ final class PipelineCompiler {
                 }
                 List<String> aliases = networked && HOST_NAME.matcher(s.name()).matches() ? List.of(s.name()) : List.of();
                 containers.put(task, new ContainerOptions(networked ? w.name() : null, aliases, until, s.detach() && s.failureIgnore(),
-                        workdir, entrypoint, w.workspace(), w.skipClone(), "CI_PIPELINE_STATUS"));
+                        workdir, entrypoint, w.workspace(), w.skipClone(), "CI_PIPELINE_STATUS", true));
             });
         }
         Pipeline p = new Pipeline(name, images, List.of(), tasks, new Triggers(null, null, true, List.of()), Map.of());

@@ -24,7 +24,7 @@ class PipelineCompilerTest {
 
     private static ContainerOptions options(String network, List<String> aliases, Set<String> until, boolean failureIgnored, String workdir,
                                             List<String> entrypoint) {
-        return new ContainerOptions(network, aliases, until, failureIgnored, workdir, entrypoint, null, false, "CI_PIPELINE_STATUS");
+        return new ContainerOptions(network, aliases, until, failureIgnored, workdir, entrypoint, null, false, "CI_PIPELINE_STATUS", true);
     }
 
     private static List<Workflow> read(Map<String, String> files, Map<String, String> values) {
@@ -436,7 +436,7 @@ class PipelineCompilerTest {
         assertThat(c.pipeline().task("build").commands()).containsExactly("echo /go/src/example.com/app");
         assertThat(c.pipeline().task("build").env()).containsEntry("CI_WORKSPACE", "/go/src/example.com/app");
         assertThat(c.containers().get("build")).isEqualTo(new ContainerOptions(null, List.of(), null, false, null, null,
-                "/go/src/example.com/app", true, "CI_PIPELINE_STATUS"));
+                "/go/src/example.com/app", true, "CI_PIPELINE_STATUS", true));
         assertThat(c.containers().get("plugin").workdir()).isEqualTo("/go/src/example.com/app/sub");
     }
 }

@@ -33,10 +33,21 @@ import java.util.Set;
  * @param statusVariable an environment variable that tells, when the task starts, whether a task
  *                       of the run has failed so far ({@code failure}) or not ({@code success});
  *                       null for none (Woodpecker's {@code CI_PIPELINE_STATUS})
+ * @param sharedWorkspace the task sees everything the tasks it (transitively) waits for wrote to
+ *                        their worktrees, not only their declared outputs: their writable layers are
+ *                        lower layers of its own, nearest first (Woodpecker's one workspace shared
+ *                        by a workflow's steps). Detached tasks' layers are not shared
  */
 public record ContainerOptions(String network, List<String> aliases, Set<String> detachedUntil, boolean failureIgnored, String workdir,
-                               List<String> entrypoint, String checkoutAt, boolean emptyCheckout, String statusVariable) {
-    public static final ContainerOptions NONE = new ContainerOptions(null, List.of(), null, false, null, null, null, false, null);
+                               List<String> entrypoint, String checkoutAt, boolean emptyCheckout, String statusVariable,
+                               boolean sharedWorkspace) {
+    public static final ContainerOptions NONE = new ContainerOptions(null, List.of(), null, false, null, null, null, false, null, false);
+
+    /** Options whose task sees only its ancestors' declared outputs. */
+    public ContainerOptions(String network, List<String> aliases, Set<String> detachedUntil, boolean failureIgnored, String workdir,
+                            List<String> entrypoint, String checkoutAt, boolean emptyCheckout, String statusVariable) {
+        this(network, aliases, detachedUntil, failureIgnored, workdir, entrypoint, checkoutAt, emptyCheckout, statusVariable, false);
+    }
 
     public ContainerOptions {
         aliases = List.copyOf(aliases);

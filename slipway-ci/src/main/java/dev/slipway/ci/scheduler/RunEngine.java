@@ -547,7 +547,8 @@ public final class RunEngine {
             Files.createDirectories(work);
             List<Path> lowers = new ArrayList<>();
             for (String a : ancestors) {
-                Path out = taskDir(plan, a).resolve("outputs").resolve(mount);
+                Path out = options.sharedWorkspace() && !plan.container(a).detached() ? taskDir(plan, a).resolve(mount).resolve("upper")
+                        : taskDir(plan, a).resolve("outputs").resolve(mount);
                 if (Files.isDirectory(out)) {
                     lowers.add(out);
                 }
@@ -574,14 +575,12 @@ public final class RunEngine {
         env.put("SLIPWAY_TASK", task.name());
         task.env().forEach((k, v) -> env.put(k, Variables.substitute(v, vars)));
         env.putAll(plan.taskEnv().getOrDefault(task.name(), Map.of()));
-        // Each command is echoed on stdout before it runs, as Woodpecker does: in order with its
-        // output (set -x traces on stderr, which the engine reads apart from stdout, so its lines
-        // landed between the command's), and once for a loop rather than for every pass.
-        StringBuilder script = new StringBuilder("unset NO_COLOR\nset -e\n");
+        // stderr goes where stdout goes, so the log keeps the order the task wrote its lines in: the
+        // engine reads the two streams from two pipes, and the shell's trace of each command (on
+        // stderr) used to land between the lines of the command it echoed.
+        StringBuilder script = new StringBuilder("unset NO_COLOR\nexec 2>&1\nset -e\nset -x\n");
         for (String c : task.commands()) {
-            String command = Variables.substituteKnown(c, vars);
-            script.append("printf '+ %s\\n' '").append(command.replace("'", "'\\''")).append("'\n");
-            script.append(command).append('\n');
+            script.append(Variables.substituteKnown(c, vars)).append('\n');
         }
         // A task without commands runs its image's entrypoint (Woodpecker's plugins); native tasks always have commands.
         String workdir = options.workdir() != null ? options.workdir() : options.checkoutAt() != null ? options.checkoutAt()

@@ -345,6 +345,32 @@ class WoodpeckerIT {
     }
 
     @Test
+    void theStepsOfAWorkflowShareOneWorkspace() throws Exception {
+        String file = """
+                steps:
+                  build:
+                    image: local/busybox:1
+                    commands:
+                      - mkdir -p dist && echo built-by-the-first-step > dist/app.txt
+                      - rm README
+                  package:
+                    image: local/busybox:1
+                    commands:
+                      - cat dist/app.txt
+                      - echo packaged >> dist/app.txt
+                      - test ! -e README && echo README is gone
+                  check:
+                    image: local/busybox:1
+                    commands:
+                      - cat dist/app.txt
+                """;
+        JsonNode run = pipeline("shared", Map.of(".woodpecker.yml", file, "README", "readme\n"), "{}");
+        assertThat(run.get("status").asText()).as(run.toPrettyString()).isEqualTo("success");
+        assertThat(admin.log(run, "package")).contains("built-by-the-first-step\n").contains("README is gone");
+        assertThat(admin.log(run, "check")).contains("built-by-the-first-step\npackaged\n");
+    }
+
+    @Test
     void aMatrixRunsAWorkflowPerCombinationShownAsWoodpeckerShowsThem() throws Exception {
         String file = """
                 matrix:
