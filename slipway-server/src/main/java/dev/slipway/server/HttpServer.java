@@ -93,14 +93,13 @@ public final class HttpServer implements AutoCloseable {
                 apiRoutes::principal);
         VariableRoutes variableRoutes = new VariableRoutes(slipway.variables(), slipway.environments(), slipway.environmentApprovals(),
                 slipway.identity(), apiRoutes::principal);
-        PackageRoutes packageRoutes = new PackageRoutes(slipway.identity(), slipway.registry(), slipway.pullThrough(), config.externalUrl());
+        PackageRoutes packageRoutes = new PackageRoutes(slipway.identity(), slipway.registry(), slipway.registryAccess(), config.externalUrl());
         AdminRoutes adminRoutes = new AdminRoutes(slipway.identity(), slipway.proxies(), slipway.webhooks());
         LifecycleRoutes lifecycleRoutes = new LifecycleRoutes(slipway.identity(), slipway.lifecycle());
         // The UI resolves its sign-in cookie, then the API's credentials: the seam the shared auth pipeline takes over.
         this.web = new Web(WebAuth.sessionsThenApi(slipway.sessions(), apiRoutes::principal), slipway.identity(), slipway.sessions(),
                 runs, slipway.triggers(), slipway.logHub(), config.externalUrl())
-                .withPackages(slipway.registry(), (p, owner, isPublic) -> slipway.pullThrough().rights(owner, p,
-                        slipway.identity().repositoryActions(p, owner, isPublic)))
+                .withPackages(slipway.registry(), slipway.registryAccess()::rights)
                 .withSettings(new Web.Settings(slipway.deployKeys(), slipway.secrets(), slipway.environments(), slipway.caches(),
                         slipway.deployTargets(), slipway.webhooks()));
         this.slipway = slipway;

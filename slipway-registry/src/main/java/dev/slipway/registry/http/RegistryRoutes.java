@@ -8,6 +8,7 @@ import dev.slipway.core.identity.Action;
 import dev.slipway.core.identity.Identity;
 import dev.slipway.core.identity.Principal;
 import dev.slipway.registry.Registry;
+import dev.slipway.registry.RegistryAccess;
 import dev.slipway.registry.metadata.Metadata;
 import dev.slipway.registry.oci.MediaTypes;
 import dev.slipway.registry.oci.Manifest;
@@ -71,6 +72,7 @@ public final class RegistryRoutes {
     private static final ThreadLocal<String> REQUEST_BASE = new ThreadLocal<>();
     private final String service;
     private final PullThroughCache pullThrough;
+    private final RegistryAccess access;
     private final ObjectMapper json = new ObjectMapper();
 
     public RegistryRoutes(Registry registry, Identity identity, RegistryTokens tokens, String externalUrl, PullThroughCache pullThrough) {
@@ -88,6 +90,7 @@ public final class RegistryRoutes {
         this.realmFromRequest = realmFromRequest;
         this.registry = registry;
         this.pullThrough = pullThrough;
+        this.access = new RegistryAccess(registry, identity, pullThrough);
         this.identity = identity;
         this.tokens = tokens;
         this.externalUrl = externalUrl;
@@ -277,11 +280,8 @@ public final class RegistryRoutes {
         return new RegistryException(OciError.UNAUTHORIZED, detail, Map.of("WWW-Authenticate", challenge(scope, error)));
     }
 
-    /** The actions a principal really has on a repository (public flag, ownership, membership, scopes). */
     private Set<Action> rights(Principal principal, String repository) {
-        boolean isPublic = registry.repository(repository).map(Metadata.RepositoryRow::isPublic).orElse(false);
-        String owner = Names.owner(repository);
-        return pullThrough.rights(owner, principal, identity.repositoryActions(principal, owner, isPublic));
+        return access.rights(principal, repository);
     }
 
     private Set<Action> allowed(Caller caller, String repository) {

@@ -9,11 +9,10 @@ import dev.slipway.core.identity.Action;
 import dev.slipway.core.identity.Identity;
 import dev.slipway.core.identity.Principal;
 import dev.slipway.registry.Registry;
-import dev.slipway.registry.metadata.Metadata;
+import dev.slipway.registry.RegistryAccess;
 import dev.slipway.registry.metadata.PackageVersions;
 import dev.slipway.registry.oci.Names;
 import dev.slipway.registry.oci.RegistryException;
-import dev.slipway.registry.proxy.PullThroughCache;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.net.URLDecoder;
@@ -22,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Gitea's packages API for container packages, so scripts written for Gitea (listing, reading and
@@ -42,15 +40,15 @@ public final class PackageRoutes {
     private final ApiRequests requests;
     private final Identity identity;
     private final Registry registry;
-    private final PullThroughCache pullThrough;
+    private final RegistryAccess access;
     private final PackageVersions versions;
     private final String externalUrl;
 
-    public PackageRoutes(Identity identity, Registry registry, PullThroughCache pullThrough, String externalUrl) {
+    public PackageRoutes(Identity identity, Registry registry, RegistryAccess access, String externalUrl) {
         this.requests = new ApiRequests(identity);
         this.identity = identity;
         this.registry = registry;
-        this.pullThrough = pullThrough;
+        this.access = access;
         this.versions = new PackageVersions(registry.metadata().jdbi());
         this.externalUrl = externalUrl;
     }
@@ -59,11 +57,6 @@ public final class PackageRoutes {
         routes.get("/api/v1/packages/{owner}", this::list);
         routes.get("/api/v1/packages/{owner}/container/<rest>", this::get);
         routes.delete("/api/v1/packages/{owner}/container/<rest>", this::delete);
-    }
-
-    /** The actions the caller has on a repository of {@code owner} that is public or not. */
-    private Set<Action> rights(Principal p, String owner, boolean isPublic) {
-        return pullThrough.rights(owner, p, identity.repositoryActions(p, owner, isPublic));
     }
 
     private void list(Context ctx) {
@@ -77,7 +70,7 @@ public final class PackageRoutes {
         String type = ctx.queryParam("type");
         boolean containers = type == null || type.isBlank() || type.trim().equals("container");
         PackageVersions.Page result = containers
-                ? versions.list(owner, rights(p, owner, false).contains(Action.PULL), ctx.queryParam("q"), (int) Math.min((long) (page - 1) * limit, Integer.MAX_VALUE), limit)
+                ? versions.list(owner, access.rights(p, owner, false).contains(Action.PULL), ctx.queryParam("q"), (int) Math.min((long) (page - 1) * limit, Integer.MAX_VALUE), limit)
                 : new PackageVersions.Page(0, List.of());
         ArrayNode arr = requests.json().createArrayNode();
         result.versions().forEach(v -> arr.add(packageJson(owner, v)));
@@ -156,8 +149,7 @@ public final class PackageRoutes {
     }
 
     private void requireRight(Principal p, String repository, Action action) {
-        boolean isPublic = registry.repository(repository).map(Metadata.RepositoryRow::isPublic).orElse(false);
-        if (rights(p, Names.owner(repository), isPublic).contains(action)) {
+        if (access.rights(p, repository).contains(action)) {
             return;
         }
         if (p.isAnonymous()) {
