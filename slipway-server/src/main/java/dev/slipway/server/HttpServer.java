@@ -4,23 +4,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.ci.api.SecretRoutes;
 import dev.slipway.ci.api.VariableRoutes;
-import dev.slipway.core.SlipwayException;
 import dev.slipway.core.config.SlipwayConfig;
 import dev.slipway.registry.http.RegistryRoutes;
 import dev.slipway.registry.http.RegistryTokens;
 import dev.slipway.ci.api.CiRoutes;
 import dev.slipway.woodpecker.WoodpeckerRoutes;
-import dev.slipway.ci.secret.MissingSecretException;
 import dev.slipway.ci.scheduler.RunService;
 import dev.slipway.server.api.AdminRoutes;
 import dev.slipway.server.api.ApiRoutes;
 import dev.slipway.server.api.PackageRoutes;
 import dev.slipway.server.api.LifecycleRoutes;
+import dev.slipway.server.http.ErrorResponses;
+import dev.slipway.server.http.JsonErrorHandler;
 import dev.slipway.web.Web;
 import dev.slipway.web.WebAuth;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.HandlerType;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -103,6 +102,7 @@ public final class HttpServer implements AutoCloseable {
                 .withSettings(new Web.Settings(slipway.deployKeys(), slipway.secrets(), slipway.environments(), slipway.caches(),
                         slipway.deployTargets(), slipway.webhooks()));
         this.slipway = slipway;
+        ErrorResponses errors = new ErrorResponses(web);
         this.app = Javalin.create(c -> {
             c.concurrency.useVirtualThreads = true;
             c.startup.showJavalinBanner = false;
@@ -137,45 +137,8 @@ public final class HttpServer implements AutoCloseable {
             adminRoutes.register(c.routes);
             lifecycleRoutes.register(c.routes);
             web.register(c.routes); // last: its /{owner}/{repo} pages would match other routes' paths
-            c.routes.exception(SlipwayException.class, (e, ctx) -> problem(ctx, e.status(), e.getMessage()));
-            // Javalin's own errors (413 over maxRequestSize, 404 unknown endpoint, 405) are otherwise text/plain.
-            c.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus(), e.getMessage()));
-            c.routes.exception(IllegalArgumentException.class, (e, ctx) -> problem(ctx, 400, e.getMessage()));
-            c.routes.exception(MissingSecretException.class, (e, ctx) -> problem(ctx, 422, e.getMessage()));
-            c.routes.exception(Exception.class, (e, ctx) -> {
-                LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
-                problem(ctx, 500, "internal error: " + e.getClass().getSimpleName());
-            });
+            errors.register(c.routes);
         });
-    }
-
-    /** Errors on /v2/ use the registry's JSON error format; a browser on a UI page gets a page; elsewhere a Gitea-style {"message": ...}. */
-    private void problem(Context ctx, int status, String message) {
-        if (Web.isPage(ctx)) {
-            web.errorPage(ctx, status, message);
-            return;
-        }
-        ctx.status(status);
-        ObjectNode body = json.createObjectNode();
-        if (ctx.path().startsWith("/v2")) {
-            ctx.header("Docker-Distribution-Api-Version", "registry/2.0");
-            String code = switch (status) {
-                case 401 -> "UNAUTHORIZED";
-                case 403 -> "DENIED";
-                case 404 -> "NAME_UNKNOWN";
-                case 400 -> "UNSUPPORTED";
-                default -> "UNKNOWN";
-            };
-            ObjectNode item = body.putArray("errors").addObject();
-            item.put("code", code);
-            item.put("message", message);
-        } else {
-            body.put("message", message);
-        }
-        ctx.contentType("application/json");
-        if (ctx.method() != HandlerType.HEAD) {
-            ctx.result(body.toString());
-        }
     }
 
     private void logRequest(Context ctx, Float millis) {

@@ -59,8 +59,6 @@ public final class RegistryRoutes {
     private static final Pattern RANGE = Pattern.compile("^(?:bytes=)?(\\d+)-(\\d+)$");
     private static final int COPY_BUFFER = 1 << 20;
     private static final int MAX_LIST = 10_000;
-    /** After a 413, up to this much of the rest of the body is read and dropped (see {@link #answerThenDrain}). */
-    private static final long DRAIN_LIMIT = 64L << 20;
 
     private final Registry registry;
     private final Identity identity;
@@ -105,60 +103,15 @@ public final class RegistryRoutes {
         routes.exception(RegistryException.class, this::error);
     }
 
-    /**
-     * Writes the spec's error body; HEAD responses carry no body. {@code message} is the reason
-     * (docker, skopeo and podman print it, not {@code detail}); {@code detail} repeats it for
-     * scripts that read it.
-     */
+    /** A registry error in the spec's format (see {@link OciErrors}); a 401 without a challenge gets the default one. */
     private void error(RegistryException e, Context ctx) {
         OciError err = e.error();
-        ctx.status(err.status());
-        ctx.header("Docker-Distribution-Api-Version", "registry/2.0");
-        e.headers().forEach(ctx::header);
-        if (err == OciError.UNAUTHORIZED && !e.headers().containsKey("WWW-Authenticate")) {
+        Map<String, String> headers = new LinkedHashMap<>(e.headers());
+        if (err == OciError.UNAUTHORIZED && !headers.containsKey("WWW-Authenticate")) {
             REQUEST_BASE.set(realmBase(ctx));
-            ctx.header("WWW-Authenticate", challenge(null, null));
+            headers.put("WWW-Authenticate", challenge(null, null));
         }
-        ObjectNode body = json.createObjectNode();
-        ObjectNode item = body.putArray("errors").addObject();
-        item.put("code", err.code());
-        item.put("message", e.getMessage());
-        item.put("detail", e.getMessage());
-        ctx.contentType("application/json");
-        if (ctx.method() == HandlerType.HEAD) {
-            return;
-        }
-        if (err == OciError.TOO_LARGE) {
-            answerThenDrain(ctx, body.toString());
-        } else {
-            ctx.result(body.toString());
-        }
-    }
-
-    /**
-     * Answers a refused request body that may still be arriving: the answer goes out first (Go's
-     * HTTP client, in docker and skopeo, reads a response while it is still sending), then at most
-     * {@link #DRAIN_LIMIT} bytes of the rest are read and dropped, so that the connection is not
-     * reset under a client before it has read the answer. Nothing read here is stored. A client
-     * waiting for {@code 100 Continue} has sent nothing and is not asked for the body.
-     */
-    private static void answerThenDrain(Context ctx, String json) {
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        try {
-            ctx.res().setContentLength(bytes.length);
-            OutputStream out = ctx.res().getOutputStream();
-            out.write(bytes);
-            out.flush();
-        } catch (IOException | RuntimeException gone) {
-            return; // the client went away
-        }
-        if (!"100-continue".equalsIgnoreCase(ctx.header("Expect"))) {
-            try (InputStream in = ctx.req().getInputStream()) {
-                drain(in);
-            } catch (IOException | RuntimeException ignored) {
-                // the answer is out; a client that went away is fine
-            }
-        }
+        OciErrors.write(ctx, err.status(), err.code(), e.getMessage(), headers);
     }
 
     private void dispatch(Context ctx) throws IOException {
@@ -778,20 +731,6 @@ public final class RegistryRoutes {
             end = Long.parseLong(m.group(2));
         }
         return registry.appendUpload(repository, id, ctx.bodyInputStream(), start, end, ctx.req().getContentLengthLong());
-    }
-
-    /** Reads and drops up to {@link #DRAIN_LIMIT} bytes of a refused body; a client that went away is fine. */
-    private static void drain(InputStream in) {
-        byte[] sink = new byte[64 * 1024];
-        long drained = 0;
-        try {
-            int n;
-            while (drained < DRAIN_LIMIT && (n = in.read(sink)) > 0) {
-                drained += n;
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // the answer is the same either way
-        }
     }
 
     private static String enc(String s) {
