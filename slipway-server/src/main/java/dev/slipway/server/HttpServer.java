@@ -14,10 +14,10 @@ import dev.slipway.server.api.AdminRoutes;
 import dev.slipway.server.api.ApiRoutes;
 import dev.slipway.server.api.PackageRoutes;
 import dev.slipway.server.api.LifecycleRoutes;
+import dev.slipway.server.http.Authentication;
 import dev.slipway.server.http.ErrorResponses;
 import dev.slipway.server.http.JsonErrorHandler;
 import dev.slipway.web.Web;
-import dev.slipway.web.WebAuth;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.Timer;
@@ -95,8 +95,8 @@ public final class HttpServer implements AutoCloseable {
         PackageRoutes packageRoutes = new PackageRoutes(slipway.identity(), slipway.registry(), slipway.registryAccess(), config.externalUrl());
         AdminRoutes adminRoutes = new AdminRoutes(slipway.identity(), slipway.proxies(), slipway.webhooks());
         LifecycleRoutes lifecycleRoutes = new LifecycleRoutes(slipway.identity(), slipway.lifecycle());
-        // The UI resolves its sign-in cookie, then the API's credentials: the seam the shared auth pipeline takes over.
-        this.web = new Web(WebAuth.sessionsThenApi(slipway.sessions(), apiRoutes::principal), slipway.identity(), slipway.sessions(),
+        Authentication authentication = new Authentication(slipway.identity(), slipway.sessions(), tokens);
+        this.web = new Web(Authentication::principal, slipway.identity(), slipway.sessions(),
                 runs, slipway.triggers(), slipway.logHub(), config.externalUrl())
                 .withPackages(slipway.registry(), slipway.registryAccess()::rights)
                 .withSettings(new Web.Settings(slipway.deployKeys(), slipway.secrets(), slipway.environments(), slipway.caches(),
@@ -125,6 +125,7 @@ public final class HttpServer implements AutoCloseable {
                             + " bytes; this endpoint takes at most " + MAX_REQUEST_BODY);
                 }
             });
+            authentication.register(c.routes); // after the size check: who calls, once per request
             c.routes.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));
             c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             registryRoutes.register(c.routes);

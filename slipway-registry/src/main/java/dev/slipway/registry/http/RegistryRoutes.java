@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.core.Digest;
 import dev.slipway.core.identity.Action;
+import dev.slipway.core.identity.Caller;
 import dev.slipway.core.identity.Identity;
 import dev.slipway.core.identity.Principal;
 import dev.slipway.registry.Registry;
@@ -30,12 +31,10 @@ import java.nio.channels.ReadableByteChannel;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.regex.Matcher;
@@ -165,47 +164,20 @@ public final class RegistryRoutes {
 
     // ---- authentication and authorization
 
-    /** Who is calling, and (for registry JWTs) exactly what the token grants. */
-    private record Caller(Principal principal, RegistryTokens.Grant grant) {}
-
+    /**
+     * Who is calling, and (for registry JWTs) exactly what the token grants, as the server's
+     * authentication pipeline resolved it before this request reached a route; credentials it
+     * refused are a 401 with the token challenge.
+     */
     private Caller caller(Context ctx) {
-        String header = ctx.header("Authorization");
-        if (header == null || header.isBlank()) {
-            return new Caller(Principal.ANONYMOUS, null);
+        Caller caller = ctx.attribute(Caller.ATTRIBUTE);
+        if (caller == null) {
+            throw new IllegalStateException("no caller on " + ctx.path() + ": the authentication pipeline did not run");
         }
-        int space = header.indexOf(' ');
-        String type = space < 0 ? header : header.substring(0, space);
-        String value = space < 0 ? "" : header.substring(space + 1).trim();
-        if (type.equalsIgnoreCase("Basic")) {
-            return new Caller(basic(value).orElseThrow(() -> unauthorized("invalid username, password or token", null, null)), null);
+        if (caller.isRefused()) {
+            throw unauthorized(caller.refusal(), null, null);
         }
-        if (type.equalsIgnoreCase("Bearer") || type.equalsIgnoreCase("token")) {
-            Optional<RegistryTokens.Grant> grant = type.equalsIgnoreCase("Bearer") ? tokens.verify(value) : Optional.empty();
-            if (grant.isPresent()) {
-                Principal.Job job = grant.get().principal().job();
-                if (job != null && !identity.jobTokens().active(job.id())) {
-                    throw unauthorized("the token was issued to run " + job.run() + " of " + job.repository() + ", which has ended", null, null);
-                }
-                return new Caller(grant.get().principal(), grant.get());
-            }
-            return new Caller(identity.authenticateToken(value)
-                    .orElseThrow(() -> unauthorized("invalid or expired token", null, null)), null);
-        }
-        throw unauthorized("unsupported Authorization scheme '" + type + "' (use Basic or Bearer)", null, null);
-    }
-
-    private Optional<Principal> basic(String encoded) {
-        String decoded;
-        try {
-            decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        int colon = decoded.indexOf(':');
-        if (colon < 0) {
-            return Optional.empty();
-        }
-        return identity.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1));
+        return caller;
     }
 
     /** Where clients reach this server: the external URL, or what the request says (see the constructor). */

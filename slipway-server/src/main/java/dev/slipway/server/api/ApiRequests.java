@@ -4,17 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.core.json.RequestBody;
+import dev.slipway.core.identity.Caller;
 import dev.slipway.core.identity.Identity;
 import dev.slipway.core.identity.Principal;
+import dev.slipway.server.http.Authentication;
 import io.javalin.http.Context;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Optional;
 
 /**
- * What every {@code /api/v1} handler needs from a request: who is calling and the JSON body. Basic
- * (password or token), {@code token <PAT>}, {@code Bearer <PAT>}, or the {@code token} /
- * {@code access_token} query parameter, as Gitea accepts them.
+ * What every {@code /api/v1} handler needs from a request: who is calling (resolved once per request
+ * by {@link Authentication}) and the JSON body.
  */
 final class ApiRequests {
     /** The calling principal. {@code password} marks a password login (token creation requires one). */
@@ -27,42 +26,13 @@ final class ApiRequests {
         this.identity = identity;
     }
 
+    /** The caller the pipeline resolved (see {@link Authentication}); empty without credentials, a 401 for refused ones. */
     Optional<Auth> auth(Context ctx) {
-        String header = ctx.header("Authorization");
-        if (header != null && !header.isBlank()) {
-            int space = header.indexOf(' ');
-            String type = space < 0 ? header : header.substring(0, space);
-            String value = space < 0 ? "" : header.substring(space + 1).trim();
-            if (type.equalsIgnoreCase("Basic")) {
-                String decoded;
-                try {
-                    decoded = new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8);
-                } catch (IllegalArgumentException e) {
-                    throw new SlipwayException.Unauthorized("malformed Basic credentials");
-                }
-                int colon = decoded.indexOf(':');
-                if (colon < 0) {
-                    throw new SlipwayException.Unauthorized("malformed Basic credentials");
-                }
-                String user = decoded.substring(0, colon);
-                String secret = decoded.substring(colon + 1);
-                boolean isToken = identity.authenticateToken(secret).isPresent();
-                Principal p = identity.authenticate(user, secret)
-                        .orElseThrow(() -> new SlipwayException.Unauthorized("invalid username, password or token"));
-                return Optional.of(new Auth(p, !isToken));
-            }
-            if (type.equalsIgnoreCase("token") || type.equalsIgnoreCase("Bearer")) {
-                return Optional.of(new Auth(identity.authenticateToken(value)
-                        .orElseThrow(() -> new SlipwayException.Unauthorized("invalid or revoked token")), false));
-            }
-            throw new SlipwayException.Unauthorized("unsupported Authorization scheme '" + type + "'");
+        Caller c = Authentication.caller(ctx);
+        if (c.isRefused()) {
+            throw new SlipwayException.Unauthorized(c.refusal());
         }
-        String q = ctx.queryParam("token") != null ? ctx.queryParam("token") : ctx.queryParam("access_token");
-        if (q != null) {
-            return Optional.of(new Auth(identity.authenticateToken(q)
-                    .orElseThrow(() -> new SlipwayException.Unauthorized("invalid or revoked token")), false));
-        }
-        return Optional.empty();
+        return c.principal().isAnonymous() ? Optional.empty() : Optional.of(new Auth(c.principal(), c.password()));
     }
 
     /** The caller, or the anonymous principal. */
