@@ -5,15 +5,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.ci.api.SecretRoutes;
 import dev.slipway.ci.api.VariableRoutes;
 import dev.slipway.core.config.SlipwayConfig;
+import dev.slipway.registry.http.LifecycleRoutes;
+import dev.slipway.registry.http.PackageRoutes;
+import dev.slipway.registry.http.RegistryAdminRoutes;
 import dev.slipway.registry.http.RegistryRoutes;
 import dev.slipway.registry.http.RegistryTokens;
 import dev.slipway.ci.api.CiRoutes;
 import dev.slipway.woodpecker.WoodpeckerRoutes;
 import dev.slipway.ci.scheduler.RunService;
-import dev.slipway.server.api.AdminRoutes;
 import dev.slipway.server.api.ApiRoutes;
-import dev.slipway.server.api.PackageRoutes;
-import dev.slipway.server.api.LifecycleRoutes;
 import dev.slipway.server.http.Authentication;
 import dev.slipway.server.http.ErrorResponses;
 import dev.slipway.server.http.JsonErrorHandler;
@@ -82,7 +82,7 @@ public final class HttpServer implements AutoCloseable {
         }
         RegistryRoutes registryRoutes = new RegistryRoutes(slipway.registry(), slipway.identity(), tokens, config.externalUrl(),
                 realmFromRequest, slipway.pullThrough());
-        ApiRoutes apiRoutes = new ApiRoutes(slipway.identity(), slipway.registry());
+        ApiRoutes apiRoutes = new ApiRoutes(slipway.identity());
         this.runs = slipway.runService();
         CiRoutes ciRoutes = new CiRoutes(slipway.registrations(), slipway.triggers(), runs, slipway.logHub(), slipway.commitStatuses(),
                 slipway.notifications(), slipway.publishedImages(), slipway.identity(), apiRoutes::principal, config.externalUrl());
@@ -93,7 +93,7 @@ public final class HttpServer implements AutoCloseable {
         VariableRoutes variableRoutes = new VariableRoutes(slipway.variables(), slipway.environments(), slipway.environmentApprovals(),
                 slipway.identity(), apiRoutes::principal);
         PackageRoutes packageRoutes = new PackageRoutes(slipway.identity(), slipway.registry(), slipway.registryAccess(), config.externalUrl());
-        AdminRoutes adminRoutes = new AdminRoutes(slipway.identity(), slipway.proxies(), slipway.webhooks());
+        RegistryAdminRoutes adminRoutes = new RegistryAdminRoutes(slipway.proxies(), slipway.webhooks());
         LifecycleRoutes lifecycleRoutes = new LifecycleRoutes(slipway.identity(), slipway.lifecycle());
         Authentication authentication = new Authentication(slipway.identity(), slipway.sessions(), tokens);
         this.web = new Web(Authentication::principal, slipway.identity(), slipway.sessions(),

@@ -1,5 +1,6 @@
 package dev.slipway.core.identity;
 
+import dev.slipway.core.SlipwayException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -47,5 +48,21 @@ public record Caller(Principal principal, boolean password, Grant grant, String 
 
     public boolean isRefused() {
         return refusal != null;
+    }
+
+    /** The principal, anonymous when no credentials were sent; credentials that were refused are a 401. */
+    public Principal accepted() {
+        if (isRefused()) {
+            throw new SlipwayException.Unauthorized(refusal);
+        }
+        return principal;
+    }
+
+    /** This caller, when it sent credentials that were accepted; otherwise a 401. */
+    public Caller signedIn() {
+        if (accepted().isAnonymous()) {
+            throw new SlipwayException.Unauthorized("authentication required");
+        }
+        return this;
     }
 }

@@ -170,10 +170,7 @@ public final class RegistryRoutes {
      * refused are a 401 with the token challenge.
      */
     private Caller caller(Context ctx) {
-        Caller caller = ctx.attribute(Caller.ATTRIBUTE);
-        if (caller == null) {
-            throw new IllegalStateException("no caller on " + ctx.path() + ": the authentication pipeline did not run");
-        }
+        Caller caller = ApiCalls.caller(ctx);
         if (caller.isRefused()) {
             throw unauthorized(caller.refusal(), null, null);
         }

@@ -1,6 +1,5 @@
 package dev.slipway.server.http;
 
-import dev.slipway.core.SlipwayException;
 import dev.slipway.core.identity.Caller;
 import dev.slipway.core.identity.Identity;
 import dev.slipway.core.identity.Principal;
@@ -51,16 +50,9 @@ public final class Authentication {
         return c;
     }
 
-    /**
-     * The API's view of the caller: the principal, or the anonymous one when no credentials were
-     * sent; credentials that were refused are a 401 (a problem body).
-     */
+    /** The principal (anonymous without credentials); credentials that were refused are a 401. */
     public static Principal principal(Context ctx) {
-        Caller c = caller(ctx);
-        if (c.isRefused()) {
-            throw new SlipwayException.Unauthorized(c.refusal());
-        }
-        return c.principal();
+        return caller(ctx).accepted();
     }
 
     private Caller resolve(Context ctx) {

@@ -53,9 +53,15 @@ public final class ErrorResponses {
         }
     }
 
-    /** The API's problem body, {@code {"message": ...}} as Gitea answers; HEAD answers carry no body. */
+    /**
+     * The API's problem body, {@code {"message": ...}} as Gitea answers; HEAD answers carry no body.
+     * A 401 names the credentials the API takes.
+     */
     public static void problem(Context ctx, int status, String message) {
         ctx.status(status);
+        if (status == 401) {
+            ctx.header("WWW-Authenticate", "Basic realm=\"slipway\"");
+        }
         ObjectNode body = JSON.createObjectNode();
         body.put("message", message);
         ctx.contentType("application/json");

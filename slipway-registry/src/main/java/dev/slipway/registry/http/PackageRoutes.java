@@ -1,10 +1,12 @@
-package dev.slipway.server.api;
+package dev.slipway.registry.http;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.core.Digest;
 import dev.slipway.core.SlipwayException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.slipway.core.json.RequestBody;
 import dev.slipway.core.identity.Action;
 import dev.slipway.core.identity.Identity;
 import dev.slipway.core.identity.Principal;
@@ -29,6 +31,8 @@ import java.util.List;
  * GET    /api/v1/packages/{owner}?type=container&amp;q=&amp;page=&amp;limit=   versions (tags), newest first
  * GET    /api/v1/packages/{owner}/container/{name}/{version}              one version (tag or digest)
  * DELETE /api/v1/packages/{owner}/container/{name}/{version}              deletes a tag, or a manifest by digest
+ * PATCH  /api/v1/packages/{owner}/container/{name}                        {"visibility": "public"|"private"} (Slipway's)
+ * PATCH  /api/v1/packages/{owner}                                         the visibility new repositories get (Slipway's)
  * </pre>
  * A package {@code name} is the repository without its owner; it may contain slashes, sent as they
  * are or escaped as {@code %2F} (Gitea escapes them).
@@ -36,8 +40,8 @@ import java.util.List;
 public final class PackageRoutes {
     private static final int DEFAULT_LIMIT = 30; // Gitea's DEFAULT_PAGING_NUM
     private static final int MAX_LIMIT = 50; // Gitea's MAX_RESPONSE_ITEMS
+    static final RequestBody.Fields VISIBILITY = RequestBody.Fields.of("visibility", "public").alias("private", "visibility");
 
-    private final ApiRequests requests;
     private final Identity identity;
     private final Registry registry;
     private final RegistryAccess access;
@@ -45,7 +49,6 @@ public final class PackageRoutes {
     private final String externalUrl;
 
     public PackageRoutes(Identity identity, Registry registry, RegistryAccess access, String externalUrl) {
-        this.requests = new ApiRequests(identity);
         this.identity = identity;
         this.registry = registry;
         this.access = access;
@@ -57,11 +60,13 @@ public final class PackageRoutes {
         routes.get("/api/v1/packages/{owner}", this::list);
         routes.get("/api/v1/packages/{owner}/container/<rest>", this::get);
         routes.delete("/api/v1/packages/{owner}/container/<rest>", this::delete);
+        routes.patch("/api/v1/packages/{owner}/container/<name>", this::setVisibility);
+        routes.patch("/api/v1/packages/{owner}", this::setOwnerVisibility);
     }
 
     private void list(Context ctx) {
         String owner = ctx.pathParam("owner");
-        Principal p = requests.principal(ctx);
+        Principal p = ApiCalls.caller(ctx).accepted();
         if (identity.ownerKind(owner).isEmpty()) {
             throw new SlipwayException.NotFound("no user or organization named '" + owner + "'");
         }
@@ -72,14 +77,14 @@ public final class PackageRoutes {
         PackageVersions.Page result = containers
                 ? versions.list(owner, access.rights(p, owner, false).contains(Action.PULL), ctx.queryParam("q"), (int) Math.min((long) (page - 1) * limit, Integer.MAX_VALUE), limit)
                 : new PackageVersions.Page(0, List.of());
-        ArrayNode arr = requests.json().createArrayNode();
+        ArrayNode arr = ApiCalls.JSON.createArrayNode();
         result.versions().forEach(v -> arr.add(packageJson(owner, v)));
         ctx.header("X-Total-Count", Long.toString(result.total()));
         String links = links(ctx, page, limit, result.total());
         if (!links.isEmpty()) {
             ctx.header("Link", links);
         }
-        ApiRequests.respond(ctx, 200, arr);
+        ApiCalls.respond(ctx, 200, arr);
     }
 
     /** Gitea's Link header: next, prev, first and last pages, each keeping the other query parameters. */
@@ -123,15 +128,15 @@ public final class PackageRoutes {
 
     private void get(Context ctx) {
         Target t = target(ctx);
-        requireRight(requests.principal(ctx), t.repository(), Action.PULL);
+        requireRight(ApiCalls.caller(ctx).accepted(), t.repository(), Action.PULL);
         PackageVersions.Version v = versions.find(t.repository(), t.version())
                 .orElseThrow(() -> new SlipwayException.NotFound("package " + t.name() + " has no version '" + t.version() + "'"));
-        ApiRequests.respond(ctx, 200, packageJson(t.owner(), v));
+        ApiCalls.respond(ctx, 200, packageJson(t.owner(), v));
     }
 
     private void delete(Context ctx) {
         Target t = target(ctx);
-        Principal p = requests.requireAuth(ctx).principal();
+        Principal p = ApiCalls.caller(ctx).signedIn().principal();
         requireRight(p, t.repository(), Action.DELETE);
         if (versions.find(t.repository(), t.version()).isEmpty()) {
             throw new SlipwayException.NotFound("package " + t.name() + " has no version '" + t.version() + "'");
@@ -202,7 +207,7 @@ public final class PackageRoutes {
     /** Gitea's Package object, with the fields scripts use; {@code creator} and {@code repository} are null. */
     private ObjectNode packageJson(String owner, PackageVersions.Version v) {
         String name = v.repository().substring(owner.length() + 1);
-        ObjectNode o = requests.json().createObjectNode();
+        ObjectNode o = ApiCalls.JSON.createObjectNode();
         o.put("id", stableId(v.repository() + ":" + v.version()));
         ObjectNode ownerJson = o.putObject("owner");
         ownerJson.put("id", stableId(owner));
@@ -226,5 +231,66 @@ public final class PackageRoutes {
     /** A stable positive number for a name (Gitea's ids are numbers; scripts may key on them). */
     private static long stableId(String s) {
         return Long.parseLong(Digest.sha256(s).hex().substring(0, 13), 16);
+    }
+
+    // ---- visibility
+
+    /** A repository's visibility; one not pushed yet is created with it (its first push keeps it). */
+    private void setVisibility(Context ctx) {
+        String owner = ctx.pathParam("owner");
+        String repository = owner + "/" + ctx.pathParam("name");
+        try {
+            Names.checkRepository(repository);
+        } catch (RegistryException e) {
+            throw new SlipwayException.BadRequest(e.getMessage());
+        }
+        boolean isPublic = visibility(requireManager(ctx, owner, repository));
+        boolean existed = registry.setPublic(repository, isPublic);
+        ObjectNode o = ApiCalls.JSON.createObjectNode();
+        o.put("name", repository);
+        o.put("visibility", isPublic ? "public" : "private");
+        o.put("created", !existed);
+        ApiCalls.respond(ctx, 200, o);
+    }
+
+    /** The visibility an owner's new repositories get; its existing repositories keep their own. */
+    private void setOwnerVisibility(Context ctx) {
+        String owner = ctx.pathParam("owner");
+        boolean isPublic = visibility(requireManager(ctx, owner, "the repositories of " + owner));
+        int existing = registry.setOwnerPublic(owner, isPublic);
+        ObjectNode o = ApiCalls.JSON.createObjectNode();
+        o.put("owner", owner);
+        o.put("default_visibility", isPublic ? "public" : "private");
+        o.put("existing_repositories", existing);
+        o.put("message", "new repositories of " + owner + " will be " + (isPublic ? "public" : "private")
+                + "; its " + existing + " existing repositories keep their own visibility");
+        ApiCalls.respond(ctx, 200, o);
+    }
+
+    /** Checks the caller may change {@code what} of {@code owner} (an existing user or organization) and returns the body. */
+    private JsonNode requireManager(Context ctx, String owner, String what) {
+        Principal p = ApiCalls.caller(ctx).signedIn().principal();
+        if (identity.ownerKind(owner).isEmpty()) {
+            throw new SlipwayException.NotFound("no user or organization named '" + owner + "'");
+        }
+        if (!identity.canManage(p, owner)) {
+            throw new SlipwayException.Forbidden("only '" + owner + "' (or its members) with write:package may change " + what);
+        }
+        return ApiCalls.body(ctx, VISIBILITY);
+    }
+
+    /** {"visibility": "public"|"private"} or {"public": true|false}. */
+    private static boolean visibility(JsonNode b) {
+        if (b.has("public") && b.get("public").isBoolean()) {
+            return b.get("public").asBoolean();
+        }
+        if (b.has("visibility") && b.get("visibility").isTextual()) {
+            String v = b.get("visibility").asText();
+            if (!v.equals("public") && !v.equals("private")) {
+                throw new SlipwayException.BadRequest("visibility must be 'public' or 'private'");
+            }
+            return v.equals("public");
+        }
+        throw new SlipwayException.BadRequest("send {\"visibility\": \"public\"|\"private\"} or {\"public\": true|false}");
     }
 }

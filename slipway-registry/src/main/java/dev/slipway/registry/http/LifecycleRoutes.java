@@ -1,4 +1,4 @@
-package dev.slipway.server.api;
+package dev.slipway.registry.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +8,7 @@ import dev.slipway.core.Durations;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.core.json.RequestBody;
 import dev.slipway.core.identity.Action;
+import dev.slipway.core.identity.Caller;
 import dev.slipway.core.identity.Identity;
 import dev.slipway.core.identity.Principal;
 import dev.slipway.core.identity.Scope;
@@ -30,13 +31,11 @@ import java.time.Instant;
  * {@code admin}-scoped token, so a CI token that may push cannot lift a tag's immutability.
  */
 public final class LifecycleRoutes {
-    private final ApiRequests api;
     private final Identity identity;
     private final Lifecycle lifecycle;
     private final ObjectMapper json = new ObjectMapper();
 
     public LifecycleRoutes(Identity identity, Lifecycle lifecycle) {
-        this.api = new ApiRequests(identity);
         this.identity = identity;
         this.lifecycle = lifecycle;
     }
@@ -56,7 +55,7 @@ public final class LifecycleRoutes {
     // ---- authorization
 
     private Principal requireAction(Context ctx, String owner, Action action) {
-        Principal p = api.requireAuth(ctx).principal();
+        Principal p = ApiCalls.caller(ctx).signedIn().principal();
         if (!identity.repositoryActions(p, owner, false).contains(action)) {
             throw new SlipwayException.Forbidden("only '" + owner + "' (or its members) with " + action.wireName()
                     + " rights may do this");
@@ -65,7 +64,7 @@ public final class LifecycleRoutes {
     }
 
     private void requireSettingsChange(Context ctx, String owner) {
-        ApiRequests.Auth a = api.requireAuth(ctx);
+        Caller a = ApiCalls.caller(ctx).signedIn();
         if (!identity.canManage(a.principal(), owner)) {
             throw new SlipwayException.Forbidden("only '" + owner + "' (or its members) may change its registry rules");
         }
@@ -74,10 +73,8 @@ public final class LifecycleRoutes {
         }
     }
 
-    private void requireSiteAdmin(Context ctx) {
-        if (!api.requireAuth(ctx).principal().canAdminister()) {
-            throw new SlipwayException.Forbidden("this needs a site admin (with a password or an admin-scoped token)");
-        }
+    private static void requireSiteAdmin(Context ctx) {
+        ApiCalls.requireSiteAdmin(ctx, "this needs a site admin (with a password or an admin-scoped token)");
     }
 
     // ---- immutable tags
@@ -87,15 +84,15 @@ public final class LifecycleRoutes {
         requireAction(ctx, owner, Action.PULL);
         ArrayNode arr = json.createArrayNode();
         lifecycle.immutableTags().list(owner).forEach(r -> arr.add(ruleJson(r)));
-        ApiRequests.respond(ctx, 200, arr);
+        ApiCalls.respond(ctx, 200, arr);
     }
 
     private void addRule(Context ctx) {
         String owner = ctx.pathParam("owner");
         requireSettingsChange(ctx, owner);
-        JsonNode b = api.body(ctx, RequestBody.Fields.of("pattern", "repository"));
+        JsonNode b = ApiCalls.body(ctx, RequestBody.Fields.of("pattern", "repository"));
         ImmutableRule rule = lifecycle.immutableTags().add(target(owner, b), text(b, "pattern", true));
-        ApiRequests.respond(ctx, 201, ruleJson(rule));
+        ApiCalls.respond(ctx, 201, ruleJson(rule));
     }
 
     private void removeRule(Context ctx) {
@@ -148,18 +145,18 @@ public final class LifecycleRoutes {
         requireAction(ctx, owner, Action.PULL);
         ArrayNode arr = json.createArrayNode();
         lifecycle.policies(owner).forEach(p -> arr.add(policyJson(p)));
-        ApiRequests.respond(ctx, 200, arr);
+        ApiCalls.respond(ctx, 200, arr);
     }
 
     private void setPolicy(Context ctx) {
         String owner = ctx.pathParam("owner");
         requireSettingsChange(ctx, owner);
-        JsonNode b = api.body(ctx, RequestBody.Fields.of("repository", "keep_last", "keep_within", "keep", "remove", "untagged_older_than"));
+        JsonNode b = ApiCalls.body(ctx, RequestBody.Fields.of("repository", "keep_last", "keep_within", "keep", "remove", "untagged_older_than"));
         String target = target(owner, b);
         RetentionPolicy policy = new RetentionPolicy(owner, target.equals(owner) ? null : target, integer(b, "keep_last"),
                 duration(b, "keep_within"), pattern(b, "keep"), pattern(b, "remove"), duration(b, "untagged_older_than"));
         lifecycle.setPolicy(policy);
-        ApiRequests.respond(ctx, 200, policyJson(policy));
+        ApiCalls.respond(ctx, 200, policyJson(policy));
     }
 
     private void removePolicy(Context ctx) {
@@ -177,12 +174,12 @@ public final class LifecycleRoutes {
         String owner = ctx.pathParam("owner");
         boolean dryRun = dryRun(ctx);
         requireAction(ctx, owner, dryRun ? Action.PULL : Action.DELETE);
-        ApiRequests.respond(ctx, 200, reportJson(lifecycle.retain(owner, dryRun)));
+        ApiCalls.respond(ctx, 200, reportJson(lifecycle.retain(owner, dryRun)));
     }
 
     private void runAllRetention(Context ctx) {
         requireSiteAdmin(ctx);
-        ApiRequests.respond(ctx, 200, reportJson(lifecycle.retain(null, dryRun(ctx))));
+        ApiCalls.respond(ctx, 200, reportJson(lifecycle.retain(null, dryRun(ctx))));
     }
 
     private ObjectNode policyJson(RetentionPolicy p) {
@@ -254,7 +251,7 @@ public final class LifecycleRoutes {
         o.put("files", r.files());
         o.put("file_bytes", r.fileBytes());
         o.put("bytes", r.bytes());
-        ApiRequests.respond(ctx, 200, o);
+        ApiCalls.respond(ctx, 200, o);
     }
 
     private static boolean dryRun(Context ctx) {

@@ -1,4 +1,4 @@
-package dev.slipway.server.api;
+package dev.slipway.registry.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.core.Durations;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.core.json.RequestBody;
-import dev.slipway.core.identity.Identity;
 import dev.slipway.registry.events.Webhooks;
 import dev.slipway.registry.proxy.Proxies;
 import io.javalin.config.RoutesConfig;
@@ -24,15 +23,13 @@ import java.time.Instant;
  * </pre>
  * Passwords and secrets are accepted, never returned.
  */
-public final class AdminRoutes {
+public final class RegistryAdminRoutes {
     static final Duration DEFAULT_TTL = Duration.ofMinutes(10);
 
-    private final ApiRequests requests;
     private final Proxies proxies;
     private final Webhooks webhooks;
 
-    public AdminRoutes(Identity identity, Proxies proxies, Webhooks webhooks) {
-        this.requests = new ApiRequests(identity);
+    public RegistryAdminRoutes(Proxies proxies, Webhooks webhooks) {
         this.proxies = proxies;
         this.webhooks = webhooks;
     }
@@ -47,15 +44,15 @@ public final class AdminRoutes {
     }
 
     private void listProxies(Context ctx) {
-        requests.requireSiteAdmin(ctx, "listing proxies");
-        ArrayNode arr = requests.json().createArrayNode();
+        ApiCalls.requireSiteAdmin(ctx, "listing proxies needs a site admin (password login or admin-scoped token)");
+        ArrayNode arr = ApiCalls.JSON.createArrayNode();
         proxies.list().forEach(p -> arr.add(proxyJson(p)));
-        ApiRequests.respond(ctx, 200, arr);
+        ApiCalls.respond(ctx, 200, arr);
     }
 
     private void addProxy(Context ctx) {
-        requests.requireSiteAdmin(ctx, "adding a proxy");
-        JsonNode b = requests.body(ctx, RequestBody.Fields.of("owner", "url", "username", "password", "ttl", "public"));
+        ApiCalls.requireSiteAdmin(ctx, "adding a proxy needs a site admin (password login or admin-scoped token)");
+        JsonNode b = ApiCalls.body(ctx, RequestBody.Fields.of("owner", "url", "username", "password", "ttl", "public"));
         JsonNode ttl = b.get("ttl");
         Duration d;
         try {
@@ -65,7 +62,7 @@ public final class AdminRoutes {
         }
         Proxies.Proxy p = proxies.add(text(b, "owner"), text(b, "url"), text(b, "username"), text(b, "password"), d,
                 b.path("public").asBoolean(false));
-        ApiRequests.respond(ctx, 201, proxyJson(p));
+        ApiCalls.respond(ctx, 201, proxyJson(p));
     }
 
     private static String text(JsonNode b, String field) {
@@ -74,7 +71,7 @@ public final class AdminRoutes {
     }
 
     private ObjectNode proxyJson(Proxies.Proxy p) {
-        ObjectNode o = requests.json().createObjectNode();
+        ObjectNode o = ApiCalls.JSON.createObjectNode();
         o.put("owner", p.owner());
         o.put("url", p.upstream().toString());
         o.put("username", p.username());
@@ -86,26 +83,26 @@ public final class AdminRoutes {
     }
 
     private void removeProxy(Context ctx) {
-        requests.requireSiteAdmin(ctx, "removing a proxy");
+        ApiCalls.requireSiteAdmin(ctx, "removing a proxy needs a site admin (password login or admin-scoped token)");
         proxies.remove(ctx.pathParam("owner"));
         ctx.status(204);
     }
 
     private void listWebhooks(Context ctx) {
-        requests.requireSiteAdmin(ctx, "listing webhooks");
-        ArrayNode arr = requests.json().createArrayNode();
+        ApiCalls.requireSiteAdmin(ctx, "listing webhooks needs a site admin (password login or admin-scoped token)");
+        ArrayNode arr = ApiCalls.JSON.createArrayNode();
         webhooks.list().forEach(w -> arr.add(webhookJson(w)));
-        ApiRequests.respond(ctx, 200, arr);
+        ApiCalls.respond(ctx, 200, arr);
     }
 
     private void addWebhook(Context ctx) {
-        requests.requireSiteAdmin(ctx, "adding a webhook");
-        JsonNode b = requests.body(ctx, RequestBody.Fields.of("url", "secret", "owner"));
-        ApiRequests.respond(ctx, 201, webhookJson(webhooks.add(text(b, "url"), text(b, "secret"), text(b, "owner"))));
+        ApiCalls.requireSiteAdmin(ctx, "adding a webhook needs a site admin (password login or admin-scoped token)");
+        JsonNode b = ApiCalls.body(ctx, RequestBody.Fields.of("url", "secret", "owner"));
+        ApiCalls.respond(ctx, 201, webhookJson(webhooks.add(text(b, "url"), text(b, "secret"), text(b, "owner"))));
     }
 
     private ObjectNode webhookJson(Webhooks.Webhook w) {
-        ObjectNode o = requests.json().createObjectNode();
+        ObjectNode o = ApiCalls.JSON.createObjectNode();
         o.put("id", w.id());
         o.put("url", w.url());
         o.put("owner", w.owner());
@@ -118,7 +115,7 @@ public final class AdminRoutes {
     }
 
     private void removeWebhook(Context ctx) {
-        requests.requireSiteAdmin(ctx, "removing a webhook");
+        ApiCalls.requireSiteAdmin(ctx, "removing a webhook needs a site admin (password login or admin-scoped token)");
         webhooks.remove(ctx.pathParam("id"));
         ctx.status(204);
     }
