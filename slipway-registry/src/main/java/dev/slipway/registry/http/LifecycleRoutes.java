@@ -18,6 +18,8 @@ import dev.slipway.registry.lifecycle.Lifecycle;
 import dev.slipway.registry.lifecycle.RetentionPolicy;
 import dev.slipway.registry.lifecycle.RetentionReport;
 import dev.slipway.registry.lifecycle.TagPattern;
+import dev.slipway.http.Callers;
+import dev.slipway.http.Role;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Duration;
@@ -41,21 +43,21 @@ public final class LifecycleRoutes {
     }
 
     public void register(RoutesConfig routes) {
-        routes.get("/api/v1/registry/{owner}/immutable-tags", this::listRules);
-        routes.post("/api/v1/registry/{owner}/immutable-tags", this::addRule);
-        routes.delete("/api/v1/registry/{owner}/immutable-tags/{id}", this::removeRule);
-        routes.get("/api/v1/registry/{owner}/retention", this::listPolicies);
-        routes.put("/api/v1/registry/{owner}/retention", this::setPolicy);
-        routes.delete("/api/v1/registry/{owner}/retention", this::removePolicy);
-        routes.post("/api/v1/registry/{owner}/retention/run", this::runRetention);
-        routes.post("/api/v1/admin/registry/retention", this::runAllRetention);
-        routes.post("/api/v1/admin/registry/gc", this::runGc);
+        routes.get("/api/v1/registry/{owner}/immutable-tags", this::listRules, Role.SIGNED_IN);
+        routes.post("/api/v1/registry/{owner}/immutable-tags", this::addRule, Role.SIGNED_IN);
+        routes.delete("/api/v1/registry/{owner}/immutable-tags/{id}", this::removeRule, Role.SIGNED_IN);
+        routes.get("/api/v1/registry/{owner}/retention", this::listPolicies, Role.SIGNED_IN);
+        routes.put("/api/v1/registry/{owner}/retention", this::setPolicy, Role.SIGNED_IN);
+        routes.delete("/api/v1/registry/{owner}/retention", this::removePolicy, Role.SIGNED_IN);
+        routes.post("/api/v1/registry/{owner}/retention/run", this::runRetention, Role.SIGNED_IN);
+        routes.post("/api/v1/admin/registry/retention", this::runAllRetention, Role.SITE_ADMIN);
+        routes.post("/api/v1/admin/registry/gc", this::runGc, Role.SITE_ADMIN);
     }
 
     // ---- authorization
 
     private Principal requireAction(Context ctx, String owner, Action action) {
-        Principal p = ApiCalls.caller(ctx).signedIn().principal();
+        Principal p = Callers.of(ctx).principal();
         if (!identity.repositoryActions(p, owner, false).contains(action)) {
             throw new SlipwayException.Forbidden("only '" + owner + "' (or its members) with " + action.wireName()
                     + " rights may do this");
@@ -64,17 +66,13 @@ public final class LifecycleRoutes {
     }
 
     private void requireSettingsChange(Context ctx, String owner) {
-        Caller a = ApiCalls.caller(ctx).signedIn();
+        Caller a = Callers.of(ctx);
         if (!identity.canManage(a.principal(), owner)) {
             throw new SlipwayException.Forbidden("only '" + owner + "' (or its members) may change its registry rules");
         }
         if (!a.password() && !a.principal().scopes().contains(Scope.ADMIN)) {
             throw new SlipwayException.Forbidden("changing registry rules needs a password login or a token with the admin scope");
         }
-    }
-
-    private static void requireSiteAdmin(Context ctx) {
-        ApiCalls.requireSiteAdmin(ctx, "this needs a site admin (with a password or an admin-scoped token)");
     }
 
     // ---- immutable tags
@@ -178,7 +176,6 @@ public final class LifecycleRoutes {
     }
 
     private void runAllRetention(Context ctx) {
-        requireSiteAdmin(ctx);
         ApiCalls.respond(ctx, 200, reportJson(lifecycle.retain(null, dryRun(ctx))));
     }
 
@@ -240,7 +237,6 @@ public final class LifecycleRoutes {
     // ---- garbage collection
 
     private void runGc(Context ctx) {
-        requireSiteAdmin(ctx);
         GcReport r = lifecycle.collectGarbage(dryRun(ctx));
         ObjectNode o = json.createObjectNode();
         o.put("dry_run", r.dryRun());

@@ -15,6 +15,7 @@ import dev.slipway.registry.RegistryAccess;
 import dev.slipway.registry.metadata.PackageVersions;
 import dev.slipway.registry.oci.Names;
 import dev.slipway.registry.oci.RegistryException;
+import dev.slipway.http.Callers;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.net.URLDecoder;
@@ -66,7 +67,7 @@ public final class PackageRoutes {
 
     private void list(Context ctx) {
         String owner = ctx.pathParam("owner");
-        Principal p = ApiCalls.caller(ctx).accepted();
+        Principal p = Callers.of(ctx).accepted();
         if (identity.ownerKind(owner).isEmpty()) {
             throw new SlipwayException.NotFound("no user or organization named '" + owner + "'");
         }
@@ -128,7 +129,7 @@ public final class PackageRoutes {
 
     private void get(Context ctx) {
         Target t = target(ctx);
-        requireRight(ApiCalls.caller(ctx).accepted(), t.repository(), Action.PULL);
+        requireRight(Callers.of(ctx).accepted(), t.repository(), Action.PULL);
         PackageVersions.Version v = versions.find(t.repository(), t.version())
                 .orElseThrow(() -> new SlipwayException.NotFound("package " + t.name() + " has no version '" + t.version() + "'"));
         ApiCalls.respond(ctx, 200, packageJson(t.owner(), v));
@@ -136,7 +137,7 @@ public final class PackageRoutes {
 
     private void delete(Context ctx) {
         Target t = target(ctx);
-        Principal p = ApiCalls.caller(ctx).signedIn().principal();
+        Principal p = Callers.of(ctx).signedIn().principal();
         requireRight(p, t.repository(), Action.DELETE);
         if (versions.find(t.repository(), t.version()).isEmpty()) {
             throw new SlipwayException.NotFound("package " + t.name() + " has no version '" + t.version() + "'");
@@ -269,7 +270,7 @@ public final class PackageRoutes {
 
     /** Checks the caller may change {@code what} of {@code owner} (an existing user or organization) and returns the body. */
     private JsonNode requireManager(Context ctx, String owner, String what) {
-        Principal p = ApiCalls.caller(ctx).signedIn().principal();
+        Principal p = Callers.of(ctx).signedIn().principal();
         if (identity.ownerKind(owner).isEmpty()) {
             throw new SlipwayException.NotFound("no user or organization named '" + owner + "'");
         }

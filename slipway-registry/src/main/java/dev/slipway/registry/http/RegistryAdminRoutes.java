@@ -8,13 +8,15 @@ import dev.slipway.core.SlipwayException;
 import dev.slipway.core.json.RequestBody;
 import dev.slipway.registry.events.Webhooks;
 import dev.slipway.registry.proxy.Proxies;
+import dev.slipway.http.Role;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Site administration of the registry's pull-through proxies and event webhooks (site admins only):
+ * Site administration of the registry's pull-through proxies and event webhooks (site admins only,
+ * {@link Role#SITE_ADMIN}):
  * <pre>
  * GET    /api/v1/admin/registry/proxies            POST {owner, url, username?, password?, ttl?, public?}
  * DELETE /api/v1/admin/registry/proxies/{owner}
@@ -35,23 +37,21 @@ public final class RegistryAdminRoutes {
     }
 
     public void register(RoutesConfig routes) {
-        routes.get("/api/v1/admin/registry/proxies", this::listProxies);
-        routes.post("/api/v1/admin/registry/proxies", this::addProxy);
-        routes.delete("/api/v1/admin/registry/proxies/{owner}", this::removeProxy);
-        routes.get("/api/v1/admin/webhooks", this::listWebhooks);
-        routes.post("/api/v1/admin/webhooks", this::addWebhook);
-        routes.delete("/api/v1/admin/webhooks/{id}", this::removeWebhook);
+        routes.get("/api/v1/admin/registry/proxies", this::listProxies, Role.SITE_ADMIN);
+        routes.post("/api/v1/admin/registry/proxies", this::addProxy, Role.SITE_ADMIN);
+        routes.delete("/api/v1/admin/registry/proxies/{owner}", this::removeProxy, Role.SITE_ADMIN);
+        routes.get("/api/v1/admin/webhooks", this::listWebhooks, Role.SITE_ADMIN);
+        routes.post("/api/v1/admin/webhooks", this::addWebhook, Role.SITE_ADMIN);
+        routes.delete("/api/v1/admin/webhooks/{id}", this::removeWebhook, Role.SITE_ADMIN);
     }
 
     private void listProxies(Context ctx) {
-        ApiCalls.requireSiteAdmin(ctx, "listing proxies needs a site admin (password login or admin-scoped token)");
         ArrayNode arr = ApiCalls.JSON.createArrayNode();
         proxies.list().forEach(p -> arr.add(proxyJson(p)));
         ApiCalls.respond(ctx, 200, arr);
     }
 
     private void addProxy(Context ctx) {
-        ApiCalls.requireSiteAdmin(ctx, "adding a proxy needs a site admin (password login or admin-scoped token)");
         JsonNode b = ApiCalls.body(ctx, RequestBody.Fields.of("owner", "url", "username", "password", "ttl", "public"));
         JsonNode ttl = b.get("ttl");
         Duration d;
@@ -83,20 +83,17 @@ public final class RegistryAdminRoutes {
     }
 
     private void removeProxy(Context ctx) {
-        ApiCalls.requireSiteAdmin(ctx, "removing a proxy needs a site admin (password login or admin-scoped token)");
         proxies.remove(ctx.pathParam("owner"));
         ctx.status(204);
     }
 
     private void listWebhooks(Context ctx) {
-        ApiCalls.requireSiteAdmin(ctx, "listing webhooks needs a site admin (password login or admin-scoped token)");
         ArrayNode arr = ApiCalls.JSON.createArrayNode();
         webhooks.list().forEach(w -> arr.add(webhookJson(w)));
         ApiCalls.respond(ctx, 200, arr);
     }
 
     private void addWebhook(Context ctx) {
-        ApiCalls.requireSiteAdmin(ctx, "adding a webhook needs a site admin (password login or admin-scoped token)");
         JsonNode b = ApiCalls.body(ctx, RequestBody.Fields.of("url", "secret", "owner"));
         ApiCalls.respond(ctx, 201, webhookJson(webhooks.add(text(b, "url"), text(b, "secret"), text(b, "owner"))));
     }
@@ -115,7 +112,6 @@ public final class RegistryAdminRoutes {
     }
 
     private void removeWebhook(Context ctx) {
-        ApiCalls.requireSiteAdmin(ctx, "removing a webhook needs a site admin (password login or admin-scoped token)");
         webhooks.remove(ctx.pathParam("id"));
         ctx.status(204);
     }

@@ -17,6 +17,7 @@ import dev.slipway.registry.oci.Names;
 import dev.slipway.registry.oci.OciError;
 import dev.slipway.registry.oci.RegistryException;
 import dev.slipway.registry.proxy.PullThroughCache;
+import dev.slipway.http.Callers;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -170,7 +171,7 @@ public final class RegistryRoutes {
      * refused are a 401 with the token challenge.
      */
     private Caller caller(Context ctx) {
-        Caller caller = ApiCalls.caller(ctx);
+        Caller caller = Callers.of(ctx);
         if (caller.isRefused()) {
             throw unauthorized(caller.refusal(), null, null);
         }

@@ -10,7 +10,8 @@ import dev.slipway.core.identity.Caller;
 import dev.slipway.core.identity.Identity;
 import dev.slipway.core.identity.Principal;
 import dev.slipway.core.identity.Scope;
-import dev.slipway.server.http.Authentication;
+import dev.slipway.http.Callers;
+import dev.slipway.http.Role;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.ArrayList;
@@ -18,8 +19,9 @@ import java.util.List;
 
 /**
  * The REST API under {@code /api/v1}, in Gitea's shape where Gitea has the same thing, so that
- * users' scripts keep working. Who calls is resolved once per request by {@link Authentication}:
- * Basic (password or token), {@code token <PAT>}, {@code Bearer <PAT>}, or the {@code token} query parameter.
+ * users' scripts keep working. Who calls is resolved once per request by the server's pipeline
+ * (Basic, {@code token <PAT>}, {@code Bearer <PAT>}, or the {@code token} query parameter), and each
+ * route declares the {@link Role} it needs where it is registered.
  */
 public final class ApiRoutes {
     private final Identity identity;
@@ -30,26 +32,27 @@ public final class ApiRoutes {
     }
 
     public void register(RoutesConfig routes) {
-        routes.post("/api/v1/users/{user}/tokens", this::createToken);
-        routes.get("/api/v1/users/{user}/tokens", this::listTokens);
-        routes.delete("/api/v1/users/{user}/tokens/{token}", this::deleteToken);
-        routes.get("/api/v1/user", this::currentUser);
-        routes.post("/api/v1/orgs", this::createOrg);
-        routes.put("/api/v1/orgs/{org}/members/{user}", this::addMember);
-        routes.delete("/api/v1/orgs/{org}/members/{user}", this::removeMember);
-        routes.get("/api/v1/orgs/{org}/members", this::listMembers);
-        routes.post("/api/v1/admin/users", this::createUser);
+        routes.post("/api/v1/users/{user}/tokens", this::createToken, Role.SIGNED_IN);
+        routes.get("/api/v1/users/{user}/tokens", this::listTokens, Role.SIGNED_IN);
+        routes.delete("/api/v1/users/{user}/tokens/{token}", this::deleteToken, Role.SIGNED_IN);
+        routes.get("/api/v1/user", this::currentUser, Role.SIGNED_IN);
+        routes.post("/api/v1/orgs", this::createOrg, Role.SIGNED_IN);
+        routes.put("/api/v1/orgs/{org}/members/{user}", this::addMember, Role.SIGNED_IN);
+        routes.delete("/api/v1/orgs/{org}/members/{user}", this::removeMember, Role.SIGNED_IN);
+        routes.get("/api/v1/orgs/{org}/members", this::listMembers, Role.SIGNED_IN);
+        routes.post("/api/v1/admin/users", this::createUser, Role.SITE_ADMIN);
     }
 
     // ---- authentication
 
-    private Caller requireAuth(Context ctx) {
-        return Authentication.caller(ctx).signedIn();
+    /** The caller of a route that declared {@link Role#SIGNED_IN} or more: checked before the handler ran. */
+    private static Caller requireAuth(Context ctx) {
+        return Callers.of(ctx);
     }
 
     /** The authenticated caller, or 401: the authentication that route classes of other modules share. */
     public Principal principal(Context ctx) {
-        return requireAuth(ctx).principal();
+        return Callers.of(ctx).signedIn().principal();
     }
 
     /** The user themself (password login or admin-scoped token) or a site admin. */
@@ -100,10 +103,6 @@ public final class ApiRoutes {
     }
 
     private void createUser(Context ctx) {
-        Caller a = requireAuth(ctx);
-        if (!a.principal().canAdminister()) {
-            throw new SlipwayException.Forbidden("creating users needs a site admin");
-        }
         JsonNode b = body(ctx, CREATE_USER);
         String name = b.path("username").asText(null);
         Identity.User u = identity.createUser(name, b.path("password").asText(null), b.path("email").asText(null), b.path("admin").asBoolean(false));

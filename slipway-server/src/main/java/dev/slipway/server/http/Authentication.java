@@ -6,8 +6,11 @@ import dev.slipway.core.identity.Principal;
 import dev.slipway.core.identity.Sessions;
 import dev.slipway.registry.http.RegistryTokens;
 import dev.slipway.web.Web;
+import dev.slipway.http.Callers;
+import dev.slipway.http.Role;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.security.RouteRole;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
@@ -37,17 +40,25 @@ public final class Authentication {
         this.registryTokens = registryTokens;
     }
 
+    /**
+     * Resolves the caller before every request ({@code before}), and checks the {@link Role}s the
+     * matched route declared before its handler runs ({@code beforeMatched}); a refusal is thrown,
+     * so the server's one exception mapping answers it in the protocol's format.
+     */
     public void register(RoutesConfig routes) {
         routes.before(ctx -> ctx.attribute(Caller.ATTRIBUTE, resolve(ctx)));
+        routes.beforeMatched(ctx -> {
+            for (RouteRole role : ctx.routeRoles()) {
+                if (role instanceof Role r) {
+                    r.check(caller(ctx), ctx);
+                }
+            }
+        });
     }
 
     /** The caller the pipeline resolved for this request. */
     public static Caller caller(Context ctx) {
-        Caller c = ctx.attribute(Caller.ATTRIBUTE);
-        if (c == null) {
-            throw new IllegalStateException("no caller on " + ctx.path() + ": the authentication pipeline did not run");
-        }
-        return c;
+        return Callers.of(ctx);
     }
 
     /** The principal (anonymous without credentials); credentials that were refused are a 401. */
