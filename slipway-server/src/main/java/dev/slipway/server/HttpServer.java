@@ -85,7 +85,8 @@ public final class HttpServer implements AutoCloseable {
         ApiRoutes apiRoutes = new ApiRoutes(slipway.identity());
         this.runs = slipway.runService();
         CiRoutes ciRoutes = new CiRoutes(slipway.registrations(), slipway.triggers(), runs, slipway.logHub(), slipway.commitStatuses(),
-                slipway.notifications(), slipway.publishedImages(), slipway.identity(), apiRoutes::principal, config.externalUrl());
+                slipway.notifications(), slipway.publishedImages(), slipway.identity(), apiRoutes::principal, Authentication::principal,
+                config.externalUrl());
         WoodpeckerRoutes woodpeckerRoutes = new WoodpeckerRoutes(slipway.registrations(), slipway.triggers(), runs, slipway.identity(),
                 apiRoutes::principal, slipway.secrets());
         SecretRoutes secretRoutes = new SecretRoutes(slipway.secrets(), slipway.deployKeys(), slipway.environments(), slipway.identity(),
