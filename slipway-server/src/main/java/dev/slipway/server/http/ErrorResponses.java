@@ -55,11 +55,12 @@ public final class ErrorResponses {
 
     /**
      * The API's problem body, {@code {"message": ...}} as Gitea answers; HEAD answers carry no body.
-     * A 401 names the credentials the API takes.
+     * A 401 of the API names the credentials it takes (not one of the UI's JSON or event streams: a
+     * browser would ask for a password in a dialog of its own).
      */
     public static void problem(Context ctx, int status, String message) {
         ctx.status(status);
-        if (status == 401) {
+        if (status == 401 && ctx.path().startsWith("/api/")) {
             ctx.header("WWW-Authenticate", "Basic realm=\"slipway\"");
         }
         ObjectNode body = JSON.createObjectNode();
