@@ -4,24 +4,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.ci.api.SecretRoutes;
 import dev.slipway.ci.api.VariableRoutes;
-import dev.slipway.core.SlipwayException;
 import dev.slipway.core.config.SlipwayConfig;
+import dev.slipway.registry.http.LifecycleRoutes;
+import dev.slipway.registry.http.PackageRoutes;
+import dev.slipway.registry.http.RegistryAdminRoutes;
 import dev.slipway.registry.http.RegistryRoutes;
 import dev.slipway.registry.http.RegistryTokens;
 import dev.slipway.ci.api.CiRoutes;
 import dev.slipway.ci.api.RunnerRoutes;
 import dev.slipway.woodpecker.WoodpeckerRoutes;
-import dev.slipway.ci.secret.MissingSecretException;
 import dev.slipway.ci.scheduler.RunService;
-import dev.slipway.server.api.AdminRoutes;
 import dev.slipway.server.api.ApiRoutes;
-import dev.slipway.server.api.PackageRoutes;
-import dev.slipway.server.api.LifecycleRoutes;
+import dev.slipway.server.http.Authentication;
+import dev.slipway.server.http.ErrorResponses;
+import dev.slipway.server.http.JsonErrorHandler;
 import dev.slipway.web.Web;
-import dev.slipway.web.WebAuth;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.HandlerType;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -84,28 +83,29 @@ public final class HttpServer implements AutoCloseable {
         }
         RegistryRoutes registryRoutes = new RegistryRoutes(slipway.registry(), slipway.identity(), tokens, config.externalUrl(),
                 realmFromRequest, slipway.pullThrough());
-        ApiRoutes apiRoutes = new ApiRoutes(slipway.identity(), slipway.registry());
+        ApiRoutes apiRoutes = new ApiRoutes(slipway.identity());
         this.runs = slipway.runService();
         CiRoutes ciRoutes = new CiRoutes(slipway.registrations(), slipway.triggers(), runs, slipway.logHub(), slipway.commitStatuses(),
-                slipway.notifications(), slipway.publishedImages(), slipway.identity(), apiRoutes::principal, config.externalUrl());
+                slipway.notifications(), slipway.publishedImages(), slipway.identity(), apiRoutes::principal, Authentication::principal,
+                config.externalUrl());
         WoodpeckerRoutes woodpeckerRoutes = new WoodpeckerRoutes(slipway.registrations(), slipway.triggers(), runs, slipway.identity(),
                 apiRoutes::principal, slipway.secrets());
         SecretRoutes secretRoutes = new SecretRoutes(slipway.secrets(), slipway.deployKeys(), slipway.environments(), slipway.identity(),
                 apiRoutes::principal);
         VariableRoutes variableRoutes = new VariableRoutes(slipway.variables(), slipway.environments(), slipway.environmentApprovals(),
                 slipway.identity(), apiRoutes::principal);
-        PackageRoutes packageRoutes = new PackageRoutes(slipway.identity(), slipway.registry(), slipway.pullThrough(), config.externalUrl());
-        AdminRoutes adminRoutes = new AdminRoutes(slipway.identity(), slipway.proxies(), slipway.webhooks());
+        PackageRoutes packageRoutes = new PackageRoutes(slipway.identity(), slipway.registry(), slipway.registryAccess(), config.externalUrl());
+        RegistryAdminRoutes adminRoutes = new RegistryAdminRoutes(slipway.proxies(), slipway.webhooks());
         LifecycleRoutes lifecycleRoutes = new LifecycleRoutes(slipway.identity(), slipway.lifecycle());
         RunnerRoutes runnerRoutes = new RunnerRoutes(slipway::runnerExecutor, slipway.registrations(), apiRoutes::principal);
-        // The UI resolves its sign-in cookie, then the API's credentials: the seam the shared auth pipeline takes over.
-        this.web = new Web(WebAuth.sessionsThenApi(slipway.sessions(), apiRoutes::principal), slipway.identity(), slipway.sessions(),
+        Authentication authentication = new Authentication(slipway.identity(), slipway.sessions(), tokens);
+        this.web = new Web(Authentication::principal, slipway.identity(), slipway.sessions(),
                 runs, slipway.triggers(), slipway.logHub(), config.externalUrl())
-                .withPackages(slipway.registry(), (p, owner, isPublic) -> slipway.pullThrough().rights(owner, p,
-                        slipway.identity().repositoryActions(p, owner, isPublic)))
+                .withPackages(slipway.registry(), slipway.registryAccess()::rights)
                 .withSettings(new Web.Settings(slipway.deployKeys(), slipway.secrets(), slipway.environments(), slipway.caches(),
                         slipway.deployTargets(), slipway.webhooks()));
         this.slipway = slipway;
+        ErrorResponses errors = new ErrorResponses(web);
         this.app = Javalin.create(c -> {
             c.concurrency.useVirtualThreads = true;
             c.startup.showJavalinBanner = false;
@@ -128,6 +128,7 @@ public final class HttpServer implements AutoCloseable {
                             + " bytes; this endpoint takes at most " + MAX_REQUEST_BODY);
                 }
             });
+            authentication.register(c.routes); // after the size check: who calls, once per request
             c.routes.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));
             c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             registryRoutes.register(c.routes);
@@ -141,45 +142,8 @@ public final class HttpServer implements AutoCloseable {
             lifecycleRoutes.register(c.routes);
             runnerRoutes.register(c.routes);
             web.register(c.routes); // last: its /{owner}/{repo} pages would match other routes' paths
-            c.routes.exception(SlipwayException.class, (e, ctx) -> problem(ctx, e.status(), e.getMessage()));
-            // Javalin's own errors (413 over maxRequestSize, 404 unknown endpoint, 405) are otherwise text/plain.
-            c.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus(), e.getMessage()));
-            c.routes.exception(IllegalArgumentException.class, (e, ctx) -> problem(ctx, 400, e.getMessage()));
-            c.routes.exception(MissingSecretException.class, (e, ctx) -> problem(ctx, 422, e.getMessage()));
-            c.routes.exception(Exception.class, (e, ctx) -> {
-                LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
-                problem(ctx, 500, "internal error: " + e.getClass().getSimpleName());
-            });
+            errors.register(c.routes);
         });
-    }
-
-    /** Errors on /v2/ use the registry's JSON error format; a browser on a UI page gets a page; elsewhere a Gitea-style {"message": ...}. */
-    private void problem(Context ctx, int status, String message) {
-        if (Web.isPage(ctx)) {
-            web.errorPage(ctx, status, message);
-            return;
-        }
-        ctx.status(status);
-        ObjectNode body = json.createObjectNode();
-        if (ctx.path().startsWith("/v2")) {
-            ctx.header("Docker-Distribution-Api-Version", "registry/2.0");
-            String code = switch (status) {
-                case 401 -> "UNAUTHORIZED";
-                case 403 -> "DENIED";
-                case 404 -> "NAME_UNKNOWN";
-                case 400 -> "UNSUPPORTED";
-                default -> "UNKNOWN";
-            };
-            ObjectNode item = body.putArray("errors").addObject();
-            item.put("code", code);
-            item.put("message", message);
-        } else {
-            body.put("message", message);
-        }
-        ctx.contentType("application/json");
-        if (ctx.method() != HandlerType.HEAD) {
-            ctx.result(body.toString());
-        }
     }
 
     private void logRequest(Context ctx, Float millis) {

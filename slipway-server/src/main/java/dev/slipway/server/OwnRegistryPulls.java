@@ -7,12 +7,10 @@ import dev.slipway.core.identity.Action;
 import dev.slipway.core.identity.Identity;
 import dev.slipway.core.identity.Principal;
 import dev.slipway.core.identity.Scope;
-import dev.slipway.registry.Registry;
+import dev.slipway.registry.RegistryAccess;
 import dev.slipway.registry.http.RegistryTokens;
-import dev.slipway.registry.metadata.Metadata;
 import dev.slipway.registry.oci.Names;
 import dev.slipway.registry.oci.RegistryException;
-import dev.slipway.registry.proxy.PullThroughCache;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -34,19 +32,17 @@ final class OwnRegistryPulls implements RunQueue.ImageAuth {
 
     private final Set<String> addresses;
     private final String service;
-    private final Registry registry;
     private final Identity identity;
-    private final PullThroughCache pullThrough;
+    private final RegistryAccess access;
     private final RegistryTokens tokens;
 
-    OwnRegistryPulls(SlipwayConfig config, Registry registry, Identity identity, PullThroughCache pullThrough) {
+    OwnRegistryPulls(SlipwayConfig config, Identity identity, RegistryAccess access) {
         String external = URI.create(config.externalUrl()).getAuthority();
         int port = config.listenPort();
         this.addresses = Set.copyOf(java.util.List.of(external, "127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port));
         this.service = external;
-        this.registry = registry;
         this.identity = identity;
-        this.pullThrough = pullThrough;
+        this.access = access;
         try {
             this.tokens = new RegistryTokens(config.secretsDir(), TTL);
         } catch (IOException e) {
@@ -88,9 +84,7 @@ final class OwnRegistryPulls implements RunQueue.ImageAuth {
 
     /** What {@code principal} may do to {@code repository}, as the registry would decide it. */
     Set<Action> rights(Principal principal, String repository) {
-        String repoOwner = Names.owner(repository);
-        boolean isPublic = registry.repository(repository).map(Metadata.RepositoryRow::isPublic).orElse(false);
-        return pullThrough.rights(repoOwner, principal, identity.repositoryActions(principal, repoOwner, isPublic));
+        return access.rights(principal, repository);
     }
 
     /** A registry token for the engine: {@code actions} on {@code repository} only, for an hour. */

@@ -21,6 +21,7 @@ import dev.slipway.registry.lifecycle.ImmutableTags;
 import dev.slipway.registry.lifecycle.Lifecycle;
 import dev.slipway.registry.metadata.Metadata;
 import dev.slipway.registry.proxy.Proxies;
+import dev.slipway.registry.RegistryAccess;
 import dev.slipway.registry.proxy.PullThroughCache;
 import dev.slipway.registry.storage.FilesystemBlobStore;
 import java.io.IOException;
@@ -99,6 +100,7 @@ public final class Slipway implements AutoCloseable {
     private final RegistryEvents events;
     private final Webhooks webhooks;
     private final PullThroughCache pullThrough;
+    private final RegistryAccess registryAccess;
     private final Lifecycle lifecycle;
     private final PublishedImages publishedImages;
     private Executor executor;
@@ -136,6 +138,7 @@ public final class Slipway implements AutoCloseable {
             this.registry = new Registry(metadata, store, identity, immutableTags, clock, config.ownerQuotaBytes(), config.uploadLimits(),
                     events);
             this.pullThrough = new PullThroughCache(registry, new Proxies(database.jdbi(), identity, secrets, clock), clock);
+            this.registryAccess = new RegistryAccess(registry, identity, pullThrough);
             this.lifecycle = new Lifecycle(metadata, store, immutableTags, clock, config.lifecycle(), events);
         } catch (IOException e) {
             database.close();
@@ -210,7 +213,7 @@ public final class Slipway implements AutoCloseable {
             RunEngine engine = new RunEngine(executor);
             java.nio.file.Path runsRoot = config.ciDir().resolve("runs");
             Checkouts checkouts = new Checkouts(worktrees, secrets);
-            OwnRegistryPulls pulls = new OwnRegistryPulls(config, registry, identity, pullThrough);
+            OwnRegistryPulls pulls = new OwnRegistryPulls(config, identity, registryAccess);
             jobAccess = new JobAccess(identity.jobTokens(), config.secretsDir(), config.ci().taskServerUrl());
             ownPushes = new OwnRegistryPushes(config.ci().engineRegistry(), java.net.URI.create(config.externalUrl()).getAuthority(), pulls,
                     identity, pullThrough, lifecycle);
@@ -340,6 +343,9 @@ public final class Slipway implements AutoCloseable {
     public Webhooks webhooks() { return webhooks; }
 
     public PullThroughCache pullThrough() { return pullThrough; }
+
+    /** Who may do what to a registry repository (the one place it is decided). */
+    public RegistryAccess registryAccess() { return registryAccess; }
 
     public Proxies proxies() { return pullThrough.proxies(); }
     public Lifecycle lifecycle() { return lifecycle; }

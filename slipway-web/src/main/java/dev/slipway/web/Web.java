@@ -71,7 +71,7 @@ public final class Web {
                            Webhooks webhooks) {}
 
     /**
-     * @param auth who makes a request (see {@link WebAuth}); usually {@link WebAuth#sessionsThenApi}
+     * @param auth who makes a request (see {@link WebAuth}): the server's authentication pipeline
      * @param externalUrl the server's URL as browsers and forges reach it
      */
     public Web(WebAuth auth, Identity identity, Sessions sessions, RunService runs, TriggerService triggers, LogHub hub, String externalUrl) {

@@ -57,14 +57,18 @@ public final class CiRoutes {
     private final PublishedImages publishedImages;
     private final Identity identity;
     private final Function<Context, Principal> auth;
+    private final Function<Context, Principal> caller;
     private final ObjectMapper json = new ObjectMapper();
     private final RunVersions versions;
 
-    /** @param auth returns the authenticated principal or throws Unauthorized */
-    /** @param externalUrl the server's URL as forges reach it (webhook URLs name it) */
+    /**
+     * @param auth the authenticated principal, or Unauthorized (the server's request pipeline resolved it)
+     * @param caller the principal, anonymous when the request carries no credentials (wrong ones are Unauthorized)
+     * @param externalUrl the server's URL as forges reach it (webhook URLs name it)
+     */
     public CiRoutes(Registrations registrations, TriggerService triggers, RunService runs, LogHub hub, CommitStatuses statuses,
                     Notifications notifications, PublishedImages publishedImages, Identity identity, Function<Context, Principal> auth,
-                    String externalUrl) {
+                    Function<Context, Principal> caller, String externalUrl) {
         this.publishedImages = publishedImages;
         this.externalUrl = externalUrl.endsWith("/") ? externalUrl.substring(0, externalUrl.length() - 1) : externalUrl;
         this.hooks = new WebhookReceiver(triggers, new RunLinks(externalUrl)::run);
@@ -77,6 +81,7 @@ public final class CiRoutes {
         this.hub = hub;
         this.identity = identity;
         this.auth = auth;
+        this.caller = caller;
     }
 
     public void register(RoutesConfig routes) {
@@ -130,8 +135,7 @@ public final class CiRoutes {
 
     /** The caller; anonymous when the request carries no credentials at all (wrong ones are still a 401). */
     private Principal caller(Context ctx) {
-        boolean none = ctx.header("Authorization") == null && ctx.queryParam("token") == null && ctx.queryParam("access_token") == null;
-        return none ? Principal.ANONYMOUS : auth.apply(ctx);
+        return caller.apply(ctx);
     }
 
     private static long runId(Context ctx) {

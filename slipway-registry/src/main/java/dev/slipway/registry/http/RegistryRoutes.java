@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.core.Digest;
 import dev.slipway.core.identity.Action;
+import dev.slipway.core.identity.Caller;
 import dev.slipway.core.identity.Identity;
 import dev.slipway.core.identity.Principal;
 import dev.slipway.registry.Registry;
+import dev.slipway.registry.RegistryAccess;
 import dev.slipway.registry.metadata.Metadata;
 import dev.slipway.registry.oci.MediaTypes;
 import dev.slipway.registry.oci.Manifest;
@@ -15,6 +17,7 @@ import dev.slipway.registry.oci.Names;
 import dev.slipway.registry.oci.OciError;
 import dev.slipway.registry.oci.RegistryException;
 import dev.slipway.registry.proxy.PullThroughCache;
+import dev.slipway.http.Callers;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -29,12 +32,10 @@ import java.nio.channels.ReadableByteChannel;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.regex.Matcher;
@@ -58,8 +59,6 @@ public final class RegistryRoutes {
     private static final Pattern RANGE = Pattern.compile("^(?:bytes=)?(\\d+)-(\\d+)$");
     private static final int COPY_BUFFER = 1 << 20;
     private static final int MAX_LIST = 10_000;
-    /** After a 413, up to this much of the rest of the body is read and dropped (see {@link #answerThenDrain}). */
-    private static final long DRAIN_LIMIT = 64L << 20;
 
     private final Registry registry;
     private final Identity identity;
@@ -71,6 +70,7 @@ public final class RegistryRoutes {
     private static final ThreadLocal<String> REQUEST_BASE = new ThreadLocal<>();
     private final String service;
     private final PullThroughCache pullThrough;
+    private final RegistryAccess access;
     private final ObjectMapper json = new ObjectMapper();
 
     public RegistryRoutes(Registry registry, Identity identity, RegistryTokens tokens, String externalUrl, PullThroughCache pullThrough) {
@@ -88,6 +88,7 @@ public final class RegistryRoutes {
         this.realmFromRequest = realmFromRequest;
         this.registry = registry;
         this.pullThrough = pullThrough;
+        this.access = new RegistryAccess(registry, identity, pullThrough);
         this.identity = identity;
         this.tokens = tokens;
         this.externalUrl = externalUrl;
@@ -102,60 +103,15 @@ public final class RegistryRoutes {
         routes.exception(RegistryException.class, this::error);
     }
 
-    /**
-     * Writes the spec's error body; HEAD responses carry no body. {@code message} is the reason
-     * (docker, skopeo and podman print it, not {@code detail}); {@code detail} repeats it for
-     * scripts that read it.
-     */
+    /** A registry error in the spec's format (see {@link OciErrors}); a 401 without a challenge gets the default one. */
     private void error(RegistryException e, Context ctx) {
         OciError err = e.error();
-        ctx.status(err.status());
-        ctx.header("Docker-Distribution-Api-Version", "registry/2.0");
-        e.headers().forEach(ctx::header);
-        if (err == OciError.UNAUTHORIZED && !e.headers().containsKey("WWW-Authenticate")) {
+        Map<String, String> headers = new LinkedHashMap<>(e.headers());
+        if (err == OciError.UNAUTHORIZED && !headers.containsKey("WWW-Authenticate")) {
             REQUEST_BASE.set(realmBase(ctx));
-            ctx.header("WWW-Authenticate", challenge(null, null));
+            headers.put("WWW-Authenticate", challenge(null, null));
         }
-        ObjectNode body = json.createObjectNode();
-        ObjectNode item = body.putArray("errors").addObject();
-        item.put("code", err.code());
-        item.put("message", e.getMessage());
-        item.put("detail", e.getMessage());
-        ctx.contentType("application/json");
-        if (ctx.method() == HandlerType.HEAD) {
-            return;
-        }
-        if (err == OciError.TOO_LARGE) {
-            answerThenDrain(ctx, body.toString());
-        } else {
-            ctx.result(body.toString());
-        }
-    }
-
-    /**
-     * Answers a refused request body that may still be arriving: the answer goes out first (Go's
-     * HTTP client, in docker and skopeo, reads a response while it is still sending), then at most
-     * {@link #DRAIN_LIMIT} bytes of the rest are read and dropped, so that the connection is not
-     * reset under a client before it has read the answer. Nothing read here is stored. A client
-     * waiting for {@code 100 Continue} has sent nothing and is not asked for the body.
-     */
-    private static void answerThenDrain(Context ctx, String json) {
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        try {
-            ctx.res().setContentLength(bytes.length);
-            OutputStream out = ctx.res().getOutputStream();
-            out.write(bytes);
-            out.flush();
-        } catch (IOException | RuntimeException gone) {
-            return; // the client went away
-        }
-        if (!"100-continue".equalsIgnoreCase(ctx.header("Expect"))) {
-            try (InputStream in = ctx.req().getInputStream()) {
-                drain(in);
-            } catch (IOException | RuntimeException ignored) {
-                // the answer is out; a client that went away is fine
-            }
-        }
+        OciErrors.write(ctx, err.status(), err.code(), e.getMessage(), headers);
     }
 
     private void dispatch(Context ctx) throws IOException {
@@ -209,47 +165,17 @@ public final class RegistryRoutes {
 
     // ---- authentication and authorization
 
-    /** Who is calling, and (for registry JWTs) exactly what the token grants. */
-    private record Caller(Principal principal, RegistryTokens.Grant grant) {}
-
+    /**
+     * Who is calling, and (for registry JWTs) exactly what the token grants, as the server's
+     * authentication pipeline resolved it before this request reached a route; credentials it
+     * refused are a 401 with the token challenge.
+     */
     private Caller caller(Context ctx) {
-        String header = ctx.header("Authorization");
-        if (header == null || header.isBlank()) {
-            return new Caller(Principal.ANONYMOUS, null);
+        Caller caller = Callers.of(ctx);
+        if (caller.isRefused()) {
+            throw unauthorized(caller.refusal(), null, null);
         }
-        int space = header.indexOf(' ');
-        String type = space < 0 ? header : header.substring(0, space);
-        String value = space < 0 ? "" : header.substring(space + 1).trim();
-        if (type.equalsIgnoreCase("Basic")) {
-            return new Caller(basic(value).orElseThrow(() -> unauthorized("invalid username, password or token", null, null)), null);
-        }
-        if (type.equalsIgnoreCase("Bearer") || type.equalsIgnoreCase("token")) {
-            Optional<RegistryTokens.Grant> grant = type.equalsIgnoreCase("Bearer") ? tokens.verify(value) : Optional.empty();
-            if (grant.isPresent()) {
-                Principal.Job job = grant.get().principal().job();
-                if (job != null && !identity.jobTokens().active(job.id())) {
-                    throw unauthorized("the token was issued to run " + job.run() + " of " + job.repository() + ", which has ended", null, null);
-                }
-                return new Caller(grant.get().principal(), grant.get());
-            }
-            return new Caller(identity.authenticateToken(value)
-                    .orElseThrow(() -> unauthorized("invalid or expired token", null, null)), null);
-        }
-        throw unauthorized("unsupported Authorization scheme '" + type + "' (use Basic or Bearer)", null, null);
-    }
-
-    private Optional<Principal> basic(String encoded) {
-        String decoded;
-        try {
-            decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        int colon = decoded.indexOf(':');
-        if (colon < 0) {
-            return Optional.empty();
-        }
-        return identity.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1));
+        return caller;
     }
 
     /** Where clients reach this server: the external URL, or what the request says (see the constructor). */
@@ -277,11 +203,8 @@ public final class RegistryRoutes {
         return new RegistryException(OciError.UNAUTHORIZED, detail, Map.of("WWW-Authenticate", challenge(scope, error)));
     }
 
-    /** The actions a principal really has on a repository (public flag, ownership, membership, scopes). */
     private Set<Action> rights(Principal principal, String repository) {
-        boolean isPublic = registry.repository(repository).map(Metadata.RepositoryRow::isPublic).orElse(false);
-        String owner = Names.owner(repository);
-        return pullThrough.rights(owner, principal, identity.repositoryActions(principal, owner, isPublic));
+        return access.rights(principal, repository);
     }
 
     private Set<Action> allowed(Caller caller, String repository) {
@@ -778,20 +701,6 @@ public final class RegistryRoutes {
             end = Long.parseLong(m.group(2));
         }
         return registry.appendUpload(repository, id, ctx.bodyInputStream(), start, end, ctx.req().getContentLengthLong());
-    }
-
-    /** Reads and drops up to {@link #DRAIN_LIMIT} bytes of a refused body; a client that went away is fine. */
-    private static void drain(InputStream in) {
-        byte[] sink = new byte[64 * 1024];
-        long drained = 0;
-        try {
-            int n;
-            while (drained < DRAIN_LIMIT && (n = in.read(sink)) > 0) {
-                drained += n;
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // the answer is the same either way
-        }
     }
 
     private static String enc(String s) {

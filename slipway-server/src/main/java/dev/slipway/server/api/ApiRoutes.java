@@ -6,13 +6,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.core.json.RequestBody;
+import dev.slipway.core.identity.Caller;
 import dev.slipway.core.identity.Identity;
 import dev.slipway.core.identity.Principal;
 import dev.slipway.core.identity.Scope;
-import dev.slipway.registry.Registry;
-import dev.slipway.registry.oci.Names;
-import dev.slipway.registry.oci.RegistryException;
-import dev.slipway.server.api.ApiRequests.Auth;
+import dev.slipway.http.Callers;
+import dev.slipway.http.Role;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.ArrayList;
@@ -20,49 +19,45 @@ import java.util.List;
 
 /**
  * The REST API under {@code /api/v1}, in Gitea's shape where Gitea has the same thing, so that
- * users' scripts keep working. Authentication: Basic (password or token), {@code token <PAT>},
- * {@code Bearer <PAT>}, or the {@code token}/{@code access_token} query parameter.
+ * users' scripts keep working. Who calls is resolved once per request by the server's pipeline
+ * (Basic, {@code token <PAT>}, {@code Bearer <PAT>}, or the {@code token} query parameter), and each
+ * route declares the {@link Role} it needs where it is registered.
  */
 public final class ApiRoutes {
     private final Identity identity;
-    private final Registry registry;
-    private final ApiRequests requests;
     private final ObjectMapper json = new ObjectMapper();
 
-    public ApiRoutes(Identity identity, Registry registry) {
+    public ApiRoutes(Identity identity) {
         this.identity = identity;
-        this.registry = registry;
-        this.requests = new ApiRequests(identity);
     }
 
     public void register(RoutesConfig routes) {
-        routes.post("/api/v1/users/{user}/tokens", this::createToken);
-        routes.get("/api/v1/users/{user}/tokens", this::listTokens);
-        routes.delete("/api/v1/users/{user}/tokens/{token}", this::deleteToken);
-        routes.get("/api/v1/user", this::currentUser);
-        routes.post("/api/v1/orgs", this::createOrg);
-        routes.put("/api/v1/orgs/{org}/members/{user}", this::addMember);
-        routes.delete("/api/v1/orgs/{org}/members/{user}", this::removeMember);
-        routes.get("/api/v1/orgs/{org}/members", this::listMembers);
-        routes.post("/api/v1/admin/users", this::createUser);
-        routes.patch("/api/v1/packages/{owner}/container/<name>", this::setVisibility);
-        routes.patch("/api/v1/packages/{owner}", this::setOwnerVisibility);
+        routes.post("/api/v1/users/{user}/tokens", this::createToken, Role.SIGNED_IN);
+        routes.get("/api/v1/users/{user}/tokens", this::listTokens, Role.SIGNED_IN);
+        routes.delete("/api/v1/users/{user}/tokens/{token}", this::deleteToken, Role.SIGNED_IN);
+        routes.get("/api/v1/user", this::currentUser, Role.SIGNED_IN);
+        routes.post("/api/v1/orgs", this::createOrg, Role.SIGNED_IN);
+        routes.put("/api/v1/orgs/{org}/members/{user}", this::addMember, Role.SIGNED_IN);
+        routes.delete("/api/v1/orgs/{org}/members/{user}", this::removeMember, Role.SIGNED_IN);
+        routes.get("/api/v1/orgs/{org}/members", this::listMembers, Role.SIGNED_IN);
+        routes.post("/api/v1/admin/users", this::createUser, Role.SITE_ADMIN);
     }
 
     // ---- authentication
 
-    private Auth requireAuth(Context ctx) {
-        return requests.requireAuth(ctx);
+    /** The caller of a route that declared {@link Role#SIGNED_IN} or more: checked before the handler ran. */
+    private static Caller requireAuth(Context ctx) {
+        return Callers.of(ctx);
     }
 
     /** The authenticated caller, or 401: the authentication that route classes of other modules share. */
     public Principal principal(Context ctx) {
-        return requireAuth(ctx).principal();
+        return Callers.of(ctx).signedIn().principal();
     }
 
     /** The user themself (password login or admin-scoped token) or a site admin. */
-    private Auth requireSelfOrAdmin(Context ctx, String user) {
-        Auth a = requireAuth(ctx);
+    private Caller requireSelfOrAdmin(Context ctx, String user) {
+        Caller a = requireAuth(ctx);
         boolean self = a.principal().username().equals(user) && (a.password() || a.principal().scopes().contains(Scope.ADMIN));
         if (!self && !a.principal().canAdminister()) {
             throw new SlipwayException.Forbidden("only '" + user + "' (with a password or an admin-scoped token) or a site admin may do this");
@@ -71,7 +66,7 @@ public final class ApiRoutes {
     }
 
     private JsonNode body(Context ctx, RequestBody.Fields fields) {
-        return requests.body(ctx, fields);
+        return RequestBody.parse(ctx.bodyAsBytes(), fields).node();
     }
 
     /**
@@ -85,10 +80,9 @@ public final class ApiRoutes {
     static final RequestBody.Fields CREATE_TOKEN = RequestBody.Fields.of("name", "scopes").alias("scope", "scopes");
     static final RequestBody.Fields CREATE_ORG = RequestBody.Fields.of("username", "name", "full_name", "description", "email", "location",
             "website", "visibility", "repo_admin_change_team_access");
-    static final RequestBody.Fields VISIBILITY = RequestBody.Fields.of("visibility", "public").alias("private", "visibility");
 
     private void respond(Context ctx, int status, JsonNode node) {
-        ApiRequests.respond(ctx, status, node);
+        ctx.status(status).contentType("application/json").result(node.toString());
     }
 
     // ---- users and tokens
@@ -109,10 +103,6 @@ public final class ApiRoutes {
     }
 
     private void createUser(Context ctx) {
-        Auth a = requireAuth(ctx);
-        if (!a.principal().canAdminister()) {
-            throw new SlipwayException.Forbidden("creating users needs a site admin");
-        }
         JsonNode b = body(ctx, CREATE_USER);
         String name = b.path("username").asText(null);
         Identity.User u = identity.createUser(name, b.path("password").asText(null), b.path("email").asText(null), b.path("admin").asBoolean(false));
@@ -176,7 +166,7 @@ public final class ApiRoutes {
     // ---- organizations
 
     private void createOrg(Context ctx) {
-        Auth a = requireAuth(ctx);
+        Caller a = requireAuth(ctx);
         Principal p = a.principal();
         if (!a.password() && !p.scopes().contains(Scope.ADMIN)) {
             throw new SlipwayException.Forbidden("creating an organization needs a password login or a token with the admin scope");
@@ -191,7 +181,7 @@ public final class ApiRoutes {
     }
 
     private void requireOrgManager(Context ctx, String org) {
-        Auth a = requireAuth(ctx);
+        Caller a = requireAuth(ctx);
         Principal p = a.principal();
         boolean member = identity.isMember(org, p.username()) && (a.password() || p.scopes().contains(Scope.ADMIN));
         if (!member && !p.canAdminister()) {
@@ -222,66 +212,5 @@ public final class ApiRoutes {
         ArrayNode arr = json.createArrayNode();
         identity.members(org).forEach(m -> arr.addObject().put("login", m).put("username", m));
         respond(ctx, 200, arr);
-    }
-
-    // ---- packages
-
-    /** A repository's visibility; one not pushed yet is created with it (its first push keeps it). */
-    private void setVisibility(Context ctx) {
-        String owner = ctx.pathParam("owner");
-        String repository = owner + "/" + ctx.pathParam("name");
-        try {
-            Names.checkRepository(repository);
-        } catch (RegistryException e) {
-            throw new SlipwayException.BadRequest(e.getMessage());
-        }
-        boolean isPublic = visibility(requireManager(ctx, owner, repository));
-        boolean existed = registry.setPublic(repository, isPublic);
-        ObjectNode o = json.createObjectNode();
-        o.put("name", repository);
-        o.put("visibility", isPublic ? "public" : "private");
-        o.put("created", !existed);
-        respond(ctx, 200, o);
-    }
-
-    /** The visibility an owner's new repositories get; its existing repositories keep their own. */
-    private void setOwnerVisibility(Context ctx) {
-        String owner = ctx.pathParam("owner");
-        boolean isPublic = visibility(requireManager(ctx, owner, "the repositories of " + owner));
-        int existing = registry.setOwnerPublic(owner, isPublic);
-        ObjectNode o = json.createObjectNode();
-        o.put("owner", owner);
-        o.put("default_visibility", isPublic ? "public" : "private");
-        o.put("existing_repositories", existing);
-        o.put("message", "new repositories of " + owner + " will be " + (isPublic ? "public" : "private")
-                + "; its " + existing + " existing repositories keep their own visibility");
-        respond(ctx, 200, o);
-    }
-
-    /** Checks the caller may change {@code what} of {@code owner} (an existing user or organization) and returns the body. */
-    private JsonNode requireManager(Context ctx, String owner, String what) {
-        Principal p = requireAuth(ctx).principal();
-        if (identity.ownerKind(owner).isEmpty()) {
-            throw new SlipwayException.NotFound("no user or organization named '" + owner + "'");
-        }
-        if (!identity.canManage(p, owner)) {
-            throw new SlipwayException.Forbidden("only '" + owner + "' (or its members) with write:package may change " + what);
-        }
-        return body(ctx, VISIBILITY);
-    }
-
-    /** {"visibility": "public"|"private"} or {"public": true|false}. */
-    private static boolean visibility(JsonNode b) {
-        if (b.has("public") && b.get("public").isBoolean()) {
-            return b.get("public").asBoolean();
-        }
-        if (b.has("visibility") && b.get("visibility").isTextual()) {
-            String v = b.get("visibility").asText();
-            if (!v.equals("public") && !v.equals("private")) {
-                throw new SlipwayException.BadRequest("visibility must be 'public' or 'private'");
-            }
-            return v.equals("public");
-        }
-        throw new SlipwayException.BadRequest("send {\"visibility\": \"public\"|\"private\"} or {\"public\": true|false}");
     }
 }

@@ -1,4 +1,4 @@
-package dev.slipway.server.api;
+package dev.slipway.registry.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -6,16 +6,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.core.Durations;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.core.json.RequestBody;
-import dev.slipway.core.identity.Identity;
 import dev.slipway.registry.events.Webhooks;
 import dev.slipway.registry.proxy.Proxies;
+import dev.slipway.http.Role;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Site administration of the registry's pull-through proxies and event webhooks (site admins only):
+ * Site administration of the registry's pull-through proxies and event webhooks (site admins only,
+ * {@link Role#SITE_ADMIN}):
  * <pre>
  * GET    /api/v1/admin/registry/proxies            POST {owner, url, username?, password?, ttl?, public?}
  * DELETE /api/v1/admin/registry/proxies/{owner}
@@ -24,38 +25,34 @@ import java.time.Instant;
  * </pre>
  * Passwords and secrets are accepted, never returned.
  */
-public final class AdminRoutes {
+public final class RegistryAdminRoutes {
     static final Duration DEFAULT_TTL = Duration.ofMinutes(10);
 
-    private final ApiRequests requests;
     private final Proxies proxies;
     private final Webhooks webhooks;
 
-    public AdminRoutes(Identity identity, Proxies proxies, Webhooks webhooks) {
-        this.requests = new ApiRequests(identity);
+    public RegistryAdminRoutes(Proxies proxies, Webhooks webhooks) {
         this.proxies = proxies;
         this.webhooks = webhooks;
     }
 
     public void register(RoutesConfig routes) {
-        routes.get("/api/v1/admin/registry/proxies", this::listProxies);
-        routes.post("/api/v1/admin/registry/proxies", this::addProxy);
-        routes.delete("/api/v1/admin/registry/proxies/{owner}", this::removeProxy);
-        routes.get("/api/v1/admin/webhooks", this::listWebhooks);
-        routes.post("/api/v1/admin/webhooks", this::addWebhook);
-        routes.delete("/api/v1/admin/webhooks/{id}", this::removeWebhook);
+        routes.get("/api/v1/admin/registry/proxies", this::listProxies, Role.SITE_ADMIN);
+        routes.post("/api/v1/admin/registry/proxies", this::addProxy, Role.SITE_ADMIN);
+        routes.delete("/api/v1/admin/registry/proxies/{owner}", this::removeProxy, Role.SITE_ADMIN);
+        routes.get("/api/v1/admin/webhooks", this::listWebhooks, Role.SITE_ADMIN);
+        routes.post("/api/v1/admin/webhooks", this::addWebhook, Role.SITE_ADMIN);
+        routes.delete("/api/v1/admin/webhooks/{id}", this::removeWebhook, Role.SITE_ADMIN);
     }
 
     private void listProxies(Context ctx) {
-        requests.requireSiteAdmin(ctx, "listing proxies");
-        ArrayNode arr = requests.json().createArrayNode();
+        ArrayNode arr = ApiCalls.JSON.createArrayNode();
         proxies.list().forEach(p -> arr.add(proxyJson(p)));
-        ApiRequests.respond(ctx, 200, arr);
+        ApiCalls.respond(ctx, 200, arr);
     }
 
     private void addProxy(Context ctx) {
-        requests.requireSiteAdmin(ctx, "adding a proxy");
-        JsonNode b = requests.body(ctx, RequestBody.Fields.of("owner", "url", "username", "password", "ttl", "public"));
+        JsonNode b = ApiCalls.body(ctx, RequestBody.Fields.of("owner", "url", "username", "password", "ttl", "public"));
         JsonNode ttl = b.get("ttl");
         Duration d;
         try {
@@ -65,7 +62,7 @@ public final class AdminRoutes {
         }
         Proxies.Proxy p = proxies.add(text(b, "owner"), text(b, "url"), text(b, "username"), text(b, "password"), d,
                 b.path("public").asBoolean(false));
-        ApiRequests.respond(ctx, 201, proxyJson(p));
+        ApiCalls.respond(ctx, 201, proxyJson(p));
     }
 
     private static String text(JsonNode b, String field) {
@@ -74,7 +71,7 @@ public final class AdminRoutes {
     }
 
     private ObjectNode proxyJson(Proxies.Proxy p) {
-        ObjectNode o = requests.json().createObjectNode();
+        ObjectNode o = ApiCalls.JSON.createObjectNode();
         o.put("owner", p.owner());
         o.put("url", p.upstream().toString());
         o.put("username", p.username());
@@ -86,26 +83,23 @@ public final class AdminRoutes {
     }
 
     private void removeProxy(Context ctx) {
-        requests.requireSiteAdmin(ctx, "removing a proxy");
         proxies.remove(ctx.pathParam("owner"));
         ctx.status(204);
     }
 
     private void listWebhooks(Context ctx) {
-        requests.requireSiteAdmin(ctx, "listing webhooks");
-        ArrayNode arr = requests.json().createArrayNode();
+        ArrayNode arr = ApiCalls.JSON.createArrayNode();
         webhooks.list().forEach(w -> arr.add(webhookJson(w)));
-        ApiRequests.respond(ctx, 200, arr);
+        ApiCalls.respond(ctx, 200, arr);
     }
 
     private void addWebhook(Context ctx) {
-        requests.requireSiteAdmin(ctx, "adding a webhook");
-        JsonNode b = requests.body(ctx, RequestBody.Fields.of("url", "secret", "owner"));
-        ApiRequests.respond(ctx, 201, webhookJson(webhooks.add(text(b, "url"), text(b, "secret"), text(b, "owner"))));
+        JsonNode b = ApiCalls.body(ctx, RequestBody.Fields.of("url", "secret", "owner"));
+        ApiCalls.respond(ctx, 201, webhookJson(webhooks.add(text(b, "url"), text(b, "secret"), text(b, "owner"))));
     }
 
     private ObjectNode webhookJson(Webhooks.Webhook w) {
-        ObjectNode o = requests.json().createObjectNode();
+        ObjectNode o = ApiCalls.JSON.createObjectNode();
         o.put("id", w.id());
         o.put("url", w.url());
         o.put("owner", w.owner());
@@ -118,7 +112,6 @@ public final class AdminRoutes {
     }
 
     private void removeWebhook(Context ctx) {
-        requests.requireSiteAdmin(ctx, "removing a webhook");
         webhooks.remove(ctx.pathParam("id"));
         ctx.status(204);
     }

@@ -1,4 +1,4 @@
-package dev.slipway.server.api;
+package dev.slipway.registry.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +8,7 @@ import dev.slipway.core.Durations;
 import dev.slipway.core.SlipwayException;
 import dev.slipway.core.json.RequestBody;
 import dev.slipway.core.identity.Action;
+import dev.slipway.core.identity.Caller;
 import dev.slipway.core.identity.Identity;
 import dev.slipway.core.identity.Principal;
 import dev.slipway.core.identity.Scope;
@@ -17,6 +18,8 @@ import dev.slipway.registry.lifecycle.Lifecycle;
 import dev.slipway.registry.lifecycle.RetentionPolicy;
 import dev.slipway.registry.lifecycle.RetentionReport;
 import dev.slipway.registry.lifecycle.TagPattern;
+import dev.slipway.http.Callers;
+import dev.slipway.http.Role;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Duration;
@@ -30,33 +33,31 @@ import java.time.Instant;
  * {@code admin}-scoped token, so a CI token that may push cannot lift a tag's immutability.
  */
 public final class LifecycleRoutes {
-    private final ApiRequests api;
     private final Identity identity;
     private final Lifecycle lifecycle;
     private final ObjectMapper json = new ObjectMapper();
 
     public LifecycleRoutes(Identity identity, Lifecycle lifecycle) {
-        this.api = new ApiRequests(identity);
         this.identity = identity;
         this.lifecycle = lifecycle;
     }
 
     public void register(RoutesConfig routes) {
-        routes.get("/api/v1/registry/{owner}/immutable-tags", this::listRules);
-        routes.post("/api/v1/registry/{owner}/immutable-tags", this::addRule);
-        routes.delete("/api/v1/registry/{owner}/immutable-tags/{id}", this::removeRule);
-        routes.get("/api/v1/registry/{owner}/retention", this::listPolicies);
-        routes.put("/api/v1/registry/{owner}/retention", this::setPolicy);
-        routes.delete("/api/v1/registry/{owner}/retention", this::removePolicy);
-        routes.post("/api/v1/registry/{owner}/retention/run", this::runRetention);
-        routes.post("/api/v1/admin/registry/retention", this::runAllRetention);
-        routes.post("/api/v1/admin/registry/gc", this::runGc);
+        routes.get("/api/v1/registry/{owner}/immutable-tags", this::listRules, Role.SIGNED_IN);
+        routes.post("/api/v1/registry/{owner}/immutable-tags", this::addRule, Role.SIGNED_IN);
+        routes.delete("/api/v1/registry/{owner}/immutable-tags/{id}", this::removeRule, Role.SIGNED_IN);
+        routes.get("/api/v1/registry/{owner}/retention", this::listPolicies, Role.SIGNED_IN);
+        routes.put("/api/v1/registry/{owner}/retention", this::setPolicy, Role.SIGNED_IN);
+        routes.delete("/api/v1/registry/{owner}/retention", this::removePolicy, Role.SIGNED_IN);
+        routes.post("/api/v1/registry/{owner}/retention/run", this::runRetention, Role.SIGNED_IN);
+        routes.post("/api/v1/admin/registry/retention", this::runAllRetention, Role.SITE_ADMIN);
+        routes.post("/api/v1/admin/registry/gc", this::runGc, Role.SITE_ADMIN);
     }
 
     // ---- authorization
 
     private Principal requireAction(Context ctx, String owner, Action action) {
-        Principal p = api.requireAuth(ctx).principal();
+        Principal p = Callers.of(ctx).principal();
         if (!identity.repositoryActions(p, owner, false).contains(action)) {
             throw new SlipwayException.Forbidden("only '" + owner + "' (or its members) with " + action.wireName()
                     + " rights may do this");
@@ -65,18 +66,12 @@ public final class LifecycleRoutes {
     }
 
     private void requireSettingsChange(Context ctx, String owner) {
-        ApiRequests.Auth a = api.requireAuth(ctx);
+        Caller a = Callers.of(ctx);
         if (!identity.canManage(a.principal(), owner)) {
             throw new SlipwayException.Forbidden("only '" + owner + "' (or its members) may change its registry rules");
         }
         if (!a.password() && !a.principal().scopes().contains(Scope.ADMIN)) {
             throw new SlipwayException.Forbidden("changing registry rules needs a password login or a token with the admin scope");
-        }
-    }
-
-    private void requireSiteAdmin(Context ctx) {
-        if (!api.requireAuth(ctx).principal().canAdminister()) {
-            throw new SlipwayException.Forbidden("this needs a site admin (with a password or an admin-scoped token)");
         }
     }
 
@@ -87,15 +82,15 @@ public final class LifecycleRoutes {
         requireAction(ctx, owner, Action.PULL);
         ArrayNode arr = json.createArrayNode();
         lifecycle.immutableTags().list(owner).forEach(r -> arr.add(ruleJson(r)));
-        ApiRequests.respond(ctx, 200, arr);
+        ApiCalls.respond(ctx, 200, arr);
     }
 
     private void addRule(Context ctx) {
         String owner = ctx.pathParam("owner");
         requireSettingsChange(ctx, owner);
-        JsonNode b = api.body(ctx, RequestBody.Fields.of("pattern", "repository"));
+        JsonNode b = ApiCalls.body(ctx, RequestBody.Fields.of("pattern", "repository"));
         ImmutableRule rule = lifecycle.immutableTags().add(target(owner, b), text(b, "pattern", true));
-        ApiRequests.respond(ctx, 201, ruleJson(rule));
+        ApiCalls.respond(ctx, 201, ruleJson(rule));
     }
 
     private void removeRule(Context ctx) {
@@ -148,18 +143,18 @@ public final class LifecycleRoutes {
         requireAction(ctx, owner, Action.PULL);
         ArrayNode arr = json.createArrayNode();
         lifecycle.policies(owner).forEach(p -> arr.add(policyJson(p)));
-        ApiRequests.respond(ctx, 200, arr);
+        ApiCalls.respond(ctx, 200, arr);
     }
 
     private void setPolicy(Context ctx) {
         String owner = ctx.pathParam("owner");
         requireSettingsChange(ctx, owner);
-        JsonNode b = api.body(ctx, RequestBody.Fields.of("repository", "keep_last", "keep_within", "keep", "remove", "untagged_older_than"));
+        JsonNode b = ApiCalls.body(ctx, RequestBody.Fields.of("repository", "keep_last", "keep_within", "keep", "remove", "untagged_older_than"));
         String target = target(owner, b);
         RetentionPolicy policy = new RetentionPolicy(owner, target.equals(owner) ? null : target, integer(b, "keep_last"),
                 duration(b, "keep_within"), pattern(b, "keep"), pattern(b, "remove"), duration(b, "untagged_older_than"));
         lifecycle.setPolicy(policy);
-        ApiRequests.respond(ctx, 200, policyJson(policy));
+        ApiCalls.respond(ctx, 200, policyJson(policy));
     }
 
     private void removePolicy(Context ctx) {
@@ -177,12 +172,11 @@ public final class LifecycleRoutes {
         String owner = ctx.pathParam("owner");
         boolean dryRun = dryRun(ctx);
         requireAction(ctx, owner, dryRun ? Action.PULL : Action.DELETE);
-        ApiRequests.respond(ctx, 200, reportJson(lifecycle.retain(owner, dryRun)));
+        ApiCalls.respond(ctx, 200, reportJson(lifecycle.retain(owner, dryRun)));
     }
 
     private void runAllRetention(Context ctx) {
-        requireSiteAdmin(ctx);
-        ApiRequests.respond(ctx, 200, reportJson(lifecycle.retain(null, dryRun(ctx))));
+        ApiCalls.respond(ctx, 200, reportJson(lifecycle.retain(null, dryRun(ctx))));
     }
 
     private ObjectNode policyJson(RetentionPolicy p) {
@@ -243,7 +237,6 @@ public final class LifecycleRoutes {
     // ---- garbage collection
 
     private void runGc(Context ctx) {
-        requireSiteAdmin(ctx);
         GcReport r = lifecycle.collectGarbage(dryRun(ctx));
         ObjectNode o = json.createObjectNode();
         o.put("dry_run", r.dryRun());
@@ -254,7 +247,7 @@ public final class LifecycleRoutes {
         o.put("files", r.files());
         o.put("file_bytes", r.fileBytes());
         o.put("bytes", r.bytes());
-        ApiRequests.respond(ctx, 200, o);
+        ApiCalls.respond(ctx, 200, o);
     }
 
     private static boolean dryRun(Context ctx) {

@@ -1,19 +1,21 @@
-package dev.slipway.server.api;
+package dev.slipway.registry.http;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.core.Digest;
 import dev.slipway.core.SlipwayException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.slipway.core.json.RequestBody;
 import dev.slipway.core.identity.Action;
 import dev.slipway.core.identity.Identity;
 import dev.slipway.core.identity.Principal;
 import dev.slipway.registry.Registry;
-import dev.slipway.registry.metadata.Metadata;
+import dev.slipway.registry.RegistryAccess;
 import dev.slipway.registry.metadata.PackageVersions;
 import dev.slipway.registry.oci.Names;
 import dev.slipway.registry.oci.RegistryException;
-import dev.slipway.registry.proxy.PullThroughCache;
+import dev.slipway.http.Callers;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.net.URLDecoder;
@@ -22,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Gitea's packages API for container packages, so scripts written for Gitea (listing, reading and
@@ -31,6 +32,8 @@ import java.util.Set;
  * GET    /api/v1/packages/{owner}?type=container&amp;q=&amp;page=&amp;limit=   versions (tags), newest first
  * GET    /api/v1/packages/{owner}/container/{name}/{version}              one version (tag or digest)
  * DELETE /api/v1/packages/{owner}/container/{name}/{version}              deletes a tag, or a manifest by digest
+ * PATCH  /api/v1/packages/{owner}/container/{name}                        {"visibility": "public"|"private"} (Slipway's)
+ * PATCH  /api/v1/packages/{owner}                                         the visibility new repositories get (Slipway's)
  * </pre>
  * A package {@code name} is the repository without its owner; it may contain slashes, sent as they
  * are or escaped as {@code %2F} (Gitea escapes them).
@@ -38,19 +41,18 @@ import java.util.Set;
 public final class PackageRoutes {
     private static final int DEFAULT_LIMIT = 30; // Gitea's DEFAULT_PAGING_NUM
     private static final int MAX_LIMIT = 50; // Gitea's MAX_RESPONSE_ITEMS
+    static final RequestBody.Fields VISIBILITY = RequestBody.Fields.of("visibility", "public").alias("private", "visibility");
 
-    private final ApiRequests requests;
     private final Identity identity;
     private final Registry registry;
-    private final PullThroughCache pullThrough;
+    private final RegistryAccess access;
     private final PackageVersions versions;
     private final String externalUrl;
 
-    public PackageRoutes(Identity identity, Registry registry, PullThroughCache pullThrough, String externalUrl) {
-        this.requests = new ApiRequests(identity);
+    public PackageRoutes(Identity identity, Registry registry, RegistryAccess access, String externalUrl) {
         this.identity = identity;
         this.registry = registry;
-        this.pullThrough = pullThrough;
+        this.access = access;
         this.versions = new PackageVersions(registry.metadata().jdbi());
         this.externalUrl = externalUrl;
     }
@@ -59,16 +61,13 @@ public final class PackageRoutes {
         routes.get("/api/v1/packages/{owner}", this::list);
         routes.get("/api/v1/packages/{owner}/container/<rest>", this::get);
         routes.delete("/api/v1/packages/{owner}/container/<rest>", this::delete);
-    }
-
-    /** The actions the caller has on a repository of {@code owner} that is public or not. */
-    private Set<Action> rights(Principal p, String owner, boolean isPublic) {
-        return pullThrough.rights(owner, p, identity.repositoryActions(p, owner, isPublic));
+        routes.patch("/api/v1/packages/{owner}/container/<name>", this::setVisibility);
+        routes.patch("/api/v1/packages/{owner}", this::setOwnerVisibility);
     }
 
     private void list(Context ctx) {
         String owner = ctx.pathParam("owner");
-        Principal p = requests.principal(ctx);
+        Principal p = Callers.of(ctx).accepted();
         if (identity.ownerKind(owner).isEmpty()) {
             throw new SlipwayException.NotFound("no user or organization named '" + owner + "'");
         }
@@ -77,16 +76,16 @@ public final class PackageRoutes {
         String type = ctx.queryParam("type");
         boolean containers = type == null || type.isBlank() || type.trim().equals("container");
         PackageVersions.Page result = containers
-                ? versions.list(owner, rights(p, owner, false).contains(Action.PULL), ctx.queryParam("q"), (int) Math.min((long) (page - 1) * limit, Integer.MAX_VALUE), limit)
+                ? versions.list(owner, access.rights(p, owner, false).contains(Action.PULL), ctx.queryParam("q"), (int) Math.min((long) (page - 1) * limit, Integer.MAX_VALUE), limit)
                 : new PackageVersions.Page(0, List.of());
-        ArrayNode arr = requests.json().createArrayNode();
+        ArrayNode arr = ApiCalls.JSON.createArrayNode();
         result.versions().forEach(v -> arr.add(packageJson(owner, v)));
         ctx.header("X-Total-Count", Long.toString(result.total()));
         String links = links(ctx, page, limit, result.total());
         if (!links.isEmpty()) {
             ctx.header("Link", links);
         }
-        ApiRequests.respond(ctx, 200, arr);
+        ApiCalls.respond(ctx, 200, arr);
     }
 
     /** Gitea's Link header: next, prev, first and last pages, each keeping the other query parameters. */
@@ -130,15 +129,15 @@ public final class PackageRoutes {
 
     private void get(Context ctx) {
         Target t = target(ctx);
-        requireRight(requests.principal(ctx), t.repository(), Action.PULL);
+        requireRight(Callers.of(ctx).accepted(), t.repository(), Action.PULL);
         PackageVersions.Version v = versions.find(t.repository(), t.version())
                 .orElseThrow(() -> new SlipwayException.NotFound("package " + t.name() + " has no version '" + t.version() + "'"));
-        ApiRequests.respond(ctx, 200, packageJson(t.owner(), v));
+        ApiCalls.respond(ctx, 200, packageJson(t.owner(), v));
     }
 
     private void delete(Context ctx) {
         Target t = target(ctx);
-        Principal p = requests.requireAuth(ctx).principal();
+        Principal p = Callers.of(ctx).signedIn().principal();
         requireRight(p, t.repository(), Action.DELETE);
         if (versions.find(t.repository(), t.version()).isEmpty()) {
             throw new SlipwayException.NotFound("package " + t.name() + " has no version '" + t.version() + "'");
@@ -156,8 +155,7 @@ public final class PackageRoutes {
     }
 
     private void requireRight(Principal p, String repository, Action action) {
-        boolean isPublic = registry.repository(repository).map(Metadata.RepositoryRow::isPublic).orElse(false);
-        if (rights(p, Names.owner(repository), isPublic).contains(action)) {
+        if (access.rights(p, repository).contains(action)) {
             return;
         }
         if (p.isAnonymous()) {
@@ -210,7 +208,7 @@ public final class PackageRoutes {
     /** Gitea's Package object, with the fields scripts use; {@code creator} and {@code repository} are null. */
     private ObjectNode packageJson(String owner, PackageVersions.Version v) {
         String name = v.repository().substring(owner.length() + 1);
-        ObjectNode o = requests.json().createObjectNode();
+        ObjectNode o = ApiCalls.JSON.createObjectNode();
         o.put("id", stableId(v.repository() + ":" + v.version()));
         ObjectNode ownerJson = o.putObject("owner");
         ownerJson.put("id", stableId(owner));
@@ -234,5 +232,66 @@ public final class PackageRoutes {
     /** A stable positive number for a name (Gitea's ids are numbers; scripts may key on them). */
     private static long stableId(String s) {
         return Long.parseLong(Digest.sha256(s).hex().substring(0, 13), 16);
+    }
+
+    // ---- visibility
+
+    /** A repository's visibility; one not pushed yet is created with it (its first push keeps it). */
+    private void setVisibility(Context ctx) {
+        String owner = ctx.pathParam("owner");
+        String repository = owner + "/" + ctx.pathParam("name");
+        try {
+            Names.checkRepository(repository);
+        } catch (RegistryException e) {
+            throw new SlipwayException.BadRequest(e.getMessage());
+        }
+        boolean isPublic = visibility(requireManager(ctx, owner, repository));
+        boolean existed = registry.setPublic(repository, isPublic);
+        ObjectNode o = ApiCalls.JSON.createObjectNode();
+        o.put("name", repository);
+        o.put("visibility", isPublic ? "public" : "private");
+        o.put("created", !existed);
+        ApiCalls.respond(ctx, 200, o);
+    }
+
+    /** The visibility an owner's new repositories get; its existing repositories keep their own. */
+    private void setOwnerVisibility(Context ctx) {
+        String owner = ctx.pathParam("owner");
+        boolean isPublic = visibility(requireManager(ctx, owner, "the repositories of " + owner));
+        int existing = registry.setOwnerPublic(owner, isPublic);
+        ObjectNode o = ApiCalls.JSON.createObjectNode();
+        o.put("owner", owner);
+        o.put("default_visibility", isPublic ? "public" : "private");
+        o.put("existing_repositories", existing);
+        o.put("message", "new repositories of " + owner + " will be " + (isPublic ? "public" : "private")
+                + "; its " + existing + " existing repositories keep their own visibility");
+        ApiCalls.respond(ctx, 200, o);
+    }
+
+    /** Checks the caller may change {@code what} of {@code owner} (an existing user or organization) and returns the body. */
+    private JsonNode requireManager(Context ctx, String owner, String what) {
+        Principal p = Callers.of(ctx).signedIn().principal();
+        if (identity.ownerKind(owner).isEmpty()) {
+            throw new SlipwayException.NotFound("no user or organization named '" + owner + "'");
+        }
+        if (!identity.canManage(p, owner)) {
+            throw new SlipwayException.Forbidden("only '" + owner + "' (or its members) with write:package may change " + what);
+        }
+        return ApiCalls.body(ctx, VISIBILITY);
+    }
+
+    /** {"visibility": "public"|"private"} or {"public": true|false}. */
+    private static boolean visibility(JsonNode b) {
+        if (b.has("public") && b.get("public").isBoolean()) {
+            return b.get("public").asBoolean();
+        }
+        if (b.has("visibility") && b.get("visibility").isTextual()) {
+            String v = b.get("visibility").asText();
+            if (!v.equals("public") && !v.equals("private")) {
+                throw new SlipwayException.BadRequest("visibility must be 'public' or 'private'");
+            }
+            return v.equals("public");
+        }
+        throw new SlipwayException.BadRequest("send {\"visibility\": \"public\"|\"private\"} or {\"public\": true|false}");
     }
 }
