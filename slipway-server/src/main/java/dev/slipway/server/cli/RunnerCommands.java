@@ -38,7 +38,7 @@ public final class RunnerCommands {
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = {
             "Create a registration token and print it (shown once). Without --org or --repo, runners registered with it serve the whole site.",
-            "Then, on the runner's machine: slipway runner --server URL --token TOKEN --labels LABEL,... --name NAME"})
+            "Then run this on the runner's machine: slipway runner --server URL --token TOKEN --labels LABEL,... --name NAME."})
     static final class TokenCreate extends AdminCommands.StateCommand {
         @ArgGroup(exclusive = true)
         Scope scope;
@@ -94,7 +94,7 @@ public final class RunnerCommands {
 
     @Command(name = "remove", mixinStandardHelpOptions = true, description = "Deregister a runner: its token stops working at once.")
     static final class RunnersRemove extends AdminCommands.StateCommand {
-        @Parameters(paramLabel = "NAME")
+        @Parameters(paramLabel = "NAME", description = "The runner's name, as slipway runners list shows it.")
         String name;
 
         @Override
@@ -107,8 +107,9 @@ public final class RunnerCommands {
 
     @Command(name = "runner", mixinStandardHelpOptions = true, description = {
             "Run a runner: take tasks from a Slipway server and run them on this machine's Docker engine (DOCKER_HOST).",
-            "The first start registers with --token (a registration token) and keeps the runner's identity in DIR/runner.json;",
-            "later starts read it. Output is spooled under DIR/tasks and sent until the server has all of it. See docs/runners.md."})
+            "The first start registers with --token (a registration token) and keeps the runner's identity in DIR/runner.json; "
+                    + "later starts read it.",
+            "Output is spooled under DIR/tasks and sent until the server has all of it. See docs/runners.md."})
     public static final class RunnerCmd implements Callable<Integer> {
         @Option(names = "--server", required = true, paramLabel = "URL", description = "The Slipway server, e.g. https://ci.example.com")
         String server;
