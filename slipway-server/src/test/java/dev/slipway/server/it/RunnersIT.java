@@ -106,37 +106,16 @@ class RunnersIT {
     static void startRunner(String name, String token, String labels) throws Exception {
         Path dir = runnerDirs.computeIfAbsent(name, n -> {
             try {
-                return Files.createTempDirectory("slipway-runner-" + n + "-");
+                return RunnerProcesses.dir(n);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
         });
-        List<String> cmd = new ArrayList<>(server.command("runner", "--server", server.baseUrl(), "--labels", labels, "--name", name,
-                "--dir", dir.toString(), "--host-isolation", "off"));
-        cmd = new ArrayList<>(cmd.subList(0, cmd.indexOf("--data"))); // a runner has no data directory of the server's
-        if (token != null) {
-            cmd.addAll(List.of("--token", token));
-        }
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("runner.log").toFile())).start();
-        runners.put(name, p);
+        runners.put(name, RunnerProcesses.start(server.baseUrl(), name, token, labels, dir));
     }
 
     static void awaitRunners(int n) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        JsonNode list = null;
-        while (System.nanoTime() < deadline) {
-            list = JSON.readTree(admin.get("/api/v1/runners").body());
-            long seen = 0;
-            for (JsonNode r : list) {
-                seen += r.get("state").asText().equals("never seen") ? 0 : 1;
-            }
-            if (seen >= n) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("runners did not show up: " + list);
+        RunnerProcesses.await(admin, n);
     }
 
     @Test
