@@ -243,6 +243,9 @@ class ExecutorExecIT {
             if (runnerInstance != null) {
                 assertThat(engineLeftovers(runnerInstance, null)).isEmpty();
             }
+            if (runnerDir != null) {
+                Tools.deleteTree(runnerDir);
+            }
         }
 
         @Override
