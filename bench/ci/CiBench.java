@@ -56,12 +56,17 @@ public class CiBench {
         deadline = System.nanoTime() + Long.parseLong(cfg("deadline_s")) * 1_000_000_000L;
         samples = new PrintWriter(Files.newBufferedWriter(Path.of(cfg("out"))), true);
         try {
-            List<EchoRun> echo = echoPhase();
-            profile(echo);
-            firstBytePhase();
-            hookPhase();
-            pinPhase();
-            floodPhase();
+            if (!cfg("only_runner").equals("1")) {
+                List<EchoRun> echo = echoPhase();
+                profile(echo);
+                firstBytePhase();
+                hookPhase();
+                pinPhase();
+                floodPhase();
+            }
+            if (!cfg("runner_runs").equals("0")) {
+                runnerPhase();
+            }
         } catch (Exception e) {
             System.err.println("bench helper failed: " + e);
             if (!(e instanceof BenchFailure)) {
@@ -553,6 +558,11 @@ public class CiBench {
         }
     }
 
+    /** The echo task's stdout: {@code hi}, after the {@code + echo hi} line native tasks print before each command (since f9af32d). */
+    static boolean echoed(String stdout) {
+        return stdout.equals("+ echo hi\nhi\n") || stdout.equals("hi\n");
+    }
+
     static void firstBytePhase() throws Exception {
         String task = cfg("echo_task");
         int runs = cfgInt("first_runs"), poll = cfgInt("poll_ms");
@@ -568,7 +578,7 @@ public class CiBench {
                         throw f.failure;
                     }
                     awaitSuccess(t.id(), poll);
-                    if (f.firstStdoutNanos == 0 || !f.text.toString(StandardCharsets.UTF_8).equals("hi\n")) {
+                    if (f.firstStdoutNanos == 0 || !echoed(f.text.toString(StandardCharsets.UTF_8))) {
                         throw new BenchFailure("run " + t.id() + ": the log stream's stdout was '" + f.text + "'");
                     }
                     sample("first.sse_ms", (f.firstStdoutNanos - t.sendNanos()) / 1e6);
@@ -655,7 +665,7 @@ public class CiBench {
                 throw f.failure;
             }
             awaitSuccess(id, poll);
-            if (f.firstStdoutNanos == 0 || !f.text.toString(StandardCharsets.UTF_8).equals("hi\n")) {
+            if (f.firstStdoutNanos == 0 || !echoed(f.text.toString(StandardCharsets.UTF_8))) {
                 throw new BenchFailure("run " + id + ": the log stream's stdout was '" + f.text + "'");
             }
             sample("hook.answer_ms", (t1 - t0) / 1e6);
@@ -730,9 +740,10 @@ public class CiBench {
 
     static final int BLOCK = 1_000_000;
 
-    /** The flood task's stdout: the first BLOCK bytes of `yes LINE`, repeated to {@code bytes}. */
-    static String expectedSha(String line, long bytes) throws Exception {
+    /** The flood task's stdout: the first BLOCK bytes of `yes LINE`, repeated to {@code bytes}, after {@code prefix}. */
+    static String expectedSha(byte[] prefix, String line, long bytes) throws Exception {
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        sha.update(prefix);
         byte[] l = (line + "\n").getBytes(StandardCharsets.US_ASCII);
         byte[] block = new byte[BLOCK];
         for (int i = 0; i < BLOCK; i++) {
@@ -747,16 +758,30 @@ public class CiBench {
         return HexFormat.of().formatHex(sha.digest());
     }
 
-    /** The stored log, read back through GET .../log and split by stream along the on-disk index. */
-    record Stored(long stdoutBytes, String stdoutSha, long stderrBytes, long systemBytes, long firstStdoutTs, long lastStdoutTs) {}
+    /**
+     * The stored log, read back through GET .../log and split by stream along the on-disk index.
+     * Its stdout is the task's echo of each command ({@code + command} lines: {@code prefix}), then
+     * the data: {@code stdoutBytes} and {@code stdoutSha} are the data's, after the prefix.
+     */
+    record Stored(long stdoutBytes, String stdoutSha, long stderrBytes, long systemBytes, long firstStdoutTs, long lastStdoutTs,
+                  byte[] prefix) {}
 
-    static Stored readBack(long id, String task, int attempt) throws Exception {
+    static Stored readBack(long id, String task, int attempt, long dataBytes) throws Exception {
         Path index = Path.of(cfg("data"), "ci", "logs", "runs", Long.toString(id), task, Integer.toString(attempt), "_index");
         byte[] idx = Files.readAllBytes(index);
         if (idx.length < 8 || !new String(idx, 0, 8, StandardCharsets.US_ASCII).equals("SLWLOG1\n")) {
             throw new BenchFailure("unexpected index format in " + index);
         }
         ByteBuffer b = ByteBuffer.wrap(idx, 8, idx.length - 8);
+        long allStdout = 0;
+        for (ByteBuffer scan = b.duplicate(); scan.remaining() >= 24; scan.position(scan.position() + 3)) {
+            scan.getLong();
+            scan.getLong();
+            int len = scan.getInt();
+            allStdout += scan.get() == 1 ? len : 0;
+        }
+        long prefixLeft = Math.max(0, Math.min(allStdout - dataBytes, 64 * 1024)); // a few lines, if the task is right
+        ByteArrayOutputStream prefix = new ByteArrayOutputStream();
         HttpResponse<InputStream> r = HTTP.send(api("/api/v1/runs/" + id + "/tasks/" + task + "/log").timeout(Duration.ofSeconds(240)).GET().build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         if (r.statusCode() != 200) {
@@ -779,7 +804,10 @@ public class CiBench {
                     int n = Math.min(left, buf.length);
                     in.readFully(buf, 0, n);
                     if (stream == 1) {
-                        sha.update(buf, 0, n);
+                        int skip = (int) Math.min(prefixLeft, n);
+                        prefix.write(buf, 0, skip);
+                        prefixLeft -= skip;
+                        sha.update(buf, skip, n - skip);
                     }
                     left -= n;
                 }
@@ -800,7 +828,12 @@ public class CiBench {
                 throw new BenchFailure("GET .../log returned more bytes than the index records (" + pos + ")");
             }
         }
-        return new Stored(out, HexFormat.of().formatHex(sha.digest()), err, sys, first, last);
+        byte[] echo = prefix.toByteArray();
+        String echoed = new String(echo, StandardCharsets.UTF_8);
+        if (!echoed.isEmpty() && (!echoed.endsWith("\n") || !echoed.lines().allMatch(l -> l.startsWith("+ ")))) {
+            throw new BenchFailure("run " + id + ": stdout before the data is not the commands' echo: " + echoed);
+        }
+        return new Stored(out - echo.length, HexFormat.of().formatHex(sha.digest()), err, sys, first, last, echo);
     }
 
     static long rssKib(long pid) {
@@ -828,7 +861,7 @@ public class CiBench {
         int runs = cfgInt("flood_runs");
         long pid = Long.parseLong(cfg("server_pid"));
         String line = cfg("flood_line");
-        String expected = expectedSha(line, bytes);
+        String expected = expectedSha(new byte[0], line, bytes);
         // The same commands as the flood pipeline: a block of 10^6 bytes written once, then cat in a
         // loop (busybox's yes writes one line per syscall and its head copies 4 KiB at a time; either
         // would be the bottleneck).
@@ -847,7 +880,7 @@ public class CiBench {
             for (int k = 0; k < 2; k++) {
                 boolean slipwayNow = (k == 0) == (i % 2 == 0);
                 if (slipwayNow) {
-                    floodRun("flood", task, bytes, expected, pid, clk, null);
+                    floodRun("flood", "flood", task, bytes, expected, pid, clk, null);
                 } else {
                     // The engine's default log driver (what Slipway's containers get), then none.
                     for (String driver : List.of("default", "none")) {
@@ -866,11 +899,12 @@ public class CiBench {
         if (cfg("follow").equals("1")) {
             progress("log throughput with a live SSE follower: 1 run");
             Follow f = new Follow();
-            floodRun("follow", task, bytes, expected, pid, clk, f);
+            floodRun("follow", "flood", task, bytes, expected, pid, clk, f);
         }
     }
 
-    static void floodRun(String label, String task, long bytes, String expected, long pid, long clk, Follow follower) throws Exception {
+    static void floodRun(String label, String pipeline, String task, long bytes, String expected, long pid, long clk, Follow follower)
+            throws Exception {
         AtomicBoolean sampling = new AtomicBoolean(true);
         AtomicLong maxRss = new AtomicLong();
         Thread sampler = Thread.ofPlatform().daemon().start(() -> {
@@ -884,7 +918,9 @@ public class CiBench {
             }
         });
         long cpu0 = cpuTicks(pid);
-        Trigger t = trigger("flood", Map.of("COPIES", Long.toString(bytes / BLOCK)));
+        long runnerPid = cfg("runner_pid").isEmpty() ? -1 : Long.parseLong(cfg("runner_pid"));
+        long runnerCpu0 = runnerPid > 0 ? cpuTicks(runnerPid) : 0;
+        Trigger t = trigger(pipeline, Map.of("COPIES", Long.toString(bytes / BLOCK)));
         Thread followThread = null;
         if (follower != null) {
             followThread = Thread.ofPlatform().start(() -> follow(t.id(), task, follower));
@@ -902,9 +938,14 @@ public class CiBench {
         sampling.set(false);
         sampler.join();
         long cpu1 = cpuTicks(pid);
+        if (pipeline.equals("rflood")) {
+            sample(label + ".runner_cpu_s", (cpuTicks(runnerPid) - runnerCpu0) / (double) clk);
+        }
         JsonNode tn = f.task(task);
         long taskMs = tn.get("duration_ms").asLong();
-        Stored s = readBack(t.id(), task, tn.get("attempt").asInt());
+        // The task ends once the server has every byte (a runner's end is taken only then): trigger -> task finished.
+        sample(label + ".e2e_mbps", bytes / 1e6 / ((epochMs(tn.get("finished_at")) - t.sendMs()) / 1e3));
+        Stored s = readBack(t.id(), task, tn.get("attempt").asInt(), bytes);
         boolean ok = s.stdoutBytes() == bytes && s.stdoutSha().equals(expected);
         if (!ok) {
             info(label + ".verify", "MISMATCH in run " + t.id() + ": stdout " + s.stdoutBytes() + " bytes sha256 " + s.stdoutSha() + ", expected "
@@ -922,7 +963,8 @@ public class CiBench {
         sample(label + ".rss_max_mib", maxRss.get() / 1024.0);
         sample(label + ".cpu_s", (cpu1 - cpu0) / (double) clk);
         if (follower != null) {
-            boolean fok = follower.stdoutBytes.get() == bytes && HexFormat.of().formatHex(follower.sha.digest()).equals(expected);
+            boolean fok = follower.stdoutBytes.get() == s.prefix().length + bytes
+                    && HexFormat.of().formatHex(follower.sha.digest()).equals(expectedSha(s.prefix(), cfg("flood_line"), bytes));
             if (!fok) {
                 throw new BenchFailure("the SSE follower of run " + t.id() + " received " + follower.stdoutBytes.get() + " stdout bytes with another digest");
             }
@@ -931,5 +973,74 @@ public class CiBench {
             double endMs = t.sendMs() + (follower.endNanos - t.sendNanos()) / 1e6;
             sample("follow.end_lag_ms", endMs - epochMs(tn.get("finished_at")));
         }
+    }
+
+    // ---- phase 5: a remote runner ------------------------------------------------------------------------
+
+    /**
+     * The echo task through a remote runner ({@code slipway runner}, started by run.sh on the same
+     * engine: pipeline {@code remote}, {@code runs_on} its label) against the same task on the
+     * server's own executor (pipeline {@code echo}) and raw {@code docker run}, in rotating order;
+     * then a task printing {@code runner_flood_bytes} through the runner, read back and compared.
+     */
+    static void runnerPhase() throws Exception {
+        int runs = cfgInt("runner_runs");
+        String remote = cfg("remote_task");
+        String local = cfg("echo_task");
+        progress("runner: " + cfgInt("warmup") + " warm-up and " + runs + " measured echo runs each through a runner, the local executor "
+                + "and raw docker run, rotating");
+        for (int i = 0; i < cfgInt("warmup"); i++) {
+            awaitSuccess(trigger("remote", Map.of()).id(), cfgInt("poll_ms"));
+            awaitSuccess(trigger("echo", Map.of()).id(), cfgInt("poll_ms"));
+            dockerRun("cibench-" + cfg("suffix") + "-rraw-w" + i, "echo hi", true);
+        }
+        for (int i = 0; i < runs; i++) {
+            double remoteMs = 0, localMs = 0, rawMs = 0;
+            for (int k = 0; k < 3; k++) {
+                checkDeadline("runner phase");
+                switch ((i + k) % 3) {
+                    case 0 -> remoteMs = echoThrough("remote", remote, "runner.remote");
+                    case 1 -> localMs = echoThrough("echo", local, "runner.local");
+                    default -> {
+                        Raw r = dockerRun("cibench-" + cfg("suffix") + "-rraw-" + i, "echo hi", true);
+                        if (!r.text().equals("hi\n")) {
+                            throw new BenchFailure("raw docker run printed " + r.text());
+                        }
+                        rawMs = r.wallMs();
+                        sample("runner.raw_ms", rawMs);
+                    }
+                }
+            }
+            sample("runner.pair_ratio", remoteMs / localMs);
+            sample("runner.remote_overhead_ms", remoteMs - rawMs);
+            sample("runner.local_overhead_ms", localMs - rawMs);
+        }
+        long bytes = Long.parseLong(cfg("runner_flood_bytes"));
+        if (bytes <= 0) {
+            return;
+        }
+        if (bytes % BLOCK != 0) {
+            throw new BenchFailure("runner_flood_bytes must be a multiple of " + BLOCK);
+        }
+        progress("runner: log throughput, " + cfgInt("flood_runs") + " runs printing " + bytes + " bytes through the runner");
+        awaitSuccess(trigger("rflood", Map.of("COPIES", Long.toString(Math.max(1, bytes / BLOCK / 10)))).id(), 50); // warm-up
+        String expected = expectedSha(new byte[0], cfg("flood_line"), bytes);
+        for (int i = 0; i < cfgInt("flood_runs"); i++) {
+            floodRun("runner.flood", "rflood", cfg("rflood_task"), bytes, expected, Long.parseLong(cfg("server_pid")), 100, null);
+        }
+    }
+
+    /** One echo run of {@code pipeline}: its task's duration (API), checked to have printed hi. */
+    static double echoThrough(String pipeline, String task, String label) throws Exception {
+        Trigger t = trigger(pipeline, Map.of());
+        Finished f = awaitSuccess(t.id(), cfgInt("poll_ms"));
+        String log = new String(rawLog(t.id(), task), StandardCharsets.UTF_8);
+        if (!log.contains("hi\n")) {
+            throw new BenchFailure("run " + t.id() + " of " + pipeline + " did not print hi: " + log);
+        }
+        long ms = f.task(task).get("duration_ms").asLong();
+        sample(label + "_task_ms", ms);
+        sample(label + "_e2e_ms", f.ms("finished_at") - t.sendMs());
+        return ms;
     }
 }

@@ -10,6 +10,8 @@
 #   3. re-run of an immutable checkout: a cold run, then the source repository is moved away and
 #      PIN_RUNS re-runs must still succeed (no git traffic) and show their setup time
 #   4. log throughput: a task printing FLOOD_MB MB to stdout, read back and compared by SHA-256
+#   5. a remote runner (`slipway runner` on the same engine): the echo task through it vs the
+#      server's own executor vs raw docker run, and RUNNER_FLOOD_MB MB of output through it
 # Then a profile of where an echo task's time goes (docker events against the API's timestamps).
 #
 # Knobs (environment):
@@ -20,6 +22,9 @@
 #   FLOOD_MB (200)         size of the flood task's stdout, in 10^6 bytes
 #   FLOOD_RUNS (2)         measured flood runs per side
 #   FOLLOW (1)             one more flood run with a live SSE follower that checks every byte (0: skip)
+#   RUNNER_RUNS (10)       measured echo runs per side in phase 5 (0: no runner phase)
+#   RUNNER_FLOOD_MB (100)  size of the flood through the runner (0: skip it); FLOOD_RUNS runs
+#   ONLY_RUNNER=1          phase 5 only
 #   POLL_MS (50)           API poll interval while waiting for a run to finish, used only when the server
 #                          answers GET /runs/{id}?wait=60 at once (no long poll); end-to-end figures come
 #                          from the server's finished_at, so polling faster only loads the server (see README)
@@ -44,6 +49,9 @@ FLOOD_MB=${FLOOD_MB:-200}
 FLOOD_RUNS=${FLOOD_RUNS:-2}
 FOLLOW=${FOLLOW:-1}
 POLL_MS=${POLL_MS:-50}
+RUNNER_RUNS=${RUNNER_RUNS:-10}
+RUNNER_FLOOD_MB=${RUNNER_FLOOD_MB:-100}
+ONLY_RUNNER=${ONLY_RUNNER:-0}
 MAX_SECONDS=${MAX_SECONDS:-300}
 IMAGE=${IMAGE:-local/bench-busybox:1}
 BENCH_DIR=${BENCH_DIR:-/tmp}
@@ -93,25 +101,33 @@ suffix=$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')
 ECHO_TASK=echo-$suffix
 PIN_TASK=pin-$suffix
 FLOOD_TASK=flood-$suffix
+REMOTE_TASK=recho-$suffix
+RFLOOD_TASK=rflood-$suffix
+RUNNER_LABEL=bench-$suffix
 server_pid=''
+runner_pid=''
 cleanup() {
     local rc=$? t
+    if [ -n "$runner_pid" ]; then
+        kill "$runner_pid" 2>/dev/null || true
+        wait "$runner_pid" 2>/dev/null || true
+    fi
     if [ -n "$server_pid" ]; then
         kill "$server_pid" 2>/dev/null || true
         wait "$server_pid" 2>/dev/null || true
     fi
     # Containers the runs kept (Slipway keeps stopped task containers), then their overlay
     # volumes, then any raw container a kill left behind. Only ours, by task name or name prefix.
-    for t in "$ECHO_TASK" "$PIN_TASK" "$FLOOD_TASK"; do
+    for t in "$ECHO_TASK" "$PIN_TASK" "$FLOOD_TASK" "$REMOTE_TASK" "$RFLOOD_TASK"; do
         timeout 60 docker ps -aq --filter "label=slipway.task=$t" | xargs -r timeout 60 docker rm -f >/dev/null 2>&1 || true
     done
     timeout 60 docker ps -aq --filter "name=cibench-$suffix-" | xargs -r timeout 60 docker rm -f >/dev/null 2>&1 || true
-    for t in "$ECHO_TASK" "$PIN_TASK" "$FLOOD_TASK"; do
+    for t in "$ECHO_TASK" "$PIN_TASK" "$FLOOD_TASK" "$REMOTE_TASK" "$RFLOOD_TASK"; do
         timeout 60 docker volume ls -q --filter "label=slipway.task=$t" | xargs -r timeout 60 docker volume rm -f >/dev/null 2>&1 || true
     done
     if [ "$KEEP" = 1 ] || [ $rc -ne 0 ]; then
         # Keep the server log and samples for a post-mortem, never hundreds of MB of task logs.
-        rm -rf "$work/slipway.jar" "$work/data/ci/logs" "$work/data/ci/runs" 2>/dev/null || true
+        rm -rf "$work/slipway.jar" "$work/data/ci/logs" "$work/data/ci/runs" "$work/runner/tasks" 2>/dev/null || true
         log "logs kept in $work"
     else
         rm -rf "$work"
@@ -180,6 +196,9 @@ tasks:
       - yes $FLOOD_LINE | head -c 1000000 > blk
       - i=0; while [ \$i -lt \${COPIES} ]; do cat blk; i=\$((i+1)); done
 EOF
+# The same echo and flood tasks for the remote runner of phase 5 (runs_on its label).
+{ echo_pipeline | sed "s/^  $ECHO_TASK:/  $REMOTE_TASK:/"; echo "    runs_on: [ $RUNNER_LABEL ]"; } >"$src/.slipway/remote.yml"
+{ sed "s/^  $FLOOD_TASK:/  $RFLOOD_TASK:/" "$src/.slipway/flood.yml"; echo "    runs_on: [ $RUNNER_LABEL ]"; } >"$src/.slipway/rflood.yml"
 git_commit "$src" "bench pipelines"
 
 # The repository a forge's webhooks report pushes of: a bare one (the forge's) and a work clone that pushes to it.
@@ -211,6 +230,25 @@ code=$(curl -sS -o "$work/body" -w '%{http_code}' -H "Authorization: token $toke
     "$base/api/v1/repos")
 [ "$code" = 201 ] || [ "$code" = 200 ] || die "registering the webhook repository: HTTP $code $(cat "$work/body")"
 
+# The remote runner of phase 5: a process of its own (same JVM options), registered with a site token.
+if [ "$RUNNER_RUNS" != 0 ]; then
+    rtoken=$(curl -sS -H "Authorization: token $token" -H 'Content-Type: application/json' -d '{}' \
+        "$base/api/v1/runners/registration-tokens" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+    [ -n "$rtoken" ] || die "no runner registration token from $base/api/v1/runners/registration-tokens"
+    mkdir -p "$work/runner"
+    # shellcheck disable=SC2086  # JVM_OPTS is meant to be word-split
+    "$java" $JVM_OPTS -jar "$jar" runner --server "$base" --token "$rtoken" --labels "$RUNNER_LABEL" --name "$RUNNER_LABEL" \
+        --dir "$work/runner" --host-isolation off >"$work/runner.log" 2>&1 &
+    runner_pid=$!
+    for _ in $(seq 1 600); do
+        kill -0 "$runner_pid" 2>/dev/null || die "slipway runner exited: $(tail -n 20 "$work/runner.log")"
+        curl -sS -H "Authorization: token $token" "$base/api/v1/runners" | grep -q '"state":"idle"' && break
+        sleep 0.1
+    done
+    curl -sS -H "Authorization: token $token" "$base/api/v1/runners" | grep -q '"state":"idle"' ||
+        die "the runner did not ask for work within 60 s: $(tail -n 20 "$work/runner.log")"
+fi
+
 # ---- measured phases -----------------------------------------------------------------------
 
 samples=$work/samples
@@ -227,7 +265,8 @@ timeout -k 5 "$MAX_SECONDS" "$java" -cp "$jar:$work/classes" CiBench \
     pin_runs="$PIN_RUNS" flood_bytes=$((FLOOD_MB * 1000000)) flood_runs="$FLOOD_RUNS" follow="$FOLLOW" poll_ms="$POLL_MS" \
     lib="$lib" lib_away="$work/git/lib.moved-away" marker="$marker" echo_task="$ECHO_TASK" pin_task="$PIN_TASK" \
     flood_task="$FLOOD_TASK" flood_line="$FLOOD_LINE" hook_repo=admin/hooked hook_work="$hook_work" \
-    hook_clone_url="file://$hook_bare" hook_secret=bench-hook-secret ||
+    hook_clone_url="file://$hook_bare" hook_secret=bench-hook-secret only_runner="$ONLY_RUNNER" runner_runs="$RUNNER_RUNS" \
+    remote_task="$REMOTE_TASK" rflood_task="$RFLOOD_TASK" runner_flood_bytes=$((RUNNER_FLOOD_MB * 1000000)) runner_pid="$runner_pid" ||
     die "the measurement failed or ran out of time (exit $?); server log: $work/server.log"
 elapsed=$(($(date +%s) - start_all))
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -260,6 +299,7 @@ machine: $(nproc) cores shared by the server, the engine and this script; load a
 
 EOF
 printf '%-44s %9s %9s %7s   %s\n' metric slipway raw ratio "target / note"
+if [ "$ONLY_RUNNER" != 1 ]; then
 row "echo task, task duration ms (API)" slipway.task_ms raw.run_ms "target <= 1.15x raw docker run --rm"
 printf '%-44s %9s %9s %7s   %s\n' "  median of the per-pair ratios" "" "" "$(median pair.task_ratio %.2fx)" \
     "each Slipway run against the raw run next to it"
@@ -307,6 +347,29 @@ if [ "$FOLLOW" = 1 ]; then
 fi
 echo
 cat "$profile"
+fi
+if [ "$RUNNER_RUNS" != 0 ]; then
+    echo
+    printf '%-44s %9s %9s %7s   %s\n' "remote runner (phase 5)" runner local ratio "target / note"
+    row "echo task duration ms, runner vs local" runner.remote_task_ms runner.local_task_ms "target <= 1.2x the server's own executor"
+    printf '%-44s %9s %9s %7s   %s\n' "  median of the per-round ratios" "" "" "$(median runner.pair_ratio %.2fx)" \
+        "each runner run against the local run next to it"
+    row "  trigger -> run finished ms" runner.remote_e2e_ms runner.local_e2e_ms ""
+    row "  runner vs raw docker run ms" runner.remote_task_ms runner.raw_ms "3rd column: raw docker run --rm"
+    row "  local vs raw docker run ms" runner.local_task_ms runner.raw_ms ""
+    row "  per-task overhead over raw, runner ms" runner.remote_overhead_ms "" "task duration - raw wall, same round"
+    row "  per-task overhead over raw, local ms" runner.local_overhead_ms "" ""
+    if [ "$RUNNER_FLOOD_MB" != 0 ]; then
+        row "log ${RUNNER_FLOOD_MB} MB via runner, MB/s task duration" runner.flood.task_mbps "" "target >= 100; the end counts once the server has every byte"
+        row "  MB/s trigger -> task finished" runner.flood.e2e_mbps "" "incl. queue, lease, workspace, container start"
+        row "  MB/s first -> last stored byte" runner.flood.stream_mbps "" ""
+        row "  server CPU s / runner CPU s" runner.flood.cpu_s runner.flood.runner_cpu_s ""
+        row "  server RSS max MiB" runner.flood.rss_max_mib "" ""
+        echo "  check: $(infos runner.flood.verify | paste -sd ';' -)"
+    fi
+    echo "  samples: runner ms $(list runner.remote_task_ms)| local ms $(list runner.local_task_ms)| raw ms $(list runner.raw_ms)"
+fi
+if [ "$ONLY_RUNNER" != 1 ]; then
 cat <<EOF
 
 samples (in run order):
@@ -320,5 +383,6 @@ samples (in run order):
   flood MB/s         $(list flood.task_mbps)
   raw flood MB/s     $(list raw.flood_mbps)
   raw flood MB/s, log driver none  $(list rawnone.flood_mbps)
-total measurement time ${elapsed}s
 EOF
+fi
+echo "total measurement time ${elapsed}s"

@@ -361,6 +361,9 @@ public final class CiRoutes {
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
             ChangeCounter changes = runs.changes();
             long seen = changes.version();
+            // Read again after the version: a run that finished between the first read and it would
+            // otherwise wait for a change that already happened, the whole N seconds.
+            r = runs.require(r.id());
             while (!CiStore.isFinished(r.status()) && System.nanoTime() < deadline) {
                 seen = changes.await(seen, deadline - System.nanoTime());
                 r = runs.require(r.id());

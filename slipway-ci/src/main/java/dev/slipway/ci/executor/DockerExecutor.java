@@ -585,8 +585,8 @@ public final class DockerExecutor implements Executor {
         }
         drain(task.id());
         boolean wasStopped = stopped.remove(task.id()) != null;
-        if (code == null) {
-            code = -1;
+        if (code == null || wasStopped) {
+            code = -1; // as Exit says: a stopped task's code is the engine's kill signal (137), not the task's
         }
         return new Exit(code, timedOut, wasStopped && !timedOut);
     }

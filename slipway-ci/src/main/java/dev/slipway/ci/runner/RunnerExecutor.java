@@ -286,7 +286,7 @@ public final class RunnerExecutor implements Executor {
     private Ack update(long lease, String attempt, java.util.function.Function<Remote, Ack> change) {
         Remote r = remotes.get(lease);
         if (r == null) {
-            return detached(lease, attempt);
+            return detached(lease, attempt, false);
         }
         synchronized (r) {
             if (!attempt.equals(r.attempt)) {
@@ -303,6 +303,9 @@ public final class RunnerExecutor implements Executor {
      * checked by its length.
      */
     public Ack done(long lease, String attempt, Exit exit, long size, String sha256, String error) {
+        if (!remotes.containsKey(lease)) {
+            return detached(lease, attempt, true);
+        }
         return update(lease, attempt, r -> {
             if (r.exit.isDone()) {
                 return new Ack(200, r.logBytes, false, null); // a repeated report
@@ -322,12 +325,19 @@ public final class RunnerExecutor implements Executor {
         });
     }
 
-    /** An update for a lease no task follows here: right after a restart (503 until the run resumes), or stale. */
-    private Ack detached(long lease, String attempt) {
+    /**
+     * An update for a lease no task follows here: right after a restart (503 until the run
+     * resumes), a repeated end of a task that ended (200: the runner missed the first answer), or
+     * stale (a lease that expired or whose task was removed).
+     */
+    private Ack detached(long lease, String attempt, boolean doneReport) {
         Optional<LeaseRow> row = jdbi.withHandle(h -> h.createQuery("SELECT * FROM ci_leases WHERE id = :id").bind("id", lease)
                 .map((rs, ctx) -> LeaseRow.of(rs)).findOne());
         if (row.isEmpty()) {
             return new Ack(404, -1, true, "no lease " + lease + " on this server");
+        }
+        if (doneReport && row.get().attempt.equals(attempt) && row.get().state.equals("done")) {
+            return new Ack(200, row.get().logBytes, false, null);
         }
         if (!row.get().attempt.equals(attempt) || !row.get().state.equals("running")) {
             return new Ack(409, row.get().logBytes, true, "lease " + lease + " is " + row.get().state + " or not yours (stale)");
@@ -351,15 +361,18 @@ public final class RunnerExecutor implements Executor {
         try {
             try {
                 // The runner enforces the timeout itself; this is for a runner that never reports.
-                return r.exit.get(timeout.plusMinutes(2).toMillis(), TimeUnit.MILLISECONDS);
+                Exit exit = r.exit.get(timeout.plusMinutes(2).toMillis(), TimeUnit.MILLISECONDS);
+                remotes.remove(r.lease, r); // nothing of it is kept here: the runner removed what it made
+                return exit;
             } catch (TimeoutException e) {
-                stop(task);
+                forget(r);
                 return new Exit(-1, true, false);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ExecutorException("interrupted while task " + task.spec().task() + " ran on a runner", e);
         } catch (ExecutionException e) {
+            remotes.remove(r.lease, r);
             throw new ExecutorException(e.getCause().getMessage(), e.getCause());
         }
     }
@@ -395,8 +408,26 @@ public final class RunnerExecutor implements Executor {
             return;
         }
         Remote r = remote(task);
-        if (r != null && r.exit.isDone()) {
-            remotes.remove(r.lease); // the runner removes what it made; the lease row stays as history
+        if (r != null) {
+            forget(r); // the runner removes what it made; the lease row stays as history
+        }
+    }
+
+    /**
+     * Drops a remote task: one still offered is offered no more, one a runner still runs has its
+     * lease ended ({@code removed}), so the runner's next update is refused and it stops the task.
+     */
+    private void forget(Remote r) {
+        synchronized (r) {
+            if (!r.exit.isDone()) {
+                r.cancel = true;
+                if (r.runnerId != null) {
+                    jdbi.useHandle(h -> h.createUpdate("UPDATE ci_leases SET state = 'removed', cancel = 1, updated_at = :t "
+                            + "WHERE id = :id AND state = 'running'").bind("t", clock.millis()).bind("id", r.lease).execute());
+                }
+                r.exit.complete(new Exit(-1, false, true));
+            }
+            remotes.remove(r.lease, r);
         }
     }
 
@@ -549,12 +580,20 @@ public final class RunnerExecutor implements Executor {
 
     @Override
     public void removeRun(String runId) {
+        for (Remote r : remotes.values()) {
+            if (r.spec.runId().equals(runId)) {
+                forget(r);
+            }
+        }
         local.removeRun(runId);
     }
 
+    /** The local executor's, and the runs of tasks offered to runners or running on one. */
     @Override
     public Set<String> keptRuns() {
-        return local.keptRuns();
+        Set<String> runs = new java.util.HashSet<>(local.keptRuns());
+        remotes.values().forEach(r -> runs.add(r.spec.runId()));
+        return runs;
     }
 
     @Override

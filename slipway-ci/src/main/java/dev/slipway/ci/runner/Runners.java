@@ -142,9 +142,9 @@ public final class Runners {
     private static Runner row(java.sql.ResultSet rs) throws java.sql.SQLException {
         String labels = rs.getString("labels");
         long contact = rs.getLong("last_contact");
+        Long lastContact = rs.wasNull() ? null : contact; // wasNull is of the column read last: right after last_contact
         return new Runner(rs.getLong("id"), rs.getString("name"), labels.isBlank() ? List.of() : Arrays.asList(labels.split(" ")),
-                rs.getString("scope"), rs.getInt("capacity"), rs.getLong("created_at"), rs.wasNull() ? null : contact,
-                rs.getInt("host_paths") != 0);
+                rs.getString("scope"), rs.getInt("capacity"), rs.getLong("created_at"), lastContact, rs.getInt("host_paths") != 0);
     }
 
     private static String random() {

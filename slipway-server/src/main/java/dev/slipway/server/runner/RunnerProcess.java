@@ -207,16 +207,20 @@ public final class RunnerProcess {
         } catch (Executor.ExecutorException | IOException | RuntimeException e) {
             sender.line("[runner " + identity.name() + "] error: " + e.getMessage());
             done.put("exit_code", -1).put("error", e.getMessage());
+        }
+        try {
+            sender.finish(done); // sent while the container is removed: its removal is not the task's time
+        } catch (IOException e) {
+            out.println("lease " + plan.lease() + ": " + e.getMessage());
         } finally {
             if (handle != null) {
                 executor.remove(handle);
             }
         }
         try {
-            sender.finish(done);
             sending.join();
-        } catch (IOException | InterruptedException e) {
-            out.println("lease " + plan.lease() + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         out.println("run " + plan.runId() + " task " + plan.task() + ": ended with exit code " + done.get("exit_code").asInt());
     }
