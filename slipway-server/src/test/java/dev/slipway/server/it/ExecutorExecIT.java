@@ -267,7 +267,7 @@ class ExecutorExecIT {
 
         static TaskSpec withRunsOn(TaskSpec s, String label) {
             return new TaskSpec(s.runId(), s.task(), s.image(), s.pullAlways(), s.script(), s.env(), s.workdir(), s.mounts(), s.network(),
-                    s.resources(), s.timeout(), s.pullAuth(), List.of(label));
+                    s.resources(), s.timeout(), s.pullAuth(), s.entrypoint(), s.networks(), List.of(label));
         }
 
         /** The runner's containers and volumes of the run, its spool directories, its leases the server holds live, and any task still offered. */
