@@ -957,10 +957,31 @@ public final class RunQueue implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        active.values().forEach(c -> c.cancel(engine.executor()));
+        // A run whose running tasks all go on without the server (on runners) is left running: the
+        // next start resumes it. So a restart or an upgrade of the server does not fail it.
+        Set<Long> goingOn = new HashSet<>();
+        for (Long id : active.keySet()) {
+            try {
+                boolean nativeRun = store.run(id).map(CiStore.RunRow::isNative).orElse(false);
+                if (nativeRun && store.tasks(id).stream().filter(t -> t.status().equals("running"))
+                        .allMatch(t -> engine.executor().survivesRestart(Long.toString(id), t.name()))) {
+                    goingOn.add(id);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("cannot tell whether run {} goes on without the server: {}", id, e.getMessage());
+            }
+        }
+        if (!goingOn.isEmpty()) {
+            LOG.info("run(s) {} go on on their runners; they resume when the server starts again", goingOn);
+        }
+        active.forEach((id, c) -> {
+            if (!goingOn.contains(id)) {
+                c.cancel(engine.executor());
+            }
+        });
         // Let the runs record how they ended before the database closes (their tasks are stopping).
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!active.isEmpty() && System.nanoTime() < deadline) {
+        while (!goingOn.containsAll(active.keySet()) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
@@ -968,8 +989,8 @@ public final class RunQueue implements AutoCloseable {
                 return;
             }
         }
-        if (!active.isEmpty()) {
-            LOG.warn("{} run(s) still stopping at shutdown; they are marked as interrupted on the next start", active.size());
+        if (!goingOn.containsAll(active.keySet())) {
+            LOG.warn("{} run(s) still stopping at shutdown; they are marked as interrupted on the next start", active.size() - goingOn.size());
         }
     }
 }

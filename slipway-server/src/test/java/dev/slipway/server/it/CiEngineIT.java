@@ -331,7 +331,7 @@ class CiEngineIT {
                         commands:
                           - GW=$(ip route | awk '/default/ {print $3}')
                           - echo "gateway $GW"
-                          - if wget -q -T 3 -O - http://$GW:%d/ ; then echo HOST-REACHABLE; exit 1; else echo host-blocked; fi
+                          - if timeout 3 wget -q -O - http://$GW:%d/ ; then echo HOST-REACHABLE; exit 1; else echo host-blocked; fi
                     """.formatted(service.port());
             Path repo = GitRepos.create(Map.of(".slipway/ci.yml", pipeline));
             ci.register("netpolicy", repo);

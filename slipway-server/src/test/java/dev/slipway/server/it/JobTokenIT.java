@@ -78,7 +78,7 @@ class JobTokenIT {
                           wget -q -O /dev/null --post-data '' --header "Authorization: Bearer $JWT" "http://$SLIPWAY_REGISTRY/v2/alice/probe/blobs/uploads/" && echo JWT-PUSH-STARTED
                           # Any other port of the host stays closed.
                           HOST=${SLIPWAY_REGISTRY%%:*}
-                          if wget -q -T 3 -O - "http://$HOST:%d/"; then echo HOST-REACHABLE; exit 1; fi
+                          if timeout 3 wget -q -O - "http://$HOST:%d/"; then echo HOST-REACHABLE; exit 1; fi
                           echo host-blocked
                     """.formatted(other.port());
             alice.register("probe", GitRepos.create(Map.of(".slipway/ci.yml", pipeline)));

@@ -278,12 +278,12 @@ class WoodpeckerIT {
                   fetch:
                     image: local/busybox:1
                     commands:
-                      - for i in $(seq 1 50); do wget -q -T 2 -O - http://web:8080/ && break; sleep 0.2; done
-                      - for i in $(seq 1 50); do wget -q -T 2 -O - http://static/ && break; sleep 0.2; done
+                      - for i in $(seq 1 50); do timeout 5 wget -q -O - http://web:8080/ && break; sleep 0.2; done
+                      - for i in $(seq 1 50); do timeout 5 wget -q -O - http://static/ && break; sleep 0.2; done
                   again:
                     image: local/busybox:1
                     commands:
-                      - wget -q -T 2 -O - http://web:8080/
+                      - timeout 5 wget -q -O - http://web:8080/
                 """;
         JsonNode run = pipeline("services", Map.of(".woodpecker.yml", file), "{}");
         Map<String, JsonNode> tasks = CiClient.tasks(run);
@@ -309,7 +309,7 @@ class WoodpeckerIT {
                   client:
                     image: local/busybox:1
                     commands:
-                      - for i in $(seq 1 50); do wget -q -T 2 -O - http://server:8081/ && break; sleep 0.2; done
+                      - for i in $(seq 1 60); do timeout 2 wget -q -O - http://server:8081/ && break; sleep 0.2; done
                 """;
         JsonNode run = pipeline("detached", Map.of(".woodpecker.yml", file), "{}");
         assertThat(run.get("status").asText()).as(run.toPrettyString()).isEqualTo("success");
