@@ -39,8 +39,7 @@ final class RegistrationStore {
             if (taken) {
                 return Optional.empty();
             }
-            h.createUpdate("UPDATE ci_counters SET value = value + 1 WHERE name = 'repository'").execute();
-            long id = h.createQuery("SELECT value FROM ci_counters WHERE name = 'repository'").mapTo(Long.class).one();
+            long id = dev.slipway.ci.scheduler.CiCounters.next(h, "repository");
             int n = bindAll(h.createUpdate("INSERT INTO ci_repositories(" + COLUMNS + ") VALUES (:id, :o, :n, :u, :b, :k, :c, :t, "
                     + ":ws, :pi, :f, :fu, :fr, :st, :pub) ON CONFLICT (owner, name) DO NOTHING"), r).bind("id", id).execute();
             return n == 0 ? Optional.<Registration>empty()

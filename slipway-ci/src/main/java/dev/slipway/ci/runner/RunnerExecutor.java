@@ -159,10 +159,7 @@ public final class RunnerExecutor implements Executor {
             throw new ExecutorException("no runner with labels " + spec.runsOn() + " is registered for " + repo[0] + "/" + repo[1] + "; "
                     + describe(all) + " (the server's own labels: " + localLabels + ")");
         }
-        long lease = jdbi.inTransaction(h -> {
-            h.createUpdate("UPDATE ci_counters SET value = value + 1 WHERE name = 'lease'").execute();
-            return h.createQuery("SELECT value FROM ci_counters WHERE name = 'lease'").mapTo(Long.class).one();
-        });
+        long lease = jdbi.inTransaction(h -> dev.slipway.ci.scheduler.CiCounters.next(h, "lease"));
         Remote r = new Remote(lease, spec, repo[0], repo[1], sink, needs, own);
         remotes.put(lease, r);
         note(sink, "waiting for a runner with labels " + needs + (own ? " on this machine" : "") + "; " + describe(able));

@@ -91,8 +91,7 @@ public final class Runners {
                 throw new SlipwayException.Conflict("a runner named " + name + " is registered already; remove it first "
                         + "(slipway runners remove " + name + ") or choose another --name");
             }
-            h.createUpdate("UPDATE ci_counters SET value = value + 1 WHERE name = 'runner'").execute();
-            long id = h.createQuery("SELECT value FROM ci_counters WHERE name = 'runner'").mapTo(Long.class).one();
+            long id = dev.slipway.ci.scheduler.CiCounters.next(h, "runner");
             long now = clock.millis();
             h.createUpdate("INSERT INTO ci_runners(id, name, labels, scope, token_hash, capacity, host_paths, created_at) "
                             + "VALUES (:id, :n, :l, :s, :h, :c, :p, :t)")

@@ -209,8 +209,7 @@ public final class CiStore {
     }
 
     private long insertRun(Handle h, RunRow run, List<String> tasks) {
-        h.createUpdate("UPDATE ci_counters SET value = value + 1 WHERE name = 'run'").execute();
-        long id = h.createQuery("SELECT value FROM ci_counters WHERE name = 'run'").mapTo(Long.class).one();
+        long id = CiCounters.next(h, "run");
         RunEvent e = run.event();
         PullRequest pr = e.pullRequest();
         h.createUpdate("INSERT INTO ci_runs(id, owner, repo, pipeline, ref, commit_sha, status, trigger_kind, variables, definition, "
