@@ -176,8 +176,7 @@ public final class RunQueue implements AutoCloseable {
         List<CiStore.TaskRow> running = store.runningTasks();
         running.forEach(t -> byRun.computeIfAbsent(t.runId(), k -> new java.util.ArrayList<>()).add(t));
         for (var e : byRun.entrySet()) {
-            boolean nativeRun = store.run(e.getKey()).map(CiStore.RunRow::isNative).orElse(false);
-            if (nativeRun && e.getValue().stream().allMatch(t -> engine.executor().survivesRestart(Long.toString(t.runId()), t.name()))) {
+            if (goesOn(e.getKey(), e.getValue())) {
                 resuming.put(e.getKey(), e.getValue().stream().map(CiStore.TaskRow::name).collect(java.util.stream.Collectors.toSet()));
             }
         }
@@ -218,6 +217,15 @@ public final class RunQueue implements AutoCloseable {
             LOG.warn("cannot stop task containers left running: {}", e.getMessage());
         }
         dispatcher = Thread.ofPlatform().daemon().name("run-dispatcher").start(this::dispatch);
+    }
+
+    /**
+     * Whether a run goes on without the server: a native run whose {@code running} tasks all run
+     * where a restart does not touch them ({@link Executor#survivesRestart}).
+     */
+    private boolean goesOn(long id, List<CiStore.TaskRow> running) {
+        return store.run(id).map(CiStore.RunRow::isNative).orElse(false)
+                && running.stream().allMatch(t -> engine.executor().survivesRestart(Long.toString(id), t.name()));
     }
 
     /** A run was queued (or requeued): look at the queue now. */
@@ -962,9 +970,7 @@ public final class RunQueue implements AutoCloseable {
         Set<Long> goingOn = new HashSet<>();
         for (Long id : active.keySet()) {
             try {
-                boolean nativeRun = store.run(id).map(CiStore.RunRow::isNative).orElse(false);
-                if (nativeRun && store.tasks(id).stream().filter(t -> t.status().equals("running"))
-                        .allMatch(t -> engine.executor().survivesRestart(Long.toString(id), t.name()))) {
+                if (goesOn(id, store.tasks(id).stream().filter(t -> t.status().equals("running")).toList())) {
                     goingOn.add(id);
                 }
             } catch (RuntimeException e) {
