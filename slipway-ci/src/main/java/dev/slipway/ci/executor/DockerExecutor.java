@@ -826,7 +826,30 @@ public final class DockerExecutor implements Executor {
         } catch (DockerException e) {
             throw new ExecutorException("cannot create the network of task " + task + " for its services: " + e.getMessage(), e);
         }
+        if (hostIsolation.equals("iptables")) {
+            dropStaleMasquerade(name);
+        }
         return name;
+    }
+
+    /** See {@link HostFirewall#dropStaleMasquerade}: a rule left for this network's subnet by an earlier one. */
+    private void dropStaleMasquerade(String network) throws ExecutorException {
+        try {
+            var ipam = docker.inspectNetworkCmd().withNetworkId(network).exec().getIpam();
+            if (ipam == null || ipam.getConfig() == null) {
+                return;
+            }
+            for (var config : ipam.getConfig()) {
+                if (config.getSubnet() != null && !config.getSubnet().contains(":")) {
+                    for (String rule : HostFirewall.dropStaleMasquerade(config.getSubnet())) {
+                        LOG.warn("removed a NAT rule that an earlier Docker network left for {}, the subnet of {} ({}): "
+                                + "it would masquerade the traffic between the network's containers", config.getSubnet(), network, rule);
+                    }
+                }
+            }
+        } catch (DockerException e) {
+            throw new ExecutorException("cannot inspect the network " + network + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

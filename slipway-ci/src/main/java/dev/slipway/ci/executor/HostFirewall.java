@@ -51,6 +51,49 @@ final class HostFirewall {
         }
     }
 
+    /**
+     * Removes the NAT rules ({@code -t nat POSTROUTING -s <subnet> ... -j MASQUERADE}) that name
+     * {@code subnet} as their source, for an internal network that has just been given it. Docker
+     * adds no such rule for an internal network, so any there was left behind by an earlier
+     * network of that subnet (Docker 20.10 does not always take its rule back; moby #18169,
+     * #51147). Left in place it masquerades the traffic between the network's own containers
+     * (bridged packets pass POSTROUTING too), whose replies then leave by the wrong interface:
+     * a step cannot reach a service by name. Returns the rules removed.
+     */
+    static List<String> dropStaleMasquerade(String subnet) throws Executor.ExecutorException {
+        List<String> removed = new java.util.ArrayList<>();
+        for (String line : output("iptables", "-w", "-t", "nat", "-S", "POSTROUTING").lines().toList()) {
+            List<String> words = List.of(line.trim().split("\\s+"));
+            int s = words.indexOf("-s");
+            if (words.size() < 2 || !words.get(0).equals("-A") || s < 0 || s + 1 >= words.size()
+                    || !words.get(s + 1).equals(subnet) || !words.contains("MASQUERADE")) {
+                continue;
+            }
+            List<String> argv = new java.util.ArrayList<>(List.of("iptables", "-w", "-t", "nat", "-D"));
+            argv.addAll(words.subList(1, words.size()));
+            output(argv.toArray(String[]::new));
+            removed.add(line.trim());
+        }
+        return removed;
+    }
+
+    private static String output(String... argv) throws Executor.ExecutorException {
+        try {
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new Executor.ExecutorException(String.join(" ", argv) + " failed: " + out.strip());
+            }
+            return out;
+        } catch (IOException e) {
+            throw new Executor.ExecutorException("cannot run " + argv[0] + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Executor.ExecutorException("interrupted while running " + argv[0], e);
+        }
+    }
+
     private static List<String> portRule(String bridge, int port) {
         return List.of("INPUT", "-i", bridge, "-p", "tcp", "--dport", Integer.toString(port), "-j", "ACCEPT");
     }

@@ -327,4 +327,51 @@ class ExecutorExecIT {
             contract(local);
         }
     }
+
+    /**
+     * Docker 20.10 sometimes leaves a network's MASQUERADE rule behind; when a later network gets
+     * that subnet, the rule masquerades the traffic between its own containers and a step cannot
+     * reach a service by name (seen on fresh engines in CI). A rule is planted for every subnet of
+     * Docker's default pools that is free now, so whichever the new network gets is poisoned.
+     */
+    @Test
+    void aNatRuleAnEarlierNetworkLeftForTheSubnetIsRemovedAndTheServiceAnswersByName() throws Exception {
+        Tools.require("docker");
+        TestImages.buildBusybox(new HashMap<>(), "local/busybox:1");
+        String used = Tools.run(Map.of(), null, "sh", "-c", "docker network inspect $(docker network ls -q) --format '{{range .IPAM.Config}}{{.Subnet}} {{end}}'").out();
+        List<String> planted = new ArrayList<>();
+        for (int i = 17; i <= 31; i++) {
+            planted.add("172." + i + ".0.0/16");
+        }
+        for (int i = 0; i < 256; i += 16) {
+            planted.add("192.168." + i + ".0/20");
+        }
+        planted.removeIf(used::contains);
+        for (String subnet : planted) {
+            assertThat(Tools.run(Map.of(), null, "iptables", "-w", "-t", "nat", "-A", "POSTROUTING", "-s", subnet, "!", "-o",
+                    DockerExecutor.BRIDGE, "-j", "MASQUERADE").exit()).isZero();
+        }
+        String runId = "nat-" + System.nanoTime();
+        try (DockerExecutor docker = new DockerExecutor(InstanceId.random(), "iptables")) {
+            String network = docker.createNetwork(runId, "job");
+            String subnet = Tools.run(Map.of(), null, "docker", "network", "inspect", network, "--format", "{{range .IPAM.Config}}{{.Subnet}}{{end}}").out().strip();
+            assertThat(planted).as("the new network's subnet %s was one of the poisoned ones", subnet).contains(subnet);
+            assertThat(Tools.run(Map.of(), null, "iptables", "-w", "-t", "nat", "-S", "POSTROUTING").out()).doesNotContain("-s " + subnet + " ");
+            String web = "slipway-nat-web-" + runId;
+            try {
+                assertThat(Tools.run(Map.of(), null, "docker", "run", "-d", "--name", web, "--network", network, "--network-alias", "web",
+                        "local/busybox:1", "sh", "-c", "mkdir /www && echo hello-by-name > /www/index.html && httpd -f -p 8080 -h /www").exit()).isZero();
+                Tools.Result get = Tools.run(Map.of(), null, "docker", "run", "--rm", "--network", network, "local/busybox:1", "sh", "-c",
+                        "for i in $(seq 1 20); do timeout 3 wget -q -O - http://web:8080/ && exit 0; sleep 0.2; done; exit 1");
+                assertThat(get.out()).as(get.err()).contains("hello-by-name");
+            } finally {
+                Tools.run(Map.of(), null, "docker", "rm", "-f", web);
+                docker.removeRun(runId);
+            }
+        } finally {
+            for (String subnet : planted) {
+                Tools.run(Map.of(), null, "iptables", "-w", "-t", "nat", "-D", "POSTROUTING", "-s", subnet, "!", "-o", DockerExecutor.BRIDGE, "-j", "MASQUERADE");
+            }
+        }
+    }
 }

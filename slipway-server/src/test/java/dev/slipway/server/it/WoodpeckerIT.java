@@ -264,7 +264,6 @@ class WoodpeckerIT {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("KNOWN BUG (session 6): in the first (SQLite) pass on a fresh engine, a step cannot reach a service or detached step by name (every connection hangs); passes on a warm engine and in the PostgreSQL pass. Quarantined so the rest lands; see the closing note and docs/woodpecker.md")
     void servicesAreReachedByNameFromTheStepsAndStoppedWhenTheWorkflowEnds() throws Exception {
         String file = """
                 services:
@@ -298,7 +297,6 @@ class WoodpeckerIT {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("KNOWN BUG (session 6): in the first (SQLite) pass on a fresh engine, a step cannot reach a service or detached step by name (every connection hangs); passes on a warm engine and in the PostgreSQL pass. Quarantined so the rest lands; see the closing note and docs/woodpecker.md")
     void aDetachedStepRunsOnWhileTheStepsAfterItReachItByName() throws Exception {
         String file = """
                 steps:
