@@ -221,7 +221,7 @@ public final class Slipway implements AutoCloseable {
             List<PipelineFormat> formats = List.of(new ActionsFormat(
                     new WorkflowProgram(config.ci().actionsLabels(),
                             RepositoryActions.using(new ActionCache(config.ci().actionsUrl(), config.ciDir().resolve("actions"))))),
-                    new WoodpeckerFormat());
+                    new WoodpeckerFormat(config.externalUrl()));
             runService = new RunService(ciStore, worktrees, logStore(), new RunEviction(ciStore, executor, runsRoot, config.ci().keep()),
                     finished -> new RunQueue(ciStore, registrations, checkouts, deployTargets, caches, secrets, logStore(), engine, runsRoot,
                             config.ci().maxConcurrentRuns(), pulls, releases, runValues(), formats, finished));

@@ -25,7 +25,7 @@ final class CiVariables {
      * @param builtIns the run's {@code SLIPWAY_*} values
      * @param event the Woodpecker event
      * @param workspace where steps start ({@code /src/<repository>})
-     * @param serverUrl this server as tasks reach it, or null
+     * @param serverUrl this server as users reach it (its external URL), else as tasks reach it, or null
      */
     static Map<String, String> of(Map<String, String> builtIns, String event, String workspace, String serverUrl, long createdSeconds) {
         Map<String, String> v = new LinkedHashMap<>();
@@ -40,6 +40,8 @@ final class CiVariables {
         v.put("CI", "woodpecker");
         v.put("CI_SYSTEM_NAME", "slipway");
         v.put("CI_SYSTEM_URL", serverUrl == null ? "" : serverUrl);
+        v.put("CI_SYSTEM_HOST", host(serverUrl));
+        v.put("CI_SYSTEM_PLATFORM", When.Facts.ownPlatform());
         v.put("CI_FORGE_TYPE", "");
         v.put("CI_REPO", repo);
         v.put("CI_REPO_OWNER", slash < 0 ? "" : repo.substring(0, slash));
@@ -61,9 +63,23 @@ final class CiVariables {
         v.put("CI_PIPELINE_NUMBER", number);
         v.put("CI_PIPELINE_EVENT", event);
         v.put("CI_PIPELINE_URL", serverUrl == null ? "" : serverUrl.replaceAll("/$", "") + "/api/v1/runs/" + number);
+        v.put("CI_PIPELINE_DEPLOY_TARGET", ""); // a manual pipeline sets it with its variables
         v.put("CI_PIPELINE_CREATED", Long.toString(createdSeconds));
         v.put("CI_PIPELINE_STARTED", Long.toString(System.currentTimeMillis() / 1000));
         v.put("CI_WORKSPACE", workspace);
         return v;
+    }
+
+    /** The host name of {@code url} ({@code when.instance} matches it); empty without one. */
+    static String host(String url) {
+        if (url == null || url.isEmpty()) {
+            return "";
+        }
+        try {
+            String host = java.net.URI.create(url).getHost();
+            return host == null ? "" : host;
+        } catch (IllegalArgumentException e) {
+            return "";
+        }
     }
 }

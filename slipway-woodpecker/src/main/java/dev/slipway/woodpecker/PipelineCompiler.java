@@ -83,7 +83,7 @@ final class PipelineCompiler {
     static Optional<String> whyNot(List<Workflow> workflows, When.Facts facts) {
         List<String> why = new ArrayList<>();
         for (Workflow w : workflows) {
-            Optional<String> not = When.whyNone(w.when(), facts);
+            Optional<String> not = When.whyNone(w.when(), facts.forWorkflow(w));
             if (not.isEmpty()) {
                 return Optional.empty();
             }
@@ -109,8 +109,9 @@ final class PipelineCompiler {
         workflows.forEach(w -> edges.putIfAbsent(w.baseName(), w.dependsOn())); // a matrix's workflows: one name
         List<String> order = dev.slipway.ci.definition.Dag.of(edges).topologicalOrder();
         for (Workflow w : workflows.stream().sorted(java.util.Comparator.comparingInt(x -> order.indexOf(x.baseName()))).toList()) {
-            When.Facts stepFacts = facts.withMatrix(w.matrix());
-            Optional<String> whyNot = When.whyNone(w.when(), facts);
+            When.Facts workflowFacts = facts.forWorkflow(w);
+            When.Facts stepFacts = workflowFacts.withMatrix(w.matrix());
+            Optional<String> whyNot = When.whyNone(w.when(), workflowFacts);
             if (whyNot.isPresent()) {
                 containers(w).forEach(s -> skipped.put(taskName(w, s, single), "workflow " + w.name() + ": " + whyNot.get()));
                 continue;

@@ -19,11 +19,16 @@ import java.util.function.Supplier;
  * @param matrix the matrix values it wants (globs; no matrix: every value is empty)
  * @param evaluate {@code when.evaluate}, or null
  * @param evaluateAt where {@code evaluate} is ({@code file:line:column}), for its errors
+ * @param instances globs on the host name of the server's external URL
+ * @param platforms globs on the platform the workflow runs on ({@code linux/amd64})
+ * @param environments globs on the deploy target ({@code CI_PIPELINE_DEPLOY_TARGET}; empty when there is none)
+ * @param local {@code false}: not when run by {@code slipway exec}; null when not given
  */
 record When(List<String> events, Filter branches, Filter refs, Filter repos, Filter instances, Filter crons, PathFilter paths,
-            List<String> status, MatrixFilter matrix, Evaluate evaluate, String evaluateAt) {
+            List<String> status, MatrixFilter matrix, Evaluate evaluate, String evaluateAt, Filter platforms, Filter environments,
+            Boolean local) {
     static final When ANY = new When(List.of(), Filter.ANY, Filter.ANY, Filter.ANY, Filter.ANY, Filter.ANY, null, List.of(), MatrixFilter.ANY,
-            null, null);
+            null, null, Filter.ANY, Filter.ANY, null);
     static final List<String> EVENTS = List.of("push", "pull_request", "pull_request_closed", "pull_request_metadata", "tag", "release",
             "deployment", "cron", "manual");
 
@@ -31,6 +36,8 @@ record When(List<String> events, Filter branches, Filter refs, Filter repos, Fil
         events = List.copyOf(events);
         status = List.copyOf(status);
         matrix = matrix == null ? MatrixFilter.ANY : matrix;
+        platforms = platforms == null ? Filter.ANY : platforms;
+        environments = environments == null ? Filter.ANY : environments;
     }
 
     /**
@@ -124,19 +131,59 @@ record When(List<String> events, Filter branches, Filter refs, Filter repos, Fil
     }
 
     /**
-     * What the filters look at. A null {@code repo} or {@code changedFiles} is not known where the
-     * filter is asked (the trigger knows changed files, the run its repository): such a filter holds.
+     * What the filters look at. A null {@code repo}, {@code instance}, {@code platform} or
+     * {@code changedFiles} is not known where the filter is asked (the trigger knows changed files,
+     * the run its repository): such a filter holds.
      *
+     * @param instance the host name of the server's external URL; empty in {@code slipway exec}
      * @param matrix the workflow's matrix values (empty without a matrix)
      * @param env the variables {@code when.evaluate} reads (with the matrix's values added)
      * @param envComplete whether {@code env} is every variable of the run; when not (an event's
      *                    trigger, before the run's values are known), an expression that reads
      *                    another variable, or cannot be evaluated, holds: the run decides
+     * @param platform the platform the workflow runs on ({@code linux/amd64}), see {@link #forWorkflow}
+     * @param local whether {@code slipway exec} runs it
      */
     record Facts(String event, String branch, String ref, String repo, String instance, String cron, Supplier<Set<String>> changedFiles,
-                 Map<String, String> matrix, Map<String, String> env, boolean envComplete) {
+                 Map<String, String> matrix, Map<String, String> env, boolean envComplete, String platform, boolean local) {
+        Facts(String event, String branch, String ref, String repo, String instance, String cron, Supplier<Set<String>> changedFiles,
+              Map<String, String> matrix, Map<String, String> env, boolean envComplete) {
+            this(event, branch, ref, repo, instance, cron, changedFiles, matrix, env, envComplete, null, false);
+        }
+
         Facts withMatrix(Map<String, String> values) {
-            return new Facts(event, branch, ref, repo, instance, cron, changedFiles, values, env, envComplete);
+            return new Facts(event, branch, ref, repo, instance, cron, changedFiles, values, env, envComplete, platform, local);
+        }
+
+        Facts withPlatform(String value) {
+            return new Facts(event, branch, ref, repo, instance, cron, changedFiles, matrix, env, envComplete, value, local);
+        }
+
+        Facts asLocal() {
+            return new Facts(event, branch, ref, repo, instance, cron, changedFiles, matrix, env, envComplete, platform, true);
+        }
+
+        /**
+         * The facts for one workflow: its platform is its {@code labels.platform} (what sends it
+         * to a runner of that platform), else this server's own, as Woodpecker's agent reports it.
+         */
+        Facts forWorkflow(Workflow w) {
+            String wanted = w.labels().get("platform");
+            return withPlatform(wanted != null && !wanted.isEmpty() ? wanted : ownPlatform());
+        }
+
+        /** This machine's platform in Go's names ({@code linux/amd64}, {@code linux/arm64}), as Woodpecker's agents report theirs. */
+        static String ownPlatform() {
+            String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
+            String arch = System.getProperty("os.arch", "").toLowerCase(java.util.Locale.ROOT);
+            String goOs = os.startsWith("linux") ? "linux" : os.startsWith("mac") ? "darwin" : os.startsWith("windows") ? "windows" : os;
+            String goArch = switch (arch) {
+                case "amd64", "x86_64" -> "amd64";
+                case "aarch64", "arm64" -> "arm64";
+                case "x86", "i386", "i686" -> "386";
+                default -> arch.startsWith("arm") ? "arm" : arch;
+            };
+            return goOs + "/" + goArch;
         }
     }
 
@@ -156,7 +203,21 @@ record When(List<String> events, Filter branches, Filter refs, Filter repos, Fil
             return Optional.of("when.repo is " + repos + "; the repository is " + f.repo());
         }
         if (!instances.isAny() && f.instance() != null && !instances.matches(f.instance())) {
-            return Optional.of("when.instance is " + instances + "; this server is " + f.instance());
+            return Optional.of("when.instance is " + instances + "; this server is "
+                    + (f.instance().isEmpty() ? "none (slipway exec, or no external-url)" : f.instance()));
+        }
+        if (!platforms.isAny() && f.platform() != null && !platforms.matches(f.platform())) {
+            return Optional.of("when.platform is " + platforms + "; the workflow runs on " + f.platform());
+        }
+        if (!environments.isAny() && f.env() != null && (f.envComplete() || f.env().containsKey("CI_PIPELINE_DEPLOY_TARGET"))) {
+            String target = f.env().getOrDefault("CI_PIPELINE_DEPLOY_TARGET", "");
+            if (!environments.matches(target)) {
+                return Optional.of("when.environment is " + environments + "; the deploy target is "
+                        + (target.isEmpty() ? "none (set CI_PIPELINE_DEPLOY_TARGET with the pipeline's variables)" : target));
+            }
+        }
+        if (Boolean.FALSE.equals(local) && f.local()) {
+            return Optional.of("when.local is false: not run by slipway exec");
         }
         if (!crons.isAny() && !(f.event().equals("cron") && (f.cron() == null || crons.matches(f.cron())))) {
             return Optional.of("when.cron is " + crons + (f.event().equals("cron") ? "; the schedule is " + f.cron() : "; this is not a cron event"));

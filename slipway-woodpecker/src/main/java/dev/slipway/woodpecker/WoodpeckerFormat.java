@@ -30,7 +30,19 @@ public final class WoodpeckerFormat implements PipelineFormat {
     /** The one definition's name: what the API and CLI start it by. */
     public static final String PIPELINE = "woodpecker";
 
-    private final WoodpeckerProgram program = new WoodpeckerProgram();
+    private final WoodpeckerProgram program;
+    /** The host name of the server's external URL, for {@code when.instance} when an event comes; empty: not known. */
+    private final String instance;
+
+    /** @param externalUrl the server's URL as users reach it ({@code CI_SYSTEM_URL}; {@code when.instance} matches its host), or null */
+    public WoodpeckerFormat(String externalUrl) {
+        this.program = new WoodpeckerProgram(externalUrl);
+        this.instance = CiVariables.host(externalUrl);
+    }
+
+    public WoodpeckerFormat() {
+        this(null);
+    }
 
     @Override
     public String name() {
@@ -46,7 +58,7 @@ public final class WoodpeckerFormat implements PipelineFormat {
     public Definitions read(Path checkout) throws IOException {
         List<String> notes = new ArrayList<>();
         WorkflowSet set = WorkflowSet.scan(checkout, notes);
-        return new Definitions(set.isEmpty() ? List.of() : List.of(new WoodpeckerDefinition(set, set.readAsWritten())), notes);
+        return new Definitions(set.isEmpty() ? List.of() : List.of(new WoodpeckerDefinition(set, set.readAsWritten(), instance)), notes);
     }
 
     /** Whether a checkout has Woodpecker files. */
@@ -79,7 +91,7 @@ public final class WoodpeckerFormat implements PipelineFormat {
         WoodpeckerProgram.Prepared p;
         try {
             p = WoodpeckerProgram.prepare(builtIns.getOrDefault("SLIPWAY_RUN_ID", "exec"), PIPELINE, set, event, null, "", builtIns, variables,
-                    workMount, Map.of(workMount, checkout), runDir, tasks, null, System.currentTimeMillis() / 1000, names -> {
+                    workMount, Map.of(workMount, checkout), runDir, tasks, null, true, System.currentTimeMillis() / 1000, names -> {
                         Map<String, byte[]> found = new java.util.LinkedHashMap<>();
                         names.stream().filter(byName::containsKey).forEach(n -> found.put(n, byName.get(n).clone()));
                         return found;
@@ -130,7 +142,7 @@ public final class WoodpeckerFormat implements PipelineFormat {
         return env;
     }
 
-    private record WoodpeckerDefinition(WorkflowSet set, WorkflowSet.Read read) implements Definition {
+    private record WoodpeckerDefinition(WorkflowSet set, WorkflowSet.Read read, String instance) implements Definition {
         @Override
         public String name() {
             return PIPELINE;
@@ -155,8 +167,8 @@ public final class WoodpeckerFormat implements PipelineFormat {
         public Optional<String> whyNot(Event e, Supplier<Set<String>> changedFiles) {
             String branch = e.kind() == Event.Kind.PULL_REQUEST && e.pullRequest() != null ? e.pullRequest().baseRef()
                     : e.ref().startsWith("refs/heads/") ? e.shortRef() : "";
-            When.Facts facts = new When.Facts(event(e), branch, e.ref(), null, null, null, changedFiles, Map.of(), knownAtTrigger(e, branch),
-                    false);
+            When.Facts facts = new When.Facts(event(e), branch, e.ref(), null, instance.isEmpty() ? null : instance, null, changedFiles, Map.of(),
+                    knownAtTrigger(e, branch), false);
             return PipelineCompiler.whyNot(read.workflows(), facts);
         }
 

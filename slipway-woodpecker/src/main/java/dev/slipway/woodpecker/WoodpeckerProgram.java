@@ -24,6 +24,13 @@ import java.util.function.Function;
  * says so, before any step runs (Woodpecker refuses such a pipeline too).
  */
 final class WoodpeckerProgram implements RunProgram {
+    /** The server's URL as users reach it ({@code CI_SYSTEM_URL}, {@code when.instance}), or null. */
+    private final String externalUrl;
+
+    WoodpeckerProgram(String externalUrl) {
+        this.externalUrl = externalUrl;
+    }
+
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     @Override
@@ -39,7 +46,7 @@ final class WoodpeckerProgram implements RunProgram {
         boolean fork = run.event().pullRequest() != null && run.event().pullRequest().fork();
         Prepared p = prepare(Long.toString(run.id()), run.pipeline(), WorkflowSet.stored(setup.definitionFile(), setup.definition()), event,
                 setup.repository(), setup.caches() == null ? "" : setup.caches().defaultBranch(), setup.environment(), setup.variables(), setup.workMount(), setup.bases(), setup.runDir(), setup.tasks(),
-                setup.serverUrl(), run.createdAt() / 1000, names -> setup.values().secrets(null, names),
+                externalUrl != null ? externalUrl : setup.serverUrl(), false, run.createdAt() / 1000, names -> setup.values().secrets(null, names),
                 names -> setup.values().secretEvents(names), setup.pullAuth(), setup.changedFiles(), fork ? ": runs of pull requests from forks get no secrets"
                         : "; set it for the repository, its owner or the site");
         return execute(p, setup.tasks(), new RunEngine(setup.executor()), listener, cancellation);
@@ -86,6 +93,8 @@ final class WoodpeckerProgram implements RunProgram {
      * @param tasks the tasks to run now
      * @param secrets the values of the secrets named (those that are set)
      * @param secretEvents the events each secret named is restricted to (absent: every event)
+     * @param serverUrl the server as users reach it (its external URL), else as tasks do; null in {@code slipway exec}
+     * @param local whether {@code slipway exec} runs it ({@code when.local})
      * @param changedFiles what the run's push or pull request changed, for steps' {@code when.path}; null where not known (they hold)
      * @param secretHint what the error for a secret that is not set adds: where to set it
      * @throws IllegalStateException with every problem, when the files do not read once substituted or a secret is not set
@@ -93,7 +102,7 @@ final class WoodpeckerProgram implements RunProgram {
     static Prepared prepare(String runId, String name, WorkflowSet set, String event, String repository, String defaultBranch,
                             Map<String, String> builtIns,
                             Map<String, String> variables, String workMount, Map<String, java.nio.file.Path> bases, java.nio.file.Path runDir,
-                            Set<String> tasks, String serverUrl, long createdSeconds,
+                            Set<String> tasks, String serverUrl, boolean local, long createdSeconds,
                             Function<Collection<String>, Map<String, byte[]>> secrets,
                             Function<Collection<String>, Map<String, List<String>>> secretEvents,
                             Function<String, dev.slipway.ci.executor.TaskSpec.PullAuth> pullAuth,
@@ -105,8 +114,8 @@ final class WoodpeckerProgram implements RunProgram {
         if (!read.problems().isEmpty()) {
             throw new IllegalStateException("the Woodpecker files cannot run:\n" + read.describeProblems());
         }
-        When.Facts facts = new When.Facts(event, values.get("CI_COMMIT_BRANCH"), values.get("CI_COMMIT_REF"), repository, null,
-                null, changedFiles, Map.of(), values, true);
+        When.Facts facts = new When.Facts(event, values.get("CI_COMMIT_BRANCH"), values.get("CI_COMMIT_REF"), repository,
+                values.get("CI_SYSTEM_HOST"), null, changedFiles, Map.of(), values, true, null, local);
         PipelineCompiler.Compiled compiled = PipelineCompiler.compile(name, read.workflows(), facts, "/src/" + workMount);
         Map<String, Map<String, String>> taskEnv = secretEnvironment(compiled, event, secrets, secretEvents, secretHint);
         Map<String, String> extraEnv = new LinkedHashMap<>(builtIns);

@@ -553,9 +553,13 @@ final class WorkflowReader {
                 }
             }
         }
-        for (String ignored : List.of("platform", "environment", "local")) {
-            if (m.containsKey(ignored)) {
-                y.report(m.get(ignored), "when." + ignored + " is not supported by Slipway");
+        Boolean local = null;
+        if (!YamlFile.isNull(m.get("local"))) {
+            String text = y.scalar(m.get("local"), "when.local");
+            if ("true".equals(text) || "false".equals(text)) {
+                local = Boolean.valueOf(text);
+            } else if (text != null) {
+                y.report(m.get("local"), "when.local takes true or false, not '" + text + "'");
             }
         }
         When.MatrixFilter matrix = When.MatrixFilter.ANY;
@@ -594,7 +598,8 @@ final class WorkflowReader {
             }
         }
         return new When(events, filter(m.get("branch"), "when.branch"), filter(m.get("ref"), "when.ref"), filter(m.get("repo"), "when.repo"),
-                filter(m.get("instance"), "when.instance"), filter(m.get("cron"), "when.cron"), paths, status, matrix, evaluate, evaluateAt);
+                filter(m.get("instance"), "when.instance"), filter(m.get("cron"), "when.cron"), paths, status, matrix, evaluate, evaluateAt,
+                filter(m.get("platform"), "when.platform"), filter(m.get("environment"), "when.environment"), local);
     }
 
     /** A string, a list, or {@code {include, exclude}}. */

@@ -439,4 +439,89 @@ class PipelineCompilerTest {
                 "/go/src/example.com/app", true, "CI_PIPELINE_STATUS", true));
         assertThat(c.containers().get("plugin").workdir()).isEqualTo("/go/src/example.com/app/sub");
     }
+
+    @Test
+    void instancePlatformEnvironmentAndLocalFilterStepsAsWoodpeckerDoes() {
+        String file = """
+                labels:
+                  platform: linux/arm64
+                steps:
+                  here:
+                    image: alpine
+                    commands: [echo here]
+                    when:
+                      instance: ci.example.com
+                  elsewhere:
+                    image: alpine
+                    commands: [echo elsewhere]
+                    when:
+                      instance: [stage.*.com]
+                  arm:
+                    image: alpine
+                    commands: [echo arm]
+                    when:
+                      platform: [linux/arm*]
+                  amd:
+                    image: alpine
+                    commands: [echo amd]
+                    when:
+                      platform: linux/amd64
+                  production:
+                    image: alpine
+                    commands: [echo production]
+                    when:
+                      environment: production
+                  server-only:
+                    image: alpine
+                    commands: [echo server]
+                    when:
+                      local: false
+                """;
+        List<Workflow> w = read(Map.of(".woodpecker.yml", file), Map.of());
+        Map<String, String> env = Map.of("CI_PIPELINE_EVENT", "manual", "CI_COMMIT_BRANCH", "main", "CI_REPO", "admin/app",
+                "CI_PIPELINE_DEPLOY_TARGET", "production");
+        When.Facts server = new When.Facts("manual", "main", "refs/heads/main", "admin/app", "ci.example.com", null, null, Map.of(), env, true);
+        PipelineCompiler.Compiled c = PipelineCompiler.compile("woodpecker", w, server, "/src/app");
+        assertThat(c.pipeline().tasks()).extracting(Task::name).containsExactly("here", "arm", "production", "server-only");
+        assertThat(c.skipped()).containsEntry("elsewhere", "when.instance is [stage.*.com]; this server is ci.example.com")
+                .containsEntry("amd", "when.platform is [linux/amd64]; the workflow runs on linux/arm64");
+
+        Map<String, String> noTarget = new java.util.HashMap<>(env);
+        noTarget.put("CI_PIPELINE_DEPLOY_TARGET", "");
+        When.Facts exec = new When.Facts("manual", "main", "refs/heads/main", null, "", null, null, Map.of(), noTarget, true).asLocal();
+        PipelineCompiler.Compiled local = PipelineCompiler.compile("woodpecker", w, exec, "/src/app");
+        assertThat(local.pipeline().tasks()).extracting(Task::name).containsExactly("arm");
+        assertThat(local.skipped()).containsEntry("here", "when.instance is [ci.example.com]; this server is none (slipway exec, or no external-url)")
+                .containsEntry("production", "when.environment is [production]; the deploy target is none (set CI_PIPELINE_DEPLOY_TARGET with the pipeline's variables)")
+                .containsEntry("server-only", "when.local is false: not run by slipway exec");
+    }
+
+    @Test
+    void aWorkflowWithoutAPlatformLabelRunsOnTheServersOwnPlatform() {
+        String file = """
+                when:
+                  platform: windows/*
+                steps:
+                  build:
+                    image: alpine
+                    commands: [echo build]
+                """;
+        List<Workflow> w = read(Map.of(".woodpecker.yml", file), Map.of());
+        assertThat(When.Facts.ownPlatform()).matches("[a-z0-9]+/[a-z0-9]+");
+        assertThat(PipelineCompiler.whyNot(w, facts("push", "main")))
+                .hasValue("woodpecker: when.platform is [windows/*]; the workflow runs on " + When.Facts.ownPlatform());
+    }
+
+    @Test
+    void localTakesTrueOrFalse() {
+        WorkflowSet.Read r = WorkflowSet.of(Map.of(".woodpecker.yml", """
+                steps:
+                  build:
+                    image: alpine
+                    commands: [echo build]
+                    when:
+                      local: maybe
+                """)).read(Map.of());
+        assertThat(r.describeProblems()).contains("when.local takes true or false, not 'maybe'").contains(".woodpecker.yml:6:14");
+    }
 }

@@ -426,13 +426,29 @@ class WoodpeckerIT {
                     commands: [echo elsewhere]
                     when:
                       evaluate: 'CI_COMMIT_BRANCH != CI_REPO_DEFAULT_BRANCH'
-                """;
-        JsonNode run = pipeline("evaluate", Map.of(".woodpecker.yml", file), "{\"DEPLOY\":\"yes\"}");
+                  on-this-server:
+                    image: local/busybox:1
+                    commands: ['echo "host $$CI_SYSTEM_HOST target $$CI_PIPELINE_DEPLOY_TARGET"']
+                    when:
+                      instance: %s
+                      environment: production
+                  on-another-server:
+                    image: local/busybox:1
+                    commands: [echo elsewhere]
+                    when:
+                      instance: stage.example.com
+                """.formatted(java.net.URI.create(server.baseUrl()).getHost());
+        JsonNode run = pipeline("evaluate", Map.of(".woodpecker.yml", file), "{\"DEPLOY\":\"yes\",\"CI_PIPELINE_DEPLOY_TARGET\":\"production\"}");
         assertThat(run.get("status").asText()).as(run.toPrettyString()).isEqualTo("success");
         Map<String, JsonNode> tasks = CiClient.tasks(run);
         assertThat(tasks.get("wanted").get("status").asText()).isEqualTo("success");
         assertThat(tasks.get("off-default-branch").get("status").asText()).isEqualTo("skipped");
         assertThat(admin.log(run, "off-default-branch")).contains("when.evaluate is false: CI_COMMIT_BRANCH != CI_REPO_DEFAULT_BRANCH");
+        // when.instance is the external URL's host, when.environment the deploy target the variables set
+        assertThat(admin.log(run, "on-this-server")).contains("host " + java.net.URI.create(server.baseUrl()).getHost() + " target production");
+        assertThat(tasks.get("on-another-server").get("status").asText()).isEqualTo("skipped");
+        assertThat(admin.log(run, "on-another-server")).contains("when.instance is [stage.example.com]; this server is "
+                + java.net.URI.create(server.baseUrl()).getHost());
     }
 
     @Test
